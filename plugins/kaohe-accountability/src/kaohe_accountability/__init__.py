@@ -1,0 +1,319 @@
+"""R9 accountability (问责), R10 一案双查 and R11 零问责.
+
+R9 gives each sanction its grade effect and promotion-freeze window by type
+(rules.md R9's table, overridable per type in ``[accountability] types``).
+R10 derives a 诫勉 for the head of a unit whose other cadre receives a
+政务处分, 党纪处分, 免职, 降职 or 责令辞职 in period (one per case). R11 flags
+a unit exposed in period that sanctioned none of its own cadres itself
+(零问责), and derives a 调离岗位 for its head. Derived sanctions go through
+R9 like recorded ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kaohe import Rule, Step, StepContext, hookimpl
+from kaohe.blocks import CADRE, UNIT, Derived, Effects, Flags, Freezes, strings
+from kaohe.dates import FOREVER, NAT, add_months, in_period, year_of
+from kaohe.ledger import counted
+from kaohe.params import Choice, Integer, OneOf, RecordMap, TextList
+from kaohe.vocab import EFFECT, ISSUER, ROLE, SANCTION_TYPE
+
+INDEFINITE = "indefinite"
+UNTIL_CLOSED = "until_closed"
+INVESTIGATION = SANCTION_TYPE.code("立案审查")
+
+#: rules.md R9: grade effect in the year of the decision, later years with
+#: 不定等次, freeze months.
+REFERENCE_TYPES: dict[str, dict[str, Any]] = {
+    name: {"grade": grade, "later_years": later, "freeze_months": months}
+    for name, grade, later, months in (
+        ("批评教育", "无", 0, 0),
+        ("诫勉", "不得评优", 0, 6),
+        ("调离岗位", "不得评优", 0, 12),
+        ("责令辞职", "不定等次", 0, 24),
+        ("免职", "不定等次", 0, 24),
+        ("降职", "不定等次", 0, 24),
+        ("政务警告", "不得评优", 0, 6),
+        ("记过", "不定等次", 0, 12),
+        ("记大过", "不定等次", 1, 18),
+        ("降级", "不定等次", 1, 24),
+        ("撤职", "不定等次", 1, 24),
+        ("党内警告", "不得评优", 0, 12),
+        ("严重警告", "不定等次", 0, 18),
+        ("撤销党内职务", "不称职", 0, 24),
+        ("留党察看", "不称职", 1, 36),
+        ("开除党籍", "不称职", 2, INDEFINITE),
+        ("立案审查", "不定等次", 0, UNTIL_CLOSED),
+    )
+}
+
+#: rules.md R10: sanctions that hold the head to account too.
+DUAL_QUALIFYING = (
+    "政务警告", "记过", "记大过", "降级", "撤职", "党内警告", "严重警告",
+    "撤销党内职务", "留党察看", "开除党籍", "免职", "降职", "责令辞职",
+)
+
+
+@attrs.frozen
+class Sanctions:
+    """Sanctions that count (recorded and not exempt, then derived) as columns."""
+
+    id: NDArray[np.str_]
+    date: NDArray[np.datetime64]
+    cadre: NDArray[np.int64]
+    type: NDArray[np.int64]
+    closed_on: NDArray[np.datetime64]
+
+
+def sanctions(ctx: StepContext) -> Sanctions:
+    """Recorded sanctions not exempt by 容错纠错 (any date), then derived ones."""
+    table = ctx.table("sanctions")
+    keep = np.flatnonzero(~ctx.tolerance().is_exempt("sanctions", len(table)))
+    parts = [(table["id"][keep], table["date"][keep], table["cadre"][keep],
+              table["type"][keep].astype(np.int64), table["closed_on"][keep])]
+    for block in ctx.get("derived.sanctions"):
+        c = block.columns
+        parts.append((c["id"], c["date"], c["cadre"], c["type"].astype(np.int64), c["closed_on"]))
+    return Sanctions(*(np.concatenate([p[i] for p in parts]) for i in range(5)))
+
+
+def _type_arrays(ctx: StepContext) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Per type code: grade effect level, later years, freeze months (-1 indefinite, -2 until closed)."""
+    types: dict[str, dict[str, Any]] = ctx.param("types")
+    grade = np.array([EFFECT.code(types[t]["grade"]) for t in SANCTION_TYPE.values], dtype=np.int64)
+    later = np.array([types[t]["later_years"] for t in SANCTION_TYPE.values], dtype=np.int64)
+    special = {INDEFINITE: -1, UNTIL_CLOSED: -2}
+    months = np.array(
+        [special.get(types[t]["freeze_months"], types[t]["freeze_months"]) for t in SANCTION_TYPE.values],
+        dtype=np.int64,
+    )
+    return grade, later, months
+
+
+def effects(ctx: StepContext) -> Mapping[str, Any]:
+    """Grade effects and freeze windows of every sanction that counts."""
+    rows = sanctions(ctx)
+    grade, later, months = _type_arrays(ctx)
+    kind = rows.type
+    in_year = in_period(rows.date, ctx.period_start, ctx.period_end)
+    years_before = ctx.scheme.year - year_of(rows.date)
+    lasting = (years_before >= 1) & (years_before <= later[kind])
+    level = np.where(in_year, grade[kind], 0)
+    level = np.where(lasting, np.maximum(level, EFFECT.code("不定等次")), level)
+    investigation = kind == INVESTIGATION
+    still_open = (rows.date <= ctx.as_of) & (np.isnat(rows.closed_on) | (rows.closed_on > ctx.as_of))
+    level = np.where(investigation, np.where(still_open, grade[kind], 0), level)
+    effect_rows = np.flatnonzero(level > 0)
+    type_names = np.asarray(SANCTION_TYPE.values)[kind]
+    note = np.where(lasting, np.char.add(type_names, "影响期内,不定等次"), type_names)
+    note = np.where(investigation, np.char.add(type_names, "尚未结案"), note)
+
+    span = months[kind]
+    window = np.flatnonzero(span != 0)
+    w_span = span[window]
+    end = np.where(
+        w_span == -1,
+        FOREVER,
+        np.where(
+            w_span == -2,
+            np.where(np.isnat(rows.closed_on[window]), FOREVER, rows.closed_on[window]),
+            add_months(rows.date[window], np.maximum(w_span, 0)),
+        ),
+    )
+    return {
+        "cadre.effects": [
+            Effects(
+                entity=CADRE,
+                rule=ctx.rule,
+                index=rows.cadre[effect_rows],
+                level=level[effect_rows],
+                source_table=strings("sanctions", effect_rows.shape[0]),
+                source_id=rows.id[effect_rows],
+                note=note[effect_rows],
+            )
+        ],
+        "freezes": [
+            Freezes(
+                rule=ctx.rule,
+                cadre=rows.cadre[window],
+                start=rows.date[window],
+                end=end.astype("datetime64[D]"),
+                source_table=strings("sanctions", window.shape[0]),
+                source_id=rows.id[window],
+                reason=np.char.add(type_names[window], "影响期内不得提拔"),
+            )
+        ],
+    }
+
+
+def _heads(ctx: StepContext) -> NDArray[np.int64]:
+    """The head cadre of each unit, -1 where a unit has none."""
+    cadres = ctx.table("cadres")
+    head_of_unit = np.full(ctx.n_units, -1, dtype=np.int64)
+    heads = np.flatnonzero(cadres["role"] == ROLE.code("head"))
+    head_of_unit[cadres["unit"][heads]] = heads
+    return head_of_unit
+
+
+def _derived(
+    ctx: StepContext,
+    ids: NDArray[np.str_],
+    date: NDArray[np.datetime64],
+    cadre: NDArray[np.int64],
+    type_name: str,
+    source_id: NDArray[np.str_],
+) -> Derived:
+    n = ids.shape[0]
+    return Derived(
+        rule=ctx.rule,
+        table="sanctions",
+        columns={
+            "id": ids,
+            "date": date,
+            "cadre": cadre,
+            "unit": ctx.table("cadres")["unit"][cadre],
+            "type": np.full(n, SANCTION_TYPE.code(type_name), dtype=np.int64),
+            "closed_on": np.full(n, NAT),
+        },
+        factor=np.ones((ctx.k, n)),
+        source_table=strings("sanctions" if ctx.rule == "dual_investigation" else "exposures", n),
+        source_id=source_id,
+    )
+
+
+def dual(ctx: StepContext) -> Mapping[str, Any]:
+    """一案双查: a 诫勉 for the head, one per (head, case)."""
+    table = ctx.table("sanctions")
+    cadres = ctx.table("cadres")
+    qualifying = [SANCTION_TYPE.code(t) for t in ctx.param("qualifying")]
+    head_of_unit = _heads(ctx)
+    cadre = table["cadre"]
+    head = head_of_unit[cadres["unit"][cadre]]
+    rows = np.flatnonzero(
+        counted(ctx, "sanctions")
+        & np.isin(table["type"], qualifying)
+        & (cadres["role"][cadre] != ROLE.code("head"))
+        & (head >= 0)
+    )
+    case = table["case_id"][rows]
+    group_key = np.where(case != "", np.char.add("case:", case), np.char.add("row:", table["id"][rows]))
+    order = np.lexsort((table["id"][rows], table["date"][rows], group_key, head[rows]))
+    sorted_head, sorted_key = head[rows][order], group_key[order]
+    first = np.ones(order.shape[0], dtype=bool)
+    first[1:] = (sorted_head[1:] != sorted_head[:-1]) | (sorted_key[1:] != sorted_key[:-1])
+    chosen = rows[order[first]]
+    chosen_case = table["case_id"][chosen]
+    ids = np.char.add("dual:", np.where(chosen_case != "", chosen_case, table["id"][chosen]))
+    block = _derived(ctx, ids, table["date"][chosen], head[chosen], ctx.param("derived_type"),
+                     table["id"][chosen])
+    return {"derived.sanctions": [block]}
+
+
+def zero(ctx: StepContext) -> Mapping[str, Any]:
+    """零问责: exposed units that sanctioned none of their cadres themselves."""
+    exposures = ctx.table("exposures")
+    sanctions_table = ctx.table("sanctions")
+    cadres = ctx.table("cadres")
+    e_rows = np.flatnonzero(counted(ctx, "exposures"))
+    s_rows = np.flatnonzero(
+        counted(ctx, "sanctions")
+        & (sanctions_table["issuer"] != ISSUER.code("superior"))
+        & (sanctions_table["type"] != INVESTIGATION)
+    )
+    self_sanctioned = np.zeros(ctx.n_units, dtype=bool)
+    self_sanctioned[cadres["unit"][sanctions_table["cadre"][s_rows]]] = True
+    order = np.lexsort((exposures["id"][e_rows], exposures["date"][e_rows], exposures["unit"][e_rows]))
+    sorted_unit = exposures["unit"][e_rows][order]
+    first = np.ones(order.shape[0], dtype=bool)
+    first[1:] = sorted_unit[1:] != sorted_unit[:-1]
+    first_exposure = e_rows[order[first]]
+    unit = exposures["unit"][first_exposure]
+    zero_units = ~self_sanctioned[unit]
+    flag = np.zeros(ctx.n_units, dtype=bool)
+    flag[unit[zero_units]] = True
+    head = _heads(ctx)[unit]
+    derive = zero_units & (head >= 0)
+    source = first_exposure[derive]
+    block = _derived(
+        ctx,
+        np.char.add("zero:", ctx.data.unit_ids[unit[derive]]),
+        exposures["date"][source],
+        head[derive],
+        ctx.param("derived_type"),
+        exposures["id"][source],
+    )
+    return {
+        "derived.sanctions": [block],
+        "unit.flags": [Flags(UNIT, ctx.rule, "零问责", np.broadcast_to(flag, (ctx.k, ctx.n_units)).copy())],
+    }
+
+
+_TYPE_FIELDS = {
+    "grade": Choice("无", EFFECT.values, "grade effect in the year of the decision"),
+    "later_years": Integer(0, "later years with 不定等次"),
+    "freeze_months": OneOf(0, (Integer(0), Choice(INDEFINITE, (INDEFINITE, UNTIL_CLOSED)))),
+}
+
+ACCOUNTABILITY = Rule(
+    name="accountability",
+    title="问责处理",
+    reference="R9",
+    params={
+        "types": RecordMap(REFERENCE_TYPES, keys=SANCTION_TYPE.values, fields=_TYPE_FIELDS,
+                           doc="effects per sanction type"),
+    },
+    steps=(
+        Step(
+            "effects",
+            effects,
+            reads={"table.sanctions"},
+            uses={"tolerance", "derived.sanctions"},
+            writes={"cadre.effects", "freezes"},
+        ),
+    ),
+    doc="R9: grade effects and promotion freezes of sanctions.",
+)
+
+DUAL_INVESTIGATION = Rule(
+    name="dual_investigation",
+    title="一案双查",
+    reference="R10",
+    params={
+        "derived_type": Choice("诫勉", SANCTION_TYPE.values, "sanction derived for the head"),
+        "qualifying": TextList(DUAL_QUALIFYING, SANCTION_TYPE.values, "sanctions that derive one"),
+    },
+    needs=("accountability",),
+    steps=(
+        Step("derive", dual, reads={"table.sanctions", "table.cadres"}, uses={"tolerance"},
+             writes={"derived.sanctions"}),
+    ),
+    doc="R10: the head of a unit answers for serious sanctions of its cadres.",
+)
+
+ZERO_ACCOUNTABILITY = Rule(
+    name="zero_accountability",
+    title="零问责",
+    reference="R11",
+    params={
+        "derived_type": Choice("调离岗位", SANCTION_TYPE.values, "sanction derived for the head"),
+    },
+    needs=("accountability",),
+    steps=(
+        Step("derive", zero, reads={"table.exposures", "table.sanctions", "table.cadres"},
+             uses={"tolerance"}, writes={"derived.sanctions", "unit.flags"}),
+    ),
+    doc="R11: exposure found from above with no accountability of one's own.",
+)
+
+
+@hookimpl
+def kaohe_register_rules() -> list[Rule]:
+    """R9, R10 and R11."""
+    return [ACCOUNTABILITY, DUAL_INVESTIGATION, ZERO_ACCOUNTABILITY]

@@ -1,0 +1,61 @@
+"""R14 attendance (考勤): ``A = min(5, 0.2*late + 1.0*absent_days)`` deducted
+from the cadre score, in schemes that count attendance (不按时上下班、溜班)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from kaohe import Rule, Step, StepContext, hookimpl
+from kaohe.blocks import CADRE, DEDUCTION, Adjustments, strings
+from kaohe.ledger import capped
+from kaohe.params import Number
+
+
+def compute(ctx: StepContext) -> Mapping[str, Any]:
+    """One deduction row per cadre with attendance records (rows of a cadre added)."""
+    table = ctx.table("attendance")
+    n = ctx.n_cadres
+    late = np.bincount(table["cadre"], weights=table["late"], minlength=n)
+    absent = np.bincount(table["cadre"], weights=table["absent_days"], minlength=n)
+    cadres = np.unique(table["cadre"])
+    raw = ctx.param("late_points") * late[cadres] + ctx.param("absent_day_points") * absent[cadres]
+    note = np.char.add(
+        np.char.add("迟到早退", late[cadres].astype(np.int64).astype(str)),
+        np.char.add("次, 旷工", np.char.add(absent[cadres].astype(np.int64).astype(str), "天")),
+    )
+    block = Adjustments(
+        entity=CADRE,
+        kind="deduction",
+        rule=ctx.rule,
+        index=cadres,
+        points=-raw,
+        source_table=strings("attendance", cadres.shape[0]),
+        source_id=ctx.data.cadre_ids[cadres],
+        effect=strings(DEDUCTION, cadres.shape[0]),
+        note=note,
+    )
+    return {"cadre.adjustments": capped(ctx, [block], ctx.param("cap"), n, "考勤扣分封顶")}
+
+
+RULE = Rule(
+    name="attendance",
+    title="考勤",
+    reference="R14",
+    params={
+        "late_points": Number(0.2, "points per late arrival or early leave"),
+        "absent_day_points": Number(1.0, "points per day absent without leave"),
+        "cap": Number(5.0, "most points deducted per cadre (A)"),
+    },
+    needs=("cadre_score",),
+    steps=(Step("attendance", compute, reads={"table.attendance"}, writes={"cadre.adjustments"}),),
+    doc=__doc__ or "",
+)
+
+
+@hookimpl
+def kaohe_register_rules() -> list[Rule]:
+    """R14 attendance."""
+    return [RULE]

@@ -1,0 +1,53 @@
+"""R14 exam component (考试测评): the exam score ``E`` (0-100) as a part of the
+cadre score, weighted by role (head and leader 0.1, middle and staff 0.2).
+A cadre without an exam row has the part missing: its weight is dropped and
+the other parts rescaled."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from kaohe import Rule, Step, StepContext, hookimpl
+from kaohe.blocks import Component
+from kaohe.params import NumberMap
+from kaohe.vocab import ROLE
+
+
+def compute(ctx: StepContext) -> Mapping[str, Any]:
+    """The exam part of every cadre (NaN where none)."""
+    exams = ctx.table("exams")
+    values = np.full(ctx.n_cadres, np.nan)
+    values[exams["cadre"]] = exams["score"]
+    component = Component(
+        rule=ctx.rule,
+        name="考试测评",
+        values=np.broadcast_to(values, (ctx.k, ctx.n_cadres)).copy(),
+        weights=ctx.param_map("weight", ROLE.values),
+        source_table="exams",
+    )
+    return {"cadre.components": [component]}
+
+
+RULE = Rule(
+    name="exams",
+    title="考试测评",
+    reference="R14",
+    params={
+        "weight": NumberMap(
+            dict(zip(ROLE.values, (0.1, 0.1, 0.2, 0.2))), keys=ROLE.values,
+            doc="weight of E per role",
+        ),
+    },
+    needs=("cadre_score",),
+    steps=(Step("exam", compute, reads={"table.exams"}, writes={"cadre.components"}),),
+    doc=__doc__ or "",
+)
+
+
+@hookimpl
+def kaohe_register_rules() -> list[Rule]:
+    """R14 exams."""
+    return [RULE]

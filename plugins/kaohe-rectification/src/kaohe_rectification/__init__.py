@@ -1,0 +1,72 @@
+"""R5 rectification deadlines (限期整改).
+
+A written rectification notice issued in period is overdue when its
+deadline is before ``as_of`` and it was not rectified by the deadline. An
+overdue notice becomes a criticism of the same target at the notice's level
+(default 乡镇), dated the day after the deadline, id ``notice:<id>``, counted
+in the notice's year by R4 and R8. The notice itself carries no points; a
+mitigated notice gives a criticism worth half; an exempt one gives nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from kaohe import Rule, Step, StepContext, hookimpl
+from kaohe.blocks import Derived, strings
+from kaohe.dates import in_period
+from kaohe.vocab import ADMIN_LEVEL
+
+
+def compute(ctx: StepContext) -> Mapping[str, Any]:
+    """Derive a criticism from every overdue notice."""
+    notices = ctx.table("notices")
+    n = len(notices)
+    deadline = notices["deadline"]
+    rectified = notices["rectified_on"]
+    on_time = ~np.isnat(rectified) & (rectified <= deadline)
+    overdue = (
+        in_period(notices["issued"], ctx.period_start, ctx.period_end)
+        & (deadline < ctx.as_of)
+        & ~on_time
+        & ~ctx.tolerance().is_exempt("notices", n)
+    )
+    rows = np.flatnonzero(overdue)
+    level = notices["level"][rows].astype(np.int64)
+    level = np.where(level < 0, ADMIN_LEVEL.code("乡镇"), level)
+    block = Derived(
+        rule=ctx.rule,
+        table="criticisms",
+        columns={
+            "id": np.char.add("notice:", notices["id"][rows]),
+            "date": deadline[rows] + np.timedelta64(1, "D"),
+            "level": level,
+            "unit": notices["unit"][rows],
+            "cadre": notices["cadre"][rows],
+        },
+        factor=ctx.tolerance().factor("notices", n)[:, rows],
+        source_table=strings("notices", rows.shape[0]),
+        source_id=notices["id"][rows],
+    )
+    return {"derived.criticisms": [block]}
+
+
+RULE = Rule(
+    name="rectification",
+    title="限期整改",
+    reference="R5",
+    steps=(
+        Step("overdue", compute, reads={"table.notices"}, uses={"tolerance"},
+             writes={"derived.criticisms"}),
+    ),
+    doc=__doc__ or "",
+)
+
+
+@hookimpl
+def kaohe_register_rules() -> list[Rule]:
+    """R5."""
+    return [RULE]

@@ -1,0 +1,164 @@
+"""R8 serious-problem units (作风问题严重的单位) and their promotion freezes.
+
+A unit is serious when, in period, it has an exposure, or at least two unit
+criticisms at level 县 or above (derived ones included), or a veto; exempt
+rows do not count. Its trigger date is the earliest date on which one of
+these became true (the first exposure, the second such criticism in date
+order, the first veto; rows of one day: exposures, criticisms, vetoes, then
+by id). The unit cannot be 优秀 and is flagged 作风问题严重; its head and
+leaders cannot be 优秀 and are frozen 12 months from the trigger date; every
+cadre of the unit is frozen 12 months from it (separate windows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kaohe import Rule, Step, StepContext, hookimpl
+from kaohe.blocks import CADRE, UNIT, Effects, Flags, Freezes, strings
+from kaohe.dates import add_months
+from kaohe.ledger import counted, criticisms
+from kaohe.params import Choice, Integer
+from kaohe.vocab import ADMIN_LEVEL, EFFECT, ROLE
+
+TABLES = ("exposures", "criticisms", "vetoes")
+
+
+@attrs.frozen
+class Triggers:
+    """Per serious unit: the trigger row's date, table and id."""
+
+    unit: NDArray[np.int64]
+    date: NDArray[np.datetime64]
+    table: NDArray[np.str_]
+    id: NDArray[np.str_]
+
+
+def _first_per_unit(unit: np.ndarray, keys: list[np.ndarray], nth: int = 0) -> np.ndarray:
+    """Indices of the ``nth`` row of each unit when sorted by ``keys`` (primary first)."""
+    if unit.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort([*reversed(keys), unit])
+    sorted_unit = unit[order]
+    starts = np.ones(order.shape[0], dtype=bool)
+    starts[1:] = sorted_unit[1:] != sorted_unit[:-1]
+    position = np.arange(order.shape[0])
+    within = position - np.maximum.accumulate(np.where(starts, position, 0))
+    return order[within == nth]
+
+
+def triggers(ctx: StepContext) -> Triggers:
+    """The trigger of every serious unit."""
+    exposures = ctx.table("exposures")
+    e_rows = np.flatnonzero(counted(ctx, "exposures"))
+    e_pick = e_rows[_first_per_unit(exposures["unit"][e_rows], [exposures["date"][e_rows], exposures["id"][e_rows]])]
+
+    crit = criticisms(ctx)
+    min_level = ADMIN_LEVEL.code(ctx.param("criticism_min_level"))
+    c_rows = np.flatnonzero((crit.unit >= 0) & (crit.level >= min_level))
+    c_pick = c_rows[
+        _first_per_unit(crit.unit[c_rows], [crit.date[c_rows], crit.id[c_rows]], ctx.param("criticisms") - 1)
+    ]
+
+    vetoes = ctx.table("vetoes")
+    v_rows = np.flatnonzero(counted(ctx, "vetoes"))
+    v_pick = v_rows[_first_per_unit(vetoes["unit"][v_rows], [vetoes["date"][v_rows], vetoes["id"][v_rows]])]
+
+    unit = np.concatenate([exposures["unit"][e_pick], crit.unit[c_pick], vetoes["unit"][v_pick]])
+    date = np.concatenate([exposures["date"][e_pick], crit.date[c_pick], vetoes["date"][v_pick]])
+    kind = np.repeat(np.arange(3), [e_pick.shape[0], c_pick.shape[0], v_pick.shape[0]])
+    ids = np.concatenate([exposures["id"][e_pick], crit.id[c_pick], vetoes["id"][v_pick]])
+    first = _first_per_unit(unit, [date, kind, ids])
+    return Triggers(unit[first], date[first], np.asarray(TABLES)[kind[first]], ids[first])
+
+
+def compute(ctx: StepContext) -> Mapping[str, Any]:
+    """Effects, flag and freeze windows of serious units."""
+    found = triggers(ctx)
+    n_found = found.unit.shape[0]
+    serious = np.full(ctx.n_units, -1, dtype=np.int64)
+    serious[found.unit] = np.arange(n_found)
+    cadres = ctx.table("cadres")
+    trigger_of_cadre = serious[cadres["unit"]]
+    members = np.flatnonzero(trigger_of_cadre >= 0)
+    leading = members[np.isin(cadres["role"][members], [ROLE.code("head"), ROLE.code("leader")])]
+    months = ctx.param("freeze_months")
+
+    def windows(who: NDArray[np.int64], reason: str) -> Freezes:
+        t = trigger_of_cadre[who]
+        start = found.date[t]
+        return Freezes(
+            rule=ctx.rule,
+            cadre=who,
+            start=start,
+            end=add_months(start, months),
+            source_table=found.table[t],
+            source_id=found.id[t],
+            reason=strings(reason, who.shape[0]),
+        )
+
+    flag = np.zeros(ctx.n_units, dtype=bool)
+    flag[found.unit] = True
+    t_lead = trigger_of_cadre[leading]
+    return {
+        "unit.effects": [
+            Effects(
+                entity=UNIT,
+                rule=ctx.rule,
+                index=found.unit,
+                level=np.ones(n_found, dtype=np.int64),
+                source_table=found.table,
+                source_id=found.id,
+                note=strings("作风问题严重的单位不得评为优秀", n_found),
+            )
+        ],
+        "unit.flags": [Flags(UNIT, ctx.rule, "作风问题严重", np.broadcast_to(flag, (ctx.k, ctx.n_units)).copy())],
+        "cadre.effects": [
+            Effects(
+                entity=CADRE,
+                rule=ctx.rule,
+                index=leading,
+                level=np.full(leading.shape[0], EFFECT.code("不得评优"), dtype=np.int64),
+                source_table=found.table[t_lead],
+                source_id=found.id[t_lead],
+                note=strings("领导班子成员当年不评优", leading.shape[0]),
+            )
+        ],
+        "freezes": [
+            windows(leading, "领导班子成员一年内不提拔"),
+            windows(members, "该部门一年内不新提拔干部"),
+        ],
+    }
+
+
+RULE = Rule(
+    name="serious_units",
+    title="作风问题严重的单位",
+    reference="R8",
+    params={
+        "criticisms": Integer(2, "unit criticisms at or above the level that make a unit serious", low=1),
+        "criticism_min_level": Choice("县", ADMIN_LEVEL.values, "lowest level of those criticisms"),
+        "freeze_months": Integer(12, "months of the promotion freeze", low=0),
+    },
+    steps=(
+        Step(
+            "serious",
+            compute,
+            reads={"table.exposures", "table.criticisms", "table.vetoes", "table.cadres"},
+            uses={"tolerance", "derived.criticisms"},
+            writes={"unit.effects", "unit.flags", "cadre.effects", "freezes"},
+        ),
+    ),
+    doc=__doc__ or "",
+)
+
+
+@hookimpl
+def kaohe_register_rules() -> list[Rule]:
+    """R8."""
+    return [RULE]

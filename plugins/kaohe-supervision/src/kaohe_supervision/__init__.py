@@ -1,0 +1,119 @@
+"""R3 supervision deductions (督查督办扣分).
+
+Each supervision row in period: ``p = severity_points[severity]`` (一般 0.5,
+较重 1.0, 严重 2.0); rectified by its deadline: ``p *= 0.5``; deadline before
+``as_of`` and not rectified by it: ``p += 1.0``. Each exposure (曝光/查处) in
+period: ``p = exposure_points[level]`` (县 1, 市 2, 省 3). Mitigated rows
+(R12) count half of their whole ``p``. ``D_sup = min(10, sum p)`` per unit;
+a cap that bites is a row of its own. Supervision ``category`` values are
+checked against the scheme's problem taxonomy (问题类别): an unknown one is a
+warning, not an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from kaohe import Dataset, Rule, Scheme, Step, StepContext, hookimpl
+from kaohe.blocks import UNIT
+from kaohe.ledger import capped, counted, label_rows, mitigation_note, point_rows
+from kaohe.params import Number, NumberMap, TextList
+from kaohe.vocab import EXPOSURE_LEVEL, SEVERITY
+
+
+def supervision_rows(ctx: StepContext) -> Any:
+    """Deduction rows of supervision findings."""
+    table = ctx.table("supervision")
+    n = len(table)
+    rows = np.flatnonzero(counted(ctx, "supervision"))
+    severity = table["severity"][rows].astype(np.int64)
+    points = ctx.param_map("severity_points", SEVERITY.values)[:, severity]
+    deadline = table["deadline"][rows]
+    rectified = table["rectified_on"][rows]
+    on_time = ~np.isnat(deadline) & ~np.isnat(rectified) & (rectified <= deadline)
+    overdue = ~np.isnat(deadline) & (deadline < ctx.as_of) & ~on_time
+    points = np.where(on_time[None, :], points * ctx.param("on_time_factor"), points)
+    points = points + np.where(overdue[None, :], ctx.param("overdue_points"), 0.0)
+    points = points * ctx.tolerance().factor("supervision", n)[:, rows]
+    note = label_rows(SEVERITY.values, severity)
+    note = np.char.add(note, np.where(on_time, "; 按期整改", np.where(overdue, "; 逾期未整改", "")))
+    note = np.char.add(note, mitigation_note(ctx, "supervision", rows))
+    return point_rows(ctx, entity=UNIT, kind="deduction", table="supervision", rows=rows,
+                      points=points, note=note)
+
+
+def exposure_rows(ctx: StepContext) -> Any:
+    """Deduction rows of exposures (曝光/查处)."""
+    table = ctx.table("exposures")
+    rows = np.flatnonzero(counted(ctx, "exposures"))
+    level = table["level"][rows].astype(np.int64)
+    points = ctx.param_map("exposure_points", EXPOSURE_LEVEL.values)[:, level]
+    points = points * ctx.tolerance().factor("exposures", len(table))[:, rows]
+    note = np.char.add(np.char.add(label_rows(EXPOSURE_LEVEL.values, level), "级曝光"),
+                       mitigation_note(ctx, "exposures", rows))
+    return point_rows(ctx, entity=UNIT, kind="deduction", table="exposures", rows=rows,
+                      points=points, note=note)
+
+
+def compute(ctx: StepContext) -> Mapping[str, Any]:
+    """Every supervision and exposure row, and the cap."""
+    blocks = [supervision_rows(ctx), exposure_rows(ctx)]
+    return {
+        "unit.adjustments": capped(ctx, blocks, ctx.param("cap"), ctx.n_units, "督查督办扣分封顶")
+    }
+
+
+RULE = Rule(
+    name="supervision",
+    title="督查督办扣分",
+    reference="R3",
+    params={
+        "severity_points": NumberMap(
+            {"一般": 0.5, "较重": 1.0, "严重": 2.0}, keys=SEVERITY.values,
+            doc="points per finding of each severity",
+        ),
+        "on_time_factor": Number(0.5, "multiplier when rectified by the deadline", high=1.0),
+        "overdue_points": Number(1.0, "added when the deadline passed unrectified"),
+        "exposure_points": NumberMap(
+            {"县": 1.0, "市": 2.0, "省": 3.0}, keys=EXPOSURE_LEVEL.values,
+            doc="points per exposure by level",
+        ),
+        "cap": Number(10.0, "most points deducted per unit (D_sup)"),
+        "taxonomy": TextList((), doc="问题类别: the scheme's problem categories"),
+    },
+    steps=(
+        Step(
+            "deductions",
+            compute,
+            reads={"table.supervision", "table.exposures"},
+            uses={"tolerance"},
+            writes={"unit.adjustments"},
+        ),
+    ),
+    doc=__doc__ or "",
+)
+
+
+@hookimpl
+def kaohe_register_rules() -> list[Rule]:
+    """R3."""
+    return [RULE]
+
+
+@hookimpl
+def kaohe_check_inputs(scheme: Scheme, data: Dataset) -> Sequence[str]:
+    """Warn about supervision rows whose 问题类别 is not in the scheme's taxonomy."""
+    config = scheme.rules.get("supervision")
+    if config is None or not config.enabled or not config.params["taxonomy"]:
+        return []
+    table = data.tables["supervision"]
+    category = table["category"]
+    unknown = (category != "") & ~np.isin(category, np.asarray(config.params["taxonomy"]))
+    if not unknown.any():
+        return []
+    names, counts = np.unique(category[unknown], return_counts=True)
+    listed = ", ".join(f"'{name}' ({count} rows)" for name, count in zip(names, counts))
+    return [f"{table.source}: 问题类别 not in supervision.taxonomy: {listed}"]

@@ -1,0 +1,125 @@
+"""R1 targets (目标任务): ``T = 100 * sum(score_i) / sum(max_i)`` per unit.
+
+Part of every scheme. Every (unit, indicator) of the scheme needs exactly
+one row of ``targets`` with ``0 <= score <= max``; a missing row is an error
+unless the scheme says ``missing = "zero"``. Errors name the file and row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kaohe import DataError, Rule, Step, StepContext, hookimpl
+from kaohe.params import Choice, Number, NumberMap, KEYS_ANY
+from kaohe.rule import REQUIRED
+
+
+@attrs.frozen
+class TargetScore:
+    """``score``: T per unit ``(K, n_units)``; ``by_indicator``: ``(n_units, n_indicators)``
+    scores (NaN where missing); ``indicators``/``maxima`` in scheme order."""
+
+    score: NDArray[np.float64]
+    by_indicator: NDArray[np.float64]
+    indicators: tuple[str, ...]
+    maxima: NDArray[np.float64]
+
+
+def _fail(table: Any, row: int, column: str, message: str) -> DataError:
+    return DataError(table.source, message, row=int(table.lines[row]), column=column)
+
+
+def compute(ctx: StepContext) -> Mapping[str, Any]:
+    """Check the targets table against the scheme's indicators and compute T."""
+    table = ctx.table("targets")
+    maxima_map: dict[str, float] = ctx.scheme.param(ctx.rule, "indicators")
+    names = tuple(maxima_map)
+    maxima = np.asarray([maxima_map[name] for name in names])
+    n_units, n_ind = ctx.n_units, len(names)
+    name_array = np.asarray(names)
+    indicator = table["indicator"]
+    known = np.isin(indicator, name_array)
+    if not known.all():
+        row = int(np.flatnonzero(~known)[0])
+        raise _fail(
+            table,
+            row,
+            "indicator",
+            f"indicator '{indicator[row]}' is not defined by the scheme "
+            f"(expected one of {', '.join(names)})",
+        )
+    sorter = np.argsort(name_array)
+    code = sorter[np.searchsorted(name_array[sorter], indicator)]
+    score = table["score"]
+    limit = maxima[code]
+    bad = (score < 0) | (score > limit)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise _fail(
+            table,
+            row,
+            "score",
+            f"score {score[row]:g} is outside 0..{limit[row]:g} (the maximum of '{indicator[row]}')",
+        )
+    key = table["unit"] * n_ind + code
+    counts = np.bincount(key, minlength=n_units * n_ind)
+    if (counts > 1).any():
+        dup = int(np.flatnonzero(counts > 1)[0])
+        rows = np.flatnonzero(key == dup)
+        raise _fail(
+            table,
+            int(rows[1]),
+            "indicator",
+            f"duplicate row for unit '{ctx.data.unit_ids[dup // n_ind]}' and indicator "
+            f"'{names[dup % n_ind]}' (also on row {int(table.lines[rows[0]])})",
+        )
+    by_indicator = np.full(n_units * n_ind, np.nan)
+    by_indicator[key] = score
+    by_indicator = by_indicator.reshape(n_units, n_ind)
+    missing = np.isnan(by_indicator)
+    if missing.any() and ctx.param("missing") == "error":
+        unit, ind = (int(i) for i in np.argwhere(missing)[0])
+        raise DataError(
+            table.source,
+            f"no row for unit '{ctx.data.unit_ids[unit]}' and indicator '{names[ind]}' "
+            f"({int(missing.sum())} (unit, indicator) rows missing; every unit needs one row per "
+            'indicator, or set targets.missing = "zero")',
+            column="indicator",
+        )
+    total = np.nan_to_num(by_indicator).sum(axis=1)
+    target = 100.0 * total / maxima.sum()
+    return {
+        "unit.target": TargetScore(
+            np.broadcast_to(target, (ctx.k, n_units)).copy(), by_indicator, names, maxima
+        )
+    }
+
+
+RULE = Rule(
+    name="targets",
+    title="目标任务",
+    reference="R1",
+    activation=REQUIRED,
+    params={
+        "indicators": NumberMap(
+            {}, keys=KEYS_ANY, value=Number(0.0, low=0.0, low_open=True), non_empty=True,
+            doc="indicator name -> maximum score",
+        ),
+        "missing": Choice("error", ("error", "zero"), "a missing (unit, indicator) row"),
+    },
+    steps=(
+        Step("target", compute, reads={"table.targets", "table.units"}, writes={"unit.target"}),
+    ),
+    doc=__doc__ or "",
+)
+
+
+@hookimpl
+def kaohe_register_rules() -> list[Rule]:
+    """R1."""
+    return [RULE]

@@ -1,0 +1,55 @@
+"""R7 veto (一票否决): a unit with a veto item in period is graded 较差 whatever
+its score, and flagged ``一票否决``. Its score is computed and published as usual."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from kaohe import Rule, Step, StepContext, hookimpl
+from kaohe.blocks import UNIT, Effects, Flags, strings
+from kaohe.ledger import counted
+
+VETO = 2  # blocks.UNIT_EFFECT
+
+
+def compute(ctx: StepContext) -> Mapping[str, Any]:
+    """The veto effect and flag of every unit with a counted veto row."""
+    table = ctx.table("vetoes")
+    rows = np.flatnonzero(counted(ctx, "vetoes"))
+    unit = table["unit"][rows]
+    mask = np.zeros(ctx.n_units, dtype=bool)
+    mask[unit] = True
+    effect = Effects(
+        entity=UNIT,
+        rule=ctx.rule,
+        index=unit,
+        level=np.full(rows.shape[0], VETO, dtype=np.int64),
+        source_table=strings("vetoes", rows.shape[0]),
+        source_id=table["id"][rows],
+        note=np.char.add("一票否决: ", table["item"][rows]),
+    )
+    return {
+        "unit.effects": [effect],
+        "unit.flags": [Flags(UNIT, ctx.rule, "一票否决", np.broadcast_to(mask, (ctx.k, ctx.n_units)).copy())],
+    }
+
+
+RULE = Rule(
+    name="veto",
+    title="一票否决",
+    reference="R7",
+    steps=(
+        Step("veto", compute, reads={"table.vetoes"}, uses={"tolerance"},
+             writes={"unit.effects", "unit.flags"}),
+    ),
+    doc=__doc__ or "",
+)
+
+
+@hookimpl
+def kaohe_register_rules() -> list[Rule]:
+    """R7."""
+    return [RULE]

@@ -1,0 +1,68 @@
+"""kaohe (考核): a plugin-based assessment scoring engine.
+
+The public API::
+
+    scheme = kaohe.load_scheme("schemes/county-2019.toml")
+    data = kaohe.load_data("schemes/county-2019", scheme)
+    results = kaohe.evaluate(scheme, data)
+
+Plugins implement hooks of :mod:`kaohe.hookspecs` with :data:`hookimpl` and
+register :class:`Rule` objects; see ``ARCHITECTURE.md``.
+"""
+
+from __future__ import annotations
+
+from .api import (
+    check_dataset,
+    data_from_columns,
+    evaluate,
+    evaluate_batch,
+    load_data,
+    load_scheme,
+)
+from .context import StepContext, Tolerance
+from .data import Dataset, Table
+from .errors import (
+    DataError,
+    KaoheError,
+    OutputError,
+    OverrideError,
+    PluginError,
+    RuleGraphError,
+    SchemeError,
+    UnknownRuleError,
+)
+from .hookspecs import hookimpl
+from .plugins import Registry, get_plugin_manager
+from .results import Results
+from .rule import Rule, Step
+from .scheme import RuleConfig, Scheme
+
+__all__ = [
+    "DataError",
+    "Dataset",
+    "KaoheError",
+    "OutputError",
+    "OverrideError",
+    "PluginError",
+    "Registry",
+    "Results",
+    "Rule",
+    "RuleConfig",
+    "RuleGraphError",
+    "Scheme",
+    "SchemeError",
+    "Step",
+    "StepContext",
+    "Table",
+    "Tolerance",
+    "UnknownRuleError",
+    "check_dataset",
+    "data_from_columns",
+    "evaluate",
+    "evaluate_batch",
+    "get_plugin_manager",
+    "hookimpl",
+    "load_data",
+    "load_scheme",
+]

@@ -1,0 +1,100 @@
+"""The library surface: load a scheme and data, evaluate, get frozen results.
+
+>>> import kaohe
+>>> scheme = kaohe.load_scheme("schemes/county-2019.toml")
+>>> data = kaohe.load_data("schemes/county-2019", scheme)
+>>> results = kaohe.evaluate(scheme, data)
+>>> results.units.score[0]          # F per unit, in unit_id order
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import kernel
+from .data import Dataset, load
+from .errors import DataError, KaoheError
+from .plugins import Registry
+from .results import Results, assemble
+from .scheme import Scheme
+
+
+def load_scheme(path: str | Path, registry: Registry | None = None) -> Scheme:
+    """Read and check a scheme file (see :meth:`Scheme.from_toml`)."""
+    return Scheme.from_toml(path, registry)
+
+
+def required_tables(scheme: Scheme) -> tuple[str, ...]:
+    """Tables the scheme's enabled rules require besides units, cadres and targets."""
+    needed: list[str] = []
+    for name in scheme.enabled:
+        for table in scheme.registry.rule(name).requires_tables:
+            if table not in needed:
+                needed.append(table)
+    return tuple(needed)
+
+
+def load_data(path: str | Path, scheme: Scheme | None = None) -> Dataset:
+    """Read a CSV folder or an ``.xlsx`` workbook; with ``scheme``, check it against the scheme."""
+    require = required_tables(scheme) if scheme is not None else ()
+    data = load(path, require=require)
+    if scheme is not None:
+        check_dataset(scheme, data)
+    return data
+
+
+def data_from_columns(
+    columns: Mapping[str, Mapping[str, Any]], scheme: Scheme | None = None
+) -> Dataset:
+    """Build a dataset from in-memory columns (table -> column -> sequence or array)."""
+    require = required_tables(scheme) if scheme is not None else ()
+    data = Dataset.from_columns(columns, require=require)
+    if scheme is not None:
+        check_dataset(scheme, data)
+    return data
+
+
+def check_dataset(scheme: Scheme, data: Dataset) -> None:
+    """Raise DataError where the data does not fit the scheme (unknown unit categories)."""
+    units = data.tables["units"]
+    categories = units["category"]
+    unknown = ~np.isin(categories, np.asarray(scheme.categories))
+    if unknown.any():
+        row = int(np.flatnonzero(unknown)[0])
+        raise DataError(
+            units.source,
+            f"category '{categories[row]}' is not one the scheme declares "
+            f"({', '.join(scheme.categories)})",
+            row=int(units.lines[row]),
+            column="category",
+        )
+
+
+def evaluate(scheme: Scheme, data: Dataset) -> Results:
+    """Score ``data`` under ``scheme``: one scenario (``K = 1``)."""
+    return evaluate_batch([scheme], data)
+
+
+def evaluate_batch(schemes: Sequence[Scheme], data: Dataset) -> Results:
+    """Score a batch of scenarios that share one structure (they differ only in numbers).
+
+    Equal, value for value, to evaluating each scheme on its own.
+    """
+    if not schemes:
+        raise KaoheError("evaluate_batch needs at least one scheme")
+    first = schemes[0]
+    key = first.structure_key()
+    for other in schemes[1:]:
+        if other.structure_key() != key:
+            raise KaoheError(
+                "schemes of one batch must differ only in numeric parameters; "
+                f"'{other.name}' differs from '{first.name}' in rules or structural values"
+            )
+    check_dataset(first, data)
+    the_plan = kernel.plan(first)
+    slots = kernel.run(schemes, data, the_plan)
+    return assemble(schemes, data, the_plan, slots)

@@ -1,0 +1,279 @@
+"""The values rules produce, as columnar blocks with a scenario axis.
+
+A rule step returns these in the slots it writes. Every per-row or
+per-entity number carries a leading scenario axis ``K`` (1 in an ordinary
+run); structural columns (indices, ids, dates, labels) do not, because they
+are the same in every scenario of a batch.
+
+The kernel checks each block when a step returns it (:meth:`check`), so a
+plugin that returns the wrong shape, dtype or a NaN is caught at once with
+its name on the error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+UNIT = "unit"
+CADRE = "cadre"
+
+#: ``effect`` labels of adjustment rows (adjustments.csv).
+DEDUCTION = "扣分"
+BONUS = "加分"
+CAP = "cap"
+EXEMPT = "容错免责"
+COMPONENT = "得分"
+
+
+def _fail(what: str, message: str) -> ValueError:
+    return ValueError(f"{what}: {message}")
+
+
+def _check_rows(name: str, array: NDArray[np.generic], n: int, kind: str) -> None:
+    if not isinstance(array, np.ndarray):
+        raise _fail(name, f"expected a numpy array, got {type(array).__name__}")
+    if array.ndim != 1 or array.shape[0] != n:
+        raise _fail(name, f"expected shape ({n},), got {array.shape}")
+    if array.dtype.kind not in kind:
+        raise _fail(name, f"expected dtype kind {kind!r}, got {array.dtype}")
+
+
+def check_scenario_array(
+    name: str, array: object, k: int, n: int, *, allow_nan: bool = False
+) -> None:
+    """Raise ValueError unless ``array`` is a finite float ``(k, n)`` array (NaN only if allowed)."""
+    if not isinstance(array, np.ndarray):
+        raise _fail(name, f"expected a numpy array, got {type(array).__name__}")
+    if array.shape != (k, n):
+        raise _fail(name, f"expected shape ({k}, {n}), got {array.shape}")
+    if array.dtype.kind != "f":
+        raise _fail(name, f"expected a float array, got {array.dtype}")
+    bad = np.isinf(array) if allow_nan else ~np.isfinite(array)
+    if bad.any():
+        raise _fail(name, "contains NaN or infinity")
+
+
+@attrs.frozen
+class Adjustments:
+    """Scored effects: one row per source record (or per capped entity).
+
+    ``points`` is ``(K, n)``: negative for deductions, positive for bonuses.
+    ``kind`` says which total the rows count towards (``"deduction"``,
+    ``"bonus"`` or ``"component"`` for a cadre's score parts). Rows of a
+    block with ``drop_if_zero`` are left out of the output in a scenario
+    where their points are 0 (cap rows that did not bite).
+    """
+
+    entity: str
+    kind: str
+    rule: str
+    index: NDArray[np.int64]
+    points: NDArray[np.float64]
+    source_table: NDArray[np.str_]
+    source_id: NDArray[np.str_]
+    effect: NDArray[np.str_]
+    note: NDArray[np.str_]
+    drop_if_zero: bool = False
+
+    def __len__(self) -> int:
+        return int(self.index.shape[0])
+
+    def check(self, k: int, n_entities: int) -> None:
+        """Raise ValueError when a column has the wrong shape, dtype or values."""
+        n = len(self)
+        _check_rows("index", self.index, n, "i")
+        if n and (self.index.min() < 0 or self.index.max() >= n_entities):
+            raise _fail("index", f"entity index outside 0..{n_entities - 1}")
+        check_scenario_array("points", self.points, k, n)
+        for name in ("source_table", "source_id", "effect", "note"):
+            _check_rows(name, getattr(self, name), n, "U")
+
+
+@attrs.frozen
+class Effects:
+    """Grade effects on units or cadres: one row per source record.
+
+    ``level`` codes: for cadres :data:`kaohe.vocab.EFFECT`; for units
+    :data:`UNIT_EFFECT`. The heaviest level of an entity governs.
+    """
+
+    entity: str
+    rule: str
+    index: NDArray[np.int64]
+    level: NDArray[np.int64]
+    source_table: NDArray[np.str_]
+    source_id: NDArray[np.str_]
+    note: NDArray[np.str_]
+
+    def __len__(self) -> int:
+        return int(self.index.shape[0])
+
+    def check(self, k: int, n_entities: int) -> None:
+        """Raise ValueError when a column has the wrong shape, dtype or values."""
+        n = len(self)
+        _check_rows("index", self.index, n, "i")
+        _check_rows("level", self.level, n, "i")
+        if n and (self.index.min() < 0 or self.index.max() >= n_entities):
+            raise _fail("index", f"entity index outside 0..{n_entities - 1}")
+        for name in ("source_table", "source_id", "note"):
+            _check_rows(name, getattr(self, name), n, "U")
+
+
+#: Unit grade effects, lightest first.
+UNIT_EFFECT = ("无", "不得评优", "一票否决")
+
+
+@attrs.frozen
+class Flags:
+    """A named flag per entity and scenario: ``mask`` is ``(K, n_entities)`` bool."""
+
+    entity: str
+    rule: str
+    name: str
+    mask: NDArray[np.bool_]
+
+    def check(self, k: int, n_entities: int) -> None:
+        """Raise ValueError when the mask has the wrong shape or dtype."""
+        if not isinstance(self.mask, np.ndarray) or self.mask.shape != (k, n_entities):
+            raise _fail("mask", f"expected a ({k}, {n_entities}) array")
+        if self.mask.dtype != np.bool_:
+            raise _fail("mask", f"expected dtype bool, got {self.mask.dtype}")
+
+
+@attrs.frozen
+class Freezes:
+    """Promotion-freeze windows ``[start, end)`` of cadres; ``end`` may be FOREVER."""
+
+    rule: str
+    cadre: NDArray[np.int64]
+    start: NDArray[np.datetime64]
+    end: NDArray[np.datetime64]
+    source_table: NDArray[np.str_]
+    source_id: NDArray[np.str_]
+    reason: NDArray[np.str_]
+
+    def __len__(self) -> int:
+        return int(self.cadre.shape[0])
+
+    def check(self, k: int, n_entities: int) -> None:
+        """Raise ValueError when a column has the wrong shape, dtype or values."""
+        n = len(self)
+        _check_rows("cadre", self.cadre, n, "i")
+        if n and (self.cadre.min() < 0 or self.cadre.max() >= n_entities):
+            raise _fail("cadre", f"cadre index outside 0..{n_entities - 1}")
+        _check_rows("start", self.start, n, "M")
+        _check_rows("end", self.end, n, "M")
+        if np.isnat(self.start).any() or np.isnat(self.end).any():
+            raise _fail("start/end", "missing date in a window")
+        for name in ("source_table", "source_id", "reason"):
+            _check_rows(name, getattr(self, name), n, "U")
+
+
+@attrs.frozen
+class Derived:
+    """Records derived by a rule, shaped like rows of an input table.
+
+    ``table`` is the input table they extend (``criticisms``, ``sanctions``);
+    ``columns`` hold the table's canonical columns (ids like ``notice:N12``)
+    plus ``unit``/``cadre`` indices; ``factor`` is ``(K, n)``: the
+    multiplier of their points (0.5 for a mitigated source). ``source_table``
+    and ``source_id`` name the row each was derived from.
+    """
+
+    rule: str
+    table: str
+    columns: Mapping[str, NDArray[np.generic]]
+    factor: NDArray[np.float64]
+    source_table: NDArray[np.str_]
+    source_id: NDArray[np.str_]
+
+    def __len__(self) -> int:
+        return int(self.source_id.shape[0])
+
+    def check(self, k: int, n_entities: int) -> None:
+        """Raise ValueError when a column has the wrong shape."""
+        n = len(self)
+        for name, column in self.columns.items():
+            if not isinstance(column, np.ndarray) or column.shape != (n,):
+                raise _fail(f"columns[{name!r}]", f"expected shape ({n},)")
+        check_scenario_array("factor", self.factor, k, n)
+
+
+def strings(value: str, n: int) -> NDArray[np.str_]:
+    """A column of ``n`` copies of ``value``."""
+    return np.full(n, value)
+
+
+@attrs.frozen
+class Component:
+    """A weighted part of the cadres' score (R14): appraisal, unit link, exam.
+
+    ``values`` is ``(K, n_cadres)`` with NaN where a cadre lacks the part;
+    ``weights`` is ``(K, 4)``, one weight per role in :data:`kaohe.vocab.ROLE`
+    order. A missing part's weight is dropped and the rest rescaled.
+    """
+
+    entity = CADRE
+    rule: str
+    name: str
+    values: NDArray[np.float64]
+    weights: NDArray[np.float64]
+    source_table: str
+
+    def check(self, k: int, n_entities: int) -> None:
+        """Raise ValueError when values or weights have the wrong shape."""
+        check_scenario_array("values", self.values, k, n_entities, allow_nan=True)
+        check_scenario_array("weights", self.weights, k, 4)
+
+
+@attrs.frozen
+class EffectRows:
+    """Effect blocks of one entity kind joined into single columns."""
+
+    index: NDArray[np.int64]
+    level: NDArray[np.int64]
+    rule: NDArray[np.str_]
+    source_table: NDArray[np.str_]
+    source_id: NDArray[np.str_]
+    note: NDArray[np.str_]
+
+    @classmethod
+    def join(cls, effects: list[Effects]) -> EffectRows:
+        """Concatenate ``effects`` in order (empty columns when there are none)."""
+        if not effects:
+            empty_i = np.zeros(0, dtype=np.int64)
+            empty_s = np.zeros(0, dtype="U1")
+            return cls(empty_i, empty_i, empty_s, empty_s, empty_s, empty_s)
+        return cls(
+            np.concatenate([e.index for e in effects]),
+            np.concatenate([e.level for e in effects]).astype(np.int64),
+            np.concatenate([strings(e.rule, len(e)) for e in effects]),
+            np.concatenate([e.source_table for e in effects]),
+            np.concatenate([e.source_id for e in effects]),
+            np.concatenate([e.note for e in effects]),
+        )
+
+    def describe(self, rows: NDArray[np.int64]) -> NDArray[np.str_]:
+        """``"note (table id)"`` per row index; "" for index -1 (no effect)."""
+        text = np.char.add(
+            np.char.add(np.char.add(self.note, " ("), np.char.add(self.source_table, " ")),
+            np.char.add(self.source_id, ")"),
+        )
+        text = np.append(text, "")
+        return text[np.where(rows < 0, text.shape[0] - 1, rows)]
+
+
+def sum_points(adjustments: list[Adjustments], kind: str, k: int, n: int) -> NDArray[np.float64]:
+    """The ``(K, n)`` sum of the points of blocks of ``kind``, per entity."""
+    from .numeric import group_sum
+
+    chosen = [a for a in adjustments if a.kind == kind and len(a)]
+    if not chosen:
+        return np.zeros((k, n))
+    index = np.concatenate([a.index for a in chosen])
+    points = np.concatenate([a.points for a in chosen], axis=1)
+    return group_sum(points, index, n)

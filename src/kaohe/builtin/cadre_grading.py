@@ -1,0 +1,153 @@
+"""R15 cadre grading: thresholds, vote rules, effects and the 优秀 quota per unit.
+
+Each cadre's grade is the best one that its score, the quota and its
+effects allow; the heaviest effect governs (R4, R8, R9, R10, R11, no votes,
+and the vote rules below). Vote rules, in exact integer arithmetic: 不称职
+votes over one third of the votes force 不称职; 基本称职 and 不称职 votes
+together at least half make the cadre at most 基本称职. The 优秀 quota of a
+unit is ``quota(0.20, n)``, or ``quota(0.25, n)`` when the unit itself is
+graded 优秀, ``n`` counting the unit's cadres who get a grade. Within a unit
+cadres are taken by ``S`` desc, ``V`` desc, ``cadre_id`` asc; a cadre whose
+effects forbid 优秀 takes no quota place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ..blocks import CADRE, EffectRows, Effects, strings
+from ..context import StepContext
+from ..hookspecs import hookimpl
+from ..numeric import quota, round9
+from ..ordering import GroupOrder, governing, rank_by_higher
+from ..params import Number, NumberMap
+from ..rule import Rule, Step
+from ..vocab import CADRE_GRADES, EFFECT
+
+EXCELLENT, COMPETENT, BASIC, INCOMPETENT, UNGRADED = range(5)
+NOT_EXCELLENT = EFFECT.code("不得评优")
+AT_MOST_BASIC = EFFECT.code("最高基本称职")
+NO_GRADE = EFFECT.code("不定等次")
+FORCED_INCOMPETENT = EFFECT.code("不称职")
+
+
+@attrs.frozen
+class CadreGrade:
+    """``(K, n_cadres)``: rank in unit (-1 without score), grade code (0-3 as
+    ``CADRE_GRADES``, 4 不定等次) and the reason of the grade."""
+
+    rank: NDArray[np.int64]
+    grade: NDArray[np.int64]
+    reason: NDArray[np.str_]
+    vote_effects: Effects
+
+
+def vote_effects(votes: NDArray[np.int64], rule: str, cadre_ids: NDArray[np.str_]) -> Effects:
+    """Effects of the vote rules on every cadre with votes."""
+    total = votes.sum(axis=1)
+    incompetent = votes[:, 3]
+    low = votes[:, 2] + votes[:, 3]
+    forced = incompetent * 3 > total
+    capped = (low * 2 >= total) & ~forced & (total > 0)
+    rows = np.flatnonzero(forced | capped)
+    level = np.where(forced[rows], FORCED_INCOMPETENT, AT_MOST_BASIC).astype(np.int64)
+    note = np.where(forced[rows], "不称职票超过三分之一", "基本称职和不称职票合计过半")
+    return Effects(
+        entity=CADRE,
+        rule=rule,
+        index=rows,
+        level=level,
+        source_table=strings("votes", rows.shape[0]),
+        source_id=cadre_ids[rows],
+        note=note.astype(str),
+    )
+
+
+def compute(ctx: StepContext) -> Mapping[str, Any]:
+    """Grade every cadre in every scenario."""
+    k, n = ctx.k, ctx.n_cadres
+    scored = ctx.get("cadre.score")
+    score, appraisal = scored.score, scored.appraisal
+    unit = ctx.table("cadres")["unit"]
+    from_votes = vote_effects(scored.votes, ctx.rule, ctx.data.cadre_ids)
+    effects = EffectRows.join([*ctx.get("cadre.effects"), from_votes])
+    level, source = governing(effects.level, effects.index, n)
+
+    thresholds = ctx.param_map("thresholds", CADRE_GRADES[:3])
+    s = np.nan_to_num(score, nan=-1.0)
+    by_score = np.where(
+        s >= thresholds[:, 1:2], COMPETENT, np.where(s >= thresholds[:, 2:3], BASIC, INCOMPETENT)
+    )
+    cap = np.minimum(level, AT_MOST_BASIC)  # 0 none, 1 not 优秀, 2 at most 基本称职
+    capped = np.maximum(by_score, cap[None, :])
+    ungraded = level == NO_GRADE  # no votes is such an effect too (cadre_score)
+    graded = ~ungraded
+    eligible = (s >= thresholds[:, :1]) & (level == 0)[None, :] & graded[None, :]
+
+    unit_grade = ctx.get("unit.grade")
+    unit_excellent = (
+        np.zeros((k, ctx.n_units), dtype=bool) if unit_grade is None else unit_grade.grade == 0
+    )
+    share = np.where(
+        unit_excellent,
+        ctx.param("excellent_quota_excellent_unit"),
+        ctx.param("excellent_quota"),
+    )
+    n_graded = np.bincount(unit, weights=graded, minlength=ctx.n_units).astype(np.int64)
+    places = quota(share, n_graded[None, :])[:, unit]
+    order = GroupOrder.build(unit, [-s, -round9(np.nan_to_num(appraisal, nan=-1.0))], k)
+    excellent = eligible & (order.running_count(eligible) <= places)
+
+    grade = np.where(excellent, EXCELLENT, capped)
+    grade = np.where((level == FORCED_INCOMPETENT)[None, :], INCOMPETENT, grade)
+    grade = np.where(ungraded[None, :], UNGRADED, grade)
+
+    held = (s >= thresholds[:, :1]) & ~excellent & graded[None, :]
+    by_effect = (level > 0)[None, :] & (
+        (cap[None, :] > by_score) | held | (level >= NO_GRADE)[None, :]
+    )
+    reason = np.where(held & (level == 0)[None, :], "quota", "score")
+    reason = np.where(by_effect, effects.describe(source)[None, :], reason)
+    rank = rank_by_higher(score, unit)
+    return {"cadre.grade": CadreGrade(rank, grade.astype(np.int64), reason, from_votes)}
+
+
+RULE = Rule(
+    name="cadre_grading",
+    title="干部等次评定",
+    reference="R15",
+    params={
+        "thresholds": NumberMap(
+            {"优秀": 90.0, "称职": 70.0, "基本称职": 60.0},
+            keys=CADRE_GRADES[:3],
+            value=Number(0.0, high=100.0),
+            doc="lowest S of each grade",
+        ),
+        "excellent_quota": Number(0.20, "share of a unit's graded cadres that may be 优秀", high=1.0),
+        "excellent_quota_excellent_unit": Number(
+            0.25, "the share when the unit itself is graded 优秀", high=1.0
+        ),
+    },
+    needs=("cadre_score",),
+    steps=(
+        Step(
+            "grade",
+            compute,
+            reads={"cadre.score", "table.cadres"},
+            uses={"cadre.effects", "unit.grade"},
+            writes={"cadre.grade"},
+        ),
+    ),
+    doc=__doc__ or "",
+)
+
+
+@hookimpl
+def kaohe_register_rules() -> list[Rule]:
+    """R15."""
+    return [RULE]

@@ -1,0 +1,155 @@
+"""R14 cadre score: democratic appraisal V, unit link U, and the parts plugins add.
+
+``V = (100*excellent + 80*competent + 60*basic + 40*incompetent) / votes``;
+``U = F`` of the cadre's unit for head and leaders. Other parts (the exam
+``E``) come from plugins as :class:`~kaohe.blocks.Component` blocks. Each
+part is weighted by role; a missing part's weight is dropped and the rest
+rescaled. Deductions (attendance ``A``) are then subtracted:
+``S = round2(min(100, max(0, weighted mean - A)))``. A cadre without votes
+gets no score and the effect 不定等次 (reason 无民主测评).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, strings, sum_points
+from ..context import StepContext
+from ..hookspecs import hookimpl
+from ..numeric import round2
+from ..params import Number, NumberMap
+from ..rule import Rule, Step
+from ..vocab import EFFECT, ROLE
+
+VOTE_COLUMNS = ("excellent", "competent", "basic", "incompetent")
+NO_VOTES_NOTE = "无民主测评"
+
+
+@attrs.frozen
+class CadreScore:
+    """Per cadre: ``score`` S and ``appraisal`` V (``(K, n)``, NaN where none),
+    summed ``votes`` (``(n, 4)`` int, columns as :data:`VOTE_COLUMNS`), and the
+    score's parts as adjustment rows."""
+
+    score: NDArray[np.float64]
+    appraisal: NDArray[np.float64]
+    votes: NDArray[np.int64]
+    parts: tuple[Adjustments, ...]
+
+
+def _votes(ctx: StepContext) -> NDArray[np.int64]:
+    table = ctx.table("votes")
+    n = ctx.n_cadres
+    cadre = table["cadre"]
+    return np.stack(
+        [np.bincount(cadre, weights=table[c], minlength=n) for c in VOTE_COLUMNS], axis=1
+    ).astype(np.int64)
+
+
+def compute(ctx: StepContext) -> Mapping[str, Any]:
+    """Score every cadre with votes, in every scenario."""
+    k, n = ctx.k, ctx.n_cadres
+    cadres = ctx.table("cadres")
+    role = cadres["role"].astype(np.int64)
+    votes = _votes(ctx)
+    total = votes.sum(axis=1)
+    has_votes = total > 0
+    values = ctx.param_map("appraisal_values", VOTE_COLUMNS)
+    appraisal = (votes[None, :, :] * values[:, None, :]).sum(axis=2) / np.where(
+        has_votes, total, 1
+    )
+    appraisal = np.where(has_votes[None, :], appraisal, np.nan)
+    unit_score = ctx.get("unit.score").score[:, cadres["unit"]]
+    components = [
+        Component(ctx.rule, "民主测评", appraisal, ctx.param_map("appraisal_weight", ROLE.values), "votes"),
+        Component(ctx.rule, "单位得分", unit_score, ctx.param_map("unit_weight", ROLE.values), "units"),
+        *ctx.get("cadre.components"),
+    ]
+    weights = [np.where(np.isnan(c.values), 0.0, c.weights[:, role]) for c in components]
+    total_weight = np.sum(weights, axis=0)
+    usable = has_votes[None, :] & (total_weight > 0)
+    parts: list[Adjustments] = []
+    weighted = np.zeros((k, n))
+    for component, weight in zip(components, weights):
+        points = np.where(usable & (weight > 0), weight * np.nan_to_num(component.values), 0.0)
+        points = points / np.where(usable, total_weight, 1.0)
+        weighted = weighted + points
+        rows = np.flatnonzero((usable & (weight > 0)).any(axis=0))
+        parts.append(
+            Adjustments(
+                entity=CADRE,
+                kind="component",
+                rule=component.rule,
+                index=rows,
+                points=points[:, rows],
+                source_table=strings(component.source_table, rows.shape[0]),
+                source_id=ctx.data.cadre_ids[rows] if component.source_table != "units"
+                else ctx.data.unit_ids[cadres["unit"][rows]],
+                effect=strings(COMPONENT, rows.shape[0]),
+                note=strings(component.name, rows.shape[0]),
+            )
+        )
+    deductions = sum_points(ctx.get("cadre.adjustments"), "deduction", k, n)
+    score = round2(np.minimum(100.0, np.maximum(0.0, weighted + deductions)))
+    score = np.where(usable, score, np.nan)
+    missing = np.flatnonzero(~has_votes)
+    no_votes = Effects(
+        entity=CADRE,
+        rule=ctx.rule,
+        index=missing,
+        level=np.full(missing.shape[0], EFFECT.code("不定等次"), dtype=np.int64),
+        source_table=strings("votes", missing.shape[0]),
+        source_id=strings("", missing.shape[0]),
+        note=strings(NO_VOTES_NOTE, missing.shape[0]),
+    )
+    return {
+        "cadre.score": CadreScore(score, appraisal, votes, tuple(parts)),
+        "cadre.effects": [no_votes],
+    }
+
+
+def _by_role(head: float, leader: float, middle: float, staff: float) -> dict[str, float]:
+    return dict(zip(ROLE.values, (head, leader, middle, staff)))
+
+
+RULE = Rule(
+    name="cadre_score",
+    title="干部年度考核得分",
+    reference="R14",
+    params={
+        "appraisal_values": NumberMap(
+            dict(zip(VOTE_COLUMNS, (100.0, 80.0, 60.0, 40.0))),
+            keys=VOTE_COLUMNS,
+            value=Number(0.0, high=100.0),
+            doc="points of a vote of each kind",
+        ),
+        "appraisal_weight": NumberMap(
+            _by_role(0.5, 0.5, 0.8, 0.8), keys=ROLE.values, doc="weight of V per role"
+        ),
+        "unit_weight": NumberMap(
+            _by_role(0.4, 0.4, 0.0, 0.0), keys=ROLE.values, doc="weight of U per role"
+        ),
+    },
+    requires_tables=("votes",),
+    steps=(
+        Step(
+            "score",
+            compute,
+            reads={"table.cadres", "table.votes", "unit.score"},
+            uses={"cadre.components", "cadre.adjustments"},
+            writes={"cadre.score", "cadre.effects"},
+        ),
+    ),
+    doc=__doc__ or "",
+)
+
+
+@hookimpl
+def kaohe_register_rules() -> list[Rule]:
+    """R14."""
+    return [RULE]

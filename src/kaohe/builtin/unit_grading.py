@@ -1,0 +1,126 @@
+"""R13 unit grading: ranks, grades, 通报表扬 and 约谈 within each category.
+
+Units are ordered within their category by ``F`` desc, deductions asc,
+satisfaction ``s`` desc (empty last), ``unit_id`` asc. Each unit, in that
+order, gets the best grade whose threshold it meets, whose quota is not full
+and that no effect forbids; a veto forces 较差. ``rank`` is one more than
+the number of units of the category with a higher ``F``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ..blocks import UNIT, EffectRows, Flags
+from ..context import StepContext
+from ..hookspecs import hookimpl
+from ..numeric import quota, round9
+from ..ordering import GroupOrder, governing, rank_by_higher
+from ..params import Integer, Number, NumberMap
+from ..rule import Rule, Step
+from ..vocab import UNIT_GRADES
+
+EXCELLENT, GOOD, FAIR, POOR = range(4)
+#: Unit effect levels (``blocks.UNIT_EFFECT``).
+NOT_EXCELLENT, VETO = 1, 2
+
+
+@attrs.frozen
+class UnitGrade:
+    """``(K, n_units)`` rank and grade codes (into ``UNIT_GRADES``), and why each grade."""
+
+    rank: NDArray[np.int64]
+    grade: NDArray[np.int64]
+    reason: NDArray[np.str_]
+
+
+def _category_codes(ctx: StepContext) -> tuple[NDArray[np.int64], int]:
+    categories = ctx.table("units")["category"]
+    names = np.asarray(ctx.scheme.categories)
+    order = np.argsort(names)
+    codes = order[np.searchsorted(names[order], categories)]
+    return codes.astype(np.int64), len(names)
+
+
+def compute(ctx: StepContext) -> Mapping[str, Any]:
+    """Rank and grade every unit in every scenario."""
+    score = ctx.get("unit.score")
+    k, n = ctx.k, ctx.n_units
+    category, n_categories = _category_codes(ctx)
+    size = np.bincount(category, minlength=n_categories)[category]
+    satisfaction = ctx.get("unit.satisfaction")
+    if satisfaction is None:
+        satisfaction = np.full((k, n), np.nan)
+    effects = EffectRows.join(ctx.get("unit.effects"))
+    level, source = governing(effects.level, effects.index, n)
+
+    f = score.score
+    thresholds = ctx.param_map("thresholds", UNIT_GRADES[:3])
+    s_key = np.where(np.isnan(satisfaction), np.inf, -round9(np.nan_to_num(satisfaction)))
+    order = GroupOrder.build(category, [-f, round9(score.deductions), s_key], k)
+    eligible = (f >= thresholds[:, :1]) & (level == 0)[None, :]
+    places = quota(ctx.param("excellent_quota"), size[None, :])
+    excellent = eligible & (order.running_count(eligible) <= places)
+
+    grade = np.where(
+        f >= thresholds[:, 1:2], GOOD, np.where(f >= thresholds[:, 2:3], FAIR, POOR)
+    )
+    grade = np.where(excellent, EXCELLENT, grade)
+    vetoed = (level == VETO)[None, :]
+    grade = np.where(vetoed, POOR, grade)
+
+    held = (f >= thresholds[:, :1]) & ~excellent
+    by_effect = (held | vetoed) & (level > 0)[None, :]
+    reason = np.where(held, "quota", "score")
+    reason = np.where(by_effect, effects.describe(source)[None, :], reason)
+    rank = rank_by_higher(f, category)
+    last = np.zeros((k, n_categories), dtype=np.int64)
+    scenario = np.repeat(np.arange(k), n)
+    np.maximum.at(last, (scenario, np.tile(category, k)), rank.ravel())
+    at_last = (rank == last[:, category]) & (rank > 1) & (size >= ctx.param("interview_min_units"))[None, :]
+    flags = [
+        Flags(UNIT, ctx.rule, "通报表扬", grade == EXCELLENT),
+        Flags(UNIT, ctx.rule, "约谈", (grade == POOR) | at_last),
+    ]
+    return {
+        "unit.grade": UnitGrade(rank, grade.astype(np.int64), reason),
+        "unit.flags": flags,
+    }
+
+
+RULE = Rule(
+    name="unit_grading",
+    title="单位等次评定",
+    reference="R13",
+    params={
+        "thresholds": NumberMap(
+            {"优秀": 90.0, "良好": 80.0, "一般": 60.0},
+            keys=UNIT_GRADES[:3],
+            value=Number(0.0, high=100.0),
+            doc="lowest F of each grade",
+        ),
+        "excellent_quota": Number(0.30, "share of a category that may be 优秀", high=1.0),
+        "interview_min_units": Integer(3, "last-rank 约谈 only in categories this large"),
+    },
+    steps=(
+        Step(
+            "grade",
+            compute,
+            reads={"unit.score", "table.units"},
+            uses={"unit.effects", "unit.satisfaction"},
+            writes={"unit.grade", "unit.flags"},
+        ),
+    ),
+    doc=__doc__ or "",
+)
+
+
+@hookimpl
+def kaohe_register_rules() -> list[Rule]:
+    """R13."""
+    return [RULE]

@@ -1,0 +1,173 @@
+"""What a rule step sees while it runs: :class:`StepContext`.
+
+A step reads input tables, parameters (with the scenario axis) and the
+slots it declared; nothing else. Parameters that may vary by scenario come
+as ``(K, 1)`` or ``(K, m)`` float arrays, ready to broadcast against
+per-row arrays of shape ``(n,)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from .dates import to_day
+from .params import Number, NumberMap
+from .rule import slot as slot_of
+
+if TYPE_CHECKING:
+    from .data import Dataset, Table
+    from .scheme import Scheme
+
+
+@attrs.frozen
+class Tolerance:
+    """容错纠错 decisions in force at ``as_of``, per ledger table (R12).
+
+    ``exempt[table]`` and ``mitigated[table]`` are bool arrays over the
+    table's rows; ``decision[table]`` the id of the tolerance row that
+    decided each row ("" where none); ``mitigation`` the ``(K, 1)`` factor.
+    Tables without decisions are simply absent from the mappings.
+    """
+
+    exempt: Mapping[str, NDArray[np.bool_]]
+    mitigated: Mapping[str, NDArray[np.bool_]]
+    decision: Mapping[str, NDArray[np.str_]]
+    mitigation: NDArray[np.float64]
+
+    @classmethod
+    def none(cls, k: int) -> Tolerance:
+        """No decisions at all (R12 not enabled)."""
+        return cls({}, {}, {}, np.ones((k, 1)))
+
+    def is_exempt(self, table: str, n: int) -> NDArray[np.bool_]:
+        """Rows of ``table`` (``n`` of them) exempt by 免责."""
+        found = self.exempt.get(table)
+        return np.zeros(n, dtype=bool) if found is None else found
+
+    def is_mitigated(self, table: str, n: int) -> NDArray[np.bool_]:
+        """Rows of ``table`` mitigated by 从轻/减轻 (and not exempt)."""
+        found = self.mitigated.get(table)
+        return np.zeros(n, dtype=bool) if found is None else found
+
+    def factor(self, table: str, n: int) -> NDArray[np.float64]:
+        """The ``(K, n)`` multiplier of each row's points: 0 exempt, the factor if mitigated, else 1."""
+        k = self.mitigation.shape[0]
+        factor = np.where(self.is_mitigated(table, n)[None, :], self.mitigation, 1.0)
+        factor = np.broadcast_to(factor, (k, n)).astype(np.float64)
+        factor[:, self.is_exempt(table, n)] = 0.0
+        return factor
+
+    def decided_by(self, table: str, n: int) -> NDArray[np.str_]:
+        """The tolerance id that decided each row of ``table`` ("" where none)."""
+        found = self.decision.get(table)
+        return np.full(n, "") if found is None else found
+
+
+@attrs.frozen(eq=False)
+class StepContext:
+    """The view of one evaluation that a step is given.
+
+    ``schemes`` are the ``K`` scenarios of the batch; they share their
+    structure, so structural parameters are read from the first.
+    """
+
+    schemes: Sequence[Scheme]
+    data: Dataset
+    rule: str
+    slots: Mapping[str, Any]
+    allowed: frozenset[str]
+
+    @property
+    def k(self) -> int:
+        """The number of scenarios in the batch."""
+        return len(self.schemes)
+
+    @property
+    def scheme(self) -> Scheme:
+        """The first scenario's scheme: read structural values from it."""
+        return self.schemes[0]
+
+    @property
+    def period_start(self) -> np.datetime64:
+        """First day of the assessment period."""
+        return to_day(self.scheme.period_start)
+
+    @property
+    def period_end(self) -> np.datetime64:
+        """Last day of the assessment period."""
+        return to_day(self.scheme.period_end)
+
+    @property
+    def as_of(self) -> np.datetime64:
+        """The as-of date."""
+        return to_day(self.scheme.as_of)
+
+    @property
+    def n_units(self) -> int:
+        """Number of units."""
+        return int(self.data.unit_ids.shape[0])
+
+    @property
+    def n_cadres(self) -> int:
+        """Number of cadres."""
+        return int(self.data.cadre_ids.shape[0])
+
+    def table(self, name: str) -> Table:
+        """Input table ``name`` (declared as ``table.<name>`` in reads or uses)."""
+        self._check_declared(f"table.{name}")
+        return self.data.tables[name]
+
+    def enabled(self, rule: str) -> bool:
+        """Whether ``rule`` is enabled in this scheme."""
+        config = self.scheme.rules.get(rule)
+        return config is not None and config.enabled
+
+    def param(self, key: str, rule: str | None = None) -> Any:
+        """Parameter ``key`` of this step's rule (or of ``rule``).
+
+        A number comes as a ``(K, 1)`` float array; a structural value as it
+        is in the scheme.
+        """
+        rule = rule or self.rule
+        spec = self.scheme.registry.rule(rule).params[key]
+        if isinstance(spec, Number):
+            values = [s.rules[rule].params[key] for s in self.schemes]
+            values = [np.nan if value is None else value for value in values]
+            return np.asarray(values, dtype=np.float64).reshape(self.k, 1)
+        return self.scheme.rules[rule].params[key]
+
+    def param_map(self, key: str, keys: Sequence[str], rule: str | None = None) -> NDArray[np.float64]:
+        """A number table parameter as a ``(K, len(keys))`` array, columns in ``keys`` order.
+
+        Keys the table does not have are NaN.
+        """
+        rule = rule or self.rule
+        spec = self.scheme.registry.rule(rule).params[key]
+        assert isinstance(spec, NumberMap), f"{rule}.{key} is not a table of numbers"
+        nan = float("nan")
+        rows = [[s.rules[rule].params[key].get(name, nan) for name in keys] for s in self.schemes]
+        return np.asarray(rows, dtype=np.float64).reshape(self.k, len(keys))
+
+    def get(self, slot: str, default: Any = None) -> Any:
+        """The value of ``slot``; ``default`` when no enabled step wrote it.
+
+        Collection slots give a list of blocks (empty when none).
+        """
+        self._check_declared(slot)
+        if slot_of(slot).collection and default is None:
+            default = []
+        return self.slots.get(slot, default)
+
+    def tolerance(self) -> Tolerance:
+        """The 容错纠错 decisions (R12), or none when R12 is not enabled."""
+        found = self.get("tolerance")
+        return found if found is not None else Tolerance.none(self.k)
+
+    def _check_declared(self, slot: str) -> None:
+        if slot not in self.allowed:
+            raise KeyError(f"rule '{self.rule}' reads '{slot}' without declaring it")

@@ -1,0 +1,145 @@
+"""``Table`` and ``Dataset``: the validated, columnar, canonically ordered input data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kaohe.tables import TABLES, TableSpec
+
+
+def _same(left: NDArray[Any], right: NDArray[Any]) -> bool:
+    if left.shape != right.shape or left.dtype.kind != right.dtype.kind:
+        return False
+    if left.dtype.kind == "M":
+        return bool(np.array_equal(left.view(np.int64), right.view(np.int64)))
+    return bool(np.array_equal(left, right))
+
+
+@attrs.frozen(eq=False)
+class Table:
+    """One input table: typed, read-only numpy columns in canonical row order.
+
+    - ``columns``: canonical column name -> array (see :mod:`kaohe.tables`
+      for the dtypes), plus ``unit`` / ``cadre`` (``int64`` indices into
+      :attr:`Dataset.unit_ids` / :attr:`Dataset.cadre_ids`, -1 where empty)
+      on every table with a ``unit_id`` / ``cadre_id`` column.
+    - ``source``: where it came from (``data/supervision.csv``,
+      ``book.xlsx[supervision]``, ``<memory>:supervision``).
+    - ``lines``: per row, its line in the CSV (header = line 1), its row in
+      the sheet, or its 1-based position in memory; for error messages.
+    - ``present``: False for an absent optional table (empty, typed columns).
+    - ``sha256``: hex digest of the file's bytes (the workbook's for
+      ``.xlsx``), None in memory or when absent.
+
+    Two tables are equal (``==``) when they hold the same data: provenance
+    (``source``, ``lines``, ``sha256``) is not compared.
+    """
+
+    name: str
+    columns: Mapping[str, NDArray[Any]]
+    source: str
+    lines: NDArray[np.int64]
+    present: bool = True
+    sha256: str | None = None
+
+    def __len__(self) -> int:
+        return int(self.lines.shape[0])
+
+    def __getitem__(self, column: str) -> NDArray[Any]:
+        return self.columns[column]
+
+    @property
+    def spec(self) -> TableSpec:
+        """The contract of this table."""
+        return TABLES[self.name]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Table):
+            return NotImplemented
+        return (
+            self.name == other.name
+            and self.present == other.present
+            and self.columns.keys() == other.columns.keys()
+            and all(_same(self.columns[k], other.columns[k]) for k in self.columns)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+@attrs.frozen(eq=False)
+class Dataset:
+    """Every input table of the contract, validated (see ``handbook/data.md``).
+
+    ``tables`` has an entry for every table of :data:`kaohe.tables.TABLES`;
+    absent optional ones are empty with ``present = False``. ``unit_ids`` and
+    ``cadre_ids`` are the sorted (code-point order) ids of ``units`` and
+    ``cadres``; the ``unit`` / ``cadre`` columns index them. Build one with
+    :func:`kaohe.data.load` or :meth:`Dataset.from_columns`.
+
+    Two datasets are equal when their tables are (provenance aside).
+    """
+
+    tables: Mapping[str, Table]
+    unit_ids: NDArray[np.str_]
+    cadre_ids: NDArray[np.str_]
+
+    @property
+    def absent(self) -> tuple[str, ...]:
+        """Names of the absent optional tables, in contract order."""
+        return tuple(name for name, table in self.tables.items() if not table.present)
+
+    @classmethod
+    def from_columns(
+        cls,
+        tables: Mapping[str, Mapping[str, Any]],
+        *,
+        source: str = "<memory>",
+        require: Sequence[str] = (),
+    ) -> Dataset:
+        """A dataset from in-memory columns: ``{table: {column: values}}``.
+
+        ``values`` are sequences or numpy arrays, one element per row; column
+        names are canonical (or header aliases). Dates may be
+        ``datetime64``, ``datetime.date`` or text; vocabulary columns text
+        (values or aliases) or integer codes (-1 = empty). The same
+        validation as for files runs, with source ``<source>:<table>`` and
+        rows numbered from 1. ``require`` names optional tables that must be
+        given (e.g. ``("votes",)``). Raises :class:`~kaohe.errors.DataError`.
+        """
+        from kaohe.data.memory import from_columns
+
+        return from_columns(tables, source=source, require=require)
+
+    def out_of_period(self, start: dt.date, end: dt.date) -> dict[str, int]:
+        """Per ledger table scored by period, the rows dated outside ``[start, end]``.
+
+        ``sanctions`` and ``tolerances`` are not counted (their effects do
+        not follow the period). Absent tables count 0.
+        """
+        first = np.datetime64(start, "D")
+        last = np.datetime64(end, "D")
+        counts = {}
+        for name, table in self.tables.items():
+            spec = table.spec
+            if spec.period_scored and spec.date_column is not None:
+                days = table[spec.date_column]
+                counts[name] = int(np.count_nonzero((days < first) | (days > last)))
+        return counts
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return (
+            self.tables.keys() == other.tables.keys()
+            and all(self.tables[name] == other.tables[name] for name in self.tables)
+            and _same(self.unit_ids, other.unit_ids)
+            and _same(self.cadre_ids, other.cadre_ids)
+        )
+
+    __hash__ = None  # type: ignore[assignment]

@@ -1,0 +1,87 @@
+"""Traditional to simplified Chinese for scheme-defined vocabulary cells.
+
+Indicators, survey groups, unit categories and problem categories are
+compared with the scheme in their simplified spelling. The converter is
+OpenCC's ``t2s`` (the ``opencc`` distribution, the OpenCC project's own
+binding). It is imported only when a column holds a value that may change:
+a value made only of ASCII and of GB2312 characters (the simplified
+character set) other than :data:`AMBIGUOUS` is already simplified, and a
+vectorised test over code points finds those without importing OpenCC.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
+
+#: GB2312 characters that OpenCC's t2s may still change, alone or within a
+#: phrase (from its TSCharacters, TSCharactersExt and TSPhrases dictionaries,
+#: OpenCC 1.4.2); a value containing one is converted.
+AMBIGUOUS = "么乾吒哩坏夥後徵拚捱摺於榘沈菸薹藉袷覆醣麴麽"
+
+_BMP = 0x10000
+
+
+@functools.cache
+def _plain_table() -> NDArray[np.bool_]:
+    """``table[cp]``: code point ``cp`` (BMP) is ASCII or a simplified GB2312 character."""
+    table = np.zeros(_BMP, np.bool_)
+    table[:0x80] = True
+    for lead in range(0xA1, 0xF8):
+        for trail in range(0xA1, 0xFF):
+            try:
+                char = bytes((lead, trail)).decode("gb2312")
+            except UnicodeDecodeError:
+                continue
+            table[ord(char)] = True
+    table[[ord(char) for char in AMBIGUOUS]] = False
+    table[0] = True  # padding of numpy strings
+    return table
+
+
+@functools.cache
+def _converter() -> Callable[[str], str]:
+    import opencc
+
+    convert: Callable[[str], str] = opencc.OpenCC("t2s").convert
+    return convert
+
+
+def to_simplified(text: str) -> str:
+    """``text`` in simplified characters (OpenCC t2s)."""
+    return _converter()(text)
+
+
+def needs_conversion(values: NDArray[np.str_]) -> NDArray[np.bool_]:
+    """Which of ``values`` may be spelled differently in simplified characters."""
+    values = np.ascontiguousarray(values)
+    width = values.dtype.itemsize // 4
+    if values.shape[0] == 0 or width == 0:
+        return np.zeros(values.shape[0], np.bool_)
+    points = values.view(np.uint32).reshape(values.shape[0], width)
+    if int(points.max()) < 0x80:
+        return np.zeros(values.shape[0], np.bool_)
+    plain: NDArray[np.bool_] = _plain_table()[np.minimum(points, _BMP - 1)] & (points < _BMP)
+    return np.logical_not(plain.all(axis=1))
+
+
+def simplify(values: NDArray[np.str_]) -> NDArray[np.str_]:
+    """``values`` with every traditional spelling converted to simplified.
+
+    Returns ``values`` itself when nothing may change; converts each
+    distinct candidate value once.
+    """
+    candidates = np.flatnonzero(needs_conversion(values))
+    if candidates.shape[0] == 0:
+        return values
+    distinct, inverse = np.unique(values[candidates], return_inverse=True)
+    converted = np.array([to_simplified(str(value)) for value in distinct], dtype=str)
+    if np.array_equal(converted, distinct):
+        return values
+    width = max(values.dtype.itemsize, converted.dtype.itemsize) // 4
+    result = values.astype(f"U{max(width, 1)}")
+    result[candidates] = converted[inverse]
+    return result

@@ -1,0 +1,75 @@
+"""Every hook a kaohe plugin can implement.
+
+A plugin is a module (or object) with functions decorated by
+``kaohe.hookimpl`` whose names are hooks below. Installed plugins are found
+through the entry-point group ``kaohe``; installing one does not activate
+its rules: a scheme enables a rule by having a table of the rule's name.
+
+Hooks are called by :func:`kaohe.plugins.get_plugin_manager` users, never
+at import time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .data import Dataset
+    from .results import Results
+    from .rule import Rule
+    from .scheme import Scheme
+
+PROJECT = "kaohe"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# -- registration ---------------------------------------------------------
+
+
+@hookspec
+def kaohe_register_rules() -> Sequence[Rule]:
+    """Return the rules this plugin provides.
+
+    Called once when a :class:`~kaohe.plugins.Registry` is built from the
+    plugin manager, before any scheme is read. Each :class:`~kaohe.rule.Rule`
+    names the scheme table that enables it, declares its parameters with
+    their reference values, and the steps that compute it. Rule names must
+    be unique across all installed plugins.
+
+    :return: a sequence of :class:`~kaohe.rule.Rule` (may be empty).
+    """
+
+
+# -- evaluation -----------------------------------------------------------
+
+
+@hookspec
+def kaohe_check_inputs(scheme: Scheme, data: Dataset) -> Sequence[str]:
+    """Return warnings about inputs that are valid but probably not meant.
+
+    Called by ``kaohe validate`` and ``kaohe score`` after the scheme and the
+    data are read and checked, before scoring (an unknown 问题类别, for
+    example). Raising :class:`~kaohe.errors.KaoheError` refuses the inputs.
+
+    :param scheme: the checked scheme.
+    :param data: the checked dataset.
+    :return: human-readable warnings (may be empty).
+    """
+
+
+@hookspec
+def kaohe_run_finished(results: Results) -> None:
+    """Called once after a run has scored and before anything is written.
+
+    Lets a plugin look at (never change: results are frozen) the outcome,
+    e.g. to log it or to raise :class:`~kaohe.errors.KaoheError` and stop
+    the results from being written.
+
+    :param results: the frozen results of the run.
+    """

@@ -1,0 +1,192 @@
+"""The scoring kernel: order the enabled rules' steps, run them, check what they return.
+
+:func:`plan` turns a scheme into an ordered list of steps from what each
+step reads, uses and writes, refusing conflicts (two writers of an exclusive
+slot), cycles and inputs nobody provides. :func:`run` executes a plan on a
+dataset for a batch of ``K`` scenarios that share the scheme's structure,
+and returns the blackboard of slots. A step that raises, or returns values
+of the wrong shape, dtype or with NaN, stops the run with a
+:class:`~kaohe.errors.PluginError` naming its distribution and rule.
+"""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .blocks import CADRE, UNIT
+from .context import StepContext
+from .errors import DataError, KaoheError, PluginError, RuleGraphError
+from .rule import TABLE_PREFIX, Rule, Step, slot
+
+if TYPE_CHECKING:
+    from .data import Dataset
+    from .scheme import Scheme
+
+
+@attrs.frozen
+class PlannedStep:
+    """A step in run order, with the rule it belongs to."""
+
+    rule: Rule
+    step: Step
+
+
+@attrs.frozen
+class Plan:
+    """The steps of a scheme's enabled rules in an order that respects every dependency."""
+
+    steps: tuple[PlannedStep, ...]
+    tables_read: frozenset[str]
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """Enabled rule names in run order of their first step."""
+        seen: dict[str, None] = {}
+        for planned in self.steps:
+            seen.setdefault(planned.rule.name, None)
+        return tuple(seen)
+
+
+def plan(scheme: Scheme) -> Plan:
+    """Order the steps of the scheme's enabled rules.
+
+    Raises :class:`~kaohe.errors.RuleGraphError` when a rule needs another
+    rule that is not enabled, when two steps write one exclusive slot, when
+    a step reads a slot that no enabled step writes, or on a cycle.
+    """
+    registry = scheme.registry
+    rules = [registry.rule(name) for name in scheme.enabled]
+    enabled = {rule.name for rule in rules}
+    for rule in rules:
+        for needed in rule.needs:
+            if needed not in enabled:
+                raise RuleGraphError(
+                    f"{scheme.path}: rule '{rule.name}' ({rule.title}) needs rule "
+                    f"'{needed}'; add a [{needed}] table to the scheme"
+                )
+    steps = [PlannedStep(rule, step) for rule in rules for step in rule.steps]
+    writers: dict[str, list[int]] = {}
+    for index, planned in enumerate(steps):
+        for name in planned.step.writes:
+            writers.setdefault(name, []).append(index)
+    for name, indices in writers.items():
+        if len(indices) > 1 and not slot(name).collection:
+            first, second = (steps[i].rule.name for i in indices[:2])
+            raise RuleGraphError(
+                f"{scheme.path}: rules '{first}' and '{second}' both write '{name}'; "
+                "enable only one of them"
+            )
+    graph: dict[int, set[int]] = {}
+    for index, planned in enumerate(steps):
+        deps: set[int] = set()
+        for name in planned.step.reads:
+            if name.startswith(TABLE_PREFIX):
+                continue
+            if name not in writers:
+                raise RuleGraphError(
+                    f"{scheme.path}: rule '{planned.rule.name}' needs '{name}' "
+                    f"({slot(name).doc or 'a result of another rule'}), which no enabled "
+                    "rule provides"
+                )
+            deps.update(writers[name])
+        for name in planned.step.uses:
+            deps.update(writers.get(name, ()))
+        deps.discard(index)
+        graph[index] = deps
+    sorter = graphlib.TopologicalSorter(graph)
+    try:
+        order = list(sorter.static_order())
+    except graphlib.CycleError as error:
+        cycle = " -> ".join(f"{steps[i].rule.name}.{steps[i].step.name}" for i in error.args[1])
+        raise RuleGraphError(f"{scheme.path}: the enabled rules form a cycle: {cycle}") from None
+    tables = frozenset().union(*(rule.tables() for rule in rules))
+    return Plan(tuple(steps[i] for i in order), tables)
+
+
+def check_tables(scheme: Scheme, data: Dataset) -> None:
+    """Raise DataError when an enabled rule requires a table the data lacks."""
+    for name in scheme.enabled:
+        rule = scheme.registry.rule(name)
+        for table in rule.requires_tables:
+            if not data.tables[table].present:
+                raise DataError(
+                    table,
+                    f"missing required table '{table}' (rule '{rule.name}', {rule.title}, reads it)",
+                )
+
+
+def run(schemes: Sequence[Scheme], data: Dataset, the_plan: Plan | None = None) -> dict[str, Any]:
+    """Evaluate a batch of scenarios sharing one structure; return the slots.
+
+    ``schemes[0]`` fixes the structure; the others differ only in numbers.
+    """
+    scheme = schemes[0]
+    the_plan = the_plan or plan(scheme)
+    check_tables(scheme, data)
+    sizes = {UNIT: int(data.unit_ids.shape[0]), CADRE: int(data.cadre_ids.shape[0])}
+    slots: dict[str, Any] = {}
+    for planned in the_plan.steps:
+        step, rule = planned.step, planned.rule
+        provider = scheme.registry.provider(rule.name)
+        ctx = StepContext(
+            schemes=schemes,
+            data=data,
+            rule=rule.name,
+            slots=slots,
+            allowed=step.reads | step.uses,
+        )
+        try:
+            produced = step.run(ctx)
+        except KaoheError:
+            raise
+        except Exception as error:  # a plugin's bug must not pass as a result
+            raise PluginError(
+                provider.distribution,
+                rule.name,
+                f"step '{step.name}' raised {type(error).__name__}: {error}",
+            ) from error
+        _store(produced, step, rule, provider.distribution, len(schemes), sizes, slots)
+    return slots
+
+
+def _store(
+    produced: Mapping[str, Any],
+    step: Step,
+    rule: Rule,
+    distribution: str,
+    k: int,
+    sizes: Mapping[str, int],
+    slots: dict[str, Any],
+) -> None:
+    def fail(message: str) -> PluginError:
+        return PluginError(distribution, rule.name, f"step '{step.name}' {message}")
+
+    if not isinstance(produced, Mapping):
+        raise fail(f"returned {type(produced).__name__}, expected a mapping of slots")
+    if set(produced) != set(step.writes):
+        raise fail(
+            f"returned slots {sorted(produced)}, expected exactly {sorted(step.writes)}"
+        )
+    for name, value in produced.items():
+        declared = slot(name)
+        if not declared.collection:
+            slots[name] = value
+            continue
+        if not isinstance(value, (list, tuple)):
+            raise fail(f"returned {type(value).__name__} for '{name}', expected a list of blocks")
+        for block in value:
+            if declared.block is not None and not isinstance(block, declared.block):
+                raise fail(
+                    f"returned {type(block).__name__} in '{name}', "
+                    f"expected {declared.block.__name__}"
+                )
+            entity = getattr(block, "entity", declared.entity) or CADRE
+            try:
+                block.check(k, sizes[entity])
+            except ValueError as error:
+                raise fail(f"returned a bad block in '{name}': {error}") from None
+        slots.setdefault(name, []).extend(value)

@@ -1,0 +1,75 @@
+"""Rounding, quotas and group reductions, vectorised, as rules.md fixes them.
+
+Every function accepts arrays with a leading scenario axis ``K`` and keeps
+it: ``values`` of shape ``(K, n)`` with ``groups`` of shape ``(n,)`` reduce
+to ``(K, n_groups)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+def round2(x: FloatArray | float) -> FloatArray:
+    """``floor(x * 100 + 0.5 + 1e-9) / 100``: half up, as people round by hand."""
+    return np.floor(np.asarray(x, dtype=np.float64) * 100.0 + 0.5 + 1e-9) / 100.0
+
+
+def round9(x: FloatArray) -> FloatArray:
+    """Rates compared in tie-breaks are rounded to 9 decimals first."""
+    return np.round(x, 9)
+
+
+def quota(share: FloatArray | float, n: IntArray | int) -> IntArray:
+    """``floor(share * n + 1e-9)``: the number of places a share of ``n`` allows."""
+    return np.floor(np.asarray(share) * np.asarray(n) + 1e-9).astype(np.int64)
+
+
+def group_sum(values: FloatArray, groups: IntArray, n_groups: int) -> FloatArray:
+    """Sum ``values`` (shape ``(K, n)``) per group index (shape ``(n,)``).
+
+    Rows whose group is negative are ignored. Returns ``(K, n_groups)``.
+    Within a group the rows are added in array order, so the result does
+    not depend on anything but the (canonical) row order.
+    """
+    values = np.atleast_2d(values)
+    k = values.shape[0]
+    keep = groups >= 0
+    if not keep.all():
+        values = values[:, keep]
+        groups = groups[keep]
+    flat = (np.arange(k, dtype=np.int64)[:, None] * n_groups + groups[None, :]).ravel()
+    summed = np.bincount(flat, weights=values.ravel(), minlength=k * n_groups)
+    return summed.reshape(k, n_groups)
+
+
+def group_count(mask: BoolArray, groups: IntArray, n_groups: int) -> IntArray:
+    """Count true entries of ``mask`` (``(n,)`` or ``(K, n)``) per group; ``(K, n_groups)``."""
+    mask2 = np.atleast_2d(mask)
+    return group_sum(mask2.astype(np.float64), groups, n_groups).astype(np.int64)
+
+
+def group_max(values: IntArray, groups: IntArray, n_groups: int, empty: int) -> IntArray:
+    """The largest of ``values`` (shape ``(n,)``) per group, ``empty`` for groups without rows."""
+    out = np.full(n_groups, empty, dtype=np.int64)
+    keep = groups >= 0
+    np.maximum.at(out, groups[keep], values[keep])
+    return out
+
+
+def group_min(values: IntArray, groups: IntArray, n_groups: int, empty: int) -> IntArray:
+    """The smallest of ``values`` (shape ``(n,)``) per group, ``empty`` for groups without rows."""
+    out = np.full(n_groups, empty, dtype=np.int64)
+    keep = groups >= 0
+    np.minimum.at(out, groups[keep], values[keep])
+    return out
+
+
+def rank_within(order_keys: list[NDArray[np.generic]]) -> IntArray:
+    """Positions of a lexicographic sort; the last key is the primary one (``np.lexsort``)."""
+    return np.lexsort(order_keys).astype(np.int64)

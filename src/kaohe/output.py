@@ -1,0 +1,84 @@
+"""Writing a result folder: the CSV files and manifest of the data contract.
+
+The folder is written all-or-nothing: files go to a temporary sibling
+folder which is renamed into place only when every file is complete, so a
+failed run leaves no partial folder and never replaces an earlier result
+with a broken one. Same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import OutputError
+from .results import Results
+from .tables_out import adjustment_rows, cadre_rows, freeze_rows, unit_rows
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """A UTF-8 CSV file (with BOM, so that Excel opens it as UTF-8) as bytes."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_folder(out: str | Path, files: Mapping[str, bytes]) -> Path:
+    """Write ``files`` (name -> bytes) as folder ``out``, all or nothing.
+
+    An existing ``out`` is replaced only if it is an earlier result folder
+    (it holds a ``manifest.json``) or empty.
+    """
+    out = Path(out)
+    if out.exists():
+        if not out.is_dir():
+            raise OutputError(f"{out}: exists and is not a folder; choose another --out")
+        if any(out.iterdir()) and not (out / "manifest.json").exists():
+            raise OutputError(
+                f"{out}: is a non-empty folder that is not a kaohe result; choose another --out"
+            )
+    parent = out.parent if str(out.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
+    except OSError as error:
+        raise OutputError(f"{out}: cannot create the result folder ({error.strerror})") from None
+    try:
+        for name, content in files.items():
+            (staging / name).write_bytes(content)
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
+            os.replace(out, old / out.name)
+            os.replace(staging, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(staging, out)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"{out}: cannot write the result folder ({error.strerror})") from None
+    return out
+
+
+def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, bytes]:
+    """Every file of the data contract for scenario 0 of ``results``."""
+    units_header, units = unit_rows(results)
+    cadres_header, cadres = cadre_rows(results)
+    adjustments_header, adjustments = adjustment_rows(results)
+    freezes_header, freezes = freeze_rows(results)
+    return {
+        "units.csv": csv_bytes(units_header, units),
+        "cadres.csv": csv_bytes(cadres_header, cadres),
+        "adjustments.csv": csv_bytes(adjustments_header, adjustments),
+        "freezes.csv": csv_bytes(freezes_header, freezes),
+        "manifest.json": (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode(
+            "utf-8"
+        ),
+    }

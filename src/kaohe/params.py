@@ -1,0 +1,349 @@
+"""Parameter specifications that rules declare, and validation of TOML against them.
+
+A rule declares its parameters as a mapping of key to :class:`Param`. The
+scheme loader checks each rule table against it: unknown keys, wrong types
+and out-of-range values are :class:`~kaohe.errors.SchemeError` naming the
+file, the dotted key path and what was expected; keys left out take the
+declared reference value.
+
+Only :class:`Number` values (and the numbers inside a :class:`NumberMap`)
+may differ between the scenarios of one batch; every other kind is
+*structural* and must be equal within a batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from .errors import SchemeError
+
+#: Where a map's keys come from when they are not a fixed list.
+KEYS_CATEGORIES = "categories"
+KEYS_INDICATORS = "indicators"
+KEYS_ANY = "any"
+
+
+@attrs.frozen
+class CheckContext:
+    """What validation needs besides the value: the file and the scheme's own vocabularies.
+
+    ``normalise`` turns a vocabulary key into its canonical simplified
+    spelling (so that 縣 and 县 are one key).
+    """
+
+    source: str
+    categories: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
+    normalise: Callable[[str], str] = str
+
+    def fail(self, key: str, expected: str, got: object = None) -> SchemeError:
+        """The error for ``key``: raise what this returns."""
+        return SchemeError(self.source, key, expected, got)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class Param:
+    """Base of parameter kinds. ``check`` returns the normalised value or raises."""
+
+    default: Any
+    doc: str
+
+    def check(self, value: object, key: str, ctx: CheckContext) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    def describe(self) -> str:  # pragma: no cover
+        raise NotImplementedError
+
+
+def _bounds_text(low: float | None, high: float | None, low_open: bool) -> str:
+    parts = []
+    if low is not None:
+        parts.append(f"{'>' if low_open else '>='} {low:g}")
+    if high is not None:
+        parts.append(f"<= {high:g}")
+    return " and ".join(parts)
+
+
+@attrs.frozen
+class Number(Param):
+    """A real number, optionally bounded; may vary by scenario (``None``: not set)."""
+
+    default: float | None
+    doc: str = ""
+    low: float | None = 0.0
+    high: float | None = None
+    low_open: bool = False
+
+    def check(self, value: object, key: str, ctx: CheckContext) -> float:
+        if not _is_number(value):
+            raise ctx.fail(key, self.describe(), value)
+        number = float(value)  # type: ignore[arg-type]
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ctx.fail(key, self.describe(), value)
+        too_low = self.low is not None and (
+            number <= self.low if self.low_open else number < self.low
+        )
+        if too_low or (self.high is not None and number > self.high):
+            raise ctx.fail(key, self.describe(), value)
+        return number
+
+    def describe(self) -> str:
+        bounds = _bounds_text(self.low, self.high, self.low_open)
+        return f"a number {bounds}" if bounds else "a number"
+
+
+@attrs.frozen
+class Integer(Param):
+    """A whole number (structural)."""
+
+    default: int
+    doc: str = ""
+    low: int = 0
+
+    def check(self, value: object, key: str, ctx: CheckContext) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < self.low:
+            raise ctx.fail(key, self.describe(), value)
+        return value
+
+    def describe(self) -> str:
+        return f"a whole number >= {self.low}"
+
+
+@attrs.frozen
+class Choice(Param):
+    """One string of a fixed list (structural)."""
+
+    default: str
+    choices: tuple[str, ...]
+    doc: str = ""
+
+    def check(self, value: object, key: str, ctx: CheckContext) -> str:
+        if not isinstance(value, str) or ctx.normalise(value) not in self.choices:
+            raise ctx.fail(key, self.describe(), value)
+        return ctx.normalise(value)
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+
+
+@attrs.frozen
+class Text(Param):
+    """A free string (structural)."""
+
+    default: str | None
+    doc: str = ""
+
+    def check(self, value: object, key: str, ctx: CheckContext) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ctx.fail(key, self.describe(), value)
+        return value.strip()
+
+    def describe(self) -> str:
+        return "a non-empty string"
+
+
+@attrs.frozen
+class TextList(Param):
+    """A list of strings, optionally from a fixed list (structural)."""
+
+    default: tuple[str, ...]
+    choices: tuple[str, ...] | None = None
+    doc: str = ""
+
+    def check(self, value: object, key: str, ctx: CheckContext) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ctx.fail(key, self.describe(), value)
+        items = tuple(ctx.normalise(v.strip()) for v in value)
+        if self.choices is not None:
+            for index, item in enumerate(items):
+                if item not in self.choices:
+                    raise ctx.fail(f"{key}[{index}]", "one of " + ", ".join(self.choices), item)
+        if len(set(items)) != len(items):
+            raise ctx.fail(key, "a list without repeated entries", value)
+        return items
+
+    def describe(self) -> str:
+        if self.choices is None:
+            return "a list of non-empty strings"
+        return "a list of strings from " + ", ".join(self.choices)
+
+
+def _allowed_keys(keys: tuple[str, ...] | str, ctx: CheckContext) -> tuple[str, ...] | None:
+    if keys == KEYS_CATEGORIES:
+        return ctx.categories
+    if keys == KEYS_INDICATORS:
+        return ctx.indicators
+    if keys == KEYS_ANY:
+        return None
+    assert isinstance(keys, tuple)
+    return keys
+
+
+def _check_key(raw: object, allowed: tuple[str, ...] | None, key: str, ctx: CheckContext) -> str:
+    name = ctx.normalise(str(raw).strip())
+    if allowed is not None and name not in allowed:
+        hint = difflib.get_close_matches(name, allowed, n=1)
+        expected = "a key among " + ", ".join(allowed)
+        if hint:
+            expected += f" (did you mean '{hint[0]}'?)"
+        raise ctx.fail(f"{key}.{raw}", expected)
+    return name
+
+
+@attrs.frozen
+class NumberMap(Param):
+    """A table of numbers keyed by vocabulary; each number may vary by scenario.
+
+    ``keys`` is a fixed tuple, or :data:`KEYS_CATEGORIES`,
+    :data:`KEYS_INDICATORS` or :data:`KEYS_ANY`. Keys left out take
+    ``default`` (when it has them); ``complete`` requires every allowed key
+    after defaults are merged.
+    """
+
+    default: Mapping[str, float]
+    keys: tuple[str, ...] | str
+    value: Number = Number(0.0)
+    doc: str = ""
+    complete: bool = False
+    non_empty: bool = False
+
+    def check(self, value: object, key: str, ctx: CheckContext) -> dict[str, float]:
+        if not isinstance(value, dict):
+            raise ctx.fail(key, f"a table of {self.value.describe()} values", value)
+        allowed = _allowed_keys(self.keys, ctx)
+        # a table over a fixed vocabulary fills in left-out keys; a free table replaces
+        merged = dict(self.default) if isinstance(self.keys, tuple) else {}
+        for raw, item in value.items():
+            name = _check_key(raw, allowed, key, ctx)
+            merged[name] = self.value.check(item, f"{key}.{raw}", ctx)
+        if self.complete and allowed is not None:
+            missing = [k for k in allowed if k not in merged]
+            if missing:
+                raise ctx.fail(f"{key}.{missing[0]}", self.value.describe())
+        if self.non_empty and not merged:
+            raise ctx.fail(key, "at least one entry")
+        order = allowed if allowed is not None else tuple(merged)
+        return {k: merged[k] for k in order if k in merged}
+
+    def describe(self) -> str:
+        return f"a table of {self.value.describe()} values"
+
+
+@attrs.frozen
+class RecordMap(Param):
+    """A table of records keyed by a fixed vocabulary (e.g. sanction types).
+
+    Each record is checked field by field against ``fields``; fields left
+    out keep the default record's value. Structural.
+    """
+
+    default: Mapping[str, Mapping[str, Any]]
+    keys: tuple[str, ...]
+    fields: Mapping[str, Param]
+    doc: str = ""
+
+    def check(self, value: object, key: str, ctx: CheckContext) -> dict[str, dict[str, Any]]:
+        if not isinstance(value, dict):
+            raise ctx.fail(key, "a table of records", value)
+        merged = {name: dict(record) for name, record in self.default.items()}
+        for raw, record in value.items():
+            name = _check_key(raw, self.keys, key, ctx)
+            if not isinstance(record, dict):
+                raise ctx.fail(f"{key}.{raw}", "a table with keys " + ", ".join(self.fields), record)
+            current = merged.setdefault(name, {})
+            for field, item in record.items():
+                spec = self.fields.get(field)
+                if spec is None:
+                    raise ctx.fail(
+                        f"{key}.{raw}.{field}", "one of the keys " + ", ".join(self.fields)
+                    )
+                current[field] = spec.check(item, f"{key}.{raw}.{field}", ctx)
+        return merged
+
+    def describe(self) -> str:
+        return "a table of records"
+
+
+@attrs.frozen
+class OneOf(Param):
+    """The first of several kinds that accepts the value (e.g. months or "indefinite")."""
+
+    default: Any
+    options: tuple[Param, ...]
+    doc: str = ""
+
+    def check(self, value: object, key: str, ctx: CheckContext) -> Any:
+        for option in self.options:
+            try:
+                return option.check(value, key, ctx)
+            except SchemeError:
+                continue
+        raise ctx.fail(key, self.describe(), value)
+
+    def describe(self) -> str:
+        return " or ".join(option.describe() for option in self.options)
+
+
+@attrs.frozen
+class DateParam(Param):
+    """A TOML date (structural)."""
+
+    default: dt.date | None
+    doc: str = ""
+
+    def check(self, value: object, key: str, ctx: CheckContext) -> dt.date:
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise ctx.fail(key, self.describe(), value)
+        return value
+
+    def describe(self) -> str:
+        return "a TOML date such as 2019-12-31"
+
+
+def check_table(
+    specs: Mapping[str, Param],
+    table: Mapping[str, object],
+    prefix: str,
+    ctx: CheckContext,
+    *,
+    reserved: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Check a TOML table against ``specs``; fill declared defaults; reject unknown keys.
+
+    ``reserved`` keys are checked by the caller and skipped here.
+    """
+    for key in table:
+        if key not in specs and key not in reserved:
+            choices = sorted(list(specs) + list(reserved))
+            hint = difflib.get_close_matches(key, choices, n=1)
+            expected = "one of the keys " + ", ".join(choices)
+            if hint:
+                expected = f"'{hint[0]}' (unknown key '{key}'); allowed keys: " + ", ".join(choices)
+            raise ctx.fail(f"{prefix}.{key}", expected)
+    values: dict[str, Any] = {}
+    for key, spec in specs.items():
+        if key in table:
+            values[key] = spec.check(table[key], f"{prefix}.{key}", ctx)
+        else:
+            default = spec.default
+            values[key] = dict(default) if isinstance(default, Mapping) else default
+    return values
+
+
+def numeric_leaves(specs: Mapping[str, Param], values: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    """Paths (tuples of keys) of every value that may vary by scenario."""
+    paths: list[tuple[str, ...]] = []
+    for key, spec in specs.items():
+        if isinstance(spec, Number):
+            paths.append((key,))
+        elif isinstance(spec, NumberMap):
+            paths.extend((key, sub) for sub in values[key])
+    return paths

@@ -1,0 +1,185 @@
+"""The outcome of a run: frozen per-unit and per-cadre arrays, rows and windows.
+
+Every per-entity number has a leading scenario axis ``K`` (1 for an
+ordinary run; :meth:`Results.scenario` picks one scenario of a batch).
+Missing values: NaN for numbers, -1 for ranks and grade codes, ``NaT``
+for dates. ``adjustments`` hold every scored row (deductions, bonuses,
+caps, 容错免责 rows and score parts); ``effects`` every grade effect;
+``freezes`` every promotion-freeze window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from .blocks import Adjustments, Effects, Freezes
+from .dates import NAT
+
+if TYPE_CHECKING:
+    from .data import Dataset
+    from .kernel import Plan
+    from .scheme import Scheme
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@attrs.frozen(eq=False)
+class UnitResults:
+    """Per unit (columns of ``units.csv``); ``(K, n)`` unless noted."""
+
+    ids: NDArray[np.str_]  # (n,)
+    names: NDArray[np.str_]  # (n,)
+    categories: NDArray[np.str_]  # (n,)
+    target: FloatArray
+    satisfaction: FloatArray
+    composite: FloatArray
+    deductions: FloatArray
+    bonus: FloatArray
+    score: FloatArray
+    rank: IntArray
+    grade: IntArray
+    grade_reason: NDArray[np.str_]
+    flags: Mapping[str, NDArray[np.bool_]]
+
+
+@attrs.frozen(eq=False)
+class CadreResults:
+    """Per cadre (columns of ``cadres.csv``); ``(K, n)`` unless noted."""
+
+    ids: NDArray[np.str_]  # (n,)
+    names: NDArray[np.str_]  # (n,)
+    unit: IntArray  # (n,) unit index
+    role: IntArray  # (n,) ROLE code
+    score: FloatArray
+    appraisal: FloatArray
+    rank: IntArray
+    grade: IntArray  # 0-3 CADRE_GRADES, 4 不定等次, -1 not graded
+    grade_reason: NDArray[np.str_]
+    frozen_until: NDArray[np.datetime64]  # (n,)
+    flags: Mapping[str, NDArray[np.bool_]]
+
+
+@attrs.frozen(eq=False)
+class Results:
+    """Everything a run computed, for ``K`` scenarios."""
+
+    schemes: tuple[Scheme, ...]
+    data: Dataset
+    plan: Plan
+    units: UnitResults
+    cadres: CadreResults
+    adjustments: tuple[Adjustments, ...]
+    effects: tuple[Effects, ...]
+    freezes: tuple[Freezes, ...]
+
+    @property
+    def k(self) -> int:
+        """The number of scenarios."""
+        return len(self.schemes)
+
+    @property
+    def scheme(self) -> Scheme:
+        """The (first) scenario's scheme."""
+        return self.schemes[0]
+
+    def scenario(self, index: int) -> Results:
+        """The results of one scenario of a batch, as an ordinary run (K = 1)."""
+        pick = slice(index, index + 1)
+
+        def cut(value: Any) -> Any:
+            if isinstance(value, np.ndarray) and value.ndim == 2:
+                return value[pick]
+            if isinstance(value, Mapping):
+                return {key: cut(item) for key, item in value.items()}
+            return value
+
+        units = UnitResults(**{f.name: cut(getattr(self.units, f.name)) for f in attrs.fields(UnitResults)})
+        cadres = CadreResults(
+            **{f.name: cut(getattr(self.cadres, f.name)) for f in attrs.fields(CadreResults)}
+        )
+        adjustments = tuple(attrs.evolve(a, points=a.points[pick]) for a in self.adjustments)
+        return attrs.evolve(
+            self,
+            schemes=(self.schemes[index],),
+            units=units,
+            cadres=cadres,
+            adjustments=adjustments,
+        )
+
+
+def _flags(blocks: Sequence[Any], k: int, n: int) -> dict[str, NDArray[np.bool_]]:
+    flags: dict[str, NDArray[np.bool_]] = {}
+    for block in blocks:
+        current = flags.get(block.name)
+        flags[block.name] = block.mask if current is None else current | block.mask
+    return dict(sorted(flags.items()))
+
+
+def assemble(
+    schemes: Sequence[Scheme], data: Dataset, plan: Plan, slots: Mapping[str, Any]
+) -> Results:
+    """Gather the kernel's slots into :class:`Results`."""
+    k = len(schemes)
+    n_units, n_cadres = int(data.unit_ids.shape[0]), int(data.cadre_ids.shape[0])
+    units_table = data.tables["units"]
+    cadres_table = data.tables["cadres"]
+    target = slots["unit.target"].score
+    satisfaction = slots.get("unit.satisfaction")
+    unit_score = slots["unit.score"]
+    unit_grade = slots.get("unit.grade")
+    missing_int = np.full((k, n_units), -1, dtype=np.int64)
+    units = UnitResults(
+        ids=data.unit_ids,
+        names=units_table["name"],
+        categories=units_table["category"],
+        target=target,
+        satisfaction=np.full((k, n_units), np.nan) if satisfaction is None else satisfaction,
+        composite=unit_score.composite,
+        deductions=unit_score.deductions,
+        bonus=unit_score.bonus,
+        score=unit_score.score,
+        rank=missing_int if unit_grade is None else unit_grade.rank,
+        grade=missing_int if unit_grade is None else unit_grade.grade,
+        grade_reason=np.full((k, n_units), "") if unit_grade is None else unit_grade.reason,
+        flags=_flags(slots.get("unit.flags", []), k, n_units),
+    )
+    cadre_score = slots.get("cadre.score")
+    cadre_grade = slots.get("cadre.grade")
+    nan_c = np.full((k, n_cadres), np.nan)
+    missing_c = np.full((k, n_cadres), -1, dtype=np.int64)
+    frozen = slots.get("cadre.frozen_until")
+    cadres = CadreResults(
+        ids=data.cadre_ids,
+        names=cadres_table["name"],
+        unit=cadres_table["unit"],
+        role=cadres_table["role"].astype(np.int64),
+        score=nan_c if cadre_score is None else cadre_score.score,
+        appraisal=nan_c if cadre_score is None else cadre_score.appraisal,
+        rank=missing_c if cadre_grade is None else cadre_grade.rank,
+        grade=missing_c if cadre_grade is None else cadre_grade.grade,
+        grade_reason=np.full((k, n_cadres), "") if cadre_grade is None else cadre_grade.reason,
+        frozen_until=np.full(n_cadres, NAT) if frozen is None else frozen,
+        flags=_flags(slots.get("cadre.flags", []), k, n_cadres),
+    )
+    adjustments = [*slots.get("unit.adjustments", []), *slots.get("cadre.adjustments", [])]
+    if cadre_score is not None:
+        adjustments.extend(cadre_score.parts)
+    effects = [*slots.get("unit.effects", []), *slots.get("cadre.effects", [])]
+    if cadre_grade is not None:
+        effects.append(cadre_grade.vote_effects)
+    return Results(
+        schemes=tuple(schemes),
+        data=data,
+        plan=plan,
+        units=units,
+        cadres=cadres,
+        adjustments=tuple(adjustments),
+        effects=tuple(effects),
+        freezes=tuple(slots.get("freezes", [])),
+    )

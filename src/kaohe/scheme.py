@@ -1,0 +1,305 @@
+"""Assessment schemes: a TOML file as frozen attrs values.
+
+A scheme file has a ``[scheme]`` table (name, title, year, optional
+``as_of``, categories, source document) and one table per rule, named as
+the rule. A rule table enables its rule (unless ``enabled = false``) and
+holds its ``basis`` (文件依据) and parameters. Everything is checked against
+the parameters that the installed rules declare: a misspelt key, a wrong
+type, a value out of range or a rule that no installed plugin provides is a
+:class:`~kaohe.errors.SchemeError` naming the file and the key path.
+Nothing in a scheme is evaluated as code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .errors import OverrideError, SchemeError, UnknownRuleError
+from .params import (
+    CheckContext,
+    DateParam,
+    Integer,
+    Number,
+    NumberMap,
+    Text,
+    TextList,
+    check_table,
+)
+from .rule import ALWAYS, REQUIRED
+from .text import to_simplified
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+if TYPE_CHECKING:
+    from .plugins import Registry
+
+SCHEME_TABLE = "scheme"
+_RESERVED_RULE_KEYS = ("basis", "enabled")
+
+_SCHEME_KEYS = {
+    "name": Text(None, "short name, e.g. county-2019"),
+    "title": Text(None, "title shown in reports"),
+    "year": Integer(0, "the assessment year", low=1949),
+    "as_of": DateParam(None, "the as-of date (default: the period's last day)"),
+    "categories": TextList((), doc="unit categories (考核类别)"),
+    "source": Text(None, "the source document (seed)"),
+}
+_REQUIRED_SCHEME_KEYS = ("name", "title", "year", "categories")
+
+
+@attrs.frozen
+class RuleConfig:
+    """One rule table of a scheme: whether it is on, its legal basis, its parameters."""
+
+    name: str
+    enabled: bool
+    basis: str
+    params: Mapping[str, Any]
+
+
+@attrs.frozen(eq=False)
+class Scheme:
+    """A validated assessment scheme.
+
+    ``rules`` holds the configuration of every rule the kernel will run:
+    rule tables of the file (enabled or not) and the kernel's own rules,
+    with every parameter given or defaulted. ``document`` is the parsed
+    TOML, kept so that overrides can be applied and checked again.
+    """
+
+    name: str
+    title: str
+    year: int
+    period_start: dt.date
+    period_end: dt.date
+    as_of: dt.date
+    categories: tuple[str, ...]
+    rules: Mapping[str, RuleConfig]
+    registry: Registry = attrs.field(repr=False)
+    document: Mapping[str, Any] = attrs.field(repr=False)
+    source: str | None = None
+    path: str = "<memory>"
+    sha256: str | None = None
+
+    # -- construction -----------------------------------------------------
+
+    @classmethod
+    def from_toml(cls, path: str | Path, registry: Registry | None = None) -> Scheme:
+        """Read and check a scheme file; errors name the file and key path."""
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise SchemeError(str(path), "", "a readable scheme file", error.strerror) from None
+        try:
+            document = tomllib.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise SchemeError(str(path), "", "a UTF-8 text file") from None
+        except tomllib.TOMLDecodeError as error:
+            raise SchemeError(str(path), "", f"valid TOML ({error})") from None
+        scheme = cls.from_dict(document, registry, source=str(path))
+        return attrs.evolve(scheme, sha256=hashlib.sha256(raw).hexdigest())
+
+    @classmethod
+    def from_dict(
+        cls,
+        document: Mapping[str, Any],
+        registry: Registry | None = None,
+        *,
+        source: str = "<memory>",
+    ) -> Scheme:
+        """Check a scheme given as a parsed TOML document (nested dicts)."""
+        if registry is None:
+            from .plugins import Registry
+
+            registry = Registry.from_plugin_manager()
+        ctx = CheckContext(source, normalise=to_simplified)
+        head = document.get(SCHEME_TABLE)
+        if not isinstance(head, dict):
+            raise ctx.fail(SCHEME_TABLE, "a [scheme] table with " + ", ".join(_REQUIRED_SCHEME_KEYS))
+        for key in _REQUIRED_SCHEME_KEYS:
+            if key not in head:
+                raise ctx.fail(f"{SCHEME_TABLE}.{key}", _SCHEME_KEYS[key].describe())
+        meta = check_table(_SCHEME_KEYS, head, SCHEME_TABLE, ctx)
+        if not meta["categories"]:
+            raise ctx.fail(f"{SCHEME_TABLE}.categories", "at least one category")
+        year = meta["year"]
+        period_start, period_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        as_of = meta["as_of"] or period_end
+        if as_of < period_start:
+            raise ctx.fail(f"{SCHEME_TABLE}.as_of", f"a date on or after {period_start}", as_of)
+        indicators = _indicator_names(document, ctx)
+        ctx = attrs.evolve(ctx, categories=meta["categories"], indicators=indicators)
+        rules = _check_rules(document, registry, ctx)
+        return cls(
+            name=meta["name"],
+            title=meta["title"],
+            year=year,
+            period_start=period_start,
+            period_end=period_end,
+            as_of=as_of,
+            categories=meta["categories"],
+            rules=rules,
+            registry=registry,
+            document=document,
+            source=meta["source"],
+            path=source,
+        )
+
+    # -- queries ----------------------------------------------------------
+
+    @property
+    def enabled(self) -> tuple[str, ...]:
+        """Names of the rules that run, in the order the registry lists them."""
+        return tuple(name for name, config in self.rules.items() if config.enabled)
+
+    def param(self, rule: str, key: str) -> Any:
+        """The effective value of parameter ``key`` of ``rule``."""
+        return self.rules[rule].params[key]
+
+    def structure_key(self) -> tuple[Any, ...]:
+        """Everything but the numbers that may vary by scenario.
+
+        Schemes with equal keys can be evaluated together in one batch.
+        """
+        parts: list[Any] = [self.year, self.as_of, self.categories]
+        for name, config in self.rules.items():
+            if not config.enabled:
+                continue
+            specs = self.registry.rule(name).params
+            for key, value in config.params.items():
+                spec = specs[key]
+                if isinstance(spec, Number):
+                    continue
+                if isinstance(spec, NumberMap):
+                    parts.append((name, key, tuple(value)))
+                else:
+                    parts.append((name, key, repr(value)))
+            parts.append(name)
+        return tuple(parts)
+
+    # -- variants ---------------------------------------------------------
+
+    def with_as_of(self, as_of: dt.date) -> Scheme:
+        """The same scheme assessed at another date."""
+        if as_of < self.period_start:
+            raise SchemeError(self.path, "scheme.as_of", f"a date on or after {self.period_start}", as_of)
+        return attrs.evolve(self, as_of=as_of)
+
+    def with_overrides(self, overrides: Mapping[str, object]) -> Scheme:
+        """A variant with parameters set by dotted path (``satisfaction.weight.乡镇``).
+
+        A path must name an existing parameter of an installed rule (a
+        rule's ``enabled`` switch included); the new value is checked like
+        a value in the file. Returns a new scheme; this one is unchanged.
+        """
+        document = _copy(self.document)
+        for path, value in overrides.items():
+            keys = [to_simplified(part) for part in path.split(".")]
+            _set_path(self, document, keys, value, path)
+        try:
+            variant = Scheme.from_dict(document, self.registry, source=self.path)
+        except SchemeError as error:
+            raise OverrideError(error.source, error.key, error.expected, error.got) from None
+        return attrs.evolve(variant, sha256=self.sha256, as_of=self.as_of)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+def _set_path(scheme: Scheme, document: dict[str, Any], keys: list[str], value: object, path: str) -> None:
+    registry = scheme.registry
+    if len(keys) < 2 or keys[0] not in registry.names():
+        raise OverrideError(path, path, "a path RULE.PARAMETER[.KEY] naming an installed rule")
+    rule = registry.rule(keys[0])
+    if keys[1] == "enabled" and len(keys) == 2:
+        if not isinstance(value, bool):
+            raise OverrideError(path, path, "true or false", value)
+        table = document.setdefault(keys[0], {})
+        if value and "basis" not in table:
+            table["basis"] = f"what-if: {keys[0]} switched on"
+        table["enabled"] = value
+        return
+    config = scheme.rules.get(keys[0])
+    spec = rule.params.get(keys[1])
+    if config is None or spec is None:
+        raise OverrideError(path, path, "an existing parameter of an enabled rule")
+    current: Any = config.params[keys[1]]
+    for key in keys[2:]:
+        if not isinstance(current, dict) or key not in current:
+            raise OverrideError(path, path, "an existing parameter of an enabled rule")
+        current = current[key]
+    table = document.setdefault(keys[0], {})
+    for key in keys[1:-1]:
+        inner = table.get(key)
+        if not isinstance(inner, dict):
+            inner = table[key] = {}
+        table = inner
+    table[keys[-1]] = value
+
+
+def _indicator_names(document: Mapping[str, Any], ctx: CheckContext) -> tuple[str, ...]:
+    targets = document.get("targets")
+    if isinstance(targets, dict) and isinstance(targets.get("indicators"), dict):
+        return tuple(to_simplified(str(key).strip()) for key in targets["indicators"])
+    return ()
+
+
+def _check_rules(
+    document: Mapping[str, Any], registry: Registry, ctx: CheckContext
+) -> dict[str, RuleConfig]:
+    known = registry.names()
+    for key, table in document.items():
+        if key == SCHEME_TABLE:
+            continue
+        if key not in known:
+            hint = difflib.get_close_matches(key, known, n=1)
+            expected = "a rule provided by an installed plugin"
+            if hint:
+                expected += f" (did you mean '{hint[0]}'?)"
+            missing = registry.missing_distribution(key)
+            if missing:
+                expected += f"; rule '{key}' is provided by the distribution {missing}: install it"
+            raise UnknownRuleError(ctx.source, key, expected)
+        if registry.rule(key).activation == ALWAYS:
+            raise ctx.fail(key, "no table: this rule is part of the kernel and takes no parameters")
+        if not isinstance(table, dict):
+            raise ctx.fail(key, "a table [" + key + "]", table)
+    rules: dict[str, RuleConfig] = {}
+    for name in known:
+        rule = registry.rule(name)
+        table = document.get(name)
+        if rule.activation == ALWAYS:
+            rules[name] = RuleConfig(name, True, "", {})
+            continue
+        if table is None:
+            if rule.activation == REQUIRED:
+                raise ctx.fail(name, f"a [{name}] table: {rule.title} is part of every scheme")
+            continue
+        enabled = table.get("enabled", True)
+        if not isinstance(enabled, bool):
+            raise ctx.fail(f"{name}.enabled", "true or false", enabled)
+        if rule.activation == REQUIRED and not enabled:
+            raise ctx.fail(f"{name}.enabled", f"true: {rule.title} cannot be switched off")
+        basis = table.get("basis")
+        if not isinstance(basis, str) or not basis.strip():
+            raise ctx.fail(f"{name}.basis", "the legal basis (文件依据) of the rule as a string", basis)
+        params = check_table(rule.params, table, name, ctx, reserved=_RESERVED_RULE_KEYS)
+        rules[name] = RuleConfig(name, enabled, basis.strip(), params)
+    return rules

@@ -1,0 +1,410 @@
+"""The data contract of handbook ``data.md`` as code: every input table and its columns.
+
+This module is the single place that names the input tables, their columns,
+column types, Chinese header aliases and the structural rules (required
+tables, sort keys, unique keys, "exactly one of ``unit_id``/``cadre_id``").
+Readers (:mod:`kaohe.data`) and documentation are driven by :data:`TABLES`.
+
+Column kinds and how they are stored in a :class:`kaohe.data.Table`:
+
+=========  =================================================  ===============
+kind       accepted cells                                     stored as
+=========  =================================================  ===============
+``id``     any text without ``:`` (reserved for derived ids)  ``str`` (``""``)
+``text``   any text                                           ``str`` (``""``)
+``date``   ``YYYY-MM-DD``, ``YYYY/M/D``, ``YYYY-M-D``, Excel  ``datetime64[D]``
+           dates                                              (``NaT``)
+``count``  a non-negative integer                             ``int64``
+``score``  a finite number                                    ``float64``
+``bool``   ``true/false/1/0/是/否``                            ``bool``
+``vocab``  a value or alias of the column's vocabulary        ``int8`` (``-1``)
+=========  =================================================  ===============
+
+``count``, ``score`` and ``bool`` columns have no missing value and are
+always required. Columns whose values are defined by the scheme (indicator,
+survey group, unit category, problem category) are ``text`` with
+``simplified=True``: traditional spellings are stored in their simplified
+form.
+
+Header aliases (surrounding spaces are ignored; traditional spellings too):
+
+==============  ==================================  =========================
+table           column                              Chinese header(s)
+==============  ==================================  =========================
+(any)           ``unit_id``                         单位编码
+(any)           ``cadre_id``                        干部编码
+(ledger)        ``id``                              编号
+(ledger)        ``date``                            日期
+(ledger)        ``note``                            备注
+(ledger)        ``level``                           级别
+(ledger)        ``doc_no``                          文号
+``units``       ``name`` / ``category``             单位名称 / 考核类别
+``cadres``      ``name`` / ``role``                 姓名 / 职务类别, 职务
+``targets``     ``indicator`` / ``score``           指标 / 得分
+``surveys``     ``group``                           测评群体
+``surveys``     ``satisfied/basic/unsatisfied``     满意 / 基本满意 / 不满意
+``votes``       ``excellent/competent``             优秀票 / 称职票
+``votes``       ``basic/incompetent``               基本称职票 / 不称职票
+``exams``       ``score``                           得分, 考试成绩
+``attendance``  ``late`` / ``absent_days``          迟到早退次数 / 旷工天数
+``supervision`` ``severity`` / ``category``         严重程度 / 问题类别
+``supervision`` ``deadline`` / ``rectified_on``     整改期限 / 整改完成日期
+``notices``     ``issued`` / ``deadline``           下发日期 / 整改期限
+``notices``     ``rectified_on``                    整改完成日期
+``sanctions``   ``type`` / ``case_id``              处分类型 / 案件编号
+``sanctions``   ``issuer`` / ``closed_on``          处理机关 / 结案日期
+``tolerances``  ``ref_table`` / ``ref_id``          关联表 / 关联编号
+``tolerances``  ``decision``                        认定结果
+``awards``      ``title``                           称号
+``vetoes``      ``item``                            否决事项
+==============  ==================================  =========================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal
+
+import attrs
+
+from kaohe import vocab
+from kaohe.vocab import Vocabulary
+
+Kind = Literal["id", "text", "date", "count", "score", "bool", "vocab"]
+
+KINDS: tuple[Kind, ...] = ("id", "text", "date", "count", "score", "bool", "vocab")
+
+#: Kinds that have no missing value and so must be required.
+_ALWAYS_REQUIRED: frozenset[str] = frozenset({"count", "score", "bool"})
+
+
+def _check_column(instance: ColumnSpec, attribute: object, value: object) -> None:
+    del attribute, value
+    if instance.kind not in KINDS:
+        raise ValueError(f"column {instance.name}: unknown kind {instance.kind!r}")
+    if (instance.kind == "vocab") != (instance.vocab is not None):
+        raise ValueError(f"column {instance.name}: a vocabulary goes with kind 'vocab' only")
+    if instance.kind in _ALWAYS_REQUIRED and not instance.required:
+        raise ValueError(f"column {instance.name}: kind {instance.kind} must be required")
+    if instance.default is not None and (
+        instance.vocab is None or instance.vocab.code(instance.default) < 0
+    ):
+        raise ValueError(f"column {instance.name}: default must be a vocabulary value")
+    if instance.simplified and instance.kind != "text":
+        raise ValueError(f"column {instance.name}: only text columns are simplified")
+
+
+@attrs.frozen
+class ColumnSpec:
+    """One column of an input table.
+
+    ``name`` is the canonical (English) name used in :class:`kaohe.data.Table`;
+    ``aliases`` are the other accepted header spellings (Chinese, simplified
+    first, then traditional). ``required`` columns must be present and every
+    cell filled. ``vocab`` is the vocabulary of a ``vocab`` column and
+    ``default`` the value an empty cell takes. ``simplified`` text columns
+    store the simplified-character spelling of their values.
+    """
+
+    name: str
+    kind: Kind = attrs.field(validator=_check_column)
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    vocab: Vocabulary | None = None
+    default: str | None = None
+    simplified: bool = False
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every accepted header: the canonical name, then the aliases."""
+        return (self.name, *self.aliases)
+
+
+@attrs.frozen
+class TableSpec:
+    """One input table of the data contract.
+
+    - ``key``: the columns that order rows canonically (code-point order);
+      when ``unique`` the key identifies a row (a repeated key is an error,
+      explained by ``unique_rule``), otherwise ties are broken by every other
+      column in order, so the same rows in any order sort identically.
+    - ``id_column``: the column other rows refer to (``id`` for ledger
+      tables, ``unit_id`` / ``cadre_id`` for ``units`` / ``cadres``), or None.
+    - ``one_target``: each row names exactly one of ``unit_id`` and ``cadre_id``.
+    - ``summed``: several rows of one cadre are added by the rules.
+    - ``required``: the table must always be given (``votes`` is required
+      only when the scheme scores cadres, so it is not marked here).
+    - ``date_column``: the date that places a ledger row in a period, or None;
+      ``period_scored``: rows dated outside the period are not scored and are
+      counted by :meth:`kaohe.data.Dataset.out_of_period`.
+    """
+
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...]
+    unique: bool
+    unique_rule: str = ""
+    id_column: str | None = None
+    one_target: bool = False
+    summed: bool = False
+    required: bool = False
+    date_column: str | None = None
+    period_scored: bool = False
+    _headers: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
+
+    @_headers.default
+    def _header_map(self) -> Mapping[str, str]:
+        table: dict[str, str] = {}
+        for column in self.columns:
+            for header in column.headers:
+                if table.setdefault(header, column.name) != column.name:
+                    raise ValueError(f"table {self.name}: header {header!r} is ambiguous")
+        for name in self.key:
+            if name not in table:
+                raise ValueError(f"table {self.name}: key column {name!r} is not a column")
+        return MappingProxyType(table)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Canonical column names, in contract order."""
+        return tuple(column.name for column in self.columns)
+
+    def column(self, name: str) -> ColumnSpec:
+        """The column called ``name`` (canonical); KeyError if there is none."""
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    def canonical(self, header: str) -> str | None:
+        """The canonical column a header (stripped) stands for, or None if unknown."""
+        return self._headers.get(header.strip())
+
+    @property
+    def ledger(self) -> bool:
+        """Whether this is a dated ledger (台账) table."""
+        return self.date_column is not None
+
+
+def _c(
+    name: str,
+    kind: Kind,
+    *aliases: str,
+    required: bool = False,
+    vocab: Vocabulary | None = None,
+    default: str | None = None,
+    simplified: bool = False,
+) -> ColumnSpec:
+    return ColumnSpec(name, kind, aliases, required, vocab, default, simplified)
+
+
+def _req(
+    name: str, kind: Kind, *aliases: str, vocab: Vocabulary | None = None, simplified: bool = False
+) -> ColumnSpec:
+    return _c(name, kind, *aliases, required=True, vocab=vocab, simplified=simplified)
+
+
+_UNIT_ID = ("单位编码", "單位編碼")
+_CADRE_ID = ("干部编码", "幹部編碼")
+_ID = _req("id", "id", "编号", "編號")
+_DATE = _req("date", "date", "日期")
+_NOTE = _c("note", "text", "备注", "備註", "備注")
+_DOC_NO = _c("doc_no", "text", "文号", "文號")
+_LEVEL = ("级别", "級別")
+
+
+def _ledger(
+    name: str, *columns: ColumnSpec, one_target: bool = False, date: str = "date",
+    period_scored: bool = True,
+) -> TableSpec:
+    return TableSpec(
+        name,
+        columns,
+        key=("id",),
+        unique=True,
+        unique_rule="every id is unique within its table",
+        id_column="id",
+        one_target=one_target,
+        date_column=date,
+        period_scored=period_scored,
+    )
+
+
+_SPECS: tuple[TableSpec, ...] = (
+    TableSpec(
+        "units",
+        (
+            _req("unit_id", "id", *_UNIT_ID),
+            _req("name", "text", "单位名称", "單位名稱"),
+            _req("category", "text", "考核类别", "考核類別", "考覈類別", simplified=True),
+        ),
+        key=("unit_id",),
+        unique=True,
+        unique_rule="every unit_id is unique",
+        id_column="unit_id",
+        required=True,
+    ),
+    TableSpec(
+        "cadres",
+        (
+            _req("cadre_id", "id", *_CADRE_ID),
+            _req("name", "text", "姓名"),
+            _req("unit_id", "id", *_UNIT_ID),
+            _req("role", "vocab", "职务类别", "職務類別", "职务", "職務", vocab=vocab.ROLE),
+        ),
+        key=("cadre_id",),
+        unique=True,
+        unique_rule="every cadre_id is unique",
+        id_column="cadre_id",
+        required=True,
+    ),
+    TableSpec(
+        "targets",
+        (
+            _req("unit_id", "id", *_UNIT_ID),
+            _req("indicator", "text", "指标", "指標", simplified=True),
+            _req("score", "score", "得分"),
+        ),
+        key=("unit_id", "indicator"),
+        unique=True,
+        unique_rule="one row per unit and indicator",
+        required=True,
+    ),
+    TableSpec(
+        "surveys",
+        (
+            _req("unit_id", "id", *_UNIT_ID),
+            _req("group", "text", "测评群体", "測評群體", "測評羣體", simplified=True),
+            _req("satisfied", "count", "满意", "滿意"),
+            _req("basic", "count", "基本满意", "基本滿意"),
+            _req("unsatisfied", "count", "不满意", "不滿意"),
+        ),
+        key=("unit_id", "group"),
+        unique=False,
+    ),
+    TableSpec(
+        "votes",
+        (
+            _req("cadre_id", "id", *_CADRE_ID),
+            _req("excellent", "count", "优秀票", "優秀票"),
+            _req("competent", "count", "称职票", "稱職票"),
+            _req("basic", "count", "基本称职票", "基本稱職票"),
+            _req("incompetent", "count", "不称职票", "不稱職票"),
+        ),
+        key=("cadre_id",),
+        unique=False,
+        summed=True,
+    ),
+    TableSpec(
+        "exams",
+        (
+            _req("cadre_id", "id", *_CADRE_ID),
+            _req("score", "score", "得分", "考试成绩", "考試成績"),
+        ),
+        key=("cadre_id",),
+        unique=True,
+        unique_rule="at most one exams row per cadre",
+    ),
+    TableSpec(
+        "attendance",
+        (
+            _req("cadre_id", "id", *_CADRE_ID),
+            _req("late", "count", "迟到早退次数", "遲到早退次數"),
+            _req("absent_days", "count", "旷工天数", "曠工天數"),
+        ),
+        key=("cadre_id",),
+        unique=False,
+        summed=True,
+    ),
+    _ledger(
+        "supervision",
+        _ID,
+        _DATE,
+        _req("unit_id", "id", *_UNIT_ID),
+        _req("severity", "vocab", "严重程度", "嚴重程度", vocab=vocab.SEVERITY),
+        _c("deadline", "date", "整改期限"),
+        _c("rectified_on", "date", "整改完成日期"),
+        _c("category", "text", "问题类别", "問題類別", simplified=True),
+        _NOTE,
+    ),
+    _ledger(
+        "exposures",
+        _ID,
+        _DATE,
+        _req("unit_id", "id", *_UNIT_ID),
+        _req("level", "vocab", *_LEVEL, vocab=vocab.EXPOSURE_LEVEL),
+        _c("cadre_id", "id", *_CADRE_ID),
+        _NOTE,
+    ),
+    _ledger(
+        "criticisms",
+        _ID,
+        _DATE,
+        _req("level", "vocab", *_LEVEL, vocab=vocab.ADMIN_LEVEL),
+        _c("unit_id", "id", *_UNIT_ID),
+        _c("cadre_id", "id", *_CADRE_ID),
+        _DOC_NO,
+        one_target=True,
+    ),
+    _ledger("interviews", _ID, _DATE, _req("unit_id", "id", *_UNIT_ID), _NOTE),
+    _ledger(
+        "notices",
+        _ID,
+        _req("issued", "date", "下发日期", "下發日期"),
+        _req("deadline", "date", "整改期限"),
+        _c("rectified_on", "date", "整改完成日期"),
+        _c("level", "vocab", *_LEVEL, vocab=vocab.ADMIN_LEVEL, default="乡镇"),
+        _c("unit_id", "id", *_UNIT_ID),
+        _c("cadre_id", "id", *_CADRE_ID),
+        one_target=True,
+        date="issued",
+    ),
+    _ledger(
+        "sanctions",
+        _ID,
+        _DATE,
+        _req("cadre_id", "id", *_CADRE_ID),
+        _req("type", "vocab", "处分类型", "處分類型", vocab=vocab.SANCTION_TYPE),
+        _c("case_id", "text", "案件编号", "案件編號"),
+        _c("issuer", "vocab", "处理机关", "處理機關", vocab=vocab.ISSUER, default="self"),
+        _c("closed_on", "date", "结案日期", "結案日期"),
+        period_scored=False,
+    ),
+    _ledger(
+        "tolerances",
+        _ID,
+        _DATE,
+        _req("ref_table", "vocab", "关联表", "關聯表", vocab=vocab.TOLERANCE_TARGET),
+        _req("ref_id", "text", "关联编号", "關聯編號"),
+        _req("decision", "vocab", "认定结果", "認定結果", vocab=vocab.TOLERANCE_DECISION),
+        _DOC_NO,
+        period_scored=False,
+    ),
+    _ledger(
+        "awards",
+        _ID,
+        _DATE,
+        _req("level", "vocab", *_LEVEL, vocab=vocab.AWARD_LEVEL),
+        _c("unit_id", "id", *_UNIT_ID),
+        _c("cadre_id", "id", *_CADRE_ID),
+        _c("title", "text", "称号", "稱號"),
+        one_target=True,
+    ),
+    _ledger(
+        "vetoes",
+        _ID,
+        _DATE,
+        _req("unit_id", "id", *_UNIT_ID),
+        _req("item", "text", "否决事项", "否決事項"),
+    ),
+)
+
+#: Every input table of the data contract, by name, in contract order.
+TABLES: Mapping[str, TableSpec] = MappingProxyType({spec.name: spec for spec in _SPECS})
+
+#: Tables that must always be given.
+REQUIRED_TABLES: tuple[str, ...] = tuple(spec.name for spec in _SPECS if spec.required)
+
+#: The sanction type that alone may carry ``closed_on`` (rules.md R9).
+CASE_REVIEW = "立案审查"

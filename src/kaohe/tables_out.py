@@ -1,0 +1,194 @@
+"""The rows of the result files, as text, for scenario 0 of a :class:`Results`.
+
+Shared by every output format (CSV, workbook, report). Published numbers
+(``score``) have two decimals, other numbers four; missing values are
+empty; text that a spreadsheet would take for a formula is neutralised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .blocks import CADRE, UNIT, UNIT_EFFECT, Adjustments, Effects
+from .dates import FOREVER, to_day
+from .results import Results
+from .vocab import CADRE_GRADES, EFFECT, NO_GRADE, ROLE, UNIT_GRADES
+
+Rows = list[tuple[str, ...]]
+FORMULA_START = ("=", "+", "-", "@")
+
+UNIT_COLUMNS = (
+    "unit_id", "name", "category", "target_score", "satisfaction", "composite",
+    "deductions", "bonus", "score", "rank", "grade", "flags",
+)
+CADRE_COLUMNS = (
+    "cadre_id", "name", "unit_id", "role", "score", "rank_in_unit", "grade",
+    "grade_reason", "frozen_until", "flags",
+)
+ADJUSTMENT_COLUMNS = (
+    "entity", "entity_id", "rule", "source_table", "source_id", "points", "effect", "note",
+)
+FREEZE_COLUMNS = ("cadre_id", "start", "end", "rule", "source_table", "source_id", "reason")
+
+
+def text(values: NDArray[np.str_]) -> NDArray[np.str_]:
+    """Neutralise cells starting with ``= + - @`` (spreadsheet formula injection)."""
+    values = np.asarray(values, dtype=str)
+    risky = np.zeros(values.shape, dtype=bool)
+    for start in FORMULA_START:
+        risky |= np.char.startswith(values, start)
+    return np.where(risky, np.char.add("'", values), values)
+
+
+def number(values: NDArray[np.float64], decimals: int) -> NDArray[np.str_]:
+    """Fixed-point text; NaN is empty; -0 is written as 0."""
+    values = np.asarray(values, dtype=np.float64)
+    clean = np.where(np.isnan(values), 0.0, values) + 0.0
+    formatted = np.char.mod(f"%.{decimals}f", np.round(clean, decimals) + 0.0)
+    return np.where(np.isnan(values), "", formatted)
+
+
+def integer(values: NDArray[np.int64]) -> NDArray[np.str_]:
+    """Integers as text; negative (missing) is empty."""
+    return np.where(values < 0, "", values.astype(str))
+
+
+def labels(codes: NDArray[np.int64], names: tuple[str, ...]) -> NDArray[np.str_]:
+    """Vocabulary labels of codes; -1 is empty."""
+    table = np.asarray((*names, ""))
+    return table[np.where(codes < 0, len(names), codes)]
+
+
+def flag_text(flags: Mapping[str, NDArray[np.bool_]], n: int) -> NDArray[np.str_]:
+    """``;``-joined flag names per entity, names in code-point order."""
+    joined = np.full(n, "", dtype=object)
+    for name in sorted(flags):
+        mask = flags[name][0]
+        joined = np.where(mask, np.where(joined == "", name, joined + ";" + name), joined)
+    return joined.astype(str)
+
+
+def days(values: NDArray[np.datetime64]) -> NDArray[np.str_]:
+    """Dates as text; NaT empty, the far end of time ``indefinite``."""
+    formatted = np.datetime_as_string(values, unit="D")
+    formatted = np.where(np.isnat(values), "", formatted)
+    return np.where(values == FOREVER, "indefinite", formatted)
+
+
+def _rows(*columns: NDArray[np.str_]) -> Rows:
+    return list(zip(*(c.tolist() for c in columns)))
+
+
+def unit_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
+    """``units.csv``: one row per unit, in unit_id order."""
+    u = results.units
+    return UNIT_COLUMNS, _rows(
+        text(u.ids),
+        text(u.names),
+        text(u.categories),
+        number(u.target[0], 4),
+        number(u.satisfaction[0], 4),
+        number(u.composite[0], 4),
+        number(u.deductions[0], 4),
+        number(u.bonus[0], 4),
+        number(u.score[0], 2),
+        integer(u.rank[0]),
+        labels(u.grade[0], UNIT_GRADES),
+        flag_text(u.flags, u.ids.shape[0]),
+    )
+
+
+def cadre_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
+    """``cadres.csv``: one row per cadre, in cadre_id order."""
+    c = results.cadres
+    return CADRE_COLUMNS, _rows(
+        text(c.ids),
+        text(c.names),
+        text(results.units.ids[c.unit]),
+        labels(c.role, ROLE.values),
+        number(c.score[0], 2),
+        integer(c.rank[0]),
+        labels(c.grade[0], (*CADRE_GRADES, NO_GRADE)),
+        text(c.grade_reason[0]),
+        days(c.frozen_until),
+        flag_text(c.flags, c.ids.shape[0]),
+    )
+
+
+def _effect_as_rows(effects: Effects, k: int) -> Adjustments:
+    names = UNIT_EFFECT if effects.entity == UNIT else EFFECT.values
+    return Adjustments(
+        entity=effects.entity,
+        kind="effect",
+        rule=effects.rule,
+        index=effects.index,
+        points=np.zeros((k, len(effects))),
+        source_table=effects.source_table,
+        source_id=effects.source_id,
+        effect=labels(effects.level, names),
+        note=effects.note,
+    )
+
+
+def adjustment_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
+    """``adjustments.csv``: every scored row, cap, exemption, score part and grade effect.
+
+    Units first, then cadres, each by id; within an entity, in the order
+    the rules ran.
+    """
+    blocks = [*results.adjustments, *(_effect_as_rows(e, results.k) for e in results.effects)]
+    blocks = [b for b in blocks if len(b)]
+    if not blocks:
+        return ADJUSTMENT_COLUMNS, []
+    ids = {UNIT: results.units.ids, CADRE: results.cadres.ids}
+    keep = [np.ones(len(b), dtype=bool) if not b.drop_if_zero else b.points[0] != 0 for b in blocks]
+    entity = np.concatenate([np.full(int(m.sum()), b.entity) for b, m in zip(blocks, keep)])
+    index = np.concatenate([b.index[m] for b, m in zip(blocks, keep)])
+    entity_id = np.concatenate([ids[b.entity][b.index[m]] for b, m in zip(blocks, keep)])
+    order = np.lexsort((np.arange(index.shape[0]), entity_id, entity != UNIT))
+
+    def column(name: str) -> NDArray[np.str_]:
+        return np.concatenate([np.asarray(getattr(b, name))[m] for b, m in zip(blocks, keep)])[order]
+
+    rule = np.concatenate([np.full(int(m.sum()), b.rule) for b, m in zip(blocks, keep)])[order]
+    points = np.concatenate([b.points[0][m] for b, m in zip(blocks, keep)])[order]
+    return ADJUSTMENT_COLUMNS, _rows(
+        entity[order],
+        text(entity_id[order]),
+        rule,
+        column("source_table"),
+        text(column("source_id")),
+        number(points, 4),
+        column("effect"),
+        text(column("note")),
+    )
+
+
+def freeze_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
+    """``freezes.csv``: every window that ends after the period starts, or never."""
+    windows = [w for w in results.freezes if len(w)]
+    if not windows:
+        return FREEZE_COLUMNS, []
+    period_start = to_day(results.scheme.period_start)
+    cadre = np.concatenate([w.cadre for w in windows])
+    start = np.concatenate([w.start for w in windows])
+    end = np.concatenate([w.end for w in windows])
+    rule = np.concatenate([np.full(len(w), w.rule) for w in windows])
+    source_table = np.concatenate([w.source_table for w in windows])
+    source_id = np.concatenate([w.source_id for w in windows])
+    reason = np.concatenate([w.reason for w in windows])
+    shown = np.flatnonzero(end > period_start)
+    cadre_id = results.cadres.ids[cadre[shown]]
+    order = shown[np.lexsort((np.arange(shown.shape[0]), start[shown], cadre_id))]
+    return FREEZE_COLUMNS, _rows(
+        text(results.cadres.ids[cadre[order]]),
+        days(start[order]),
+        days(end[order]),
+        rule[order],
+        source_table[order],
+        text(source_id[order]),
+        text(reason[order]),
+    )

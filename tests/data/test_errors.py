@@ -1,0 +1,450 @@
+"""Every bad input of the data contract gives a DataError naming file, row, column, expectation."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from data_samples import Tables, columns_of, write_csv, write_xlsx
+
+from kaohe.data import Dataset, load
+from kaohe.errors import DataError
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def csv_error(tmp_path: Path, tables: Tables, **options: Any) -> DataError:
+    folder = write_csv(tmp_path / "data", tables)
+    with pytest.raises(DataError) as info:
+        load(folder, **options)
+    return info.value
+
+
+def memory_error(tables: Tables | dict[str, Any], **options: Any) -> DataError:
+    given = columns_of(tables) if all(isinstance(v, list) for v in tables.values()) else tables
+    with pytest.raises(DataError) as info:
+        Dataset.from_columns(given, **options)
+    return info.value
+
+
+def assert_names(error: DataError, source: str, row: int | None, column: str | None) -> str:
+    message = str(error)
+    assert error.source.endswith(source), message
+    assert message.startswith(error.source)
+    assert error.row == row, message
+    assert error.column == column, message
+    if row is not None:
+        assert f"row {row}" in message
+    if column is not None:
+        assert f"column '{column}'" in message
+    return message
+
+
+# --- tables and files -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["units", "cadres", "targets"])
+def test_missing_required_table(tmp_path: Path, tables: Tables, name: str) -> None:
+    del tables[name]
+    message = str(csv_error(tmp_path, tables))
+    assert "data: missing required table" in message
+    assert f"'{name}'" in message
+    assert f"{name}.csv" in message
+
+
+def test_votes_required_only_when_asked(tmp_path: Path, tables: Tables) -> None:
+    del tables["votes"]
+    folder = write_csv(tmp_path / "data", tables)
+    assert "votes" in load(folder).absent
+    with pytest.raises(DataError, match="missing required table 'votes'"):
+        load(folder, require=("votes",))
+    with pytest.raises(DataError, match="<memory>: missing required table 'votes'"):
+        Dataset.from_columns(columns_of(tables), require=("votes",))
+
+
+def test_require_names_a_table(folder: Path) -> None:
+    with pytest.raises(ValueError, match="unknown table"):
+        load(folder, require=("vote",))
+
+
+def test_unknown_table_file(tmp_path: Path, tables: Tables) -> None:
+    folder = write_csv(tmp_path / "data", tables)
+    (folder / "supervison.csv").write_text("id\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load(folder)
+    error = info.value
+    assert "supervison.csv" in str(error)
+    assert "expected tables: units, cadres" in str(error)
+
+
+def test_missing_required_column(tmp_path: Path, tables: Tables) -> None:
+    for row in tables["supervision"]:
+        del row["severity"]
+    message = assert_names(csv_error(tmp_path, tables), "data/supervision.csv", None, None)
+    assert "missing required column 'severity'" in message
+    assert "expected columns: id* (编号), date* (日期)" in message
+
+
+def test_unknown_column(tmp_path: Path, tables: Tables) -> None:
+    for row in tables["units"]:
+        row["colour"] = "red"
+    message = assert_names(csv_error(tmp_path, tables), "data/units.csv", None, None)
+    assert "unknown column 'colour'" in message
+    expected = "expected columns: unit_id* (单位编码), name* (单位名称), category* (考核类别)"
+    assert expected in message
+
+
+def test_duplicate_column(folder: Path) -> None:
+    (folder / "units.csv").write_text(
+        "unit_id,name,category,单位编码\nU01,城关镇,乡镇,U01\nU02,a,b,U02\nU03,c,d,U03\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as info:
+        load(folder)
+    message = assert_names(info.value, "data/units.csv", None, None)
+    assert "duplicate column 'unit_id'" in message
+    assert "'单位编码'" in message
+
+
+def test_empty_file(folder: Path) -> None:
+    (folder / "interviews.csv").write_bytes(b"")
+    with pytest.raises(DataError) as info:
+        load(folder)
+    message = assert_names(info.value, "data/interviews.csv", None, None)
+    assert "the file is empty" in message
+
+
+def test_file_without_header(folder: Path) -> None:
+    (folder / "interviews.csv").write_bytes(b"\r\n , ,\r\n")
+    with pytest.raises(DataError) as info:
+        load(folder)
+    assert "interviews.csv: the file has no header line" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "id,date,unit_id\nI1,2019-10-01,U03\n".encode("utf-16"),
+        "id,date,unit_id\nI1,2019-10-01,U03\n".encode("utf-16-le"),
+        codecs.BOM_UTF8 + "id,日期\n".encode("gbk"),
+        bytes(range(256)) * 4,
+        b"id,date,unit_id\n\x80\xff\xfe\x00",
+    ],
+    ids=["utf16-bom", "utf16le", "bom-but-gbk", "binary", "bad-bytes"],
+)
+def test_bad_encoding(folder: Path, data: bytes) -> None:
+    (folder / "interviews.csv").write_bytes(data)
+    with pytest.raises(DataError) as info:
+        load(folder)
+    message = assert_names(info.value, "data/interviews.csv", None, None)
+    assert "not UTF-8 or GBK/GB18030 text" in message
+
+
+def test_row_with_too_many_values(folder: Path) -> None:
+    (folder / "interviews.csv").write_text(
+        "id,date,unit_id\nI1,2019-10-01,U03,,\nI2,2019-10-02,U03,oops\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError) as info:
+        load(folder)
+    message = assert_names(info.value, "data/interviews.csv", 3, None)
+    assert "4 values but the header names 3 columns" in message
+
+
+def test_not_a_table_source(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("hello", encoding="utf-8")
+    with pytest.raises(DataError, match=r"expected a folder of <table>\.csv files or an \.xlsx"):
+        load(tmp_path / "x.txt")
+
+
+# --- ids and references -----------------------------------------------------------
+
+
+def test_duplicate_ids_name_both_lines(tmp_path: Path, tables: Tables) -> None:
+    tables["supervision"].append(dict(tables["supervision"][0]))  # line 5 repeats line 2
+    message = assert_names(csv_error(tmp_path, tables), "data/supervision.csv", 5, "id")
+    assert "duplicate id 'S1' (also on row 2)" in message
+    assert "every id is unique within its table" in message
+
+
+def test_duplicate_unit_ids(tmp_path: Path, tables: Tables) -> None:
+    tables["units"].insert(0, {"unit_id": "U03", "name": "x", "category": "乡镇"})
+    message = assert_names(csv_error(tmp_path, tables), "data/units.csv", 5, "unit_id")
+    assert "duplicate unit_id 'U03' (also on row 2)" in message
+
+
+def test_duplicate_target(tmp_path: Path, tables: Tables) -> None:
+    tables["targets"].append({"unit_id": "U01", "indicator": "经济发展", "score": 1})
+    message = assert_names(csv_error(tmp_path, tables), "data/targets.csv", 6, "unit_id")
+    assert "duplicate unit_id 'U01', indicator '经济发展' (also on row 2)" in message
+    assert "one row per unit and indicator" in message
+
+
+def test_more_than_one_exam_per_cadre(tmp_path: Path, tables: Tables) -> None:
+    tables["exams"].append({"cadre_id": "C001", "score": 70})
+    tables["exams"].append({"cadre_id": "C003", "score": 70})
+    message = assert_names(csv_error(tmp_path, tables), "data/exams.csv", 4, "cadre_id")
+    assert "duplicate cadre_id 'C001' (also on row 2)" in message
+    assert "at most one exams row per cadre" in message
+    assert "(and 1 more row)" in message
+
+
+@pytest.mark.parametrize(
+    ("table", "index", "column", "value", "target"),
+    [
+        ("supervision", 1, "unit_id", "U99", "units"),
+        ("cadres", 2, "unit_id", "U99", "units"),
+        ("votes", 0, "cadre_id", "C999", "cadres"),
+        ("exposures", 0, "cadre_id", "C999", "cadres"),
+        ("awards", 1, "cadre_id", "C999", "cadres"),
+    ],
+)
+def test_unknown_reference(
+    tmp_path: Path, tables: Tables, table: str, index: int, column: str, value: str, target: str
+) -> None:
+    tables[table][index][column] = value
+    if table == "cadres":
+        tables["votes"] = [r for r in tables["votes"] if r["cadre_id"] != "C003"]
+    error = csv_error(tmp_path, tables)
+    message = assert_names(error, f"data/{table}.csv", index + 2, column)
+    assert f"unknown {column} '{value}'; expected a {column} listed in table '{target}'" in message
+    assert f"data/{target}.csv" in message
+
+
+def test_unit_with_two_heads(tmp_path: Path, tables: Tables) -> None:
+    tables["cadres"][1]["role"] = "主要負責人"  # C002 in U01, whose head is C001
+    message = assert_names(csv_error(tmp_path, tables), "data/cadres.csv", 3, "role")
+    assert "unit 'U01' has two heads: cadres 'C001' (row 2) and 'C002' (row 3)" in message
+    assert "at most one head" in message
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [("supervision", "id", "S:1"), ("units", "unit_id", "U:1"), ("cadres", "cadre_id", "C:1")],
+)
+def test_colon_in_id(tmp_path: Path, tables: Tables, table: str, column: str, value: str) -> None:
+    tables[table][1][column] = value
+    message = assert_names(csv_error(tmp_path, tables), f"data/{table}.csv", 3, column)
+    assert f"id '{value}' contains ':'" in message
+    assert "reserved for derived records" in message
+
+
+# --- cells ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value", ["2019-13-01", "2019-02-30", "01/02/2019", "2019", "today", "NaT"]
+)
+def test_unparseable_date(tmp_path: Path, tables: Tables, value: str) -> None:
+    tables["supervision"][1]["date"] = value
+    message = assert_names(csv_error(tmp_path, tables), "data/supervision.csv", 3, "date")
+    assert f"'{value}' is not a date; expected a date YYYY-MM-DD (or YYYY/M/D)" in message
+
+
+def test_several_bad_rows_report_the_first_and_count(tmp_path: Path, tables: Tables) -> None:
+    for row, day in zip(tables["supervision"], ["2019-01-01", "bad", "worse"], strict=True):
+        row["deadline"] = day
+    message = assert_names(csv_error(tmp_path, tables), "data/supervision.csv", 3, "deadline")
+    assert "'bad' is not a date" in message
+    assert "(and 1 more row)" in message
+
+
+def test_negative_count(tmp_path: Path, tables: Tables) -> None:
+    tables["votes"][2]["basic"] = -3
+    message = assert_names(csv_error(tmp_path, tables), "data/votes.csv", 4, "basic")
+    assert "-3 is negative; expected a non-negative integer (a count)" in message
+
+
+@pytest.mark.parametrize("value", ["3.5", "1e-3"])
+def test_non_integer_count(tmp_path: Path, tables: Tables, value: str) -> None:
+    tables["attendance"][1]["late"] = value
+    message = assert_names(csv_error(tmp_path, tables), "data/attendance.csv", 3, "late")
+    assert f"'{value}' is not a whole number; expected a non-negative integer" in message
+
+
+def test_count_not_a_number(tmp_path: Path, tables: Tables) -> None:
+    tables["surveys"][0]["satisfied"] = "many"
+    message = assert_names(csv_error(tmp_path, tables), "data/surveys.csv", 2, "satisfied")
+    assert "'many' is not a number; expected a non-negative integer" in message
+
+
+def test_score_not_a_number(tmp_path: Path, tables: Tables) -> None:
+    tables["targets"][2]["score"] = "三十"
+    message = assert_names(csv_error(tmp_path, tables), "data/targets.csv", 4, "score")
+    assert "'三十' is not a number; expected a finite number" in message
+
+
+@pytest.mark.parametrize(
+    ("table", "column"), [("targets", "score"), ("exams", "score"), ("votes", "excellent")]
+)
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "NaN", "Infinity"])
+def test_nan_or_infinity(
+    tmp_path: Path, tables: Tables, table: str, column: str, value: str
+) -> None:
+    tables[table][1][column] = value
+    message = assert_names(csv_error(tmp_path, tables), f"data/{table}.csv", 3, column)
+    assert f"'{value}' is not a finite number; NaN and infinity are not accepted" in message
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "accepted"),
+    [
+        ("supervision", "severity", "很严重", "一般, 较重, 严重"),
+        ("exposures", "level", "乡镇", "县, 市, 省"),
+        ("cadres", "role", "boss", "head, leader, middle, staff"),
+        ("sanctions", "type", "罚款", "批评教育, 诫勉, 调离岗位"),
+        ("sanctions", "issuer", "县委", "self, superior"),
+        ("tolerances", "decision", "原谅", "免责, 从轻, 减轻"),
+        ("tolerances", "ref_table", "units", "supervision, exposures, criticisms"),
+        ("awards", "level", "乡镇", "县, 市, 省, 国家"),
+    ],
+)
+def test_unknown_controlled_value(
+    tmp_path: Path, tables: Tables, table: str, column: str, value: str, accepted: str
+) -> None:
+    tables[table][0][column] = value
+    message = assert_names(csv_error(tmp_path, tables), f"data/{table}.csv", 2, column)
+    assert f"'{value}'; expected one of: {accepted}" in message
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [("units", "name"), ("supervision", "date"), ("supervision", "severity"),
+     ("votes", "competent"), ("targets", "score"), ("vetoes", "item"), ("notices", "deadline")],
+)
+def test_required_cell_empty(tmp_path: Path, tables: Tables, table: str, column: str) -> None:
+    tables[table][0][column] = "  "
+    message = assert_names(csv_error(tmp_path, tables), f"data/{table}.csv", 2, column)
+    assert "required cell is empty; expected" in message
+
+
+# --- row rules --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["criticisms", "notices", "awards"])
+def test_both_unit_and_cadre(tmp_path: Path, tables: Tables, table: str) -> None:
+    tables[table][1]["unit_id"] = "U01"
+    message = assert_names(csv_error(tmp_path, tables), f"data/{table}.csv", 3, None)
+    assert "names both unit_id 'U01' and cadre_id" in message
+    assert "expected exactly one of unit_id and cadre_id" in message
+
+
+@pytest.mark.parametrize("table", ["criticisms", "notices", "awards"])
+def test_neither_unit_nor_cadre(tmp_path: Path, tables: Tables, table: str) -> None:
+    tables[table][0]["unit_id"] = None
+    message = assert_names(csv_error(tmp_path, tables), f"data/{table}.csv", 2, None)
+    assert "names neither a unit_id nor a cadre_id" in message
+
+
+def test_closed_on_only_for_case_review(tmp_path: Path, tables: Tables) -> None:
+    tables["sanctions"][0]["closed_on"] = "2019-06-01"
+    message = assert_names(csv_error(tmp_path, tables), "data/sanctions.csv", 2, "closed_on")
+    assert "closed_on is given for a sanction of type '诫勉'" in message
+    assert "expected closed_on only for 立案审查" in message
+
+
+@pytest.mark.parametrize("ref", [("supervision", "S99"), ("vetoes", "S1"), ("interviews", "I9")])
+def test_tolerance_names_no_row(tmp_path: Path, tables: Tables, ref: tuple[str, str]) -> None:
+    tables["tolerances"][1]["ref_table"], tables["tolerances"][1]["ref_id"] = ref
+    message = assert_names(csv_error(tmp_path, tables), "data/tolerances.csv", 3, "ref_id")
+    assert f"the tolerance names no row: table '{ref[0]}'" in message
+    assert f"has no id '{ref[1]}'" in message
+
+
+def test_tolerance_of_an_absent_table(tmp_path: Path, tables: Tables) -> None:
+    del tables["vetoes"]
+    tables["tolerances"][0]["ref_table"], tables["tolerances"][0]["ref_id"] = "vetoes", "V1"
+    message = assert_names(csv_error(tmp_path, tables), "data/tolerances.csv", 2, "ref_id")
+    assert "table 'vetoes' (" in message
+    assert "vetoes.csv) has no id 'V1'" in message
+
+
+@pytest.mark.parametrize("value", [-0.5, 100.5, 120])
+def test_exam_score_out_of_range(tmp_path: Path, tables: Tables, value: float) -> None:
+    tables["exams"][1]["score"] = value
+    message = assert_names(csv_error(tmp_path, tables), "data/exams.csv", 3, "score")
+    assert f"exam score {value:g} is outside 0-100" in message
+
+
+# --- workbooks and memory ---------------------------------------------------------
+
+
+def test_workbook_errors_name_sheet_and_row(tmp_path: Path, tables: Tables) -> None:
+    tables["supervision"][2]["severity"] = "很严重"
+    path = write_xlsx(tmp_path / "book.xlsx", tables)
+    with pytest.raises(DataError) as info:
+        load(path)
+    message = assert_names(info.value, "book.xlsx[supervision]", 4, "severity")
+    assert "unknown severity '很严重'" in message
+
+
+def test_workbook_missing_sheet_and_unknown_sheet(tmp_path: Path, tables: Tables) -> None:
+    import openpyxl
+
+    del tables["cadres"]
+    path = write_xlsx(tmp_path / "book.xlsx", tables)
+    missing = r"book\.xlsx: missing required table 'cadres'; expected a sheet"
+    with pytest.raises(DataError, match=missing):
+        load(path)
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("notes")["A1"] = "hello"
+    book.save(path)
+    with pytest.raises(DataError, match=r"book.xlsx\[notes\]: unknown sheet 'notes'"):
+        load(path)
+
+
+def test_workbook_not_a_workbook(tmp_path: Path) -> None:
+    (tmp_path / "book.xlsx").write_bytes(b"PK not really")
+    with pytest.raises(DataError, match=r"book\.xlsx: not a readable \.xlsx workbook"):
+        load(tmp_path / "book.xlsx")
+
+
+def test_workbook_non_integer_count(tmp_path: Path, tables: Tables) -> None:
+    tables["votes"][0]["excellent"] = 3.5
+    path = write_xlsx(tmp_path / "book.xlsx", tables)
+    with pytest.raises(DataError) as info:
+        load(path)
+    message = assert_names(info.value, "book.xlsx[votes]", 2, "excellent")
+    assert "'3.5' is not a whole number" in message
+
+
+def test_memory_errors_name_table_and_row(tables: Tables) -> None:
+    tables["supervision"][1]["date"] = "2019-02-30"
+    message = assert_names(memory_error(tables), "<memory>:supervision", 2, "date")
+    assert "'2019-02-30' is not a date" in message
+
+
+def test_memory_numpy_errors(tables: Tables) -> None:
+    given = columns_of(tables)
+    given["targets"]["score"] = np.array([1.0, np.nan, 3.0, np.inf])
+    message = assert_names(memory_error(given), "<memory>:targets", 2, "score")
+    assert "nan is not a finite number" in message
+    assert "(and 1 more row)" in message
+    given = columns_of(tables)
+    given["votes"]["basic"] = np.array([1, 2, -1, 0, 0])
+    message = assert_names(memory_error(given), "<memory>:votes", 3, "basic")
+    assert "-1 is negative" in message
+    given = columns_of(tables)
+    given["votes"]["basic"] = np.array([1, 2, 1.5, 0, 0])
+    assert "1.5 is not a whole number" in str(memory_error(given))
+    given = columns_of(tables)
+    given["supervision"]["severity"] = np.array([0, 3, 1], dtype=np.int8)
+    message = assert_names(memory_error(given), "<memory>:supervision", 2, "severity")
+    assert "code 3 is not a severity code" in message
+    given = columns_of(tables)
+    given["supervision"]["date"] = np.array(["2019-01-01T12", "2019-01-02", "NaT"], "M8[h]")
+    message = assert_names(memory_error(given), "<memory>:supervision", 1, "date")
+    assert "is not a whole day" in message
+
+
+def test_memory_column_lengths_and_tables(tables: Tables) -> None:
+    given = columns_of(tables)
+    given["units"]["name"] = given["units"]["name"][:2]
+    message = str(memory_error(given))
+    assert "<memory>:units" in message
+    assert "column 'name' has 2 values" in message
+    given = columns_of(tables)
+    given["unit"] = given.pop("units")
+    assert "unknown table 'unit'" in str(memory_error(given))

@@ -1,0 +1,82 @@
+"""Packed string keys (sorting, searching) and traditional-to-simplified conversion."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kaohe.data import keys, simplify
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+ALPHABETS = [
+    st.sampled_from("0123456789ABCabc:_-"),
+    st.sampled_from("abc单位编码鄉鎮"),
+    st.characters(min_codepoint=1, max_codepoint=0x2FFFF, exclude_categories=("Cs",)),
+]
+strings = st.one_of(*(st.text(alphabet, max_size=12) for alphabet in ALPHABETS))
+
+
+def _array(values: list[str]) -> np.ndarray:
+    return np.array(values, dtype=str) if values else np.zeros(0, "U1")
+
+
+@given(st.lists(strings, max_size=40), st.lists(strings, max_size=40))
+def test_pack_keeps_code_point_order(left: list[str], right: list[str]) -> None:
+    a, b = _array(left), _array(right)
+    packed = keys.pack(a, b)
+    if packed is None:
+        return
+    ka, kb = packed
+    for i, x in enumerate(left):
+        for j, y in enumerate(right):
+            assert (ka[i] < kb[j]) == (x < y)
+            assert (ka[i] == kb[j]) == (x == y)
+
+
+@given(st.lists(strings, max_size=60))
+def test_order_is_a_stable_code_point_sort(values: list[str]) -> None:
+    order = keys.order(_array(values))
+    assert [values[i] for i in order] == sorted(values)
+    expected = sorted(range(len(values)), key=lambda i: values[i])
+    assert order.tolist() == expected
+
+
+@given(st.lists(strings, max_size=40, unique=True), st.lists(strings, max_size=40))
+def test_locate(ids: list[str], values: list[str]) -> None:
+    haystack = _array(sorted(ids))
+    found = keys.locate(haystack, _array(values))
+    index = {value: i for i, value in enumerate(sorted(ids))}
+    assert found.tolist() == [index.get(value, -1) for value in values]
+
+
+def test_pack_gives_up_on_long_strings() -> None:
+    assert keys.pack(np.array(["abcdefghij"])) is None
+    assert keys.pack(np.array(["abcdefghi"])) is not None
+    assert keys.pack(np.array(["单位编码考"])) is None
+    long = np.array(["b" * 20, "a" * 20, "a" * 19])
+    assert keys.order(long).tolist() == [2, 1, 0]
+
+
+def test_simplified_values_need_no_conversion() -> None:
+    values = np.array(["乡镇", "县级部门", "经济发展", "服务对象", "作风建设", "ABC", ""])
+    assert not simplify.needs_conversion(values).any()
+    assert simplify.simplify(values) is values
+
+
+def test_traditional_values_are_simplified() -> None:
+    values = np.array(["鄉鎮", "乡镇", "縣級部門", "經濟發展", "藉口", "ABC", ""])
+    needs = [True, False, True, True, True, False, False]
+    assert simplify.needs_conversion(values).tolist() == needs
+    simplified = ["乡镇", "乡镇", "县级部门", "经济发展", "借口", "ABC", ""]
+    assert simplify.simplify(values).tolist() == simplified
+
+
+def test_ambiguous_set_covers_every_gb2312_character_opencc_changes() -> None:
+    table = simplify._plain_table()
+    plain = [chr(point) for point in range(0x80, 0x10000) if table[point]]
+    converted = simplify.to_simplified("\n".join(plain)).split("\n")
+    changed = [c for c, s in zip(plain, converted, strict=True) if c != s]
+    assert changed == []

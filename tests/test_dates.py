@@ -1,0 +1,37 @@
+"""Month arithmetic with clamping, and the in-period test."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kaohe.dates import add_months, in_period
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [
+        ("2024-02-29", 12, "2025-02-28"),
+        ("2019-01-31", 1, "2019-02-28"),
+        ("2020-01-31", 1, "2020-02-29"),
+        ("2019-03-15", 6, "2019-09-15"),
+        ("2019-08-31", 6, "2020-02-29"),
+        ("2019-12-31", 18, "2021-06-30"),
+        ("2018-06-01", 0, "2018-06-01"),
+    ],
+)
+def test_add_months_keeps_the_day_clamped_to_the_month_end(start: str, months: int, end: str) -> None:
+    result = add_months(np.array([start], dtype="datetime64[D]"), months)
+    assert str(result[0]) == end
+
+
+def test_add_months_vectorised_with_per_row_months_and_nat() -> None:
+    dates = np.array(["2019-01-31", "NaT", "2019-05-10"], dtype="datetime64[D]")
+    result = add_months(dates, np.array([1, 3, 24]))
+    assert [str(d) for d in result] == ["2019-02-28", "NaT", "2021-05-10"]
+
+
+def test_in_period_is_inclusive_and_never_true_for_missing_dates() -> None:
+    dates = np.array(["2018-12-31", "2019-01-01", "2019-12-31", "2020-01-01", "NaT"], dtype="datetime64[D]")
+    mask = in_period(dates, np.datetime64("2019-01-01"), np.datetime64("2019-12-31"))
+    assert mask.tolist() == [False, True, True, False, False]

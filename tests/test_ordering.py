@@ -1,0 +1,57 @@
+"""Group orderings, running counts and ranks against a plain-Python model."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kaohe.ordering import GroupOrder, governing, rank_by_higher
+
+
+def test_rank_by_higher_shares_ranks_on_ties_and_skips() -> None:
+    values = np.array([[90.0, 85.0, 90.0, 70.0, np.nan]])
+    group = np.array([0, 0, 0, 0, 0])
+    assert rank_by_higher(values, group).tolist() == [[1, 3, 1, 4, -1]]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.sampled_from([60.0, 70.5, 80.0, 90.0, 95.25])),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_rank_by_higher_matches_counting(rows: list[tuple[int, float]]) -> None:
+    group = np.array([g for g, _ in rows])
+    values = np.array([[v for _, v in rows]])
+    expected = [1 + sum(1 for g2, v2 in rows if g2 == g and v2 > v) for g, v in rows]
+    assert rank_by_higher(values, group)[0].tolist() == expected
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5), st.booleans()), min_size=1, max_size=40),
+    st.integers(1, 3),
+)
+def test_running_count_counts_flags_in_sorted_order(rows: list[tuple[int, int, bool]], k: int) -> None:
+    group = np.array([g for g, _, _ in rows])
+    key = np.array([float(v) for _, v, _ in rows])
+    flags = np.tile(np.array([f for _, _, f in rows]), (k, 1))
+    order = GroupOrder.build(group, [-key], k)
+    counts = order.running_count(flags)
+    for i, (g, v, f) in enumerate(rows):
+        before = sum(
+            1
+            for j, (g2, v2, f2) in enumerate(rows)
+            if g2 == g and f2 and (v2 > v or (v2 == v and j <= i))
+        )
+        assert counts[0, i] == (before if f else 0)
+    assert (counts == counts[0]).all()
+
+
+def test_governing_takes_the_heaviest_then_the_first_row() -> None:
+    level = np.array([1, 3, 3, 2])
+    entity = np.array([0, 0, 0, 2])
+    levels, rows = governing(level, entity, 3)
+    assert levels.tolist() == [3, 0, 2]
+    assert rows.tolist() == [1, -1, 3]
