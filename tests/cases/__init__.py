@@ -348,7 +348,7 @@ case(
 
 case(
     "r2_groups_summed_missing_and_empty",
-    scheme(satisfaction={"weight": {"乡镇": 0.2}}),
+    scheme(categories=("乡镇",), satisfaction={"weight": {"乡镇": 0.2}}),
     data(
         [
             ("u1", "乡镇", 80),
