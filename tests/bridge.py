@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from benchmarks.purepython import freeze_sort_key
 
 import kaohe
-from benchmarks.purepython import freeze_sort_key
 from kaohe.dates import FOREVER, to_day
 from kaohe.plugins import Registry
 from kaohe.results import Results
@@ -137,5 +137,8 @@ def rows(data: kaohe.Dataset) -> dict[str, list[dict[str, Any]]]:
                 converted[spec.name] = [labels[c] if c >= 0 else None for c in values.tolist()]
             else:
                 converted[spec.name] = values.tolist()
-        out[name] = [dict(zip(converted, cells)) for cells in zip(*converted.values())]
+        out[name] = [
+            dict(zip(converted, cells, strict=True))
+            for cells in zip(*converted.values(), strict=True)
+        ]
     return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.bridge import as_plain, engine
 from tests.cases import CASES, Case, mismatches
 

@@ -20,7 +20,9 @@ from kaohe.dates import add_months, in_period
         ("2018-06-01", 0, "2018-06-01"),
     ],
 )
-def test_add_months_keeps_the_day_clamped_to_the_month_end(start: str, months: int, end: str) -> None:
+def test_add_months_keeps_the_day_clamped_to_the_month_end(
+    start: str, months: int, end: str
+) -> None:
     result = add_months(np.array([start], dtype="datetime64[D]"), months)
     assert str(result[0]) == end
 
@@ -32,6 +34,8 @@ def test_add_months_vectorised_with_per_row_months_and_nat() -> None:
 
 
 def test_in_period_is_inclusive_and_never_true_for_missing_dates() -> None:
-    dates = np.array(["2018-12-31", "2019-01-01", "2019-12-31", "2020-01-01", "NaT"], dtype="datetime64[D]")
+    dates = np.array(
+        ["2018-12-31", "2019-01-01", "2019-12-31", "2020-01-01", "NaT"], dtype="datetime64[D]"
+    )
     mask = in_period(dates, np.datetime64("2019-01-01"), np.datetime64("2019-12-31"))
     assert mask.tolist() == [False, True, True, False, False]

@@ -31,7 +31,15 @@ def test_round2_rounds_half_up_as_people_do(value: float, expected: float) -> No
 
 @pytest.mark.parametrize(
     ("share", "n", "expected"),
-    [(0.30, 3, 0), (0.30, 4, 1), (0.30, 10, 3), (0.20, 4, 0), (0.20, 5, 1), (0.25, 8, 2), (0.2, 15, 3)],
+    [
+        (0.30, 3, 0),
+        (0.30, 4, 1),
+        (0.30, 10, 3),
+        (0.20, 4, 0),
+        (0.20, 5, 1),
+        (0.25, 8, 2),
+        (0.2, 15, 3),
+    ],
 )
 def test_quota_floors_with_a_small_tolerance(share: float, n: int, expected: int) -> None:
     assert int(quota(share, n)) == expected
@@ -46,7 +54,9 @@ def test_quota_of_a_share_just_below_in_binary_still_floors_to_the_whole() -> No
 def test_group_sum_keeps_the_scenario_axis_and_ignores_negative_groups() -> None:
     values = np.array([[1.0, 2.0, 3.0, 4.0], [10.0, 20.0, 30.0, 40.0]])
     groups = np.array([0, 2, 0, -1])
-    np.testing.assert_array_equal(group_sum(values, groups, 3), [[4.0, 0.0, 2.0], [40.0, 0.0, 20.0]])
+    np.testing.assert_array_equal(
+        group_sum(values, groups, 3), [[4.0, 0.0, 2.0], [40.0, 0.0, 20.0]]
+    )
 
 
 @given(st.floats(min_value=0, max_value=1000, allow_nan=False))

@@ -30,10 +30,14 @@ def test_rank_by_higher_matches_counting(rows: list[tuple[int, float]]) -> None:
 
 
 @given(
-    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 5), st.booleans()), min_size=1, max_size=40),
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 5), st.booleans()), min_size=1, max_size=40
+    ),
     st.integers(1, 3),
 )
-def test_running_count_counts_flags_in_sorted_order(rows: list[tuple[int, int, bool]], k: int) -> None:
+def test_running_count_counts_flags_in_sorted_order(
+    rows: list[tuple[int, int, bool]], k: int
+) -> None:
     group = np.array([g for g, _, _ in rows])
     key = np.array([float(v) for _, v, _ in rows])
     flags = np.tile(np.array([f for _, _, f in rows]), (k, 1))

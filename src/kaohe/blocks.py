@@ -45,7 +45,7 @@ def _check_rows(name: str, array: NDArray[np.generic], n: int, kind: str) -> Non
 def check_scenario_array(
     name: str, array: object, k: int, n: int, *, allow_nan: bool = False
 ) -> None:
-    """Raise ValueError unless ``array`` is a finite float ``(k, n)`` array (NaN only if allowed)."""
+    """Raise ValueError unless ``array`` is a finite float ``(k, n)`` array (NaN if allowed)."""
     if not isinstance(array, np.ndarray):
         raise _fail(name, f"expected a numpy array, got {type(array).__name__}")
     if array.shape != (k, n):

@@ -102,7 +102,11 @@ def main() -> None:
 @as_of_option
 @plugins_option
 def score(
-    scheme: Path, data: Path | None, out: Path | None, as_of: dt.date | None, plugin_dir: Path | None
+    scheme: Path,
+    data: Path | None,
+    out: Path | None,
+    as_of: dt.date | None,
+    plugin_dir: Path | None,
 ) -> None:
     """Score the data under SCHEME and write the result folder."""
     from . import manifest
@@ -125,7 +129,9 @@ def score(
 @data_option
 @as_of_option
 @plugins_option
-def validate(scheme: Path, data: Path | None, as_of: dt.date | None, plugin_dir: Path | None) -> None:
+def validate(
+    scheme: Path, data: Path | None, as_of: dt.date | None, plugin_dir: Path | None
+) -> None:
     """Check SCHEME and its data without writing anything."""
     the_scheme, dataset, data_path, warnings = _load(scheme, data, as_of, plugin_dir)
     api.evaluate(the_scheme, dataset)
@@ -148,14 +154,14 @@ def plugins(plugin_dir: Path | None) -> None:
         rules_of.setdefault(registry.provider(name).plugin, []).append(name)
     for name, plugin in sorted(manager.list_name_plugin()):
         hooks = sorted(h.name for h in manager.get_hookcallers(plugin) or ())
-        provider = next(
-            (registry.provider(r) for r in rules_of.get(name, [])), None
-        )
+        provider = next((registry.provider(r) for r in rules_of.get(name, [])), None)
         where = f"{provider.distribution} {provider.version}" if provider else name
         click.echo(f"{name}  [{where}]")
         click.echo(f"    hooks: {', '.join(hooks)}")
         for rule in rules_of.get(name, []):
-            click.echo(f"    rule {rule}: {registry.rule(rule).title} ({registry.rule(rule).reference})")
+            click.echo(
+                f"    rule {rule}: {registry.rule(rule).title} ({registry.rule(rule).reference})"
+            )
 
 
 def _summary(results: Any) -> None:

@@ -34,7 +34,8 @@ def add_months(dates: DateArray, months: NDArray[np.int64] | int) -> DateArray:
     target_month = month_start + np.asarray(months, dtype=np.int64)
     last_day = (target_month + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
     shifted = target_month.astype("datetime64[D]") + day_offset
-    return np.minimum(shifted, last_day)
+    result: DateArray = np.minimum(shifted, last_day)
+    return result
 
 
 def in_period(dates: DateArray, start: np.datetime64, end: np.datetime64) -> NDArray[np.bool_]:

@@ -115,7 +115,8 @@ def check_tables(scheme: Scheme, data: Dataset) -> None:
             if not data.tables[table].present:
                 raise DataError(
                     table,
-                    f"missing required table '{table}' (rule '{rule.name}', {rule.title}, reads it)",
+                    f"missing required table '{table}' "
+                    f"(rule '{rule.name}', {rule.title}, reads it)",
                 )
 
 
@@ -168,9 +169,7 @@ def _store(
     if not isinstance(produced, Mapping):
         raise fail(f"returned {type(produced).__name__}, expected a mapping of slots")
     if set(produced) != set(step.writes):
-        raise fail(
-            f"returned slots {sorted(produced)}, expected exactly {sorted(step.writes)}"
-        )
+        raise fail(f"returned slots {sorted(produced)}, expected exactly {sorted(step.writes)}")
     for name, value in produced.items():
         declared = slot(name)
         if not declared.collection:

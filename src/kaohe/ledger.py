@@ -30,7 +30,7 @@ def counted(ctx: StepContext, table: str) -> BoolArray:
 
 
 def mitigation_note(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> NDArray[np.str_]:
-    """"; 容错从轻 <id>" for mitigated rows among ``rows`` of ``table``, else ""."""
+    """ "; 容错从轻 <id>" for mitigated rows among ``rows`` of ``table``, else ""."""
     tolerance = ctx.tolerance()
     n = len(ctx.table(table))
     mitigated = tolerance.is_mitigated(table, n)[rows]
@@ -110,7 +110,9 @@ def capped(
 
 def label_rows(labels: tuple[str, ...], codes: NDArray[np.integer]) -> NDArray[np.str_]:
     """The vocabulary label of each code."""
-    return np.asarray(labels)[codes]
+    table: NDArray[np.str_] = np.asarray(labels)
+    picked: NDArray[np.str_] = table[codes]
+    return picked
 
 
 __all__ = [
@@ -144,7 +146,7 @@ class Criticisms:
 
 
 def criticisms(ctx: StepContext) -> Criticisms:
-    """Recorded criticisms that count, then derived ones (declare ``derived.criticisms`` in uses)."""
+    """Recorded criticisms that count, then derived ones (declare ``derived.criticisms``)."""
     table = ctx.table("criticisms")
     rows = np.flatnonzero(counted(ctx, "criticisms"))
     derived = ctx.get("derived.criticisms")
@@ -170,8 +172,12 @@ def criticisms(ctx: StepContext) -> Criticisms:
                 columns["unit"],
                 columns["cadre"],
                 block.factor,
-                np.char.add("由", np.char.add(block.source_table, np.char.add(" ", block.source_id))),
+                np.char.add(
+                    "由", np.char.add(block.source_table, np.char.add(" ", block.source_id))
+                ),
             )
         )
-    joined = [np.concatenate([part[i] for part in parts], axis=1 if i == 5 else 0) for i in range(7)]
+    joined = [
+        np.concatenate([part[i] for part in parts], axis=1 if i == 5 else 0) for i in range(7)
+    ]
     return Criticisms(*joined)

@@ -52,8 +52,12 @@ def build(
         "data": data_path,
         "tables": tables,
         "absent_tables": sorted(data.absent),
-        "unread_tables": sorted(name for name in TABLES if name not in read and data.tables[name].present),
-        "out_of_period": dict(sorted(data.out_of_period(scheme.period_start, scheme.period_end).items())),
+        "unread_tables": sorted(
+            name for name in TABLES if name not in read and data.tables[name].present
+        ),
+        "out_of_period": dict(
+            sorted(data.out_of_period(scheme.period_start, scheme.period_end).items())
+        ),
         "rules": [
             {
                 "rule": name,

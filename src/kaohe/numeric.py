@@ -27,7 +27,8 @@ def round9(x: FloatArray) -> FloatArray:
 
 def quota(share: FloatArray | float, n: IntArray | int) -> IntArray:
     """``floor(share * n + 1e-9)``: the number of places a share of ``n`` allows."""
-    return np.floor(np.asarray(share) * np.asarray(n) + 1e-9).astype(np.int64)
+    places: IntArray = np.floor(np.asarray(share) * np.asarray(n) + 1e-9).astype(np.int64)
+    return places
 
 
 def group_sum(values: FloatArray, groups: IntArray, n_groups: int) -> FloatArray:
@@ -45,7 +46,7 @@ def group_sum(values: FloatArray, groups: IntArray, n_groups: int) -> FloatArray
         groups = groups[keep]
     flat = (np.arange(k, dtype=np.int64)[:, None] * n_groups + groups[None, :]).ravel()
     summed = np.bincount(flat, weights=values.ravel(), minlength=k * n_groups)
-    return summed.reshape(k, n_groups)
+    return np.asarray(summed, dtype=np.float64).reshape(k, n_groups)
 
 
 def group_count(mask: BoolArray, groups: IntArray, n_groups: int) -> IntArray:

@@ -33,9 +33,7 @@ class GroupOrder:
     starts: NDArray[np.bool_]
 
     @classmethod
-    def build(
-        cls, group: IntArray, keys: Sequence[NDArray[np.generic]], k: int
-    ) -> GroupOrder:
+    def build(cls, group: IntArray, keys: Sequence[NDArray[np.generic]], k: int) -> GroupOrder:
         """Sort by scenario, then ``group`` (``(n,)``), then ``keys`` (primary first).
 
         Each key is ``(K, n)`` or ``(n,)``, ascending; negate a key to sort
@@ -88,9 +86,7 @@ def rank_by_higher(values: NDArray[np.float64], group: IntArray) -> IntArray:
     return np.where(missing, -1, ranks.reshape(k, n))
 
 
-def governing(
-    level: IntArray, entity: IntArray, n_entities: int
-) -> tuple[IntArray, IntArray]:
+def governing(level: IntArray, entity: IntArray, n_entities: int) -> tuple[IntArray, IntArray]:
     """The heaviest ``level`` per entity and the row that gives it.
 
     Rows are ``(n_rows,)``; ties go to the first row in array order.

@@ -22,6 +22,7 @@ from .errors import OutputError
 from .results import Results
 from .tables_out import adjustment_rows, cadre_rows, freeze_rows, unit_rows
 
+
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     """A UTF-8 CSV file (with BOM, so that Excel opens it as UTF-8) as bytes."""
     buffer = io.StringIO()
@@ -78,7 +79,7 @@ def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, byt
         "cadres.csv": csv_bytes(cadres_header, cadres),
         "adjustments.csv": csv_bytes(adjustments_header, adjustments),
         "freezes.csv": csv_bytes(freezes_header, freezes),
-        "manifest.json": (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode(
-            "utf-8"
-        ),
+        "manifest.json": (
+            json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        ).encode("utf-8"),
     }

@@ -257,7 +257,9 @@ class RecordMap(Param):
         for raw, record in value.items():
             name = _check_key(raw, self.keys, key, ctx)
             if not isinstance(record, dict):
-                raise ctx.fail(f"{key}.{raw}", "a table with keys " + ", ".join(self.fields), record)
+                raise ctx.fail(
+                    f"{key}.{raw}", "a table with keys " + ", ".join(self.fields), record
+                )
             current = merged.setdefault(name, {})
             for field, item in record.items():
                 spec = self.fields.get(field)

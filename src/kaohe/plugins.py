@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
+from typing import cast
 
 import attrs
 import pluggy
@@ -127,7 +128,8 @@ class Registry:
             dist, version = distributions.get(id(impl.plugin), ("kaohe", version_of_kaohe))
             if name.startswith("local:"):
                 dist, version = name, "local"
-            for rule in impl.function() or ():
+            provided = cast("Iterable[object]", impl.function() or ())
+            for rule in provided:
                 if not isinstance(rule, Rule):
                     raise KaoheError(
                         f"plugin {dist}: kaohe_register_rules returned {type(rule).__name__}, "

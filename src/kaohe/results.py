@@ -99,7 +99,9 @@ class Results:
                 return {key: cut(item) for key, item in value.items()}
             return value
 
-        units = UnitResults(**{f.name: cut(getattr(self.units, f.name)) for f in attrs.fields(UnitResults)})
+        units = UnitResults(
+            **{f.name: cut(getattr(self.units, f.name)) for f in attrs.fields(UnitResults)}
+        )
         cadres = CadreResults(
             **{f.name: cut(getattr(self.cadres, f.name)) for f in attrs.fields(CadreResults)}
         )

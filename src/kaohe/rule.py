@@ -11,7 +11,7 @@ refuses conflicts, cycles and missing inputs before anything runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -130,6 +130,10 @@ def table_slot(table: str) -> str:
     return TABLE_PREFIX + table
 
 
+def _names(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
 @attrs.frozen
 class Step:
     """One unit of work of a rule.
@@ -144,9 +148,9 @@ class Step:
 
     name: str
     run: Callable[[StepContext], Mapping[str, Any]]
-    reads: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    uses: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    writes: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    reads: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    uses: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    writes: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
 
     def tables(self) -> frozenset[str]:
         """The input tables this step reads."""

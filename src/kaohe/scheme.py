@@ -34,7 +34,7 @@ from .params import (
     check_table,
 )
 from .rule import ALWAYS, REQUIRED
-from .text import to_simplified
+from .data.simplify import to_simplified
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -127,7 +127,9 @@ class Scheme:
         ctx = CheckContext(source, normalise=to_simplified)
         head = document.get(SCHEME_TABLE)
         if not isinstance(head, dict):
-            raise ctx.fail(SCHEME_TABLE, "a [scheme] table with " + ", ".join(_REQUIRED_SCHEME_KEYS))
+            raise ctx.fail(
+                SCHEME_TABLE, "a [scheme] table with " + ", ".join(_REQUIRED_SCHEME_KEYS)
+            )
         for key in _REQUIRED_SCHEME_KEYS:
             if key not in head:
                 raise ctx.fail(f"{SCHEME_TABLE}.{key}", _SCHEME_KEYS[key].describe())
@@ -194,7 +196,9 @@ class Scheme:
     def with_as_of(self, as_of: dt.date) -> Scheme:
         """The same scheme assessed at another date."""
         if as_of < self.period_start:
-            raise SchemeError(self.path, "scheme.as_of", f"a date on or after {self.period_start}", as_of)
+            raise SchemeError(
+                self.path, "scheme.as_of", f"a date on or after {self.period_start}", as_of
+            )
         return attrs.evolve(self, as_of=as_of)
 
     def with_overrides(self, overrides: Mapping[str, object]) -> Scheme:
@@ -223,7 +227,9 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def _set_path(scheme: Scheme, document: dict[str, Any], keys: list[str], value: object, path: str) -> None:
+def _set_path(
+    scheme: Scheme, document: dict[str, Any], keys: list[str], value: object, path: str
+) -> None:
     registry = scheme.registry
     if len(keys) < 2 or keys[0] not in registry.names():
         raise OverrideError(path, path, "a path RULE.PARAMETER[.KEY] naming an installed rule")
@@ -299,7 +305,9 @@ def _check_rules(
             raise ctx.fail(f"{name}.enabled", f"true: {rule.title} cannot be switched off")
         basis = table.get("basis")
         if not isinstance(basis, str) or not basis.strip():
-            raise ctx.fail(f"{name}.basis", "the legal basis (文件依据) of the rule as a string", basis)
+            raise ctx.fail(
+                f"{name}.basis", "the legal basis (文件依据) of the rule as a string", basis
+            )
         params = check_table(rule.params, table, name, ctx, reserved=_RESERVED_RULE_KEYS)
         rules[name] = RuleConfig(name, enabled, basis.strip(), params)
     return rules

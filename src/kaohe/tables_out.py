@@ -21,15 +21,40 @@ Rows = list[tuple[str, ...]]
 FORMULA_START = ("=", "+", "-", "@")
 
 UNIT_COLUMNS = (
-    "unit_id", "name", "category", "target_score", "satisfaction", "composite",
-    "deductions", "bonus", "score", "rank", "grade", "flags",
+    "unit_id",
+    "name",
+    "category",
+    "target_score",
+    "satisfaction",
+    "composite",
+    "deductions",
+    "bonus",
+    "score",
+    "rank",
+    "grade",
+    "flags",
 )
 CADRE_COLUMNS = (
-    "cadre_id", "name", "unit_id", "role", "score", "rank_in_unit", "grade",
-    "grade_reason", "frozen_until", "flags",
+    "cadre_id",
+    "name",
+    "unit_id",
+    "role",
+    "score",
+    "rank_in_unit",
+    "grade",
+    "grade_reason",
+    "frozen_until",
+    "flags",
 )
 ADJUSTMENT_COLUMNS = (
-    "entity", "entity_id", "rule", "source_table", "source_id", "points", "effect", "note",
+    "entity",
+    "entity_id",
+    "rule",
+    "source_table",
+    "source_id",
+    "points",
+    "effect",
+    "note",
 )
 FREEZE_COLUMNS = ("cadre_id", "start", "end", "rule", "source_table", "source_id", "reason")
 
@@ -79,7 +104,7 @@ def days(values: NDArray[np.datetime64]) -> NDArray[np.str_]:
 
 
 def _rows(*columns: NDArray[np.str_]) -> Rows:
-    return list(zip(*(c.tolist() for c in columns)))
+    return list(zip(*(c.tolist() for c in columns), strict=True))
 
 
 def unit_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
@@ -145,16 +170,24 @@ def adjustment_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
         return ADJUSTMENT_COLUMNS, []
     ids = {UNIT: results.units.ids, CADRE: results.cadres.ids}
     keep = [np.ones(len(b), dtype=bool) if not b.drop_if_zero else b.points[0] != 0 for b in blocks]
-    entity = np.concatenate([np.full(int(m.sum()), b.entity) for b, m in zip(blocks, keep)])
-    index = np.concatenate([b.index[m] for b, m in zip(blocks, keep)])
-    entity_id = np.concatenate([ids[b.entity][b.index[m]] for b, m in zip(blocks, keep)])
+    entity = np.concatenate(
+        [np.full(int(m.sum()), b.entity) for b, m in zip(blocks, keep, strict=True)]
+    )
+    index = np.concatenate([b.index[m] for b, m in zip(blocks, keep, strict=True)])
+    entity_id = np.concatenate(
+        [ids[b.entity][b.index[m]] for b, m in zip(blocks, keep, strict=True)]
+    )
     order = np.lexsort((np.arange(index.shape[0]), entity_id, entity != UNIT))
 
     def column(name: str) -> NDArray[np.str_]:
-        return np.concatenate([np.asarray(getattr(b, name))[m] for b, m in zip(blocks, keep)])[order]
+        return np.concatenate(
+            [np.asarray(getattr(b, name))[m] for b, m in zip(blocks, keep, strict=True)]
+        )[order]
 
-    rule = np.concatenate([np.full(int(m.sum()), b.rule) for b, m in zip(blocks, keep)])[order]
-    points = np.concatenate([b.points[0][m] for b, m in zip(blocks, keep)])[order]
+    rule = np.concatenate(
+        [np.full(int(m.sum()), b.rule) for b, m in zip(blocks, keep, strict=True)]
+    )[order]
+    points = np.concatenate([b.points[0][m] for b, m in zip(blocks, keep, strict=True)])[order]
     return ADJUSTMENT_COLUMNS, _rows(
         entity[order],
         text(entity_id[order]),

@@ -128,7 +128,9 @@ RULE = Rule(
             value=Number(0.0, high=100.0),
             doc="lowest S of each grade",
         ),
-        "excellent_quota": Number(0.20, "share of a unit's graded cadres that may be 优秀", high=1.0),
+        "excellent_quota": Number(
+            0.20, "share of a unit's graded cadres that may be 优秀", high=1.0
+        ),
         "excellent_quota_excellent_unit": Number(
             0.25, "the share when the unit itself is graded 优秀", high=1.0
         ),

@@ -60,14 +60,16 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     total = votes.sum(axis=1)
     has_votes = total > 0
     values = ctx.param_map("appraisal_values", VOTE_COLUMNS)
-    appraisal = (votes[None, :, :] * values[:, None, :]).sum(axis=2) / np.where(
-        has_votes, total, 1
-    )
+    appraisal = (votes[None, :, :] * values[:, None, :]).sum(axis=2) / np.where(has_votes, total, 1)
     appraisal = np.where(has_votes[None, :], appraisal, np.nan)
     unit_score = ctx.get("unit.score").score[:, cadres["unit"]]
     components = [
-        Component(ctx.rule, "民主测评", appraisal, ctx.param_map("appraisal_weight", ROLE.values), "votes"),
-        Component(ctx.rule, "单位得分", unit_score, ctx.param_map("unit_weight", ROLE.values), "units"),
+        Component(
+            ctx.rule, "民主测评", appraisal, ctx.param_map("appraisal_weight", ROLE.values), "votes"
+        ),
+        Component(
+            ctx.rule, "单位得分", unit_score, ctx.param_map("unit_weight", ROLE.values), "units"
+        ),
         *ctx.get("cadre.components"),
     ]
     weights = [np.where(np.isnan(c.values), 0.0, c.weights[:, role]) for c in components]
@@ -75,7 +77,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     usable = has_votes[None, :] & (total_weight > 0)
     parts: list[Adjustments] = []
     weighted = np.zeros((k, n))
-    for component, weight in zip(components, weights):
+    for component, weight in zip(components, weights, strict=True):
         points = np.where(usable & (weight > 0), weight * np.nan_to_num(component.values), 0.0)
         points = points / np.where(usable, total_weight, 1.0)
         weighted = weighted + points
@@ -88,7 +90,8 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
                 index=rows,
                 points=points[:, rows],
                 source_table=strings(component.source_table, rows.shape[0]),
-                source_id=ctx.data.cadre_ids[rows] if component.source_table != "units"
+                source_id=ctx.data.cadre_ids[rows]
+                if component.source_table != "units"
                 else ctx.data.unit_ids[cadres["unit"][rows]],
                 effect=strings(COMPONENT, rows.shape[0]),
                 note=strings(component.name, rows.shape[0]),
@@ -114,7 +117,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
 
 
 def _by_role(head: float, leader: float, middle: float, staff: float) -> dict[str, float]:
-    return dict(zip(ROLE.values, (head, leader, middle, staff)))
+    return dict(zip(ROLE.values, (head, leader, middle, staff), strict=True))
 
 
 RULE = Rule(
@@ -123,7 +126,7 @@ RULE = Rule(
     reference="R14",
     params={
         "appraisal_values": NumberMap(
-            dict(zip(VOTE_COLUMNS, (100.0, 80.0, 60.0, 40.0))),
+            dict(zip(VOTE_COLUMNS, (100.0, 80.0, 60.0, 40.0), strict=True)),
             keys=VOTE_COLUMNS,
             value=Number(0.0, high=100.0),
             doc="points of a vote of each kind",

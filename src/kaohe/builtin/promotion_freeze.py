@@ -38,9 +38,7 @@ RULE = Rule(
     name="promotion_freeze",
     title="影响期(不得提拔)",
     reference="R16",
-    steps=(
-        Step("frozen_until", compute, uses={"freezes"}, writes={"cadre.frozen_until"}),
-    ),
+    steps=(Step("frozen_until", compute, uses={"freezes"}, writes={"cadre.frozen_until"}),),
     doc=__doc__ or "",
 )
 

@@ -67,9 +67,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     places = quota(ctx.param("excellent_quota"), size[None, :])
     excellent = eligible & (order.running_count(eligible) <= places)
 
-    grade = np.where(
-        f >= thresholds[:, 1:2], GOOD, np.where(f >= thresholds[:, 2:3], FAIR, POOR)
-    )
+    grade = np.where(f >= thresholds[:, 1:2], GOOD, np.where(f >= thresholds[:, 2:3], FAIR, POOR))
     grade = np.where(excellent, EXCELLENT, grade)
     vetoed = (level == VETO)[None, :]
     grade = np.where(vetoed, POOR, grade)
@@ -82,7 +80,11 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     last = np.zeros((k, n_categories), dtype=np.int64)
     scenario = np.repeat(np.arange(k), n)
     np.maximum.at(last, (scenario, np.tile(category, k)), rank.ravel())
-    at_last = (rank == last[:, category]) & (rank > 1) & (size >= ctx.param("interview_min_units"))[None, :]
+    at_last = (
+        (rank == last[:, category])
+        & (rank > 1)
+        & (size >= ctx.param("interview_min_units"))[None, :]
+    )
     flags = [
         Flags(UNIT, ctx.rule, "通报表扬", grade == EXCELLENT),
         Flags(UNIT, ctx.rule, "约谈", (grade == POOR) | at_last),

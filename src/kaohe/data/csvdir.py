@@ -111,15 +111,16 @@ def _split_grid(text: str) -> Split | None:
     starts = np.concatenate(([0], separators + 1)).reshape(n_lines, width)
     ends = np.concatenate((separators, [points.shape[0]])).reshape(n_lines, width)
     lengths = ends - starts
+    longest = np.maximum(lengths.max(axis=0), 1)
+    if int(longest.max()) * n_lines > _GRID_LIMIT:
+        return None
+    padded = np.concatenate((points, np.zeros(int(longest.max()), np.uint32)))
     columns = []
     for column in range(width):
-        longest = max(int(lengths[:, column].max()), 1)
-        if longest * n_lines > _GRID_LIMIT:
-            return None
-        offsets = np.arange(longest)
-        index = np.minimum(starts[:, column, None] + offsets, points.shape[0] - 1)
-        cells = np.where(offsets < lengths[:, column, None], points[index], 0)
-        columns.append(np.ascontiguousarray(cells, dtype=np.uint32).view(f"U{longest}")[:, 0])
+        offsets = np.arange(longest[column])
+        cells = padded[starts[:, column, None] + offsets]
+        cells[offsets >= lengths[:, column, None]] = 0
+        columns.append(cells.view(f"U{longest[column]}")[:, 0])
     header = [str(column[0]) for column in columns]
     if not any(cell.strip() for cell in header):
         return None

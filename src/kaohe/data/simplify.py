@@ -31,15 +31,22 @@ def _plain_table() -> NDArray[np.bool_]:
     table = np.zeros(_BMP, np.bool_)
     table[:0x80] = True
     for lead in range(0xA1, 0xF8):
-        for trail in range(0xA1, 0xFF):
-            try:
-                char = bytes((lead, trail)).decode("gb2312")
-            except UnicodeDecodeError:
-                continue
-            table[ord(char)] = True
+        row = b"".join(bytes((lead, trail)) for trail in range(0xA1, 0xFF))
+        try:
+            chars = row.decode("gb2312")
+        except UnicodeDecodeError:  # a row with unassigned codes: one by one
+            chars = "".join(_gb2312(row[i : i + 2]) for i in range(0, len(row), 2))
+        table[[ord(char) for char in chars]] = True
     table[[ord(char) for char in AMBIGUOUS]] = False
     table[0] = True  # padding of numpy strings
     return table
+
+
+def _gb2312(pair: bytes) -> str:
+    try:
+        return pair.decode("gb2312")
+    except UnicodeDecodeError:
+        return ""
 
 
 @functools.cache

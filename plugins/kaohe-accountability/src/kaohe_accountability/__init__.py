@@ -56,8 +56,19 @@ REFERENCE_TYPES: dict[str, dict[str, Any]] = {
 
 #: rules.md R10: sanctions that hold the head to account too.
 DUAL_QUALIFYING = (
-    "政务警告", "记过", "记大过", "降级", "撤职", "党内警告", "严重警告",
-    "撤销党内职务", "留党察看", "开除党籍", "免职", "降职", "责令辞职",
+    "政务警告",
+    "记过",
+    "记大过",
+    "降级",
+    "撤职",
+    "党内警告",
+    "严重警告",
+    "撤销党内职务",
+    "留党察看",
+    "开除党籍",
+    "免职",
+    "降职",
+    "责令辞职",
 )
 
 
@@ -76,22 +87,34 @@ def sanctions(ctx: StepContext) -> Sanctions:
     """Recorded sanctions not exempt by 容错纠错 (any date), then derived ones."""
     table = ctx.table("sanctions")
     keep = np.flatnonzero(~ctx.tolerance().is_exempt("sanctions", len(table)))
-    parts = [(table["id"][keep], table["date"][keep], table["cadre"][keep],
-              table["type"][keep].astype(np.int64), table["closed_on"][keep])]
+    parts = [
+        (
+            table["id"][keep],
+            table["date"][keep],
+            table["cadre"][keep],
+            table["type"][keep].astype(np.int64),
+            table["closed_on"][keep],
+        )
+    ]
     for block in ctx.get("derived.sanctions"):
         c = block.columns
         parts.append((c["id"], c["date"], c["cadre"], c["type"].astype(np.int64), c["closed_on"]))
     return Sanctions(*(np.concatenate([p[i] for p in parts]) for i in range(5)))
 
 
-def _type_arrays(ctx: StepContext) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """Per type code: grade effect level, later years, freeze months (-1 indefinite, -2 until closed)."""
+def _type_arrays(
+    ctx: StepContext,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """Per type code: grade effect, later years, freeze months (-1 indefinite, -2 until closed)."""
     types: dict[str, dict[str, Any]] = ctx.param("types")
     grade = np.array([EFFECT.code(types[t]["grade"]) for t in SANCTION_TYPE.values], dtype=np.int64)
     later = np.array([types[t]["later_years"] for t in SANCTION_TYPE.values], dtype=np.int64)
     special = {INDEFINITE: -1, UNTIL_CLOSED: -2}
     months = np.array(
-        [special.get(types[t]["freeze_months"], types[t]["freeze_months"]) for t in SANCTION_TYPE.values],
+        [
+            special.get(types[t]["freeze_months"], types[t]["freeze_months"])
+            for t in SANCTION_TYPE.values
+        ],
         dtype=np.int64,
     )
     return grade, later, months
@@ -108,7 +131,9 @@ def effects(ctx: StepContext) -> Mapping[str, Any]:
     level = np.where(in_year, grade[kind], 0)
     level = np.where(lasting, np.maximum(level, EFFECT.code("不定等次")), level)
     investigation = kind == INVESTIGATION
-    still_open = (rows.date <= ctx.as_of) & (np.isnat(rows.closed_on) | (rows.closed_on > ctx.as_of))
+    still_open = (rows.date <= ctx.as_of) & (
+        np.isnat(rows.closed_on) | (rows.closed_on > ctx.as_of)
+    )
     level = np.where(investigation, np.where(still_open, grade[kind], 0), level)
     effect_rows = np.flatnonzero(level > 0)
     type_names = np.asarray(SANCTION_TYPE.values)[kind]
@@ -203,7 +228,9 @@ def dual(ctx: StepContext) -> Mapping[str, Any]:
         & (head >= 0)
     )
     case = table["case_id"][rows]
-    group_key = np.where(case != "", np.char.add("case:", case), np.char.add("row:", table["id"][rows]))
+    group_key = np.where(
+        case != "", np.char.add("case:", case), np.char.add("row:", table["id"][rows])
+    )
     order = np.lexsort((table["id"][rows], table["date"][rows], group_key, head[rows]))
     sorted_head, sorted_key = head[rows][order], group_key[order]
     first = np.ones(order.shape[0], dtype=bool)
@@ -211,8 +238,14 @@ def dual(ctx: StepContext) -> Mapping[str, Any]:
     chosen = rows[order[first]]
     chosen_case = table["case_id"][chosen]
     ids = np.char.add("dual:", np.where(chosen_case != "", chosen_case, table["id"][chosen]))
-    block = _derived(ctx, ids, table["date"][chosen], head[chosen], ctx.param("derived_type"),
-                     table["id"][chosen])
+    block = _derived(
+        ctx,
+        ids,
+        table["date"][chosen],
+        head[chosen],
+        ctx.param("derived_type"),
+        table["id"][chosen],
+    )
     return {"derived.sanctions": [block]}
 
 
@@ -229,7 +262,9 @@ def zero(ctx: StepContext) -> Mapping[str, Any]:
     )
     self_sanctioned = np.zeros(ctx.n_units, dtype=bool)
     self_sanctioned[cadres["unit"][sanctions_table["cadre"][s_rows]]] = True
-    order = np.lexsort((exposures["id"][e_rows], exposures["date"][e_rows], exposures["unit"][e_rows]))
+    order = np.lexsort(
+        (exposures["id"][e_rows], exposures["date"][e_rows], exposures["unit"][e_rows])
+    )
     sorted_unit = exposures["unit"][e_rows][order]
     first = np.ones(order.shape[0], dtype=bool)
     first[1:] = sorted_unit[1:] != sorted_unit[:-1]
@@ -251,7 +286,9 @@ def zero(ctx: StepContext) -> Mapping[str, Any]:
     )
     return {
         "derived.sanctions": [block],
-        "unit.flags": [Flags(UNIT, ctx.rule, "零问责", np.broadcast_to(flag, (ctx.k, ctx.n_units)).copy())],
+        "unit.flags": [
+            Flags(UNIT, ctx.rule, "零问责", np.broadcast_to(flag, (ctx.k, ctx.n_units)).copy())
+        ],
     }
 
 
@@ -266,8 +303,12 @@ ACCOUNTABILITY = Rule(
     title="问责处理",
     reference="R9",
     params={
-        "types": RecordMap(REFERENCE_TYPES, keys=SANCTION_TYPE.values, fields=_TYPE_FIELDS,
-                           doc="effects per sanction type"),
+        "types": RecordMap(
+            REFERENCE_TYPES,
+            keys=SANCTION_TYPE.values,
+            fields=_TYPE_FIELDS,
+            doc="effects per sanction type",
+        ),
     },
     steps=(
         Step(
@@ -291,8 +332,13 @@ DUAL_INVESTIGATION = Rule(
     },
     needs=("accountability",),
     steps=(
-        Step("derive", dual, reads={"table.sanctions", "table.cadres"}, uses={"tolerance"},
-             writes={"derived.sanctions"}),
+        Step(
+            "derive",
+            dual,
+            reads={"table.sanctions", "table.cadres"},
+            uses={"tolerance"},
+            writes={"derived.sanctions"},
+        ),
     ),
     doc="R10: the head of a unit answers for serious sanctions of its cadres.",
 )
@@ -306,8 +352,13 @@ ZERO_ACCOUNTABILITY = Rule(
     },
     needs=("accountability",),
     steps=(
-        Step("derive", zero, reads={"table.exposures", "table.sanctions", "table.cadres"},
-             uses={"tolerance"}, writes={"derived.sanctions", "unit.flags"}),
+        Step(
+            "derive",
+            zero,
+            reads={"table.exposures", "table.sanctions", "table.cadres"},
+            uses={"tolerance"},
+            writes={"derived.sanctions", "unit.flags"},
+        ),
     ),
     doc="R11: exposure found from above with no accountability of one's own.",
 )

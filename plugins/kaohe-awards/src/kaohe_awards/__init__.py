@@ -34,8 +34,12 @@ def bonus(ctx: StepContext) -> Mapping[str, Any]:
     rows = np.flatnonzero(_in_period(ctx) & (table["unit"] >= 0))
     level = table["level"][rows].astype(np.int64)
     points = ctx.param_map("points", AWARD_LEVEL.values)[:, level]
-    note = np.char.add(np.char.add(label_rows(AWARD_LEVEL.values, level), "级表彰 "), table["title"][rows])
-    block = point_rows(ctx, entity=UNIT, kind="bonus", table="awards", rows=rows, points=points, note=note)
+    note = np.char.add(
+        np.char.add(label_rows(AWARD_LEVEL.values, level), "级表彰 "), table["title"][rows]
+    )
+    block = point_rows(
+        ctx, entity=UNIT, kind="bonus", table="awards", rows=rows, points=points, note=note
+    )
     return {"unit.adjustments": capped(ctx, [block], ctx.param("cap"), ctx.n_units, "表彰加分封顶")}
 
 
@@ -59,7 +63,8 @@ RULE = Rule(
     reference="R6",
     params={
         "points": NumberMap(
-            {"县": 0.5, "市": 1.0, "省": 2.0, "国家": 3.0}, keys=AWARD_LEVEL.values,
+            {"县": 0.5, "市": 1.0, "省": 2.0, "国家": 3.0},
+            keys=AWARD_LEVEL.values,
             doc="bonus per unit award by level",
         ),
         "cap": Number(3.0, "most bonus points per unit (B)"),

@@ -42,9 +42,10 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     )
     interviews = ctx.table("interviews")
     taken = np.flatnonzero(counted(ctx, "interviews"))
-    interview_points = ctx.param("interview_points") * ctx.tolerance().factor(
-        "interviews", len(interviews)
-    )[:, taken]
+    interview_points = (
+        ctx.param("interview_points")
+        * ctx.tolerance().factor("interviews", len(interviews))[:, taken]
+    )
     interview_rows = point_rows(
         ctx,
         entity=UNIT,
@@ -73,7 +74,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             entity=CADRE,
             rule=ctx.rule,
             index=cadre,
-            level=np.where(heavy, EFFECT.code("最高基本称职"), EFFECT.code("不得评优")).astype(np.int64),
+            level=np.where(heavy, EFFECT.code("最高基本称职"), EFFECT.code("不得评优")).astype(
+                np.int64
+            ),
             source_table=strings("criticisms", on_cadre.shape[0]),
             source_id=rows.id[on_cadre],
             note=np.where(heavy, "受到多次通报批评,最高基本称职", "受到通报批评,当年不得评为优秀"),
@@ -94,12 +97,15 @@ RULE = Rule(
     reference="R4",
     params={
         "points": NumberMap(
-            {"乡镇": 0.5, "县": 1.0, "市": 2.0, "省": 3.0}, keys=ADMIN_LEVEL.values,
+            {"乡镇": 0.5, "县": 1.0, "市": 2.0, "省": 3.0},
+            keys=ADMIN_LEVEL.values,
             doc="points per unit criticism by issuing level",
         ),
         "interview_points": Number(0.5, "points per interview (约谈)"),
         "cap": Number(5.0, "most points deducted per unit (D_crit)"),
-        "cadre_basic_from": Integer(3, "criticisms of a cadre that make them at most 基本称职", low=1),
+        "cadre_basic_from": Integer(
+            3, "criticisms of a cadre that make them at most 基本称职", low=1
+        ),
     },
     steps=(
         Step(

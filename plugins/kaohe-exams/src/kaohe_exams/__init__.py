@@ -37,7 +37,8 @@ RULE = Rule(
     reference="R14",
     params={
         "weight": NumberMap(
-            dict(zip(ROLE.values, (0.1, 0.1, 0.2, 0.2))), keys=ROLE.values,
+            dict(zip(ROLE.values, (0.1, 0.1, 0.2, 0.2), strict=True)),
+            keys=ROLE.values,
             doc="weight of E per role",
         ),
     },

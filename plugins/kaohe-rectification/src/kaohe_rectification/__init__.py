@@ -59,8 +59,13 @@ RULE = Rule(
     title="限期整改",
     reference="R5",
     steps=(
-        Step("overdue", compute, reads={"table.notices"}, uses={"tolerance"},
-             writes={"derived.criticisms"}),
+        Step(
+            "overdue",
+            compute,
+            reads={"table.notices"},
+            uses={"tolerance"},
+            writes={"derived.criticisms"},
+        ),
     ),
     doc=__doc__ or "",
 )

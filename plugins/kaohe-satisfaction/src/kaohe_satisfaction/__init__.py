@@ -47,7 +47,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     )  # (n*g, 3)
     responses = counts.sum(axis=1)
     values = ctx.param_map("response_values", RESPONSES)  # (K, 3)
-    rate = (counts[None, :, :] * values[:, None, :]).sum(axis=2) / np.where(responses > 0, responses, 1)
+    rate = (counts[None, :, :] * values[:, None, :]).sum(axis=2) / np.where(
+        responses > 0, responses, 1
+    )
     present = (responses > 0).reshape(n, g)
     weights = ctx.param_map("group_weights", tuple(groups))  # (K, g)
     w = np.where(present[None, :, :], weights[:, None, :], 0.0)  # (K, n, g)
@@ -64,7 +66,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     if undefined.any():
         name = categories[int(np.flatnonzero(undefined)[0])]
         raise SchemeError(
-            ctx.scheme.path, f"satisfaction.weight.{name}", "a weight for every category, or satisfaction.default_weight"
+            ctx.scheme.path,
+            f"satisfaction.weight.{name}",
+            "a weight for every category, or satisfaction.default_weight",
         )
     names = np.asarray(categories)
     order = np.argsort(names)
@@ -89,8 +93,12 @@ RULE = Rule(
     title="满意度测评",
     reference="R2",
     params={
-        "weight": NumberMap({}, keys=KEYS_CATEGORIES, value=Number(0.0, high=1.0),
-                            doc="weight w of satisfaction per unit category"),
+        "weight": NumberMap(
+            {},
+            keys=KEYS_CATEGORIES,
+            value=Number(0.0, high=1.0),
+            doc="weight w of satisfaction per unit category",
+        ),
         "default_weight": Number(None, "w for categories not in `weight`", high=1.0),
         "group_weights": NumberMap(
             {"服务对象": 0.4, "企业": 0.3, "人大代表": 0.15, "政协委员": 0.15},

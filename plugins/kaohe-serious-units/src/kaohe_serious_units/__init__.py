@@ -56,18 +56,26 @@ def triggers(ctx: StepContext) -> Triggers:
     """The trigger of every serious unit."""
     exposures = ctx.table("exposures")
     e_rows = np.flatnonzero(counted(ctx, "exposures"))
-    e_pick = e_rows[_first_per_unit(exposures["unit"][e_rows], [exposures["date"][e_rows], exposures["id"][e_rows]])]
+    e_pick = e_rows[
+        _first_per_unit(
+            exposures["unit"][e_rows], [exposures["date"][e_rows], exposures["id"][e_rows]]
+        )
+    ]
 
     crit = criticisms(ctx)
     min_level = ADMIN_LEVEL.code(ctx.param("criticism_min_level"))
     c_rows = np.flatnonzero((crit.unit >= 0) & (crit.level >= min_level))
     c_pick = c_rows[
-        _first_per_unit(crit.unit[c_rows], [crit.date[c_rows], crit.id[c_rows]], ctx.param("criticisms") - 1)
+        _first_per_unit(
+            crit.unit[c_rows], [crit.date[c_rows], crit.id[c_rows]], ctx.param("criticisms") - 1
+        )
     ]
 
     vetoes = ctx.table("vetoes")
     v_rows = np.flatnonzero(counted(ctx, "vetoes"))
-    v_pick = v_rows[_first_per_unit(vetoes["unit"][v_rows], [vetoes["date"][v_rows], vetoes["id"][v_rows]])]
+    v_pick = v_rows[
+        _first_per_unit(vetoes["unit"][v_rows], [vetoes["date"][v_rows], vetoes["id"][v_rows]])
+    ]
 
     unit = np.concatenate([exposures["unit"][e_pick], crit.unit[c_pick], vetoes["unit"][v_pick]])
     date = np.concatenate([exposures["date"][e_pick], crit.date[c_pick], vetoes["date"][v_pick]])
@@ -117,7 +125,11 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
                 note=strings("作风问题严重的单位不得评为优秀", n_found),
             )
         ],
-        "unit.flags": [Flags(UNIT, ctx.rule, "作风问题严重", np.broadcast_to(flag, (ctx.k, ctx.n_units)).copy())],
+        "unit.flags": [
+            Flags(
+                UNIT, ctx.rule, "作风问题严重", np.broadcast_to(flag, (ctx.k, ctx.n_units)).copy()
+            )
+        ],
         "cadre.effects": [
             Effects(
                 entity=CADRE,
@@ -141,7 +153,9 @@ RULE = Rule(
     title="作风问题严重的单位",
     reference="R8",
     params={
-        "criticisms": Integer(2, "unit criticisms at or above the level that make a unit serious", low=1),
+        "criticisms": Integer(
+            2, "unit criticisms at or above the level that make a unit serious", low=1
+        ),
         "criticism_min_level": Choice("县", ADMIN_LEVEL.values, "lowest level of those criticisms"),
         "freeze_months": Integer(12, "months of the promotion freeze", low=0),
     },

@@ -41,8 +41,9 @@ def supervision_rows(ctx: StepContext) -> Any:
     note = label_rows(SEVERITY.values, severity)
     note = np.char.add(note, np.where(on_time, "; 按期整改", np.where(overdue, "; 逾期未整改", "")))
     note = np.char.add(note, mitigation_note(ctx, "supervision", rows))
-    return point_rows(ctx, entity=UNIT, kind="deduction", table="supervision", rows=rows,
-                      points=points, note=note)
+    return point_rows(
+        ctx, entity=UNIT, kind="deduction", table="supervision", rows=rows, points=points, note=note
+    )
 
 
 def exposure_rows(ctx: StepContext) -> Any:
@@ -52,10 +53,13 @@ def exposure_rows(ctx: StepContext) -> Any:
     level = table["level"][rows].astype(np.int64)
     points = ctx.param_map("exposure_points", EXPOSURE_LEVEL.values)[:, level]
     points = points * ctx.tolerance().factor("exposures", len(table))[:, rows]
-    note = np.char.add(np.char.add(label_rows(EXPOSURE_LEVEL.values, level), "级曝光"),
-                       mitigation_note(ctx, "exposures", rows))
-    return point_rows(ctx, entity=UNIT, kind="deduction", table="exposures", rows=rows,
-                      points=points, note=note)
+    note = np.char.add(
+        np.char.add(label_rows(EXPOSURE_LEVEL.values, level), "级曝光"),
+        mitigation_note(ctx, "exposures", rows),
+    )
+    return point_rows(
+        ctx, entity=UNIT, kind="deduction", table="exposures", rows=rows, points=points, note=note
+    )
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:
@@ -72,13 +76,15 @@ RULE = Rule(
     reference="R3",
     params={
         "severity_points": NumberMap(
-            {"一般": 0.5, "较重": 1.0, "严重": 2.0}, keys=SEVERITY.values,
+            {"一般": 0.5, "较重": 1.0, "严重": 2.0},
+            keys=SEVERITY.values,
             doc="points per finding of each severity",
         ),
         "on_time_factor": Number(0.5, "multiplier when rectified by the deadline", high=1.0),
         "overdue_points": Number(1.0, "added when the deadline passed unrectified"),
         "exposure_points": NumberMap(
-            {"县": 1.0, "市": 2.0, "省": 3.0}, keys=EXPOSURE_LEVEL.values,
+            {"县": 1.0, "市": 2.0, "省": 3.0},
+            keys=EXPOSURE_LEVEL.values,
             doc="points per exposure by level",
         ),
         "cap": Number(10.0, "most points deducted per unit (D_sup)"),
@@ -115,5 +121,7 @@ def kaohe_check_inputs(scheme: Scheme, data: Dataset) -> Sequence[str]:
     if not unknown.any():
         return []
     names, counts = np.unique(category[unknown], return_counts=True)
-    listed = ", ".join(f"'{name}' ({count} rows)" for name, count in zip(names, counts))
+    listed = ", ".join(
+        f"'{name}' ({count} rows)" for name, count in zip(names, counts, strict=True)
+    )
     return [f"{table.source}: 问题类别 not in supervision.taxonomy: {listed}"]

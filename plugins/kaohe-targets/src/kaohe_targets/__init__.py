@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kaohe import DataError, Rule, Step, StepContext, hookimpl
-from kaohe.params import Choice, Number, NumberMap, KEYS_ANY
+from kaohe.params import KEYS_ANY, Choice, Number, NumberMap
 from kaohe.rule import REQUIRED
 
 
@@ -64,7 +64,8 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             table,
             row,
             "score",
-            f"score {score[row]:g} is outside 0..{limit[row]:g} (the maximum of '{indicator[row]}')",
+            f"score {score[row]:g} is outside 0..{limit[row]:g} "
+            f"(the maximum of '{indicator[row]}')",
         )
     key = table["unit"] * n_ind + code
     counts = np.bincount(key, minlength=n_units * n_ind)
@@ -107,7 +108,10 @@ RULE = Rule(
     activation=REQUIRED,
     params={
         "indicators": NumberMap(
-            {}, keys=KEYS_ANY, value=Number(0.0, low=0.0, low_open=True), non_empty=True,
+            {},
+            keys=KEYS_ANY,
+            value=Number(0.0, low=0.0, low_open=True),
+            non_empty=True,
             doc="indicator name -> maximum score",
         ),
         "missing": Choice("error", ("error", "zero"), "a missing (unit, indicator) row"),

@@ -25,12 +25,16 @@ from kaohe.vocab import TOLERANCE_DECISION, TOLERANCE_TARGET
 EXEMPT_CODE = TOLERANCE_DECISION.code("免责")
 
 
-def _decide(ctx: StepContext, target: str) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.str_]]:
+def _decide(
+    ctx: StepContext, target: str
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.str_]]:
     """Exempt and mitigated masks over ``target``'s rows, and the deciding tolerance id."""
     tolerances = ctx.table("tolerances")
     rows = ctx.table(target)
     n = len(rows)
-    applies = (tolerances["ref_table"] == TOLERANCE_TARGET.code(target)) & (tolerances["date"] <= ctx.as_of)
+    applies = (tolerances["ref_table"] == TOLERANCE_TARGET.code(target)) & (
+        tolerances["date"] <= ctx.as_of
+    )
     picked = np.flatnonzero(applies)
     position = np.searchsorted(rows["id"], tolerances["ref_id"][picked])
     strength = np.where(tolerances["decision"][picked] == EXEMPT_CODE, 2, 1)

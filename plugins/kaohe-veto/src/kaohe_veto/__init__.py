@@ -33,7 +33,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     )
     return {
         "unit.effects": [effect],
-        "unit.flags": [Flags(UNIT, ctx.rule, "一票否决", np.broadcast_to(mask, (ctx.k, ctx.n_units)).copy())],
+        "unit.flags": [
+            Flags(UNIT, ctx.rule, "一票否决", np.broadcast_to(mask, (ctx.k, ctx.n_units)).copy())
+        ],
     }
 
 
@@ -42,8 +44,13 @@ RULE = Rule(
     title="一票否决",
     reference="R7",
     steps=(
-        Step("veto", compute, reads={"table.vetoes"}, uses={"tolerance"},
-             writes={"unit.effects", "unit.flags"}),
+        Step(
+            "veto",
+            compute,
+            reads={"table.vetoes"},
+            uses={"tolerance"},
+            writes={"unit.effects", "unit.flags"},
+        ),
     ),
     doc=__doc__ or "",
 )
