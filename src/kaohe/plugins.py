@@ -75,7 +75,7 @@ def get_plugin_manager(
         manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
     if plugin_dir is not None:
         for module in _load_folder(Path(plugin_dir)):
-            manager.register(module, name=f"local:{module.__name__}")
+            manager.register(module, name=f"local:{Path(str(module.__file__)).name}")
     for plugin in plugins:
         manager.register(plugin)
     return manager
@@ -125,9 +125,12 @@ class Registry:
         providers: dict[str, Provider] = {}
         for impl in manager.hook.kaohe_register_rules.get_hookimpls():
             name = manager.get_name(impl.plugin) or repr(impl.plugin)
-            dist, version = distributions.get(id(impl.plugin), ("kaohe", version_of_kaohe))
-            if name.startswith("local:"):
-                dist, version = name, "local"
+            if id(impl.plugin) in distributions:
+                dist, version = distributions[id(impl.plugin)]
+            elif name in BUILTIN_PLUGINS:
+                dist, version = "kaohe", version_of_kaohe
+            else:  # a local plugin file, or an object registered by a program
+                dist, version = name, "unregistered"
             provided = cast("Iterable[object]", impl.function() or ())
             for rule in provided:
                 if not isinstance(rule, Rule):

@@ -116,8 +116,8 @@ def test_every_vocabulary_spelling_parses() -> None:
 
 def test_strip_only_when_needed() -> None:
     plain = cells("a", "b c")
-    assert columns.strip(plain) is plain or np.array_equal(columns.strip(plain), plain)
-    assert columns.strip(cells(" a", "b\u3000", "\tc\n")).tolist() == ["a", "b", "c"]
+    assert parse.strip(plain) is plain or np.array_equal(parse.strip(plain), plain)
+    assert parse.strip(cells(" a", "b\u3000", "\tc\n")).tolist() == ["a", "b", "c"]
 
 
 def test_to_column_fast_paths() -> None:

@@ -12,7 +12,6 @@ empty cell.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -25,28 +24,6 @@ from kaohe.data.where import Where
 from kaohe.tables import ColumnSpec
 
 StrArray = NDArray[np.str_]
-_SPACE_LIMIT = 0x3001
-
-
-@functools.cache
-def _spaces() -> NDArray[np.bool_]:
-    """``table[cp]``: code point ``cp`` is whitespace (all of them are below U+3001)."""
-    return np.array([chr(point).isspace() for point in range(_SPACE_LIMIT)], dtype=np.bool_)
-
-
-def strip(values: StrArray) -> StrArray:
-    """``values`` without surrounding whitespace; returned as is when none has any."""
-    values = np.ascontiguousarray(values)
-    width = values.dtype.itemsize // 4
-    if values.shape[0] == 0 or width == 0:
-        return values
-    points = values.view(np.uint32).reshape(values.shape[0], width)
-    last = np.maximum(np.strings.str_len(values) - 1, 0)
-    ends = np.concatenate((points[:, 0], points[np.arange(values.shape[0]), last]))
-    if _spaces()[np.minimum(ends, _SPACE_LIMIT - 1)].any():
-        stripped: StrArray = np.strings.strip(values)
-        return stripped
-    return values
 
 
 def _day(value: dt.datetime) -> str:
@@ -87,8 +64,8 @@ def _day_of(value: np.datetime64) -> str:
 def texts(values: Any, number_column: bool = False) -> StrArray:
     """Any sequence as stripped cell texts (``str`` arrays without a loop)."""
     if isinstance(values, np.ndarray) and values.dtype.kind == "U":
-        return strip(values)
-    return strip(np.array([_text(value, number_column) for value in values], dtype=str))
+        return parse.strip(values)
+    return parse.strip(np.array([_text(value, number_column) for value in values], dtype=str))
 
 
 def _lossless_days(values: NDArray[np.datetime64], where: Where, column: str) -> NDArray[Any]:

@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kaohe.data.encoding import decode
+from kaohe.data.parse import strip
 from kaohe.data.raw import RawTable, resolve_headers
 from kaohe.errors import DataError
 from kaohe.tables import TABLES, TableSpec
@@ -55,7 +56,7 @@ def read_csv(file: Path, spec: TableSpec) -> RawTable:
     data = file.read_bytes()
     text = decode(data, source)
     header, columns, lines = _split_grid(text) or _split_csv(text, source)
-    columns = [np.strings.strip(column) for column in columns]
+    columns = [strip(column) for column in columns]
     if lines.shape[0]:
         filled = np.zeros(lines.shape[0], np.bool_)
         for column in columns:
@@ -108,18 +109,20 @@ def _split_grid(text: str) -> Split | None:
         newlines, np.arange(1, n_lines) * width - 1
     ):
         return None
-    starts = np.concatenate(([0], separators + 1)).reshape(n_lines, width)
-    ends = np.concatenate((separators, [points.shape[0]])).reshape(n_lines, width)
-    lengths = ends - starts
-    longest = np.maximum(lengths.max(axis=0), 1)
+    bounds = np.empty(separators.shape[0] + 2, np.int64)
+    bounds[0], bounds[1:-1], bounds[-1] = -1, separators, points.shape[0]
+    # per column (rows of these): where each cell starts and how long it is
+    starts = (bounds[:-1] + 1).reshape(n_lines, width).T.copy()
+    lengths = (bounds[1:] - bounds[:-1] - 1).reshape(n_lines, width).T.copy()
+    longest = np.maximum(lengths.max(axis=1), 1)
     if int(longest.max()) * n_lines > _GRID_LIMIT:
         return None
     padded = np.concatenate((points, np.zeros(int(longest.max()), np.uint32)))
     columns = []
     for column in range(width):
         offsets = np.arange(longest[column])
-        cells = padded[starts[:, column, None] + offsets]
-        cells[offsets >= lengths[:, column, None]] = 0
+        cells = padded[starts[column][:, None] + offsets]
+        cells *= offsets < lengths[column][:, None]
         columns.append(cells.view(f"U{longest[column]}")[:, 0])
     header = [str(column[0]) for column in columns]
     if not any(cell.strip() for cell in header):

@@ -10,14 +10,11 @@ from __future__ import annotations
 import codecs
 import re
 
-import numpy as np
-
 from kaohe.errors import DataError
 
 #: Bytes of control characters never found in a text table (tab, CR and LF allowed).
 #: In UTF-8 and GB18030 a byte below 0x80 is always an ASCII character.
-_CONTROL = np.zeros(256, np.bool_)
-_CONTROL[[*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]] = True
+_CONTROL = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 #: Private-use code points: what GB18030 gives for bytes that are no real text.
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
@@ -45,7 +42,7 @@ def decode(data: bytes, source: str) -> str:
             text = _try(data, "gb18030")
             if text is not None and _PRIVATE_USE.search(text):
                 text = None
-    if text is None or _CONTROL[np.frombuffer(data, np.uint8)].any():
+    if text is None or len(data.translate(None, _CONTROL)) != len(data):
         raise DataError(source, f"{NOT_TEXT}; save the file as UTF-8 or GBK")
     return text
 

@@ -11,6 +11,7 @@ by one, each distinct value once.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from typing import Any
@@ -34,6 +35,30 @@ DATE_FORM = "a date YYYY-MM-DD (or YYYY/M/D)"
 COUNT_FORM = "a non-negative integer (a count)"
 SCORE_FORM = "a finite number"
 BOOL_FORM = "true/false/1/0/是/否"
+
+
+_SPACE_LIMIT = 0x3001
+
+
+@functools.cache
+def _spaces() -> NDArray[np.bool_]:
+    """``table[cp]``: code point ``cp`` is whitespace (all of them are below U+3001)."""
+    return np.array([chr(point).isspace() for point in range(_SPACE_LIMIT)], dtype=np.bool_)
+
+
+def strip(values: StrArray) -> StrArray:
+    """``values`` without surrounding whitespace; returned as is when none has any."""
+    values = np.ascontiguousarray(values)
+    width = values.dtype.itemsize // 4
+    if values.shape[0] == 0 or width == 0:
+        return values
+    points = values.view(np.uint32).reshape(values.shape[0], width)
+    last = np.maximum(np.strings.str_len(values) - 1, 0)
+    ends = np.concatenate((points[:, 0], points[np.arange(values.shape[0]), last]))
+    if _spaces()[np.minimum(ends, _SPACE_LIMIT - 1)].any():
+        stripped: StrArray = np.strings.strip(values)
+        return stripped
+    return values
 
 
 def expected(spec: ColumnSpec) -> str:
@@ -185,12 +210,30 @@ def _slow_numbers(cells: StrArray, where: Where, column: str, integer: bool) -> 
     return result
 
 
+def _plain_integers(cells: StrArray) -> NDArray[np.int64] | None:
+    """The values of cells that are all plain ASCII digits (at most 18), else None."""
+    width = cells.dtype.itemsize // 4
+    if cells.shape[0] == 0 or not 0 < width <= 18:
+        return None
+    points = np.ascontiguousarray(cells).view(np.uint32).reshape(cells.shape[0], width)
+    present = points != 0
+    digits = points.astype(np.int64) - 48
+    if not (present[:, 0].all() and (((digits >= 0) & (digits <= 9)) | ~present).all()):
+        return None
+    values = np.zeros(cells.shape[0], np.int64)
+    for column in range(width):
+        values = np.where(present[:, column], values * 10 + digits[:, column], values)
+    return values
+
+
 def parse_counts(cells: StrArray, where: Where, column: str) -> NDArray[np.int64]:
     """Non-negative integers (``3`` or ``3.0``; not ``3.5``, ``nan``, ``-1``)."""
-    try:
-        values = cells.astype(np.int64)
-    except (ValueError, OverflowError):
-        values = _slow_numbers(cells, where, column, integer=True)
+    values = _plain_integers(cells)
+    if values is None:
+        try:
+            values = cells.astype(np.int64)
+        except (ValueError, OverflowError):
+            values = _slow_numbers(cells, where, column, integer=True)
     return check_counts(values, where, column)
 
 

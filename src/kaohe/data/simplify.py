@@ -27,26 +27,22 @@ _BMP = 0x10000
 
 @functools.cache
 def _plain_table() -> NDArray[np.bool_]:
-    """``table[cp]``: code point ``cp`` (BMP) is ASCII or a simplified GB2312 character."""
+    """``table[cp]``: code point ``cp`` (BMP) is ASCII or a simplified GB2312 character.
+
+    The GB2312 block (lead and trail bytes 0xA1-0xF7 / 0xA1-0xFE) is decoded
+    in one call with GB18030, its superset, which maps the block's
+    unassigned codes to private-use code points; those are left out.
+    """
+    lead, trail = np.meshgrid(np.arange(0xA1, 0xF8), np.arange(0xA1, 0xFF), indexing="ij")
+    block = np.stack((lead.ravel(), trail.ravel()), axis=1).astype(np.uint8).tobytes()
+    points = np.frombuffer(block.decode("gb18030").encode("utf-32-le"), np.uint32)
+    points = points[(points < 0xE000) | (points > 0xF8FF)]
     table = np.zeros(_BMP, np.bool_)
     table[:0x80] = True
-    for lead in range(0xA1, 0xF8):
-        row = b"".join(bytes((lead, trail)) for trail in range(0xA1, 0xFF))
-        try:
-            chars = row.decode("gb2312")
-        except UnicodeDecodeError:  # a row with unassigned codes: one by one
-            chars = "".join(_gb2312(row[i : i + 2]) for i in range(0, len(row), 2))
-        table[[ord(char) for char in chars]] = True
+    table[points] = True
     table[[ord(char) for char in AMBIGUOUS]] = False
     table[0] = True  # padding of numpy strings
     return table
-
-
-def _gb2312(pair: bytes) -> str:
-    try:
-        return pair.decode("gb2312")
-    except UnicodeDecodeError:
-        return ""
 
 
 @functools.cache

@@ -1,0 +1,155 @@
+"""The kaohe command, driven through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kaohe.cli import main
+from tests.conftest import COUNTY
+
+FILES = ("units.csv", "cadres.csv", "adjustments.csv", "freezes.csv", "manifest.json")
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def score(runner: CliRunner, *args: str) -> tuple[int, str]:
+    result = runner.invoke(main, ["score", str(COUNTY), *args])
+    return result.exit_code, result.output
+
+
+def test_score_writes_every_result_file_and_a_summary(runner: CliRunner, tmp_path: Path) -> None:
+    code, output = score(runner, "--out", str(tmp_path / "out"))
+    assert code == 0, output
+    for name in FILES:
+        assert (tmp_path / "out" / name).is_file()
+    assert "乡镇" in output and "优秀" in output
+    lines = (tmp_path / "out" / "units.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == (
+        "unit_id,name,category,target_score,satisfaction,composite,deductions,bonus,"
+        "score,rank,grade,flags"
+    )
+    assert len(lines) == 21
+
+
+def test_the_same_inputs_give_byte_identical_files(runner: CliRunner, tmp_path: Path) -> None:
+    assert score(runner, "--out", str(tmp_path / "a"))[0] == 0
+    assert score(runner, "--out", str(tmp_path / "b"))[0] == 0
+    for name in FILES:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_manifest_records_inputs_versions_and_rules(runner: CliRunner, tmp_path: Path) -> None:
+    assert score(runner, "--out", str(tmp_path / "o"))[0] == 0
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["as_of"] == "2019-12-31"
+    assert len(manifest["scheme"]["sha256"]) == 64
+    assert manifest["tables"]["units"]["rows"] == 20
+    assert len(manifest["tables"]["units"]["sha256"]) == 64
+    rules = {rule["rule"]: rule for rule in manifest["rules"]}
+    assert rules["supervision"]["distribution"] == "kaohe-supervision"
+    assert rules["unit_grading"]["distribution"] == "kaohe"
+    assert "notices" in manifest["absent_tables"]
+    assert sum(manifest["out_of_period"].values()) > 0
+
+
+def test_as_of_changes_what_is_overdue(runner: CliRunner, tmp_path: Path) -> None:
+    assert score(runner, "--out", str(tmp_path / "o"), "--as-of", "2019-06-30")[0] == 0
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["as_of"] == "2019-06-30"
+
+
+def test_a_bad_as_of_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    code, output = score(runner, "--out", str(tmp_path / "o"), "--as-of", "2019-13-01")
+    assert code == 2
+    assert "expected a date YYYY-MM-DD" in output
+
+
+def test_validate_checks_without_writing(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["validate", str(COUNTY)])
+    assert result.exit_code == 0, result.output
+    assert "ok" in result.output and "20 units" in result.output
+
+
+def test_plugins_lists_distributions_hooks_and_rules(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["plugins"])
+    assert result.exit_code == 0
+    assert "kaohe-supervision 1.0.0" in result.output
+    assert "hooks: kaohe_check_inputs, kaohe_register_rules" in result.output
+    assert "rule supervision: 督查督办扣分 (R3)" in result.output
+
+
+def broken_copy(tmp_path: Path, table: str, text: str) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(COUNTY.with_suffix(""), data)
+    (data / f"{table}.csv").write_text(text, encoding="utf-8")
+    return data
+
+
+def test_bad_data_exits_1_names_the_file_and_writes_nothing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = broken_copy(tmp_path, "units", "unit_id,name,category\nU1,甲,乡镇\nU1,乙,乡镇\n")
+    code, output = score(runner, "--data", str(data), "--out", str(tmp_path / "o"))
+    assert code == 1
+    assert "units.csv" in output and "Error:" in output
+    assert not (tmp_path / "o").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["data"]
+
+
+def test_a_failed_run_keeps_the_earlier_result(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    assert score(runner, "--out", str(out))[0] == 0
+    before = {name: (out / name).read_bytes() for name in FILES}
+    data = broken_copy(tmp_path, "targets", "unit_id,indicator,score\n")
+    code, _ = score(runner, "--data", str(data), "--out", str(out))
+    assert code == 1
+    assert {name: (out / name).read_bytes() for name in FILES} == before
+
+
+def test_a_folder_that_is_not_a_result_is_never_replaced(runner: CliRunner, tmp_path: Path) -> None:
+    precious = tmp_path / "docs"
+    precious.mkdir()
+    (precious / "report.docx").write_text("keep me")
+    code, output = score(runner, "--out", str(precious))
+    assert code == 1
+    assert "not a kaohe result" in output
+    assert (precious / "report.docx").read_text() == "keep me"
+
+
+def test_a_bad_scheme_exits_1_naming_file_and_key(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "county-2019.toml"
+    bad.write_text(COUNTY.read_text(encoding="utf-8").replace("cap = 10.0", "cap = -1.0"), "utf-8")
+    shutil.copytree(COUNTY.with_suffix(""), tmp_path / "county-2019")
+    result = runner.invoke(main, ["score", str(bad), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "county-2019.toml: key 'supervision.cap': expected a number >= 0, got -1.0" in result.output
+
+
+def test_a_missing_scheme_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["score", str(tmp_path / "nope.toml")])
+    assert result.exit_code == 2
+
+
+def test_local_plugin_files_load_only_from_the_folder_given(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "local"
+    folder.mkdir()
+    (folder / "bonus.py").write_text(
+        "import kaohe\n\n"
+        "@kaohe.hookimpl\n"
+        "def kaohe_register_rules():\n"
+        "    return [kaohe.Rule(name='local_bonus', title='本地加分', reference='X1', steps=())]\n",
+        encoding="utf-8",
+    )
+    listed = runner.invoke(main, ["plugins"])
+    assert "local_bonus" not in listed.output
+    listed = runner.invoke(main, ["plugins", "--plugins", str(folder)])
+    assert "rule local_bonus: 本地加分 (X1)" in listed.output
+    assert "[local:bonus.py unregistered]" in listed.output
