@@ -1,4 +1,4 @@
-"""The rows of the result files, as text, for scenario 0 of a :class:`Results`.
+"""The columns of the result files, as text, for scenario 0 of a :class:`Results`.
 
 Shared by every output format (CSV, workbook, report). Published numbers
 (``score``) have two decimals, other numbers four; missing values are
@@ -17,7 +17,7 @@ from .dates import FOREVER, to_day
 from .results import Results
 from .vocab import CADRE_GRADES, EFFECT, NO_GRADE, ROLE, UNIT_GRADES
 
-Rows = list[tuple[str, ...]]
+Columns = list[NDArray[np.str_]]
 FORMULA_START = ("=", "+", "-", "@")
 
 UNIT_COLUMNS = (
@@ -69,11 +69,17 @@ def text(values: NDArray[np.str_]) -> NDArray[np.str_]:
 
 
 def number(values: NDArray[np.float64], decimals: int) -> NDArray[np.str_]:
-    """Fixed-point text; NaN is empty; -0 is written as 0."""
+    """Fixed-point text rounded half away from zero; NaN is empty; -0 is written as 0."""
     values = np.asarray(values, dtype=np.float64)
-    clean = np.where(np.isnan(values), 0.0, values) + 0.0
-    formatted = np.char.mod(f"%.{decimals}f", np.round(clean, decimals) + 0.0)
-    return np.where(np.isnan(values), "", formatted)
+    scale = 10**decimals
+    missing = np.isnan(values)
+    units = np.floor(np.abs(np.where(missing, 0.0, values)) * scale + 0.5).astype(np.int64)
+    whole = (units // scale).astype(str)
+    fraction = np.strings.zfill((units % scale).astype(str), decimals)
+    formatted = np.strings.add(np.strings.add(whole, "."), fraction)
+    negative = (values < 0) & (units > 0)
+    formatted = np.where(negative, np.strings.add("-", formatted), formatted)
+    return np.where(missing, "", formatted)
 
 
 def integer(values: NDArray[np.int64]) -> NDArray[np.str_]:
@@ -103,11 +109,11 @@ def days(values: NDArray[np.datetime64]) -> NDArray[np.str_]:
     return np.where(values == FOREVER, "indefinite", formatted)
 
 
-def _rows(*columns: NDArray[np.str_]) -> Rows:
-    return list(zip(*(c.tolist() for c in columns), strict=True))
+def _rows(*columns: NDArray[np.str_]) -> Columns:
+    return [np.asarray(c, dtype=str) for c in columns]
 
 
-def unit_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
+def unit_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
     """``units.csv``: one row per unit, in unit_id order."""
     u = results.units
     return UNIT_COLUMNS, _rows(
@@ -126,7 +132,7 @@ def unit_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
     )
 
 
-def cadre_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
+def cadre_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
     """``cadres.csv``: one row per cadre, in cadre_id order."""
     c = results.cadres
     return CADRE_COLUMNS, _rows(
@@ -158,7 +164,7 @@ def _effect_as_rows(effects: Effects, k: int) -> Adjustments:
     )
 
 
-def adjustment_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
+def adjustment_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
     """``adjustments.csv``: every scored row, cap, exemption, score part and grade effect.
 
     Units first, then cadres, each by id; within an entity, in the order
@@ -167,7 +173,7 @@ def adjustment_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
     blocks = [*results.adjustments, *(_effect_as_rows(e, results.k) for e in results.effects)]
     blocks = [b for b in blocks if len(b)]
     if not blocks:
-        return ADJUSTMENT_COLUMNS, []
+        return ADJUSTMENT_COLUMNS, [np.zeros(0, dtype=str) for _ in ADJUSTMENT_COLUMNS]
     ids = {UNIT: results.units.ids, CADRE: results.cadres.ids}
     keep = [np.ones(len(b), dtype=bool) if not b.drop_if_zero else b.points[0] != 0 for b in blocks]
     entity = np.concatenate(
@@ -200,11 +206,11 @@ def adjustment_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
     )
 
 
-def freeze_rows(results: Results) -> tuple[tuple[str, ...], Rows]:
+def freeze_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
     """``freezes.csv``: every window that ends after the period starts, or never."""
     windows = [w for w in results.freezes if len(w)]
     if not windows:
-        return FREEZE_COLUMNS, []
+        return FREEZE_COLUMNS, [np.zeros(0, dtype=str) for _ in FREEZE_COLUMNS]
     period_start = to_day(results.scheme.period_start)
     cadre = np.concatenate([w.cadre for w in windows])
     start = np.concatenate([w.start for w in windows])
