@@ -7,8 +7,8 @@ message names the file, row or key), 2 usage errors.
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +121,7 @@ def score(
     for warning in warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     _summary(results)
+    _tables_summary(info)
     click.echo(f"wrote {out}")
 
 
@@ -164,28 +165,39 @@ def plugins(plugin_dir: Path | None) -> None:
             )
 
 
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _cells(cells: Sequence[str], widths: Sequence[int]) -> str:
+    first = cells[0] + " " * (widths[0] - _width(cells[0]))
+    rest = (" " * (w - _width(c)) + c for c, w in zip(cells[1:], widths[1:], strict=True))
+    return "  ".join([first, *rest])
+
+
 def _summary(results: Any) -> None:
+    """Grade counts per unit category."""
     from .vocab import UNIT_GRADES
 
     units = results.units
-    categories = results.scheme.categories
-    header = f"{'考核类别':<10}" + "".join(f"{g:>6}" for g in UNIT_GRADES) + f"{'合计':>6}"
-    click.echo(header)
-    for category in categories:
+    header = ["考核类别", *UNIT_GRADES, "合计"]
+    rows = []
+    for category in results.scheme.categories:
         mine = units.categories == category
         counts = [int(((units.grade[0] == code) & mine).sum()) for code in range(len(UNIT_GRADES))]
-        click.echo(f"{category:<10}" + "".join(f"{c:>8}" for c in counts) + f"{int(mine.sum()):>8}")
+        rows.append([category, *map(str, counts), str(int(mine.sum()))])
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo(_cells(row, widths))
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI with ``argv`` and return the exit code (for ``python -m kaohe``)."""
-    try:
-        main.main(args=list(argv) if argv is not None else None, standalone_mode=False)
-    except click.ClickException as error:
-        error.show()
-        return error.exit_code
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run())
+def _tables_summary(info: Mapping[str, Any]) -> None:
+    """Absent tables, tables no rule reads, and ledger rows outside the period."""
+    if info["absent_tables"]:
+        click.echo("absent tables (no records this year): " + ", ".join(info["absent_tables"]))
+    if info["unread_tables"]:
+        click.echo("tables no enabled rule reads: " + ", ".join(info["unread_tables"]))
+    outside = {name: count for name, count in info["out_of_period"].items() if count}
+    if outside:
+        listed = ", ".join(f"{name} {count}" for name, count in outside.items())
+        click.echo(f"rows dated outside {info['scheme']['period'][0][:4]}, not scored: {listed}")

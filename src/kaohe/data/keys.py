@@ -76,15 +76,22 @@ def sortable(values: NDArray[Any]) -> NDArray[Any]:
     return values
 
 
+def _ascending(values: NDArray[Any]) -> bool:
+    if values.dtype.kind == "M":
+        values = values.view(np.int64)
+    return values.shape[0] < 2 or bool(np.all(values[1:] >= values[:-1]))
+
+
 def order(*columns: NDArray[Any]) -> NDArray[np.intp]:
-    """The stable permutation that sorts rows by ``columns`` (first is primary)."""
-    keys = [sortable(column) for column in columns]
-    if len(keys) == 1:
-        key = keys[0]
-        if key.shape[0] < 2 or bool(np.all(key[1:] >= key[:-1])):
-            return np.arange(key.shape[0], dtype=np.intp)
-        return np.argsort(key, kind="stable")
-    return np.lexsort(keys[::-1])
+    """The stable permutation that sorts rows by ``columns`` (first is primary).
+
+    Input already in order (checked with one comparison pass) costs no sort.
+    """
+    if len(columns) == 1:
+        if _ascending(columns[0]):
+            return np.arange(columns[0].shape[0], dtype=np.intp)
+        return np.argsort(sortable(columns[0]), kind="stable")
+    return np.lexsort([sortable(column) for column in columns[::-1]])
 
 
 def locate(sorted_ids: StrArray, values: StrArray) -> NDArray[np.int64]:
@@ -105,6 +112,6 @@ def equal_neighbours(*columns: NDArray[Any]) -> NDArray[np.bool_]:
     n = columns[0].shape[0]
     same = np.ones(max(n - 1, 0), np.bool_)
     for column in columns:
-        key = sortable(column)
+        key = column.view(np.int64) if column.dtype.kind == "M" else column
         same &= key[1:] == key[:-1]
     return same

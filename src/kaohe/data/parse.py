@@ -42,20 +42,33 @@ _SPACE_LIMIT = 0x3001
 
 @functools.cache
 def _spaces() -> NDArray[np.bool_]:
-    """``table[cp]``: code point ``cp`` is whitespace (all of them are below U+3001)."""
-    return np.array([chr(point).isspace() for point in range(_SPACE_LIMIT)], dtype=np.bool_)
+    """``table[cp]``: code point ``cp`` is whitespace; every code point above U+3000 maps to
+    the last entry, which is False (no whitespace lies above U+3000)."""
+    table = np.array([chr(point).isspace() for point in range(_SPACE_LIMIT)], dtype=np.bool_)
+    return np.concatenate((table, [False]))
 
 
 def strip(values: StrArray) -> StrArray:
-    """``values`` without surrounding whitespace; returned as is when none has any."""
+    """``values`` without surrounding whitespace; returned as is when none has any.
+
+    Looks at each string's first and last character only (vectorised), so
+    that clean arrays of millions of strings cost little.
+    """
     values = np.ascontiguousarray(values)
     width = values.dtype.itemsize // 4
     if values.shape[0] == 0 or width == 0:
         return values
     points = values.view(np.uint32).reshape(values.shape[0], width)
-    last = np.maximum(np.strings.str_len(values) - 1, 0)
-    ends = np.concatenate((points[:, 0], points[np.arange(values.shape[0]), last]))
-    if _spaces()[np.minimum(ends, _SPACE_LIMIT - 1)].any():
+    spaces = _spaces()
+    found = bool(spaces[np.minimum(points[:, 0], _SPACE_LIMIT)].any())
+    if not found and width > 1:
+        last = points[:, -1]
+        found = bool(spaces[np.minimum(last, _SPACE_LIMIT)].any())
+        short = np.flatnonzero(last == 0)
+        if not found and short.shape[0]:
+            ends = np.maximum(np.strings.str_len(values[short]) - 1, 0)
+            found = bool(spaces[np.minimum(points[short, ends], _SPACE_LIMIT)].any())
+    if found:
         stripped: StrArray = np.strings.strip(values)
         return stripped
     return values
@@ -102,8 +115,10 @@ def parse_column(spec: ColumnSpec, cells: StrArray, where: Where) -> NDArray[Any
 
 def check_ids(cells: StrArray, where: Where, column: str) -> StrArray:
     """``cells`` unchanged; an error if one contains ``:`` (reserved for derived ids)."""
-    if cells.shape[0]:
-        colon = np.strings.find(cells, ":") >= 0
+    width = cells.dtype.itemsize // 4
+    if cells.shape[0] and width:
+        points = np.ascontiguousarray(cells).view(np.uint32).reshape(cells.shape[0], width)
+        colon = (points == ord(":")).any(axis=1)
         where.check(
             colon,
             lambda row: f"id '{cells[row]}' contains ':', which is reserved for "
