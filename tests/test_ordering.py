@@ -39,9 +39,9 @@ def test_running_count_counts_flags_in_sorted_order(
     rows: list[tuple[int, int, bool]], k: int
 ) -> None:
     group = np.array([g for g, _, _ in rows])
-    key = np.array([float(v) for _, v, _ in rows])
+    key = np.array([v for _, v, _ in rows], dtype=np.int64)
     flags = np.tile(np.array([f for _, _, f in rows]), (k, 1))
-    order = GroupOrder.build(group, [-key], k)
+    order = GroupOrder.build(group, np.tile(key, (k, 1)), k)
     counts = order.running_count(flags)
     for i, (g, v, f) in enumerate(rows):
         before = sum(

@@ -17,39 +17,51 @@ from numpy.typing import NDArray
 IntArray = NDArray[np.int64]
 
 
+def cents(values: NDArray[np.float64]) -> IntArray:
+    """Published scores (multiples of 0.01) as whole cents; NaN becomes -1."""
+    whole = np.round(np.nan_to_num(values, nan=-0.01) * 100.0)
+    return whole.astype(np.int64)
+
+
 @attrs.frozen
 class GroupOrder:
-    """All scenarios' entities sorted by (scenario, group, keys...).
+    """All scenarios' entities sorted by (scenario, group, score desc, tie-breaks).
 
-    ``order`` holds flat indices into ``(K, n)`` arrays raveled; ``entity``
-    the entity index of each sorted position; ``starts`` marks the first
-    position of each (scenario, group).
+    ``order`` holds flat indices into ``(K, n)`` arrays raveled; ``starts``
+    marks the first position of each (scenario, group).
+
+    Scenario, group and the score (in whole cents) are packed into one
+    integer key, so that one stable sort orders a whole batch; equal keys
+    keep the entity (id) order.
     """
 
     k: int
     n: int
     order: IntArray
-    entity: IntArray
     starts: NDArray[np.bool_]
 
     @classmethod
-    def build(cls, group: IntArray, keys: Sequence[NDArray[np.generic]], k: int) -> GroupOrder:
-        """Sort by scenario, then ``group`` (``(n,)``), then ``keys`` (primary first).
+    def build(
+        cls,
+        group: IntArray,
+        score_cents: IntArray,
+        k: int,
+        tie_breaks: Sequence[NDArray[np.generic]] = (),
+    ) -> GroupOrder:
+        """Sort by scenario, ``group`` (``(n,)``), ``score_cents`` desc, then ``tie_breaks``.
 
-        Each key is ``(K, n)`` or ``(n,)``, ascending; negate a key to sort
-        it descending. The entity index is the last tie-break (ids are
-        sorted, so this is the id order).
+        ``score_cents`` is ``(K, n)`` (whole cents, -1 for no score); each
+        tie-break is ``(K, n)`` or ``(n,)``, ascending (negate to sort
+        descending), first one first. The entity index is the last tie-break.
         """
         n = int(group.shape[0])
-        scenario = np.repeat(np.arange(k, dtype=np.int64), n)
-        entity = np.tile(np.arange(n, dtype=np.int64), k)
-        flat_keys = [np.broadcast_to(key, (k, n)).ravel() for key in keys]
-        lex = [entity, *reversed(flat_keys), np.tile(group, k), scenario]
-        order = np.lexsort(lex).astype(np.int64)
-        sorted_group = (scenario * (int(group.max(initial=0)) + 1) + np.tile(group, k))[order]
+        packed, span = _packed(group, score_cents, k)
+        keys = [np.broadcast_to(key, (k, n)).ravel() for key in reversed(tie_breaks)]
+        order = np.lexsort([*keys, packed]) if keys else np.argsort(packed, kind="stable")
+        sorted_group = packed[order] // span
         starts = np.ones(order.shape[0], dtype=bool)
         starts[1:] = sorted_group[1:] != sorted_group[:-1]
-        return cls(k, n, order, entity[order], starts)
+        return cls(k, n, order.astype(np.int64), starts)
 
     def running_count(self, flags: NDArray[np.bool_]) -> IntArray:
         """For each entity, how many flagged entities precede or are it in its group.
@@ -66,23 +78,39 @@ class GroupOrder:
         return out.reshape(self.k, self.n)
 
 
+def _packed(group: IntArray, score_cents: IntArray, k: int) -> tuple[IntArray, int]:
+    """One int64 per (scenario, entity): (scenario, group) major, score descending minor."""
+    n = int(group.shape[0])
+    score = np.broadcast_to(score_cents, (k, n))
+    low = int(score.min(initial=0))
+    span = int(score.max(initial=0)) - low + 1
+    n_groups = int(group.max(initial=0)) + 1
+    if k * n_groups * span >= 2**62:  # pragma: no cover - scores beyond any real scale
+        raise ValueError("scores too far apart to order")
+    major = np.arange(k, dtype=np.int64)[:, None] * n_groups + group[None, :]
+    return (major * span + (span - 1 - (score - low))).ravel(), span
+
+
 def rank_by_higher(values: NDArray[np.float64], group: IntArray) -> IntArray:
     """``1 + number of entities of the same group with a higher value``, per scenario.
 
-    ``values`` is ``(K, n)``; NaN values get rank -1 and do not count.
+    ``values`` is ``(K, n)`` of published scores (multiples of 0.01); NaN
+    values get rank -1 and do not count.
     """
     k, n = values.shape
     missing = np.isnan(values)
-    filled = np.where(missing, -np.inf, values)
-    grouping = GroupOrder.build(group, [-filled], k)
-    sorted_values = filled.ravel()[grouping.order]
-    new_value = grouping.starts.copy()
-    new_value[1:] |= sorted_values[1:] != sorted_values[:-1]
-    position = np.arange(sorted_values.shape[0])
-    group_start = np.maximum.accumulate(np.where(grouping.starts, position, 0))
+    packed, span = _packed(group, cents(values), k)
+    order = np.argsort(packed, kind="stable")
+    sorted_key = packed[order]
+    starts = np.ones(order.shape[0], dtype=bool)
+    starts[1:] = sorted_key[1:] // span != sorted_key[:-1] // span
+    new_value = starts.copy()
+    new_value[1:] |= sorted_key[1:] != sorted_key[:-1]
+    position = np.arange(order.shape[0])
+    group_start = np.maximum.accumulate(np.where(starts, position, 0))
     value_start = np.maximum.accumulate(np.where(new_value, position, 0))
     ranks = np.empty(k * n, dtype=np.int64)
-    ranks[grouping.order] = value_start - group_start + 1
+    ranks[order] = value_start - group_start + 1
     return np.where(missing, -1, ranks.reshape(k, n))
 
 

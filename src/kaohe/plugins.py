@@ -49,8 +49,8 @@ REFERENCE_DISTRIBUTIONS: Mapping[str, str] = {
     "dual_investigation": "kaohe-accountability",
     "zero_accountability": "kaohe-accountability",
     "tolerance": "kaohe-tolerance",
-    "exams": "kaohe-cadre-parts",
-    "attendance": "kaohe-cadre-parts",
+    "exams": "kaohe-exams",
+    "attendance": "kaohe-attendance",
 }
 
 

@@ -28,6 +28,16 @@ if TYPE_CHECKING:
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+#: Grade reason codes: what decided a grade (``grade_reason`` in the output).
+BY_SCORE, BY_QUOTA, BY_EFFECT = 0, 1, 2
+REASONS = ("score", "quota", "effect")
+
+
+def reason_text(codes: NDArray[np.int8], effect: NDArray[np.str_]) -> NDArray[np.str_]:
+    """``grade_reason`` strings for one scenario: "score", "quota" or the governing effect."""
+    text = np.where(codes == BY_QUOTA, "quota", "score")
+    return np.where(codes == BY_EFFECT, effect, text)
+
 
 @attrs.frozen(eq=False)
 class UnitResults:
@@ -44,8 +54,13 @@ class UnitResults:
     score: FloatArray
     rank: IntArray
     grade: IntArray
-    grade_reason: NDArray[np.str_]
+    reason: NDArray[np.int8]  # REASONS codes
+    effect: NDArray[np.str_]  # (n,) the governing effect, where the reason is "effect"
     flags: Mapping[str, NDArray[np.bool_]]
+
+    def grade_reason(self, scenario: int = 0) -> NDArray[np.str_]:
+        """What decided each unit's grade in one scenario."""
+        return reason_text(self.reason[scenario], self.effect)
 
 
 @attrs.frozen(eq=False)
@@ -60,9 +75,15 @@ class CadreResults:
     appraisal: FloatArray
     rank: IntArray
     grade: IntArray  # 0-3 CADRE_GRADES, 4 不定等次, -1 not graded
-    grade_reason: NDArray[np.str_]
+    reason: NDArray[np.int8]  # REASONS codes
+    effect: NDArray[np.str_]  # (n,) the governing effect, where the reason is "effect"
     frozen_until: NDArray[np.datetime64]  # (n,)
     flags: Mapping[str, NDArray[np.bool_]]
+
+    def grade_reason(self, scenario: int = 0) -> NDArray[np.str_]:
+        """What decided each cadre's grade in one scenario ("" when not graded)."""
+        text = reason_text(self.reason[scenario], self.effect)
+        return np.where(self.grade[scenario] < 0, "", text)
 
 
 @attrs.frozen(eq=False)
@@ -148,7 +169,8 @@ def assemble(
         score=unit_score.score,
         rank=missing_int if unit_grade is None else unit_grade.rank,
         grade=missing_int if unit_grade is None else unit_grade.grade,
-        grade_reason=np.full((k, n_units), "") if unit_grade is None else unit_grade.reason,
+        reason=np.zeros((k, n_units), np.int8) if unit_grade is None else unit_grade.reason,
+        effect=np.full(n_units, "") if unit_grade is None else unit_grade.effect,
         flags=_flags(slots.get("unit.flags", []), k, n_units),
     )
     cadre_score = slots.get("cadre.score")
@@ -165,7 +187,8 @@ def assemble(
         appraisal=nan_c if cadre_score is None else cadre_score.appraisal,
         rank=missing_c if cadre_grade is None else cadre_grade.rank,
         grade=missing_c if cadre_grade is None else cadre_grade.grade,
-        grade_reason=np.full((k, n_cadres), "") if cadre_grade is None else cadre_grade.reason,
+        reason=np.zeros((k, n_cadres), np.int8) if cadre_grade is None else cadre_grade.reason,
+        effect=np.full(n_cadres, "") if cadre_grade is None else cadre_grade.effect,
         frozen_until=np.full(n_cadres, NAT) if frozen is None else frozen,
         flags=_flags(slots.get("cadre.flags", []), k, n_cadres),
     )

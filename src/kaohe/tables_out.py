@@ -143,7 +143,7 @@ def cadre_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
         number(c.score[0], 2),
         integer(c.rank[0]),
         labels(c.grade[0], (*CADRE_GRADES, NO_GRADE)),
-        text(c.grade_reason[0]),
+        text(c.grade_reason(0)),
         days(c.frozen_until),
         flag_text(c.flags, c.ids.shape[0]),
     )

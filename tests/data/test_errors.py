@@ -448,3 +448,12 @@ def test_memory_column_lengths_and_tables(tables: Tables) -> None:
     given = columns_of(tables)
     given["unit"] = given.pop("units")
     assert "unknown table 'unit'" in str(memory_error(given))
+
+
+def test_duplicates_in_any_order_name_the_earliest_line(tables: Tables) -> None:
+    rows = tables["supervision"]
+    extra = [dict(rows[0], id=key) for key in ("S9", "S1", "S9", "S8", "S9")]
+    tables["supervision"] = extra + rows  # S9 on rows 1, 3, 5; S1 on rows 2 and 6
+    message = assert_names(memory_error(tables), "<memory>:supervision", 3, "id")
+    assert "duplicate id 'S9' (also on row 1)" in message
+    assert "(and 2 more rows)" in message

@@ -376,3 +376,15 @@ def test_traditional_values_import_opencc(tmp_path: Path) -> None:
         f"load({str(folder)!r}); print('opencc' in sys.modules)"
     )
     assert _run(code) == "True"
+
+
+def test_spaces_are_stripped_on_both_csv_paths(tmp_path: Path, baseline: Dataset) -> None:
+    folder = write_csv(tmp_path / "data", sample())
+    units = (
+        " unit_id ,name,category\n U01 ,城关镇,乡镇\u3000\nU02\t,财政局,县级部门\n"
+        "U03,税务局, 条管单位\n"
+    )
+    (folder / "units.csv").write_text(units, encoding="utf-8")
+    assert load(folder) == baseline
+    (folder / "units.csv").write_text(units.replace("U02", '"U02"'), encoding="utf-8")
+    assert load(folder) == baseline

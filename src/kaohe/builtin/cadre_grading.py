@@ -24,7 +24,8 @@ from ..blocks import CADRE, EffectRows, Effects, strings
 from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import quota, round9
-from ..ordering import GroupOrder, governing, rank_by_higher
+from ..ordering import GroupOrder, cents, governing, rank_by_higher
+from ..results import BY_EFFECT, BY_QUOTA, BY_SCORE
 from ..params import Number, NumberMap
 from ..rule import Rule, Step
 from ..vocab import CADRE_GRADES, EFFECT
@@ -39,11 +40,14 @@ FORCED_INCOMPETENT = EFFECT.code("不称职")
 @attrs.frozen
 class CadreGrade:
     """``(K, n_cadres)``: rank in unit (-1 without score), grade code (0-3 as
-    ``CADRE_GRADES``, 4 不定等次) and the reason of the grade."""
+    ``CADRE_GRADES``, 4 不定等次) and the reason code of the grade
+    (:data:`~kaohe.results.REASONS`); per cadre the governing effect's
+    description; and the vote-rule effects."""
 
     rank: NDArray[np.int64]
     grade: NDArray[np.int64]
-    reason: NDArray[np.str_]
+    reason: NDArray[np.int8]
+    effect: NDArray[np.str_]
     vote_effects: Effects
 
 
@@ -100,7 +104,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     )
     n_graded = np.bincount(unit, weights=graded, minlength=ctx.n_units).astype(np.int64)
     places = quota(share, n_graded[None, :])[:, unit]
-    order = GroupOrder.build(unit, [-s, -round9(np.nan_to_num(appraisal, nan=-1.0))], k)
+    order = GroupOrder.build(unit, cents(score), k, [-round9(np.nan_to_num(appraisal, nan=-1.0))])
     excellent = eligible & (order.running_count(eligible) <= places)
 
     grade = np.where(excellent, EXCELLENT, capped)
@@ -111,10 +115,14 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     by_effect = (level > 0)[None, :] & (
         (cap[None, :] > by_score) | held | (level >= NO_GRADE)[None, :]
     )
-    reason = np.where(held & (level == 0)[None, :], "quota", "score")
-    reason = np.where(by_effect, effects.describe(source)[None, :], reason)
+    quota_held = held & (level == 0)[None, :]
+    reason = np.where(by_effect, BY_EFFECT, np.where(quota_held, BY_QUOTA, BY_SCORE))
     rank = rank_by_higher(score, unit)
-    return {"cadre.grade": CadreGrade(rank, grade.astype(np.int64), reason, from_votes)}
+    return {
+        "cadre.grade": CadreGrade(
+            rank, grade.astype(np.int64), reason.astype(np.int8), effects.describe(source), from_votes
+        )
+    }
 
 
 RULE = Rule(

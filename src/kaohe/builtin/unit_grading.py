@@ -20,7 +20,8 @@ from ..blocks import UNIT, EffectRows, Flags
 from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import quota, round9
-from ..ordering import GroupOrder, governing, rank_by_higher
+from ..ordering import GroupOrder, cents, governing, rank_by_higher
+from ..results import BY_EFFECT, BY_QUOTA, BY_SCORE
 from ..params import Integer, Number, NumberMap
 from ..rule import Rule, Step
 from ..vocab import UNIT_GRADES
@@ -32,11 +33,14 @@ NOT_EXCELLENT, VETO = 1, 2
 
 @attrs.frozen
 class UnitGrade:
-    """``(K, n_units)`` rank and grade codes (into ``UNIT_GRADES``), and why each grade."""
+    """``(K, n_units)`` rank and grade codes (into ``UNIT_GRADES``), and why each grade:
+    ``reason`` codes (:data:`~kaohe.results.REASONS`) and, per unit, the
+    governing effect's description (used where the code says ``effect``)."""
 
     rank: NDArray[np.int64]
     grade: NDArray[np.int64]
-    reason: NDArray[np.str_]
+    reason: NDArray[np.int8]
+    effect: NDArray[np.str_]
 
 
 def _category_codes(ctx: StepContext) -> tuple[NDArray[np.int64], int]:
@@ -62,7 +66,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     f = score.score
     thresholds = ctx.param_map("thresholds", UNIT_GRADES[:3])
     s_key = np.where(np.isnan(satisfaction), np.inf, -round9(np.nan_to_num(satisfaction)))
-    order = GroupOrder.build(category, [-f, round9(score.deductions), s_key], k)
+    order = GroupOrder.build(category, cents(f), k, [round9(score.deductions), s_key])
     eligible = (f >= thresholds[:, :1]) & (level == 0)[None, :]
     places = quota(ctx.param("excellent_quota"), size[None, :])
     excellent = eligible & (order.running_count(eligible) <= places)
@@ -74,8 +78,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
 
     held = (f >= thresholds[:, :1]) & ~excellent
     by_effect = (held | vetoed) & (level > 0)[None, :]
-    reason = np.where(held, "quota", "score")
-    reason = np.where(by_effect, effects.describe(source)[None, :], reason)
+    reason = np.where(by_effect, BY_EFFECT, np.where(held, BY_QUOTA, BY_SCORE)).astype(np.int8)
     rank = rank_by_higher(f, category)
     last = np.zeros((k, n_categories), dtype=np.int64)
     scenario = np.repeat(np.arange(k), n)
@@ -90,7 +93,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         Flags(UNIT, ctx.rule, "约谈", (grade == POOR) | at_last),
     ]
     return {
-        "unit.grade": UnitGrade(rank, grade.astype(np.int64), reason),
+        "unit.grade": UnitGrade(rank, grade.astype(np.int64), reason, effects.describe(source)),
         "unit.flags": flags,
     }
 

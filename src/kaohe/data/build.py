@@ -102,8 +102,9 @@ def _ordered(spec: TableSpec, parsed: Parsed) -> Parsed:
     names = list(spec.key)
     if not spec.unique:
         names += [name for name in spec.names if name not in spec.key]
-    order = keys.order(*(parsed.columns[name] for name in names))
-    if np.array_equal(order, np.arange(order.shape[0])):
+    # a unique key needs no stable sort: only duplicates (an error) tie
+    order = keys.order(*(parsed.columns[name] for name in names), stable=not spec.unique)
+    if order is None:
         return parsed
     columns = {name: values[order] for name, values in parsed.columns.items()}
     where = Where(parsed.where.source, parsed.where.lines[order])

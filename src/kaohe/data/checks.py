@@ -15,38 +15,10 @@ from numpy.typing import NDArray
 
 from kaohe import vocab
 from kaohe.data import keys
-from kaohe.data.parse import expected
 from kaohe.data.where import Where
 from kaohe.tables import CASE_REVIEW, TableSpec
 
 Columns = Mapping[str, NDArray[Any]]
-
-
-def missing(spec: TableSpec, columns: Columns) -> dict[str, NDArray[np.bool_]]:
-    """Per column of ``spec``, which cells are empty (``""``, ``NaT`` or code -1)."""
-    result = {}
-    for column in spec.columns:
-        values = columns[column.name]
-        if column.kind in ("id", "text"):
-            result[column.name] = values == ""
-        elif column.kind == "date":
-            result[column.name] = np.isnat(values)
-        elif column.kind == "vocab":
-            result[column.name] = values < 0
-    return result
-
-
-def required_cells(spec: TableSpec, columns: Columns, where: Where) -> None:
-    """Every cell of a required column is filled."""
-    empty = missing(spec, columns)
-    for column in spec.columns:
-        if column.required and column.name in empty:
-            where.check(
-                empty[column.name],
-                lambda row, column=column: "required cell is empty; expected "  # type: ignore[misc]
-                + expected(column),
-                column.name,
-            )
 
 
 def rows(spec: TableSpec, columns: Columns, where: Where) -> None:
@@ -95,10 +67,10 @@ def _group_starts(same: NDArray[np.bool_]) -> NDArray[np.intp]:
 
 
 def unique(spec: TableSpec, columns: Columns, where: Where) -> None:
-    """No two rows share the key of a ``unique`` table.
+    """No two rows share the key of a ``unique`` table (``columns`` are sorted by the key).
 
-    ``columns`` are sorted by the key with a stable sort of file order, so
-    the first row of a run of equal keys has the earliest line.
+    Of rows with one key, the one on the earliest line is taken as the
+    original and the others are reported, naming the original's line.
     """
     if not spec.unique or where.lines.shape[0] < 2:
         return
@@ -107,12 +79,21 @@ def unique(spec: TableSpec, columns: Columns, where: Where) -> None:
         return
     start = _group_starts(same)
     lines = where.lines
+    repeated = np.zeros(lines.shape[0], np.bool_)
+    repeated[1:] |= same
+    repeated[:-1] |= same
+    members = np.flatnonzero(repeated)
+    members = members[np.lexsort((lines[members], start[members]))]
+    earliest = np.concatenate(([True], start[members][1:] != start[members][:-1]))
+    original = np.zeros(lines.shape[0], np.int64)
+    original[start[members[earliest]]] = members[earliest]
 
     def explain(row: int) -> str:
         key = ", ".join(f"{name} '{columns[name][row]}'" for name in spec.key)
-        return f"duplicate {key} (also on row {lines[start[row]]}); expected {spec.unique_rule}"
+        also = lines[original[start[row]]]
+        return f"duplicate {key} (also on row {also}); expected {spec.unique_rule}"
 
-    where.fail(np.flatnonzero(same) + 1, explain, spec.key[0])
+    where.fail(members[~earliest], explain, spec.key[0])
 
 
 def references(

@@ -20,13 +20,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kaohe.data.encoding import decode
-from kaohe.data.parse import strip
+from kaohe.data.parse import spaces_at, strip
 from kaohe.data.raw import RawTable, resolve_headers
 from kaohe.errors import DataError
 from kaohe.tables import TABLES, TableSpec
 
 StrArray = NDArray[np.str_]
-#: A split file: the header cells, the body columns (unstripped) and the rows' lines.
+#: A split file: the header cells, the body columns (stripped) and the rows' lines.
 Split = tuple[list[str], list[StrArray], NDArray[np.int64]]
 
 
@@ -56,7 +56,6 @@ def read_csv(file: Path, spec: TableSpec) -> RawTable:
     data = file.read_bytes()
     text = decode(data, source)
     header, columns, lines = _split_grid(text) or _split_csv(text, source)
-    columns = [strip(column) for column in columns]
     if lines.shape[0]:
         filled = np.zeros(lines.shape[0], np.bool_)
         for column in columns:
@@ -66,8 +65,8 @@ def read_csv(file: Path, spec: TableSpec) -> RawTable:
             lines = lines[filled]
     named = [i for i, cell in enumerate(header) if cell.strip()]
     for index in range(len(header)):
-        stray = np.flatnonzero(columns[index] != "") if index not in named else ()
-        if len(stray):
+        stray = np.flatnonzero(columns[index] != "")
+        if index not in named and stray.shape[0]:
             raise DataError(
                 source,
                 f"column {index + 1} has values but no header; expected a header naming it",
@@ -123,7 +122,12 @@ def _split_grid(text: str) -> Split | None:
         offsets = np.arange(longest[column])
         cells = padded[starts[column][:, None] + offsets]
         cells *= offsets < lengths[column][:, None]
-        columns.append(cells.view(f"U{longest[column]}")[:, 0])
+        strings = cells.view(f"U{longest[column]}")[:, 0]
+        last = padded[np.maximum(starts[column] + lengths[column] - 1, 0)]
+        last *= lengths[column] > 0
+        if spaces_at(cells[:, 0]).any() or spaces_at(last).any():
+            strings = np.strings.strip(strings)
+        columns.append(strings)
     header = [str(column[0]) for column in columns]
     if not any(cell.strip() for cell in header):
         return None
@@ -145,7 +149,7 @@ def _split_csv(text: str, source: str) -> Split:
     header = rows[first]
     body = _fit_rows(rows[first + 1 :], header, lines[first + 1 :], source)
     if body:
-        columns = [np.array(cells, dtype=str) for cells in zip(*body, strict=True)]
+        columns = [strip(np.array(cells, dtype=str)) for cells in zip(*body, strict=True)]
     else:
         columns = [np.zeros(0, dtype="U1") for _ in header]
     return header, columns, lines[first + 1 :]

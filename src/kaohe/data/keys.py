@@ -82,23 +82,75 @@ def _ascending(values: NDArray[Any]) -> bool:
     return values.shape[0] < 2 or bool(np.all(values[1:] >= values[:-1]))
 
 
-def order(*columns: NDArray[Any]) -> NDArray[np.intp]:
-    """The stable permutation that sorts rows by ``columns`` (first is primary).
+def order(*columns: NDArray[Any], stable: bool = True) -> NDArray[np.intp] | None:
+    """The permutation that sorts rows by ``columns`` (first is primary), or None
+    when they are in order already (checked with one comparison pass).
 
-    Input already in order (checked with one comparison pass) costs no sort.
+    Several columns are always sorted stably; one column only when
+    ``stable`` (not needed when its values are distinct).
     """
     if len(columns) == 1:
         if _ascending(columns[0]):
-            return np.arange(columns[0].shape[0], dtype=np.intp)
-        return np.argsort(sortable(columns[0]), kind="stable")
+            return None
+        return np.argsort(sortable(columns[0]), kind="stable" if stable else None)
     return np.lexsort([sortable(column) for column in columns[::-1]])
 
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+#: From this many values on, :func:`locate` builds a hash table (below, a
+#: binary search is cheaper than building it).
+_HASH_FROM = 1 << 16
+
+
+def _hash_locate(haystack: NDArray[np.uint64], needles: NDArray[np.uint64]) -> NDArray[np.int64]:
+    """:func:`locate` on distinct packed keys with a vectorised open-addressing hash table.
+
+    Multiplicative (Fibonacci) hashing into a table at most a quarter full;
+    collisions are resolved by linear probing, all rows of a probe round at
+    once. A random lookup in a small table is several times faster than the
+    binary search of ``np.searchsorted``.
+    """
+    bits = max(int(haystack.shape[0] * 4 - 1).bit_length(), 4)
+    mask = (1 << bits) - 1
+    shift = np.uint64(64 - bits)
+    slots = np.full(mask + 1, -1, np.int64)
+    pending = np.arange(haystack.shape[0])
+    position = ((haystack * _GOLDEN) >> shift).view(np.int64)
+    while pending.shape[0]:
+        free = slots[position] < 0
+        # of the keys that want one free slot, the first takes it
+        wanted, first = np.unique(position[free], return_index=True)
+        slots[wanted] = pending[free][first]
+        placed = np.zeros(pending.shape[0], np.bool_)
+        placed[np.flatnonzero(free)[first]] = True
+        pending, position = pending[~placed], (position[~placed] + 1) & mask
+    # first probe of every row at once; most rows end here
+    position = ((needles * _GOLDEN) >> shift).view(np.int64)
+    slot = slots[position]
+    filled = slot >= 0
+    hit = haystack[np.maximum(slot, 0)] == needles
+    hit &= filled
+    result = np.where(hit, slot, -1)
+    going = filled & ~hit
+    pending = np.flatnonzero(going)
+    position = (position[pending] + 1) & mask
+    while pending.shape[0]:
+        slot = slots[position]
+        filled = slot >= 0
+        hit = filled & (haystack[slot] == needles[pending])
+        result[pending[hit]] = slot[hit]
+        going = filled & ~hit
+        pending, position = pending[going], (position[going] + 1) & mask
+    return result
+
+
 def locate(sorted_ids: StrArray, values: StrArray) -> NDArray[np.int64]:
-    """The index of each of ``values`` in the sorted ``sorted_ids``, -1 where absent."""
+    """The index of each of ``values`` in the sorted, distinct ``sorted_ids``, -1 where absent."""
     if sorted_ids.shape[0] == 0 or values.shape[0] == 0:
         return np.full(values.shape[0], -1, np.int64)
     packed = pack(sorted_ids, values)
+    if packed is not None and values.shape[0] >= _HASH_FROM:
+        return _hash_locate(packed[0], packed[1])
     haystack: NDArray[Any] = sorted_ids if packed is None else packed[0]
     needles: NDArray[Any] = values if packed is None else packed[1]
     position = np.searchsorted(haystack, needles)

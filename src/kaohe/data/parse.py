@@ -48,6 +48,12 @@ def _spaces() -> NDArray[np.bool_]:
     return np.concatenate((table, [False]))
 
 
+def spaces_at(points: NDArray[np.uint32]) -> NDArray[np.bool_]:
+    """Which code points are whitespace (vectorised)."""
+    result: NDArray[np.bool_] = _spaces()[np.minimum(points, _SPACE_LIMIT)]
+    return result
+
+
 def strip(values: StrArray) -> StrArray:
     """``values`` without surrounding whitespace; returned as is when none has any.
 
@@ -59,15 +65,14 @@ def strip(values: StrArray) -> StrArray:
     if values.shape[0] == 0 or width == 0:
         return values
     points = values.view(np.uint32).reshape(values.shape[0], width)
-    spaces = _spaces()
-    found = bool(spaces[np.minimum(points[:, 0], _SPACE_LIMIT)].any())
+    found = bool(spaces_at(points[:, 0]).any())
     if not found and width > 1:
         last = points[:, -1]
-        found = bool(spaces[np.minimum(last, _SPACE_LIMIT)].any())
+        found = bool(spaces_at(last).any())
         short = np.flatnonzero(last == 0)
         if not found and short.shape[0]:
             ends = np.maximum(np.strings.str_len(values[short]) - 1, 0)
-            found = bool(spaces[np.minimum(points[short, ends], _SPACE_LIMIT)].any())
+            found = bool(spaces_at(points[short, ends]).any())
     if found:
         stripped: StrArray = np.strings.strip(values)
         return stripped

@@ -53,8 +53,18 @@ def _converter() -> Callable[[str], str]:
     return convert
 
 
+@functools.lru_cache(maxsize=4096)
 def to_simplified(text: str) -> str:
-    """``text`` in simplified characters (OpenCC t2s)."""
+    """``text`` in simplified characters (OpenCC t2s).
+
+    Text that cannot change (ASCII and simplified GB2312 characters only)
+    is returned without loading OpenCC.
+    """
+    if text.isascii():
+        return text
+    table = _plain_table()
+    if all(ord(char) < _BMP and table[ord(char)] for char in text):
+        return text
     return _converter()(text)
 
 

@@ -123,7 +123,7 @@ def _table(
     digest: str,
 ) -> RawTable:
     spec = TABLES[name]
-    header_line, header = rows[0]
+    header = rows[0][1]
     width = len(header)
     while width and not _filled(header[width - 1]):
         width -= 1
@@ -150,5 +150,4 @@ def _table(
         values = [cell_text(row[i] if i < len(row) else None, kind, epoch) for _, row in body]
         cells[name_] = np.array(values, dtype=str)
     lines = np.array([line for line, _ in body], dtype=np.int64)
-    del header_line
     return RawTable(name, source, cells, lines, digest)
