@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.bridge import registry
 
 import kaohe
-from tests.bridge import registry
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNTY = ROOT / "schemes" / "county-2019.toml"

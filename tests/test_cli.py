@@ -8,11 +8,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from kaohe.cli import main
 from tests.conftest import COUNTY
 
-FILES = ("units.csv", "cadres.csv", "adjustments.csv", "freezes.csv", "manifest.json")
+from kaohe.cli import main
+
+FILES = (
+    "units.csv",
+    "cadres.csv",
+    "adjustments.csv",
+    "freezes.csv",
+    "findings.csv",
+    "manifest.json",
+)
 
 
 @pytest.fixture
@@ -30,6 +37,7 @@ def test_score_writes_every_result_file_and_a_summary(runner: CliRunner, tmp_pat
     assert code == 0, output
     for name in FILES:
         assert (tmp_path / "out" / name).is_file()
+    assert "干部等次: 优秀 24, 称职 162, 基本称职 3, 不称职 3, 不定等次 8" in output
     assert "考核类别  优秀  良好  一般  较差  合计" in output
     assert "乡镇         2     4     1     1     8" in output
     assert "absent tables (no records this year): attendance, notices" in output
@@ -40,6 +48,25 @@ def test_score_writes_every_result_file_and_a_summary(runner: CliRunner, tmp_pat
         "score,rank,grade,flags"
     )
     assert len(lines) == 21
+
+
+def test_findings_are_counted_per_problem_category(runner: CliRunner, tmp_path: Path) -> None:
+    assert score(runner, "--out", str(tmp_path / "o"))[0] == 0
+    lines = (tmp_path / "o" / "findings.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "category,findings,points"
+    rows = {line.split(",")[0]: line.split(",")[1:] for line in lines[1:]}
+    assert sum(int(count) for count, _ in rows.values()) == 25  # supervision rows dated 2019
+    assert rows["不作为"] == ["1", "1.5000"]  # the category outside the taxonomy, still counted
+
+
+def test_a_scheme_without_unit_grades_prints_only_cadre_grades(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    bureau = COUNTY.parent / "bureau-2016.toml"
+    result = runner.invoke(main, ["score", str(bureau), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "干部等次:" in result.output
+    assert "考核类别" not in result.output
 
 
 def test_the_same_inputs_give_byte_identical_files(runner: CliRunner, tmp_path: Path) -> None:
@@ -78,7 +105,8 @@ def test_a_bad_as_of_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None
 def test_validate_checks_without_writing(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["validate", str(COUNTY)])
     assert result.exit_code == 0, result.output
-    assert "ok" in result.output and "20 units" in result.output
+    assert "ok (" in result.output
+    assert "20 units" in result.output
 
 
 def test_plugins_lists_distributions_hooks_and_rules(runner: CliRunner) -> None:
@@ -102,7 +130,8 @@ def test_bad_data_exits_1_names_the_file_and_writes_nothing(
     data = broken_copy(tmp_path, "units", "unit_id,name,category\nU1,甲,乡镇\nU1,乙,乡镇\n")
     code, output = score(runner, "--data", str(data), "--out", str(tmp_path / "o"))
     assert code == 1
-    assert "units.csv" in output and "Error:" in output
+    assert "Error: " in output
+    assert "units.csv, row 3, column 'unit_id': duplicate unit_id 'U1' (also on row 2)" in output
     assert not (tmp_path / "o").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["data"]
 
@@ -133,7 +162,9 @@ def test_a_bad_scheme_exits_1_naming_file_and_key(runner: CliRunner, tmp_path: P
     shutil.copytree(COUNTY.with_suffix(""), tmp_path / "county-2019")
     result = runner.invoke(main, ["score", str(bad), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
-    assert "county-2019.toml: key 'supervision.cap': expected a number >= 0, got -1.0" in result.output
+    assert (
+        "county-2019.toml: key 'supervision.cap': expected a number >= 0, got -1.0" in result.output
+    )
 
 
 def test_a_missing_scheme_file_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
@@ -141,7 +172,9 @@ def test_a_missing_scheme_file_is_a_usage_error(runner: CliRunner, tmp_path: Pat
     assert result.exit_code == 2
 
 
-def test_local_plugin_files_load_only_from_the_folder_given(runner: CliRunner, tmp_path: Path) -> None:
+def test_local_plugin_files_load_only_from_the_folder_given(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     folder = tmp_path / "local"
     folder.mkdir()
     (folder / "bonus.py").write_text(

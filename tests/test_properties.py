@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from benchmarks.generate import generate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import kaohe
-from benchmarks.generate import generate
-from kaohe.output import result_files
 from tests.bridge import registry
 from tests.test_differential import ALL_RULES, scheme_document
+
+import kaohe
+from kaohe.output import result_files
 
 SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

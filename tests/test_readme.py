@@ -8,11 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.bridge import columns
+from tests.cases import d, data, scheme, talk
 
 import kaohe
 from kaohe.plugins import Registry, get_plugin_manager
-from tests.bridge import columns
-from tests.cases import d, data, scheme, talk
 
 ROOT = Path(__file__).resolve().parent.parent
 BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text("utf-8"), re.S)

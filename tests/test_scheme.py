@@ -6,11 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from tests.bridge import registry
 
 import kaohe
 from kaohe import OverrideError, SchemeError, UnknownRuleError
 from kaohe.plugins import Registry, get_plugin_manager
-from tests.bridge import registry
 
 HEAD = """
 [scheme]
@@ -46,7 +46,9 @@ def test_county_scheme_reads_with_every_rule_and_its_basis(county_scheme: kaohe.
 
 
 def test_left_out_parameters_take_the_reference_values(tmp_path: Path) -> None:
-    scheme = load(tmp_path, HEAD + '[supervision]\nbasis = "b"\nseverity_points = { "严重" = 3.0 }\n')
+    scheme = load(
+        tmp_path, HEAD + '[supervision]\nbasis = "b"\nseverity_points = { "严重" = 3.0 }\n'
+    )
     assert scheme.param("supervision", "severity_points") == {"一般": 0.5, "较重": 1.0, "严重": 3.0}
     assert scheme.param("supervision", "cap") == 10.0
 
@@ -61,7 +63,11 @@ def test_left_out_parameters_take_the_reference_values(tmp_path: Path) -> None:
             "supervision.severity_points.很严重",
             "a key among 一般, 较重, 严重",
         ),
-        ('[unit_grading]\nbasis = "b"\nexcellent_quota = 1.5\n', "unit_grading.excellent_quota", "<= 1"),
+        (
+            '[unit_grading]\nbasis = "b"\nexcellent_quota = 1.5\n',
+            "unit_grading.excellent_quota",
+            "<= 1",
+        ),
         ("[supervision]\ncap = 3\n", "supervision.basis", "the legal basis (文件依据)"),
         ('[supervision]\nbasis = "b"\nenabled = "yes"\n', "supervision.enabled", "true or false"),
         (
@@ -137,13 +143,28 @@ def test_the_scheme_table_and_targets_are_checked(tmp_path: Path, text: str, key
     assert error.value.key == key
 
 
+def test_level_aliases_are_accepted_in_scheme_keys(tmp_path: Path) -> None:
+    scheme = load(
+        tmp_path,
+        HEAD
+        + '[supervision]\nbasis = "b"\nexposure_points = { "区" = 1.5, "嚴重" = 1 }\n'.replace(
+            ', "嚴重" = 1', ""
+        )
+        + '[serious_units]\nbasis = "b"\ncriticism_min_level = "区"\n',
+    )
+    assert scheme.param("supervision", "exposure_points")["县"] == 1.5
+    assert scheme.param("serious_units", "criticism_min_level") == "县"
+
+
 def test_a_disabled_rule_keeps_its_table_but_does_not_run(tmp_path: Path) -> None:
     scheme = load(tmp_path, HEAD + '[supervision]\nbasis = "b"\nenabled = false\n')
     assert "supervision" not in scheme.enabled
     assert scheme.rules["supervision"].enabled is False
 
 
-def test_overrides_make_a_checked_variant_and_leave_the_original(county_scheme: kaohe.Scheme) -> None:
+def test_overrides_make_a_checked_variant_and_leave_the_original(
+    county_scheme: kaohe.Scheme,
+) -> None:
     variant = county_scheme.with_overrides({"satisfaction.weight.乡镇": 0.25, "supervision.cap": 8})
     assert variant.param("satisfaction", "weight")["乡镇"] == 0.25
     assert variant.param("supervision", "cap") == 8.0

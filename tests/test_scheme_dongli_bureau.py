@@ -371,7 +371,7 @@ DONGLI_CADRES: dict[str, tuple[Any, str, str | tuple[str, ...], str | None, list
     "JD08-01": (82.67, "称职", "score", "2019-06-20", []),
     "JD08-02": (UNCHECKED, "称职", "score", "2019-06-01", []),  # a leader: R8 windows only
     # JD07-09: no votes: no score, 不定等次; a member of vetoed JD07: frozen to 2019-07-25
-    "JD07-09": (None, "不定等次", "无民主测评 (votes )", "2019-07-25", []),
+    "JD07-09": (None, "不定等次", "无民主测评 (votes JD07-09)", "2019-07-25", []),
     # JD07-03: 降职 SA017 2018-11-12: 不定等次, 24 months
     "JD07-03": (UNCHECKED, "不定等次", "降职 (sanctions SA017)", "2020-11-12", []),
     # BM02 is 优秀; BM02-04 (记过, 不定等次) is not graded: 9 graded, quota(0.25, 9) = 2.
@@ -545,7 +545,7 @@ BUREAU_CADRES: dict[str, tuple[Any, str, str | tuple[str, ...], str | None]] = {
     "KS07-04": (69.00, "基本称职", "score", None),
     "KS07-05": (UNCHECKED, "不称职", "撤销党内职务 (sanctions SA010)", "2018-08-25"),  # 24 months
     "KS07-01": (UNCHECKED, "称职", "score", "2017-11-11"),  # 黨內警告 SA004 2016-11-11, 12 months
-    "KS07-06": (None, "不定等次", "无民主测评 (votes )", None),  # no votes, no score
+    "KS07-06": (None, "不定等次", "无民主测评 (votes KS07-06)", None),  # no votes, no score
     # 信訪科: 4 cadres, quota(0.20, 4) = floor(0.8) = 0 places. KS08-02 (leader) V = 98,
     # U = 87: (49 + 34.8)/0.9 = 93.111 -> 93.11 >= 90: 称职 by quota
     "KS08-02": (93.11, "称职", "quota", None),

@@ -176,9 +176,16 @@ def _cells(cells: Sequence[str], widths: Sequence[int]) -> str:
 
 
 def _summary(results: Any) -> None:
-    """Grade counts per unit category."""
-    from .vocab import UNIT_GRADES
+    """Grade counts per unit category (when units are graded) and of cadres."""
+    from .vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
 
+    if "cadre_grading" in results.plan.rules:
+        grades = results.cadres.grade[0]
+        labels = (*CADRE_GRADES, NO_GRADE)
+        listed = ", ".join(f"{label} {int((grades == i).sum())}" for i, label in enumerate(labels))
+        click.echo(f"干部等次: {listed}")
+    if "unit_grading" not in results.plan.rules:
+        return
     units = results.units
     header = ["考核类别", *UNIT_GRADES, "合计"]
     rows = []

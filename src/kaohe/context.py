@@ -55,7 +55,7 @@ class Tolerance:
         return np.zeros(n, dtype=bool) if found is None else found
 
     def factor(self, table: str, n: int) -> NDArray[np.float64]:
-        """The ``(K, n)`` multiplier of each row's points: 0 exempt, the factor mitigated, else 1."""
+        """The ``(K, n)`` multiplier of row points: 0 exempt, the factor if mitigated, else 1."""
         k = self.mitigation.shape[0]
         factor = np.where(self.is_mitigated(table, n)[None, :], self.mitigation, 1.0)
         factor = np.broadcast_to(factor, (k, n)).astype(np.float64)

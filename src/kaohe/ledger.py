@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .blocks import BONUS, CAP, DEDUCTION, Adjustments, strings
+from .blocks import BONUS, CAP, DEDUCTION, Adjustments, Derived, strings
 from .context import StepContext
 from .dates import in_period
 from .numeric import group_sum
@@ -145,6 +145,11 @@ class Criticisms:
         return int(self.id.shape[0])
 
 
+def _derived_from(block: Derived) -> NDArray[np.str_]:
+    """ "; 由<table> <id>": where a derived record without a note of its own comes from."""
+    return np.char.add("; 由", np.char.add(block.source_table, np.char.add(" ", block.source_id)))
+
+
 def criticisms(ctx: StepContext) -> Criticisms:
     """Recorded criticisms that count, then derived ones (declare ``derived.criticisms``)."""
     table = ctx.table("criticisms")
@@ -172,9 +177,7 @@ def criticisms(ctx: StepContext) -> Criticisms:
                 columns["unit"],
                 columns["cadre"],
                 block.factor,
-                np.char.add(
-                    "由", np.char.add(block.source_table, np.char.add(" ", block.source_id))
-                ),
+                columns["note"] if "note" in columns else _derived_from(block),
             )
         )
     joined = [

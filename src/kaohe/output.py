@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from .errors import OutputError
 from .results import Results
-from .tables_out import adjustment_rows, cadre_rows, freeze_rows, unit_rows
+from .tables_out import adjustment_rows, cadre_rows, finding_rows, freeze_rows, unit_rows
 
 
 def quote(cells: NDArray[np.str_]) -> NDArray[np.str_]:
@@ -91,11 +91,13 @@ def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, byt
     cadres_header, cadres = cadre_rows(results)
     adjustments_header, adjustments = adjustment_rows(results)
     freezes_header, freezes = freeze_rows(results)
+    findings_header, findings = finding_rows(results)
     return {
         "units.csv": csv_bytes(units_header, units),
         "cadres.csv": csv_bytes(cadres_header, cadres),
         "adjustments.csv": csv_bytes(adjustments_header, adjustments),
         "freezes.csv": csv_bytes(freezes_header, freezes),
+        "findings.csv": csv_bytes(findings_header, findings),
         "manifest.json": (
             json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         ).encode("utf-8"),

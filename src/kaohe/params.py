@@ -124,11 +124,13 @@ class Choice(Param):
     default: str
     choices: tuple[str, ...]
     doc: str = ""
+    aliases: Mapping[str, str] = attrs.field(factory=dict)
 
     def check(self, value: object, key: str, ctx: CheckContext) -> str:
-        if not isinstance(value, str) or ctx.normalise(value) not in self.choices:
+        name = self.aliases.get(value, value) if isinstance(value, str) else value
+        if not isinstance(name, str) or ctx.normalise(name) not in self.choices:
             raise ctx.fail(key, self.describe(), value)
-        return ctx.normalise(value)
+        return ctx.normalise(name)
 
     def describe(self) -> str:
         return "one of " + ", ".join(f'"{c}"' for c in self.choices)
@@ -187,8 +189,15 @@ def _allowed_keys(keys: tuple[str, ...] | str, ctx: CheckContext) -> tuple[str, 
     return keys
 
 
-def _check_key(raw: object, allowed: tuple[str, ...] | None, key: str, ctx: CheckContext) -> str:
-    name = ctx.normalise(str(raw).strip())
+def _check_key(
+    raw: object,
+    allowed: tuple[str, ...] | None,
+    key: str,
+    ctx: CheckContext,
+    aliases: Mapping[str, str] | None = None,
+) -> str:
+    name = str(raw).strip()
+    name = ctx.normalise((aliases or {}).get(name, name))
     if allowed is not None and name not in allowed:
         hint = difflib.get_close_matches(name, allowed, n=1)
         expected = "a key among " + ", ".join(allowed)
@@ -214,6 +223,7 @@ class NumberMap(Param):
     doc: str = ""
     complete: bool = False
     non_empty: bool = False
+    aliases: Mapping[str, str] = attrs.field(factory=dict)
 
     def check(self, value: object, key: str, ctx: CheckContext) -> dict[str, float]:
         if not isinstance(value, dict):
@@ -222,7 +232,7 @@ class NumberMap(Param):
         # a table over a fixed vocabulary fills in left-out keys; a free table replaces
         merged = dict(self.default) if isinstance(self.keys, tuple) else {}
         for raw, item in value.items():
-            name = _check_key(raw, allowed, key, ctx)
+            name = _check_key(raw, allowed, key, ctx, self.aliases)
             merged[name] = self.value.check(item, f"{key}.{raw}", ctx)
         if self.complete and allowed is not None:
             missing = [k for k in allowed if k not in merged]

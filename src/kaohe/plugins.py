@@ -77,8 +77,15 @@ def get_plugin_manager(
         for module in _load_folder(Path(plugin_dir)):
             manager.register(module, name=f"local:{Path(str(module.__file__)).name}")
     for plugin in plugins:
-        manager.register(plugin)
+        manager.register(plugin, name=_name_of(plugin))
     return manager
+
+
+def _name_of(plugin: object) -> str:
+    """A readable name for a plugin object: its module's or its class's name."""
+    if isinstance(plugin, ModuleType):
+        return plugin.__name__
+    return type(plugin).__qualname__
 
 
 def _load_folder(folder: Path) -> list[ModuleType]:

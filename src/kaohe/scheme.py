@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .data.simplify import to_simplified
 from .errors import OverrideError, SchemeError, UnknownRuleError
 from .params import (
     CheckContext,
@@ -34,7 +35,6 @@ from .params import (
     check_table,
 )
 from .rule import ALWAYS, REQUIRED
-from .data.simplify import to_simplified
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -215,7 +215,10 @@ _LEVEL = ("级别", "級別")
 
 
 def _ledger(
-    name: str, *columns: ColumnSpec, one_target: bool = False, date: str = "date",
+    name: str,
+    *columns: ColumnSpec,
+    one_target: bool = False,
+    date: str = "date",
     period_scored: bool = True,
 ) -> TableSpec:
     return TableSpec(

@@ -231,3 +231,27 @@ def freeze_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
         text(source_id[order]),
         text(reason[order]),
     )
+
+
+FINDING_COLUMNS = ("category", "findings", "points")
+UNCATEGORISED = "未分类"
+
+
+def finding_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
+    """``findings.csv``: supervision findings scored this year per 问题类别, and their points.
+
+    Counts every supervision row that has an adjustment row (exempt ones
+    included, with 0 points); points are before the unit cap.
+    """
+    table = results.data.tables["supervision"]
+    chosen = [b for b in results.adjustments if len(b) and b.entity == UNIT]
+    source = np.concatenate([b.source_table for b in chosen]) if chosen else np.zeros(0, str)
+    ids = np.concatenate([b.source_id for b in chosen]) if chosen else np.zeros(0, str)
+    points = np.concatenate([b.points[0] for b in chosen]) if chosen else np.zeros(0)
+    mine = source == "supervision"
+    row = np.searchsorted(table["id"], ids[mine])
+    category = table["category"][row] if len(table) else np.zeros(0, str)
+    category = np.where(category == "", UNCATEGORISED, category)
+    names, inverse, counts = np.unique(category, return_inverse=True, return_counts=True)
+    totals = np.bincount(inverse, weights=-points[mine], minlength=names.shape[0]).astype(float)
+    return FINDING_COLUMNS, _rows(text(names), integer(counts.astype(np.int64)), number(totals, 4))

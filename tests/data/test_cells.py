@@ -55,7 +55,12 @@ def test_dates_in_every_form() -> None:
     )
     assert got.dtype == np.dtype("datetime64[D]")
     assert got.astype(str).tolist() == [
-        "2019-03-05", "2019-03-05", "2019-03-05", "2019-03-05", "NaT", "2020-02-29"
+        "2019-03-05",
+        "2019-03-05",
+        "2019-03-05",
+        "2019-03-05",
+        "NaT",
+        "2020-02-29",
     ]
 
 
@@ -92,8 +97,9 @@ def test_bools() -> None:
 
 
 def test_vocab_aliases() -> None:
-    got = parse.parse_vocab(cells("乡镇", "街道", "区", "縣", "鄉鎮", "省", ""), vocab.ADMIN_LEVEL,
-                            where(7), "level")
+    got = parse.parse_vocab(
+        cells("乡镇", "街道", "区", "縣", "鄉鎮", "省", ""), vocab.ADMIN_LEVEL, where(7), "level"
+    )
     assert got.dtype == np.int8
     assert got.tolist() == [0, 0, 1, 1, 0, 3, -1]
     got = parse.parse_vocab(cells("", "市"), vocab.ADMIN_LEVEL, where(2), "level", "乡镇")

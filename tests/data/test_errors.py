@@ -311,8 +311,15 @@ def test_unknown_controlled_value(
 
 @pytest.mark.parametrize(
     ("table", "column"),
-    [("units", "name"), ("supervision", "date"), ("supervision", "severity"),
-     ("votes", "competent"), ("targets", "score"), ("vetoes", "item"), ("notices", "deadline")],
+    [
+        ("units", "name"),
+        ("supervision", "date"),
+        ("supervision", "severity"),
+        ("votes", "competent"),
+        ("targets", "score"),
+        ("vetoes", "item"),
+        ("notices", "deadline"),
+    ],
 )
 def test_required_cell_empty(tmp_path: Path, tables: Tables, table: str, column: str) -> None:
     tables[table][0][column] = "  "

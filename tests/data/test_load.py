@@ -30,7 +30,13 @@ from kaohe.tables import TABLES
 pytestmark = pytest.mark.filterwarnings("error")
 
 DTYPES = {
-    "id": "U", "text": "U", "date": "M", "count": "i", "score": "f", "bool": "b", "vocab": "i"
+    "id": "U",
+    "text": "U",
+    "date": "M",
+    "count": "i",
+    "score": "f",
+    "bool": "b",
+    "vocab": "i",
 }
 
 
@@ -75,7 +81,11 @@ def test_values(baseline: Dataset) -> None:
     assert supervision["category"].tolist() == ["作风建设", "安全生产", ""]
     cadres = baseline.tables["cadres"]
     assert [vocab.ROLE.values[c] for c in cadres["role"]] == [
-        "head", "leader", "head", "middle", "staff"
+        "head",
+        "leader",
+        "head",
+        "middle",
+        "staff",
     ]
     assert baseline.tables["targets"]["score"].tolist() == [28.0, 36.5, 30.25, 25.0]
     criticisms = baseline.tables["criticisms"]
@@ -99,7 +109,10 @@ def test_canonical_order_and_lines(tmp_path: Path) -> None:
     assert votes["excellent"].tolist() == [20, 1, 10, 15, 3]  # ties by every value
     targets = ds.tables["targets"]
     assert list(zip(targets["unit_id"], targets["indicator"], strict=True)) == [
-        ("U01", "党的建设"), ("U01", "经济发展"), ("U02", "经济发展"), ("U03", "党的建设")
+        ("U01", "党的建设"),
+        ("U01", "经济发展"),
+        ("U02", "经济发展"),
+        ("U03", "党的建设"),
     ]
 
 
@@ -247,7 +260,13 @@ def test_optional_columns_may_be_left_out(tmp_path: Path) -> None:
 def test_out_of_period(baseline: Dataset) -> None:
     counts = baseline.out_of_period(dt.date(2019, 1, 1), dt.date(2019, 12, 31))
     assert set(counts) == {
-        "supervision", "exposures", "criticisms", "interviews", "notices", "awards", "vetoes"
+        "supervision",
+        "exposures",
+        "criticisms",
+        "interviews",
+        "notices",
+        "awards",
+        "vetoes",
     }
     assert counts["supervision"] == 1
     assert sum(counts.values()) == 1
@@ -310,8 +329,11 @@ def test_id_order_is_code_point_order() -> None:
     ids = ["中", "b", "B", "a10", "a9", "Z", "é"]
     units = {"unit_id": ids, "name": ids, "category": ["乡镇"] * len(ids)}
     ds = Dataset.from_columns(
-        {"units": units, "cadres": {"cadre_id": [], "name": [], "unit_id": [], "role": []},
-         "targets": {"unit_id": [], "indicator": [], "score": []}}
+        {
+            "units": units,
+            "cadres": {"cadre_id": [], "name": [], "unit_id": [], "role": []},
+            "targets": {"unit_id": [], "indicator": [], "score": []},
+        }
     )
     assert ds.unit_ids.tolist() == sorted(ids)
     assert ds.tables["cadres"].present

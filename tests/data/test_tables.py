@@ -16,9 +16,22 @@ T2S = opencc.OpenCC("t2s").convert
 
 def test_every_table_of_data_md() -> None:
     assert list(TABLES) == [
-        "units", "cadres", "targets", "surveys", "votes", "exams", "attendance",
-        "supervision", "exposures", "criticisms", "interviews", "notices", "sanctions",
-        "tolerances", "awards", "vetoes",
+        "units",
+        "cadres",
+        "targets",
+        "surveys",
+        "votes",
+        "exams",
+        "attendance",
+        "supervision",
+        "exposures",
+        "criticisms",
+        "interviews",
+        "notices",
+        "sanctions",
+        "tolerances",
+        "awards",
+        "vetoes",
     ]
     assert tables.REQUIRED_TABLES == ("units", "cadres", "targets")
     ledger = [name for name, spec in TABLES.items() if spec.ledger]
@@ -44,8 +57,15 @@ def test_headers_accept_traditional_spellings() -> None:
 
 def test_vocabularies_accept_traditional_spellings() -> None:
     for vocabulary in (
-        vocab.SEVERITY, vocab.EXPOSURE_LEVEL, vocab.ADMIN_LEVEL, vocab.AWARD_LEVEL, vocab.ROLE,
-        vocab.SANCTION_TYPE, vocab.ISSUER, vocab.TOLERANCE_DECISION, vocab.EFFECT,
+        vocab.SEVERITY,
+        vocab.EXPOSURE_LEVEL,
+        vocab.ADMIN_LEVEL,
+        vocab.AWARD_LEVEL,
+        vocab.ROLE,
+        vocab.SANCTION_TYPE,
+        vocab.ISSUER,
+        vocab.TOLERANCE_DECISION,
+        vocab.EFFECT,
     ):
         for spelling, code in vocabulary.lookup().items():
             for convert in CONVERTERS:

@@ -25,8 +25,8 @@ from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import quota, round9
 from ..ordering import GroupOrder, cents, governing, rank_by_higher
-from ..results import BY_EFFECT, BY_QUOTA, BY_SCORE
 from ..params import Number, NumberMap
+from ..results import BY_EFFECT, BY_QUOTA, BY_SCORE
 from ..rule import Rule, Step
 from ..vocab import CADRE_GRADES, EFFECT
 
@@ -120,7 +120,11 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     rank = rank_by_higher(score, unit)
     return {
         "cadre.grade": CadreGrade(
-            rank, grade.astype(np.int64), reason.astype(np.int8), effects.describe(source), from_votes
+            rank,
+            grade.astype(np.int64),
+            reason.astype(np.int8),
+            effects.describe(source),
+            from_votes,
         )
     }
 

@@ -107,7 +107,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         index=missing,
         level=np.full(missing.shape[0], EFFECT.code("不定等次"), dtype=np.int64),
         source_table=strings("votes", missing.shape[0]),
-        source_id=strings("", missing.shape[0]),
+        source_id=ctx.data.cadre_ids[missing],
         note=strings(NO_VOTES_NOTE, missing.shape[0]),
     )
     return {

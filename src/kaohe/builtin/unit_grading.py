@@ -21,8 +21,8 @@ from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import quota, round9
 from ..ordering import GroupOrder, cents, governing, rank_by_higher
-from ..results import BY_EFFECT, BY_QUOTA, BY_SCORE
 from ..params import Integer, Number, NumberMap
+from ..results import BY_EFFECT, BY_QUOTA, BY_SCORE
 from ..rule import Rule, Step
 from ..vocab import UNIT_GRADES
 

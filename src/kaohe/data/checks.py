@@ -43,17 +43,20 @@ def rows(spec: TableSpec, columns: Columns, where: Where) -> None:
         review = vocab.SANCTION_TYPE.code(CASE_REVIEW)
         where.check(
             ~np.isnat(columns["closed_on"]) & (types != review),
-            lambda row: f"closed_on is given for a sanction of type "
-            f"'{vocab.SANCTION_TYPE.values[types[row]]}'; expected closed_on only for "
-            f"{CASE_REVIEW}",
+            lambda row: (
+                f"closed_on is given for a sanction of type "
+                f"'{vocab.SANCTION_TYPE.values[types[row]]}'; expected closed_on only for "
+                f"{CASE_REVIEW}"
+            ),
             "closed_on",
         )
     if spec.name == "exams":
         scores = columns["score"]
         where.check(
             (scores < 0) | (scores > 100),
-            lambda row: f"exam score {scores[row]:g} is outside 0-100; "
-            "expected a score from 0 to 100",
+            lambda row: (
+                f"exam score {scores[row]:g} is outside 0-100; expected a score from 0 to 100"
+            ),
             "score",
         )
 

@@ -30,9 +30,7 @@ def load(path: str | os.PathLike[str], *, require: Sequence[str] = ()) -> Datase
         if not path.is_file():
             raise DataError(str(path), "no such workbook; expected an .xlsx file")
         return _load_workbook(path, require)
-    raise DataError(
-        str(path), "expected a folder of <table>.csv files or an .xlsx workbook"
-    )
+    raise DataError(str(path), "expected a folder of <table>.csv files or an .xlsx workbook")
 
 
 def _load_folder(folder: Path, require: Sequence[str]) -> Dataset:

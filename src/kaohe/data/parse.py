@@ -126,8 +126,10 @@ def check_ids(cells: StrArray, where: Where, column: str) -> StrArray:
         colon = (points == ord(":")).any(axis=1)
         where.check(
             colon,
-            lambda row: f"id '{cells[row]}' contains ':', which is reserved for "
-            "derived records; expected an id without ':'",
+            lambda row: (
+                f"id '{cells[row]}' contains ':', which is reserved for "
+                "derived records; expected an id without ':'"
+            ),
             column,
         )
     return cells
@@ -314,8 +316,10 @@ def parse_vocab(
     empty = cells == ""
     where.check(
         (found < 0) & ~empty,
-        lambda row: f"unknown {vocabulary.name} '{cells[row]}'; expected one of: "
-        + ", ".join(vocabulary.values),
+        lambda row: (
+            f"unknown {vocabulary.name} '{cells[row]}'; expected one of: "
+            + ", ".join(vocabulary.values)
+        ),
         column,
     )
     result = np.where(found >= 0, codes[found], np.int8(-1)).astype(np.int8)
@@ -330,8 +334,10 @@ def check_codes(
     """Integer vocabulary codes checked to be in range (-1 = empty)."""
     where.check(
         (codes < -1) | (codes >= len(vocabulary.values)),
-        lambda row: f"code {codes[row]} is not a {vocabulary.name} code; expected -1 .. "
-        f"{len(vocabulary.values) - 1} ({', '.join(vocabulary.values)})",
+        lambda row: (
+            f"code {codes[row]} is not a {vocabulary.name} code; expected -1 .. "
+            f"{len(vocabulary.values) - 1} ({', '.join(vocabulary.values)})"
+        ),
         column,
     )
     result = codes.astype(np.int8)

@@ -65,6 +65,7 @@ RULE = Rule(
         "points": NumberMap(
             {"县": 0.5, "市": 1.0, "省": 2.0, "国家": 3.0},
             keys=AWARD_LEVEL.values,
+            aliases=AWARD_LEVEL.aliases,
             doc="bonus per unit award by level",
         ),
         "cap": Number(3.0, "most bonus points per unit (B)"),

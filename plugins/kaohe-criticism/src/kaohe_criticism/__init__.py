@@ -99,6 +99,7 @@ RULE = Rule(
         "points": NumberMap(
             {"乡镇": 0.5, "县": 1.0, "市": 2.0, "省": 3.0},
             keys=ADMIN_LEVEL.values,
+            aliases=ADMIN_LEVEL.aliases,
             doc="points per unit criticism by issuing level",
         ),
         "interview_points": Number(0.5, "points per interview (约谈)"),

@@ -18,6 +18,7 @@ import numpy as np
 from kaohe import Rule, Step, StepContext, hookimpl
 from kaohe.blocks import Derived, strings
 from kaohe.dates import in_period
+from kaohe.ledger import mitigation_note
 from kaohe.vocab import ADMIN_LEVEL
 
 
@@ -46,6 +47,10 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             "level": level,
             "unit": notices["unit"][rows],
             "cadre": notices["cadre"][rows],
+            "note": np.char.add(
+                np.char.add("; 整改通知 ", notices["id"][rows]),
+                np.char.add("逾期未整改", mitigation_note(ctx, "notices", rows)),
+            ),
         },
         factor=ctx.tolerance().factor("notices", n)[:, rows],
         source_table=strings("notices", rows.shape[0]),

@@ -156,7 +156,9 @@ RULE = Rule(
         "criticisms": Integer(
             2, "unit criticisms at or above the level that make a unit serious", low=1
         ),
-        "criticism_min_level": Choice("县", ADMIN_LEVEL.values, "lowest level of those criticisms"),
+        "criticism_min_level": Choice(
+            "县", ADMIN_LEVEL.values, "lowest level of those criticisms", ADMIN_LEVEL.aliases
+        ),
         "freeze_months": Integer(12, "months of the promotion freeze", low=0),
     },
     steps=(

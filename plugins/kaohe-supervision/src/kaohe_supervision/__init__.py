@@ -78,6 +78,7 @@ RULE = Rule(
         "severity_points": NumberMap(
             {"一般": 0.5, "较重": 1.0, "严重": 2.0},
             keys=SEVERITY.values,
+            aliases=SEVERITY.aliases,
             doc="points per finding of each severity",
         ),
         "on_time_factor": Number(0.5, "multiplier when rectified by the deadline", high=1.0),
@@ -85,6 +86,7 @@ RULE = Rule(
         "exposure_points": NumberMap(
             {"县": 1.0, "市": 2.0, "省": 3.0},
             keys=EXPOSURE_LEVEL.values,
+            aliases=EXPOSURE_LEVEL.aliases,
             doc="points per exposure by level",
         ),
         "cap": Number(10.0, "most points deducted per unit (D_sup)"),
