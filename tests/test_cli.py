@@ -189,3 +189,21 @@ def test_local_plugin_files_load_only_from_the_folder_given(
     listed = runner.invoke(main, ["plugins", "--plugins", str(folder)])
     assert "rule local_bonus: 本地加分 (X1)" in listed.output
     assert "[local:bonus.py unregistered]" in listed.output
+
+
+def test_text_that_looks_like_a_formula_is_neutralised_numbers_stay_numbers(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(COUNTY.with_suffix(""), data)
+    units = (data / "units.csv").read_text(encoding="utf-8-sig")
+    first = units.splitlines()[1].split(",")
+    evil = units.replace(f"{first[0]},{first[1]},", f'{first[0]},"=HYPERLINK(""x"")",', 1)
+    (data / "units.csv").write_text(evil, encoding="utf-8")
+    code, output = score(runner, "--data", str(data), "--out", str(tmp_path / "o"))
+    assert code == 0, output
+    written = (tmp_path / "o" / "units.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert written[1].startswith(f"""{first[0]},"'=HYPERLINK(""x"")",""")
+    adjustments = (tmp_path / "o" / "adjustments.csv").read_text(encoding="utf-8-sig")
+    assert ",-0.5000," in adjustments  # a negative number is not prefixed
+    assert ",'-" not in adjustments

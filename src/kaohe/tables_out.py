@@ -62,24 +62,20 @@ FREEZE_COLUMNS = ("cadre_id", "start", "end", "rule", "source_table", "source_id
 def text(values: NDArray[np.str_]) -> NDArray[np.str_]:
     """Neutralise cells starting with ``= + - @`` (spreadsheet formula injection)."""
     values = np.asarray(values, dtype=str)
-    risky = np.zeros(values.shape, dtype=bool)
-    for start in FORMULA_START:
-        risky |= np.char.startswith(values, start)
-    return np.where(risky, np.char.add("'", values), values)
+    if values.dtype.itemsize == 0 or not values.shape[0]:
+        return values
+    first = values.view(np.uint32).reshape(values.shape[0], -1)[:, 0]
+    risky = np.isin(first, [ord(start) for start in FORMULA_START])
+    if not risky.any():
+        return values
+    return np.where(risky, np.strings.add("'", values), values)
 
 
 def number(values: NDArray[np.float64], decimals: int) -> NDArray[np.str_]:
-    """Fixed-point text rounded half away from zero; NaN is empty; -0 is written as 0."""
-    values = np.asarray(values, dtype=np.float64)
-    scale = 10**decimals
-    missing = np.isnan(values)
-    units = np.floor(np.abs(np.where(missing, 0.0, values)) * scale + 0.5).astype(np.int64)
-    whole = (units // scale).astype(str)
-    fraction = np.strings.zfill((units % scale).astype(str), decimals)
-    formatted = np.strings.add(np.strings.add(whole, "."), fraction)
-    negative = (values < 0) & (units > 0)
-    formatted = np.where(negative, np.strings.add("-", formatted), formatted)
-    return np.where(missing, "", formatted)
+    """Fixed-point text; NaN is empty; -0 is written as 0."""
+    values = np.round(np.asarray(values, dtype=np.float64), decimals) + 0.0  # no "-0.00"
+    spec = f".{decimals}f"
+    return np.asarray(["" if v != v else format(v, spec) for v in values.tolist()], dtype=str)
 
 
 def integer(values: NDArray[np.int64]) -> NDArray[np.str_]:
