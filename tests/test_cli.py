@@ -203,7 +203,7 @@ def test_text_that_looks_like_a_formula_is_neutralised_numbers_stay_numbers(
     code, output = score(runner, "--data", str(data), "--out", str(tmp_path / "o"))
     assert code == 0, output
     written = (tmp_path / "o" / "units.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert written[1].startswith(f"""{first[0]},"'=HYPERLINK(""x"")",""")
+    assert f"""{first[0]},"'=HYPERLINK(""x"")",{first[2]},""" in "\n".join(written)
     adjustments = (tmp_path / "o" / "adjustments.csv").read_text(encoding="utf-8-sig")
     assert ",-0.5000," in adjustments  # a negative number is not prefixed
     assert ",'-" not in adjustments
