@@ -1,9 +1,11 @@
 """The values rules produce, as columnar blocks with a scenario axis.
 
 A rule step returns these in the slots it writes. Every per-row or
-per-entity number carries a leading scenario axis ``K`` (1 in an ordinary
-run); structural columns (indices, ids, dates, labels) do not, because they
-are the same in every scenario of a batch.
+per-entity number carries a leading scenario axis of length ``K`` (the
+scenarios of the batch), or 1 when it is the same in every scenario, so
+that what no scenario changes is computed once; structural columns
+(indices, ids, dates, labels) carry none, because they are the same in every
+scenario of a batch.
 
 The kernel checks each block when a step returns it (:meth:`check`), so a
 plugin that returns the wrong shape, dtype or a NaN is caught at once with
@@ -45,11 +47,14 @@ def _check_rows(name: str, array: NDArray[np.generic], n: int, kind: str) -> Non
 def check_scenario_array(
     name: str, array: object, k: int, n: int, *, allow_nan: bool = False
 ) -> None:
-    """Raise ValueError unless ``array`` is a finite float ``(k, n)`` array (NaN if allowed)."""
+    """Raise ValueError unless ``array`` is a finite float ``(k, n)`` or ``(1, n)`` array.
+
+    A leading axis of 1 means "the same in every scenario". NaN only if allowed.
+    """
     if not isinstance(array, np.ndarray):
         raise _fail(name, f"expected a numpy array, got {type(array).__name__}")
-    if array.shape != (k, n):
-        raise _fail(name, f"expected shape ({k}, {n}), got {array.shape}")
+    if array.ndim != 2 or array.shape[0] not in (1, k) or array.shape[1] != n:
+        raise _fail(name, f"expected shape ({k}, {n}) or (1, {n}), got {array.shape}")
     if array.dtype.kind != "f":
         raise _fail(name, f"expected a float array, got {array.dtype}")
     bad = np.isinf(array) if allow_nan else ~np.isfinite(array)
@@ -138,8 +143,11 @@ class Flags:
 
     def check(self, k: int, n_entities: int) -> None:
         """Raise ValueError when the mask has the wrong shape or dtype."""
-        if not isinstance(self.mask, np.ndarray) or self.mask.shape != (k, n_entities):
-            raise _fail("mask", f"expected a ({k}, {n_entities}) array")
+        mask = self.mask
+        if not isinstance(mask, np.ndarray) or mask.ndim != 2 or mask.shape[0] not in (1, k):
+            raise _fail("mask", f"expected a ({k}, {n_entities}) or (1, {n_entities}) array")
+        if mask.shape[1] != n_entities:
+            raise _fail("mask", f"expected a ({k}, {n_entities}) or (1, {n_entities}) array")
         if self.mask.dtype != np.bool_:
             raise _fail("mask", f"expected dtype bool, got {self.mask.dtype}")
 
@@ -212,8 +220,8 @@ def strings(value: str, n: int) -> NDArray[np.str_]:
 class Component:
     """A weighted part of the cadres' score (R14): appraisal, unit link, exam.
 
-    ``values`` is ``(K, n_cadres)`` with NaN where a cadre lacks the part;
-    ``weights`` is ``(K, 4)``, one weight per role in :data:`kaohe.vocab.ROLE`
+    ``values`` is ``(K or 1, n_cadres)`` with NaN where a cadre lacks the part;
+    ``weights`` is ``(K or 1, 4)``, one weight per role in :data:`kaohe.vocab.ROLE`
     order. A missing part's weight is dropped and the rest rescaled.
     """
 
@@ -267,13 +275,18 @@ class EffectRows:
         return text[np.where(rows < 0, text.shape[0] - 1, rows)]
 
 
-def sum_points(adjustments: list[Adjustments], kind: str, k: int, n: int) -> NDArray[np.float64]:
-    """The ``(K, n)`` sum of the points of blocks of ``kind``, per entity."""
+def joined_points(blocks: list[Adjustments]) -> NDArray[np.float64]:
+    """The points of ``blocks`` side by side, ``(K or 1, total rows)``."""
+    k = max(b.points.shape[0] for b in blocks)
+    return np.concatenate([np.broadcast_to(b.points, (k, len(b))) for b in blocks], axis=1)
+
+
+def sum_points(adjustments: list[Adjustments], kind: str, n: int) -> NDArray[np.float64]:
+    """The ``(K or 1, n)`` sum of the points of blocks of ``kind``, per entity."""
     from .numeric import group_sum
 
     chosen = [a for a in adjustments if a.kind == kind and len(a)]
     if not chosen:
-        return np.zeros((k, n))
+        return np.zeros((1, n))
     index = np.concatenate([a.index for a in chosen])
-    points = np.concatenate([a.points for a in chosen], axis=1)
-    return group_sum(points, index, n)
+    return group_sum(joined_points(chosen), index, n)

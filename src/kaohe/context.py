@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from .scheme import Scheme
 
 
+def same_rows(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``values[:1]`` when every scenario's row is the same (NaN equal to NaN), else ``values``.
+
+    A scenario axis of length 1 broadcasts: what does not vary is computed once.
+    """
+    first = values[:1]
+    equal = (values == first) | (np.isnan(values) & np.isnan(first))
+    return first if bool(equal.all()) else values
+
+
 @attrs.frozen
 class Tolerance:
     """容错纠错 decisions in force at ``as_of``, per ledger table (R12).
@@ -40,9 +50,9 @@ class Tolerance:
     mitigation: NDArray[np.float64]
 
     @classmethod
-    def none(cls, k: int) -> Tolerance:
+    def none(cls) -> Tolerance:
         """No decisions at all (R12 not enabled)."""
-        return cls({}, {}, {}, np.ones((k, 1)))
+        return cls({}, {}, {}, np.ones((1, 1)))
 
     def is_exempt(self, table: str, n: int) -> NDArray[np.bool_]:
         """Rows of ``table`` (``n`` of them) exempt by 免责."""
@@ -55,7 +65,7 @@ class Tolerance:
         return np.zeros(n, dtype=bool) if found is None else found
 
     def factor(self, table: str, n: int) -> NDArray[np.float64]:
-        """The ``(K, n)`` multiplier of row points: 0 exempt, the factor if mitigated, else 1."""
+        """The multiplier of row points, ``(K or 1, n)``: 0 exempt, the factor if mitigated, else 1."""
         k = self.mitigation.shape[0]
         factor = np.where(self.is_mitigated(table, n)[None, :], self.mitigation, 1.0)
         factor = np.broadcast_to(factor, (k, n)).astype(np.float64)
@@ -130,15 +140,15 @@ class StepContext:
     def param(self, key: str, rule: str | None = None) -> Any:
         """Parameter ``key`` of this step's rule (or of ``rule``).
 
-        A number comes as a ``(K, 1)`` float array; a structural value as it
-        is in the scheme.
+        A number comes as a ``(K, 1)`` float array, or ``(1, 1)`` when it is
+        the same in every scenario; a structural value as it is in the scheme.
         """
         rule = rule or self.rule
         spec = self.scheme.registry.rule(rule).params[key]
         if isinstance(spec, Number):
             values = [s.rules[rule].params[key] for s in self.schemes]
             values = [np.nan if value is None else value for value in values]
-            return np.asarray(values, dtype=np.float64).reshape(self.k, 1)
+            return same_rows(np.asarray(values, dtype=np.float64).reshape(self.k, 1))
         return self.scheme.rules[rule].params[key]
 
     def param_map(
@@ -146,6 +156,7 @@ class StepContext:
     ) -> NDArray[np.float64]:
         """A number table parameter as a ``(K, len(keys))`` array, columns in ``keys`` order.
 
+        ``(1, len(keys))`` when the table is the same in every scenario.
         Keys the table does not have are NaN.
         """
         rule = rule or self.rule
@@ -153,7 +164,7 @@ class StepContext:
         assert isinstance(spec, NumberMap), f"{rule}.{key} is not a table of numbers"
         nan = float("nan")
         rows = [[s.rules[rule].params[key].get(name, nan) for name in keys] for s in self.schemes]
-        return np.asarray(rows, dtype=np.float64).reshape(self.k, len(keys))
+        return same_rows(np.asarray(rows, dtype=np.float64).reshape(self.k, len(keys)))
 
     def get(self, slot: str, default: Any = None) -> Any:
         """The value of ``slot``; ``default`` when no enabled step wrote it.
@@ -168,7 +179,7 @@ class StepContext:
     def tolerance(self) -> Tolerance:
         """The 容错纠错 decisions (R12), or none when R12 is not enabled."""
         found = self.get("tolerance")
-        return found if found is not None else Tolerance.none(self.k)
+        return found if found is not None else Tolerance.none()
 
     def _check_declared(self, slot: str) -> None:
         if slot not in self.allowed:

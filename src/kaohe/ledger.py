@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .blocks import BONUS, CAP, DEDUCTION, Adjustments, Derived, strings
+from .blocks import BONUS, CAP, DEDUCTION, Adjustments, Derived, joined_points, strings
 from .context import StepContext
 from .dates import in_period
 from .numeric import group_sum
@@ -79,8 +79,7 @@ def cap_rows(
     kind = blocks[0].kind
     entity = blocks[0].entity
     index = np.concatenate([b.index for b in blocks])
-    points = np.concatenate([b.points for b in blocks], axis=1)
-    total = np.abs(group_sum(points, index, n_entities))
+    total = np.abs(group_sum(joined_points(blocks), index, n_entities))
     entities = np.unique(index)
     excess = np.maximum(0.0, total - cap)[:, entities]
     sign = 1.0 if kind == "deduction" else -1.0
@@ -180,7 +179,11 @@ def criticisms(ctx: StepContext) -> Criticisms:
                 columns["note"] if "note" in columns else _derived_from(block),
             )
         )
+    k = max(part[5].shape[0] for part in parts)
     joined = [
-        np.concatenate([part[i] for part in parts], axis=1 if i == 5 else 0) for i in range(7)
+        np.concatenate([np.broadcast_to(p[5], (k, p[5].shape[1])) for p in parts], axis=1)
+        if i == 5
+        else np.concatenate([part[i] for part in parts])
+        for i in range(7)
     ]
     return Criticisms(*joined)

@@ -31,6 +31,11 @@ def quota(share: FloatArray | float, n: IntArray | int) -> IntArray:
     return places
 
 
+def width(*arrays: NDArray[np.generic] | None) -> int:
+    """The scenario-axis length that ``arrays`` broadcast to (1 when none varies)."""
+    return max((a.shape[0] for a in arrays if a is not None and a.ndim == 2), default=1)
+
+
 def group_sum(values: FloatArray, groups: IntArray, n_groups: int) -> FloatArray:
     """Sum ``values`` (shape ``(K, n)``) per group index (shape ``(n,)``).
 

@@ -141,7 +141,12 @@ def _flags(blocks: Sequence[Any], k: int, n: int) -> dict[str, NDArray[np.bool_]
     for block in blocks:
         current = flags.get(block.name)
         flags[block.name] = block.mask if current is None else current | block.mask
-    return dict(sorted(flags.items()))
+    return {name: _full(mask, k) for name, mask in sorted(flags.items())}
+
+
+def _full(array: Any, k: int) -> Any:
+    """A per-entity array with its scenario axis spelled out to ``k`` (a read-only view)."""
+    return np.broadcast_to(array, (k, array.shape[-1]))
 
 
 def assemble(
@@ -161,15 +166,15 @@ def assemble(
         ids=data.unit_ids,
         names=units_table["name"],
         categories=units_table["category"],
-        target=target,
-        satisfaction=np.full((k, n_units), np.nan) if satisfaction is None else satisfaction,
-        composite=unit_score.composite,
-        deductions=unit_score.deductions,
-        bonus=unit_score.bonus,
-        score=unit_score.score,
-        rank=missing_int if unit_grade is None else unit_grade.rank,
-        grade=missing_int if unit_grade is None else unit_grade.grade,
-        reason=np.zeros((k, n_units), np.int8) if unit_grade is None else unit_grade.reason,
+        target=_full(target, k),
+        satisfaction=_full(np.full((k, n_units), np.nan) if satisfaction is None else satisfaction, k),
+        composite=_full(unit_score.composite, k),
+        deductions=_full(unit_score.deductions, k),
+        bonus=_full(unit_score.bonus, k),
+        score=_full(unit_score.score, k),
+        rank=_full(missing_int if unit_grade is None else unit_grade.rank, k),
+        grade=_full(missing_int if unit_grade is None else unit_grade.grade, k),
+        reason=_full(np.zeros((k, n_units), np.int8) if unit_grade is None else unit_grade.reason, k),
         effect=np.full(n_units, "") if unit_grade is None else unit_grade.effect,
         flags=_flags(slots.get("unit.flags", []), k, n_units),
     )
@@ -183,11 +188,11 @@ def assemble(
         names=cadres_table["name"],
         unit=cadres_table["unit"],
         role=cadres_table["role"].astype(np.int64),
-        score=nan_c if cadre_score is None else cadre_score.score,
-        appraisal=nan_c if cadre_score is None else cadre_score.appraisal,
-        rank=missing_c if cadre_grade is None else cadre_grade.rank,
-        grade=missing_c if cadre_grade is None else cadre_grade.grade,
-        reason=np.zeros((k, n_cadres), np.int8) if cadre_grade is None else cadre_grade.reason,
+        score=_full(nan_c if cadre_score is None else cadre_score.score, k),
+        appraisal=_full(nan_c if cadre_score is None else cadre_score.appraisal, k),
+        rank=_full(missing_c if cadre_grade is None else cadre_grade.rank, k),
+        grade=_full(missing_c if cadre_grade is None else cadre_grade.grade, k),
+        reason=_full(np.zeros((k, n_cadres), np.int8) if cadre_grade is None else cadre_grade.reason, k),
         effect=np.full(n_cadres, "") if cadre_grade is None else cadre_grade.effect,
         frozen_until=np.full(n_cadres, NAT) if frozen is None else frozen,
         flags=_flags(slots.get("cadre.flags", []), k, n_cadres),

@@ -209,14 +209,48 @@ class Scheme:
         a value in the file. Returns a new scheme; this one is unchanged.
         """
         document = _copy(self.document)
+        numbers: dict[tuple[str, ...], float] = {}
         for path, value in overrides.items():
             keys = [to_simplified(part) for part in path.split(".")]
             _set_path(self, document, keys, value, path)
+            number = self._number_leaf(keys, value, path)
+            if number is not None:
+                numbers[tuple(keys)] = number
+        if len(numbers) == len(overrides):  # numbers only: no need to check the whole file again
+            rules = dict(self.rules)
+            for keys, number in numbers.items():
+                config = rules[keys[0]]
+                params = dict(config.params)
+                if len(keys) == 2:
+                    params[keys[1]] = number
+                else:
+                    params[keys[1]] = {**params[keys[1]], keys[2]: number}
+                rules[keys[0]] = attrs.evolve(config, params=params)
+            return attrs.evolve(self, rules=rules, document=document)
         try:
             variant = Scheme.from_dict(document, self.registry, source=self.path)
         except SchemeError as error:
             raise OverrideError(error.source, error.key, error.expected, error.got) from None
         return attrs.evolve(variant, sha256=self.sha256, as_of=self.as_of)
+
+    def _number_leaf(self, keys: list[str], value: object, path: str) -> float | None:
+        """The checked number if ``keys`` name a number of an enabled rule, else None."""
+        config = self.rules.get(keys[0])
+        if config is None or not config.enabled or len(keys) not in (2, 3):
+            return None
+        spec = self.registry.rule(keys[0]).params.get(keys[1])
+        if len(keys) == 2 and isinstance(spec, Number):
+            number_spec = spec
+        elif len(keys) == 3 and isinstance(spec, NumberMap) and keys[2] in config.params[keys[1]]:
+            number_spec = spec.value
+        else:
+            return None
+        ctx = CheckContext(self.path)
+        try:
+            checked: float = number_spec.check(value, path, ctx)
+        except SchemeError as error:
+            raise OverrideError(error.source, error.key, error.expected, error.got) from None
+        return checked
 
 
 def _copy(value: Any) -> Any:

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from ..blocks import CADRE, EffectRows, Effects, strings
 from ..context import StepContext
 from ..hookspecs import hookimpl
-from ..numeric import quota, round9
+from ..numeric import quota, round9, width
 from ..ordering import GroupOrder, cents, governing, rank_by_higher
 from ..params import Number, NumberMap
 from ..results import BY_EFFECT, BY_QUOTA, BY_SCORE
@@ -74,7 +74,7 @@ def vote_effects(votes: NDArray[np.int64], rule: str, cadre_ids: NDArray[np.str_
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:
     """Grade every cadre in every scenario."""
-    k, n = ctx.k, ctx.n_cadres
+    n = ctx.n_cadres
     scored = ctx.get("cadre.score")
     score, appraisal = scored.score, scored.appraisal
     unit = ctx.table("cadres")["unit"]
@@ -95,16 +95,18 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
 
     unit_grade = ctx.get("unit.grade")
     unit_excellent = (
-        np.zeros((k, ctx.n_units), dtype=bool) if unit_grade is None else unit_grade.grade == 0
+        np.zeros((1, ctx.n_units), dtype=bool) if unit_grade is None else unit_grade.grade == 0
     )
     share = np.where(
         unit_excellent,
         ctx.param("excellent_quota_excellent_unit"),
         ctx.param("excellent_quota"),
     )
+    k = width(score, appraisal, thresholds, share)
     n_graded = np.bincount(unit, weights=graded, minlength=ctx.n_units).astype(np.int64)
     places = quota(share, n_graded[None, :])[:, unit]
     order = GroupOrder.build(unit, cents(score), k, [-round9(np.nan_to_num(appraisal, nan=-1.0))])
+    eligible = np.broadcast_to(eligible, (k, n))
     excellent = eligible & (order.running_count(eligible) <= places)
 
     grade = np.where(excellent, EXCELLENT, capped)
@@ -117,7 +119,8 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     )
     quota_held = held & (level == 0)[None, :]
     reason = np.where(by_effect, BY_EFFECT, np.where(quota_held, BY_QUOTA, BY_SCORE))
-    rank = rank_by_higher(score, unit)
+    rank = rank_by_higher(np.broadcast_to(score, (k, n)), unit)
+    grade, reason = np.broadcast_to(grade, (k, n)), np.broadcast_to(reason, (k, n))
     return {
         "cadre.grade": CadreGrade(
             rank,

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, strings, sum_points
 from ..context import StepContext
 from ..hookspecs import hookimpl
-from ..numeric import round2
+from ..numeric import round2, width
 from ..params import Number, NumberMap
 from ..rule import Rule, Step
 from ..vocab import EFFECT, ROLE
@@ -32,7 +32,7 @@ NO_VOTES_NOTE = "无民主测评"
 
 @attrs.frozen
 class CadreScore:
-    """Per cadre: ``score`` S and ``appraisal`` V (``(K, n)``, NaN where none),
+    """Per cadre: ``score`` S and ``appraisal`` V (``(K or 1, n)``, NaN where none),
     summed ``votes`` (``(n, 4)`` int, columns as :data:`VOTE_COLUMNS`), and the
     score's parts as adjustment rows."""
 
@@ -53,7 +53,7 @@ def _votes(ctx: StepContext) -> NDArray[np.int64]:
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:
     """Score every cadre with votes, in every scenario."""
-    k, n = ctx.k, ctx.n_cadres
+    n = ctx.n_cadres
     cadres = ctx.table("cadres")
     role = cadres["role"].astype(np.int64)
     votes = _votes(ctx)
@@ -73,10 +73,10 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         *ctx.get("cadre.components"),
     ]
     weights = [np.where(np.isnan(c.values), 0.0, c.weights[:, role]) for c in components]
-    total_weight = np.sum(weights, axis=0)
+    total_weight = sum(weights[1:], weights[0])
     usable = has_votes[None, :] & (total_weight > 0)
     parts: list[Adjustments] = []
-    weighted = np.zeros((k, n))
+    weighted = np.zeros((1, n))
     for component, weight in zip(components, weights, strict=True):
         points = np.where(usable & (weight > 0), weight * np.nan_to_num(component.values), 0.0)
         points = points / np.where(usable, total_weight, 1.0)
@@ -97,9 +97,11 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
                 note=strings(component.name, rows.shape[0]),
             )
         )
-    deductions = sum_points(ctx.get("cadre.adjustments"), "deduction", k, n)
+    deductions = sum_points(ctx.get("cadre.adjustments"), "deduction", n)
     score = round2(np.minimum(100.0, np.maximum(0.0, weighted + deductions)))
     score = np.where(usable, score, np.nan)
+    k = width(score, appraisal)
+    score, appraisal = np.broadcast_to(score, (k, n)), np.broadcast_to(appraisal, (k, n))
     missing = np.flatnonzero(~has_votes)
     no_votes = Effects(
         entity=CADRE,

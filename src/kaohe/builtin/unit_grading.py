@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from ..blocks import UNIT, EffectRows, Flags
 from ..context import StepContext
 from ..hookspecs import hookimpl
-from ..numeric import quota, round9
+from ..numeric import quota, round9, width
 from ..ordering import GroupOrder, cents, governing, rank_by_higher
 from ..params import Integer, Number, NumberMap
 from ..results import BY_EFFECT, BY_QUOTA, BY_SCORE
@@ -54,21 +54,24 @@ def _category_codes(ctx: StepContext) -> tuple[NDArray[np.int64], int]:
 def compute(ctx: StepContext) -> Mapping[str, Any]:
     """Rank and grade every unit in every scenario."""
     score = ctx.get("unit.score")
-    k, n = ctx.k, ctx.n_units
+    n = ctx.n_units
     category, n_categories = _category_codes(ctx)
     size = np.bincount(category, minlength=n_categories)[category]
     satisfaction = ctx.get("unit.satisfaction")
     if satisfaction is None:
-        satisfaction = np.full((k, n), np.nan)
+        satisfaction = np.full((1, n), np.nan)
     effects = EffectRows.join(ctx.get("unit.effects"))
     level, source = governing(effects.level, effects.index, n)
 
     f = score.score
     thresholds = ctx.param_map("thresholds", UNIT_GRADES[:3])
+    share = ctx.param("excellent_quota")
+    k = width(f, score.deductions, satisfaction, thresholds, share)
     s_key = np.where(np.isnan(satisfaction), np.inf, -round9(np.nan_to_num(satisfaction)))
     order = GroupOrder.build(category, cents(f), k, [round9(score.deductions), s_key])
     eligible = (f >= thresholds[:, :1]) & (level == 0)[None, :]
-    places = quota(ctx.param("excellent_quota"), size[None, :])
+    places = quota(share, size[None, :])
+    eligible = np.broadcast_to(eligible, (k, n))
     excellent = eligible & (order.running_count(eligible) <= places)
 
     grade = np.where(f >= thresholds[:, 1:2], GOOD, np.where(f >= thresholds[:, 2:3], FAIR, POOR))
@@ -79,7 +82,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     held = (f >= thresholds[:, :1]) & ~excellent
     by_effect = (held | vetoed) & (level > 0)[None, :]
     reason = np.where(by_effect, BY_EFFECT, np.where(held, BY_QUOTA, BY_SCORE)).astype(np.int8)
-    rank = rank_by_higher(f, category)
+    rank = np.broadcast_to(rank_by_higher(f, category), (k, n))
+    grade = np.broadcast_to(grade, (k, n))
+    reason = np.broadcast_to(reason, (k, n))
     last = np.zeros((k, n_categories), dtype=np.int64)
     scenario = np.repeat(np.arange(k), n)
     np.maximum.at(last, (scenario, np.tile(category, k)), rank.ravel())

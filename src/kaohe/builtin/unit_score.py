@@ -18,13 +18,13 @@ from numpy.typing import NDArray
 from ..blocks import sum_points
 from ..context import StepContext
 from ..hookspecs import hookimpl
-from ..numeric import round2
+from ..numeric import round2, width
 from ..rule import ALWAYS, Rule, Step
 
 
 @attrs.frozen
 class UnitScore:
-    """``(K, n_units)`` arrays: composite C, deductions, bonus and the published F."""
+    """``(K or 1, n_units)`` arrays (one shared width): composite C, deductions, bonus, F."""
 
     composite: NDArray[np.float64]
     deductions: NDArray[np.float64]
@@ -38,10 +38,12 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     if composite is None:
         composite = ctx.get("unit.target").score
     adjustments = ctx.get("unit.adjustments")
-    k, n = ctx.k, ctx.n_units
-    deductions = -sum_points(adjustments, "deduction", k, n)
-    bonus = sum_points(adjustments, "bonus", k, n)
+    n = ctx.n_units
+    deductions = -sum_points(adjustments, "deduction", n)
+    bonus = sum_points(adjustments, "bonus", n)
     score = round2(np.maximum(0.0, composite - deductions + bonus))
+    k = width(composite, deductions, bonus)
+    composite, deductions, bonus = (np.broadcast_to(a, (k, n)) for a in (composite, deductions, bonus))
     return {"unit.score": UnitScore(composite, deductions, bonus, score)}
 
 

@@ -207,7 +207,7 @@ def _derived(
             "type": np.full(n, SANCTION_TYPE.code(type_name), dtype=np.int64),
             "closed_on": np.full(n, NAT),
         },
-        factor=np.ones((ctx.k, n)),
+        factor=np.ones((1, n)),
         source_table=strings("sanctions" if ctx.rule == "dual_investigation" else "exposures", n),
         source_id=source_id,
     )
@@ -287,7 +287,7 @@ def zero(ctx: StepContext) -> Mapping[str, Any]:
     return {
         "derived.sanctions": [block],
         "unit.flags": [
-            Flags(UNIT, ctx.rule, "零问责", np.broadcast_to(flag, (ctx.k, ctx.n_units)).copy())
+            Flags(UNIT, ctx.rule, "零问责", flag[None, :])
         ],
     }
 

@@ -24,7 +24,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     component = Component(
         rule=ctx.rule,
         name="考试测评",
-        values=np.broadcast_to(values, (ctx.k, ctx.n_cadres)).copy(),
+        values=values[None, :],
         weights=ctx.param_map("weight", ROLE.values),
         source_table="exams",
     )

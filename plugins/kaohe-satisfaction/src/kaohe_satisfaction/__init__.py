@@ -24,7 +24,7 @@ RESPONSES = ("satisfied", "basic", "unsatisfied")
 def compute(ctx: StepContext) -> Mapping[str, Any]:
     """Rates per unit and the composite score."""
     surveys = ctx.table("surveys")
-    k, n = ctx.k, ctx.n_units
+    n = ctx.n_units
     group_weights: dict[str, float] = ctx.scheme.param(ctx.rule, "group_weights")
     groups = np.asarray(tuple(group_weights))
     column = surveys["group"]
@@ -46,16 +46,16 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         [np.bincount(key, weights=surveys[c], minlength=n * g) for c in RESPONSES], axis=1
     )  # (n*g, 3)
     responses = counts.sum(axis=1)
-    values = ctx.param_map("response_values", RESPONSES)  # (K, 3)
+    values = ctx.param_map("response_values", RESPONSES)  # (K or 1, 3)
     rate = (counts[None, :, :] * values[:, None, :]).sum(axis=2) / np.where(
         responses > 0, responses, 1
     )
     present = (responses > 0).reshape(n, g)
-    weights = ctx.param_map("group_weights", tuple(groups))  # (K, g)
-    w = np.where(present[None, :, :], weights[:, None, :], 0.0)  # (K, n, g)
+    weights = ctx.param_map("group_weights", tuple(groups))  # (K or 1, g)
+    w = np.where(present[None, :, :], weights[:, None, :], 0.0)  # (K or 1, n, g)
     weight_sum = w.sum(axis=2)
     has_survey = present.any(axis=1)
-    s = (w * rate.reshape(k, n, g)).sum(axis=2) / np.where(weight_sum > 0, weight_sum, 1.0)
+    s = (w * rate.reshape(-1, n, g)).sum(axis=2) / np.where(weight_sum > 0, weight_sum, 1.0)
     s = np.where(has_survey[None, :], s, np.nan)
 
     categories = ctx.scheme.categories

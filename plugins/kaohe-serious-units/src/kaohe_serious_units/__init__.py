@@ -127,7 +127,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         ],
         "unit.flags": [
             Flags(
-                UNIT, ctx.rule, "作风问题严重", np.broadcast_to(flag, (ctx.k, ctx.n_units)).copy()
+                UNIT, ctx.rule, "作风问题严重", flag[None, :]
             )
         ],
         "cadre.effects": [

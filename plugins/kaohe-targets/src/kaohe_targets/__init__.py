@@ -96,7 +96,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     target = 100.0 * total / maxima.sum()
     return {
         "unit.target": TargetScore(
-            np.broadcast_to(target, (ctx.k, n_units)).copy(), by_indicator, names, maxima
+            target[None, :], by_indicator, names, maxima
         )
     }
 

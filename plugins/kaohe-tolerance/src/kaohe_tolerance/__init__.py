@@ -74,7 +74,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
                     kind="deduction",
                     rule=ctx.rule,
                     index=rows[entity][picked],
-                    points=np.zeros((ctx.k, picked.shape[0])),
+                    points=np.zeros((1, picked.shape[0])),
                     source_table=strings(target, picked.shape[0]),
                     source_id=rows["id"][picked],
                     effect=strings(EXEMPT, picked.shape[0]),

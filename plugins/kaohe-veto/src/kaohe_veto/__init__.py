@@ -34,7 +34,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     return {
         "unit.effects": [effect],
         "unit.flags": [
-            Flags(UNIT, ctx.rule, "一票否决", np.broadcast_to(mask, (ctx.k, ctx.n_units)).copy())
+            Flags(UNIT, ctx.rule, "一票否决", mask[None, :])
         ],
     }
 

@@ -1,0 +1,151 @@
+"""Evaluating many scenarios at once: scenarios are an array axis, not a loop.
+
+Scenarios that share a structure (the same rules and structural values;
+numbers may differ) are evaluated together by
+:func:`kaohe.evaluate_batch`, in chunks whose size bounds memory. Only the
+published outcome of each scenario is kept: scores, ranks, grades, flags.
+A batch gives exactly, value for value, what scoring each scenario on its
+own gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from ..api import evaluate_batch
+from ..data import Dataset
+from ..results import Results
+from .scenarios import Scenario
+
+#: Memory a chunk of scenarios may use, roughly (bytes).
+CHUNK_BUDGET = 2 * 1024**3
+#: Rough number of float64 values a scenario needs per input row.
+VALUES_PER_ROW = 24
+
+
+@attrs.frozen(eq=False)
+class Outcome:
+    """The published results of ``N`` scenarios: arrays ``(N, n_units)`` / ``(N, n_cadres)``.
+
+    Missing values as in :class:`~kaohe.results.Results`: NaN scores, -1
+    ranks and grades. ``unit_flags`` / ``cadre_flags`` map a flag name to a
+    bool array; a flag that a scenario's rules do not produce is False.
+    """
+
+    scenarios: tuple[Scenario, ...]
+    unit_ids: NDArray[np.str_]
+    unit_names: NDArray[np.str_]
+    unit_categories: NDArray[np.str_]
+    unit_score: NDArray[np.float64]
+    unit_rank: NDArray[np.int64]
+    unit_grade: NDArray[np.int8]
+    unit_flags: Mapping[str, NDArray[np.bool_]]
+    cadre_ids: NDArray[np.str_]
+    cadre_names: NDArray[np.str_]
+    cadre_unit: NDArray[np.int64]
+    cadre_score: NDArray[np.float64]
+    cadre_rank: NDArray[np.int64]
+    cadre_grade: NDArray[np.int8]
+    cadre_flags: Mapping[str, NDArray[np.bool_]]
+
+    @property
+    def n(self) -> int:
+        """The number of scenarios."""
+        return len(self.scenarios)
+
+
+def chunk_size(data: Dataset, budget: int = CHUNK_BUDGET) -> int:
+    """How many scenarios of ``data`` fit in ``budget`` bytes at once (at least 1)."""
+    rows = sum(len(table) for table in data.tables.values())
+    return max(1, int(budget // (8 * VALUES_PER_ROW * max(rows, 1))))
+
+
+def simulate(
+    scenarios: Sequence[Scenario],
+    data: Dataset,
+    *,
+    chunk: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Outcome:
+    """Score every scenario; ``progress(k)`` is called after each chunk of ``k`` scenarios."""
+    n = len(scenarios)
+    n_units, n_cadres = int(data.unit_ids.shape[0]), int(data.cadre_ids.shape[0])
+    size = chunk or chunk_size(data)
+    unit_score = np.full((n, n_units), np.nan)
+    unit_rank = np.full((n, n_units), -1, dtype=np.int64)
+    unit_grade = np.full((n, n_units), -1, dtype=np.int8)
+    cadre_score = np.full((n, n_cadres), np.nan)
+    cadre_rank = np.full((n, n_cadres), -1, dtype=np.int64)
+    cadre_grade = np.full((n, n_cadres), -1, dtype=np.int8)
+    unit_flags: dict[str, NDArray[np.bool_]] = {}
+    cadre_flags: dict[str, NDArray[np.bool_]] = {}
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for index, scenario in enumerate(scenarios):
+        groups.setdefault(scenario.scheme.structure_key(), []).append(index)
+    for members in groups.values():
+        for start in range(0, len(members), size):
+            rows = np.asarray(members[start : start + size])
+            results = evaluate_batch([scenarios[i].scheme for i in rows], data)
+            unit_score[rows] = results.units.score
+            unit_rank[rows] = results.units.rank
+            unit_grade[rows] = results.units.grade
+            cadre_score[rows] = results.cadres.score
+            cadre_rank[rows] = results.cadres.rank
+            cadre_grade[rows] = results.cadres.grade
+            _store_flags(unit_flags, results.units.flags, rows, (n, n_units))
+            _store_flags(cadre_flags, results.cadres.flags, rows, (n, n_cadres))
+            if progress is not None:
+                progress(int(rows.shape[0]))
+    first = _first_results_view(data)
+    return Outcome(
+        scenarios=tuple(scenarios),
+        unit_ids=data.unit_ids,
+        unit_names=first["units"]["name"],
+        unit_categories=first["units"]["category"],
+        unit_score=unit_score,
+        unit_rank=unit_rank,
+        unit_grade=unit_grade,
+        unit_flags=dict(sorted(unit_flags.items())),
+        cadre_ids=data.cadre_ids,
+        cadre_names=first["cadres"]["name"],
+        cadre_unit=first["cadres"]["unit"],
+        cadre_score=cadre_score,
+        cadre_rank=cadre_rank,
+        cadre_grade=cadre_grade,
+        cadre_flags=dict(sorted(cadre_flags.items())),
+    )
+
+
+def _store_flags(
+    into: dict[str, NDArray[np.bool_]],
+    flags: Mapping[str, NDArray[np.bool_]],
+    rows: NDArray[np.int64],
+    shape: tuple[int, int],
+) -> None:
+    for name, mask in flags.items():
+        if name not in into:
+            into[name] = np.zeros(shape, dtype=bool)
+        into[name][rows] = mask
+
+
+def _first_results_view(data: Dataset) -> dict[str, dict[str, NDArray[np.generic]]]:
+    return {
+        "units": {"name": data.tables["units"]["name"], "category": data.tables["units"]["category"]},
+        "cadres": {"name": data.tables["cadres"]["name"], "unit": data.tables["cadres"]["unit"]},
+    }
+
+
+def outcome_of(results: Results) -> dict[str, NDArray[np.generic]]:
+    """The arrays of one ordinary run that an :class:`Outcome` keeps (for tests and checks)."""
+    return {
+        "unit_score": results.units.score,
+        "unit_rank": results.units.rank,
+        "unit_grade": results.units.grade,
+        "cadre_score": results.cadres.score,
+        "cadre_rank": results.cadres.rank,
+        "cadre_grade": results.cadres.grade,
+    }

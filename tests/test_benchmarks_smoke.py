@@ -1,0 +1,68 @@
+"""The benchmark runner at smoke size: it completes and prints every workload's figures.
+
+No timing is asserted here (quality.md: benchmarks are not timed tests); the
+figures themselves come from ``python -m benchmarks.run --size full``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from benchmarks import run
+
+
+@pytest.fixture(scope="module")
+def report() -> str:
+    """One smoke run of both workloads, shared by the tests of this module."""
+    return run.run("smoke", repeat=1)
+
+
+def _rows(report: str, workload: str) -> list[str]:
+    """The table rows of ``workload`` (the workload column is padded: two spaces at least)."""
+    return [line for line in report.splitlines() if re.match(rf"{workload}\s{{2,}}\S", line)]
+
+
+def test_header_names_the_machine(report: str) -> None:
+    assert "size smoke" in report
+    assert re.search(r"machine: \d+ cpus", report)
+    assert re.search(r"python \d+\.\d+\.\d+ .*numpy \d+\.", report)
+    assert re.search(r"date: \d{4}-\d{2}-\d{2}", report)
+
+
+def test_w1_rows(report: str) -> None:
+    (row,) = _rows(report, "W1")
+    assert "kaohe score process" in row
+    assert 'python -c "import numpy"' in row
+    assert re.search(r"\d+\.\dx", row)
+    assert "W1 breakdown" in report
+    for step in ("import kaohe.cli", "load scheme", "load data", "evaluate", "write"):
+        assert step in report
+    assert "largest imports of kaohe.cli" in report
+
+
+def test_w2_rows(report: str) -> None:
+    rows = "\n".join(_rows(report, "W2"))
+    for figure in (
+        "load: data_from_columns",
+        "score: evaluate",
+        "numpy floor",
+        "load: load_data from CSV",
+        "score 1/100 slice",
+        "pure Python",
+        "peak RSS",
+    ):
+        assert figure in rows, figure
+    assert "W2 peak memory" in report
+
+
+def test_only_and_cli(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run.main(["--size", "smoke", "--only", "w1"]) == 0
+    out = capsys.readouterr().out
+    assert _rows(out, "W1")
+    assert not _rows(out, "W2")
+
+
+def test_only_rejects_unknown_workloads() -> None:
+    with pytest.raises(SystemExit):
+        run.main(["--size", "smoke", "--only", "W9"])
