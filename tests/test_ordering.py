@@ -59,3 +59,23 @@ def test_governing_takes_the_heaviest_then_the_first_row() -> None:
     levels, rows = governing(level, entity, 3)
     assert levels.tolist() == [3, 0, 2]
     assert rows.tolist() == [1, -1, 3]
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 3), st.integers(0, 2)), min_size=1, max_size=40
+    ),
+    st.integers(1, 3),
+)
+def test_build_orders_by_group_score_desc_tie_break_then_entity(
+    rows: list[tuple[int, int, int]], k: int
+) -> None:
+    group = np.array([g for g, _, _ in rows])
+    score = np.tile(np.array([s for _, s, _ in rows], dtype=np.int64), (k, 1))
+    tie = np.array([t for _, _, t in rows])
+    order = GroupOrder.build(group, score, k, [tie])
+    n = len(rows)
+    expected = sorted(range(n), key=lambda i: (rows[i][0], -rows[i][1], rows[i][2], i))
+    for scenario in range(k):
+        got = order.order[scenario * n : (scenario + 1) * n] - scenario * n
+        assert got.tolist() == expected

@@ -25,19 +25,23 @@ def cents(values: NDArray[np.float64]) -> IntArray:
 
 @attrs.frozen
 class GroupOrder:
-    """All scenarios' entities sorted by (scenario, group, score desc, tie-breaks).
+    """All scenarios' entities sorted by (scenario, group, score desc, tie-breaks, entity).
 
-    ``order`` holds flat indices into ``(K, n)`` arrays raveled; ``starts``
-    marks the first position of each (scenario, group).
+    ``order`` holds flat indices into ``(K, n)`` arrays raveled; ``key``
+    the packed (scenario, group, score) of each sorted position; ``span``
+    the number of score values a group spans; ``starts`` marks the first
+    position of each (scenario, group).
 
-    Scenario, group and the score (in whole cents) are packed into one
-    integer key, so that one stable sort orders a whole batch; equal keys
-    keep the entity (id) order.
+    Scenario, group, score (in whole cents) and entity are packed into one
+    integer, so that one sort orders a whole batch; only runs of equal
+    scores are sorted again by the tie-breaks.
     """
 
     k: int
     n: int
     order: IntArray
+    key: IntArray
+    span: int
     starts: NDArray[np.bool_]
 
     @classmethod
@@ -48,20 +52,34 @@ class GroupOrder:
         k: int,
         tie_breaks: Sequence[NDArray[np.generic]] = (),
     ) -> GroupOrder:
-        """Sort by scenario, ``group`` (``(n,)``), ``score_cents`` desc, then ``tie_breaks``.
+        """Sort by scenario, ``group`` (``(n,)``), ``score_cents`` desc, ``tie_breaks``, entity.
 
-        ``score_cents`` is ``(K, n)`` (whole cents, -1 for no score); each
-        tie-break is ``(K, n)`` or ``(n,)``, ascending (negate to sort
-        descending), first one first. The entity index is the last tie-break.
+        ``score_cents`` is ``(K, n)`` or ``(1, n)`` (whole cents, -1 for no
+        score); each tie-break is ``(K, n)``, ``(1, n)`` or ``(n,)``,
+        ascending (negate to sort descending), first one first. The entity
+        index (the id order) is the last tie-break.
         """
         n = int(group.shape[0])
         packed, span = _packed(group, score_cents, k)
-        keys = [np.broadcast_to(key, (k, n)).ravel() for key in reversed(tie_breaks)]
-        order = np.lexsort([*keys, packed]) if keys else np.argsort(packed, kind="stable")
-        sorted_group = packed[order] // span
-        starts = np.ones(order.shape[0], dtype=bool)
-        starts[1:] = sorted_group[1:] != sorted_group[:-1]
-        return cls(k, n, order.astype(np.int64), starts)
+        if packed.size and int(packed.max()) >= 2**62 // max(n, 1):  # pragma: no cover
+            raise ValueError("too many scenarios, groups and scores to order at once")
+        entity = np.tile(np.arange(n, dtype=np.int64), k)
+        order = np.argsort(packed * n + entity)
+        key = packed[order]
+        if tie_breaks:
+            tied = np.zeros(key.shape[0], dtype=bool)
+            same = key[1:] == key[:-1]
+            tied[1:] |= same
+            tied[:-1] |= same
+            if tied.any():
+                where = np.flatnonzero(tied)
+                members = order[where]
+                keys = [np.broadcast_to(t, (k, n)).ravel()[members] for t in reversed(tie_breaks)]
+                resorted = np.lexsort([members % n, *keys, key[where]])
+                order[where] = members[resorted]
+        starts = np.ones(key.shape[0], dtype=bool)
+        starts[1:] = key[1:] // span != key[:-1] // span
+        return cls(k, n, order.astype(np.int64), key, span, starts)
 
     def running_count(self, flags: NDArray[np.bool_]) -> IntArray:
         """For each entity, how many flagged entities precede or are it in its group.
@@ -77,6 +95,17 @@ class GroupOrder:
         out[self.order] = np.where(sorted_flags > 0, running, 0)
         return out.reshape(self.k, self.n)
 
+    def rank(self) -> IntArray:
+        """``1 + number of entities of the same group with a higher score``, ``(K, n)``."""
+        new_value = self.starts.copy()
+        new_value[1:] |= self.key[1:] != self.key[:-1]
+        position = np.arange(self.key.shape[0])
+        group_start = np.maximum.accumulate(np.where(self.starts, position, 0))
+        value_start = np.maximum.accumulate(np.where(new_value, position, 0))
+        ranks = np.empty(self.k * self.n, dtype=np.int64)
+        ranks[self.order] = value_start - group_start + 1
+        return ranks.reshape(self.k, self.n)
+
 
 def _packed(group: IntArray, score_cents: IntArray, k: int) -> tuple[IntArray, int]:
     """One int64 per (scenario, entity): (scenario, group) major, score descending minor."""
@@ -85,8 +114,6 @@ def _packed(group: IntArray, score_cents: IntArray, k: int) -> tuple[IntArray, i
     low = int(score.min(initial=0))
     span = int(score.max(initial=0)) - low + 1
     n_groups = int(group.max(initial=0)) + 1
-    if k * n_groups * span >= 2**62:  # pragma: no cover - scores beyond any real scale
-        raise ValueError("scores too far apart to order")
     major = np.arange(k, dtype=np.int64)[:, None] * n_groups + group[None, :]
     return (major * span + (span - 1 - (score - low))).ravel(), span
 
@@ -97,21 +124,8 @@ def rank_by_higher(values: NDArray[np.float64], group: IntArray) -> IntArray:
     ``values`` is ``(K, n)`` of published scores (multiples of 0.01); NaN
     values get rank -1 and do not count.
     """
-    k, n = values.shape
-    missing = np.isnan(values)
-    packed, span = _packed(group, cents(values), k)
-    order = np.argsort(packed, kind="stable")
-    sorted_key = packed[order]
-    starts = np.ones(order.shape[0], dtype=bool)
-    starts[1:] = sorted_key[1:] // span != sorted_key[:-1] // span
-    new_value = starts.copy()
-    new_value[1:] |= sorted_key[1:] != sorted_key[:-1]
-    position = np.arange(order.shape[0])
-    group_start = np.maximum.accumulate(np.where(starts, position, 0))
-    value_start = np.maximum.accumulate(np.where(new_value, position, 0))
-    ranks = np.empty(k * n, dtype=np.int64)
-    ranks[order] = value_start - group_start + 1
-    return np.where(missing, -1, ranks.reshape(k, n))
+    ranks = GroupOrder.build(group, cents(values), values.shape[0]).rank()
+    return np.where(np.isnan(values), -1, ranks)
 
 
 def governing(level: IntArray, entity: IntArray, n_entities: int) -> tuple[IntArray, IntArray]:

@@ -24,7 +24,7 @@ from ..blocks import CADRE, EffectRows, Effects, strings
 from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import quota, round9, width
-from ..ordering import GroupOrder, cents, governing, rank_by_higher
+from ..ordering import GroupOrder, cents, governing
 from ..params import Number, NumberMap
 from ..results import BY_EFFECT, BY_QUOTA, BY_SCORE
 from ..rule import Rule, Step
@@ -119,7 +119,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     )
     quota_held = held & (level == 0)[None, :]
     reason = np.where(by_effect, BY_EFFECT, np.where(quota_held, BY_QUOTA, BY_SCORE))
-    rank = rank_by_higher(np.broadcast_to(score, (k, n)), unit)
+    rank = np.where(np.isnan(score), -1, order.rank())
     grade, reason = np.broadcast_to(grade, (k, n)), np.broadcast_to(reason, (k, n))
     return {
         "cadre.grade": CadreGrade(

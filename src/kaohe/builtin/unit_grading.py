@@ -20,7 +20,7 @@ from ..blocks import UNIT, EffectRows, Flags
 from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import quota, round9, width
-from ..ordering import GroupOrder, cents, governing, rank_by_higher
+from ..ordering import GroupOrder, cents, governing
 from ..params import Integer, Number, NumberMap
 from ..results import BY_EFFECT, BY_QUOTA, BY_SCORE
 from ..rule import Rule, Step
@@ -82,7 +82,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     held = (f >= thresholds[:, :1]) & ~excellent
     by_effect = (held | vetoed) & (level > 0)[None, :]
     reason = np.where(by_effect, BY_EFFECT, np.where(held, BY_QUOTA, BY_SCORE)).astype(np.int8)
-    rank = np.broadcast_to(rank_by_higher(f, category), (k, n))
+    rank = order.rank()
     grade = np.broadcast_to(grade, (k, n))
     reason = np.broadcast_to(reason, (k, n))
     last = np.zeros((k, n_categories), dtype=np.int64)
