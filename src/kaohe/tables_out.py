@@ -73,9 +73,9 @@ def text(values: NDArray[np.str_]) -> NDArray[np.str_]:
 
 def number(values: NDArray[np.float64], decimals: int) -> NDArray[np.str_]:
     """Fixed-point text; NaN is empty; -0 is written as 0."""
-    values = np.round(np.asarray(values, dtype=np.float64), decimals) + 0.0  # no "-0.00"
+    rounded = np.round(np.asarray(values, dtype=np.float64), decimals) + 0.0  # no "-0.00"
     spec = f".{decimals}f"
-    return np.asarray(["" if v != v else format(v, spec) for v in values.tolist()], dtype=str)
+    return np.asarray(["" if v != v else format(v, spec) for v in rounded.tolist()], dtype=str)
 
 
 def integer(values: NDArray[np.int64]) -> NDArray[np.str_]:
