@@ -218,14 +218,14 @@ class Scheme:
                 numbers[tuple(keys)] = number
         if len(numbers) == len(overrides):  # numbers only: no need to check the whole file again
             rules = dict(self.rules)
-            for keys, number in numbers.items():
-                config = rules[keys[0]]
+            for leaf, number in numbers.items():
+                config = rules[leaf[0]]
                 params = dict(config.params)
-                if len(keys) == 2:
-                    params[keys[1]] = number
+                if len(leaf) == 2:
+                    params[leaf[1]] = number
                 else:
-                    params[keys[1]] = {**params[keys[1]], keys[2]: number}
-                rules[keys[0]] = attrs.evolve(config, params=params)
+                    params[leaf[1]] = {**params[leaf[1]], leaf[2]: number}
+                rules[leaf[0]] = attrs.evolve(config, params=params)
             return attrs.evolve(self, rules=rules, document=document)
         try:
             variant = Scheme.from_dict(document, self.registry, source=self.path)

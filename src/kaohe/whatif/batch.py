@@ -100,19 +100,19 @@ def simulate(
             _store_flags(cadre_flags, results.cadres.flags, rows, (n, n_cadres))
             if progress is not None:
                 progress(int(rows.shape[0]))
-    first = _first_results_view(data)
+    units, cadres = data.tables["units"], data.tables["cadres"]
     return Outcome(
         scenarios=tuple(scenarios),
         unit_ids=data.unit_ids,
-        unit_names=first["units"]["name"],
-        unit_categories=first["units"]["category"],
+        unit_names=units["name"],
+        unit_categories=units["category"],
         unit_score=unit_score,
         unit_rank=unit_rank,
         unit_grade=unit_grade,
         unit_flags=dict(sorted(unit_flags.items())),
         cadre_ids=data.cadre_ids,
-        cadre_names=first["cadres"]["name"],
-        cadre_unit=first["cadres"]["unit"],
+        cadre_names=cadres["name"],
+        cadre_unit=cadres["unit"],
         cadre_score=cadre_score,
         cadre_rank=cadre_rank,
         cadre_grade=cadre_grade,
@@ -130,13 +130,6 @@ def _store_flags(
         if name not in into:
             into[name] = np.zeros(shape, dtype=bool)
         into[name][rows] = mask
-
-
-def _first_results_view(data: Dataset) -> dict[str, dict[str, NDArray[np.generic]]]:
-    return {
-        "units": {"name": data.tables["units"]["name"], "category": data.tables["units"]["category"]},
-        "cadres": {"name": data.tables["cadres"]["name"], "unit": data.tables["cadres"]["unit"]},
-    }
 
 
 def outcome_of(results: Results) -> dict[str, NDArray[np.generic]]:
