@@ -65,7 +65,7 @@ class Tolerance:
         return np.zeros(n, dtype=bool) if found is None else found
 
     def factor(self, table: str, n: int) -> NDArray[np.float64]:
-        """The multiplier of row points, ``(K or 1, n)``: 0 exempt, the factor if mitigated, else 1."""
+        """Multipliers of row points, ``(K or 1, n)``: 0 exempt, the factor if mitigated, else 1."""
         k = self.mitigation.shape[0]
         factor = np.where(self.is_mitigated(table, n)[None, :], self.mitigation, 1.0)
         factor = np.broadcast_to(factor, (k, n)).astype(np.float64)

@@ -167,14 +167,18 @@ def assemble(
         names=units_table["name"],
         categories=units_table["category"],
         target=_full(target, k),
-        satisfaction=_full(np.full((k, n_units), np.nan) if satisfaction is None else satisfaction, k),
+        satisfaction=_full(
+            np.full((k, n_units), np.nan) if satisfaction is None else satisfaction, k
+        ),
         composite=_full(unit_score.composite, k),
         deductions=_full(unit_score.deductions, k),
         bonus=_full(unit_score.bonus, k),
         score=_full(unit_score.score, k),
         rank=_full(missing_int if unit_grade is None else unit_grade.rank, k),
         grade=_full(missing_int if unit_grade is None else unit_grade.grade, k),
-        reason=_full(np.zeros((k, n_units), np.int8) if unit_grade is None else unit_grade.reason, k),
+        reason=_full(
+            np.zeros((k, n_units), np.int8) if unit_grade is None else unit_grade.reason, k
+        ),
         effect=np.full(n_units, "") if unit_grade is None else unit_grade.effect,
         flags=_flags(slots.get("unit.flags", []), k, n_units),
     )
@@ -192,7 +196,9 @@ def assemble(
         appraisal=_full(nan_c if cadre_score is None else cadre_score.appraisal, k),
         rank=_full(missing_c if cadre_grade is None else cadre_grade.rank, k),
         grade=_full(missing_c if cadre_grade is None else cadre_grade.grade, k),
-        reason=_full(np.zeros((k, n_cadres), np.int8) if cadre_grade is None else cadre_grade.reason, k),
+        reason=_full(
+            np.zeros((k, n_cadres), np.int8) if cadre_grade is None else cadre_grade.reason, k
+        ),
         effect=np.full(n_cadres, "") if cadre_grade is None else cadre_grade.effect,
         frozen_until=np.full(n_cadres, NAT) if frozen is None else frozen,
         flags=_flags(slots.get("cadre.flags", []), k, n_cadres),

@@ -43,7 +43,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     bonus = sum_points(adjustments, "bonus", n)
     score = round2(np.maximum(0.0, composite - deductions + bonus))
     k = width(composite, deductions, bonus)
-    composite, deductions, bonus = (np.broadcast_to(a, (k, n)) for a in (composite, deductions, bonus))
+    composite, deductions, bonus = (
+        np.broadcast_to(a, (k, n)) for a in (composite, deductions, bonus)
+    )
     return {"unit.score": UnitScore(composite, deductions, bonus, score)}
 
 
