@@ -199,3 +199,13 @@ def test_scheme_values_are_data_never_code(tmp_path: Path) -> None:
     scheme = load(tmp_path, HEAD.replace('basis = "文件依据"', f"basis = {code!r}"))
     assert scheme.rules["targets"].basis == code
     assert not marker.exists()
+
+
+def test_overriding_one_entry_of_a_table_keeps_the_others(county_scheme: kaohe.Scheme) -> None:
+    numbers_only = county_scheme.with_overrides({"satisfaction.group_weights.企业": 1.0})
+    mixed = county_scheme.with_overrides(
+        {"satisfaction.group_weights.企业": 1.0, "awards.enabled": False}
+    )
+    expected = {"服务对象": 0.4, "企业": 1.0, "人大代表": 0.15, "政协委员": 0.15}
+    assert numbers_only.param("satisfaction", "group_weights") == expected
+    assert mixed.param("satisfaction", "group_weights") == expected

@@ -286,10 +286,12 @@ def _set_path(
             raise OverrideError(path, path, "an existing parameter of an enabled rule")
         current = current[key]
     table = document.setdefault(keys[0], {})
+    effective: Any = config.params
     for key in keys[1:-1]:
+        effective = effective[key]
         inner = table.get(key)
-        if not isinstance(inner, dict):
-            inner = table[key] = {}
+        if not isinstance(inner, dict):  # spell out what was in force, then change one entry
+            inner = table[key] = _copy(effective)
         table = inner
     table[keys[-1]] = value
 

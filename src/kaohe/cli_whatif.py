@@ -1,0 +1,168 @@
+"""``kaohe whatif``: scheme changes tried on the same data before anything is published."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from .cli import KaoheCommand, _load, as_of_option, data_option, plugins_option, scheme_argument
+from .data import Dataset
+from .errors import KaoheError
+from .vocab import UNIT_GRADES
+from .whatif import (
+    Axis,
+    Comparison,
+    Distribution,
+    Draw,
+    Outcome,
+    Scenario,
+    compare,
+    decompose,
+    distribution,
+    monte_carlo,
+    parse_assignment,
+    report,
+    simulate,
+    sweep,
+)
+
+SHOWN_CHANGES = 40
+
+
+@click.command(cls=KaoheCommand)
+@scheme_argument
+@data_option
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE", help="Set a parameter.")
+@click.option("--off", multiple=True, metavar="RULE", help="Switch a rule off.")
+@click.option(
+    "--on", multiple=True, metavar="RULE", help="Switch a rule on (its table must exist)."
+)
+@click.option(
+    "--against",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Compare with a whole second scheme file.",
+)
+@click.option(
+    "--sweep", "sweeps", multiple=True, metavar="PATH=SPEC", help="START:STOP:STEP or V1,V2,..."
+)
+@click.option("--monte-carlo", "draws", type=click.IntRange(1), help="Number of random scenarios.")
+@click.option(
+    "--vary", multiple=True, metavar="PATH=DIST", help="uniform(LOW,HIGH) or dirichlet(C)."
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the Monte Carlo draws."
+)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Result folder.")
+@click.option("--chunk", type=click.IntRange(1), help="Scenarios evaluated at once (memory bound).")
+@as_of_option
+@plugins_option
+def whatif(
+    scheme: Path,
+    data: Path | None,
+    sets: Sequence[str],
+    off: Sequence[str],
+    on: Sequence[str],
+    against: Path | None,
+    sweeps: Sequence[str],
+    draws: int | None,
+    vary: Sequence[str],
+    seed: int,
+    out: Path | None,
+    chunk: int | None,
+    as_of: dt.date | None,
+    plugin_dir: Path | None,
+) -> None:
+    """Try scheme changes on the same data: compare, sweep or Monte Carlo.
+
+    With --set/--off/--on or --against: who moves and who changes grade.
+    With --sweep: one scenario per value (several --sweep make a grid).
+    With --monte-carlo N --vary ...: N drawn scenarios, repeatable by --seed.
+    """
+    base, dataset, _, _ = _load(scheme, data, as_of, plugin_dir)
+    overrides = dict(parse_assignment(text) for text in sets)
+    if draws is not None and not vary:
+        raise click.UsageError("--monte-carlo needs at least one --vary PATH=DIST")
+    if vary and draws is None:
+        raise click.UsageError("--vary needs --monte-carlo N")
+    studying = bool(sweeps) or draws is not None
+    if not studying and not (overrides or off or on or against):
+        raise click.UsageError(
+            "say what to change: --set, --off, --on, --against, --sweep or --monte-carlo"
+        )
+    if studying and against is not None:
+        raise click.UsageError("--against compares two schemes; it does not combine with studies")
+    start = (
+        Scenario.from_overrides(base, overrides, off=off, on=on)
+        if (overrides or off or on)
+        else None
+    )
+    out = out or Path("out") / f"{base.name}-whatif"
+    if studying:
+        scheme_for_study = start.scheme if start is not None else base
+        if sweeps:
+            axes = [Axis.parse(text) for text in sweeps]
+            scenarios = sweep(scheme_for_study, axes)
+            labels = [s.name for s in scenarios]
+            title = "参数扫描"
+        else:
+            assert draws is not None
+            scenarios = monte_carlo(scheme_for_study, [Draw.parse(t) for t in vary], draws, seed)
+            labels = [str(i + 1) for i in range(len(scenarios))]
+            title = f"蒙特卡洛模拟(N={draws}, seed={seed})"
+        outcome = _run(scenarios, dataset, chunk)
+        found = distribution(outcome)
+        report.write(out, report.distribution_files(outcome, found, labels, title))
+        _print_distribution(outcome, found)
+    else:
+        other = Scenario.from_file(base, against) if against is not None else start
+        assert other is not None
+        outcome = _run([Scenario.baseline(base), other], dataset, chunk)
+        comparison = compare(outcome, 1)
+        parts = decompose(base, overrides, dataset, chunk=chunk) if len(overrides) > 1 else None
+        report.write(out, report.comparison_files(comparison, parts))
+        _print_comparison(comparison)
+    click.echo(f"wrote {out}")
+
+
+def _run(scenarios: list[Scenario], dataset: Dataset, chunk: int | None) -> Outcome:
+    stderr = sys.stderr
+    if not stderr.isatty():  # silent when nobody watches
+        return simulate(scenarios, dataset, chunk=chunk)
+    with click.progressbar(length=len(scenarios), label="scoring scenarios", file=stderr) as bar:
+        return simulate(scenarios, dataset, chunk=chunk, progress=bar.update)
+
+
+def _print_comparison(comparison: Comparison) -> None:
+    click.echo(f"方案变化: {comparison.scenario}")
+    for kind, label in (("units", "单位"), ("cadres", "干部")):
+        s = comparison.summary[kind]
+        click.echo(
+            f"{label}: 得分上升 {s['score_up']}, 下降 {s['score_down']}; 排名上升 {s['rank_up']}, "
+            f"下降 {s['rank_down']}; 等次变化 {s['grade_changed']}"
+        )
+    changes = comparison.grade_changes()
+    if not changes:
+        click.echo("没有单位或干部的等次发生变化。")
+    for line in changes[:SHOWN_CHANGES]:
+        click.echo("  " + line)
+    if len(changes) > SHOWN_CHANGES:
+        click.echo(f"  ... 另有 {len(changes) - SHOWN_CHANGES} 项, 见 units.csv / cadres.csv")
+
+
+def _print_distribution(outcome: Outcome, found: Distribution) -> None:
+    click.echo(f"{outcome.n} 个情景; 各情景单位等次数:")
+    for index, scenario in enumerate(outcome.scenarios[:SHOWN_CHANGES]):
+        counts = ", ".join(
+            f"{grade} {int(found.unit_grade_counts[index, g])}"
+            for g, grade in enumerate(UNIT_GRADES)
+        )
+        click.echo(f"  {scenario.name}: {counts}")
+    varies = int((found.grade_probability.max(axis=1) < 1).sum())
+    click.echo(f"等次随情景变化的单位: {varies} 个 (见 units.csv、rank_intervals.svg)")
+
+
+__all__ = ["KaoheError", "whatif"]

@@ -1,0 +1,31 @@
+"""What-if simulation: score many variants of a scheme at once and say what changes.
+
+>>> from kaohe.whatif import Scenario, simulate, compare
+>>> baseline = Scenario.baseline(scheme)
+>>> raised = Scenario.from_overrides(scheme, {"satisfaction.weight.乡镇": 0.25})
+>>> outcome = simulate([baseline, raised], data)
+>>> compare(outcome, 1).grade_changes()
+"""
+
+from __future__ import annotations
+
+from .analysis import Comparison, Decomposition, Distribution, compare, decompose, distribution
+from .batch import Outcome, simulate
+from .scenarios import Axis, Draw, Scenario, monte_carlo, parse_assignment, sweep
+
+__all__ = [
+    "Axis",
+    "Comparison",
+    "Decomposition",
+    "Distribution",
+    "Draw",
+    "Outcome",
+    "Scenario",
+    "compare",
+    "decompose",
+    "distribution",
+    "monte_carlo",
+    "parse_assignment",
+    "simulate",
+    "sweep",
+]
