@@ -102,6 +102,7 @@ def as_plain(results: Results, scenario: int = 0) -> dict[str, Any]:
     period_start = to_day(results.schemes[scenario].period_start)
     freezes = []
     for block in results.freezes:
+        tables, ids = block.column("source_table"), block.column("source_id")
         for j in range(len(block)):
             if block.end[j] <= period_start:
                 continue
@@ -111,8 +112,8 @@ def as_plain(results: Results, scenario: int = 0) -> dict[str, Any]:
                     block.start[j].astype(dt.date),
                     _end(block.end[j]),
                     block.rule,
-                    str(block.source_table[j]),
-                    str(block.source_id[j]),
+                    str(tables[j]),
+                    str(ids[j]),
                 )
             )
     return {"units": units, "cadres": cadres, "freezes": sorted(freezes, key=freeze_sort_key)}

@@ -84,11 +84,15 @@ def derived(results: kaohe.Results, prefix: str) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     ids = {"unit": results.units.ids, "cadre": results.cadres.ids}
     for block in (*results.adjustments, *results.effects):
-        for index, source in zip(block.index.tolist(), block.source_id.tolist(), strict=True):
+        for index, source in zip(
+            block.index.tolist(), block.column("source_id").tolist(), strict=True
+        ):
             if source.startswith(prefix):
                 found.add((str(ids[block.entity][index]), source))
     for window in results.freezes:
-        for index, source in zip(window.cadre.tolist(), window.source_id.tolist(), strict=True):
+        for index, source in zip(
+            window.cadre.tolist(), window.column("source_id").tolist(), strict=True
+        ):
             if source.startswith(prefix):
                 found.add((str(results.cadres.ids[index]), source))
     return found
@@ -101,7 +105,7 @@ def windows(results: kaohe.Results, cadre_id: str) -> set[tuple[str, str, str, s
         for j in range(len(block)):
             if results.cadres.ids[block.cadre[j]] == cadre_id:
                 end = "indefinite" if block.end[j] == FOREVER else str(block.end[j])
-                out.add((str(block.start[j]), end, block.rule, str(block.source_id[j])))
+                out.add((str(block.start[j]), end, block.rule, str(block.column("source_id")[j])))
     return out
 
 
@@ -582,7 +586,7 @@ def test_bureau_derived_records(bureau: Run) -> None:
         for block in results.adjustments
         if block.rule == "attendance"
         for j in range(len(block))
-        if block.effect[j] == "cap" and results.cadres.ids[block.index[j]] == "KS02-05"
+        if block.column("effect")[j] == "cap" and results.cadres.ids[block.index[j]] == "KS02-05"
     ]
     assert caps == [pytest.approx(2.8)]
 

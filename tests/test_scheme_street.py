@@ -94,16 +94,16 @@ def adjustment_rows(run: Run) -> Iterator[tuple[str, str, str, str, str, float, 
         ids = run.data.unit_ids if block.entity == "unit" else run.data.cadre_ids
         for j in range(len(block)):
             points = float(block.points[0, j])
-            if block.effect[j] == "cap" and points == 0.0:
+            if block.column("effect")[j] == "cap" and points == 0.0:
                 continue  # a cap that does not bite is dropped from the output
             yield (
                 block.entity,
                 str(ids[block.index[j]]),
                 block.rule,
-                str(block.source_table[j]),
-                str(block.source_id[j]),
+                str(block.column("source_table")[j]),
+                str(block.column("source_id")[j]),
                 points,
-                str(block.effect[j]),
+                str(block.column("effect")[j]),
             )
 
 
@@ -116,8 +116,8 @@ def effect_rows(run: Run) -> Iterator[tuple[str, str, str, str, str]]:
                 block.entity,
                 str(ids[block.index[j]]),
                 block.rule,
-                str(block.source_table[j]),
-                str(block.source_id[j]),
+                str(block.column("source_table")[j]),
+                str(block.column("source_id")[j]),
             )
 
 

@@ -14,7 +14,7 @@ its name on the error.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import attrs
 import numpy as np
@@ -31,17 +31,47 @@ EXEMPT = "容错免责"
 COMPONENT = "得分"
 
 
+#: Text of a block's rows: one string for every row, an array with one
+#: string per row, or a function that makes that array when it is needed.
+#: Scoring never needs text; writing and explaining do, so rules hand over
+#: functions and no string is built for a row nobody reads.
+Text = str | NDArray[np.str_] | Callable[[], NDArray[np.str_]]
+
+
+def resolve(text: Text, n: int) -> NDArray[np.str_]:
+    """The ``(n,)`` string array that ``text`` stands for."""
+    if isinstance(text, str):
+        return np.full(n, text)
+    value = np.asarray(text() if callable(text) else text)
+    if value.shape != (n,):
+        raise ValueError(f"text of {value.shape[0] if value.ndim else 0} rows for {n} rows")
+    return value.astype(str, copy=False)
+
+
 def _fail(what: str, message: str) -> ValueError:
     return ValueError(f"{what}: {message}")
 
 
-def _check_rows(name: str, array: NDArray[np.generic], n: int, kind: str) -> None:
+def _check_rows(name: str, array: object, n: int, kind: str) -> None:
     if not isinstance(array, np.ndarray):
         raise _fail(name, f"expected a numpy array, got {type(array).__name__}")
     if array.ndim != 1 or array.shape[0] != n:
         raise _fail(name, f"expected shape ({n},), got {array.shape}")
     if array.dtype.kind not in kind:
         raise _fail(name, f"expected dtype kind {kind!r}, got {array.dtype}")
+
+
+def _check_text(name: str, text: object, n: int) -> None:
+    if isinstance(text, str) or callable(text):
+        return
+    _check_rows(name, text, n, "U")
+
+
+def _check_index(name: str, index: object, n: int, n_entities: int) -> None:
+    _check_rows(name, index, n, "i")
+    assert isinstance(index, np.ndarray)
+    if n and (index.min() < 0 or index.max() >= n_entities):
+        raise _fail(name, f"entity index outside 0..{n_entities - 1}")
 
 
 def check_scenario_array(
@@ -66,11 +96,13 @@ def check_scenario_array(
 class Adjustments:
     """Scored effects: one row per source record (or per capped entity).
 
-    ``points`` is ``(K, n)``: negative for deductions, positive for bonuses.
-    ``kind`` says which total the rows count towards (``"deduction"``,
-    ``"bonus"`` or ``"component"`` for a cadre's score parts). Rows of a
-    block with ``drop_if_zero`` are left out of the output in a scenario
-    where their points are 0 (cap rows that did not bite).
+    ``points`` is ``(K or 1, n)``: negative for deductions, positive for
+    bonuses. ``kind`` says which total the rows count towards
+    (``"deduction"``, ``"bonus"``, or ``"component"`` for a cadre's score
+    parts). ``source_table`` and ``effect`` are one label for the block;
+    ``source_id`` and ``note`` are :data:`Text`. Rows of a block with
+    ``drop_if_zero`` are left out of the output in a scenario where their
+    points are 0 (cap rows that did not bite).
     """
 
     entity: str
@@ -78,10 +110,10 @@ class Adjustments:
     rule: str
     index: NDArray[np.int64]
     points: NDArray[np.float64]
-    source_table: NDArray[np.str_]
-    source_id: NDArray[np.str_]
-    effect: NDArray[np.str_]
-    note: NDArray[np.str_]
+    source_table: str
+    source_id: Text
+    effect: str
+    note: Text
     drop_if_zero: bool = False
 
     def __len__(self) -> int:
@@ -90,12 +122,22 @@ class Adjustments:
     def check(self, k: int, n_entities: int) -> None:
         """Raise ValueError when a column has the wrong shape, dtype or values."""
         n = len(self)
-        _check_rows("index", self.index, n, "i")
-        if n and (self.index.min() < 0 or self.index.max() >= n_entities):
-            raise _fail("index", f"entity index outside 0..{n_entities - 1}")
+        _check_index("index", self.index, n, n_entities)
         check_scenario_array("points", self.points, k, n)
-        for name in ("source_table", "source_id", "effect", "note"):
-            _check_rows(name, getattr(self, name), n, "U")
+        _check_text("source_id", self.source_id, n)
+        _check_text("note", self.note, n)
+
+    def ids(self) -> NDArray[np.str_]:
+        """The source id of every row."""
+        return resolve(self.source_id, len(self))
+
+    def notes(self) -> NDArray[np.str_]:
+        """The note of every row."""
+        return resolve(self.note, len(self))
+
+    def column(self, name: str) -> NDArray[np.str_]:
+        """Text column ``name`` (source_table, source_id, effect or note) of every row."""
+        return resolve(getattr(self, name), len(self))
 
 
 @attrs.frozen
@@ -104,15 +146,16 @@ class Effects:
 
     ``level`` codes: for cadres :data:`kaohe.vocab.EFFECT`; for units
     :data:`UNIT_EFFECT`. The heaviest level of an entity governs.
+    ``source_table``, ``source_id`` and ``note`` are :data:`Text`.
     """
 
     entity: str
     rule: str
     index: NDArray[np.int64]
     level: NDArray[np.int64]
-    source_table: NDArray[np.str_]
-    source_id: NDArray[np.str_]
-    note: NDArray[np.str_]
+    source_table: Text
+    source_id: Text
+    note: Text
 
     def __len__(self) -> int:
         return int(self.index.shape[0])
@@ -120,12 +163,14 @@ class Effects:
     def check(self, k: int, n_entities: int) -> None:
         """Raise ValueError when a column has the wrong shape, dtype or values."""
         n = len(self)
-        _check_rows("index", self.index, n, "i")
+        _check_index("index", self.index, n, n_entities)
         _check_rows("level", self.level, n, "i")
-        if n and (self.index.min() < 0 or self.index.max() >= n_entities):
-            raise _fail("index", f"entity index outside 0..{n_entities - 1}")
         for name in ("source_table", "source_id", "note"):
-            _check_rows(name, getattr(self, name), n, "U")
+            _check_text(name, getattr(self, name), n)
+
+    def column(self, name: str) -> NDArray[np.str_]:
+        """Text column ``name`` (source_table, source_id or note) of every row."""
+        return resolve(getattr(self, name), len(self))
 
 
 #: Unit grade effects, lightest first.
@@ -154,15 +199,18 @@ class Flags:
 
 @attrs.frozen
 class Freezes:
-    """Promotion-freeze windows ``[start, end)`` of cadres; ``end`` may be FOREVER."""
+    """Promotion-freeze windows ``[start, end)`` of cadres; ``end`` may be FOREVER.
+
+    ``source_table``, ``source_id`` and ``reason`` are :data:`Text`.
+    """
 
     rule: str
     cadre: NDArray[np.int64]
     start: NDArray[np.datetime64]
     end: NDArray[np.datetime64]
-    source_table: NDArray[np.str_]
-    source_id: NDArray[np.str_]
-    reason: NDArray[np.str_]
+    source_table: Text
+    source_id: Text
+    reason: Text
 
     def __len__(self) -> int:
         return int(self.cadre.shape[0])
@@ -170,15 +218,17 @@ class Freezes:
     def check(self, k: int, n_entities: int) -> None:
         """Raise ValueError when a column has the wrong shape, dtype or values."""
         n = len(self)
-        _check_rows("cadre", self.cadre, n, "i")
-        if n and (self.cadre.min() < 0 or self.cadre.max() >= n_entities):
-            raise _fail("cadre", f"cadre index outside 0..{n_entities - 1}")
+        _check_index("cadre", self.cadre, n, n_entities)
         _check_rows("start", self.start, n, "M")
         _check_rows("end", self.end, n, "M")
         if np.isnat(self.start).any() or np.isnat(self.end).any():
             raise _fail("start/end", "missing date in a window")
         for name in ("source_table", "source_id", "reason"):
-            _check_rows(name, getattr(self, name), n, "U")
+            _check_text(name, getattr(self, name), n)
+
+    def column(self, name: str) -> NDArray[np.str_]:
+        """Text column ``name`` (source_table, source_id or reason) of every row."""
+        return resolve(getattr(self, name), len(self))
 
 
 @attrs.frozen
@@ -187,20 +237,21 @@ class Derived:
 
     ``table`` is the input table they extend (``criticisms``, ``sanctions``);
     ``columns`` hold the table's canonical columns (ids like ``notice:N12``)
-    plus ``unit``/``cadre`` indices; ``factor`` is ``(K, n)``: the
-    multiplier of their points (0.5 for a mitigated source). ``source_table``
-    and ``source_id`` name the row each was derived from.
+    plus ``unit``/``cadre`` indices; ``factor`` is ``(K or 1, n)``: the
+    multiplier of their points (0.5 for a mitigated source). Each record
+    was derived from row ``source_rows[i]`` of input table ``source_table``.
     """
 
     rule: str
     table: str
     columns: Mapping[str, NDArray[np.generic]]
     factor: NDArray[np.float64]
-    source_table: NDArray[np.str_]
-    source_id: NDArray[np.str_]
+    source_table: str
+    source_rows: NDArray[np.int64]
+    note: Text = ""
 
     def __len__(self) -> int:
-        return int(self.source_id.shape[0])
+        return int(self.source_rows.shape[0])
 
     def check(self, k: int, n_entities: int) -> None:
         """Raise ValueError when a column has the wrong shape."""
@@ -240,39 +291,42 @@ class Component:
 
 @attrs.frozen
 class EffectRows:
-    """Effect blocks of one entity kind joined into single columns."""
+    """Effect blocks of one entity kind, their numbers joined into single columns.
+
+    Text is not joined: :meth:`describe` makes it for the rows asked about.
+    """
 
     index: NDArray[np.int64]
     level: NDArray[np.int64]
-    rule: NDArray[np.str_]
-    source_table: NDArray[np.str_]
-    source_id: NDArray[np.str_]
-    note: NDArray[np.str_]
+    blocks: tuple[Effects, ...]
 
     @classmethod
     def join(cls, effects: list[Effects]) -> EffectRows:
         """Concatenate ``effects`` in order (empty columns when there are none)."""
         if not effects:
-            empty_i = np.zeros(0, dtype=np.int64)
-            empty_s = np.zeros(0, dtype="U1")
-            return cls(empty_i, empty_i, empty_s, empty_s, empty_s, empty_s)
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, empty, ())
         return cls(
             np.concatenate([e.index for e in effects]),
             np.concatenate([e.level for e in effects]).astype(np.int64),
-            np.concatenate([strings(e.rule, len(e)) for e in effects]),
-            np.concatenate([e.source_table for e in effects]),
-            np.concatenate([e.source_id for e in effects]),
-            np.concatenate([e.note for e in effects]),
+            tuple(effects),
         )
 
     def describe(self, rows: NDArray[np.int64]) -> NDArray[np.str_]:
-        """``"note (table id)"`` per row index; "" for index -1 (no effect)."""
-        text = np.char.add(
-            np.char.add(np.char.add(self.note, " ("), np.char.add(self.source_table, " ")),
-            np.char.add(self.source_id, ")"),
-        )
-        text = np.append(text, "")
-        return text[np.where(rows < 0, text.shape[0] - 1, rows)]
+        """``"note (table id)"`` for each joined row index; "" for -1 (no effect)."""
+        out = np.full(rows.shape[0], "", dtype=object)
+        offset = 0
+        for block in self.blocks:
+            n = len(block)
+            mine = (rows >= offset) & (rows < offset + n)
+            if mine.any():
+                local = rows[mine] - offset
+                note = block.column("note")[local]
+                table = block.column("source_table")[local]
+                ids = block.column("source_id")[local]
+                out[mine] = [f"{a} ({b} {c})" for a, b, c in zip(note, table, ids, strict=True)]
+            offset += n
+        return out.astype(str)
 
 
 def joined_points(blocks: list[Adjustments]) -> NDArray[np.float64]:

@@ -2,22 +2,26 @@
 
 These are the building blocks the reference plugins share; third-party
 plugins may use them too. Everything is vectorised over a table's rows and
-keeps the scenario axis of the points.
+keeps the scenario axis of the points. Text (ids, notes) is handed over as
+functions that make it when the results are written, never during scoring.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .blocks import BONUS, CAP, DEDUCTION, Adjustments, Derived, joined_points, strings
+from .blocks import BONUS, CAP, DEDUCTION, Adjustments, Text, joined_points, resolve
 from .context import StepContext
 from .dates import in_period
 from .numeric import group_sum
 
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
+Lazy = Callable[[], NDArray[np.str_]]
 
 
 def counted(ctx: StepContext, table: str) -> BoolArray:
@@ -29,13 +33,40 @@ def counted(ctx: StepContext, table: str) -> BoolArray:
     )
 
 
-def mitigation_note(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> NDArray[np.str_]:
-    """ "; 容错从轻 <id>" for mitigated rows among ``rows`` of ``table``, else ""."""
+def mitigation_note(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> Lazy:
+    """A function giving "; 容错减半 <id>" for mitigated rows among ``rows``, else ""."""
     tolerance = ctx.tolerance()
     n = len(ctx.table(table))
-    mitigated = tolerance.is_mitigated(table, n)[rows]
-    decided = tolerance.decided_by(table, n)[rows]
-    return np.where(mitigated, np.char.add("; 容错减半 ", decided), "")
+
+    def make() -> NDArray[np.str_]:
+        mitigated = tolerance.is_mitigated(table, n)[rows]
+        decided = tolerance.decided_by(table, n)[rows]
+        return np.where(mitigated, np.char.add("; 容错减半 ", decided), "")
+
+    return make
+
+
+def joined(*parts: Text | Lazy, n: int) -> Lazy:
+    """A function concatenating texts row by row (each a string, an array or a function)."""
+
+    def make() -> NDArray[np.str_]:
+        text = resolve(parts[0], n)
+        for part in parts[1:]:
+            text = np.char.add(text, resolve(part, n))
+        return text
+
+    return make
+
+
+def picked(text: Lazy, rows: NDArray[np.int64]) -> Lazy:
+    """A function giving ``text()[rows]``."""
+    return lambda: text()[rows]
+
+
+def ids_of(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> Lazy:
+    """A function giving the ids of ``rows`` of ``table``."""
+    source = ctx.table(table)
+    return lambda: source["id"][rows]
 
 
 def point_rows(
@@ -46,9 +77,9 @@ def point_rows(
     table: str,
     rows: NDArray[np.int64],
     points: FloatArray,
-    note: NDArray[np.str_],
+    note: Text,
 ) -> Adjustments:
-    """Adjustment rows for ``rows`` of ``table`` with positive ``points`` (``(K, len(rows))``).
+    """Adjustment rows for ``rows`` of ``table`` with positive ``points`` (``(K or 1, rows)``).
 
     Deductions are stored negative, bonuses positive; the entity index is
     the row's ``unit`` (or ``cadre``) column.
@@ -61,9 +92,9 @@ def point_rows(
         rule=ctx.rule,
         index=source[entity][rows].astype(np.int64),
         points=sign * points,
-        source_table=strings(table, rows.shape[0]),
-        source_id=source["id"][rows],
-        effect=strings(DEDUCTION if kind == "deduction" else BONUS, rows.shape[0]),
+        source_table=table,
+        source_id=ids_of(ctx, table, rows),
+        effect=DEDUCTION if kind == "deduction" else BONUS,
         note=note,
     )
 
@@ -71,7 +102,7 @@ def point_rows(
 def cap_rows(
     ctx: StepContext, blocks: list[Adjustments], cap: FloatArray, n_entities: int, label: str
 ) -> Adjustments:
-    """A row per entity giving back what exceeds ``cap`` (``(K, 1)``) of ``blocks``' total.
+    """A row per entity giving back what exceeds ``cap`` (``(K or 1, 1)``) of ``blocks``' total.
 
     For deductions the give-back is positive, for bonuses negative; the
     rows are dropped from output in scenarios where the cap does not bite.
@@ -80,7 +111,7 @@ def cap_rows(
     entity = blocks[0].entity
     index = np.concatenate([b.index for b in blocks])
     total = np.abs(group_sum(joined_points(blocks), index, n_entities))
-    entities = np.unique(index)
+    entities = np.flatnonzero(np.bincount(index, minlength=n_entities))
     excess = np.maximum(0.0, total - cap)[:, entities]
     sign = 1.0 if kind == "deduction" else -1.0
     return Adjustments(
@@ -89,10 +120,10 @@ def cap_rows(
         rule=ctx.rule,
         index=entities,
         points=sign * excess,
-        source_table=strings("", entities.shape[0]),
-        source_id=strings("", entities.shape[0]),
-        effect=strings(CAP, entities.shape[0]),
-        note=strings(label, entities.shape[0]),
+        source_table="",
+        source_id="",
+        effect=CAP,
+        note=label,
         drop_if_zero=True,
     )
 
@@ -107,83 +138,96 @@ def capped(
     return [*blocks, cap_rows(ctx, blocks, cap, n_entities, label)]
 
 
-def label_rows(labels: tuple[str, ...], codes: NDArray[np.integer]) -> NDArray[np.str_]:
-    """The vocabulary label of each code."""
+def label_rows(labels: tuple[str, ...], codes: NDArray[np.integer]) -> Lazy:
+    """A function giving the vocabulary label of each code."""
     table: NDArray[np.str_] = np.asarray(labels)
-    picked: NDArray[np.str_] = table[codes]
-    return picked
-
-
-__all__ = [
-    "BONUS",
-    "DEDUCTION",
-    "cap_rows",
-    "capped",
-    "counted",
-    "criticisms",
-    "label_rows",
-    "mitigation_note",
-    "point_rows",
-]
+    return lambda: table[codes]
 
 
 @attrs.frozen
 class Criticisms:
     """Criticisms that count this year: recorded rows in period and not exempt,
-    plus derived ones (R5), as parallel columns; ``factor`` is ``(K, n)``."""
+    plus derived ones (R5), as parallel columns; ``factor`` is ``(K or 1, n)``.
 
-    id: NDArray[np.str_]
+    ``order`` sorts the rows as their ids would (code-point order), without
+    comparing strings; :meth:`ids` and :meth:`notes` make the text.
+    """
+
+    order: NDArray[np.int64]
     date: NDArray[np.datetime64]
     level: NDArray[np.int64]
     unit: NDArray[np.int64]
     cadre: NDArray[np.int64]
     factor: FloatArray
-    note: NDArray[np.str_]
+    ids: Lazy
+    notes: Lazy
 
     def __len__(self) -> int:
-        return int(self.id.shape[0])
-
-
-def _derived_from(block: Derived) -> NDArray[np.str_]:
-    """ "; 由<table> <id>": where a derived record without a note of its own comes from."""
-    return np.char.add("; 由", np.char.add(block.source_table, np.char.add(" ", block.source_id)))
+        return int(self.order.shape[0])
 
 
 def criticisms(ctx: StepContext) -> Criticisms:
     """Recorded criticisms that count, then derived ones (declare ``derived.criticisms``)."""
     table = ctx.table("criticisms")
     rows = np.flatnonzero(counted(ctx, "criticisms"))
-    derived = ctx.get("derived.criticisms")
     factor = ctx.tolerance().factor("criticisms", len(table))[:, rows]
-    parts = [
-        (
-            table["id"][rows],
-            table["date"][rows],
-            table["level"][rows].astype(np.int64),
-            table["unit"][rows],
-            table["cadre"][rows],
-            factor,
-            mitigation_note(ctx, "criticisms", rows),
+    derived = [block for block in ctx.get("derived.criticisms") if len(block)]
+    if not derived:
+        return Criticisms(
+            order=rows.astype(np.int64),
+            date=table["date"][rows],
+            level=table["level"][rows].astype(np.int64),
+            unit=table["unit"][rows],
+            cadre=table["cadre"][rows],
+            factor=factor,
+            ids=ids_of(ctx, "criticisms", rows),
+            notes=mitigation_note(ctx, "criticisms", rows),
         )
-    ]
-    for block in derived:
-        columns = block.columns
-        parts.append(
-            (
-                columns["id"],
-                columns["date"],
-                columns["level"].astype(np.int64),
-                columns["unit"],
-                columns["cadre"],
-                block.factor,
-                columns["note"] if "note" in columns else _derived_from(block),
-            )
-        )
-    k = max(part[5].shape[0] for part in parts)
-    joined = [
-        np.concatenate([np.broadcast_to(p[5], (k, p[5].shape[1])) for p in parts], axis=1)
-        if i == 5
-        else np.concatenate([part[i] for part in parts])
-        for i in range(7)
-    ]
-    return Criticisms(*joined)
+    extra_ids = np.concatenate([b.columns["id"] for b in derived])
+    # recorded rows are in id order; place each derived id among them
+    rank = np.empty(extra_ids.shape[0], dtype=np.int64)
+    rank[np.argsort(extra_ids, kind="stable")] = np.arange(extra_ids.shape[0])
+    slot = np.searchsorted(table["id"], extra_ids)
+    width = extra_ids.shape[0] + 1
+    order = np.concatenate([rows * 2 * width, (slot * 2 + 1) * width + rank])
+    k = max(factor.shape[0], *(b.factor.shape[0] for b in derived))
+    recorded_notes = mitigation_note(ctx, "criticisms", rows)
+
+    def ids() -> NDArray[np.str_]:
+        return np.concatenate([table["id"][rows], extra_ids])
+
+    def notes() -> NDArray[np.str_]:
+        return np.concatenate([recorded_notes(), *(resolve(b.note, len(b)) for b in derived)])
+
+    return Criticisms(
+        order=order,
+        date=np.concatenate([table["date"][rows], *(b.columns["date"] for b in derived)]),
+        level=np.concatenate(
+            [table["level"][rows].astype(np.int64), *(b.columns["level"] for b in derived)]
+        ).astype(np.int64),
+        unit=np.concatenate([table["unit"][rows], *(b.columns["unit"] for b in derived)]),
+        cadre=np.concatenate([table["cadre"][rows], *(b.columns["cadre"] for b in derived)]),
+        factor=np.concatenate(
+            [np.broadcast_to(f, (k, f.shape[1])) for f in (factor, *(b.factor for b in derived))],
+            axis=1,
+        ),
+        ids=ids,
+        notes=notes,
+    )
+
+
+__all__ = [
+    "BONUS",
+    "DEDUCTION",
+    "Criticisms",
+    "cap_rows",
+    "capped",
+    "counted",
+    "criticisms",
+    "ids_of",
+    "joined",
+    "label_rows",
+    "mitigation_note",
+    "picked",
+    "point_rows",
+]

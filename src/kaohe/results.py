@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .blocks import Adjustments, Effects, Freezes
+from .blocks import Adjustments, Effects, Freezes, Text, resolve
 from .dates import NAT
 
 if TYPE_CHECKING:
@@ -55,12 +55,12 @@ class UnitResults:
     rank: IntArray
     grade: IntArray
     reason: NDArray[np.int8]  # REASONS codes
-    effect: NDArray[np.str_]  # (n,) the governing effect, where the reason is "effect"
+    effect: Text  # (n,) the governing effect, where the reason is "effect"
     flags: Mapping[str, NDArray[np.bool_]]
 
     def grade_reason(self, scenario: int = 0) -> NDArray[np.str_]:
         """What decided each unit's grade in one scenario."""
-        return reason_text(self.reason[scenario], self.effect)
+        return reason_text(self.reason[scenario], resolve(self.effect, self.ids.shape[0]))
 
 
 @attrs.frozen(eq=False)
@@ -76,13 +76,13 @@ class CadreResults:
     rank: IntArray
     grade: IntArray  # 0-3 CADRE_GRADES, 4 不定等次, -1 not graded
     reason: NDArray[np.int8]  # REASONS codes
-    effect: NDArray[np.str_]  # (n,) the governing effect, where the reason is "effect"
+    effect: Text  # (n,) the governing effect, where the reason is "effect"
     frozen_until: NDArray[np.datetime64]  # (n,)
     flags: Mapping[str, NDArray[np.bool_]]
 
     def grade_reason(self, scenario: int = 0) -> NDArray[np.str_]:
         """What decided each cadre's grade in one scenario ("" when not graded)."""
-        text = reason_text(self.reason[scenario], self.effect)
+        text = reason_text(self.reason[scenario], resolve(self.effect, self.ids.shape[0]))
         return np.where(self.grade[scenario] < 0, "", text)
 
 
@@ -179,7 +179,7 @@ def assemble(
         reason=_full(
             np.zeros((k, n_units), np.int8) if unit_grade is None else unit_grade.reason, k
         ),
-        effect=np.full(n_units, "") if unit_grade is None else unit_grade.effect,
+        effect="" if unit_grade is None else unit_grade.effect,
         flags=_flags(slots.get("unit.flags", []), k, n_units),
     )
     cadre_score = slots.get("cadre.score")
@@ -199,7 +199,7 @@ def assemble(
         reason=_full(
             np.zeros((k, n_cadres), np.int8) if cadre_grade is None else cadre_grade.reason, k
         ),
-        effect=np.full(n_cadres, "") if cadre_grade is None else cadre_grade.effect,
+        effect="" if cadre_grade is None else cadre_grade.effect,
         frozen_until=np.full(n_cadres, NAT) if frozen is None else frozen,
         flags=_flags(slots.get("cadre.flags", []), k, n_cadres),
     )

@@ -145,19 +145,28 @@ def cadre_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
     )
 
 
-def _effect_as_rows(effects: Effects, k: int) -> Adjustments:
-    names = UNIT_EFFECT if effects.entity == UNIT else EFFECT.values
-    return Adjustments(
-        entity=effects.entity,
-        kind="effect",
-        rule=effects.rule,
-        index=effects.index,
-        points=np.zeros((k, len(effects))),
-        source_table=effects.source_table,
-        source_id=effects.source_id,
-        effect=labels(effects.level, names),
-        note=effects.note,
-    )
+def _adjustment_text(block: Adjustments, keep: NDArray[np.bool_]) -> list[NDArray[np.str_]]:
+    """rule, source_table, source_id, effect and note of the kept rows of a block."""
+    n = int(keep.sum())
+    return [
+        np.full(n, block.rule),
+        np.full(n, block.source_table),
+        block.ids()[keep],
+        np.full(n, block.effect),
+        block.notes()[keep],
+    ]
+
+
+def _effect_text(block: Effects) -> list[NDArray[np.str_]]:
+    """The same columns for grade effects: 0 points, the effect's label as ``effect``."""
+    names = UNIT_EFFECT if block.entity == UNIT else EFFECT.values
+    return [
+        np.full(len(block), block.rule),
+        block.column("source_table"),
+        block.column("source_id"),
+        labels(block.level, names),
+        block.column("note"),
+    ]
 
 
 def adjustment_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
@@ -166,39 +175,41 @@ def adjustment_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
     Units first, then cadres, each by id; within an entity, in the order
     the rules ran.
     """
-    blocks = [*results.adjustments, *(_effect_as_rows(e, results.k) for e in results.effects)]
-    blocks = [b for b in blocks if len(b)]
-    if not blocks:
-        return ADJUSTMENT_COLUMNS, [np.zeros(0, dtype=str) for _ in ADJUSTMENT_COLUMNS]
     ids = {UNIT: results.units.ids, CADRE: results.cadres.ids}
-    keep = [np.ones(len(b), dtype=bool) if not b.drop_if_zero else b.points[0] != 0 for b in blocks]
-    entity = np.concatenate(
-        [np.full(int(m.sum()), b.entity) for b, m in zip(blocks, keep, strict=True)]
-    )
-    index = np.concatenate([b.index[m] for b, m in zip(blocks, keep, strict=True)])
+    entity, index, points, texts = [], [], [], []
+    for block in results.adjustments:
+        keep = block.points[0] != 0 if block.drop_if_zero else np.ones(len(block), dtype=bool)
+        entity.append(np.full(int(keep.sum()), block.entity))
+        index.append(block.index[keep])
+        points.append(block.points[0][keep])
+        texts.append(_adjustment_text(block, keep))
+    for effects in results.effects:
+        entity.append(np.full(len(effects), effects.entity))
+        index.append(effects.index)
+        points.append(np.zeros(len(effects)))
+        texts.append(_effect_text(effects))
+    if not entity:
+        return ADJUSTMENT_COLUMNS, [np.zeros(0, dtype=str) for _ in ADJUSTMENT_COLUMNS]
+    kinds = np.concatenate(entity)
     entity_id = np.concatenate(
-        [ids[b.entity][b.index[m]] for b, m in zip(blocks, keep, strict=True)]
+        [
+            ids[str(kind[0])][rows] if len(kind) else kind
+            for kind, rows in zip(entity, index, strict=True)
+        ]
     )
-    order = np.lexsort((np.arange(index.shape[0]), entity_id, entity != UNIT))
-
-    def column(name: str) -> NDArray[np.str_]:
-        return np.concatenate(
-            [np.asarray(getattr(b, name))[m] for b, m in zip(blocks, keep, strict=True)]
-        )[order]
-
-    rule = np.concatenate(
-        [np.full(int(m.sum()), b.rule) for b, m in zip(blocks, keep, strict=True)]
-    )[order]
-    points = np.concatenate([b.points[0][m] for b, m in zip(blocks, keep, strict=True)])[order]
+    order = np.lexsort((np.arange(kinds.shape[0]), entity_id, kinds != UNIT))
+    rule, source_table, source_id, effect, note = (
+        np.concatenate([t[i] for t in texts])[order] for i in range(5)
+    )
     return ADJUSTMENT_COLUMNS, _rows(
-        entity[order],
+        kinds[order],
         text(entity_id[order]),
         rule,
-        column("source_table"),
-        text(column("source_id")),
-        number(points, 4),
-        column("effect"),
-        text(column("note")),
+        source_table,
+        text(source_id),
+        number(np.concatenate(points)[order], 4),
+        effect,
+        text(note),
     )
 
 
@@ -212,9 +223,9 @@ def freeze_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
     start = np.concatenate([w.start for w in windows])
     end = np.concatenate([w.end for w in windows])
     rule = np.concatenate([np.full(len(w), w.rule) for w in windows])
-    source_table = np.concatenate([w.source_table for w in windows])
-    source_id = np.concatenate([w.source_id for w in windows])
-    reason = np.concatenate([w.reason for w in windows])
+    source_table = np.concatenate([w.column("source_table") for w in windows])
+    source_id = np.concatenate([w.column("source_id") for w in windows])
+    reason = np.concatenate([w.column("reason") for w in windows])
     shown = np.flatnonzero(end > period_start)
     cadre_id = results.cadres.ids[cadre[shown]]
     order = shown[np.lexsort((np.arange(shown.shape[0]), start[shown], cadre_id))]
@@ -240,12 +251,11 @@ def finding_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
     included, with 0 points); points are before the unit cap.
     """
     table = results.data.tables["supervision"]
-    chosen = [b for b in results.adjustments if len(b) and b.entity == UNIT]
-    source = np.concatenate([b.source_table for b in chosen]) if chosen else np.zeros(0, str)
-    ids = np.concatenate([b.source_id for b in chosen]) if chosen else np.zeros(0, str)
+    chosen = [b for b in results.adjustments if len(b) and b.source_table == "supervision"]
+    ids = np.concatenate([b.ids() for b in chosen]) if chosen else np.zeros(0, str)
     points = np.concatenate([b.points[0] for b in chosen]) if chosen else np.zeros(0)
-    mine = source == "supervision"
-    row = np.searchsorted(table["id"], ids[mine])
+    mine = np.ones(ids.shape[0], dtype=bool)
+    row = np.searchsorted(table["id"], ids)
     category = table["category"][row] if len(table) else np.zeros(0, str)
     category = np.where(category == "", UNCATEGORISED, category)
     names, inverse, counts = np.unique(category, return_inverse=True, return_counts=True)

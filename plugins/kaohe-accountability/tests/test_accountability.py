@@ -64,7 +64,7 @@ def effects(results: Results, rule: str = "accountability") -> list[tuple[str, i
     """(cadre_id, level, source_id) of the rule's cadre effects, sorted."""
     ids = results.data.cadre_ids
     return sorted(
-        (str(ids[e.index[j]]), int(e.level[j]), str(e.source_id[j]))
+        (str(ids[e.index[j]]), int(e.level[j]), str(e.column("source_id")[j]))
         for e in results.effects
         if e.rule == rule and e.entity == "cadre"
         for j in range(len(e))
@@ -85,7 +85,7 @@ def windows(results: Results) -> list[tuple[Any, ...]]:
                     str(ids[block.cadre[j]]),
                     block.start[j].astype(dt.date),
                     INDEFINITE if end == FOREVER else end.astype(dt.date),
-                    str(block.source_id[j]),
+                    str(block.column("source_id")[j]),
                 )
             )
     return sorted(found, key=lambda window: (window[0], window[1], str(window[2]), window[3]))
@@ -231,9 +231,9 @@ def test_exempt_sanction_is_ignored_and_mitigated_sanction_unchanged() -> None:
     shown = [
         (
             str(results.data.cadre_ids[b.index[j]]),
-            str(b.source_id[j]),
+            str(b.column("source_id")[j]),
             float(b.points[0, j]),
-            str(b.effect[j]),
+            str(b.column("effect")[j]),
         )
         for b in results.adjustments
         if b.rule == "tolerance"

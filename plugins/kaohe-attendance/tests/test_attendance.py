@@ -37,10 +37,10 @@ def rows(results: Results, rule: str = "attendance") -> list[tuple[Any, ...]]:
             found.append(
                 (
                     str(ids[block.index[j]]),
-                    str(block.source_table[j]),
-                    str(block.source_id[j]),
+                    str(block.column("source_table")[j]),
+                    str(block.column("source_id")[j]),
                     points,
-                    str(block.effect[j]),
+                    str(block.column("effect")[j]),
                 )
             )
     return sorted(found)
@@ -64,11 +64,11 @@ def test_deduction_rows_and_cap() -> None:
     # t4 has no attendance rows: no row, A = 0
     assert scores(results) == {"t1": 78.4, "t2": 75.0, "t3": 75.0, "t4": 80.0}
     note = next(
-        str(b.note[j])
+        str(b.column("note")[j])
         for b in results.adjustments
         if b.rule == "attendance"
         for j in range(len(b))
-        if b.source_id[j] == "t1"
+        if b.column("source_id")[j] == "t1"
     )
     assert note == "迟到早退3次, 旷工1天"
 

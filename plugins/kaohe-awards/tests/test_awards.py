@@ -31,10 +31,10 @@ def rows(results: Results, rule: str, entity: str = "unit") -> list[tuple[Any, .
             found.append(
                 (
                     str(ids[block.index[j]]),
-                    str(block.source_table[j]),
-                    str(block.source_id[j]),
+                    str(block.column("source_table")[j]),
+                    str(block.column("source_id")[j]),
                     points,
-                    str(block.effect[j]),
+                    str(block.column("effect")[j]),
                 )
             )
     return sorted(found)

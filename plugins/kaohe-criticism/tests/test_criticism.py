@@ -42,10 +42,10 @@ def rows(results: Results, rule: str, entity: str = "unit") -> list[tuple[Any, .
             found.append(
                 (
                     str(ids[block.index[j]]),
-                    str(block.source_table[j]),
-                    str(block.source_id[j]),
+                    str(block.column("source_table")[j]),
+                    str(block.column("source_id")[j]),
                     points,
-                    str(block.effect[j]),
+                    str(block.column("effect")[j]),
                 )
             )
     return sorted(found)
@@ -55,7 +55,7 @@ def effects(results: Results, rule: str, entity: str) -> list[tuple[str, int, st
     """(entity_id, level, source_id) of ``rule``'s grade effects, sorted."""
     ids = results.data.unit_ids if entity == "unit" else results.data.cadre_ids
     return sorted(
-        (str(ids[block.index[j]]), int(block.level[j]), str(block.source_id[j]))
+        (str(ids[block.index[j]]), int(block.level[j]), str(block.column("source_id")[j]))
         for block in results.effects
         if block.rule == rule and block.entity == entity
         for j in range(len(block))

@@ -33,11 +33,11 @@ def parts(results: Results, rule: str) -> list[tuple[Any, ...]]:
     return sorted(
         (
             str(ids[b.index[j]]),
-            str(b.source_table[j]),
-            str(b.source_id[j]),
+            str(b.column("source_table")[j]),
+            str(b.column("source_id")[j]),
             round(float(b.points[0, j]), 9),
-            str(b.effect[j]),
-            str(b.note[j]),
+            str(b.column("effect")[j]),
+            str(b.column("note")[j]),
         )
         for b in results.adjustments
         if b.rule == rule and b.kind == "component"

@@ -35,10 +35,10 @@ def rows(results: Results, rule: str, entity: str = "unit") -> list[tuple[Any, .
             found.append(
                 (
                     str(ids[block.index[j]]),
-                    str(block.source_table[j]),
-                    str(block.source_id[j]),
+                    str(block.column("source_table")[j]),
+                    str(block.column("source_id")[j]),
                     points,
-                    str(block.effect[j]),
+                    str(block.column("effect")[j]),
                 )
             )
     return sorted(found)
@@ -52,8 +52,8 @@ def freezes(results: Results) -> list[tuple[Any, ...]]:
             str(ids[block.cadre[j]]),
             block.start[j].astype(dt.date),
             block.end[j].astype(dt.date),
-            str(block.source_table[j]),
-            str(block.source_id[j]),
+            str(block.column("source_table")[j]),
+            str(block.column("source_id")[j]),
         )
         for block in results.freezes
         for j in range(len(block))
@@ -189,7 +189,7 @@ def test_notice_on_a_cadre_criticises_the_cadre() -> None:
     assert got["cadres"]["c1"]["grade"] == "称职"
     assert got["cadres"]["c2"]["grade"] == "优秀"
     derived = [
-        (str(block.source_id[j]), int(block.level[j]))
+        (str(block.column("source_id")[j]), int(block.level[j]))
         for block in results.effects
         if block.rule == "criticism"
         for j in range(len(block))

@@ -43,9 +43,9 @@ def windows(results: Results) -> list[tuple[Any, ...]]:
             str(ids[block.cadre[j]]),
             block.start[j].astype(dt.date),
             block.end[j].astype(dt.date),
-            str(block.source_table[j]),
-            str(block.source_id[j]),
-            str(block.reason[j]),
+            str(block.column("source_table")[j]),
+            str(block.column("source_id")[j]),
+            str(block.column("reason")[j]),
         )
         for block in results.freezes
         if block.rule == "serious_units"
@@ -219,7 +219,7 @@ def test_unit_and_its_leaders_cannot_be_excellent() -> None:
     assert cadres["h2"]["grade"] == "优秀"
     # effects: the unit's (level 1 = 不得评优) and the head's and leader's
     rows = sorted(
-        (e.entity, int(e.index[j]), int(e.level[j]), str(e.source_id[j]))
+        (e.entity, int(e.index[j]), int(e.level[j]), str(e.column("source_id")[j]))
         for e in results.effects
         if e.rule == "serious_units"
         for j in range(len(e))

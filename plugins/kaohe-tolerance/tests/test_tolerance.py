@@ -51,11 +51,11 @@ def rows(results: Results, rule: str, entity: str = "unit") -> list[tuple[Any, .
             found.append(
                 (
                     str(ids[block.index[j]]),
-                    str(block.source_table[j]),
-                    str(block.source_id[j]),
+                    str(block.column("source_table")[j]),
+                    str(block.column("source_id")[j]),
                     points,
-                    str(block.effect[j]),
-                    str(block.note[j]),
+                    str(block.column("effect")[j]),
+                    str(block.column("note")[j]),
                 )
             )
     return sorted(found)
@@ -216,7 +216,11 @@ def test_mitigated_rows_keep_their_other_effects() -> None:
     assert (got["units"]["u1"]["score"], got["units"]["u1"]["grade"]) == (93.5, "良好")
     # a mitigated sanction is unchanged: 诫勉 keeps not-优秀 and 6 months
     assert (got["cadres"]["c1"]["grade"], got["cadres"]["c2"]["grade"]) == ("称职", "优秀")
-    windows = [(str(b.source_id[j]), str(b.end[j])) for b in results.freezes for j in range(len(b))]
+    windows = [
+        (str(b.column("source_id")[j]), str(b.end[j]))
+        for b in results.freezes
+        for j in range(len(b))
+    ]
     assert windows == [("z1", "2019-08-01")]
     assert rows(results, "tolerance") == []
 

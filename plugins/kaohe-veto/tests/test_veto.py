@@ -20,7 +20,12 @@ def veto_effects(results: Results) -> list[tuple[str, int, str, str]]:
     """(unit_id, level, source_table, source_id) of the veto rule's effects."""
     ids = results.data.unit_ids
     return sorted(
-        (str(ids[e.index[j]]), int(e.level[j]), str(e.source_table[j]), str(e.source_id[j]))
+        (
+            str(ids[e.index[j]]),
+            int(e.level[j]),
+            str(e.column("source_table")[j]),
+            str(e.column("source_id")[j]),
+        )
         for e in results.effects
         if e.rule == "veto"
         for j in range(len(e))

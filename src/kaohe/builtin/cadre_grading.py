@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..blocks import CADRE, EffectRows, Effects, strings
+from ..blocks import CADRE, EffectRows, Effects, Text
 from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import quota, round9, width
@@ -47,7 +47,7 @@ class CadreGrade:
     rank: NDArray[np.int64]
     grade: NDArray[np.int64]
     reason: NDArray[np.int8]
-    effect: NDArray[np.str_]
+    effect: Text
     vote_effects: Effects
 
 
@@ -66,9 +66,9 @@ def vote_effects(votes: NDArray[np.int64], rule: str, cadre_ids: NDArray[np.str_
         rule=rule,
         index=rows,
         level=level,
-        source_table=strings("votes", rows.shape[0]),
-        source_id=cadre_ids[rows],
-        note=note.astype(str),
+        source_table="votes",
+        source_id=lambda: cadre_ids[rows],
+        note=lambda: note.astype(str),
     )
 
 
@@ -126,7 +126,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             rank,
             grade.astype(np.int64),
             reason.astype(np.int8),
-            effects.describe(source),
+            lambda: effects.describe(source),
             from_votes,
         )
     }

@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, strings, sum_points
+from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, Text, sum_points
 from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import round2, width
@@ -89,12 +89,10 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
                 rule=component.rule,
                 index=rows,
                 points=points[:, rows],
-                source_table=strings(component.source_table, rows.shape[0]),
-                source_id=ctx.data.cadre_ids[rows]
-                if component.source_table != "units"
-                else ctx.data.unit_ids[cadres["unit"][rows]],
-                effect=strings(COMPONENT, rows.shape[0]),
-                note=strings(component.name, rows.shape[0]),
+                source_table=component.source_table,
+                source_id=_source_ids(ctx, component.source_table, rows),
+                effect=COMPONENT,
+                note=component.name,
             )
         )
     deductions = sum_points(ctx.get("cadre.adjustments"), "deduction", n)
@@ -108,14 +106,22 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         rule=ctx.rule,
         index=missing,
         level=np.full(missing.shape[0], EFFECT.code("不定等次"), dtype=np.int64),
-        source_table=strings("votes", missing.shape[0]),
-        source_id=ctx.data.cadre_ids[missing],
-        note=strings(NO_VOTES_NOTE, missing.shape[0]),
+        source_table="votes",
+        source_id=lambda: ctx.data.cadre_ids[missing],
+        note=NO_VOTES_NOTE,
     )
     return {
         "cadre.score": CadreScore(score, appraisal, votes, tuple(parts)),
         "cadre.effects": [no_votes],
     }
+
+
+def _source_ids(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> Text:
+    """The source id of each part row: the unit for the unit link, else the cadre."""
+    if table == "units":
+        unit = ctx.table("cadres")["unit"]
+        return lambda: ctx.data.unit_ids[unit[rows]]
+    return lambda: ctx.data.cadre_ids[rows]
 
 
 def _by_role(head: float, leader: float, middle: float, staff: float) -> dict[str, float]:

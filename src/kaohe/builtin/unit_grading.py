@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..blocks import UNIT, EffectRows, Flags
+from ..blocks import UNIT, EffectRows, Flags, Text
 from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import quota, round9, width
@@ -40,7 +40,7 @@ class UnitGrade:
     rank: NDArray[np.int64]
     grade: NDArray[np.int64]
     reason: NDArray[np.int8]
-    effect: NDArray[np.str_]
+    effect: Text
 
 
 def _category_codes(ctx: StepContext) -> tuple[NDArray[np.int64], int]:
@@ -98,7 +98,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         Flags(UNIT, ctx.rule, "约谈", (grade == POOR) | at_last),
     ]
     return {
-        "unit.grade": UnitGrade(rank, grade.astype(np.int64), reason, effects.describe(source)),
+        "unit.grade": UnitGrade(
+            rank, grade.astype(np.int64), reason, lambda: effects.describe(source)
+        ),
         "unit.flags": flags,
     }
 

@@ -11,7 +11,7 @@ R9 like recorded ones.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import CADRE, UNIT, Derived, Effects, Flags, Freezes, strings
+from kaohe.blocks import CADRE, UNIT, Derived, Effects, Flags, Freezes
 from kaohe.dates import FOREVER, NAT, add_months, in_period, year_of
 from kaohe.ledger import counted
 from kaohe.params import Choice, Integer, OneOf, RecordMap, TextList
@@ -76,30 +76,28 @@ DUAL_QUALIFYING = (
 class Sanctions:
     """Sanctions that count (recorded and not exempt, then derived) as columns."""
 
-    id: NDArray[np.str_]
     date: NDArray[np.datetime64]
     cadre: NDArray[np.int64]
     type: NDArray[np.int64]
     closed_on: NDArray[np.datetime64]
+    ids: Callable[[], NDArray[np.str_]]
 
 
 def sanctions(ctx: StepContext) -> Sanctions:
     """Recorded sanctions not exempt by 容错纠错 (any date), then derived ones."""
     table = ctx.table("sanctions")
     keep = np.flatnonzero(~ctx.tolerance().is_exempt("sanctions", len(table)))
+    derived = [block.columns for block in ctx.get("derived.sanctions")]
     parts = [
-        (
-            table["id"][keep],
-            table["date"][keep],
-            table["cadre"][keep],
-            table["type"][keep].astype(np.int64),
-            table["closed_on"][keep],
-        )
+        (table["date"][keep], table["cadre"][keep], table["type"][keep], table["closed_on"][keep])
     ]
-    for block in ctx.get("derived.sanctions"):
-        c = block.columns
-        parts.append((c["id"], c["date"], c["cadre"], c["type"].astype(np.int64), c["closed_on"]))
-    return Sanctions(*(np.concatenate([p[i] for p in parts]) for i in range(5)))
+    parts += [(c["date"], c["cadre"], c["type"], c["closed_on"]) for c in derived]
+
+    def ids() -> NDArray[np.str_]:
+        return np.concatenate([table["id"][keep], *(c["id"] for c in derived)])
+
+    date, cadre, kind, closed = (np.concatenate([p[i] for p in parts]) for i in range(4))
+    return Sanctions(date, cadre, kind.astype(np.int64), closed, ids)
 
 
 def _type_arrays(
@@ -137,11 +135,17 @@ def effects(ctx: StepContext) -> Mapping[str, Any]:
     level = np.where(investigation, np.where(still_open, grade[kind], 0), level)
     effect_rows = np.flatnonzero(level > 0)
     type_names = np.asarray(SANCTION_TYPE.values)[kind]
-    note = np.where(lasting, np.char.add(type_names, "影响期内,不定等次"), type_names)
-    note = np.where(investigation, np.char.add(type_names, "尚未结案"), note)
+
+    def note() -> NDArray[np.str_]:
+        names = type_names[effect_rows]
+        text = np.where(lasting[effect_rows], np.char.add(names, "影响期内,不定等次"), names)
+        return np.where(investigation[effect_rows], np.char.add(names, "尚未结案"), text)
 
     span = months[kind]
-    window = np.flatnonzero(span != 0)
+    window = np.flatnonzero(
+        (span != 0)
+        & ~((span == -2) & (rows.closed_on <= rows.date))  # a case closed the day it opened
+    )
     w_span = span[window]
     end = np.where(
         w_span == -1,
@@ -159,9 +163,9 @@ def effects(ctx: StepContext) -> Mapping[str, Any]:
                 rule=ctx.rule,
                 index=rows.cadre[effect_rows],
                 level=level[effect_rows],
-                source_table=strings("sanctions", effect_rows.shape[0]),
-                source_id=rows.id[effect_rows],
-                note=note[effect_rows],
+                source_table="sanctions",
+                source_id=lambda: rows.ids()[effect_rows],
+                note=note,
             )
         ],
         "freezes": [
@@ -170,9 +174,9 @@ def effects(ctx: StepContext) -> Mapping[str, Any]:
                 cadre=rows.cadre[window],
                 start=rows.date[window],
                 end=end.astype("datetime64[D]"),
-                source_table=strings("sanctions", window.shape[0]),
-                source_id=rows.id[window],
-                reason=np.char.add(type_names[window], "影响期内不得提拔"),
+                source_table="sanctions",
+                source_id=lambda: rows.ids()[window],
+                reason=lambda: np.char.add(type_names[window], "影响期内不得提拔"),
             )
         ],
     }
@@ -193,7 +197,7 @@ def _derived(
     date: NDArray[np.datetime64],
     cadre: NDArray[np.int64],
     type_name: str,
-    source_id: NDArray[np.str_],
+    source_rows: NDArray[np.int64],
 ) -> Derived:
     n = ids.shape[0]
     return Derived(
@@ -208,8 +212,8 @@ def _derived(
             "closed_on": np.full(n, NAT),
         },
         factor=np.ones((1, n)),
-        source_table=strings("sanctions" if ctx.rule == "dual_investigation" else "exposures", n),
-        source_id=source_id,
+        source_table="sanctions" if ctx.rule == "dual_investigation" else "exposures",
+        source_rows=source_rows,
     )
 
 
@@ -228,10 +232,12 @@ def dual(ctx: StepContext) -> Mapping[str, Any]:
         & (head >= 0)
     )
     case = table["case_id"][rows]
-    group_key = np.where(
-        case != "", np.char.add("case:", case), np.char.add("row:", table["id"][rows])
-    )
-    order = np.lexsort((table["id"][rows], table["date"][rows], group_key, head[rows]))
+    with_case = case != ""
+    case_code = np.full(rows.shape[0], -1, dtype=np.int64)
+    names, case_code[with_case] = np.unique(case[with_case], return_inverse=True)
+    # one group per (head, case); a sanction without a case is a group of its own
+    group_key = np.where(with_case, case_code, names.shape[0] + rows)
+    order = np.lexsort((rows, table["date"][rows], group_key, head[rows]))
     sorted_head, sorted_key = head[rows][order], group_key[order]
     first = np.ones(order.shape[0], dtype=bool)
     first[1:] = (sorted_head[1:] != sorted_head[:-1]) | (sorted_key[1:] != sorted_key[:-1])
@@ -244,7 +250,7 @@ def dual(ctx: StepContext) -> Mapping[str, Any]:
         table["date"][chosen],
         head[chosen],
         ctx.param("derived_type"),
-        table["id"][chosen],
+        chosen,
     )
     return {"derived.sanctions": [block]}
 
@@ -262,9 +268,7 @@ def zero(ctx: StepContext) -> Mapping[str, Any]:
     )
     self_sanctioned = np.zeros(ctx.n_units, dtype=bool)
     self_sanctioned[cadres["unit"][sanctions_table["cadre"][s_rows]]] = True
-    order = np.lexsort(
-        (exposures["id"][e_rows], exposures["date"][e_rows], exposures["unit"][e_rows])
-    )
+    order = np.lexsort((e_rows, exposures["date"][e_rows], exposures["unit"][e_rows]))
     sorted_unit = exposures["unit"][e_rows][order]
     first = np.ones(order.shape[0], dtype=bool)
     first[1:] = sorted_unit[1:] != sorted_unit[:-1]
@@ -282,13 +286,11 @@ def zero(ctx: StepContext) -> Mapping[str, Any]:
         exposures["date"][source],
         head[derive],
         ctx.param("derived_type"),
-        exposures["id"][source],
+        source,
     )
     return {
         "derived.sanctions": [block],
-        "unit.flags": [
-            Flags(UNIT, ctx.rule, "零问责", flag[None, :])
-        ],
+        "unit.flags": [Flags(UNIT, ctx.rule, "零问责", flag[None, :])],
     }
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import CADRE, DEDUCTION, Adjustments, strings
+from kaohe.blocks import CADRE, DEDUCTION, Adjustments
 from kaohe.ledger import capped
 from kaohe.params import Number
 
@@ -22,19 +22,26 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     absent = np.bincount(table["cadre"], weights=table["absent_days"], minlength=n)
     cadres = np.unique(table["cadre"])
     raw = ctx.param("late_points") * late[cadres] + ctx.param("absent_day_points") * absent[cadres]
-    note = np.char.add(
-        np.char.add("迟到早退", late[cadres].astype(np.int64).astype(str)),
-        np.char.add("次, 旷工", np.char.add(absent[cadres].astype(np.int64).astype(str), "天")),
-    )
+
+    def note() -> np.ndarray:
+        counts = (
+            late[cadres].astype(np.int64).astype(str),
+            absent[cadres].astype(np.int64).astype(str),
+        )
+        return np.char.add(
+            np.char.add("迟到早退", counts[0]),
+            np.char.add("次, 旷工", np.char.add(counts[1], "天")),
+        )
+
     block = Adjustments(
         entity=CADRE,
         kind="deduction",
         rule=ctx.rule,
         index=cadres,
         points=-raw,
-        source_table=strings("attendance", cadres.shape[0]),
-        source_id=ctx.data.cadre_ids[cadres],
-        effect=strings(DEDUCTION, cadres.shape[0]),
+        source_table="attendance",
+        source_id=lambda: ctx.data.cadre_ids[cadres],
+        effect=DEDUCTION,
         note=note,
     )
     return {"cadre.adjustments": capped(ctx, [block], ctx.param("cap"), n, "考勤扣分封顶")}

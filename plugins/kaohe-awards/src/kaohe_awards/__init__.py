@@ -16,7 +16,7 @@ import numpy as np
 from kaohe import Rule, Step, StepContext, hookimpl
 from kaohe.blocks import CADRE, UNIT, Flags
 from kaohe.dates import in_period
-from kaohe.ledger import capped, label_rows, point_rows
+from kaohe.ledger import capped, joined, label_rows, point_rows
 from kaohe.params import Number, NumberMap
 from kaohe.vocab import AWARD_LEVEL
 
@@ -34,8 +34,11 @@ def bonus(ctx: StepContext) -> Mapping[str, Any]:
     rows = np.flatnonzero(_in_period(ctx) & (table["unit"] >= 0))
     level = table["level"][rows].astype(np.int64)
     points = ctx.param_map("points", AWARD_LEVEL.values)[:, level]
-    note = np.char.add(
-        np.char.add(label_rows(AWARD_LEVEL.values, level), "级表彰 "), table["title"][rows]
+    note = joined(
+        label_rows(AWARD_LEVEL.values, level),
+        "级表彰 ",
+        lambda: table["title"][rows],
+        n=rows.shape[0],
     )
     block = point_rows(
         ctx, entity=UNIT, kind="bonus", table="awards", rows=rows, points=points, note=note

@@ -15,8 +15,17 @@ from typing import Any
 import numpy as np
 
 from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import CADRE, DEDUCTION, UNIT, Adjustments, Effects, strings
-from kaohe.ledger import capped, counted, criticisms, label_rows, mitigation_note, point_rows
+from kaohe.blocks import CADRE, DEDUCTION, UNIT, Adjustments, Effects
+from kaohe.ledger import (
+    capped,
+    counted,
+    criticisms,
+    joined,
+    label_rows,
+    mitigation_note,
+    picked,
+    point_rows,
+)
 from kaohe.params import Integer, Number, NumberMap
 from kaohe.vocab import ADMIN_LEVEL, EFFECT
 
@@ -28,17 +37,22 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     on_cadre = np.flatnonzero(rows.cadre >= 0)
     level = rows.level[on_unit]
     points = ctx.param_map("points", ADMIN_LEVEL.values)[:, level] * rows.factor[:, on_unit]
-    label = np.char.add(label_rows(ADMIN_LEVEL.values, level), "级通报批评")
+    unit_ids = picked(rows.ids, on_unit)
     unit_rows = Adjustments(
         entity=UNIT,
         kind="deduction",
         rule=ctx.rule,
         index=rows.unit[on_unit],
         points=-points,
-        source_table=strings("criticisms", on_unit.shape[0]),
-        source_id=rows.id[on_unit],
-        effect=strings(DEDUCTION, on_unit.shape[0]),
-        note=np.char.add(label, rows.note[on_unit]),
+        source_table="criticisms",
+        source_id=unit_ids,
+        effect=DEDUCTION,
+        note=joined(
+            label_rows(ADMIN_LEVEL.values, level),
+            "级通报批评",
+            picked(rows.notes, on_unit),
+            n=on_unit.shape[0],
+        ),
     )
     interviews = ctx.table("interviews")
     taken = np.flatnonzero(counted(ctx, "interviews"))
@@ -53,7 +67,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         table="interviews",
         rows=taken,
         points=interview_points,
-        note=np.char.add("被上级约谈", mitigation_note(ctx, "interviews", taken)),
+        note=joined("被上级约谈", mitigation_note(ctx, "interviews", taken), n=taken.shape[0]),
     )
     cadre = rows.cadre[on_cadre]
     per_cadre = np.bincount(cadre, minlength=ctx.n_cadres)[cadre]
@@ -64,9 +78,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             rule=ctx.rule,
             index=rows.unit[on_unit],
             level=np.ones(on_unit.shape[0], dtype=np.int64),
-            source_table=strings("criticisms", on_unit.shape[0]),
-            source_id=rows.id[on_unit],
-            note=strings("受到通报批评,当年不得评为优秀", on_unit.shape[0]),
+            source_table="criticisms",
+            source_id=unit_ids,
+            note="受到通报批评,当年不得评为优秀",
         )
     ]
     cadre_effects = [
@@ -77,9 +91,11 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             level=np.where(heavy, EFFECT.code("最高基本称职"), EFFECT.code("不得评优")).astype(
                 np.int64
             ),
-            source_table=strings("criticisms", on_cadre.shape[0]),
-            source_id=rows.id[on_cadre],
-            note=np.where(heavy, "受到多次通报批评,最高基本称职", "受到通报批评,当年不得评为优秀"),
+            source_table="criticisms",
+            source_id=picked(rows.ids, on_cadre),
+            note=lambda: np.where(
+                heavy, "受到多次通报批评,最高基本称职", "受到通报批评,当年不得评为优秀"
+            ),
         )
     ]
     return {

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import Derived, strings
+from kaohe.blocks import Derived
 from kaohe.dates import in_period
-from kaohe.ledger import mitigation_note
+from kaohe.ledger import ids_of, joined, mitigation_note
 from kaohe.vocab import ADMIN_LEVEL
 
 
@@ -47,14 +47,17 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             "level": level,
             "unit": notices["unit"][rows],
             "cadre": notices["cadre"][rows],
-            "note": np.char.add(
-                np.char.add("; 整改通知 ", notices["id"][rows]),
-                np.char.add("逾期未整改", mitigation_note(ctx, "notices", rows)),
-            ),
         },
         factor=ctx.tolerance().factor("notices", n)[:, rows],
-        source_table=strings("notices", rows.shape[0]),
-        source_id=notices["id"][rows],
+        source_table="notices",
+        source_rows=rows,
+        note=joined(
+            "; 整改通知 ",
+            ids_of(ctx, "notices", rows),
+            "逾期未整改",
+            mitigation_note(ctx, "notices", rows),
+            n=rows.shape[0],
+        ),
     )
     return {"derived.criticisms": [block]}
 

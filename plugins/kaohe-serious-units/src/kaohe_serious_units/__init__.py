@@ -12,7 +12,7 @@ cadre of the unit is frozen 12 months from it (separate windows).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import CADRE, UNIT, Effects, Flags, Freezes, strings
+from kaohe.blocks import CADRE, UNIT, Effects, Flags, Freezes
 from kaohe.dates import add_months
 from kaohe.ledger import counted, criticisms
 from kaohe.params import Choice, Integer
@@ -31,15 +31,18 @@ TABLES = ("exposures", "criticisms", "vetoes")
 
 @attrs.frozen
 class Triggers:
-    """Per serious unit: the trigger row's date, table and id."""
+    """Per serious unit: the trigger's date, which table it is in (``kind``,
+    an index into :data:`TABLES`) and its row there (for criticisms, a row of
+    the counted criticisms, derived ones included)."""
 
     unit: NDArray[np.int64]
     date: NDArray[np.datetime64]
-    table: NDArray[np.str_]
-    id: NDArray[np.str_]
+    kind: NDArray[np.int64]
+    row: NDArray[np.int64]
+    ids: Callable[[], NDArray[np.str_]]
 
 
-def _first_per_unit(unit: np.ndarray, keys: list[np.ndarray], nth: int = 0) -> np.ndarray:
+def _nth_per_unit(unit: np.ndarray, keys: list[np.ndarray], nth: int = 0) -> np.ndarray:
     """Indices of the ``nth`` row of each unit when sorted by ``keys`` (primary first)."""
     if unit.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
@@ -53,36 +56,39 @@ def _first_per_unit(unit: np.ndarray, keys: list[np.ndarray], nth: int = 0) -> n
 
 
 def triggers(ctx: StepContext) -> Triggers:
-    """The trigger of every serious unit."""
+    """The trigger of every serious unit.
+
+    Rows of a table are in id order, so the row index stands for the id in
+    tie-breaks; criticisms carry an ``order`` key that does the same.
+    """
     exposures = ctx.table("exposures")
     e_rows = np.flatnonzero(counted(ctx, "exposures"))
-    e_pick = e_rows[
-        _first_per_unit(
-            exposures["unit"][e_rows], [exposures["date"][e_rows], exposures["id"][e_rows]]
-        )
-    ]
+    e_pick = e_rows[_nth_per_unit(exposures["unit"][e_rows], [exposures["date"][e_rows], e_rows])]
 
     crit = criticisms(ctx)
     min_level = ADMIN_LEVEL.code(ctx.param("criticism_min_level"))
     c_rows = np.flatnonzero((crit.unit >= 0) & (crit.level >= min_level))
     c_pick = c_rows[
-        _first_per_unit(
-            crit.unit[c_rows], [crit.date[c_rows], crit.id[c_rows]], ctx.param("criticisms") - 1
+        _nth_per_unit(
+            crit.unit[c_rows], [crit.date[c_rows], crit.order[c_rows]], ctx.param("criticisms") - 1
         )
     ]
 
     vetoes = ctx.table("vetoes")
     v_rows = np.flatnonzero(counted(ctx, "vetoes"))
-    v_pick = v_rows[
-        _first_per_unit(vetoes["unit"][v_rows], [vetoes["date"][v_rows], vetoes["id"][v_rows]])
-    ]
+    v_pick = v_rows[_nth_per_unit(vetoes["unit"][v_rows], [vetoes["date"][v_rows], v_rows])]
 
     unit = np.concatenate([exposures["unit"][e_pick], crit.unit[c_pick], vetoes["unit"][v_pick]])
     date = np.concatenate([exposures["date"][e_pick], crit.date[c_pick], vetoes["date"][v_pick]])
     kind = np.repeat(np.arange(3), [e_pick.shape[0], c_pick.shape[0], v_pick.shape[0]])
-    ids = np.concatenate([exposures["id"][e_pick], crit.id[c_pick], vetoes["id"][v_pick]])
-    first = _first_per_unit(unit, [date, kind, ids])
-    return Triggers(unit[first], date[first], np.asarray(TABLES)[kind[first]], ids[first])
+    row = np.concatenate([e_pick, c_pick, v_pick])
+    first = _nth_per_unit(unit, [date, kind])  # one candidate per kind and unit
+
+    def ids() -> NDArray[np.str_]:
+        every = np.concatenate([exposures["id"][e_pick], crit.ids()[c_pick], vetoes["id"][v_pick]])
+        return every[first]
+
+    return Triggers(unit[first], date[first], kind[first], row[first], ids)
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:
@@ -96,23 +102,28 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     members = np.flatnonzero(trigger_of_cadre >= 0)
     leading = members[np.isin(cadres["role"][members], [ROLE.code("head"), ROLE.code("leader")])]
     months = ctx.param("freeze_months")
+    tables = np.asarray(TABLES)
+
+    def source(who: NDArray[np.int64]) -> tuple[Callable[[], Any], Callable[[], Any]]:
+        t = trigger_of_cadre[who]
+        return (lambda: tables[found.kind[t]]), (lambda: found.ids()[t])
 
     def windows(who: NDArray[np.int64], reason: str) -> Freezes:
-        t = trigger_of_cadre[who]
-        start = found.date[t]
+        start = found.date[trigger_of_cadre[who]]
+        table, ids = source(who)
         return Freezes(
             rule=ctx.rule,
             cadre=who,
             start=start,
             end=add_months(start, months),
-            source_table=found.table[t],
-            source_id=found.id[t],
-            reason=strings(reason, who.shape[0]),
+            source_table=table,
+            source_id=ids,
+            reason=reason,
         )
 
     flag = np.zeros(ctx.n_units, dtype=bool)
     flag[found.unit] = True
-    t_lead = trigger_of_cadre[leading]
+    lead_table, lead_ids = source(leading)
     return {
         "unit.effects": [
             Effects(
@@ -120,25 +131,21 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
                 rule=ctx.rule,
                 index=found.unit,
                 level=np.ones(n_found, dtype=np.int64),
-                source_table=found.table,
-                source_id=found.id,
-                note=strings("作风问题严重的单位不得评为优秀", n_found),
+                source_table=lambda: tables[found.kind],
+                source_id=found.ids,
+                note="作风问题严重的单位不得评为优秀",
             )
         ],
-        "unit.flags": [
-            Flags(
-                UNIT, ctx.rule, "作风问题严重", flag[None, :]
-            )
-        ],
+        "unit.flags": [Flags(UNIT, ctx.rule, "作风问题严重", flag[None, :])],
         "cadre.effects": [
             Effects(
                 entity=CADRE,
                 rule=ctx.rule,
                 index=leading,
                 level=np.full(leading.shape[0], EFFECT.code("不得评优"), dtype=np.int64),
-                source_table=found.table[t_lead],
-                source_id=found.id[t_lead],
-                note=strings("领导班子成员当年不评优", leading.shape[0]),
+                source_table=lead_table,
+                source_id=lead_ids,
+                note="领导班子成员当年不评优",
             )
         ],
         "freezes": [

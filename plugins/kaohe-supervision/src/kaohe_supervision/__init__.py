@@ -19,7 +19,7 @@ import numpy as np
 
 from kaohe import Dataset, Rule, Scheme, Step, StepContext, hookimpl
 from kaohe.blocks import UNIT
-from kaohe.ledger import capped, counted, label_rows, mitigation_note, point_rows
+from kaohe.ledger import capped, counted, joined, label_rows, mitigation_note, point_rows
 from kaohe.params import Number, NumberMap, TextList
 from kaohe.vocab import EXPOSURE_LEVEL, SEVERITY
 
@@ -38,9 +38,16 @@ def supervision_rows(ctx: StepContext) -> Any:
     points = np.where(on_time[None, :], points * ctx.param("on_time_factor"), points)
     points = points + np.where(overdue[None, :], ctx.param("overdue_points"), 0.0)
     points = points * ctx.tolerance().factor("supervision", n)[:, rows]
-    note = label_rows(SEVERITY.values, severity)
-    note = np.char.add(note, np.where(on_time, "; 按期整改", np.where(overdue, "; 逾期未整改", "")))
-    note = np.char.add(note, mitigation_note(ctx, "supervision", rows))
+
+    def status() -> np.ndarray:
+        return np.where(on_time, "; 按期整改", np.where(overdue, "; 逾期未整改", ""))
+
+    note = joined(
+        label_rows(SEVERITY.values, severity),
+        status,
+        mitigation_note(ctx, "supervision", rows),
+        n=rows.shape[0],
+    )
     return point_rows(
         ctx, entity=UNIT, kind="deduction", table="supervision", rows=rows, points=points, note=note
     )
@@ -53,9 +60,11 @@ def exposure_rows(ctx: StepContext) -> Any:
     level = table["level"][rows].astype(np.int64)
     points = ctx.param_map("exposure_points", EXPOSURE_LEVEL.values)[:, level]
     points = points * ctx.tolerance().factor("exposures", len(table))[:, rows]
-    note = np.char.add(
-        np.char.add(label_rows(EXPOSURE_LEVEL.values, level), "级曝光"),
+    note = joined(
+        label_rows(EXPOSURE_LEVEL.values, level),
+        "级曝光",
         mitigation_note(ctx, "exposures", rows),
+        n=rows.shape[0],
     )
     return point_rows(
         ctx, entity=UNIT, kind="deduction", table="exposures", rows=rows, points=points, note=note

@@ -94,11 +94,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         )
     total = np.nan_to_num(by_indicator).sum(axis=1)
     target = 100.0 * total / maxima.sum()
-    return {
-        "unit.target": TargetScore(
-            target[None, :], by_indicator, names, maxima
-        )
-    }
+    return {"unit.target": TargetScore(target[None, :], by_indicator, names, maxima)}
 
 
 RULE = Rule(

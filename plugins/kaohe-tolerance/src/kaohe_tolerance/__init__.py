@@ -17,8 +17,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kaohe import Rule, Step, StepContext, Tolerance, hookimpl
-from kaohe.blocks import CADRE, EXEMPT, UNIT, Adjustments, strings
+from kaohe.blocks import CADRE, EXEMPT, UNIT, Adjustments
 from kaohe.dates import in_period
+from kaohe.ledger import ids_of, joined
 from kaohe.params import Number
 from kaohe.vocab import TOLERANCE_DECISION, TOLERANCE_TARGET
 
@@ -75,10 +76,14 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
                     rule=ctx.rule,
                     index=rows[entity][picked],
                     points=np.zeros((1, picked.shape[0])),
-                    source_table=strings(target, picked.shape[0]),
-                    source_id=rows["id"][picked],
-                    effect=strings(EXEMPT, picked.shape[0]),
-                    note=np.char.add("容错纠错免责 ", decision[target][picked]),
+                    source_table=target,
+                    source_id=ids_of(ctx, target, picked),
+                    effect=EXEMPT,
+                    note=joined(
+                        "容错纠错免责 ",
+                        lambda d=decision[target], p=picked: d[p],
+                        n=picked.shape[0],
+                    ),
                 )
             )
     tolerance = Tolerance(exempt, mitigated, decision, ctx.param("mitigation_factor"))

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import UNIT, Effects, Flags, strings
-from kaohe.ledger import counted
+from kaohe.blocks import UNIT, Effects, Flags
+from kaohe.ledger import counted, ids_of, joined
 
 VETO = 2  # blocks.UNIT_EFFECT
 
@@ -27,15 +27,13 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         rule=ctx.rule,
         index=unit,
         level=np.full(rows.shape[0], VETO, dtype=np.int64),
-        source_table=strings("vetoes", rows.shape[0]),
-        source_id=table["id"][rows],
-        note=np.char.add("一票否决: ", table["item"][rows]),
+        source_table="vetoes",
+        source_id=ids_of(ctx, "vetoes", rows),
+        note=joined("一票否决: ", lambda: table["item"][rows], n=rows.shape[0]),
     )
     return {
         "unit.effects": [effect],
-        "unit.flags": [
-            Flags(UNIT, ctx.rule, "一票否决", mask[None, :])
-        ],
+        "unit.flags": [Flags(UNIT, ctx.rule, "一票否决", mask[None, :])],
     }
 
 
