@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaohe.ordering import GroupOrder, governing, rank_by_higher
+from kaohe.ordering import GroupOrder, governing, rank_by_higher, sort_rows
 
 
 def test_rank_by_higher_shares_ranks_on_ties_and_skips() -> None:
@@ -79,3 +79,18 @@ def test_build_orders_by_group_score_desc_tie_break_then_entity(
     for scenario in range(k):
         got = order.order[scenario * n : (scenario + 1) * n] - scenario * n
         assert got.tolist() == expected
+
+
+@given(
+    st.lists(st.tuples(st.integers(-5, 5), st.integers(0, 3), st.integers(0, 10**6)), max_size=50)
+)
+def test_sort_rows_is_a_stable_lexicographic_sort(rows: list[tuple[int, int, int]]) -> None:
+    keys = [np.array([r[i] for r in rows], dtype=np.int64) for i in range(3)]
+    expected = sorted(range(len(rows)), key=lambda i: (*rows[i], i))
+    assert sort_rows(keys).tolist() == expected
+
+
+def test_sort_rows_falls_back_when_keys_are_too_wide_to_pack() -> None:
+    big = np.array([2**61, 0, 2**61, -(2**61)], dtype=np.int64)
+    other = np.array([1, 0, 0, 5], dtype=np.int64)
+    assert sort_rows([big, other]).tolist() == [3, 1, 2, 0]

@@ -128,6 +128,35 @@ def rank_by_higher(values: NDArray[np.float64], group: IntArray) -> IntArray:
     return np.where(np.isnan(values), -1, ranks)
 
 
+def sort_rows(keys: Sequence[NDArray[np.integer] | NDArray[np.datetime64]]) -> IntArray:
+    """Row order by integer (or date) ``keys``, primary first; ties keep row order.
+
+    The keys are packed into one int64 when their ranges allow, so that one
+    sort does the work of a lexicographic sort of several keys.
+    """
+    n = int(keys[0].shape[0]) if keys else 0
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    columns = [
+        np.asarray(key).view(np.int64)
+        if np.asarray(key).dtype.kind == "M"
+        else np.asarray(key, dtype=np.int64)
+        for key in keys
+    ]
+    packed = np.zeros(n, dtype=np.int64)
+    room = 2**62
+    for column in columns:
+        low, high = int(column.min()), int(column.max())
+        span = high - low + 1
+        if room // span < 1:
+            return np.lexsort([np.arange(n), *reversed(columns)]).astype(np.int64)
+        room //= span
+        packed = packed * span + (column - low)
+    if room < n:
+        return np.lexsort([np.arange(n), *reversed(columns)]).astype(np.int64)
+    return np.argsort(packed * n + np.arange(n, dtype=np.int64)).astype(np.int64)
+
+
 def governing(level: IntArray, entity: IntArray, n_entities: int) -> tuple[IntArray, IntArray]:
     """The heaviest ``level`` per entity and the row that gives it.
 
@@ -139,7 +168,7 @@ def governing(level: IntArray, entity: IntArray, n_entities: int) -> tuple[IntAr
     rows = np.full(n_entities, -1, dtype=np.int64)
     if level.shape[0] == 0:
         return levels, rows
-    order = np.lexsort((np.arange(level.shape[0]), -level, entity))
+    order = sort_rows([entity, -level])
     first = np.ones(order.shape[0], dtype=bool)
     first[1:] = entity[order][1:] != entity[order][:-1]
     chosen = order[first]

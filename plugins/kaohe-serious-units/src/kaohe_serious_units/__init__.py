@@ -23,6 +23,7 @@ from kaohe import Rule, Step, StepContext, hookimpl
 from kaohe.blocks import CADRE, UNIT, Effects, Flags, Freezes
 from kaohe.dates import add_months
 from kaohe.ledger import counted, criticisms
+from kaohe.ordering import sort_rows
 from kaohe.params import Choice, Integer
 from kaohe.vocab import ADMIN_LEVEL, EFFECT, ROLE
 
@@ -46,7 +47,7 @@ def _nth_per_unit(unit: np.ndarray, keys: list[np.ndarray], nth: int = 0) -> np.
     """Indices of the ``nth`` row of each unit when sorted by ``keys`` (primary first)."""
     if unit.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
-    order = np.lexsort([*reversed(keys), unit])
+    order = sort_rows([unit, *keys])
     sorted_unit = unit[order]
     starts = np.ones(order.shape[0], dtype=bool)
     starts[1:] = sorted_unit[1:] != sorted_unit[:-1]
