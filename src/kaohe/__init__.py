@@ -22,6 +22,7 @@ from .api import (
 )
 from .context import StepContext, Tolerance
 from .data import Dataset, Table
+from .explain import Explanation, explain
 from .errors import (
     DataError,
     KaoheError,
@@ -41,6 +42,7 @@ from .scheme import RuleConfig, Scheme
 __all__ = [
     "DataError",
     "Dataset",
+    "Explanation",
     "KaoheError",
     "OutputError",
     "OverrideError",
@@ -61,6 +63,7 @@ __all__ = [
     "data_from_columns",
     "evaluate",
     "evaluate_batch",
+    "explain",
     "get_plugin_manager",
     "hookimpl",
     "load_data",

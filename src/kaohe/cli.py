@@ -211,9 +211,11 @@ def _tables_summary(info: Mapping[str, Any]) -> None:
 
 
 def _register() -> None:
+    from .cli_audit import explain, verify
     from .cli_whatif import whatif
 
-    main.add_command(whatif)
+    for command in (whatif, explain, verify):
+        main.add_command(command)
 
 
 _register()

@@ -2,16 +2,23 @@
 
 Records the scheme file and its sha256, every input table's source, sha256
 and row count, the kaohe version, every enabled rule's distribution and
-version, the as-of date, parameter overrides, ledger rows outside the
+version, every registered plugin's distribution and version (``plugins``;
+a plugin loaded from a file, which has no distribution, with the file's
+sha256), the as-of date, parameter overrides, ledger rows outside the
 period, absent tables, tables no enabled rule reads, and warnings.
+``kaohe verify`` (:mod:`kaohe.verify`) checks a result folder against it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
-from .plugins import kaohe_version
+import pluggy
+
+from .plugins import BUILTIN_PLUGINS, kaohe_version
 from .results import Results
 from .tables import TABLES
 
@@ -67,8 +74,37 @@ def build(
             }
             for name in results.plan.rules
         ],
+        "plugins": plugins(registry.manager),
         "warnings": list(warnings),
     }
+
+
+def plugins(manager: pluggy.PluginManager) -> list[dict[str, str]]:
+    """Every plugin registered with ``manager``: name, distribution and version, by name.
+
+    Built-in plugins belong to the ``kaohe`` distribution; a plugin without
+    a distribution (a file loaded with ``--plugins``) is listed with its
+    file and that file's sha256, so that an audit can tell if it changed.
+    """
+    distributions = {
+        id(plugin): (dist.project_name, dist.version)
+        for plugin, dist in manager.list_plugin_distinfo()
+    }
+    listed = []
+    for name, plugin in manager.list_name_plugin():
+        entry = {"plugin": name}
+        if id(plugin) in distributions:
+            entry["distribution"], entry["version"] = distributions[id(plugin)]
+        elif name in BUILTIN_PLUGINS:
+            entry["distribution"], entry["version"] = "kaohe", kaohe_version()
+        else:
+            entry["distribution"], entry["version"] = name, "unregistered"
+            file = getattr(plugin, "__file__", None)
+            if isinstance(file, str) and Path(file).is_file():
+                entry["file"] = file
+                entry["sha256"] = hashlib.sha256(Path(file).read_bytes()).hexdigest()
+        listed.append(entry)
+    return sorted(listed, key=lambda entry: entry["plugin"])
 
 
 def _plain(value: object) -> object:

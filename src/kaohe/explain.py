@@ -1,0 +1,807 @@
+"""Explain one unit's or cadre's result: the full derivation, in Chinese.
+
+>>> import kaohe
+>>> from kaohe.explain import explain
+>>> print(explain(results, "XZ08").render())
+
+:func:`explain` reads only the stable surface of :class:`~kaohe.results.Results`
+(scenario 0): the text rows of :mod:`kaohe.tables_out` (what the result files
+hold), the per-entity arrays, the input tables and the scheme. Every number
+of a published score is shown, and the shown numbers add up to it under the
+audit rule of ``handbook/data.md``::
+
+    F = round2(max(0, C + sum of the unit's adjustment rows))
+    S = round2(min(100, max(0, sum of the cadre's adjustment rows)))
+
+Rows are shown with the 4 decimals of ``adjustments.csv`` and ``C`` with the
+4 decimals of ``units.csv``; the sum line adds exactly those numbers. Should
+that 4-decimal sum fall on the other side of a half cent than the unrounded
+one, the sum line says so and uses the unrounded value (from the results
+arrays, or recomputed from the inputs for a cadre's score parts).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import weakref
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from .errors import KaoheError
+from .results import Results
+from .tables_out import FORMULA_START, adjustment_rows, cadre_rows, freeze_rows, unit_rows
+from .vocab import (
+    CADRE_GRADES,
+    EFFECT,
+    NO_GRADE,
+    ROLE,
+    TOLERANCE_DECISION,
+    TOLERANCE_TARGET,
+    UNIT_GRADES,
+)
+
+UNIT, CADRE = "unit", "cadre"
+#: ``effect`` labels of rows that carry points; every other label is a grade effect.
+SCORED = ("扣分", "加分", "cap", "容错免责")
+PART = "得分"
+ROLE_NAMES = {"head": "主要负责人", "leader": "班子成员", "middle": "中层干部", "staff": "一般干部"}
+VOTE_COLUMNS = ("excellent", "competent", "basic", "incompetent")
+VOTE_NAMES = ("优秀票", "称职票", "基本称职票", "不称职票")
+#: Unit grade effects, lightest first (the ``effect`` labels of unit effect rows).
+UNIT_EFFECTS = ("无", "不得评优", "一票否决")
+#: What a governing effect does to the grade.
+CONSEQUENCE = {
+    "不得评优": "不得评为优秀,按得分评定其余等次",
+    "一票否决": "无论得分均评为较差",
+    "最高基本称职": "最高评为基本称职",
+    "不定等次": "不定等次",
+    "不称职": "评为不称职",
+}
+FLAG_NOTES = {
+    "通报表扬": "单位评为优秀,通报表扬",
+    "约谈": "单位评为较差,或在类别中排名末位",
+    "一票否决": "有一票否决事项,评为较差",
+    "作风问题严重": "作风问题严重的单位",
+    "零问责": "被曝光而本单位未作问责",
+    "优先提拔": "获表彰且考核优秀或称职、不在影响期内",
+}
+
+
+@attrs.frozen
+class Row:
+    """One adjustment row of the entity, as ``adjustments.csv`` has it, with its source.
+
+    ``points`` is the 4-decimal text of the file; ``date`` the source row's
+    date (derived records: the date the rules give them), empty when the
+    source has none; ``rule_title`` and ``basis`` come from the registry and
+    the scheme.
+    """
+
+    rule: str
+    rule_title: str
+    basis: str
+    source_table: str
+    source_id: str
+    date: str
+    points: str
+    effect: str
+    note: str
+
+
+@attrs.frozen
+class Section:
+    """A titled block of rendered lines."""
+
+    title: str
+    lines: tuple[str, ...]
+
+
+@attrs.frozen
+class Explanation:
+    """The derivation of one unit's or cadre's result (scenario 0).
+
+    ``entity`` is ``"unit"`` or ``"cadre"``. ``base`` is the composite ``C``
+    as printed (units; empty for cadres, whose parts are rows); ``total`` is
+    ``base`` plus the points of every row, the number the sum line states;
+    ``score`` the published score (empty for a cadre without one); and
+    ``adds_up`` whether the audit rule turns ``total`` into ``score`` (for a
+    cadre without a score: whether it has no score parts either).
+    """
+
+    entity: str
+    entity_id: str
+    name: str
+    sections: tuple[Section, ...]
+    rows: tuple[Row, ...]
+    base: str
+    total: str
+    score: str
+    adds_up: bool
+
+    def render(self) -> str:
+        """The derivation as text for a terminal, one section after another."""
+        out: list[str] = []
+        for section in self.sections:
+            out.append(section.title)
+            out.extend(f"  {line}" for line in section.lines)
+            out.append("")
+        return "\n".join(out).rstrip() + "\n"
+
+
+# -- the text of the result files, computed once per Results ---------------------------
+
+
+@attrs.frozen(eq=False)
+class _Files:
+    units: Mapping[str, NDArray[np.str_]]
+    cadres: Mapping[str, NDArray[np.str_]]
+    adjustments: Mapping[str, NDArray[np.str_]]
+    freezes: Mapping[str, NDArray[np.str_]]
+
+
+_CACHE: weakref.WeakKeyDictionary[Results, _Files] = weakref.WeakKeyDictionary()
+
+
+def _files(results: Results) -> _Files:
+    found = _CACHE.get(results)
+    if found is None:
+        found = _Files(
+            *(
+                dict(zip(*rows(results), strict=True))
+                for rows in (unit_rows, cadre_rows, adjustment_rows, freeze_rows)
+            )
+        )
+        _CACHE[results] = found
+    return found
+
+
+# -- public entry ------------------------------------------------------------------------
+
+
+def explain(results: Results, entity_id: str) -> Explanation:
+    """The derivation of the result of unit or cadre ``entity_id`` (scenario 0).
+
+    ``entity_id`` is a ``unit_id`` or a ``cadre_id``; ``unit:ID`` or
+    ``cadre:ID`` chooses when one id names both. An unknown id raises
+    :class:`~kaohe.errors.KaoheError` naming it and the closest ids.
+    """
+    kind, index = _resolve(results, entity_id.strip())
+    if kind == UNIT:
+        return _Unit(results, index).explanation()
+    return _Cadre(results, index).explanation()
+
+
+def _resolve(results: Results, wanted: str) -> tuple[str, int]:
+    kinds: tuple[str, ...] = (UNIT, CADRE)
+    prefix, _, rest = wanted.partition(":")
+    if rest and prefix in kinds:
+        kinds, wanted = (prefix,), rest
+    found = []
+    for kind in kinds:
+        ids = results.units.ids if kind == UNIT else results.cadres.ids
+        where = np.flatnonzero(ids == wanted)
+        if where.size:
+            found.append((kind, int(where[0])))
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise KaoheError(
+            f"'{wanted}' is both a unit and a cadre; write unit:{wanted} or cadre:{wanted}"
+        )
+    known = [*results.units.ids.tolist(), *results.cadres.ids.tolist()]
+    close = difflib.get_close_matches(wanted, known, n=5, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise KaoheError(f"'{wanted}' is neither a unit_id nor a cadre_id of this result{hint}")
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def round2(x: float) -> float:
+    """``floor(x * 100 + 0.5 + 1e-9) / 100`` (rules.md)."""
+    return math.floor(x * 100 + 0.5 + 1e-9) / 100
+
+
+def _f4(x: float | Decimal) -> str:
+    return f"{x:.4f}"
+
+
+def _exact(x: float) -> str:
+    """A value with up to 6 decimals, trailing zeros dropped: 94.666667, 96.82, 76.8."""
+    return f"{x:.6f}".rstrip("0").rstrip(".")
+
+
+def _num(x: float) -> str:
+    """A parameter as written: 0.15, 90, 0.3."""
+    return f"{x:g}"
+
+
+def _points(x: Decimal) -> str:
+    return f"{x:+.4f}"
+
+
+def _signed(x: Decimal) -> str:
+    return f"+ {x:.4f}" if x >= 0 else f"- {-x:.4f}"
+
+
+def _day(value: Any) -> str:
+    if value is None or np.isnat(value):
+        return ""
+    return str(np.datetime_as_string(value, unit="D"))
+
+
+class _Base:
+    """What unit and cadre explanations share: rows, sources, rules."""
+
+    kind: str
+
+    def __init__(self, results: Results, index: int) -> None:
+        self.results = results
+        self.scheme = results.scheme
+        self.data = results.data
+        self.files = _files(results)
+        self.index = index
+
+    def _rows(self, entity_id: str) -> list[Row]:
+        adj = self.files.adjustments
+        mine = np.flatnonzero((adj["entity"] == self.kind) & (adj["entity_id"] == entity_id))
+        return [
+            Row(
+                rule=str(adj["rule"][i]),
+                rule_title=self._title(str(adj["rule"][i])),
+                basis=self._basis(str(adj["rule"][i])),
+                source_table=str(adj["source_table"][i]),
+                source_id=str(adj["source_id"][i]),
+                date=self._source_date(str(adj["source_table"][i]), str(adj["source_id"][i])),
+                points=str(adj["points"][i]),
+                effect=str(adj["effect"][i]),
+                note=str(adj["note"][i]),
+            )
+            for i in mine
+        ]
+
+    def _title(self, rule: str) -> str:
+        try:
+            return self.scheme.registry.rule(rule).title
+        except KeyError:
+            return rule
+
+    def _basis(self, rule: str) -> str:
+        config = self.scheme.rules.get(rule)
+        return config.basis if config is not None else ""
+
+    def _param(self, rule: str, key: str) -> Any:
+        config = self.scheme.rules.get(rule)
+        if config is None or not config.enabled:
+            return None
+        return config.params.get(key)
+
+    def _ran(self, rule: str) -> bool:
+        return rule in self.results.plan.rules
+
+    # source rows and their dates
+
+    def _source_date(self, table_name: str, source_id: str) -> str:
+        table = self.data.tables.get(table_name)
+        if table is None or not source_id:
+            return ""
+        spec = table.spec
+        if spec.date_column is None or spec.id_column is None:
+            return ""
+        raw = source_id
+        if len(raw) > 1 and raw[0] == "'" and raw[1] in FORMULA_START:
+            raw = raw[1:]  # neutralised by the result files
+        where = np.flatnonzero(table[spec.id_column] == raw)
+        if where.size:
+            return _day(table[spec.date_column][where[0]])
+        return self._derived_date(raw)
+
+    def _derived_date(self, source_id: str) -> str:
+        """Dates of derived records (rules.md R5, R10, R11)."""
+        kind, _, ref = source_id.partition(":")
+        tables = self.data.tables
+        if kind == "notice":
+            notices = tables["notices"]
+            where = np.flatnonzero(notices["id"] == ref)
+            if where.size:
+                day = notices["deadline"][where[0]] + np.timedelta64(1, "D")
+                return f"{_day(day)}(整改通知 {ref} 逾期未整改,期限次日)"
+        if kind == "dual":
+            sanctions = tables["sanctions"]
+            hit = (sanctions["id"] == ref) | (sanctions["case_id"] == ref)
+            if hit.any():
+                return f"{_day(sanctions['date'][hit].min())}(一案双查,由 {ref} 派生)"
+        if kind == "zero":
+            return self._zero_date(ref)
+        return ""
+
+    def _zero_date(self, unit_id: str) -> str:
+        exposures = self.data.tables["exposures"]
+        first = np.datetime64(self.scheme.period_start, "D")
+        last = np.datetime64(self.scheme.period_end, "D")
+        days = exposures["date"]
+        hit = (exposures["unit_id"] == unit_id) & (days >= first) & (days <= last)
+        tolerances = self.data.tables["tolerances"]
+        exempt = tolerances["id"][
+            (tolerances["ref_table"] == TOLERANCE_TARGET.code("exposures"))
+            & (tolerances["decision"] == TOLERANCE_DECISION.code("免责"))
+            & (tolerances["date"] <= np.datetime64(self.scheme.as_of, "D"))
+        ]
+        exempt_ids = tolerances["ref_id"][np.isin(tolerances["id"], exempt)]
+        hit &= ~np.isin(exposures["id"], exempt_ids)
+        if not hit.any():
+            return ""
+        return f"{_day(days[hit].min())}(零问责,单位 {unit_id} 首次被曝光)"
+
+    # rendering of rows
+
+    def _row_line(self, row: Row) -> str:
+        if row.effect == "cap":
+            cap = self._param(row.rule, "cap")
+            limit = f",上限 {_num(cap)} 分" if isinstance(cap, (int, float)) else ""
+            return f"封顶返还 {_points(Decimal(row.points))}  {row.note}{limit}"
+        source = f"{row.source_table} {row.source_id}".strip()
+        date = f"  {row.date}" if row.date else ""
+        points = "" if row.effect not in (*SCORED, PART) else f"  {_points(Decimal(row.points))}"
+        return f"{source}{date}{points}  {row.effect}  {row.note}".rstrip()
+
+    def _grouped(self, rows: Sequence[Row]) -> list[str]:
+        """Rows grouped by rule, each rule with its title and legal basis."""
+        lines: list[str] = []
+        for rule in dict.fromkeys(row.rule for row in rows):
+            mine = [row for row in rows if row.rule == rule]
+            basis = mine[0].basis or "(方案未写明)"
+            lines.append(f"{mine[0].rule_title}〔{rule}〕 依据:{basis}")
+            lines.extend(f"  {self._row_line(row)}" for row in mine)
+        return lines
+
+    def _sum_lines(
+        self,
+        base: Decimal | None,
+        rows: Sequence[Row],
+        published: str,
+        precise: float | None,
+        clamp: tuple[float, float | None],
+    ) -> tuple[list[str], str, bool]:
+        """The sum line and the audit check; returns lines, the total text, adds_up."""
+        points = [Decimal(row.points) for row in rows]
+        total = sum(points, base if base is not None else Decimal(0))
+        low, high = clamp
+        formula = "round2(max(0, 合计))" if high is None else "round2(min(100, max(0, 合计)))"
+
+        def rounded(x: float) -> str:
+            x = max(low, x) if high is None else min(high, max(low, x))
+            return f"{round2(x):.2f}"
+
+        terms = [_f4(base)] if base is not None else []
+        for p in points:
+            if p == 0:
+                continue
+            if terms:
+                terms.append(_signed(p))
+            else:
+                terms.append(_f4(p))
+        shown = " ".join(terms) if len(terms) > 1 else ""
+        lines = [f"合计 = {shown + ' = ' if shown else ''}{_f4(total)}"]
+        result = rounded(float(total))
+        if result != published and precise is not None and rounded(precise) == published:
+            lines.append(f"(四位小数之和恰在半分界附近;按未舍入的数值 {precise:.10f} 计)")
+            result = rounded(precise)
+        ok = result == published
+        mark = "✓ 与公布得分一致" if ok else f"✗ 与公布得分 {published} 不一致"
+        lines.append(f"公布得分 = {formula} = {result}  {mark}")
+        return lines, _f4(total), ok
+
+
+# -- units -------------------------------------------------------------------------------
+
+
+class _Unit(_Base):
+    kind = UNIT
+
+    def explanation(self) -> Explanation:
+        i = self.index
+        u = self.files.units
+        uid = str(self.results.units.ids[i])
+        rows = self._rows(str(u["unit_id"][i]))
+        scored = [r for r in rows if r.effect in SCORED]
+        effects = [r for r in rows if r.effect not in SCORED]
+        base = Decimal(str(u["composite"][i]))
+        units = self.results.units
+        precise = float(units.composite[0, i] - units.deductions[0, i] + units.bonus[0, i])
+        sum_lines, total, ok = self._sum_lines(base, rows, str(u["score"][i]), precise, (0, None))
+        sum_lines.insert(
+            0,
+            f"明细合计 = {_f4(sum((Decimal(r.points) for r in rows), Decimal(0)))}"
+            f"(共 {len(rows)} 行,见 adjustments.csv)",
+        )
+        sections = [
+            Section(
+                f"单位 {uid} {u['name'][i]}(考核类别:{u['category'][i]})",
+                (f"{self.scheme.title}〔{self.scheme.name}〕,截至 {self.scheme.as_of}",),
+            ),
+            Section("一、目标任务得分 T", tuple(self._targets())),
+            Section("二、满意度测评与综合得分 C", tuple(self._satisfaction())),
+            Section(
+                "三、扣分与加分(每行一条记录,封顶与容错免责单列)",
+                tuple(self._grouped(scored) or ["无"]),
+            ),
+            Section(
+                "四、得分(核算规则:公布得分 = round2(max(0, 综合得分 + 各行加减分)))",
+                tuple(sum_lines),
+            ),
+            Section("五、排名与等次", tuple(self._grade(effects))),
+            Section("六、标记", tuple(_flag_lines(str(u["flags"][i])))),
+        ]
+        return Explanation(
+            UNIT,
+            uid,
+            str(u["name"][i]),
+            tuple(sections),
+            tuple(rows),
+            str(u["composite"][i]),
+            total,
+            str(u["score"][i]),
+            ok,
+        )
+
+    def _targets(self) -> list[str]:
+        indicators: Mapping[str, float] = self.scheme.param("targets", "indicators")
+        table = self.data.tables["targets"]
+        mine = table["unit"] == self.index
+        got = dict(
+            zip(table["indicator"][mine].tolist(), table["score"][mine].tolist(), strict=True)
+        )
+        lines = []
+        for name, top in indicators.items():
+            if name in got:
+                lines.append(f"{name}  {_f4(got[name])} / {_num(top)}")
+            else:
+                lines.append(f"{name}  缺报,按 0 计 / {_num(top)}")
+        total, tops = sum(got.values()), sum(indicators.values())
+        target = 100 * total / tops
+        lines.append(f"T = 100 × {_f4(total)} / {_num(tops)} = {_f4(target)}")
+        lines += self._check("T", target, float(self.results.units.target[0, self.index]))
+        return lines
+
+    def _check(self, what: str, mine: float, engine: float) -> list[str]:
+        if math.isclose(mine, engine, rel_tol=0, abs_tol=1e-9):
+            return []
+        return [f"注意:按输入重算的 {what} = {mine:.10f},引擎结果为 {engine:.10f}"]
+
+    def _satisfaction(self) -> list[str]:
+        units = self.results.units
+        i = self.index
+        target = float(units.target[0, i])
+        composite = float(units.composite[0, i])
+        if not self._ran("satisfaction"):
+            return [f"方案未启用满意度测评:C = T = {_f4(composite)}"]
+        values: Mapping[str, float] = self.scheme.param("satisfaction", "response_values")
+        weights: Mapping[str, float] = self.scheme.param("satisfaction", "group_weights")
+        table = self.data.tables["surveys"]
+        mine = table["unit"] == self.index
+        lines: list[str] = []
+        num = den = 0.0
+        present = set(table["group"][mine].tolist())
+        for group in [g for g in weights if g in present] + sorted(present - set(weights)):
+            rows = mine & (table["group"] == group)
+            counts = [int(table[c][rows].sum()) for c in ("satisfied", "basic", "unsatisfied")]
+            n = sum(counts)
+            if n == 0:
+                lines.append(f"{group}  无有效样本,不计")
+                continue
+            rate = (
+                sum(
+                    values[c] * k
+                    for c, k in zip(("satisfied", "basic", "unsatisfied"), counts, strict=True)
+                )
+                / n
+            )
+            lines.append(
+                f"{group}  满意 {counts[0]}、基本满意 {counts[1]}、不满意 {counts[2]}:"
+                f"r = ({_num(values['satisfied'])}×{counts[0]} + {_num(values['basic'])}×"
+                f"{counts[1]} + {_num(values['unsatisfied'])}×{counts[2]}) / {n} = {rate:.6f},"
+                f"权重 {_num(weights.get(group, 0.0))}"
+            )
+            num += weights.get(group, 0.0) * rate
+            den += weights.get(group, 0.0)
+        category = str(self.results.units.categories[i])
+        weight_map: Mapping[str, float] = self.scheme.param("satisfaction", "weight")
+        w = weight_map.get(category, self.scheme.param("satisfaction", "default_weight"))
+        if den == 0:
+            lines.append(f"无满意度测评(no_survey = target_only):C = T = {_f4(composite)}")
+            return lines
+        s = num / den
+        lines.append(f"s = Σ(权重×r) / Σ权重 = {num:.10f} / {_num(den)} = {s:.10f}")
+        lines += self._check("s", s, float(units.satisfaction[0, i]))
+        mine_c = (1 - w) * target + w * 100 * s
+        lines.append(
+            f"C = (1 - {_num(w)}) × T + {_num(w)} × 100 × s"
+            f" = {_num(1 - w)} × {_f4(target)} + {_num(w)} × 100 × {s:.10f} = {_f4(mine_c)}"
+            f"(w 为「{category}」类的满意度权重)"
+        )
+        lines += self._check("C", mine_c, composite)
+        return lines
+
+    def _grade(self, effects: Sequence[Row]) -> list[str]:
+        u = self.files.units
+        i = self.index
+        units = self.results.units
+        if not self._ran("unit_grading") or units.grade[0, i] < 0:
+            return ["方案未启用单位等次评定(无排名、等次)"]
+        category = str(units.categories[i])
+        peers = np.flatnonzero(units.categories == category)
+        score = float(units.score[0, i])
+        rank = int(units.rank[0, i])
+        cents = np.rint(units.score[0, peers] * 100)
+        higher = int((cents > round(score * 100)).sum())
+        lines = [
+            f"类别「{category}」共 {peers.size} 个单位,排名第 {rank}(得分高于本单位的 {higher} 个)"
+        ]
+        thresholds: Mapping[str, float] = self.scheme.param("unit_grading", "thresholds")
+        share = float(self.scheme.param("unit_grading", "excellent_quota"))
+        places = math.floor(share * peers.size + 1e-9)
+        grade = str(u["grade"][i])
+        reason = str(units.grade_reason(0)[i])
+        best = _threshold_grade(score, thresholds, UNIT_GRADES)
+        if reason == "score":
+            why = _threshold_text(score, best, thresholds, UNIT_GRADES, "F")
+            if grade == UNIT_GRADES[0]:
+                why += f";类别优秀名额 quota({_num(share)}, {peers.size}) = {places},在名额内"
+        elif reason == "quota":
+            taken = [str(x) for x in units.ids[peers][units.grade[0, peers] == 0]]
+            why = (
+                f"F = {score:.2f} ≥ 优秀线 {_num(thresholds[UNIT_GRADES[0]])},但类别优秀名额"
+                f" quota({_num(share)}, {peers.size}) = {places} 已由 {'、'.join(taken) or '无'}"
+                " 占用(按得分、扣分、满意度、编码排序在前)"
+            )
+        else:
+            heaviest = _heaviest(effects, UNIT_EFFECTS)
+            why = f"由等次影响决定:{reason}(最重的影响:{heaviest},{CONSEQUENCE.get(heaviest, '')})"
+        lines.append(f"等次:{grade} —— {why}")
+        if effects:
+            lines.append(f"等次影响(0 分行;最重者「{_heaviest(effects, UNIT_EFFECTS)}」):")
+            lines.extend(f"  {line}" for line in self._grouped(effects))
+        return lines
+
+
+# -- cadres ------------------------------------------------------------------------------
+
+
+class _Cadre(_Base):
+    kind = CADRE
+
+    def explanation(self) -> Explanation:
+        i = self.index
+        c = self.files.cadres
+        cid = str(self.results.cadres.ids[i])
+        rows = self._rows(str(c["cadre_id"][i]))
+        parts = [r for r in rows if r.effect == PART]
+        scored = [r for r in rows if r.effect in SCORED]
+        effects = [r for r in rows if r.effect not in (*SCORED, PART)]
+        role = ROLE.values[int(self.results.cadres.role[i])]
+        unit = int(self.results.cadres.unit[i])
+        head = Section(
+            f"干部 {cid} {c['name'][i]}({self.results.units.names[unit]} {c['unit_id'][i]},"
+            f"{ROLE_NAMES.get(role, role)})",
+            (f"{self.scheme.title}〔{self.scheme.name}〕,截至 {self.scheme.as_of}",),
+        )
+        part_lines, precise_parts = self._parts(parts, role, unit)
+        score = str(c["score"][i])
+        if score:
+            precise = None
+            if precise_parts is not None:
+                precise = precise_parts + float(sum(Decimal(r.points) for r in scored))
+            ordered = [*parts, *scored, *effects]
+            sum_lines, total, ok = self._sum_lines(None, ordered, score, precise, (0, 100))
+        else:
+            total, ok = "", not parts  # no score: nothing to add up, and no score parts
+            sum_lines = (
+                ["无民主测评票,不计得分(不定等次,理由:无民主测评);扣分行不产生得分"]
+                if self._ran("cadre_score")
+                else ["方案未启用干部考核得分"]
+            )
+        sections = [
+            head,
+            Section(
+                "一、得分构成(各项按职务权重加权,缺项权重剔除后按比例折算)",
+                tuple(part_lines or ["无"]),
+            ),
+            Section("二、扣分(封顶单列)", tuple(self._grouped(scored) or ["无"])),
+            Section(
+                "三、得分 S(核算:S = round2(min(100, max(0, 各项得分 - 扣分))))", tuple(sum_lines)
+            ),
+            Section("四、排名与等次", tuple(self._grade(effects))),
+            Section("五、提拔影响期", tuple(self._freezes())),
+            Section("六、标记", tuple(_flag_lines(str(c["flags"][i])))),
+        ]
+        return Explanation(
+            CADRE, cid, str(c["name"][i]), tuple(sections), tuple(rows), "", total, score, ok
+        )
+
+    def _parts(self, parts: Sequence[Row], role: str, unit: int) -> tuple[list[str], float | None]:
+        """Each score part with how it was computed; the unrounded sum when derivable."""
+        known = {
+            ("cadre_score", "votes"): ("cadre_score", "appraisal_weight"),
+            ("cadre_score", "units"): ("cadre_score", "unit_weight"),
+            ("exams", "exams"): ("exams", "weight"),
+        }
+        weights: list[float | None] = []
+        for row in parts:
+            where = known.get((row.rule, row.source_table))
+            table = self._param(*where) if where else None
+            weights.append(float(table[role]) if isinstance(table, Mapping) else None)
+        total_weight = None if None in weights else sum(w for w in weights if w is not None)
+        lines: list[str] = []
+        precise_sum: float | None = 0.0
+        for row, weight in zip(parts, weights, strict=True):
+            value, how = self._value(row, unit)
+            lines.append(
+                f"{row.note}〔{row.rule},{row.source_table} {row.source_id}〕"
+                f" {_points(Decimal(row.points))}"
+            )
+            if how:
+                lines.append(f"  {how}")
+            if value is None or weight is None or total_weight is None:
+                precise_sum = None
+                continue
+            part = value * weight / total_weight
+            lines.append(
+                f"  权重 {_num(weight)} / 各项权重之和 {_num(total_weight)}:"
+                f"{_exact(value)} × {_num(weight)} / {_num(total_weight)} = {_f4(part)}"
+            )
+            if abs(Decimal(part) - Decimal(row.points)) > Decimal("0.00005001"):
+                lines.append(f"  注意:按输入重算为 {_f4(part)},明细为 {row.points}")
+                precise_sum = None
+            elif precise_sum is not None:
+                precise_sum += part
+        for rule in dict.fromkeys(row.rule for row in parts):
+            lines.append(
+                f"{self._title(rule)}〔{rule}〕 依据:{self._basis(rule) or '(方案未写明)'}"
+            )
+        return lines, precise_sum
+
+    def _value(self, row: Row, unit: int) -> tuple[float | None, str]:
+        i = self.index
+        if row.source_table == "votes":
+            table = self.data.tables["votes"]
+            mine = table["cadre"] == i
+            counts = [int(table[col][mine].sum()) for col in VOTE_COLUMNS]
+            values: Mapping[str, float] = self.scheme.param("cadre_score", "appraisal_values")
+            v = float(self.results.cadres.appraisal[0, i])
+            terms = " + ".join(
+                f"{_num(values[col])}×{name} {k}"
+                for col, name, k in zip(VOTE_COLUMNS, VOTE_NAMES, counts, strict=True)
+            )
+            return v, f"民主测评 V = ({terms}) / {sum(counts)} 票 = {_f4(v)}"
+        if row.source_table == "units":
+            f = float(self.results.units.score[0, unit])
+            return f, f"单位得分 U = 所在单位公布得分 F = {f:.2f}"
+        if row.source_table == "exams":
+            table = self.data.tables["exams"]
+            where = np.flatnonzero(table["cadre"] == i)
+            if where.size:
+                e = float(table["score"][where[0]])
+                return e, f"考试成绩 E = {_num(e)}"
+        return None, ""
+
+    def _grade(self, effects: Sequence[Row]) -> list[str]:
+        c = self.files.cadres
+        cadres = self.results.cadres
+        i = self.index
+        grade_code = int(cadres.grade[0, i])
+        lines = []
+        rank = str(c["rank_in_unit"][i])
+        unit = int(cadres.unit[i])
+        peers = np.flatnonzero(cadres.unit == unit)
+        if rank:
+            lines.append(f"单位内排名第 {rank}(本单位 {peers.size} 名干部,按得分 S)")
+        if not self._ran("cadre_grading") or grade_code < 0:
+            lines.append("方案未启用干部等次评定")
+            return lines
+        thresholds: Mapping[str, float] = self.scheme.param("cadre_grading", "thresholds")
+        unit_excellent = int(self.results.units.grade[0, unit]) == 0
+        key = "excellent_quota_excellent_unit" if unit_excellent else "excellent_quota"
+        share = float(self.scheme.param("cadre_grading", key))
+        graded = peers[(cadres.grade[0, peers] >= 0) & (cadres.grade[0, peers] < len(CADRE_GRADES))]
+        places = math.floor(share * graded.size + 1e-9)
+        quota_text = (
+            f"本单位{'(单位评为优秀)' if unit_excellent else ''}优秀名额 quota({_num(share)},"
+            f" {graded.size} 名定等次干部) = {places}"
+        )
+        reason = str(c["grade_reason"][i])
+        grade = str(c["grade"][i])
+        score_text = str(c["score"][i])
+        if reason == "score":
+            score = float(score_text)
+            best = _threshold_grade(score, thresholds, CADRE_GRADES)
+            why = _threshold_text(score, best, thresholds, CADRE_GRADES, "S")
+            if best == 0:
+                why += f";{quota_text},在名额内"
+        elif reason == "quota":
+            taken = [str(x) for x in cadres.ids[peers][cadres.grade[0, peers] == 0]]
+            why = (
+                f"S = {score_text} ≥ 优秀线 {_num(thresholds[CADRE_GRADES[0]])},但{quota_text}"
+                f" 已由 {'、'.join(taken) or '无'} 占用(按 S、民主测评 V、编码排序在前)"
+            )
+        else:
+            heaviest = _heaviest(effects, EFFECT.values)
+            why = f"由等次影响决定:{reason}(最重的影响:{heaviest},{CONSEQUENCE.get(heaviest, '')})"
+        lines.append(f"等次:{grade} —— {why}")
+        if grade == NO_GRADE:
+            lines.append("不定等次的干部不占优秀名额,也不计入定等次人数")
+        if effects:
+            lines.append(f"等次影响(0 分行;最重者「{_heaviest(effects, EFFECT.values)}」):")
+            lines.extend(f"  {line}" for line in self._grouped(effects))
+        return lines
+
+    def _freezes(self) -> list[str]:
+        f = self.files.freezes
+        cid = str(self.files.cadres["cadre_id"][self.index])
+        mine = np.flatnonzero(f["cadre_id"] == cid)
+        as_of = self.scheme.as_of.isoformat()
+        lines = []
+        for j in mine:
+            start, end = str(f["start"][j]), str(f["end"][j])
+            running = start <= as_of and (end == "indefinite" or as_of < end)
+            date = self._source_date(str(f["source_table"][j]), str(f["source_id"][j]))
+            lines.append(
+                f"{start} 至 {'无限期' if end == 'indefinite' else end}(不含)  {f['reason'][j]}"
+                f"  来源 {f['source_table'][j]} {f['source_id'][j]}{',' + date if date else ''}"
+                f"  {self._title(str(f['rule'][j]))}〔{f['rule'][j]}〕"
+                f"{'  ← 截至 ' + as_of + ' 正在执行' if running else ''}"
+            )
+        until = str(self.files.cadres["frozen_until"][self.index])
+        if not mine.size:
+            lines.append("无影响期(freezes.csv 列出结束于考核期开始之后的影响期)")
+        if until:
+            shown = "无限期" if until == "indefinite" else until
+            lines.append(f"frozen_until = {shown}:截至 {as_of} 正在执行的影响期中结束最晚者")
+        else:
+            lines.append(f"frozen_until 为空:截至 {as_of} 无正在执行的影响期")
+        return lines
+
+
+# -- shared wording ----------------------------------------------------------------------
+
+
+def _threshold_grade(score: float, thresholds: Mapping[str, float], grades: Sequence[str]) -> int:
+    for code, name in enumerate(grades[:-1]):
+        if score >= thresholds[name]:
+            return code
+    return len(grades) - 1
+
+
+def _threshold_text(
+    score: float, code: int, thresholds: Mapping[str, float], grades: Sequence[str], symbol: str
+) -> str:
+    shown = f"{symbol} = {score:.2f}"
+    if code == len(grades) - 1:
+        low = grades[code - 1]
+        return f"由得分决定:{shown} < {low}线 {_num(thresholds[low])}"
+    name = grades[code]
+    text = f"由得分决定:{shown} ≥ {name}线 {_num(thresholds[name])}"
+    if code > 0:
+        above = grades[code - 1]
+        text += f",< {above}线 {_num(thresholds[above])}"
+    return text
+
+
+def _heaviest(effects: Sequence[Row], order: Sequence[str]) -> str:
+    """The heaviest effect label among ``effects`` (``order`` lists labels lightest first)."""
+    rank = {name: n for n, name in enumerate(order)}
+    return max(effects, key=lambda row: rank.get(row.effect, -1)).effect if effects else ""
+
+
+def _flag_lines(flags: str) -> list[str]:
+    if not flags:
+        return ["无"]
+    return [
+        f"{flag}:{FLAG_NOTES[flag]}" if flag in FLAG_NOTES else flag for flag in flags.split(";")
+    ]

@@ -1,0 +1,285 @@
+"""``kaohe verify``: a result folder is audited against its inputs and its own rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+from click.testing import CliRunner
+from tests.bridge import registry
+from tests.conftest import COUNTY
+from tests.test_explain import formula_ids
+
+import kaohe
+from kaohe import manifest
+from kaohe.cli import main
+from kaohe.cli_audit import verify as verify_command
+from kaohe.output import result_files, write_folder
+from kaohe.verify import _adds_up, verify
+
+Rows = list[dict[str, str]]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    if "verify" not in main.commands:
+        main.add_command(verify_command)
+    return CliRunner()
+
+
+@pytest.fixture
+def scored(runner: CliRunner, tmp_path: Path) -> Path:
+    """A copy of county-2019 and its data, scored into ``tmp_path/out``."""
+    scheme = tmp_path / COUNTY.name
+    shutil.copy(COUNTY, scheme)
+    shutil.copytree(COUNTY.with_suffix(""), tmp_path / COUNTY.stem)
+    result = runner.invoke(main, ["score", str(scheme), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "out"
+
+
+def edit_csv(path: Path, change: Callable[[Rows], None]) -> None:
+    """Rewrite a result CSV after ``change`` edits its rows in place."""
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        reader = csv.DictReader(stream)
+        fields = list(reader.fieldnames or [])
+        rows = list(reader)
+    change(rows)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text("\ufeff" + out.getvalue(), encoding="utf-8")
+
+
+def row(rows: Rows, column: str, value: str) -> dict[str, str]:
+    return next(r for r in rows if r[column] == value)
+
+
+def test_an_untouched_folder_passes(scored: Path, runner: CliRunner) -> None:
+    assert verify(scored) == []
+    result = runner.invoke(main, ["verify", str(scored)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "ok\n"
+
+
+@pytest.mark.parametrize("scheme", ["dongli-2018", "street-2012", "bureau-2016", "street-2016"])
+def test_every_reference_result_passes(scheme: str, runner: CliRunner, tmp_path: Path) -> None:
+    path = COUNTY.with_name(f"{scheme}.toml")
+    result = runner.invoke(main, ["score", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert verify(tmp_path / "o") == []
+
+
+def test_a_changed_input_file_is_found(scored: Path, runner: CliRunner) -> None:
+    data = scored.parent / COUNTY.stem
+    with (data / "supervision.csv").open("a", encoding="utf-8") as stream:
+        stream.write("SV999,2019-06-01,XZ01,一般,,,,\n")
+    problems = verify(scored)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"table supervision: {data / 'supervision.csv'} has changed")
+    result = runner.invoke(main, ["verify", str(scored)])
+    assert result.exit_code == 1
+    assert "table supervision" in result.output
+    assert "1 problem" in result.output
+
+
+def test_a_missing_or_newly_present_input_is_found(scored: Path) -> None:
+    data = scored.parent / COUNTY.stem
+    (data / "awards.csv").unlink()
+    (data / "notices.csv").write_text("id,issued,deadline,unit_id\n", encoding="utf-8")
+    problems = verify(scored)
+    assert f"table awards: {data / 'awards.csv'} is missing" in problems
+    assert f"table notices: {data / 'notices.csv'} was absent at the run and exists now" in problems
+
+
+def test_a_changed_scheme_is_found(scored: Path) -> None:
+    scheme = scored.parent / COUNTY.name
+    scheme.write_text(
+        scheme.read_text(encoding="utf-8").replace("cap = 10.0", "cap = 8.0"), encoding="utf-8"
+    )
+    problems = verify(scored)
+    assert problems[0].startswith(f"scheme: {scheme} has changed since the run")
+    assert problems[1:] == ["grades not checked: the scheme of the run is not available unchanged"]
+
+
+def test_an_edited_score_is_found(scored: Path, runner: CliRunner) -> None:
+    edit_csv(scored / "units.csv", lambda rows: row(rows, "unit_id", "XZ08").update(score="59.69"))
+    problems = verify(scored)
+    assert any(
+        p.startswith("units.csv XZ08: score 59.69 but round2(max(0, composite 73.6931 + ")
+        and p.endswith("= 58.69")
+        for p in problems
+    ), problems
+    result = runner.invoke(main, ["verify", str(scored)])
+    assert result.exit_code == 1
+    assert "units.csv XZ08: score 59.69" in result.output
+
+
+def test_an_edited_cadre_score_or_row_is_found(scored: Path) -> None:
+    edit_csv(
+        scored / "cadres.csv", lambda rows: row(rows, "cadre_id", "BM01-05").update(score="86.24")
+    )
+
+    def drop_a_deduction(rows: Rows) -> None:
+        rows.remove(next(r for r in rows if r["entity_id"] == "XZ06" and r["source_id"] == "IV001"))
+
+    edit_csv(scored / "adjustments.csv", drop_a_deduction)
+    problems = verify(scored)
+    assert any(p.startswith("cadres.csv BM01-05: score 86.24 but") for p in problems), problems
+    assert any(p.startswith("units.csv XZ06: score 76.56 but") for p in problems), problems
+    assert any(p.startswith("units.csv XZ06: bonus") for p in problems), problems
+
+
+def test_a_missing_result_row_is_found(scored: Path) -> None:
+    edit_csv(scored / "cadres.csv", lambda rows: rows.pop())
+    assert "cadres.csv: 199 rows, but the input table had 200" in verify(scored)
+
+
+def test_ranks_grades_flags_and_freezes_are_checked(scored: Path) -> None:
+    def units(rows: Rows) -> None:
+        row(rows, "unit_id", "XZ02").update(rank="1")  # XZ01 scores higher
+        row(rows, "unit_id", "TG02").update(grade="优秀", flags="通报表扬")  # over the quota
+        row(rows, "unit_id", "XZ07").update(grade="一般")  # 82.90 is 良好
+
+    def cadres(rows: Rows) -> None:
+        row(rows, "cadre_id", "BM02-03").update(grade="优秀")  # 政务警告: not 优秀
+        row(rows, "cadre_id", "XZ06-10").update(frozen_until="2020-12-05")
+
+    edit_csv(scored / "units.csv", units)
+    edit_csv(scored / "cadres.csv", cadres)
+    problems = "\n".join(verify(scored))
+    assert (
+        "units.csv XZ02: rank 1, but 1 units of its category score higher (expected 2)" in problems
+    )
+    assert "units.csv category 条管单位: 2 units graded 优秀, quota(0.3, 4) = 1" in problems
+    assert "units.csv XZ07: grade 一般 does not follow from score 82.90" in problems
+    assert "cadres.csv BM02-03: grade 优秀 does not follow from score 96.04" in problems
+    assert "cadres.csv XZ06-10: frozen_until '2020-12-05', but the windows" in problems
+
+
+def test_a_quota_held_cadre_needs_a_full_quota(scored: Path) -> None:
+    # BM01-11 (91.61) was kept from 优秀 by the quota, which BM01-04 (92.06) fills
+    edit_csv(
+        scored / "cadres.csv", lambda rows: row(rows, "cadre_id", "BM01-04").update(grade="称职")
+    )
+    problems = "\n".join(verify(scored))
+    assert (
+        "cadres.csv BM01-11: not 优秀 although the quota of unit BM01 (3) is not full" in problems
+    )
+
+
+def test_ids_that_look_like_formulas_pass(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    data = formula_ids(tmp_path)
+    result = runner.invoke(main, ["score", str(COUNTY), "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "'=BM01," in (out / "units.csv").read_text(encoding="utf-8-sig")
+    assert verify(out) == []
+
+
+def test_relative_paths_resolve_against_root(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copy(COUNTY, tmp_path / COUNTY.name)
+    shutil.copytree(COUNTY.with_suffix(""), tmp_path / COUNTY.stem)
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(main, ["score", COUNTY.name, "--out", "out"]).exit_code == 0
+    assert verify("out") == []
+    monkeypatch.chdir(tmp_path / "out")
+    assert any(p.endswith("is missing") for p in verify("."))
+    assert verify(".", root=tmp_path) == []
+    result = runner.invoke(main, ["verify", ".", "--root", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_workbook_tables_share_the_workbook_hash(runner: CliRunner, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for file in sorted(COUNTY.with_suffix("").glob("*.csv")):
+        sheet = book.create_sheet(file.stem)
+        with file.open(encoding="utf-8-sig", newline="") as stream:
+            for line in csv.reader(stream):
+                sheet.append(line)
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["score", str(COUNTY), "--data", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert verify(out) == []
+    book.create_sheet("Sheet9")
+    book.save(path)
+    problems = verify(out)
+    assert len(problems) == 1
+    assert problems[0].startswith("tables awards, cadres, criticisms, exams, exposures, ")
+    assert f"{path} has changed since the run" in problems[0]
+
+
+def test_inputs_given_in_memory_cannot_be_verified(tmp_path: Path) -> None:
+    loaded = kaohe.load_scheme(COUNTY, registry())
+    scheme = attrs.evolve(loaded, path="<memory>", sha256=None)  # as Scheme.from_dict gives
+    files = kaohe.load_data(COUNTY.with_suffix(""), scheme)
+    columns = {name: dict(table.columns) for name, table in files.tables.items() if table.present}
+    for table in columns.values():
+        for key in ("unit", "cadre"):
+            table.pop(key, None)
+    data = kaohe.data_from_columns(columns, scheme)
+    results = kaohe.evaluate(scheme, data)
+    info = manifest.build(results, data_path="<memory>")
+    write_folder(tmp_path / "o", result_files(results, info))
+    problems = verify(tmp_path / "o")
+    assert "scheme: given in memory; its content cannot be verified" in problems
+    assert "table units: given in memory; its content cannot be verified" in problems
+    assert problems[-1] == "grades not checked: the scheme of the run is not available unchanged"
+    assert all("given in memory" in p for p in problems[:-1]), problems
+
+
+def test_the_manifest_lists_every_plugin_with_distribution_and_version(scored: Path) -> None:
+    info = json.loads((scored / "manifest.json").read_text(encoding="utf-8"))
+    plugins = {p["plugin"]: p for p in info["plugins"]}
+    assert plugins["supervision"]["distribution"] == "kaohe-supervision"
+    assert plugins["kaohe.builtin.unit_grading"]["distribution"] == "kaohe"
+    assert all(p["version"] for p in info["plugins"])
+    for key in ("as_of", "overrides", "kaohe_version", "rules", "tables", "scheme"):
+        assert key in info
+
+
+def test_a_changed_local_plugin_file_is_found(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "local"
+    folder.mkdir()
+    plugin = folder / "quiet.py"
+    plugin.write_text("import kaohe\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(
+        main, ["score", str(COUNTY), "--out", str(out), "--plugins", str(folder)]
+    )
+    assert result.exit_code == 0, result.output
+    assert verify(out) == []
+    plugin.write_text("import kaohe  # changed\n", encoding="utf-8")
+    problems = verify(out)
+    assert problems == [
+        next(p for p in problems if p.startswith(f"plugin local:quiet.py: {plugin} has changed"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("total", "terms", "published", "ok"),
+    [
+        ("58.6931", 17, "58.69", True),
+        ("-3.5000", 2, "0.00", True),  # max(0, ...)
+        ("100.2000", 3, "100.00", False),  # a unit has no upper clamp
+        ("10.00495", 2, "10.01", True),  # within 5e-5 per term of the half cent
+        ("10.0040", 2, "10.01", False),
+        ("10.0060", 2, "10.02", False),  # more than a cent off
+    ],
+)
+def test_rounding_slack(total: str, terms: int, published: str, ok: bool) -> None:
+    assert _adds_up(Decimal(total), terms, Decimal(published), None) is ok
