@@ -22,7 +22,6 @@ from .api import (
 )
 from .context import StepContext, Tolerance
 from .data import Dataset, Table
-from .explain import Explanation, explain
 from .errors import (
     DataError,
     KaoheError,
@@ -33,6 +32,7 @@ from .errors import (
     SchemeError,
     UnknownRuleError,
 )
+from .explain import Explanation, explain
 from .hookspecs import hookimpl
 from .plugins import Registry, get_plugin_manager
 from .results import Results
