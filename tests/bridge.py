@@ -143,3 +143,27 @@ def rows(data: kaohe.Dataset) -> dict[str, list[dict[str, Any]]]:
             for cells in zip(*converted.values(), strict=True)
         ]
     return out
+
+
+def rule_rows(
+    results: Results, rule: str, entity: str = "unit", *, note: bool = False
+) -> list[tuple[Any, ...]]:
+    """``(entity_id, source_table, source_id, points, effect[, note])`` of ``rule``'s
+    adjustment rows in scenario 0, sorted; cap rows that do not bite are left out."""
+    ids = results.data.unit_ids if entity == "unit" else results.data.cadre_ids
+    found = []
+    for block in results.adjustments:
+        if block.rule != rule or block.entity != entity:
+            continue
+        keep = ~(block.drop_if_zero & (block.points[0] == 0))
+        columns = [block.column(name) for name in ("source_table", "source_id", "effect", "note")]
+        for j in np.flatnonzero(keep).tolist():
+            row = (
+                str(ids[block.index[j]]),
+                str(columns[0][j]),
+                str(columns[1][j]),
+                round(float(block.points[0, j]), 9),
+                str(columns[2][j]),
+            )
+            found.append((*row, str(columns[3][j])) if note else row)
+    return sorted(found)

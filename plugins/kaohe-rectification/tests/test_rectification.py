@@ -14,34 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.bridge import as_plain, engine
+from tests.bridge import as_plain, engine, rule_rows
 from tests.cases import NO_CADRE_QUOTA, NO_UNIT_QUOTA, d, data, notice, scheme, tol, v100
 
 from kaohe.results import Results
 
 
 def rows(results: Results, rule: str, entity: str = "unit") -> list[tuple[Any, ...]]:
-    """(entity_id, source_table, source_id, points, effect) of ``rule``'s adjustment
-    rows in scenario 0, sorted; cap rows that do not bite are left out."""
-    ids = results.data.unit_ids if entity == "unit" else results.data.cadre_ids
-    found = []
-    for block in results.adjustments:
-        if block.rule != rule or block.entity != entity:
-            continue
-        for j in range(len(block)):
-            points = round(float(block.points[0, j]), 9)
-            if block.drop_if_zero and points == 0:
-                continue
-            found.append(
-                (
-                    str(ids[block.index[j]]),
-                    str(block.column("source_table")[j]),
-                    str(block.column("source_id")[j]),
-                    points,
-                    str(block.column("effect")[j]),
-                )
-            )
-    return sorted(found)
+    """This rule's adjustment rows (see ``tests.bridge.rule_rows``)."""
+    return rule_rows(results, rule, entity)
 
 
 def freezes(results: Results) -> list[tuple[Any, ...]]:
