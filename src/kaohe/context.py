@@ -39,14 +39,14 @@ class Tolerance:
     """容错纠错 decisions in force at ``as_of``, per ledger table (R12).
 
     ``exempt[table]`` and ``mitigated[table]`` are bool arrays over the
-    table's rows; ``decision[table]`` the id of the tolerance row that
-    decided each row ("" where none); ``mitigation`` the ``(K, 1)`` factor.
-    Tables without decisions are simply absent from the mappings.
+    table's rows; ``decision[table]`` says which tolerance row decided which
+    row, as ``(rows, tolerance ids)``; ``mitigation`` is the ``(K or 1, 1)``
+    factor. Tables without decisions are absent from the mappings.
     """
 
     exempt: Mapping[str, NDArray[np.bool_]]
     mitigated: Mapping[str, NDArray[np.bool_]]
-    decision: Mapping[str, NDArray[np.str_]]
+    decision: Mapping[str, tuple[NDArray[np.int64], NDArray[np.str_]]]
     mitigation: NDArray[np.float64]
 
     @classmethod
@@ -75,7 +75,12 @@ class Tolerance:
     def decided_by(self, table: str, n: int) -> NDArray[np.str_]:
         """The tolerance id that decided each row of ``table`` ("" where none)."""
         found = self.decision.get(table)
-        return np.full(n, "") if found is None else found
+        if found is None:
+            return np.full(n, "")
+        rows, ids = found
+        decided = np.full(n, "", dtype=ids.dtype)
+        decided[rows] = ids
+        return decided
 
 
 @attrs.frozen(eq=False)

@@ -28,8 +28,9 @@ EXEMPT_CODE = TOLERANCE_DECISION.code("免责")
 
 def _decide(
     ctx: StepContext, target: str
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.str_]]:
-    """Exempt and mitigated masks over ``target``'s rows, and the deciding tolerance id."""
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], tuple[NDArray[np.int64], NDArray[np.str_]]] | None:
+    """Exempt and mitigated masks over ``target``'s rows, and which tolerance decided
+    which row (``(rows, tolerance ids)``); None when no decision names the table."""
     tolerances = ctx.table("tolerances")
     rows = ctx.table(target)
     n = len(rows)
@@ -37,6 +38,8 @@ def _decide(
         tolerances["date"] <= ctx.as_of
     )
     picked = np.flatnonzero(applies)
+    if not picked.shape[0]:
+        return None
     position = np.searchsorted(rows["id"], tolerances["ref_id"][picked])
     strength = np.where(tolerances["decision"][picked] == EXEMPT_CODE, 2, 1)
     best = np.zeros(n, dtype=np.int64)
@@ -45,8 +48,7 @@ def _decide(
     order = np.lexsort((np.arange(picked.shape[0]), -strength, position))
     first = np.ones(order.shape[0], dtype=bool)
     first[1:] = position[order][1:] != position[order][:-1]
-    decided = np.full(n, "", dtype=tolerances["id"].dtype if picked.shape[0] else "U1")
-    decided[position[order[first]]] = tolerances["id"][picked[order[first]]]
+    decided = (position[order[first]], tolerances["id"][picked[order[first]]])
     return best == 2, best == 1, decided
 
 
@@ -54,10 +56,13 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     """Decisions per ledger table, and the 0-point rows that show each exemption."""
     exempt: dict[str, NDArray[np.bool_]] = {}
     mitigated: dict[str, NDArray[np.bool_]] = {}
-    decision: dict[str, NDArray[np.str_]] = {}
+    decision: dict[str, tuple[NDArray[np.int64], NDArray[np.str_]]] = {}
     shown: dict[str, list[Adjustments]] = {UNIT: [], CADRE: []}
     for target in TOLERANCE_TARGET.values:
-        exempt[target], mitigated[target], decision[target] = _decide(ctx, target)
+        decided = _decide(ctx, target)
+        if decided is None:
+            continue
+        exempt[target], mitigated[target], decision[target] = decided
         rows = ctx.table(target)
         visible = exempt[target]
         if target != "sanctions":
@@ -81,11 +86,12 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
                     effect=EXEMPT,
                     note=joined(
                         "容错纠错免责 ",
-                        lambda d=decision[target], p=picked: d[p],
+                        lambda t=target, p=picked, n=len(rows): tolerance.decided_by(t, n)[p],
                         n=picked.shape[0],
                     ),
                 )
             )
+    # the notes above read ``tolerance`` when they are made, after this line
     tolerance = Tolerance(exempt, mitigated, decision, ctx.param("mitigation_factor"))
     return {
         "tolerance": tolerance,
