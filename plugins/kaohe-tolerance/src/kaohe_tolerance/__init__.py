@@ -10,6 +10,7 @@ one row: the strongest governs (免责 over 从轻 = 减轻), the factor applies
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,6 +53,14 @@ def _decide(
     return best == 2, best == 1, decided
 
 
+def _deciders(
+    decision: tuple[NDArray[np.int64], NDArray[np.str_]], rows: NDArray[np.int64]
+) -> NDArray[np.str_]:
+    """The id of the tolerance that decided each of ``rows``."""
+    decided_rows, ids = decision
+    return ids[np.searchsorted(decided_rows, rows)]
+
+
 def compute(ctx: StepContext) -> Mapping[str, Any]:
     """Decisions per ledger table, and the 0-point rows that show each exemption."""
     exempt: dict[str, NDArray[np.bool_]] = {}
@@ -86,12 +95,11 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
                     effect=EXEMPT,
                     note=joined(
                         "容错纠错免责 ",
-                        lambda t=target, p=picked, n=len(rows): tolerance.decided_by(t, n)[p],
+                        functools.partial(_deciders, decision[target], picked),
                         n=picked.shape[0],
                     ),
                 )
             )
-    # the notes above read ``tolerance`` when they are made, after this line
     tolerance = Tolerance(exempt, mitigated, decision, ctx.param("mitigation_factor"))
     return {
         "tolerance": tolerance,
