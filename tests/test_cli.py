@@ -207,3 +207,18 @@ def test_text_that_looks_like_a_formula_is_neutralised_numbers_stay_numbers(
     adjustments = (tmp_path / "o" / "adjustments.csv").read_text(encoding="utf-8-sig")
     assert ",-0.5000," in adjustments  # a negative number is not prefixed
     assert ",'-" not in adjustments
+
+
+def test_the_workbook_and_report_come_on_request(runner: CliRunner, tmp_path: Path) -> None:
+    assert score(runner, "--out", str(tmp_path / "plain"))[0] == 0
+    assert not (tmp_path / "plain" / "results.xlsx").exists()
+    code, output = score(runner, "--out", str(tmp_path / "all"), "--format", "all")
+    assert code == 0, output
+    assert (tmp_path / "all" / "results.xlsx").read_bytes()[:2] == b"PK"
+    assert "<html" in (tmp_path / "all" / "report.html").read_text("utf-8")
+    code, _ = score(runner, "--out", str(tmp_path / "html"), "--format", "html")
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "html").iterdir() if p.suffix != ".csv") == [
+        "manifest.json",
+        "report.html",
+    ]

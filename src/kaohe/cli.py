@@ -99,25 +99,35 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="The result folder (default: out/<scheme name>).",
 )
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["xlsx", "html", "all"]),
+    help="Also write results.xlsx (Excel) and/or report.html beside the CSV files.",
+)
 @as_of_option
 @plugins_option
 def score(
     scheme: Path,
     data: Path | None,
     out: Path | None,
+    formats: Sequence[str],
     as_of: dt.date | None,
     plugin_dir: Path | None,
 ) -> None:
     """Score the data under SCHEME and write the result folder."""
     from . import manifest
     from .output import result_files, write_folder
+    from .reports import FORMATS, extra_files
 
     the_scheme, dataset, data_path, warnings = _load(scheme, data, as_of, plugin_dir)
     results = api.evaluate(the_scheme, dataset)
     the_scheme.registry.manager.hook.kaohe_run_finished(results=results)
     out = out or Path("out") / the_scheme.name
     info = manifest.build(results, data_path=str(data_path), warnings=warnings)
-    write_folder(out, result_files(results, info))
+    chosen = tuple(FORMATS) if "all" in formats else tuple(formats)
+    write_folder(out, {**result_files(results, info), **extra_files(results, chosen)})
     for warning in warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     _summary(results)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import click
 from .cli import KaoheCommand, _load, as_of_option, data_option, plugins_option, scheme_argument
 from .data import Dataset
 from .errors import KaoheError
+from .progress import progress
 from .vocab import UNIT_GRADES
 from .whatif import (
     Axis,
@@ -129,10 +129,7 @@ def whatif(
 
 
 def _run(scenarios: list[Scenario], dataset: Dataset, chunk: int | None) -> Outcome:
-    stderr = sys.stderr
-    if not stderr.isatty():  # silent when nobody watches
-        return simulate(scenarios, dataset, chunk=chunk)
-    with click.progressbar(length=len(scenarios), label="scoring scenarios", file=stderr) as bar:
+    with progress(len(scenarios), "scoring scenarios") as bar:
         return simulate(scenarios, dataset, chunk=chunk, progress=bar.update)
 
 

@@ -1,0 +1,209 @@
+"""results.xlsx: sheets, Chinese headers, numbers as numbers, neutralised text, determinism."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from tests.conftest import COUNTY
+
+import kaohe
+from kaohe import manifest, workbook
+from kaohe.output import result_files
+from kaohe.reports import extra_files
+from kaohe.results import Results
+from kaohe.workbook import text_width, workbook_bytes
+
+SHEETS = ["单位", "干部", "加减分明细", "影响期", "问题类别", "等次统计", "说明"]
+UNIT_HEADERS = [
+    "单位编码", "单位名称", "考核类别", "目标得分", "满意度", "综合得分",
+    "扣分", "加分", "得分", "排名", "等次", "标记",
+]  # fmt: skip
+EVIL_UNIT = '=HYPERLINK("x")'
+EVIL_CADRE = "@SUM(A1)"
+EVIL_CATEGORY = "+不认真"
+
+
+def evil_data(folder: Path) -> Path:
+    """county-2019's data with text that a spreadsheet would run as a formula."""
+    data = folder / "data"
+    shutil.copytree(COUNTY.with_suffix(""), data)
+    edits = {
+        "units.csv": ("XZ01,城关镇,", f'XZ01,"{EVIL_UNIT.replace(chr(34), 2 * chr(34))}",'),
+        "cadres.csv": ("XZ01-01,邱云永,", f"XZ01-01,{EVIL_CADRE},"),
+        "supervision.csv": (",不认真,按期整改", f",{EVIL_CATEGORY},按期整改"),
+    }
+    for name, (old, new) in edits.items():
+        text = (data / name).read_text(encoding="utf-8-sig")
+        assert old in text
+        (data / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return data
+
+
+@pytest.fixture(scope="module")
+def results(county_scheme: kaohe.Scheme, county_data: kaohe.Dataset) -> Results:
+    return kaohe.evaluate(county_scheme, county_data)
+
+
+@pytest.fixture(scope="module")
+def book(results: Results) -> Workbook:
+    return load_workbook(io.BytesIO(workbook_bytes(results)))
+
+
+@pytest.fixture(scope="module")
+def evil_book(county_scheme: kaohe.Scheme, tmp_path_factory: pytest.TempPathFactory) -> Workbook:
+    data = kaohe.load_data(evil_data(tmp_path_factory.mktemp("evil")), county_scheme)
+    return load_workbook(io.BytesIO(workbook_bytes(kaohe.evaluate(county_scheme, data))))
+
+
+def rows(ws: Worksheet) -> list[list[object]]:
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+def csv_rows(results: Results, name: str) -> list[dict[str, str]]:
+    info = manifest.build(results, data_path=str(COUNTY.with_suffix("")))
+    text = result_files(results, info)[name].decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_sheets_and_their_chinese_headers(book: Workbook) -> None:
+    assert book.sheetnames == SHEETS
+    assert rows(book["单位"])[0] == UNIT_HEADERS
+    assert rows(book["干部"])[0] == [
+        "干部编码", "姓名", "所在单位编码", "所在单位", "职务类别", "得分",
+        "单位内排名", "等次", "定等依据", "影响期至", "标记",
+    ]  # fmt: skip
+    assert rows(book["加减分明细"])[0] == [
+        "对象类型", "对象编码", "对象名称", "规则", "来源表", "来源编号", "分值", "类型", "说明",
+    ]  # fmt: skip
+    assert rows(book["影响期"])[0] == [
+        "干部编码", "姓名", "开始日期", "结束日期", "规则", "来源表", "来源编号", "原因",
+    ]  # fmt: skip
+    assert rows(book["问题类别"])[0] == ["问题类别", "问题数", "扣分(封顶前)"]
+
+
+def test_every_row_of_the_csv_files_is_in_the_workbook(book: Workbook, results: Results) -> None:
+    assert len(rows(book["单位"])) == 1 + len(csv_rows(results, "units.csv"))
+    assert len(rows(book["干部"])) == 1 + len(csv_rows(results, "cadres.csv"))
+    assert len(rows(book["加减分明细"])) == 1 + len(csv_rows(results, "adjustments.csv"))
+    assert len(rows(book["影响期"])) == 1 + len(csv_rows(results, "freezes.csv"))
+    assert len(rows(book["问题类别"])) == 1 + len(csv_rows(results, "findings.csv"))
+
+
+def test_numbers_are_number_cells_with_the_published_values(
+    book: Workbook, results: Results
+) -> None:
+    ws = book["单位"]
+    published = {row["unit_id"]: row for row in csv_rows(results, "units.csv")}
+    for row in ws.iter_rows(min_row=2):
+        unit = published[str(row[0].value)]
+        score, composite, rank, grade = row[8], row[5], row[9], row[10]
+        assert score.data_type == "n"
+        assert score.number_format == "0.00"
+        assert f"{score.value:.2f}" == unit["score"]
+        assert composite.number_format == "0.0000"
+        assert f"{composite.value:.4f}" == unit["composite"]
+        assert isinstance(rank.value, int)
+        assert str(rank.value) == unit["rank"]
+        assert grade.value == unit["grade"]
+    points = [row[6] for row in book["加减分明细"].iter_rows(min_row=2)]
+    assert all(cell.data_type == "n" and cell.number_format == "0.0000" for cell in points)
+    assert any(isinstance(cell.value, float) and cell.value < 0 for cell in points)
+    starts = [row[2].value for row in book["影响期"].iter_rows(min_row=2)]
+    assert all(isinstance(value, dt.datetime) for value in starts)
+
+
+def test_units_are_listed_by_category_then_rank(book: Workbook, results: Results) -> None:
+    listed = rows(book["单位"])[1:]
+    order = list(results.scheme.categories)
+    keys = [(order.index(str(row[2])), int(str(row[9]))) for row in listed]
+    assert keys == sorted(keys)
+
+
+def test_grades_are_filled_by_tone(book: Workbook) -> None:
+    fills = {}
+    for sheet, column in (("单位", 10), ("干部", 7)):
+        for row in book[sheet].iter_rows(min_row=2):
+            fills[row[column].value] = row[column].fill.fgColor.rgb
+    assert str(fills["优秀"]).endswith("C6EFCE")
+    assert str(fills["较差"]).endswith("FFC7CE")
+    assert str(fills["不称职"]).endswith("FFC7CE")
+
+
+def test_every_sheet_has_a_frozen_header_and_a_filter(book: Workbook) -> None:
+    for ws in book.worksheets:
+        assert ws.freeze_panes in ("A2", "C2"), ws.title
+        assert ws.auto_filter.ref is not None
+        assert ws.auto_filter.ref.startswith("A1:"), ws.title
+    assert book["单位"].auto_filter.ref == "A1:L21"
+
+
+def test_column_widths_fit_the_text_counting_cjk_as_two(book: Workbook) -> None:
+    assert text_width(np.asarray(["县人力资源和社会保障局", "ab"])) == 22
+    ws = book["单位"]
+    names = [str(row[1]) for row in ws.iter_rows(values_only=True)]
+    assert ws.column_dimensions["B"].width >= max(2 * len(name) for name in names)
+    assert ws.column_dimensions["A"].width < ws.column_dimensions["B"].width
+
+
+def test_grade_counts_per_category(book: Workbook) -> None:
+    table = rows(book["等次统计"])
+    assert table[0][:6] == ["考核类别", "优秀", "良好", "一般", "较差", "单位合计"]
+    assert table[1][:6] == ["乡镇", 2, 4, 1, 1, 8]
+    assert table[4][:6] == ["合计", 5, 10, 3, 2, 20]
+    cadre_header = next(i for i, row in enumerate(table) if row[0] == "考核类别" and i > 0)
+    assert table[cadre_header][1:6] == ["优秀", "称职", "基本称职", "不称职", "不定等次"]
+    cadre_rows = table[cadre_header + 1 : cadre_header + 4]
+    # 干部等次: 优秀 24, 称职 162, 基本称职 3, 不称职 3, 不定等次 8 (the command's summary)
+    assert [sum(int(row[i]) for row in cadre_rows) for i in range(1, 6)] == [24, 162, 3, 3, 8]
+
+
+def test_formula_text_stays_neutralised_text(evil_book: Workbook) -> None:
+    names = {row[0]: row[1] for row in rows(evil_book["单位"])}
+    assert names["XZ01"] == "'" + EVIL_UNIT
+    cadres = {row[0]: row[1] for row in rows(evil_book["干部"])}
+    assert cadres["XZ01-01"] == "'" + EVIL_CADRE
+    assert "'" + EVIL_CATEGORY in [row[0] for row in rows(evil_book["问题类别"])]
+    for ws in evil_book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@")), cell.value
+
+
+def test_the_bytes_are_deterministic(results: Results) -> None:
+    first = workbook_bytes(results)
+    assert workbook_bytes(results) == first
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2019, 12, 31, 0, 0, 0)}
+    book = load_workbook(io.BytesIO(first))
+    assert book.properties.created == dt.datetime(2019, 12, 31)
+    assert book.properties.modified == dt.datetime(2019, 12, 31)
+    assert book.properties.title == "2019年度县政府系统综合目标考核"
+
+
+def test_a_sheet_over_excels_row_limit_is_cut_and_says_so(
+    results: Results, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbook, "MAX_ROWS", 5)
+    book = load_workbook(io.BytesIO(workbook_bytes(results)))
+    assert len(rows(book["加减分明细"])) == 6
+    notes = [row[0] for row in rows(book["说明"])]
+    assert "加减分明细(不完整)" in notes
+
+
+def test_extra_files_hold_the_workbook_beside_the_csv_files(results: Results) -> None:
+    files = extra_files(results)
+    assert set(files) == {"results.xlsx", "report.html"}
+    assert files["results.xlsx"] == workbook_bytes(results)
+    assert load_workbook(io.BytesIO(files["results.xlsx"])).sheetnames == SHEETS
