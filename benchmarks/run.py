@@ -60,7 +60,7 @@ SCHEME = ROOT / "schemes" / "county-2019.toml"
 SEED = 1
 GIB = 1024**3
 MIB = 1024**2
-WORKLOADS = ("W1", "W2")
+WORKLOADS = ("W1", "W2", "W3")
 
 #: handbook/quality.md targets.
 W1_MAX_RATIO = 4.0
@@ -804,6 +804,10 @@ def run(size: str = "full", repeat: int | None = None, only: Sequence[str] = WOR
         bench_w1(sizes, repeat, report)
     if "W2" in only:
         bench_w2(sizes, repeat, report)
+    if "W3" in only:
+        from benchmarks.whatif import bench_w3
+
+        bench_w3(sizes, repeat, report)
     if size == "smoke":
         header.append("smoke size: the machinery runs; the ratios say nothing about the targets")
     header.append(
@@ -827,13 +831,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--repeat", type=int, help="repeats per figure (default: 3 full, 1 smoke)")
-    parser.add_argument("--only", type=_workloads, default=WORKLOADS, help="comma-separated: W1,W2")
+    parser.add_argument(
+        "--only", type=_workloads, default=WORKLOADS, help="comma-separated: W1,W2,W3"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker is not None:
         spec = json.loads(args.worker)
         if spec["kind"] == "w1-steps":
             answer = _w1_steps(spec["data"], spec["out"])
+        elif spec["kind"] == "w3":
+            from benchmarks.whatif import w3_worker
+
+            units, cadres, ledger = (int(n) for n in spec["size"])
+            answer = w3_worker((units, cadres, ledger), int(spec["n"]))
         else:
             units, cadres, ledger = (int(n) for n in spec["size"])
             answer = _peak_worker(spec["stage"], (units, cadres, ledger))

@@ -56,6 +56,15 @@ def test_w2_rows(report: str) -> None:
     assert "W2 peak memory" in report
 
 
+def test_w3_rows(report: str) -> None:
+    batched, w2 = _rows(report, "W3")
+    assert "scenarios on W1, batched" in batched
+    assert "separate runs" in batched
+    assert re.search(r"\d+\.\dx faster", batched)
+    assert "scenarios on W2, batched in chunks of" in w2
+    assert "peak RSS" in w2
+
+
 def test_only_and_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert run.main(["--size", "smoke", "--only", "w1"]) == 0
     out = capsys.readouterr().out

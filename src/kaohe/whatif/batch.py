@@ -23,8 +23,10 @@ from .scenarios import Scenario
 
 #: Memory a chunk of scenarios may use, roughly (bytes).
 CHUNK_BUDGET = 2 * 1024**3
-#: Rough number of float64 values a scenario needs per input row.
-VALUES_PER_ROW = 24
+#: Rough number of 8-byte values a scenario needs per unit or cadre, and per
+#: ledger row (values nobody varies are computed once, not per scenario).
+VALUES_PER_ENTITY = 24
+VALUES_PER_ROW = 4
 
 
 @attrs.frozen(eq=False)
@@ -61,7 +63,9 @@ class Outcome:
 def chunk_size(data: Dataset, budget: int = CHUNK_BUDGET) -> int:
     """How many scenarios of ``data`` fit in ``budget`` bytes at once (at least 1)."""
     rows = sum(len(table) for table in data.tables.values())
-    return max(1, int(budget // (8 * VALUES_PER_ROW * max(rows, 1))))
+    entities = int(data.unit_ids.shape[0] + data.cadre_ids.shape[0])
+    need = 8 * (VALUES_PER_ENTITY * entities + VALUES_PER_ROW * rows)
+    return max(1, int(budget // max(need, 1)))
 
 
 def simulate(
