@@ -168,3 +168,11 @@ def test_installing_a_rule_does_not_enable_it(county_scheme: kaohe.Scheme) -> No
     assert "rectification" in county_scheme.registry.names()
     assert "rectification" not in plan(county_scheme).rules
     assert "attendance" not in plan(county_scheme).rules
+
+
+def test_progress_is_reported_once_per_step(
+    county_scheme: kaohe.Scheme, county_data: kaohe.Dataset
+) -> None:
+    calls: list[int] = []
+    kaohe.evaluate(county_scheme, county_data, progress=calls.append)
+    assert calls == [1] * len(plan(county_scheme).steps)

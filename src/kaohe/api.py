@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +74,19 @@ def check_dataset(scheme: Scheme, data: Dataset) -> None:
         )
 
 
-def evaluate(scheme: Scheme, data: Dataset) -> Results:
-    """Score ``data`` under ``scheme``: one scenario (``K = 1``)."""
-    return evaluate_batch([scheme], data)
+def evaluate(
+    scheme: Scheme, data: Dataset, *, progress: Callable[[int], None] | None = None
+) -> Results:
+    """Score ``data`` under ``scheme``: one scenario (``K = 1``).
+
+    ``progress(1)`` is called after each rule step (of ``kernel.plan(scheme).steps``).
+    """
+    return evaluate_batch([scheme], data, progress=progress)
 
 
-def evaluate_batch(schemes: Sequence[Scheme], data: Dataset) -> Results:
+def evaluate_batch(
+    schemes: Sequence[Scheme], data: Dataset, *, progress: Callable[[int], None] | None = None
+) -> Results:
     """Score a batch of scenarios that share one structure (they differ only in numbers).
 
     Equal, value for value, to evaluating each scheme on its own.
@@ -96,5 +103,5 @@ def evaluate_batch(schemes: Sequence[Scheme], data: Dataset) -> Results:
             )
     check_dataset(first, data)
     the_plan = kernel.plan(first)
-    slots = kernel.run(schemes, data, the_plan)
+    slots = kernel.run(schemes, data, the_plan, progress)
     return assemble(schemes, data, the_plan, slots)

@@ -122,7 +122,11 @@ def score(
     from .reports import FORMATS, extra_files
 
     the_scheme, dataset, data_path, warnings = _load(scheme, data, as_of, plugin_dir)
-    results = api.evaluate(the_scheme, dataset)
+    from .kernel import plan
+    from .progress import progress
+
+    with progress(len(plan(the_scheme).steps), "scoring") as bar:
+        results = api.evaluate(the_scheme, dataset, progress=bar.update)
     the_scheme.registry.manager.hook.kaohe_run_finished(results=results)
     out = out or Path("out") / the_scheme.name
     info = manifest.build(results, data_path=str(data_path), warnings=warnings)

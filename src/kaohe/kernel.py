@@ -12,7 +12,7 @@ of the wrong shape, dtype or with NaN, stops the run with a
 from __future__ import annotations
 
 import graphlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -120,10 +120,16 @@ def check_tables(scheme: Scheme, data: Dataset) -> None:
                 )
 
 
-def run(schemes: Sequence[Scheme], data: Dataset, the_plan: Plan | None = None) -> dict[str, Any]:
+def run(
+    schemes: Sequence[Scheme],
+    data: Dataset,
+    the_plan: Plan | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
     """Evaluate a batch of scenarios sharing one structure; return the slots.
 
     ``schemes[0]`` fixes the structure; the others differ only in numbers.
+    ``progress(1)`` is called after each step.
     """
     scheme = schemes[0]
     the_plan = the_plan or plan(scheme)
@@ -151,6 +157,8 @@ def run(schemes: Sequence[Scheme], data: Dataset, the_plan: Plan | None = None) 
                 f"step '{step.name}' raised {type(error).__name__}: {error}",
             ) from error
         _store(produced, step, rule, provider.distribution, len(schemes), sizes, slots)
+        if progress is not None:
+            progress(1)
     return slots
 
 
