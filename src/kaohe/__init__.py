@@ -12,6 +12,8 @@ register :class:`Rule` objects; see ``ARCHITECTURE.md``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .api import (
     check_dataset,
     data_from_columns,
@@ -32,12 +34,23 @@ from .errors import (
     SchemeError,
     UnknownRuleError,
 )
-from .explain import Explanation, explain
 from .hookspecs import hookimpl
 from .plugins import Registry, get_plugin_manager
 from .results import Results
 from .rule import Rule, Step
 from .scheme import RuleConfig, Scheme
+
+if TYPE_CHECKING:
+    from .explanation import Explanation, explain
+
+
+def __getattr__(name: str) -> Any:
+    """``kaohe.explain`` and ``kaohe.Explanation``, imported on first use."""
+    if name in ("explain", "Explanation"):
+        from . import explanation
+
+        return getattr(explanation, name)
+    raise AttributeError(f"module 'kaohe' has no attribute {name!r}")
 
 __all__ = [
     "DataError",

@@ -7,6 +7,7 @@ message names the file, row or key), 2 usage errors.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -85,7 +86,31 @@ def _load(
     return scheme, data, data_path, warnings
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A group whose heavier commands are imported only when they are run.
+
+    ``lazy`` maps a command name to ``"module:attribute"``; ``kaohe score``
+    then never pays for importing the what-if or audit code.
+    """
+
+    lazy: Mapping[str, str] = {
+        "whatif": "kaohe.cli_whatif:whatif",
+        "explain": "kaohe.cli_audit:explain",
+        "verify": "kaohe.cli_audit:verify",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, _, attribute = self.lazy[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), attribute)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="kaohe")
 def main() -> None:
     """kaohe (考核): score a year of records under an assessment scheme."""
@@ -223,13 +248,3 @@ def _tables_summary(info: Mapping[str, Any]) -> None:
         listed = ", ".join(f"{name} {count}" for name, count in outside.items())
         click.echo(f"rows dated outside {info['scheme']['period'][0][:4]}, not scored: {listed}")
 
-
-def _register() -> None:
-    from .cli_audit import explain, verify
-    from .cli_whatif import whatif
-
-    for command in (whatif, explain, verify):
-        main.add_command(command)
-
-
-_register()

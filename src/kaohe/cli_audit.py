@@ -5,7 +5,7 @@ Both are plain click commands (:class:`~kaohe.cli.KaoheCommand`: a
 ``kaohe`` group registers them with ``main.add_command``.
 
 - ``kaohe explain SCHEME ID [--data PATH] [--as-of DATE] [--plugins DIR]``
-  prints the derivation of one unit's or cadre's result (:mod:`kaohe.explain`).
+  prints the derivation of one unit's or cadre's result (:mod:`kaohe.explanation`).
 - ``kaohe verify OUT_DIR [--root DIR] [--plugins DIR]`` prints ``ok`` or the
   problems of a result folder (:mod:`kaohe.verify`) and exits 1 if any.
 """
@@ -36,7 +36,7 @@ def explain(
 ) -> None:
     """Explain the result of unit or cadre ID under SCHEME: every number and why."""
     from . import api
-    from .explain import explain as derive
+    from .explanation import explain as derive
 
     the_scheme, dataset, _, warnings = _load(scheme, data, as_of, plugin_dir)
     results = api.evaluate(the_scheme, dataset)

@@ -1,7 +1,7 @@
 """Explain one unit's or cadre's result: the full derivation, in Chinese.
 
 >>> import kaohe
->>> from kaohe.explain import explain
+>>> from kaohe.explanation import explain
 >>> print(explain(results, "XZ08").render())
 
 :func:`explain` reads only the stable surface of :class:`~kaohe.results.Results`
