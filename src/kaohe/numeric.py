@@ -12,7 +12,6 @@ from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
 
 
 def round2(x: FloatArray | float) -> FloatArray:
@@ -52,30 +51,3 @@ def group_sum(values: FloatArray, groups: IntArray, n_groups: int) -> FloatArray
     flat = (np.arange(k, dtype=np.int64)[:, None] * n_groups + groups[None, :]).ravel()
     summed = np.bincount(flat, weights=values.ravel(), minlength=k * n_groups)
     return np.asarray(summed, dtype=np.float64).reshape(k, n_groups)
-
-
-def group_count(mask: BoolArray, groups: IntArray, n_groups: int) -> IntArray:
-    """Count true entries of ``mask`` (``(n,)`` or ``(K, n)``) per group; ``(K, n_groups)``."""
-    mask2 = np.atleast_2d(mask)
-    return group_sum(mask2.astype(np.float64), groups, n_groups).astype(np.int64)
-
-
-def group_max(values: IntArray, groups: IntArray, n_groups: int, empty: int) -> IntArray:
-    """The largest of ``values`` (shape ``(n,)``) per group, ``empty`` for groups without rows."""
-    out = np.full(n_groups, empty, dtype=np.int64)
-    keep = groups >= 0
-    np.maximum.at(out, groups[keep], values[keep])
-    return out
-
-
-def group_min(values: IntArray, groups: IntArray, n_groups: int, empty: int) -> IntArray:
-    """The smallest of ``values`` (shape ``(n,)``) per group, ``empty`` for groups without rows."""
-    out = np.full(n_groups, empty, dtype=np.int64)
-    keep = groups >= 0
-    np.minimum.at(out, groups[keep], values[keep])
-    return out
-
-
-def rank_within(order_keys: list[NDArray[np.generic]]) -> IntArray:
-    """Positions of a lexicographic sort; the last key is the primary one (``np.lexsort``)."""
-    return np.lexsort(order_keys).astype(np.int64)
