@@ -63,8 +63,10 @@ class GroupOrder:
         packed, span = _packed(group, score_cents, k)
         if packed.size and int(packed.max()) >= 2**62 // max(n, 1):  # pragma: no cover
             raise ValueError("too many scenarios, groups and scores to order at once")
-        entity = np.tile(np.arange(n, dtype=np.int64), k)
-        order = np.argsort(packed * n + entity)
+        packed *= n
+        packed += np.tile(np.arange(n, dtype=np.int64), k)  # the entity: the last tie-break
+        order = np.argsort(packed)
+        packed //= n
         key = packed[order]
         if tie_breaks:
             tied = np.zeros(key.shape[0], dtype=bool)
@@ -74,7 +76,10 @@ class GroupOrder:
             if tied.any():
                 where = np.flatnonzero(tied)
                 members = order[where]
-                keys = [np.broadcast_to(t, (k, n)).ravel()[members] for t in reversed(tie_breaks)]
+                scenario, entity = np.divmod(members, n)
+                keys = [
+                    np.broadcast_to(t, (k, n))[scenario, entity] for t in reversed(tie_breaks)
+                ]
                 resorted = np.lexsort([members % n, *keys, key[where]])
                 order[where] = members[resorted]
         starts = np.ones(key.shape[0], dtype=bool)
@@ -110,12 +115,12 @@ class GroupOrder:
 def _packed(group: IntArray, score_cents: IntArray, k: int) -> tuple[IntArray, int]:
     """One int64 per (scenario, entity): (scenario, group) major, score descending minor."""
     n = int(group.shape[0])
-    score = np.broadcast_to(score_cents, (k, n))
-    low = int(score.min(initial=0))
-    span = int(score.max(initial=0)) - low + 1
+    low = int(score_cents.min(initial=0))
+    span = int(score_cents.max(initial=0)) - low + 1
     n_groups = int(group.max(initial=0)) + 1
     major = np.arange(k, dtype=np.int64)[:, None] * n_groups + group[None, :]
-    return (major * span + (span - 1 - (score - low))).ravel(), span
+    packed = major * span + (span - 1 + low) - score_cents  # (K, n) whatever the score's width
+    return packed.ravel(), span
 
 
 def rank_by_higher(values: NDArray[np.float64], group: IntArray) -> IntArray:

@@ -10,6 +10,7 @@ own gives.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Mapping, Sequence
 
 import attrs
@@ -102,6 +103,10 @@ def simulate(
             cadre_grade[rows] = results.cadres.grade
             _store_flags(unit_flags, results.units.flags, rows, (n, n_units))
             _store_flags(cadre_flags, results.cadres.flags, rows, (n, n_cadres))
+            # results hold functions that make their text later; they refer back to
+            # the evaluation, a cycle that only the collector frees: free it now
+            del results
+            gc.collect()
             if progress is not None:
                 progress(int(rows.shape[0]))
     units, cadres = data.tables["units"], data.tables["cadres"]
