@@ -114,7 +114,6 @@ class GroupOrder:
 
 def _packed(group: IntArray, score_cents: IntArray, k: int) -> tuple[IntArray, int]:
     """One int64 per (scenario, entity): (scenario, group) major, score descending minor."""
-    n = int(group.shape[0])
     low = int(score_cents.min(initial=0))
     span = int(score_cents.max(initial=0)) - low + 1
     n_groups = int(group.max(initial=0)) + 1
