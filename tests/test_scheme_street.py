@@ -38,7 +38,7 @@ else:  # pragma: no cover - Python 3.10 only
 
 STREET_2016 = ROOT / "schemes" / "street-2016.toml"
 STREET_2012 = ROOT / "schemes" / "street-2012.toml"
-SEEDS = Path("/work/shared/seeds")
+SEEDS = ROOT.parent / "shared" / "seeds"  # the seed documents, beside the repository
 
 
 class Run(NamedTuple):
