@@ -1,0 +1,78 @@
+"""The data contract as a document, made from :data:`kaohe.tables.TABLES`.
+
+Other systems write kaohe's input tables and read its result files, so the
+names are a public interface. This module renders that interface from the
+code that enforces it, so the document cannot drift from the checks
+(a test compares the file with :func:`markdown`).
+"""
+
+from __future__ import annotations
+
+from .tables import REQUIRED_TABLES, TABLES
+from .tables_out import ADJUSTMENT_COLUMNS, CADRE_COLUMNS, FREEZE_COLUMNS, UNIT_COLUMNS
+
+KIND_TEXT = {
+    "id": "id (text without `:`)",
+    "text": "text",
+    "date": "date (`YYYY-MM-DD`, `YYYY/M/D`, Excel date)",
+    "count": "count (whole number >= 0)",
+    "score": "number",
+    "bool": "true/false/1/0/是/否",
+    "vocab": "one of",
+}
+
+
+def markdown() -> str:
+    """The whole contract: input tables, their columns, aliases and values; output files."""
+    lines = [
+        "# kaohe data contract",
+        "",
+        "Made from `kaohe.tables` by `python -m kaohe.contract > docs/data-contract.md`;",
+        "the tests fail when this file and the code disagree.",
+        "",
+        "A data set is a folder of `<table>.csv` files (UTF-8, UTF-8 with BOM or",
+        "GBK/GB18030), an `.xlsx` workbook with one sheet per table, or in-memory",
+        "columns. Required tables: " + ", ".join(f"`{t}`" for t in REQUIRED_TABLES) + ", and",
+        "`votes` when the scheme scores cadres; any other table may be absent (no",
+        "records). `*` marks a required column; headers may be the Chinese aliases,",
+        "in simplified or traditional characters; values too.",
+        "",
+        "## Input tables",
+    ]
+    for name, spec in TABLES.items():
+        lines += [
+            "",
+            f"### `{name}`",
+            "",
+            "| column | header aliases | values |",
+            "| --- | --- | --- |",
+        ]
+        for column in spec.columns:
+            values = KIND_TEXT[column.kind]
+            if column.vocab is not None:
+                values += " " + ", ".join(column.vocab.values)
+                if column.default is not None:
+                    values += f" (empty: {column.default})"
+            star = "*" if column.required else ""
+            aliases = ", ".join(column.aliases)
+            lines.append(f"| `{column.name}`{star} | {aliases} | {values} |")
+    lines += ["", "## Result files (`kaohe score`)", ""]
+    for file, columns in (
+        ("units.csv", UNIT_COLUMNS),
+        ("cadres.csv", CADRE_COLUMNS),
+        ("adjustments.csv", ADJUSTMENT_COLUMNS),
+        ("freezes.csv", FREEZE_COLUMNS),
+    ):
+        lines.append(f"- `{file}`: " + ", ".join(f"`{c}`" for c in columns))
+    lines += [
+        "- `findings.csv`: `category`, `findings`, `points` (supervision findings per 问题类别)",
+        "- `manifest.json`: scheme file and sha256, every input table's source, sha256 and",
+        "  row count, kaohe version, every plugin's distribution and version, as-of date,",
+        "  overrides, absent and unread tables, rows outside the period, warnings",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(markdown(), end="")
