@@ -63,10 +63,8 @@ class GroupOrder:
         packed, span = _packed(group, score_cents, k)
         if packed.size and int(packed.max()) >= 2**62 // max(n, 1):  # pragma: no cover
             raise ValueError("too many scenarios, groups and scores to order at once")
-        packed *= n
-        packed += np.tile(np.arange(n, dtype=np.int64), k)  # the entity: the last tie-break
-        order = np.argsort(packed)
-        packed //= n
+        # the entity is the last tie-break
+        order = np.argsort(packed * n + np.tile(np.arange(n, dtype=np.int64), k))
         key = packed[order]
         if tie_breaks:
             tied = np.zeros(key.shape[0], dtype=bool)
@@ -77,13 +75,13 @@ class GroupOrder:
                 where = np.flatnonzero(tied)
                 members = order[where]
                 scenario, entity = np.divmod(members, n)
-                keys = [
-                    np.broadcast_to(t, (k, n))[scenario, entity] for t in reversed(tie_breaks)
-                ]
+                keys = [np.broadcast_to(t, (k, n))[scenario, entity] for t in reversed(tie_breaks)]
                 resorted = np.lexsort([members % n, *keys, key[where]])
                 order[where] = members[resorted]
+        major = np.arange(k, dtype=np.int64)[:, None] * (int(group.max(initial=0)) + 1) + group
+        sorted_major = major.ravel()[order]
         starts = np.ones(key.shape[0], dtype=bool)
-        starts[1:] = key[1:] // span != key[:-1] // span
+        starts[1:] = sorted_major[1:] != sorted_major[:-1]
         return cls(k, n, order.astype(np.int64), key, span, starts)
 
     def running_count(self, flags: NDArray[np.bool_]) -> IntArray:
@@ -91,13 +89,14 @@ class GroupOrder:
 
         ``flags`` is ``(K, n)``; the result is ``(K, n)`` (0 where not flagged).
         """
-        sorted_flags = flags.ravel()[self.order].astype(np.int64)
-        total = np.cumsum(sorted_flags)
-        position = np.arange(total.shape[0])
-        first = np.maximum.accumulate(np.where(self.starts, position, 0))
-        running = total - (total[first] - sorted_flags[first])
-        out = np.empty_like(running)
-        out[self.order] = np.where(sorted_flags > 0, running, 0)
+        flagged = np.flatnonzero(flags.ravel()[self.order])  # sorted positions of flagged ones
+        group = np.cumsum(self.starts)[flagged]  # their group, numbered in sorted order
+        first = np.ones(flagged.shape[0], dtype=bool)
+        first[1:] = group[1:] != group[:-1]
+        index = np.arange(flagged.shape[0])
+        running = index - np.maximum.accumulate(np.where(first, index, 0)) + 1
+        out = np.zeros(self.k * self.n, dtype=np.int64)
+        out[self.order[flagged]] = running
         return out.reshape(self.k, self.n)
 
     def rank(self) -> IntArray:
