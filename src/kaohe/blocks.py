@@ -329,18 +329,24 @@ class EffectRows:
         return out.astype(str)
 
 
-def joined_points(blocks: list[Adjustments]) -> NDArray[np.float64]:
-    """The points of ``blocks`` side by side, ``(K or 1, total rows)``."""
-    k = max(b.points.shape[0] for b in blocks)
-    return np.concatenate([np.broadcast_to(b.points, (k, len(b))) for b in blocks], axis=1)
+
+
+def entity_totals(blocks: list[Adjustments], n: int) -> NDArray[np.float64]:
+    """The ``(K or 1, n)`` sum of the points of ``blocks`` per entity.
+
+    Each block is summed on its own (with its own scenario axis, often 1) and
+    the block totals are added in order: the same additions in a batch as in
+    a single run, so a batch gives exactly what separate runs give.
+    """
+    from .numeric import group_sum
+
+    total: NDArray[np.float64] = np.zeros((1, n))
+    for block in blocks:
+        if len(block):
+            total = total + group_sum(block.points, block.index, n)
+    return total
 
 
 def sum_points(adjustments: list[Adjustments], kind: str, n: int) -> NDArray[np.float64]:
     """The ``(K or 1, n)`` sum of the points of blocks of ``kind``, per entity."""
-    from .numeric import group_sum
-
-    chosen = [a for a in adjustments if a.kind == kind and len(a)]
-    if not chosen:
-        return np.zeros((1, n))
-    index = np.concatenate([a.index for a in chosen])
-    return group_sum(joined_points(chosen), index, n)
+    return entity_totals([a for a in adjustments if a.kind == kind], n)

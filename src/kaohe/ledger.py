@@ -14,10 +14,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .blocks import BONUS, CAP, DEDUCTION, Adjustments, Text, joined_points, resolve
+from .blocks import BONUS, CAP, DEDUCTION, Adjustments, Text, entity_totals, resolve
 from .context import StepContext
 from .dates import in_period
-from .numeric import group_sum
 
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
@@ -110,7 +109,7 @@ def cap_rows(
     kind = blocks[0].kind
     entity = blocks[0].entity
     index = np.concatenate([b.index for b in blocks])
-    total = np.abs(group_sum(joined_points(blocks), index, n_entities))
+    total = np.abs(entity_totals(blocks, n_entities))
     entities = np.flatnonzero(np.bincount(index, minlength=n_entities))
     excess = np.maximum(0.0, total - cap)[:, entities]
     sign = 1.0 if kind == "deduction" else -1.0

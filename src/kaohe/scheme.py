@@ -91,6 +91,8 @@ class Scheme:
     source: str | None = None
     path: str = "<memory>"
     sha256: str | None = None
+    #: :meth:`structure_key`, when known in advance (variants that differ in numbers only).
+    structure: tuple[Any, ...] | None = attrs.field(default=None, repr=False)
 
     # -- construction -----------------------------------------------------
 
@@ -175,6 +177,8 @@ class Scheme:
 
         Schemes with equal keys can be evaluated together in one batch.
         """
+        if self.structure is not None:
+            return self.structure
         parts: list[Any] = [self.year, self.as_of, self.categories]
         for name, config in self.rules.items():
             if not config.enabled:
@@ -199,7 +203,7 @@ class Scheme:
             raise SchemeError(
                 self.path, "scheme.as_of", f"a date on or after {self.period_start}", as_of
             )
-        return attrs.evolve(self, as_of=as_of)
+        return attrs.evolve(self, as_of=as_of, structure=None)
 
     def with_overrides(self, overrides: Mapping[str, object]) -> Scheme:
         """A variant with parameters set by dotted path (``satisfaction.weight.乡镇``).
@@ -226,7 +230,10 @@ class Scheme:
                 else:
                     params[leaf[1]] = {**params[leaf[1]], leaf[2]: number}
                 rules[leaf[0]] = attrs.evolve(config, params=params)
-            return attrs.evolve(self, rules=rules, document=document)
+            # numbers only: the variant has this scheme's structure
+            return attrs.evolve(
+                self, rules=rules, document=document, structure=self.structure_key()
+            )
         try:
             variant = Scheme.from_dict(document, self.registry, source=self.path)
         except SchemeError as error:
