@@ -94,3 +94,24 @@ def test_sort_rows_falls_back_when_keys_are_too_wide_to_pack() -> None:
     big = np.array([2**61, 0, 2**61, -(2**61)], dtype=np.int64)
     other = np.array([1, 0, 0, 5], dtype=np.int64)
     assert sort_rows([big, other]).tolist() == [3, 1, 2, 0]
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 2), st.integers(0, 3)), min_size=1, max_size=30),
+    st.integers(2, 3),
+    st.integers(0, 2**16),
+)
+def test_build_with_tie_breaks_that_vary_by_scenario(
+    rows: list[tuple[int, int]], k: int, seed: int
+) -> None:
+    group = np.array([g for g, _ in rows])
+    score = np.tile(np.array([s for _, s in rows], dtype=np.int64), (k, 1))
+    tie = np.random.default_rng(seed).integers(0, 3, (k, len(rows)))
+    order = GroupOrder.build(group, score, k, [tie])
+    n = len(rows)
+    for scenario in range(k):
+        expected = sorted(
+            range(n), key=lambda i: (rows[i][0], -rows[i][1], tie[scenario, i], i)
+        )
+        got = order.order[scenario * n : (scenario + 1) * n] - scenario * n
+        assert got.tolist() == expected

@@ -63,8 +63,13 @@ class GroupOrder:
         packed, span = _packed(group, score_cents, k)
         if packed.size and int(packed.max()) >= 2**62 // max(n, 1):  # pragma: no cover
             raise ValueError("too many scenarios, groups and scores to order at once")
-        # the entity is the last tie-break
-        order = np.argsort(packed * n + np.tile(np.arange(n, dtype=np.int64), k))
+        entity = np.tile(np.arange(n, dtype=np.int64), k)
+        shared = _shared_rank(tie_breaks, n)
+        if shared is not None and packed.size and int(packed.max()) < 2**62 // (n * n):
+            # tie-breaks the same in every scenario: their rank joins the one key
+            order = np.argsort((packed * n + np.tile(shared, k)) * n + entity)
+            return cls._finish(k, n, group, order, packed[order], span)
+        order = np.argsort(packed * n + entity)  # the entity is the last tie-break
         key = packed[order]
         if tie_breaks:
             tied = np.zeros(key.shape[0], dtype=bool)
@@ -78,11 +83,17 @@ class GroupOrder:
                 keys = [np.broadcast_to(t, (k, n))[scenario, entity] for t in reversed(tie_breaks)]
                 resorted = np.lexsort([members % n, *keys, key[where]])
                 order[where] = members[resorted]
+        return cls._finish(k, n, group, order, key, span)
+
+    @classmethod
+    def _finish(
+        cls, k: int, n: int, group: IntArray, order: IntArray, key: IntArray, span: int
+    ) -> GroupOrder:
         major = np.arange(k, dtype=np.int64)[:, None] * (int(group.max(initial=0)) + 1) + group
         sorted_major = major.ravel()[order]
         starts = np.ones(key.shape[0], dtype=bool)
         starts[1:] = sorted_major[1:] != sorted_major[:-1]
-        return cls(k, n, order.astype(np.int64), key, span, starts)
+        return cls(k, n, order.astype(np.int64, copy=False), key, span, starts)
 
     def running_count(self, flags: NDArray[np.bool_]) -> IntArray:
         """For each entity, how many flagged entities precede or are it in its group.
@@ -109,6 +120,24 @@ class GroupOrder:
         ranks = np.empty(self.k * self.n, dtype=np.int64)
         ranks[self.order] = value_start - group_start + 1
         return ranks.reshape(self.k, self.n)
+
+
+def _shared_rank(tie_breaks: Sequence[NDArray[np.generic]], n: int) -> IntArray | None:
+    """The dense rank (0..n-1) of each entity's tie-break tuple, when no tie-break
+    varies by scenario; None otherwise (or when there are none)."""
+    if not tie_breaks or any(np.ndim(t) == 2 and np.shape(t)[0] != 1 for t in tie_breaks):
+        return None
+    columns = [np.asarray(t).reshape(n) for t in tie_breaks]
+    order = np.lexsort(list(reversed(columns)))
+    new = np.zeros(n, dtype=bool)
+    if n:
+        new[0] = True
+        for column in columns:
+            sorted_column = column[order]
+            new[1:] |= sorted_column[1:] != sorted_column[:-1]
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.cumsum(new) - 1
+    return rank
 
 
 def _packed(group: IntArray, score_cents: IntArray, k: int) -> tuple[IntArray, int]:

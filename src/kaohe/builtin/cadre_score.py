@@ -99,7 +99,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     score = round2(np.minimum(100.0, np.maximum(0.0, weighted + deductions)))
     score = np.where(usable, score, np.nan)
     k = width(score, appraisal)
-    score, appraisal = np.broadcast_to(score, (k, n)), np.broadcast_to(appraisal, (k, n))
+    score = np.broadcast_to(score, (k, n))
     missing = np.flatnonzero(~has_votes)
     no_votes = Effects(
         entity=CADRE,
