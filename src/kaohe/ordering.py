@@ -114,9 +114,9 @@ class GroupOrder:
         """``1 + number of entities of the same group with a higher score``, ``(K, n)``."""
         new_value = self.starts.copy()
         new_value[1:] |= self.key[1:] != self.key[:-1]
-        position = np.arange(self.key.shape[0])
-        group_start = np.maximum.accumulate(np.where(self.starts, position, 0))
-        value_start = np.maximum.accumulate(np.where(new_value, position, 0))
+        # the sorted position where each run of one group (of one value) begins
+        group_start = np.flatnonzero(self.starts)[np.cumsum(self.starts) - 1]
+        value_start = np.flatnonzero(new_value)[np.cumsum(new_value) - 1]
         ranks = np.empty(self.k * self.n, dtype=np.int64)
         ranks[self.order] = value_start - group_start + 1
         return ranks.reshape(self.k, self.n)

@@ -72,13 +72,18 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         ),
         *ctx.get("cadre.components"),
     ]
-    weights = [np.where(np.isnan(c.values), 0.0, c.weights[:, role]) for c in components]
+    gaps = [_missing(c.values) for c in components]
+    weights = [
+        c.weights[:, role] if gap is None else np.where(gap, 0.0, c.weights[:, role])
+        for c, gap in zip(components, gaps, strict=True)
+    ]
     total_weight = sum(weights[1:], weights[0])
     usable = has_votes[None, :] & (total_weight > 0)
     parts: list[Adjustments] = []
     weighted = np.zeros((1, n))
-    for component, weight in zip(components, weights, strict=True):
-        points = np.where(usable & (weight > 0), weight * np.nan_to_num(component.values), 0.0)
+    for component, weight, gap in zip(components, weights, gaps, strict=True):
+        known = component.values if gap is None else np.nan_to_num(component.values)
+        points = np.where(usable & (weight > 0), weight * known, 0.0)
         points = points / np.where(usable, total_weight, 1.0)
         weighted = weighted + points
         rows = np.flatnonzero((usable & (weight > 0)).any(axis=0))
@@ -114,6 +119,17 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         "cadre.score": CadreScore(score, appraisal, votes, tuple(parts)),
         "cadre.effects": [no_votes],
     }
+
+
+def _missing(values: NDArray[np.float64]) -> NDArray[np.bool_] | None:
+    """Where a part is missing (NaN): None when nowhere; one row when every
+    scenario misses the same cadres (the usual case: missing data)."""
+    gap = np.isnan(values)
+    if not gap.any():
+        return None
+    if gap.shape[0] > 1 and bool((gap == gap[:1]).all()):
+        return gap[:1]
+    return gap
 
 
 def _source_ids(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> Text:
