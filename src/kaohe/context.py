@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .dates import to_day
+from .numeric import positions
 from .params import Number, NumberMap
 from .rule import slot as slot_of
 
@@ -131,6 +132,10 @@ class StepContext:
     def n_cadres(self) -> int:
         """Number of cadres."""
         return int(self.data.cadre_ids.shape[0])
+
+    def unit_categories(self) -> NDArray[np.int64]:
+        """Each unit's category as an index into ``scheme.categories``."""
+        return positions(self.data.tables["units"]["category"], self.scheme.categories)
 
     def table(self, name: str) -> Table:
         """Input table ``name`` (declared as ``table.<name>`` in reads or uses)."""

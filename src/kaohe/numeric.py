@@ -35,6 +35,13 @@ def width(*arrays: NDArray[np.generic] | None) -> int:
     return max((a.shape[0] for a in arrays if a is not None and a.ndim == 2), default=1)
 
 
+def positions(values: NDArray[np.str_], names: NDArray[np.str_] | tuple[str, ...]) -> IntArray:
+    """The index in ``names`` of each of ``values`` (every value must be one of ``names``)."""
+    names = np.asarray(names)
+    order = np.argsort(names)
+    return order[np.searchsorted(names[order], values)].astype(np.int64)
+
+
 def group_sum(values: FloatArray, groups: IntArray, n_groups: int) -> FloatArray:
     """Sum ``values`` (shape ``(K, n)``) per group index (shape ``(n,)``).
 

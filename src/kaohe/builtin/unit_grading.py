@@ -43,19 +43,11 @@ class UnitGrade:
     effect: Text
 
 
-def _category_codes(ctx: StepContext) -> tuple[NDArray[np.int64], int]:
-    categories = ctx.table("units")["category"]
-    names = np.asarray(ctx.scheme.categories)
-    order = np.argsort(names)
-    codes = order[np.searchsorted(names[order], categories)]
-    return codes.astype(np.int64), len(names)
-
-
 def compute(ctx: StepContext) -> Mapping[str, Any]:
     """Rank and grade every unit in every scenario."""
     score = ctx.get("unit.score")
     n = ctx.n_units
-    category, n_categories = _category_codes(ctx)
+    category, n_categories = ctx.unit_categories(), len(ctx.scheme.categories)
     size = np.bincount(category, minlength=n_categories)[category]
     satisfaction = ctx.get("unit.satisfaction")
     if satisfaction is None:

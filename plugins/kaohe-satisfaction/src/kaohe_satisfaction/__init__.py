@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from kaohe import DataError, Rule, SchemeError, Step, StepContext, hookimpl
+from kaohe.numeric import positions
 from kaohe.params import KEYS_ANY, KEYS_CATEGORIES, Choice, Number, NumberMap
 
 RESPONSES = ("satisfied", "basic", "unsatisfied")
@@ -38,8 +39,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             row=int(surveys.lines[row]),
             column="group",
         )
-    sorter = np.argsort(groups)
-    code = sorter[np.searchsorted(groups[sorter], column)]
+    code = positions(column, groups)
     g = groups.shape[0]
     key = surveys["unit"] * g + code
     counts = np.stack(
@@ -70,10 +70,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             f"satisfaction.weight.{name}",
             "a weight for every category, or satisfaction.default_weight",
         )
-    names = np.asarray(categories)
-    order = np.argsort(names)
-    unit_category = order[np.searchsorted(names[order], ctx.table("units")["category"])]
-    weight = by_category[:, unit_category]  # (K, n)
+    weight = by_category[:, ctx.unit_categories()]  # (K or 1, n)
     target = ctx.get("unit.target").score
     if not has_survey.all() and ctx.param("no_survey") == "error":
         unit = int(np.flatnonzero(~has_survey)[0])

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kaohe import DataError, Rule, Step, StepContext, hookimpl
+from kaohe.numeric import positions
 from kaohe.params import KEYS_ANY, Choice, Number, NumberMap
 from kaohe.rule import REQUIRED
 
@@ -53,8 +54,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             f"indicator '{indicator[row]}' is not defined by the scheme "
             f"(expected one of {', '.join(names)})",
         )
-    sorter = np.argsort(name_array)
-    code = sorter[np.searchsorted(name_array[sorter], indicator)]
+    code = positions(indicator, name_array)
     score = table["score"]
     limit = maxima[code]
     bad = (score < 0) | (score > limit)
