@@ -6,7 +6,14 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaohe.ordering import GroupOrder, governing, rank_by_higher, sort_rows
+from kaohe.ordering import (
+    GroupOrder,
+    MergedOrder,
+    governing,
+    order_in_groups,
+    rank_by_higher,
+    sort_rows,
+)
 
 
 def test_rank_by_higher_shares_ranks_on_ties_and_skips() -> None:
@@ -110,8 +117,48 @@ def test_build_with_tie_breaks_that_vary_by_scenario(
     order = GroupOrder.build(group, score, k, [tie])
     n = len(rows)
     for scenario in range(k):
-        expected = sorted(
-            range(n), key=lambda i: (rows[i][0], -rows[i][1], tie[scenario, i], i)
-        )
+        expected = sorted(range(n), key=lambda i: (rows[i][0], -rows[i][1], tie[scenario, i], i))
         got = order.order[scenario * n : (scenario + 1) * n] - scenario * n
         assert got.tolist() == expected
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(-1, 4), st.integers(0, 2), st.booleans()),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(1, 4),
+    st.integers(0, 2**16),
+)
+def test_merged_order_ranks_and_counts_as_the_full_sort(
+    rows: list[tuple[int, int, int, bool]], k: int, seed: int
+) -> None:
+    """Entities flagged in the last field get a different score in each scenario."""
+    rng = np.random.default_rng(seed)
+    group = np.array([g for g, _, _, _ in rows])
+    score = np.tile(np.array([s for _, s, _, _ in rows], dtype=np.int64), (k, 1))
+    moving = np.array([m for _, _, _, m in rows])
+    score[:, moving] = rng.integers(-1, 5, (k, int(moving.sum())))
+    tie = np.array([t for _, _, t, _ in rows])
+    flags = rng.random((k, len(rows))) < 0.6
+    full = GroupOrder.build(group, score, k, [tie])
+    merged = MergedOrder.build(group, score, k, [tie])
+    assert merged is not None
+    assert merged.rank().tolist() == full.rank().tolist()
+    assert merged.running_count(flags).tolist() == full.running_count(flags).tolist()
+    assert (
+        merged.running_count(flags[:1]).tolist()
+        == full.running_count(np.broadcast_to(flags[:1], (k, len(rows)))).tolist()
+    )
+
+
+def test_merged_order_declines_what_it_cannot_do() -> None:
+    group = np.zeros(4, dtype=np.int64)
+    score = np.array([[1, 2, 3, 4], [4, 3, 2, 1]], dtype=np.int64)
+    varying_tie = np.array([[0, 1, 0, 1], [1, 0, 1, 0]])
+    assert MergedOrder.build(group, score, 2, [varying_tie]) is None
+    assert MergedOrder.build(group, score, 2, moving_share=0.5) is None
+    assert isinstance(order_in_groups(group, score, 2), GroupOrder)
+    still = np.array([[1, 2, 3, 4], [1, 2, 3, 9]], dtype=np.int64)
+    assert isinstance(order_in_groups(group, still, 2), MergedOrder)

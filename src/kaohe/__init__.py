@@ -52,6 +52,7 @@ def __getattr__(name: str) -> Any:
         return getattr(explanation, name)
     raise AttributeError(f"module 'kaohe' has no attribute {name!r}")
 
+
 __all__ = [
     "DataError",
     "Dataset",

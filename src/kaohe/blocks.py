@@ -329,8 +329,6 @@ class EffectRows:
         return out.astype(str)
 
 
-
-
 def entity_totals(blocks: list[Adjustments], n: int) -> NDArray[np.float64]:
     """The ``(K or 1, n)`` sum of the points of ``blocks`` per entity.
 

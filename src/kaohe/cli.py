@@ -247,4 +247,3 @@ def _tables_summary(info: Mapping[str, Any]) -> None:
     if outside:
         listed = ", ".join(f"{name} {count}" for name, count in outside.items())
         click.echo(f"rows dated outside {info['scheme']['period'][0][:4]}, not scored: {listed}")
-

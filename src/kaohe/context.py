@@ -173,8 +173,11 @@ class StepContext:
         spec = self.scheme.registry.rule(rule).params[key]
         assert isinstance(spec, NumberMap), f"{rule}.{key} is not a table of numbers"
         nan = float("nan")
-        rows = [[s.rules[rule].params[key].get(name, nan) for name in keys] for s in self.schemes]
-        return same_rows(np.asarray(rows, dtype=np.float64).reshape(self.k, len(keys)))
+        tables = [s.rules[rule].params[key] for s in self.schemes]
+        if all(table is tables[0] for table in tables):  # variants share what they do not change
+            tables = tables[:1]
+        rows = [[table.get(name, nan) for name in keys] for table in tables]
+        return same_rows(np.asarray(rows, dtype=np.float64).reshape(len(tables), len(keys)))
 
     def get(self, slot: str, default: Any = None) -> Any:
         """The value of ``slot``; ``default`` when no enabled step wrote it.

@@ -7,11 +7,15 @@ to ``(K, n_groups)``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+Value = TypeVar("Value", bound=np.generic)
 
 
 def round2(x: FloatArray | float) -> FloatArray:
@@ -33,6 +37,51 @@ def quota(share: FloatArray | float, n: IntArray | int) -> IntArray:
 def width(*arrays: NDArray[np.generic] | None) -> int:
     """The scenario-axis length that ``arrays`` broadcast to (1 when none varies)."""
     return max((a.shape[0] for a in arrays if a is not None and a.ndim == 2), default=1)
+
+
+def varying_columns(*arrays: NDArray[np.generic]) -> IntArray:
+    """The columns in which some ``(K, n)`` array of ``arrays`` differs between
+    scenarios (NaN equal to NaN); arrays of shape ``(1, n)`` or ``(n,)`` vary nowhere."""
+    found: list[IntArray] = []
+    for values in arrays:
+        if values.ndim != 2 or values.shape[0] == 1:
+            continue
+        columns = np.flatnonzero((values != values[:1]).any(axis=0))
+        if values.dtype.kind == "f" and columns.shape[0]:  # NaN != NaN: look again there
+            part = values[:, columns]
+            both_nan = np.isnan(part) & np.isnan(part[:1])
+            columns = columns[((part != part[:1]) & ~both_nan).any(axis=0)]
+        found.append(columns)
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(found))
+
+
+def column_wise(
+    formula: Callable[..., NDArray[Value]], *arrays: NDArray[np.generic]
+) -> NDArray[Value]:
+    """``formula(*arrays)``, computing once what is the same in every scenario.
+
+    ``formula`` must work column by column: each output column depends only
+    on the same column of its inputs, and the output has the inputs' shape
+    ``(K or 1, n)``. Inputs are ``(K, n)``, ``(1, n)`` or ``(n,)``. The
+    columns in which no input varies by scenario are computed on one row and
+    copied; only the others are computed per scenario. The values are those
+    of ``formula(*arrays)``, element for element.
+    """
+    k = width(*arrays)
+    if k == 1:
+        return formula(*arrays)
+    n = arrays[0].shape[-1]
+    columns = varying_columns(*arrays)
+    if columns.shape[0] * 2 > n:
+        return formula(*arrays)
+    base = formula(*(a[:1] if a.ndim == 2 else a for a in arrays))
+    out = np.empty((k, n), dtype=base.dtype)
+    out[...] = base
+    if columns.shape[0]:
+        out[:, columns] = formula(*(a[:, columns] if a.ndim == 2 else a[columns] for a in arrays))
+    return out
 
 
 def positions(values: NDArray[np.str_], names: NDArray[np.str_] | tuple[str, ...]) -> IntArray:

@@ -24,9 +24,9 @@ from ..blocks import CADRE, EffectRows, Effects, Text
 from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import quota, round9, width
-from ..ordering import GroupOrder, cents, governing
+from ..ordering import cents, governing, order_in_groups
 from ..params import Number, NumberMap
-from ..results import BY_EFFECT, BY_QUOTA, BY_SCORE
+from ..results import BY_EFFECT, BY_QUOTA
 from ..rule import Rule, Step
 from ..vocab import CADRE_GRADES, EFFECT
 
@@ -49,6 +49,11 @@ class CadreGrade:
     reason: NDArray[np.int8]
     effect: Text
     vote_effects: Effects
+
+
+def _int8(flags: NDArray[np.bool_]) -> NDArray[np.int8]:
+    """0/1 of ``flags`` as int8, without a copy."""
+    return flags.view(np.int8)
 
 
 def vote_effects(votes: NDArray[np.int64], rule: str, cadre_ids: NDArray[np.str_]) -> Effects:
@@ -83,15 +88,15 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     level, source = governing(effects.level, effects.index, n)
 
     thresholds = ctx.param_map("thresholds", CADRE_GRADES[:3])
-    s = np.nan_to_num(score, nan=-1.0)
-    by_score = np.where(
-        s >= thresholds[:, 1:2], COMPETENT, np.where(s >= thresholds[:, 2:3], BASIC, INCOMPETENT)
-    )
-    cap = np.minimum(level, AT_MOST_BASIC)  # 0 none, 1 not 优秀, 2 at most 基本称职
-    capped = np.maximum(by_score, cap[None, :])
+    # bool and int8 arithmetic instead of nested np.where: (K, n) passes are the cost
+    # of a batch; comparisons with a NaN score (no score) are False
+    meets = [score >= thresholds[:, grade : grade + 1] for grade in range(3)]
+    by_score = INCOMPETENT - _int8(meets[1] | meets[2]) - _int8(meets[1])
+    cap = np.minimum(level, AT_MOST_BASIC).astype(np.int8)  # 0 none, 1 not 优秀, 2 at most 基本称职
+    capped = np.maximum(by_score, cap)
     ungraded = level == NO_GRADE  # no votes is such an effect too (cadre_score)
     graded = ~ungraded
-    eligible = (s >= thresholds[:, :1]) & (level == 0)[None, :] & graded[None, :]
+    eligible = meets[0] & ((level == 0) & graded)
 
     unit_grade = ctx.get("unit.grade")
     unit_excellent = (
@@ -105,21 +110,21 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     k = width(score, appraisal, thresholds, share)
     n_graded = np.bincount(unit, weights=graded, minlength=ctx.n_units).astype(np.int64)
     places = quota(share, n_graded[None, :])[:, unit]
-    order = GroupOrder.build(unit, cents(score), k, [-round9(np.nan_to_num(appraisal, nan=-1.0))])
+    tie_break = -round9(np.nan_to_num(appraisal, nan=-1.0))
+    order = order_in_groups(unit, cents(score), k, [tie_break])
     eligible = np.broadcast_to(eligible, (k, n))
     excellent = eligible & (order.running_count(eligible) <= places)
 
-    grade = np.where(excellent, EXCELLENT, capped)
-    grade = np.where((level == FORCED_INCOMPETENT)[None, :], INCOMPETENT, grade)
-    grade = np.where(ungraded[None, :], UNGRADED, grade)
+    grade = capped * _int8(~excellent)  # EXCELLENT is 0
+    grade[:, level == FORCED_INCOMPETENT] = INCOMPETENT
+    grade[:, ungraded] = UNGRADED
 
-    held = (s >= thresholds[:, :1]) & ~excellent & graded[None, :]
-    by_effect = (level > 0)[None, :] & (
-        (cap[None, :] > by_score) | held | (level >= NO_GRADE)[None, :]
-    )
-    quota_held = held & (level == 0)[None, :]
-    reason = np.where(by_effect, BY_EFFECT, np.where(quota_held, BY_QUOTA, BY_SCORE))
-    rank = np.where(np.isnan(score), -1, order.rank())
+    held = meets[0] & ~excellent & graded
+    by_effect = (level > 0) & ((cap > by_score) | held | (level >= NO_GRADE))
+    quota_held = held & (level == 0)  # never by_effect too: that needs level > 0
+    reason = BY_EFFECT * _int8(by_effect) + BY_QUOTA * _int8(quota_held)  # else BY_SCORE, 0
+    rank = order.rank()
+    rank[np.isnan(np.broadcast_to(score, (k, n)))] = -1
     grade, reason = np.broadcast_to(grade, (k, n)), np.broadcast_to(reason, (k, n))
     return {
         "cadre.grade": CadreGrade(

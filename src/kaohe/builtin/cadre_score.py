@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, Text, sum_points
 from ..context import StepContext
 from ..hookspecs import hookimpl
-from ..numeric import round2, width
+from ..numeric import column_wise, round2, width
 from ..params import Number, NumberMap
 from ..rule import Rule, Step
 from ..vocab import EFFECT, ROLE
@@ -82,18 +82,23 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     parts: list[Adjustments] = []
     weighted = np.zeros((1, n))
     for component, weight, gap in zip(components, weights, gaps, strict=True):
-        known = component.values if gap is None else np.nan_to_num(component.values)
-        points = np.where(usable & (weight > 0), weight * known, 0.0)
-        points = points / np.where(usable, total_weight, 1.0)
-        weighted = weighted + points
-        rows = np.flatnonzero((usable & (weight > 0)).any(axis=0))
+        counted = usable & (weight > 0)
+        rows = np.flatnonzero(counted.any(axis=0))  # a part is computed where it counts only
+        known = component.values[:, rows]
+        if gap is not None:
+            known = np.nan_to_num(known)
+        points = np.where(counted[:, rows], weight[:, rows] * known, 0.0)
+        points = points / np.where(usable[:, rows], total_weight[:, rows], 1.0)
+        if points.shape[0] > weighted.shape[0]:
+            weighted = np.repeat(weighted, points.shape[0], axis=0)
+        weighted[:, rows] += points
         parts.append(
             Adjustments(
                 entity=CADRE,
                 kind="component",
                 rule=component.rule,
                 index=rows,
-                points=points[:, rows],
+                points=points,
                 source_table=component.source_table,
                 source_id=_source_ids(ctx, component.source_table, rows),
                 effect=COMPONENT,
@@ -101,8 +106,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             )
         )
     deductions = sum_points(ctx.get("cadre.adjustments"), "deduction", n)
-    score = round2(np.minimum(100.0, np.maximum(0.0, weighted + deductions)))
-    score = np.where(usable, score, np.nan)
+    score = column_wise(_published, weighted, deductions, usable)
     k = width(score, appraisal)
     score = np.broadcast_to(score, (k, n))
     missing = np.flatnonzero(~has_votes)
@@ -119,6 +123,14 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         "cadre.score": CadreScore(score, appraisal, votes, tuple(parts)),
         "cadre.effects": [no_votes],
     }
+
+
+def _published(
+    weighted: NDArray[np.float64], deductions: NDArray[np.float64], usable: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """``S = round2(min(100, max(0, weighted mean - A)))`` where usable, else NaN."""
+    score = round2(np.minimum(100.0, np.maximum(0.0, weighted + deductions)))
+    return np.where(usable, score, np.nan)
 
 
 def _missing(values: NDArray[np.float64]) -> NDArray[np.bool_] | None:

@@ -80,12 +80,13 @@ def simulate(
     n = len(scenarios)
     n_units, n_cadres = int(data.unit_ids.shape[0]), int(data.cadre_ids.shape[0])
     size = chunk or chunk_size(data)
-    unit_score = np.full((n, n_units), np.nan)
-    unit_rank = np.full((n, n_units), -1, dtype=np.int64)
-    unit_grade = np.full((n, n_units), -1, dtype=np.int8)
-    cadre_score = np.full((n, n_cadres), np.nan)
-    cadre_rank = np.full((n, n_cadres), -1, dtype=np.int64)
-    cadre_grade = np.full((n, n_cadres), -1, dtype=np.int8)
+    # every scenario belongs to one structure group below: every row is written
+    unit_score = np.empty((n, n_units))
+    unit_rank = np.empty((n, n_units), dtype=np.int64)
+    unit_grade = np.empty((n, n_units), dtype=np.int8)
+    cadre_score = np.empty((n, n_cadres))
+    cadre_rank = np.empty((n, n_cadres), dtype=np.int64)
+    cadre_grade = np.empty((n, n_cadres), dtype=np.int8)
     unit_flags: dict[str, NDArray[np.bool_]] = {}
     cadre_flags: dict[str, NDArray[np.bool_]] = {}
     groups: dict[tuple[object, ...], list[int]] = {}
@@ -93,8 +94,9 @@ def simulate(
         groups.setdefault(scenario.scheme.structure_key(), []).append(index)
     for members in groups.values():
         for start in range(0, len(members), size):
-            rows = np.asarray(members[start : start + size])
-            results = evaluate_batch([scenarios[i].scheme for i in rows], data)
+            chunk_members = members[start : start + size]
+            results = evaluate_batch([scenarios[i].scheme for i in chunk_members], data)
+            rows = _rows(chunk_members)
             unit_score[rows] = results.units.score
             unit_rank[rows] = results.units.rank
             unit_grade[rows] = results.units.grade
@@ -108,7 +110,7 @@ def simulate(
             del results
             gc.collect()
             if progress is not None:
-                progress(int(rows.shape[0]))
+                progress(len(chunk_members))
     units, cadres = data.tables["units"], data.tables["cadres"]
     return Outcome(
         scenarios=tuple(scenarios),
@@ -129,10 +131,18 @@ def simulate(
     )
 
 
+def _rows(members: list[int]) -> slice | NDArray[np.int64]:
+    """The rows of ``members`` (ascending scenario numbers): a slice when they are
+    consecutive, the usual case, which numpy copies into faster."""
+    if members[-1] - members[0] + 1 == len(members):
+        return slice(members[0], members[-1] + 1)
+    return np.asarray(members, dtype=np.int64)
+
+
 def _store_flags(
     into: dict[str, NDArray[np.bool_]],
     flags: Mapping[str, NDArray[np.bool_]],
-    rows: NDArray[np.int64],
+    rows: slice | NDArray[np.int64],
     shape: tuple[int, int],
 ) -> None:
     for name, mask in flags.items():
