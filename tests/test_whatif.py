@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from tests.test_differential import ALL_RULES, scheme_document
 import kaohe
 from kaohe.cli import main
 from kaohe.errors import OverrideError
+from kaohe.tables_out import adjustment_rows, cadre_rows, freeze_rows, unit_rows
 from kaohe.whatif import (
     Axis,
     Draw,
@@ -112,6 +114,43 @@ def test_every_reference_scheme_batches_like_separate_runs() -> None:
             Scenario.from_overrides(base, {f"{rule}.cap": cap}) for cap in (0.5, 2.0, 3.5)
         ]
         assert_batch_equals_separate(scenarios, dataset, chunk=2)
+
+
+@pytest.mark.parametrize("name", ["dongli-2018", "street-2016", "bureau-2016"])
+def test_an_evaluation_leaves_no_reference_cycles(name: str) -> None:
+    """A batch's arrays are freed when its results go, without the garbage collector
+    (simulate only collects the young generations between chunks)."""
+    path = COUNTY.parent / f"{name}.toml"
+    base = kaohe.load_scheme(path, registry())
+    dataset = kaohe.load_data(path.with_suffix(""), base)
+    schemes = [base, base.with_overrides({"supervision.cap": 3.0})]
+    warm = kaohe.evaluate_batch(schemes, dataset)  # first calls may fill caches
+    kaohe.explain(warm.scenario(1), str(dataset.unit_ids[0]))
+    del warm
+    gc.collect()
+    gc.disable()
+    try:
+        results = kaohe.evaluate_batch(schemes, dataset)
+        kaohe.explain(results.scenario(1), str(dataset.unit_ids[0]))  # text made too
+        del results
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_one_scenario_of_a_batch_writes_what_its_own_run_writes() -> None:
+    base = kaohe.load_scheme(COUNTY, registry())
+    dataset = kaohe.load_data(COUNTY.with_suffix(""), base)
+    schemes = [base, base.with_overrides({"satisfaction.weight.乡镇": 0.35})]
+    batch = kaohe.evaluate_batch(schemes, dataset)
+    for index, one in enumerate(schemes):
+        alone = kaohe.evaluate(one, dataset)
+        for rows in (unit_rows, cadre_rows, adjustment_rows, freeze_rows):
+            header, got = rows(batch.scenario(index))
+            assert (header, [c.tolist() for c in got]) == (
+                rows(alone)[0],
+                [c.tolist() for c in rows(alone)[1]],
+            ), (index, rows.__name__)
 
 
 def tiny() -> tuple[kaohe.Scheme, kaohe.Dataset]:

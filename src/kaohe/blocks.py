@@ -34,7 +34,10 @@ COMPONENT = "得分"
 #: Text of a block's rows: one string for every row, an array with one
 #: string per row, or a function that makes that array when it is needed.
 #: Scoring never needs text; writing and explaining do, so rules hand over
-#: functions and no string is built for a row nobody reads.
+#: functions and no string is built for a row nobody reads. A function should
+#: capture the arrays it needs (``ids = ctx.data.cadre_ids``), not the step
+#: context: the context holds every slot, a cycle that keeps a batch's
+#: arrays alive until the garbage collector runs.
 Text = str | NDArray[np.str_] | Callable[[], NDArray[np.str_]]
 
 

@@ -10,6 +10,8 @@ caps, 容错免责 rows and score parts); ``effects`` every grade effect;
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -112,21 +114,14 @@ class Results:
     def scenario(self, index: int) -> Results:
         """The results of one scenario of a batch, as an ordinary run (K = 1)."""
         pick = slice(index, index + 1)
-
-        def cut(value: Any) -> Any:
-            if isinstance(value, np.ndarray) and value.ndim == 2:
-                return value[pick]
-            if isinstance(value, Mapping):
-                return {key: cut(item) for key, item in value.items()}
-            return value
-
+        cut = functools.partial(_cut, pick=pick)
         units = UnitResults(
             **{f.name: cut(getattr(self.units, f.name)) for f in attrs.fields(UnitResults)}
         )
         cadres = CadreResults(
             **{f.name: cut(getattr(self.cadres, f.name)) for f in attrs.fields(CadreResults)}
         )
-        adjustments = tuple(attrs.evolve(a, points=a.points[pick]) for a in self.adjustments)
+        adjustments = tuple(attrs.evolve(a, points=cut(a.points)) for a in self.adjustments)
         return attrs.evolve(
             self,
             schemes=(self.schemes[index],),
@@ -134,6 +129,15 @@ class Results:
             cadres=cadres,
             adjustments=adjustments,
         )
+
+
+def _cut(value: Any, pick: slice) -> Any:
+    """``value``'s rows ``pick`` where it is ``(K, n)``; a ``(1, n)`` array holds for every scenario."""
+    if isinstance(value, np.ndarray) and value.ndim == 2:
+        return value[pick] if value.shape[0] > 1 else value
+    if isinstance(value, Mapping):
+        return {key: _cut(item, pick) for key, item in value.items()}
+    return value
 
 
 def _flags(blocks: Sequence[Any], k: int, n: int) -> dict[str, NDArray[np.bool_]]:

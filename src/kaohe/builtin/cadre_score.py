@@ -109,14 +109,14 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     score = column_wise(_published, weighted, deductions, usable)
     k = width(score, appraisal)
     score = np.broadcast_to(score, (k, n))
-    missing = np.flatnonzero(~has_votes)
+    missing, cadre_ids = np.flatnonzero(~has_votes), ctx.data.cadre_ids
     no_votes = Effects(
         entity=CADRE,
         rule=ctx.rule,
         index=missing,
         level=np.full(missing.shape[0], EFFECT.code("不定等次"), dtype=np.int64),
         source_table="votes",
-        source_id=lambda: ctx.data.cadre_ids[missing],
+        source_id=lambda: cadre_ids[missing],
         note=NO_VOTES_NOTE,
     )
     return {
@@ -147,9 +147,10 @@ def _missing(values: NDArray[np.float64]) -> NDArray[np.bool_] | None:
 def _source_ids(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> Text:
     """The source id of each part row: the unit for the unit link, else the cadre."""
     if table == "units":
-        unit = ctx.table("cadres")["unit"]
-        return lambda: ctx.data.unit_ids[unit[rows]]
-    return lambda: ctx.data.cadre_ids[rows]
+        unit, unit_ids = ctx.table("cadres")["unit"], ctx.data.unit_ids
+        return lambda: unit_ids[unit[rows]]
+    cadre_ids = ctx.data.cadre_ids
+    return lambda: cadre_ids[rows]
 
 
 def _by_role(head: float, leader: float, middle: float, staff: float) -> dict[str, float]:

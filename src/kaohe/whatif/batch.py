@@ -105,10 +105,11 @@ def simulate(
             cadre_grade[rows] = results.cadres.grade
             _store_flags(unit_flags, results.units.flags, rows, (n, n_units))
             _store_flags(cadre_flags, results.cadres.flags, rows, (n, n_cadres))
-            # results hold functions that make their text later; they refer back to
-            # the evaluation, a cycle that only the collector frees: free it now
+            # a chunk's arrays are freed as the results go; a plugin whose text
+            # functions refer back to the evaluation makes a cycle that only the
+            # collector frees: collect the young generations, where it is (cheap)
             del results
-            gc.collect()
+            gc.collect(1)
             if progress is not None:
                 progress(len(chunk_members))
     units, cadres = data.tables["units"], data.tables["cadres"]

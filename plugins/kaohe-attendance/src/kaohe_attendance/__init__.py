@@ -20,7 +20,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     n = ctx.n_cadres
     late = np.bincount(table["cadre"], weights=table["late"], minlength=n)
     absent = np.bincount(table["cadre"], weights=table["absent_days"], minlength=n)
-    cadres = np.unique(table["cadre"])
+    cadres, cadre_ids = np.unique(table["cadre"]), ctx.data.cadre_ids
     raw = ctx.param("late_points") * late[cadres] + ctx.param("absent_day_points") * absent[cadres]
 
     def note() -> np.ndarray:
@@ -40,7 +40,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         index=cadres,
         points=-raw,
         source_table="attendance",
-        source_id=lambda: ctx.data.cadre_ids[cadres],
+        source_id=lambda: cadre_ids[cadres],
         effect=DEDUCTION,
         note=note,
     )
