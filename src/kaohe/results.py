@@ -11,7 +11,6 @@ caps, 容错免责 rows and score parts); ``effects`` every grade effect;
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -132,7 +131,7 @@ class Results:
 
 
 def _cut(value: Any, pick: slice) -> Any:
-    """``value``'s rows ``pick`` where it is ``(K, n)``; a ``(1, n)`` array holds for every scenario."""
+    """``value``'s rows ``pick`` where it is ``(K, n)``; ``(1, n)`` holds for every scenario."""
     if isinstance(value, np.ndarray) and value.ndim == 2:
         return value[pick] if value.shape[0] > 1 else value
     if isinstance(value, Mapping):
