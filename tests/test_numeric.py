@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaohe.numeric import group_sum, quota, round2
+from kaohe.numeric import group_sum, quota, round2, varying_columns
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,13 @@ def test_round2_is_within_half_a_cent(value: float) -> None:
     rounded = float(round2(value))
     assert abs(rounded - value) <= 0.005 + 1e-8
     assert math.isclose(rounded * 100, round(rounded * 100), abs_tol=1e-6)
+
+
+def test_varying_columns_of_several_arrays_with_nan_equal_to_nan() -> None:
+    nan = np.nan
+    scores = np.array([[1.0, nan, nan, 4.0, 5.0], [1.0, nan, 3.0, 4.0, 6.0]])
+    flags = np.array([[True, False, False, False, False], [False, False, False, False, False]])
+    one_row = np.array([[9.0, 9.0, 9.0, 9.0, 9.0]])
+    assert varying_columns(scores, one_row, np.zeros(5)).tolist() == [2, 4]
+    assert varying_columns(scores, flags).tolist() == [0, 2, 4]
+    assert varying_columns(one_row).tolist() == []

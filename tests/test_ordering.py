@@ -130,35 +130,45 @@ def test_build_with_tie_breaks_that_vary_by_scenario(
     ),
     st.integers(1, 4),
     st.integers(0, 2**16),
+    st.booleans(),
 )
-def test_merged_order_ranks_and_counts_as_the_full_sort(
-    rows: list[tuple[int, int, int, bool]], k: int, seed: int
+def test_merged_order_ranks_and_places_as_the_full_sort(
+    rows: list[tuple[int, int, int, bool]], k: int, seed: int, still_flags: bool
 ) -> None:
-    """Entities flagged in the last field get a different score in each scenario."""
+    """Entities marked in the last field get a different score in each scenario
+    (-1 is no score); flags of the others vary by scenario unless ``still_flags``."""
     rng = np.random.default_rng(seed)
+    n = len(rows)
     group = np.array([g for g, _, _, _ in rows])
     score = np.tile(np.array([s for _, s, _, _ in rows], dtype=np.int64), (k, 1))
     moving = np.array([m for _, _, _, m in rows])
     score[:, moving] = rng.integers(-1, 5, (k, int(moving.sum())))
+    scores = np.where(score < 0, np.nan, score / 100)
     tie = np.array([t for _, _, t, _ in rows])
-    flags = rng.random((k, len(rows))) < 0.6
+    flags = rng.random((k, n)) < 0.6
+    if still_flags:
+        flags[:, ~moving] = flags[:1, ~moving]
+    places = rng.integers(0, 4, (k, 1)) + rng.integers(0, 3, (1, n))
     full = GroupOrder.build(group, score, k, [tie])
-    merged = MergedOrder.build(group, score, k, [tie])
+    merged = MergedOrder.build(group, scores, k, [tie])
     assert merged is not None
     assert merged.rank().tolist() == full.rank().tolist()
     assert merged.running_count(flags).tolist() == full.running_count(flags).tolist()
     assert (
         merged.running_count(flags[:1]).tolist()
-        == full.running_count(np.broadcast_to(flags[:1], (k, len(rows)))).tolist()
+        == full.running_count(np.broadcast_to(flags[:1], (k, n))).tolist()
     )
+    expected = flags & (full.running_count(flags) <= places)
+    assert full.take_places(flags, places).tolist() == expected.tolist()
+    assert merged.take_places(flags, places).tolist() == expected.tolist()
 
 
 def test_merged_order_declines_what_it_cannot_do() -> None:
     group = np.zeros(4, dtype=np.int64)
-    score = np.array([[1, 2, 3, 4], [4, 3, 2, 1]], dtype=np.int64)
+    score = np.array([[1, 2, 3, 4], [4, 3, 2, 1]]) / 100
     varying_tie = np.array([[0, 1, 0, 1], [1, 0, 1, 0]])
     assert MergedOrder.build(group, score, 2, [varying_tie]) is None
     assert MergedOrder.build(group, score, 2, moving_share=0.5) is None
     assert isinstance(order_in_groups(group, score, 2), GroupOrder)
-    still = np.array([[1, 2, 3, 4], [1, 2, 3, 9]], dtype=np.int64)
+    still = np.array([[1, 2, 3, 4], [1, 2, 3, 9]]) / 100
     assert isinstance(order_in_groups(group, still, 2), MergedOrder)

@@ -8,14 +8,13 @@ to ``(K, n_groups)``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-Value = TypeVar("Value", bound=np.generic)
 
 
 def round2(x: FloatArray | float) -> FloatArray:
@@ -58,16 +57,17 @@ def varying_columns(*arrays: NDArray[np.generic]) -> IntArray:
 
 
 def column_wise(
-    formula: Callable[..., NDArray[Value]], *arrays: NDArray[np.generic]
-) -> NDArray[Value]:
+    formula: Callable[..., tuple[NDArray[Any], ...]], *arrays: NDArray[Any]
+) -> tuple[NDArray[Any], ...]:
     """``formula(*arrays)``, computing once what is the same in every scenario.
 
     ``formula`` must work column by column: each output column depends only
-    on the same column of its inputs, and the output has the inputs' shape
-    ``(K or 1, n)``. Inputs are ``(K, n)``, ``(1, n)`` or ``(n,)``. The
-    columns in which no input varies by scenario are computed on one row and
-    copied; only the others are computed per scenario. The values are those
-    of ``formula(*arrays)``, element for element.
+    on the same column of its inputs; it returns a tuple of arrays of the
+    inputs' broadcast shape. Inputs are ``(K, n)``, ``(1, n)`` or ``(n,)``.
+    The columns in which no input varies by scenario are computed on one
+    row and copied; the others per scenario. The values are those of
+    ``formula(*arrays)``, element for element; each output is ``(K, n)``
+    (``(1, n)`` when nothing varies).
     """
     k = width(*arrays)
     if k == 1:
@@ -75,13 +75,16 @@ def column_wise(
     n = arrays[0].shape[-1]
     columns = varying_columns(*arrays)
     if columns.shape[0] * 2 > n:
-        return formula(*arrays)
-    base = formula(*(a[:1] if a.ndim == 2 else a for a in arrays))
-    out = np.empty((k, n), dtype=base.dtype)
-    out[...] = base
-    if columns.shape[0]:
-        out[:, columns] = formula(*(a[:, columns] if a.ndim == 2 else a[columns] for a in arrays))
-    return out
+        return tuple(np.broadcast_to(out, (k, n)) for out in formula(*arrays))
+    outs = []
+    for base in formula(*(a[:1] if a.ndim == 2 else a for a in arrays)):
+        out = np.empty((k, n), dtype=base.dtype)
+        out[...] = base
+        outs.append(out)
+    parts = formula(*(a[:, columns] if a.ndim == 2 else a[columns] for a in arrays))
+    for out, part in zip(outs, parts, strict=True):
+        out[:, columns] = part
+    return tuple(outs)
 
 
 def positions(values: NDArray[np.str_], names: NDArray[np.str_] | tuple[str, ...]) -> IntArray:

@@ -15,6 +15,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .numeric import varying_columns
+
 IntArray = NDArray[np.int64]
 
 
@@ -112,6 +114,14 @@ class GroupOrder:
         out[self.order[flagged]] = running
         return out.reshape(self.k, self.n)
 
+    def take_places(self, flags: NDArray[np.bool_], places: IntArray) -> NDArray[np.bool_]:
+        """The flagged entities that get one of their group's ``places``, in order.
+
+        ``flags`` and ``places`` are ``(K, n)`` or ``(1, n)``; the result is ``(K, n)``.
+        """
+        flags = np.broadcast_to(flags, (self.k, self.n))
+        return flags & (self.running_count(flags) <= places)
+
     def rank(self) -> IntArray:
         """``1 + number of entities of the same group with a higher score``, ``(K, n)``."""
         new_value = self.starts.copy()
@@ -131,8 +141,12 @@ class Ordering(Protocol):
         """``1 + number of entities of the same group with a higher score``, ``(K, n)``."""
         ...
 
-    def running_count(self, flags: NDArray[np.bool_]) -> IntArray:
-        """For each flagged entity, how many flagged ones precede or are it in its group."""
+    def take_places(self, flags: NDArray[np.bool_], places: IntArray) -> NDArray[np.bool_]:
+        """The flagged entities that get one of their group's ``places``, in order.
+
+        ``flags`` and ``places`` (the places of each entity's group) are
+        ``(K, n)`` or ``(1, n)``; the result is ``(K, n)``.
+        """
         ...
 
 
@@ -142,22 +156,23 @@ MOVING_SHARE = 0.25
 
 def order_in_groups(
     group: IntArray,
-    score_cents: IntArray,
+    scores: NDArray[np.float64],
     k: int,
     tie_breaks: Sequence[NDArray[np.generic]] = (),
 ) -> Ordering:
     """Order all scenarios as :meth:`GroupOrder.build` does, the cheaper way.
 
-    When many scenarios differ in the scores of few entities (a what-if
-    study), a :class:`MergedOrder` sorts only those; otherwise one
-    :class:`GroupOrder` sorts everything. Both give the same ranks and
-    running counts.
+    ``scores`` are published scores (multiples of 0.01; NaN for none),
+    ``(K, n)`` or ``(1, n)``. When many scenarios differ in the scores of
+    few entities (a what-if study), a :class:`MergedOrder` sorts only those;
+    otherwise one :class:`GroupOrder` sorts everything. Both give the same
+    ranks and places.
     """
     if k > 1:
-        merged = MergedOrder.build(group, score_cents, k, tie_breaks, MOVING_SHARE)
+        merged = MergedOrder.build(group, scores, k, tie_breaks, MOVING_SHARE)
         if merged is not None:
             return merged
-    return GroupOrder.build(group, score_cents, k, tie_breaks)
+    return GroupOrder.build(group, cents(scores), k, tie_breaks)
 
 
 @attrs.frozen
@@ -167,14 +182,16 @@ class MergedOrder:
     Entities whose key (group, score, tie-breaks) is the same in every
     scenario are "still": they are sorted once. The others are "moving":
     they are sorted per scenario, ``(K, m)``, and placed among the still
-    ones by binary search. Ranks and running counts then come from prefix
-    counts over the still order, so the work per scenario is a few linear
-    passes instead of a sort of all ``n`` entities.
+    ones by binary search. Ranks and places then come from prefix counts
+    over the still order, so the work per scenario is a few linear passes
+    instead of a sort of all ``n`` entities.
 
-    ``still`` holds the still entities in order and ``still_key`` their
-    keys; ``moving`` the moving entities of each scenario in order
-    ``(K, m)`` with their ``moving_key``; ``lower`` the number of entities
-    in lower groups, per entity.
+    ``still`` holds the still entities in order, with their ``still_key``
+    and ``still_value`` (group and score, without the tie-breaks);
+    ``moving`` the moving entities of each scenario in order ``(K, m)``.
+    For each moving entity: ``ahead`` still entities have a lower value,
+    ``covered`` a lower or equal one, ``before`` a lower key. ``lower``
+    is the number of entities in lower groups, per entity.
     """
 
     k: int
@@ -185,46 +202,57 @@ class MergedOrder:
     still_key: IntArray
     still_value: IntArray
     moving: IntArray
-    moving_key: IntArray
     moving_value: IntArray
+    ahead: IntArray
+    covered: IntArray
+    before: IntArray
 
     @classmethod
     def build(
         cls,
         group: IntArray,
-        score_cents: IntArray,
+        scores: NDArray[np.float64],
         k: int,
         tie_breaks: Sequence[NDArray[np.generic]] = (),
         moving_share: float = 1.0,
     ) -> MergedOrder | None:
         """The merged order, or None when it does not apply: tie-breaks that vary
         by scenario, keys too wide to pack, or more than ``moving_share`` of the
-        entities moving. Arguments as :meth:`GroupOrder.build`."""
+        entities moving. Arguments as :func:`order_in_groups`."""
         n = int(group.shape[0])
         shared = _shared_rank(tie_breaks, n) if tie_breaks else np.zeros(n, dtype=np.int64)
         if shared is None:
             return None
-        low = int(score_cents.min(initial=0))
-        span = int(score_cents.max(initial=0)) - low + 1
-        if (int(group.max(initial=0)) + 1) * span >= 2**62 // max(n * n, 1):
-            return None
-        if score_cents.shape[0] > 1:
-            moves = (score_cents != score_cents[:1]).any(axis=0)
-        else:
-            moves = np.zeros(n, dtype=bool)
-        moving = np.flatnonzero(moves)
+        moving = varying_columns(scores)
         if moving.shape[0] > moving_share * n:
             return None
+        still = np.setdiff1d(np.arange(n), moving, assume_unique=True)
+        still_cents, moving_cents = cents(scores[:1, still]), cents(scores[:, moving])
+        low = min(int(still_cents.min(initial=0)), int(moving_cents.min(initial=0)))
+        span = max(int(still_cents.max(initial=0)), int(moving_cents.max(initial=0))) - low + 1
+        if (int(group.max(initial=0)) + 1) * span >= 2**62 // max(n * n, 1):
+            return None
 
-        def value_and_key(rows: slice, columns: IntArray) -> tuple[IntArray, IntArray]:
-            value = group[columns] * span + (span - 1 + low) - score_cents[rows, columns]
+        def value_and_key(columns: IntArray, whole: IntArray) -> tuple[IntArray, IntArray]:
+            value = group[columns] * span + (span - 1 + low) - whole
             return value, (value * n + shared[columns]) * n + columns
 
-        still = np.flatnonzero(~moves)
-        still_value, still_key = value_and_key(slice(0, 1), still)
-        by_key = np.argsort(still_key[0])
-        moving_value, moving_key = value_and_key(slice(None), moving)
-        moving_by_key = np.argsort(moving_key, axis=1)
+        still_value, still_key = value_and_key(still, still_cents[0])
+        by_key = np.argsort(still_key)
+        still, still_value, still_key = still[by_key], still_value[by_key], still_key[by_key]
+        moving_value, moving_key = value_and_key(moving, moving_cents)
+        by_key = np.argsort(moving_key, axis=1)
+        moving_value = np.take_along_axis(moving_value, by_key, axis=1)
+        moving_key = np.take_along_axis(moving_key, by_key, axis=1)
+        ahead = np.searchsorted(still_value, moving_value, side="left")
+        # equal values are rare (a tie in score within a group): search again only there
+        n_still = still.shape[0]
+        tied = ahead < n_still
+        if n_still:
+            tied &= still_value[np.minimum(ahead, n_still - 1)] == moving_value
+        covered, before = ahead.copy(), ahead.copy()
+        covered[tied] = np.searchsorted(still_value, moving_value[tied], side="right")
+        before[tied] = np.searchsorted(still_key, moving_key[tied])
         sizes = np.bincount(group, minlength=int(group.max(initial=0)) + 1)
         shape = (k, moving.shape[0])
         return cls(
@@ -232,12 +260,14 @@ class MergedOrder:
             n,
             group,
             (np.cumsum(sizes) - sizes)[group],
-            still[by_key],
-            still_key[0, by_key],
-            still_value[0, by_key],
-            np.broadcast_to(moving[moving_by_key], shape),
-            np.broadcast_to(np.take_along_axis(moving_key, moving_by_key, axis=1), shape),
-            np.broadcast_to(np.take_along_axis(moving_value, moving_by_key, axis=1), shape),
+            still,
+            still_key,
+            still_value,
+            np.broadcast_to(moving[by_key], shape),
+            np.broadcast_to(moving_value, shape),
+            np.broadcast_to(ahead, shape),
+            np.broadcast_to(covered, shape),
+            np.broadcast_to(before, shape),
         )
 
     def rank(self) -> IntArray:
@@ -247,16 +277,14 @@ class MergedOrder:
         first = np.zeros(self.n, dtype=np.int64)
         first[self.still] = np.searchsorted(self.still_value, self.still_value, side="left")
         # moving entities ahead of a still one: those whose value is lower (comes first)
-        covered = np.searchsorted(self.still_value, self.moving_value, side="right")
-        ranks = (1 + first - self.lower) + _counts_upto(covered, None, n_still)[:, first]
+        ranks = (1 + first - self.lower) + _counts_upto(self.covered, None, n_still)[:, first]
         # a moving entity: still ones ahead of it, and moving ones up to its run of equal values
-        ahead = np.searchsorted(self.still_value, self.moving_value, side="left")
         new = np.ones(self.moving_value.shape, dtype=bool)
         new[:, 1:] = self.moving_value[:, 1:] != self.moving_value[:, :-1]
         column = np.arange(self.moving.shape[1])
         run_start = np.maximum.accumulate(np.where(new, column, 0), axis=1)
         rows = np.arange(self.k)[:, None]
-        ranks[rows, self.moving] = 1 + ahead + run_start - self.lower[self.moving]
+        ranks[rows, self.moving] = 1 + self.ahead + run_start - self.lower[self.moving]
         return ranks
 
     def running_count(self, flags: NDArray[np.bool_]) -> IntArray:
@@ -273,22 +301,75 @@ class MergedOrder:
         still_upto = np.zeros((k, n_still + 1), dtype=np.int32)
         np.cumsum(flags[:, self.still], axis=1, dtype=np.int32, out=still_upto[:, 1:])
         # flagged moving entities ahead of each still position, and of each group
-        before = np.searchsorted(self.still_key, self.moving_key)  # still keys below each
-        upto = _counts_upto(before, moving_flags, n_still)  # (K, n_still + 1)
+        upto = _counts_upto(self.before, moving_flags, n_still)  # (K, n_still + 1)
         upto[:, :n_still] += still_upto[:, 1:]  # at still position i: all flagged up to it
-        n_groups = int(self.group.max(initial=0)) + 1
-        lower = still_upto[:, np.searchsorted(self.group[self.still], np.arange(n_groups))]
-        lower[:, 1:] += _counts_upto(self.group[self.moving], moving_flags, n_groups - 1)[:, :-1]
+        lower = self._flagged_lower(still_upto, moving_flags)
         position = np.zeros(self.n, dtype=np.int64)
         position[self.still] = np.arange(n_still)
         counts = upto[:, position] - lower[:, self.group]  # (K, n) in entity order
         counts[rows, self.moving] = (
-            np.take_along_axis(still_upto, before, axis=1)
+            np.take_along_axis(still_upto, self.before, axis=1)
             + np.cumsum(moving_flags, axis=1, dtype=np.int32)
             - np.take_along_axis(lower, self.group[self.moving], axis=1)
         )
         counts *= flags
         return counts.astype(np.int64)
+
+    def take_places(self, flags: NDArray[np.bool_], places: IntArray) -> NDArray[np.bool_]:
+        """The flagged entities that get one of their group's ``places``, in order, ``(K, n)``.
+
+        When no still entity's flag varies by scenario, a still entity's
+        count of flagged entities up to it lies between its count among the
+        still ones and that plus the moving entities of its group; only
+        the still entities whose place those bounds leave open, and the
+        moving ones, are counted per scenario.
+        """
+        k, n_still = self.k, self.still.shape[0]
+        flags = np.broadcast_to(flags, (k, self.n))
+        places = np.broadcast_to(places, (k, self.n))
+        if varying_columns(flags[:, self.still]).shape[0]:
+            return flags & (self.running_count(flags) <= places)
+        rows = np.arange(k)[:, None]
+        n_groups = int(self.group.max(initial=0)) + 1
+        group = self.group[self.still]
+        group_start = np.searchsorted(group, np.arange(n_groups))  # still ones sort by group
+        still_flags = flags[0, self.still]
+        still_upto = np.zeros(n_still + 1, dtype=np.int64)
+        np.cumsum(still_flags, out=still_upto[1:])
+        own = still_upto[1:] - still_upto[group_start][group]  # flagged still ones up to it
+        most = own + np.bincount(self.group[self.moving[0]], minlength=n_groups)[group]
+        still_places = places[:, self.still]
+        certain = still_flags & (most <= still_places.min(axis=0))
+        open_ = np.flatnonzero(still_flags & ~certain & (own <= still_places.max(axis=0)))
+        taken = np.zeros((k, self.n), dtype=bool)
+        taken[:, self.still[certain]] = True
+        # flagged moving ones ahead of each still position, and in lower groups
+        moving_flags = flags[rows, self.moving]
+        moving_upto = _counts_upto(self.before, moving_flags, n_still)
+        moving_lower = np.zeros((k, n_groups), dtype=np.int64)
+        moving_lower[:, 1:] = _counts_upto(self.group[self.moving], moving_flags, n_groups - 1)[
+            :, :-1
+        ]
+        count = own[open_] + moving_upto[:, open_] - moving_lower[:, group[open_]]
+        taken[:, self.still[open_]] = count <= still_places[:, open_]
+        # a moving one: flagged still ones ahead of it in its group, flagged moving ones up to it
+        lower = still_upto[group_start] + moving_lower
+        count = (
+            still_upto[self.before]
+            + np.cumsum(moving_flags, axis=1)
+            - np.take_along_axis(lower, self.group[self.moving], axis=1)
+        )
+        taken[rows, self.moving] = moving_flags & (count <= places[rows, self.moving])
+        return taken
+
+    def _flagged_lower(
+        self, still_upto: NDArray[np.integer], moving_flags: NDArray[np.bool_]
+    ) -> NDArray[np.integer]:
+        """``(K, n_groups)``: per scenario, the flagged entities of lower groups."""
+        n_groups = int(self.group.max(initial=0)) + 1
+        lower = still_upto[:, np.searchsorted(self.group[self.still], np.arange(n_groups))]
+        lower[:, 1:] += _counts_upto(self.group[self.moving], moving_flags, n_groups - 1)[:, :-1]
+        return lower
 
 
 def _counts_upto(

@@ -23,8 +23,8 @@ from numpy.typing import NDArray
 from ..blocks import CADRE, EffectRows, Effects, Text
 from ..context import StepContext
 from ..hookspecs import hookimpl
-from ..numeric import quota, round9, width
-from ..ordering import cents, governing, order_in_groups
+from ..numeric import column_wise, quota, round9, width
+from ..ordering import governing, order_in_groups
 from ..params import Number, NumberMap
 from ..results import BY_EFFECT, BY_QUOTA
 from ..rule import Rule, Step
@@ -54,6 +54,34 @@ class CadreGrade:
 def _int8(flags: NDArray[np.bool_]) -> NDArray[np.int8]:
     """0/1 of ``flags`` as int8, without a copy."""
     return flags.view(np.int8)
+
+
+def _grade(
+    score: NDArray[np.float64],
+    lowest_excellent: NDArray[np.float64],
+    lowest_competent: NDArray[np.float64],
+    lowest_basic: NDArray[np.float64],
+    excellent: NDArray[np.bool_],
+    level: NDArray[np.int64],
+) -> tuple[NDArray[np.int8], NDArray[np.int8]]:
+    """Grade and reason codes, column by column, from the score, the thresholds,
+    who got an 优秀 place and the governing effect's level.
+
+    Bool and int8 arithmetic instead of nested np.where: these are the
+    ``(K, n)`` passes of a batch. A NaN score (no score) compares False.
+    """
+    competent, basic = score >= lowest_competent, score >= lowest_basic
+    by_score = INCOMPETENT - _int8(competent | basic) - _int8(competent)
+    cap = np.minimum(level, AT_MOST_BASIC).astype(np.int8)  # 0 none, 1 not 优秀, 2 at most 基本称职
+    grade = np.maximum(by_score, cap) * _int8(~excellent)  # EXCELLENT is 0
+    grade = np.where(level == FORCED_INCOMPETENT, np.int8(INCOMPETENT), grade)
+    graded = level != NO_GRADE
+    grade = np.where(graded, grade, np.int8(UNGRADED))
+    held = (score >= lowest_excellent) & ~excellent & graded
+    by_effect = (level > 0) & ((cap > by_score) | held | (level >= NO_GRADE))
+    quota_held = held & (level == 0)  # never by_effect too: that needs level > 0
+    reason = BY_EFFECT * _int8(by_effect) + BY_QUOTA * _int8(quota_held)  # else BY_SCORE, 0
+    return grade, reason
 
 
 def vote_effects(votes: NDArray[np.int64], rule: str, cadre_ids: NDArray[np.str_]) -> Effects:
@@ -88,15 +116,8 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     level, source = governing(effects.level, effects.index, n)
 
     thresholds = ctx.param_map("thresholds", CADRE_GRADES[:3])
-    # bool and int8 arithmetic instead of nested np.where: (K, n) passes are the cost
-    # of a batch; comparisons with a NaN score (no score) are False
-    meets = [score >= thresholds[:, grade : grade + 1] for grade in range(3)]
-    by_score = INCOMPETENT - _int8(meets[1] | meets[2]) - _int8(meets[1])
-    cap = np.minimum(level, AT_MOST_BASIC).astype(np.int8)  # 0 none, 1 not 优秀, 2 at most 基本称职
-    capped = np.maximum(by_score, cap)
-    ungraded = level == NO_GRADE  # no votes is such an effect too (cadre_score)
-    graded = ~ungraded
-    eligible = meets[0] & ((level == 0) & graded)
+    lowest = [np.broadcast_to(thresholds[:, g : g + 1], (len(thresholds), n)) for g in range(3)]
+    graded = level != NO_GRADE  # no votes is such an effect too (cadre_score)
 
     unit_grade = ctx.get("unit.grade")
     unit_excellent = (
@@ -111,18 +132,10 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     n_graded = np.bincount(unit, weights=graded, minlength=ctx.n_units).astype(np.int64)
     places = quota(share, n_graded[None, :])[:, unit]
     tie_break = -round9(np.nan_to_num(appraisal, nan=-1.0))
-    order = order_in_groups(unit, cents(score), k, [tie_break])
-    eligible = np.broadcast_to(eligible, (k, n))
-    excellent = eligible & (order.running_count(eligible) <= places)
-
-    grade = capped * _int8(~excellent)  # EXCELLENT is 0
-    grade[:, level == FORCED_INCOMPETENT] = INCOMPETENT
-    grade[:, ungraded] = UNGRADED
-
-    held = meets[0] & ~excellent & graded
-    by_effect = (level > 0) & ((cap > by_score) | held | (level >= NO_GRADE))
-    quota_held = held & (level == 0)  # never by_effect too: that needs level > 0
-    reason = BY_EFFECT * _int8(by_effect) + BY_QUOTA * _int8(quota_held)  # else BY_SCORE, 0
+    order = order_in_groups(unit, score, k, [tie_break])
+    eligible = (score >= lowest[0]) & ((level == 0) & graded)  # a NaN score compares False
+    excellent = order.take_places(eligible, places)
+    grade, reason = column_wise(_grade, score, *lowest, excellent, level)
     rank = order.rank()
     rank[np.isnan(np.broadcast_to(score, (k, n)))] = -1
     grade, reason = np.broadcast_to(grade, (k, n)), np.broadcast_to(reason, (k, n))

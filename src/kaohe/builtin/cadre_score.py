@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, Text, sum_points
 from ..context import StepContext
 from ..hookspecs import hookimpl
-from ..numeric import column_wise, round2, width
+from ..numeric import round2, varying_columns, width
 from ..params import Number, NumberMap
 from ..rule import Rule, Step
 from ..vocab import EFFECT, ROLE
@@ -80,7 +80,6 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     total_weight = sum(weights[1:], weights[0])
     usable = has_votes[None, :] & (total_weight > 0)
     parts: list[Adjustments] = []
-    weighted = np.zeros((1, n))
     for component, weight, gap in zip(components, weights, gaps, strict=True):
         counted = usable & (weight > 0)
         rows = np.flatnonzero(counted.any(axis=0))  # a part is computed where it counts only
@@ -89,9 +88,6 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             known = np.nan_to_num(known)
         points = np.where(counted[:, rows], weight[:, rows] * known, 0.0)
         points = points / np.where(usable[:, rows], total_weight[:, rows], 1.0)
-        if points.shape[0] > weighted.shape[0]:
-            weighted = np.repeat(weighted, points.shape[0], axis=0)
-        weighted[:, rows] += points
         parts.append(
             Adjustments(
                 entity=CADRE,
@@ -106,7 +102,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             )
         )
     deductions = sum_points(ctx.get("cadre.adjustments"), "deduction", n)
-    score = column_wise(_published, weighted, deductions, usable)
+    score = _scores(parts, deductions, usable, n)
     k = width(score, appraisal)
     score = np.broadcast_to(score, (k, n))
     missing, cadre_ids = np.flatnonzero(~has_votes), ctx.data.cadre_ids
@@ -123,6 +119,42 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         "cadre.score": CadreScore(score, appraisal, votes, tuple(parts)),
         "cadre.effects": [no_votes],
     }
+
+
+def _scores(
+    parts: list[Adjustments],
+    deductions: NDArray[np.float64],
+    usable: NDArray[np.bool_],
+    n: int,
+) -> NDArray[np.float64]:
+    """S of every cadre, ``(K or 1, n)``: the parts added in order, then :func:`_published`.
+
+    Cadres that no scenario changes (no part, deduction or usability of
+    theirs varies) are computed once; the others per scenario. Either way a
+    cadre's parts are added in the same order as in a single run, so a batch
+    gives exactly what separate runs give.
+    """
+    k = width(deductions, usable, *(part.points for part in parts))
+    weighted = np.zeros((1, n))
+    for part in parts:
+        weighted[:, part.index] += part.points[:1]
+    score = _published(weighted, deductions[:1], usable[:1])
+    if k == 1:
+        return score
+    moving = np.union1d(
+        varying_columns(deductions, usable),
+        np.concatenate(
+            [np.zeros(0, dtype=np.int64)] + [p.index for p in parts if len(p.points) > 1]
+        ),
+    )
+    scores = np.empty((k, n))
+    scores[...] = score
+    weighted = np.zeros((k, moving.shape[0]))
+    for part in parts:
+        touched = np.isin(part.index, moving)
+        weighted[:, np.searchsorted(moving, part.index[touched])] += part.points[:, touched]
+    scores[:, moving] = _published(weighted, deductions[:, moving], usable[:, moving])
+    return scores
 
 
 def _published(

@@ -28,6 +28,12 @@ CHUNK_BUDGET = 2 * 1024**3
 #: ledger row (values nobody varies are computed once, not per scenario).
 VALUES_PER_ENTITY = 24
 VALUES_PER_ROW = 4
+#: Size of one ``(scenarios, entities)`` array of 8-byte values that stays in
+#: the processor's caches; chunks of small data are kept that small.
+CACHE_BYTES = 8 * 1024**2
+#: Fewer scenarios than this per chunk do not share the fixed work of an
+#: evaluation (reading the ledger, structure) well enough to pay.
+MIN_CACHED_CHUNK = 32
 
 
 @attrs.frozen(eq=False)
@@ -62,11 +68,23 @@ class Outcome:
 
 
 def chunk_size(data: Dataset, budget: int = CHUNK_BUDGET) -> int:
-    """How many scenarios of ``data`` fit in ``budget`` bytes at once (at least 1)."""
+    """How many scenarios of ``data`` to evaluate at once (at least 1).
+
+    As many as fit in ``budget`` bytes; for small data (a county's units
+    and cadres) no more than keep each per-entity array in the caches,
+    which is faster than one big chunk (measured on W1: about 1.2x).
+    """
     rows = sum(len(table) for table in data.tables.values())
     entities = int(data.unit_ids.shape[0] + data.cadre_ids.shape[0])
+    return scenarios_per_chunk(entities, rows, budget)
+
+
+def scenarios_per_chunk(entities: int, rows: int, budget: int = CHUNK_BUDGET) -> int:
+    """:func:`chunk_size` for data of ``entities`` units and cadres and ``rows`` table rows."""
     need = 8 * (VALUES_PER_ENTITY * entities + VALUES_PER_ROW * rows)
-    return max(1, int(budget // max(need, 1)))
+    fits = max(1, int(budget // max(need, 1)))
+    cached = CACHE_BYTES // (8 * max(entities, 1))
+    return min(fits, cached) if cached >= MIN_CACHED_CHUNK else fits
 
 
 def simulate(
