@@ -148,7 +148,7 @@ def test_merged_order_ranks_and_places_as_the_full_sort(
     flags = rng.random((k, n)) < 0.6
     if still_flags:
         flags[:, ~moving] = flags[:1, ~moving]
-    places = rng.integers(0, 4, (k, 1)) + rng.integers(0, 3, (1, n))
+    places = rng.integers(0, 4, (k, 1)) + rng.integers(0, 3, (1, int(group.max()) + 1))
     full = GroupOrder.build(group, score, k, [tie])
     merged = MergedOrder.build(group, scores, k, [tie])
     assert merged is not None
@@ -158,7 +158,7 @@ def test_merged_order_ranks_and_places_as_the_full_sort(
         merged.running_count(flags[:1]).tolist()
         == full.running_count(np.broadcast_to(flags[:1], (k, n))).tolist()
     )
-    expected = flags & (full.running_count(flags) <= places)
+    expected = flags & (full.running_count(flags) <= places[:, group])
     assert full.take_places(flags, places).tolist() == expected.tolist()
     assert merged.take_places(flags, places).tolist() == expected.tolist()
 

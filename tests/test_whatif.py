@@ -154,14 +154,14 @@ def test_one_scenario_of_a_batch_writes_what_its_own_run_writes() -> None:
 
 
 def test_chunks_keep_small_data_in_cache_and_large_data_in_memory() -> None:
-    # W1: 5,150 units and cadres: 8 MiB / (8 * 5,150) = 203 scenarios per chunk
-    assert scenarios_per_chunk(5_150, 60_000) == 203
+    # W1: 5,150 units and cadres: 16 MiB / (8 * 5,150) = 407 scenarios per chunk
+    assert scenarios_per_chunk(5_150, 60_000) == 407
     # W2: too many entities to cache; 2 GiB / (8 * (24 * 1,020,000 + 4 * 12,000,000)) = 3
     assert scenarios_per_chunk(1_020_000, 12_000_000) == 3
     # a budget smaller than one scenario still evaluates one at a time
     assert scenarios_per_chunk(5_150, 60_000, budget=1) == 1
     # a tiny county: the memory budget is far away, the cache bound holds
-    assert scenarios_per_chunk(40, 300) == 8 * 1024**2 // (8 * 40)
+    assert scenarios_per_chunk(40, 300) == 16 * 1024**2 // (8 * 40)
 
 
 def tiny() -> tuple[kaohe.Scheme, kaohe.Dataset]:

@@ -43,6 +43,7 @@ class GroupOrder:
 
     k: int
     n: int
+    group: IntArray
     order: IntArray
     key: IntArray
     span: int
@@ -97,7 +98,7 @@ class GroupOrder:
         sorted_major = major.ravel()[order]
         starts = np.ones(key.shape[0], dtype=bool)
         starts[1:] = sorted_major[1:] != sorted_major[:-1]
-        return cls(k, n, order.astype(np.int64, copy=False), key, span, starts)
+        return cls(k, n, group, order.astype(np.int64, copy=False), key, span, starts)
 
     def running_count(self, flags: NDArray[np.bool_]) -> IntArray:
         """For each entity, how many flagged entities precede or are it in its group.
@@ -117,10 +118,11 @@ class GroupOrder:
     def take_places(self, flags: NDArray[np.bool_], places: IntArray) -> NDArray[np.bool_]:
         """The flagged entities that get one of their group's ``places``, in order.
 
-        ``flags`` and ``places`` are ``(K, n)`` or ``(1, n)``; the result is ``(K, n)``.
+        ``flags`` is ``(K, n)`` or ``(1, n)``, ``places`` ``(K, n_groups)`` or
+        ``(1, n_groups)``; the result is ``(K, n)``.
         """
         flags = np.broadcast_to(flags, (self.k, self.n))
-        return flags & (self.running_count(flags) <= places)
+        return flags & (self.running_count(flags) <= places[:, self.group])
 
     def rank(self) -> IntArray:
         """``1 + number of entities of the same group with a higher score``, ``(K, n)``."""
@@ -144,8 +146,8 @@ class Ordering(Protocol):
     def take_places(self, flags: NDArray[np.bool_], places: IntArray) -> NDArray[np.bool_]:
         """The flagged entities that get one of their group's ``places``, in order.
 
-        ``flags`` and ``places`` (the places of each entity's group) are
-        ``(K, n)`` or ``(1, n)``; the result is ``(K, n)``.
+        ``flags`` is ``(K, n)`` or ``(1, n)``, ``places`` ``(K, n_groups)`` or
+        ``(1, n_groups)``; the result is ``(K, n)``.
         """
         ...
 
@@ -240,18 +242,12 @@ class MergedOrder:
         still_value, still_key = value_and_key(still, still_cents[0])
         by_key = np.argsort(still_key)
         still, still_value, still_key = still[by_key], still_value[by_key], still_key[by_key]
-        moving_value, moving_key = value_and_key(moving, moving_cents)
-        by_key = np.argsort(moving_key, axis=1)
-        moving_value = np.take_along_axis(moving_value, by_key, axis=1)
-        moving_key = np.take_along_axis(moving_key, by_key, axis=1)
-        ahead = np.searchsorted(still_value, moving_value, side="left")
-        # equal values are rare (a tie in score within a group): search again only there
-        n_still = still.shape[0]
-        tied = ahead < n_still
-        if n_still:
-            tied &= still_value[np.minimum(ahead, n_still - 1)] == moving_value
-        covered, before = ahead.copy(), ahead.copy()
-        covered[tied] = np.searchsorted(still_value, moving_value[tied], side="right")
+        # the key ends in the entity and starts with the value: sort keys, read both back
+        moving_key = np.sort(value_and_key(moving, moving_cents)[1], axis=1)
+        moving_entity, moving_value = moving_key % n, moving_key // (n * n)
+        ahead, covered = _counts_below(still_value, moving_value)
+        before = ahead.copy()  # equal values (a tie in score within a group) are rare
+        tied = covered > ahead
         before[tied] = np.searchsorted(still_key, moving_key[tied])
         sizes = np.bincount(group, minlength=int(group.max(initial=0)) + 1)
         shape = (k, moving.shape[0])
@@ -263,7 +259,7 @@ class MergedOrder:
             still,
             still_key,
             still_value,
-            np.broadcast_to(moving[by_key], shape),
+            np.broadcast_to(moving_entity, shape),
             np.broadcast_to(moving_value, shape),
             np.broadcast_to(ahead, shape),
             np.broadcast_to(covered, shape),
@@ -318,19 +314,20 @@ class MergedOrder:
     def take_places(self, flags: NDArray[np.bool_], places: IntArray) -> NDArray[np.bool_]:
         """The flagged entities that get one of their group's ``places``, in order, ``(K, n)``.
 
-        When no still entity's flag varies by scenario, a still entity's
-        count of flagged entities up to it lies between its count among the
-        still ones and that plus the moving entities of its group; only
-        the still entities whose place those bounds leave open, and the
-        moving ones, are counted per scenario.
+        ``flags`` is ``(K, n)`` or ``(1, n)``, ``places`` ``(K, n_groups)`` or
+        ``(1, n_groups)``. When no still entity's flag varies by scenario, a
+        still entity's count of flagged entities up to it lies between its
+        count among the still ones and that plus the moving entities of its
+        group; only the still entities whose place those bounds leave open,
+        and the moving ones, are counted per scenario.
         """
         k, n_still = self.k, self.still.shape[0]
-        flags = np.broadcast_to(flags, (k, self.n))
-        places = np.broadcast_to(places, (k, self.n))
-        if varying_columns(flags[:, self.still]).shape[0]:
-            return flags & (self.running_count(flags) <= places)
         rows = np.arange(k)[:, None]
-        n_groups = int(self.group.max(initial=0)) + 1
+        if flags.shape[0] > 1 and (flags != flags[:1]).any(axis=0)[self.still].any():
+            return flags & (self.running_count(flags) <= places[:, self.group])
+        flags = np.broadcast_to(flags, (k, self.n))
+        places = np.broadcast_to(places, (k, places.shape[1]))
+        n_groups = places.shape[1]
         group = self.group[self.still]
         group_start = np.searchsorted(group, np.arange(n_groups))  # still ones sort by group
         still_flags = flags[0, self.still]
@@ -338,20 +335,19 @@ class MergedOrder:
         np.cumsum(still_flags, out=still_upto[1:])
         own = still_upto[1:] - still_upto[group_start][group]  # flagged still ones up to it
         most = own + np.bincount(self.group[self.moving[0]], minlength=n_groups)[group]
-        still_places = places[:, self.still]
-        certain = still_flags & (most <= still_places.min(axis=0))
-        open_ = np.flatnonzero(still_flags & ~certain & (own <= still_places.max(axis=0)))
+        certain = still_flags & (most <= places.min(axis=0)[group])
+        open_ = np.flatnonzero(still_flags & ~certain & (own <= places.max(axis=0)[group]))
         taken = np.zeros((k, self.n), dtype=bool)
         taken[:, self.still[certain]] = True
-        # flagged moving ones ahead of each still position, and in lower groups
+        # flagged moving ones ahead of each open still one, and in lower groups
         moving_flags = flags[rows, self.moving]
-        moving_upto = _counts_upto(self.before, moving_flags, n_still)
         moving_lower = np.zeros((k, n_groups), dtype=np.int64)
         moving_lower[:, 1:] = _counts_upto(self.group[self.moving], moving_flags, n_groups - 1)[
             :, :-1
         ]
-        count = own[open_] + moving_upto[:, open_] - moving_lower[:, group[open_]]
-        taken[:, self.still[open_]] = count <= still_places[:, open_]
+        ahead = _counts_at(self.before, moving_flags, open_)
+        count = own[open_] + ahead - moving_lower[:, group[open_]]
+        taken[:, self.still[open_]] = count <= places[:, group[open_]]
         # a moving one: flagged still ones ahead of it in its group, flagged moving ones up to it
         lower = still_upto[group_start] + moving_lower
         count = (
@@ -359,7 +355,8 @@ class MergedOrder:
             + np.cumsum(moving_flags, axis=1)
             - np.take_along_axis(lower, self.group[self.moving], axis=1)
         )
-        taken[rows, self.moving] = moving_flags & (count <= places[rows, self.moving])
+        moving_places = np.take_along_axis(places, self.group[self.moving], axis=1)
+        taken[rows, self.moving] = moving_flags & (count <= moving_places)
         return taken
 
     def _flagged_lower(
@@ -370,6 +367,46 @@ class MergedOrder:
         lower = still_upto[:, np.searchsorted(self.group[self.still], np.arange(n_groups))]
         lower[:, 1:] += _counts_upto(self.group[self.moving], moving_flags, n_groups - 1)[:, :-1]
         return lower
+
+
+#: Values spanning at most this many integers are counted through a table.
+TABLE_SPAN = 1 << 24
+
+
+def _counts_below(sorted_values: IntArray, values: IntArray) -> tuple[IntArray, IntArray]:
+    """How many of ``sorted_values`` are below, and at most, each of ``values``.
+
+    A prefix-count table over the range of values when it is small enough
+    (a lookup per value), else binary search.
+    """
+    if sorted_values.shape[0] == 0:
+        nothing = np.zeros(values.shape, dtype=np.int64)
+        return nothing, nothing.copy()
+    low = int(sorted_values[0])
+    high = int(sorted_values[-1])
+    if high - low + 2 > TABLE_SPAN:
+        below = np.searchsorted(sorted_values, values, side="left")
+        return below, np.searchsorted(sorted_values, values, side="right")
+    table = np.zeros(high - low + 2, dtype=np.int64)  # table[v - low]: how many below v
+    np.cumsum(np.bincount(sorted_values - low, minlength=high - low + 1), out=table[1:])
+    place = np.clip(values - low, 0, high - low + 1)
+    at_most = np.clip(values - low + 1, 0, high - low + 1)
+    return table[place], table[at_most]
+
+
+def _counts_at(where: IntArray, weights: NDArray[np.bool_], at: IntArray) -> IntArray:
+    """``(K, len(at))``: per scenario, how many of the row's ``where`` values (``(K, m)``,
+    ascending along each row) are at most each of ``at``, counting only ``weights``."""
+    k, m = where.shape
+    if m == 0 or at.shape[0] == 0:
+        return np.zeros((k, at.shape[0]), dtype=np.int64)
+    step = max(int(where.max()), int(at.max())) + 1  # rows one after another: one search
+    offset = np.arange(k, dtype=np.int64)[:, None] * step
+    upto = np.searchsorted((where + offset).ravel(), (at[None, :] + offset).ravel(), "right")
+    counted = np.zeros(k * m + 1, dtype=np.int64)
+    np.cumsum(weights.ravel(), out=counted[1:])
+    counts: IntArray = counted[upto].reshape(k, -1) - counted[np.arange(k) * m][:, None]
+    return counts
 
 
 def _counts_upto(

@@ -130,7 +130,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     )
     k = width(score, appraisal, thresholds, share)
     n_graded = np.bincount(unit, weights=graded, minlength=ctx.n_units).astype(np.int64)
-    places = quota(share, n_graded[None, :])[:, unit]
+    places = quota(share, n_graded[None, :])  # per unit
     tie_break = -round9(np.nan_to_num(appraisal, nan=-1.0))
     order = order_in_groups(unit, score, k, [tie_break])
     eligible = (score >= lowest[0]) & ((level == 0) & graded)  # a NaN score compares False

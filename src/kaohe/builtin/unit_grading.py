@@ -48,7 +48,8 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     score = ctx.get("unit.score")
     n = ctx.n_units
     category, n_categories = ctx.unit_categories(), len(ctx.scheme.categories)
-    size = np.bincount(category, minlength=n_categories)[category]
+    sizes = np.bincount(category, minlength=n_categories)
+    size = sizes[category]
     satisfaction = ctx.get("unit.satisfaction")
     if satisfaction is None:
         satisfaction = np.full((1, n), np.nan)
@@ -62,9 +63,8 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     s_key = np.where(np.isnan(satisfaction), np.inf, -round9(np.nan_to_num(satisfaction)))
     order = GroupOrder.build(category, cents(f), k, [round9(score.deductions), s_key])
     eligible = (f >= thresholds[:, :1]) & (level == 0)[None, :]
-    places = quota(share, size[None, :])
-    eligible = np.broadcast_to(eligible, (k, n))
-    excellent = eligible & (order.running_count(eligible) <= places)
+    places = quota(share, sizes[None, :])
+    excellent = order.take_places(np.broadcast_to(eligible, (k, n)), places)
 
     grade = np.where(f >= thresholds[:, 1:2], GOOD, np.where(f >= thresholds[:, 2:3], FAIR, POOR))
     grade = np.where(excellent, EXCELLENT, grade)
