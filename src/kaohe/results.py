@@ -164,14 +164,14 @@ def assemble(
     satisfaction = slots.get("unit.satisfaction")
     unit_score = slots["unit.score"]
     unit_grade = slots.get("unit.grade")
-    missing_int = np.full((k, n_units), -1, dtype=np.int64)
+    missing_int = np.full((1, n_units), -1, dtype=np.int64)  # _full spells out the axis
     units = UnitResults(
         ids=data.unit_ids,
         names=units_table["name"],
         categories=units_table["category"],
         target=_full(target, k),
         satisfaction=_full(
-            np.full((k, n_units), np.nan) if satisfaction is None else satisfaction, k
+            np.full((1, n_units), np.nan) if satisfaction is None else satisfaction, k
         ),
         composite=_full(unit_score.composite, k),
         deductions=_full(unit_score.deductions, k),
@@ -180,15 +180,15 @@ def assemble(
         rank=_full(missing_int if unit_grade is None else unit_grade.rank, k),
         grade=_full(missing_int if unit_grade is None else unit_grade.grade, k),
         reason=_full(
-            np.zeros((k, n_units), np.int8) if unit_grade is None else unit_grade.reason, k
+            np.zeros((1, n_units), np.int8) if unit_grade is None else unit_grade.reason, k
         ),
         effect="" if unit_grade is None else unit_grade.effect,
         flags=_flags(slots.get("unit.flags", []), k, n_units),
     )
     cadre_score = slots.get("cadre.score")
     cadre_grade = slots.get("cadre.grade")
-    nan_c = np.full((k, n_cadres), np.nan)
-    missing_c = np.full((k, n_cadres), -1, dtype=np.int64)
+    nan_c = np.full((1, n_cadres), np.nan)
+    missing_c = np.full((1, n_cadres), -1, dtype=np.int64)
     frozen = slots.get("cadre.frozen_until")
     cadres = CadreResults(
         ids=data.cadre_ids,
@@ -200,7 +200,7 @@ def assemble(
         rank=_full(missing_c if cadre_grade is None else cadre_grade.rank, k),
         grade=_full(missing_c if cadre_grade is None else cadre_grade.grade, k),
         reason=_full(
-            np.zeros((k, n_cadres), np.int8) if cadre_grade is None else cadre_grade.reason, k
+            np.zeros((1, n_cadres), np.int8) if cadre_grade is None else cadre_grade.reason, k
         ),
         effect="" if cadre_grade is None else cadre_grade.effect,
         frozen_until=np.full(n_cadres, NAT) if frozen is None else frozen,
