@@ -273,7 +273,8 @@ class MergedOrder:
         first = np.zeros(self.n, dtype=np.int64)
         first[self.still] = np.searchsorted(self.still_value, self.still_value, side="left")
         # moving entities ahead of a still one: those whose value is lower (comes first)
-        ranks = (1 + first - self.lower) + _counts_upto(self.covered, None, n_still)[:, first]
+        ranks = np.take(_counts_upto(self.covered, None, n_still), first, axis=1)
+        ranks += 1 + first - self.lower
         # a moving entity: still ones ahead of it, and moving ones up to its run of equal values
         new = np.ones(self.moving_value.shape, dtype=bool)
         new[:, 1:] = self.moving_value[:, 1:] != self.moving_value[:, :-1]
@@ -294,8 +295,8 @@ class MergedOrder:
         rows = np.arange(k)[:, None]
         moving_flags = flags[rows, self.moving]
         # flagged still entities among the first x still ones, x = 0..n_still
-        still_upto = np.zeros((k, n_still + 1), dtype=np.int32)
-        np.cumsum(flags[:, self.still], axis=1, dtype=np.int32, out=still_upto[:, 1:])
+        still_upto = np.zeros((k, n_still + 1), dtype=np.int64)
+        np.cumsum(flags[:, self.still], axis=1, out=still_upto[:, 1:])
         # flagged moving entities ahead of each still position, and of each group
         upto = _counts_upto(self.before, moving_flags, n_still)  # (K, n_still + 1)
         upto[:, :n_still] += still_upto[:, 1:]  # at still position i: all flagged up to it
@@ -305,11 +306,11 @@ class MergedOrder:
         counts = upto[:, position] - lower[:, self.group]  # (K, n) in entity order
         counts[rows, self.moving] = (
             np.take_along_axis(still_upto, self.before, axis=1)
-            + np.cumsum(moving_flags, axis=1, dtype=np.int32)
+            + np.cumsum(moving_flags, axis=1)
             - np.take_along_axis(lower, self.group[self.moving], axis=1)
         )
         counts *= flags
-        return counts.astype(np.int64)
+        return counts
 
     def take_places(self, flags: NDArray[np.bool_], places: IntArray) -> NDArray[np.bool_]:
         """The flagged entities that get one of their group's ``places``, in order, ``(K, n)``.
@@ -369,29 +370,20 @@ class MergedOrder:
         return lower
 
 
-#: Values spanning at most this many integers are counted through a table.
-TABLE_SPAN = 1 << 24
-
-
 def _counts_below(sorted_values: IntArray, values: IntArray) -> tuple[IntArray, IntArray]:
     """How many of ``sorted_values`` are below, and at most, each of ``values``.
 
-    A prefix-count table over the range of values when it is small enough
-    (a lookup per value), else binary search.
+    One binary search; a second one only for the values that ``sorted_values``
+    holds too (rare here: a tie in score within a group).
     """
-    if sorted_values.shape[0] == 0:
-        nothing = np.zeros(values.shape, dtype=np.int64)
-        return nothing, nothing.copy()
-    low = int(sorted_values[0])
-    high = int(sorted_values[-1])
-    if high - low + 2 > TABLE_SPAN:
-        below = np.searchsorted(sorted_values, values, side="left")
-        return below, np.searchsorted(sorted_values, values, side="right")
-    table = np.zeros(high - low + 2, dtype=np.int64)  # table[v - low]: how many below v
-    np.cumsum(np.bincount(sorted_values - low, minlength=high - low + 1), out=table[1:])
-    place = np.clip(values - low, 0, high - low + 1)
-    at_most = np.clip(values - low + 1, 0, high - low + 1)
-    return table[place], table[at_most]
+    below = np.searchsorted(sorted_values, values, side="left")
+    at_most = below.copy()
+    n = sorted_values.shape[0]
+    if n:
+        held = below < n
+        held &= sorted_values[np.minimum(below, n - 1)] == values
+        at_most[held] = np.searchsorted(sorted_values, values[held], side="right")
+    return below, at_most
 
 
 def _counts_at(where: IntArray, weights: NDArray[np.bool_], at: IntArray) -> IntArray:
@@ -409,17 +401,15 @@ def _counts_at(where: IntArray, weights: NDArray[np.bool_], at: IntArray) -> Int
     return counts
 
 
-def _counts_upto(
-    where: IntArray, weights: NDArray[np.bool_] | None, n_bins: int
-) -> NDArray[np.int32]:
+def _counts_upto(where: IntArray, weights: NDArray[np.bool_] | None, n_bins: int) -> IntArray:
     """``(K, n_bins + 1)``: per scenario, how many of the row's ``where`` values
     (``(K, m)``, each 0..n_bins) are at most each bin, counting only ``weights``."""
     k = where.shape[0]
     flat = (np.arange(k, dtype=np.int64)[:, None] * (n_bins + 1) + where).ravel()
     if weights is not None:
         flat = flat[weights.ravel()]
-    hits = np.bincount(flat, minlength=k * (n_bins + 1)).reshape(k, n_bins + 1)
-    return np.cumsum(hits, axis=1, dtype=np.int32)
+    hits: IntArray = np.bincount(flat, minlength=k * (n_bins + 1)).reshape(k, n_bins + 1)
+    return np.cumsum(hits, axis=1, out=hits)  # in place: fewer fresh pages
 
 
 def _shared_rank(tie_breaks: Sequence[NDArray[np.generic]], n: int) -> IntArray | None:
