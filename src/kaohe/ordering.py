@@ -9,7 +9,7 @@ sort key.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import attrs
 import numpy as np
@@ -192,8 +192,9 @@ class MergedOrder:
     and ``still_value`` (group and score, without the tie-breaks);
     ``moving`` the moving entities of each scenario in order ``(K, m)``.
     For each moving entity: ``ahead`` still entities have a lower value,
-    ``covered`` a lower or equal one, ``before`` a lower key. ``lower``
-    is the number of entities in lower groups, per entity.
+    ``covered`` a lower or equal one, ``before`` a lower key;
+    ``moving_flat`` are the moving entities as flat indices into ``(K, n)``
+    arrays. ``lower`` is the number of entities in lower groups, per entity.
     """
 
     k: int
@@ -208,6 +209,18 @@ class MergedOrder:
     ahead: IntArray
     covered: IntArray
     before: IntArray
+    moving_flat: IntArray
+
+    def _pick(self, values: NDArray[Any]) -> NDArray[Any]:
+        """``values[k, moving[k]]`` for a ``(K or 1, n)`` array, ``(K, m)``."""
+        if values.shape[0] == 1 or values.strides[0] == 0:
+            picked: NDArray[Any] = values[0][self.moving]
+            return picked
+        return np.take(values, self.moving_flat).reshape(self.moving.shape)
+
+    def _place(self, out: NDArray[Any], values: NDArray[Any]) -> None:
+        """``out[k, moving[k]] = values`` for a fresh ``(K, n)`` array ``out``."""
+        np.put(out, self.moving_flat, np.broadcast_to(values, self.moving.shape))
 
     @classmethod
     def build(
@@ -264,6 +277,7 @@ class MergedOrder:
             np.broadcast_to(ahead, shape),
             np.broadcast_to(covered, shape),
             np.broadcast_to(before, shape),
+            (np.arange(k, dtype=np.int64)[:, None] * n + moving_entity).ravel(),
         )
 
     def rank(self) -> IntArray:
@@ -280,8 +294,7 @@ class MergedOrder:
         new[:, 1:] = self.moving_value[:, 1:] != self.moving_value[:, :-1]
         column = np.arange(self.moving.shape[1])
         run_start = np.maximum.accumulate(np.where(new, column, 0), axis=1)
-        rows = np.arange(self.k)[:, None]
-        ranks[rows, self.moving] = 1 + self.ahead + run_start - self.lower[self.moving]
+        self._place(ranks, 1 + self.ahead + run_start - self.lower[self.moving])
         return ranks
 
     def running_count(self, flags: NDArray[np.bool_]) -> IntArray:
@@ -292,8 +305,7 @@ class MergedOrder:
         """
         k, n_still = self.k, self.still.shape[0]
         flags = np.broadcast_to(flags, (k, self.n))
-        rows = np.arange(k)[:, None]
-        moving_flags = flags[rows, self.moving]
+        moving_flags = self._pick(flags)
         # flagged still entities among the first x still ones, x = 0..n_still
         still_upto = np.zeros((k, n_still + 1), dtype=np.int64)
         np.cumsum(flags[:, self.still], axis=1, out=still_upto[:, 1:])
@@ -304,10 +316,11 @@ class MergedOrder:
         position = np.zeros(self.n, dtype=np.int64)
         position[self.still] = np.arange(n_still)
         counts = upto[:, position] - lower[:, self.group]  # (K, n) in entity order
-        counts[rows, self.moving] = (
+        self._place(
+            counts,
             np.take_along_axis(still_upto, self.before, axis=1)
             + np.cumsum(moving_flags, axis=1)
-            - np.take_along_axis(lower, self.group[self.moving], axis=1)
+            - np.take_along_axis(lower, self.group[self.moving], axis=1),
         )
         counts *= flags
         return counts
@@ -323,7 +336,6 @@ class MergedOrder:
         and the moving ones, are counted per scenario.
         """
         k, n_still = self.k, self.still.shape[0]
-        rows = np.arange(k)[:, None]
         if flags.shape[0] > 1 and (flags != flags[:1]).any(axis=0)[self.still].any():
             return flags & (self.running_count(flags) <= places[:, self.group])
         flags = np.broadcast_to(flags, (k, self.n))
@@ -341,7 +353,7 @@ class MergedOrder:
         taken = np.zeros((k, self.n), dtype=bool)
         taken[:, self.still[certain]] = True
         # flagged moving ones ahead of each open still one, and in lower groups
-        moving_flags = flags[rows, self.moving]
+        moving_flags = self._pick(flags)
         moving_lower = np.zeros((k, n_groups), dtype=np.int64)
         moving_lower[:, 1:] = _counts_upto(self.group[self.moving], moving_flags, n_groups - 1)[
             :, :-1
@@ -357,7 +369,7 @@ class MergedOrder:
             - np.take_along_axis(lower, self.group[self.moving], axis=1)
         )
         moving_places = np.take_along_axis(places, self.group[self.moving], axis=1)
-        taken[rows, self.moving] = moving_flags & (count <= moving_places)
+        self._place(taken, moving_flags & (count <= moving_places))
         return taken
 
     def _flagged_lower(
@@ -394,10 +406,9 @@ def _counts_at(where: IntArray, weights: NDArray[np.bool_], at: IntArray) -> Int
         return np.zeros((k, at.shape[0]), dtype=np.int64)
     step = max(int(where.max()), int(at.max())) + 1  # rows one after another: one search
     offset = np.arange(k, dtype=np.int64)[:, None] * step
-    upto = np.searchsorted((where + offset).ravel(), (at[None, :] + offset).ravel(), "right")
-    counted = np.zeros(k * m + 1, dtype=np.int64)
-    np.cumsum(weights.ravel(), out=counted[1:])
-    counts: IntArray = counted[upto].reshape(k, -1) - counted[np.arange(k) * m][:, None]
+    chosen = (where + offset)[weights]  # still ascending
+    upto = np.searchsorted(chosen, (at[None, :] + offset).ravel(), "right").reshape(k, -1)
+    counts: IntArray = upto - np.searchsorted(chosen, offset[:, 0], "left")[:, None]
     return counts
 
 
