@@ -105,6 +105,22 @@ def test_a_batch_gives_exactly_what_separate_runs_give(data_: Any, seed: int) ->
     )
 
 
+def test_a_batch_that_moves_few_cadres_or_their_thresholds_equals_separate_runs() -> None:
+    """Unit parameters move only heads and leaders (the merged order and per-column
+    grading); moved thresholds change who is eligible in every unit as well."""
+    base = kaohe.load_scheme(COUNTY, registry())
+    dataset = kaohe.load_data(COUNTY.with_suffix(""), base)
+    rng = np.random.default_rng(7)
+    scenarios = [Scenario.baseline(base)]
+    for weight in rng.uniform(0.05, 0.6, 6):
+        scenarios.append(Scenario.from_overrides(base, {"satisfaction.weight.乡镇": weight}))
+    for lowest in (80.0, 85.0, 88.5):
+        changes = {"satisfaction.weight.乡镇": 0.3, "cadre_grading.thresholds.优秀": lowest}
+        scenarios.append(Scenario.from_overrides(base, changes))
+    for chunk in (2, 5, len(scenarios)):
+        assert_batch_equals_separate(scenarios, dataset, chunk=chunk)
+
+
 def test_every_reference_scheme_batches_like_separate_runs() -> None:
     for path in sorted(COUNTY.parent.glob("*.toml")):
         base = kaohe.load_scheme(path, registry())
