@@ -10,7 +10,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kaohe.numeric import group_sum, quota, round2, varying_columns
-from kaohe.tables_out import number
 
 
 @pytest.mark.parametrize(
@@ -75,30 +74,3 @@ def test_varying_columns_of_several_arrays_with_nan_equal_to_nan() -> None:
     assert varying_columns(scores, one_row, np.zeros(5)).tolist() == [2, 4]
     assert varying_columns(scores, flags).tolist() == [0, 2, 4]
     assert varying_columns(one_row).tolist() == []
-
-
-def _number_by_format(values: np.ndarray, decimals: int) -> list[str]:
-    rounded = np.round(values, decimals) + 0.0
-    return ["" if v != v else format(v, f".{decimals}f") for v in rounded.tolist()]
-
-
-@given(
-    st.lists(
-        st.one_of(
-            st.floats(min_value=-1e6, max_value=1e6),
-            st.just(float("nan")),
-            st.integers(-100_000, 100_000).map(lambda i: i / 1000),  # ties at the last digit
-            st.sampled_from([0.0, -0.0, 0.005, -0.005, 1.005, 2.675, 89.995, 1e-12, -1e-12]),
-        ),
-        max_size=30,
-    ),
-    st.sampled_from([0, 2, 4]),
-)
-def test_number_text_is_what_format_gives(values: list[float], decimals: int) -> None:
-    array = np.asarray(values, dtype=np.float64)
-    assert number(array, decimals).tolist() == _number_by_format(array, decimals)
-
-
-def test_number_text_of_values_too_large_for_whole_units_falls_back() -> None:
-    array = np.array([1e300, np.inf, -np.inf, np.nan, 1.5])
-    assert number(array, 2).tolist() == _number_by_format(array, 2)

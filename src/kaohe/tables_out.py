@@ -72,32 +72,10 @@ def text(values: NDArray[np.str_]) -> NDArray[np.str_]:
 
 
 def number(values: NDArray[np.float64], decimals: int) -> NDArray[np.str_]:
-    """Fixed-point text of ``numpy.round(values, decimals)``; NaN is empty; -0 is 0.
-
-    Built from the whole number of ``10**-decimals`` units that numpy's
-    rounding takes (``rint(value * 10**decimals)``), with integer and string
-    operations on the whole column: the text that ``format(rounded, ".2f")``
-    gives, without a Python call per value.
-    """
-    values = np.asarray(values, dtype=np.float64)
-    if not values.shape[0]:
-        return np.zeros(0, dtype=str)
-    scaled = np.rint(values * 10.0**decimals)  # what numpy.round divides back
-    missing = np.isnan(scaled)
-    if np.abs(scaled[~missing]).max(initial=0.0) >= 2.0**52:  # also inf: not a score
-        rounded = np.round(values, decimals) + 0.0  # no "-0.00"
-        spec = f".{decimals}f"
-        return np.asarray(["" if v != v else format(v, spec) for v in rounded.tolist()], dtype=str)
-    units = np.where(missing, 0.0, scaled).astype(np.int64)
-    size = np.abs(units)
-    whole, part = np.divmod(size, 10**decimals)
-    text = whole.astype(str)
-    if decimals:
-        text = np.strings.add(
-            np.strings.add(text, "."), np.strings.zfill(part.astype(str), decimals)
-        )
-    text = np.where(units < 0, np.strings.add("-", text), text)
-    return np.where(missing, "", text)
+    """Fixed-point text; NaN is empty; -0 is written as 0."""
+    rounded = np.round(np.asarray(values, dtype=np.float64), decimals) + 0.0  # no "-0.00"
+    spec = f".{decimals}f"
+    return np.asarray(["" if v != v else format(v, spec) for v in rounded.tolist()], dtype=str)
 
 
 def integer(values: NDArray[np.int64]) -> NDArray[np.str_]:
