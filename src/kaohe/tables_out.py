@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from .blocks import CADRE, UNIT, UNIT_EFFECT, Adjustments, Effects
 from .dates import FOREVER, to_day
+from .ordering import sort_rows
 from .results import Results
 from .vocab import CADRE_GRADES, EFFECT, NO_GRADE, ROLE, UNIT_GRADES
 
@@ -197,7 +198,9 @@ def adjustment_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
             for kind, rows in zip(entity, index, strict=True)
         ]
     )
-    order = np.lexsort((np.arange(kinds.shape[0]), entity_id, kinds != UNIT))
+    # ids are sorted (code-point order): the index order is the id order, and
+    # integers sort much faster than strings
+    order = sort_rows([kinds != UNIT, np.concatenate(index)])
     rule, source_table, source_id, effect, note = (
         np.concatenate([t[i] for t in texts])[order] for i in range(5)
     )
@@ -227,8 +230,7 @@ def freeze_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
     source_id = np.concatenate([w.column("source_id") for w in windows])
     reason = np.concatenate([w.column("reason") for w in windows])
     shown = np.flatnonzero(end > period_start)
-    cadre_id = results.cadres.ids[cadre[shown]]
-    order = shown[np.lexsort((np.arange(shown.shape[0]), start[shown], cadre_id))]
+    order = shown[sort_rows([cadre[shown], start[shown]])]  # cadre index order is id order
     return FREEZE_COLUMNS, _rows(
         text(results.cadres.ids[cadre[order]]),
         days(start[order]),
