@@ -28,9 +28,14 @@ def quote(cells: NDArray[np.str_]) -> NDArray[np.str_]:
     """CSV quoting (RFC 4180) of a column: cells with a comma, quote or line break are quoted."""
     if cells.dtype.itemsize == 0 or not cells.shape[0]:
         return cells
-    # one pass over the bytes: which cells hold a character that needs quoting
+    # the characters that need quoting are all below "-" (45); padding is 0: one
+    # cheap pass finds the cells that may need it, an exact look settles those
     raw = cells.view(np.uint32).reshape(cells.shape[0], -1)
-    special = np.isin(raw, [ord(","), ord('"'), ord("\n"), ord("\r")]).any(axis=1)
+    maybe = np.flatnonzero(((raw - np.uint32(1)) < np.uint32(ord("-") - 1)).any(axis=1))
+    if not maybe.shape[0]:
+        return cells
+    special = np.zeros(cells.shape[0], dtype=bool)
+    special[maybe] = np.isin(raw[maybe], [ord(","), ord('"'), ord("\n"), ord("\r")]).any(axis=1)
     if not special.any():
         return cells
     quoted = np.strings.add(np.strings.add('"', np.strings.replace(cells, '"', '""')), '"')

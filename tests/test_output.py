@@ -1,0 +1,36 @@
+"""CSV text of result files: RFC 4180 quoting that any CSV reader reads back."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kaohe.output import csv_bytes, quote
+
+CELL = st.text(alphabet=st.sampled_from(list('ab ,"\n\r-=(九十)0.')), max_size=8)
+
+
+@given(st.lists(st.tuples(CELL, CELL, CELL), max_size=12))
+def test_a_reader_reads_back_every_cell(rows: list[tuple[str, str, str]]) -> None:
+    columns = [np.asarray([row[i] for row in rows], dtype=str) for i in range(3)]
+    data = csv_bytes(("a", "b,c", 'd"e'), columns)
+    assert data.startswith("\ufeff".encode())
+    read = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert read == [["a", "b,c", 'd"e'], *[list(row) for row in rows]]
+
+
+def test_only_cells_with_a_comma_quote_or_line_break_are_quoted() -> None:
+    cells = np.asarray(["plain", "a,b", 'say "hi"', "two\nlines", "cr\r", "(九) -1.5", ""])
+    assert quote(cells).tolist() == [
+        "plain",
+        '"a,b"',
+        '"say ""hi"""',
+        '"two\nlines"',
+        '"cr\r"',
+        "(九) -1.5",
+        "",
+    ]
