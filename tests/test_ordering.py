@@ -172,3 +172,8 @@ def test_merged_order_declines_what_it_cannot_do() -> None:
     assert isinstance(order_in_groups(group, score, 2), GroupOrder)
     still = np.array([[1, 2, 3, 4], [1, 2, 3, 9]]) / 100
     assert isinstance(order_in_groups(group, still, 2), MergedOrder)
+
+
+def test_sort_rows_keeps_row_order_when_only_the_row_does_not_fit() -> None:
+    wide = np.array([2**60, 0, 2**60, 0, 5], dtype=np.int64)  # leaves room for 3 rows, not 5
+    assert sort_rows([wide]).tolist() == [1, 3, 4, 0, 2]

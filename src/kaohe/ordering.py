@@ -485,8 +485,8 @@ def sort_rows(keys: Sequence[NDArray[np.integer] | NDArray[np.datetime64]]) -> I
             return np.lexsort([np.arange(n), *reversed(columns)]).astype(np.int64)
         room //= span
         packed = packed * span + (column - low)
-    if room < n:
-        return np.lexsort([np.arange(n), *reversed(columns)]).astype(np.int64)
+    if room < n:  # no room to pack the row as well: a stable sort keeps row order
+        return np.argsort(packed, kind="stable").astype(np.int64)
     return np.argsort(packed * n + np.arange(n, dtype=np.int64)).astype(np.int64)
 
 

@@ -44,7 +44,8 @@ class Triggers:
 
 
 def _nth_per_unit(unit: np.ndarray, keys: list[np.ndarray], nth: int = 0) -> np.ndarray:
-    """Indices of the ``nth`` row of each unit when sorted by ``keys`` (primary first)."""
+    """Indices of the ``nth`` row of each unit when sorted by ``keys`` (primary first),
+    ties in row order."""
     if unit.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
     order = sort_rows([unit, *keys])
@@ -59,12 +60,12 @@ def _nth_per_unit(unit: np.ndarray, keys: list[np.ndarray], nth: int = 0) -> np.
 def triggers(ctx: StepContext) -> Triggers:
     """The trigger of every serious unit.
 
-    Rows of a table are in id order, so the row index stands for the id in
-    tie-breaks; criticisms carry an ``order`` key that does the same.
+    Rows of a table are in id order, so row order breaks ties by id;
+    criticisms carry an ``order`` key that does the same.
     """
     exposures = ctx.table("exposures")
     e_rows = np.flatnonzero(counted(ctx, "exposures"))
-    e_pick = e_rows[_nth_per_unit(exposures["unit"][e_rows], [exposures["date"][e_rows], e_rows])]
+    e_pick = e_rows[_nth_per_unit(exposures["unit"][e_rows], [exposures["date"][e_rows]])]
 
     crit = criticisms(ctx)
     min_level = ADMIN_LEVEL.code(ctx.param("criticism_min_level"))
@@ -77,7 +78,7 @@ def triggers(ctx: StepContext) -> Triggers:
 
     vetoes = ctx.table("vetoes")
     v_rows = np.flatnonzero(counted(ctx, "vetoes"))
-    v_pick = v_rows[_nth_per_unit(vetoes["unit"][v_rows], [vetoes["date"][v_rows], v_rows])]
+    v_pick = v_rows[_nth_per_unit(vetoes["unit"][v_rows], [vetoes["date"][v_rows]])]
 
     unit = np.concatenate([exposures["unit"][e_pick], crit.unit[c_pick], vetoes["unit"][v_pick]])
     date = np.concatenate([exposures["date"][e_pick], crit.date[c_pick], vetoes["date"][v_pick]])
