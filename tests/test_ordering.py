@@ -177,3 +177,15 @@ def test_merged_order_declines_what_it_cannot_do() -> None:
 def test_sort_rows_keeps_row_order_when_only_the_row_does_not_fit() -> None:
     wide = np.array([2**60, 0, 2**60, 0, 5], dtype=np.int64)  # leaves room for 3 rows, not 5
     assert sort_rows([wide]).tolist() == [1, 3, 4, 0, 2]
+
+
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3)), max_size=30))
+def test_governing_matches_a_plain_loop(rows: list[tuple[int, int]]) -> None:
+    entity = np.array([e for e, _ in rows], dtype=np.int64)
+    level = np.array([lv for _, lv in rows], dtype=np.int64)
+    expected_levels, expected_rows = [0] * 5, [-1] * 5
+    for i, (e, lv) in enumerate(rows):
+        if expected_rows[e] == -1 or lv > expected_levels[e]:
+            expected_levels[e], expected_rows[e] = lv, i
+    levels, chosen = governing(level, entity, 5)
+    assert (levels.tolist(), chosen.tolist()) == (expected_levels, expected_rows)

@@ -69,7 +69,8 @@ class GroupOrder:
         if packed.size and int(packed.max()) >= 2**62 // max(n, 1):  # pragma: no cover
             raise ValueError("too many scenarios, groups and scores to order at once")
         entity = np.tile(np.arange(n, dtype=np.int64), k)
-        shared = _shared_rank(tie_breaks, n)
+        # tie-breaks ranked once for all scenarios; one scenario only sorts its ties
+        shared = _shared_rank(tie_breaks, n) if k > 1 else None
         if shared is not None and packed.size and int(packed.max()) < 2**62 // (n * n):
             # tie-breaks the same in every scenario: their rank joins the one key
             order = np.argsort((packed * n + np.tile(shared, k)) * n + entity)
@@ -491,20 +492,19 @@ def sort_rows(keys: Sequence[NDArray[np.integer] | NDArray[np.datetime64]]) -> I
 
 
 def governing(level: IntArray, entity: IntArray, n_entities: int) -> tuple[IntArray, IntArray]:
-    """The heaviest ``level`` per entity and the row that gives it.
+    """The heaviest ``level`` (>= 0) per entity and the row that gives it.
 
     Rows are ``(n_rows,)``; ties go to the first row in array order.
     Returns ``(levels, rows)``, each ``(n_entities,)``; level 0 and row -1
-    where an entity has no rows.
+    where an entity has no rows. Two unbuffered reductions, no sort.
     """
     levels = np.zeros(n_entities, dtype=np.int64)
-    rows = np.full(n_entities, -1, dtype=np.int64)
-    if level.shape[0] == 0:
-        return levels, rows
-    order = sort_rows([entity, -level])
-    first = np.ones(order.shape[0], dtype=bool)
-    first[1:] = entity[order][1:] != entity[order][:-1]
-    chosen = order[first]
-    levels[entity[chosen]] = level[chosen]
-    rows[entity[chosen]] = chosen
+    n_rows = level.shape[0]
+    rows = np.full(n_entities, n_rows, dtype=np.int64)
+    if n_rows == 0:
+        return levels, rows - 1
+    np.maximum.at(levels, entity, level)
+    top = np.flatnonzero(level == levels[entity])
+    np.minimum.at(rows, entity[top], top)
+    rows[rows == n_rows] = -1
     return levels, rows
