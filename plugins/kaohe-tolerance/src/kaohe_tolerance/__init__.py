@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from kaohe import Rule, Step, StepContext, Tolerance, hookimpl
 from kaohe.blocks import CADRE, EXEMPT, UNIT, Adjustments
+from kaohe.data.keys import locate
 from kaohe.dates import in_period
 from kaohe.ledger import ids_of, joined
 from kaohe.params import Number
@@ -41,7 +42,7 @@ def _decide(
     picked = np.flatnonzero(applies)
     if not picked.shape[0]:
         return None
-    position = np.searchsorted(rows["id"], tolerances["ref_id"][picked])
+    position = locate(rows["id"], tolerances["ref_id"][picked])  # every one exists (load checks)
     strength = np.where(tolerances["decision"][picked] == EXEMPT_CODE, 2, 1)
     best = np.zeros(n, dtype=np.int64)
     np.maximum.at(best, position, strength)
