@@ -19,7 +19,6 @@ from numpy.typing import NDArray
 
 from kaohe import Rule, Step, StepContext, Tolerance, hookimpl
 from kaohe.blocks import CADRE, EXEMPT, UNIT, Adjustments
-from kaohe.data.keys import locate
 from kaohe.dates import in_period
 from kaohe.ledger import ids_of, joined
 from kaohe.params import Number
@@ -42,7 +41,7 @@ def _decide(
     picked = np.flatnonzero(applies)
     if not picked.shape[0]:
         return None
-    position = locate(rows["id"], tolerances["ref_id"][picked])  # every one exists (load checks)
+    position = np.searchsorted(rows["id"], tolerances["ref_id"][picked])
     strength = np.where(tolerances["decision"][picked] == EXEMPT_CODE, 2, 1)
     best = np.zeros(n, dtype=np.int64)
     np.maximum.at(best, position, strength)
