@@ -39,3 +39,17 @@ def test_in_period_is_inclusive_and_never_true_for_missing_dates() -> None:
     )
     mask = in_period(dates, np.datetime64("2019-01-01"), np.datetime64("2019-12-31"))
     assert mask.tolist() == [False, True, True, False, False]
+
+
+@pytest.mark.parametrize("months", [0, 1, 12, 18, -3])
+def test_add_months_of_many_dates_by_table_equals_date_by_date(months: int) -> None:
+    rng = np.random.default_rng(months + 5)
+    days = rng.integers(17_800, 18_900, 6_000)  # 2018-2021, leap days included
+    dates = days.astype("datetime64[D]")
+    dates[rng.random(6_000) < 0.05] = np.datetime64("NaT")
+    by_table = add_months(dates, months)
+    one_by_one = add_months(dates, np.full(6_000, months))  # months per row: date by date
+    assert np.array_equal(by_table, one_by_one, equal_nan=True)
+    assert str(add_months(np.array(["2024-02-29"] * 5_000, dtype="datetime64[D]"), 12)[0]) == (
+        "2025-02-28"
+    )
