@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kaohe.output import csv_bytes, quote
+from kaohe.tables_out import replace
+from kaohe.workbook import xml_text
 
 CELL = st.text(alphabet=st.sampled_from(list('ab ,"\n\r-=(九十)0.')), max_size=8)
 
@@ -34,3 +36,15 @@ def test_only_cells_with_a_comma_quote_or_line_break_are_quoted() -> None:
         "(九) -1.5",
         "",
     ]
+
+
+def test_replace_makes_room_for_a_longer_text() -> None:
+    # numpy.strings.replace alone gives ["&", "a&l"]: the new text is cut to the cells' width
+    assert replace(np.asarray(["<", "a<"]), "<", "&lt;").tolist() == ["&lt;", "a&lt;"]
+    assert replace(np.asarray(['"', "x"]), '"', '""').tolist() == ['""', "x"]
+    assert replace(np.asarray(["abc"]), "b", "").tolist() == ["ac"]
+    assert replace(np.zeros(0, dtype=str), "a", "bb").tolist() == []
+
+
+def test_workbook_text_escapes_one_character_cells() -> None:
+    assert xml_text(np.asarray(["<", "&", "a>b"])).tolist() == ["&lt;", "&amp;", "a&gt;b"]

@@ -34,12 +34,15 @@ def quote(cells: NDArray[np.str_]) -> NDArray[np.str_]:
     maybe = np.flatnonzero(((raw - np.uint32(1)) < np.uint32(ord("-") - 1)).any(axis=1))
     if not maybe.shape[0]:
         return cells
-    special = np.zeros(cells.shape[0], dtype=bool)
-    special[maybe] = np.isin(raw[maybe], [ord(","), ord('"'), ord("\n"), ord("\r")]).any(axis=1)
-    if not special.any():
+    special = maybe[np.isin(raw[maybe], [ord(","), ord('"'), ord("\n"), ord("\r")]).any(axis=1)]
+    if not special.shape[0]:
         return cells
-    quoted = np.strings.add(np.strings.add('"', np.strings.replace(cells, '"', '""')), '"')
-    return np.where(special, quoted, cells)
+    # few cells: quoted one by one (numpy.strings.replace can cut a widened cell short)
+    quoted = np.asarray(['"' + cell.replace('"', '""') + '"' for cell in cells[special].tolist()])
+    width = max(cells.dtype.itemsize, quoted.dtype.itemsize) // 4
+    out = cells.astype(f"<U{width}")
+    out[special] = quoted
+    return out
 
 
 def csv_bytes(header: Sequence[str], columns: Sequence[NDArray[np.str_]]) -> bytes:

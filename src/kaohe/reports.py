@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .results import Results
+from .tables_out import replace
 from .vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
 
 #: Chinese header of every column of the result files (data.md) and of the findings.
@@ -142,7 +143,7 @@ def relabel(values: NDArray[np.str_], labels: Mapping[str, str]) -> NDArray[np.s
 def _name_tables(values: NDArray[np.str_]) -> NDArray[np.str_]:
     """Source tables named in Chinese where a reason cites its row: ``(vetoes VT001)``."""
     for table, label in TABLE_LABELS.items():
-        values = np.strings.replace(values, f"({table} ", f"({label} ")
+        values = replace(values, f"({table} ", f"({label} ")
     return values
 
 

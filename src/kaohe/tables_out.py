@@ -72,6 +72,23 @@ def text(values: NDArray[np.str_]) -> NDArray[np.str_]:
     return np.where(risky, np.strings.add("'", values), values)
 
 
+def replace(values: NDArray[np.str_], old: str, new: str) -> NDArray[np.str_]:
+    """``numpy.strings.replace`` with room for a longer result.
+
+    numpy's own casts ``new`` to the input's width, so that
+    ``numpy.strings.replace(["<"], "<", "&lt;")`` gives ``["&"]``. The
+    input is widened first by what the replacements add.
+    """
+    values = np.asarray(values, dtype=str)
+    if not values.shape[0]:
+        return values
+    grow = len(new) - len(old)
+    if grow > 0:
+        hits = int(np.strings.count(values, old).max())
+        values = values.astype(f"<U{values.dtype.itemsize // 4 + hits * grow}")
+    return np.strings.replace(values, old, new)
+
+
 def number(values: NDArray[np.float64], decimals: int) -> NDArray[np.str_]:
     """Fixed-point text; NaN is empty; -0 is written as 0."""
     rounded = np.round(np.asarray(values, dtype=np.float64), decimals) + 0.0  # no "-0.00"

@@ -49,7 +49,14 @@ from .reports import (
     unit_grade_counts,
 )
 from .results import Results
-from .tables_out import adjustment_rows, cadre_rows, finding_rows, freeze_rows, unit_rows
+from .tables_out import (
+    adjustment_rows,
+    cadre_rows,
+    finding_rows,
+    freeze_rows,
+    replace,
+    unit_rows,
+)
 from .vocab import CADRE_GRADES
 
 if TYPE_CHECKING:
@@ -121,7 +128,7 @@ def xml_text(values: NDArray[np.str_]) -> NDArray[np.str_]:
     """Text for XML character data: ``& < >`` escaped, characters XML forbids dropped."""
     values = np.asarray(values, dtype=str)
     for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-        values = np.strings.replace(values, char, entity)
+        values = replace(values, char, entity)
     if values.shape[0] and values.dtype.itemsize:
         codes = values.view(np.uint32).reshape(values.shape[0], -1)
         bad = (((codes < 0x20) & (codes != 0)) & ~np.isin(codes, [9, 10, 13])).any(axis=1)
