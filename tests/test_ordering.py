@@ -10,6 +10,7 @@ from kaohe.ordering import (
     GroupOrder,
     MergedOrder,
     governing,
+    nth_per_group,
     order_in_groups,
     rank_by_higher,
     sort_rows,
@@ -189,3 +190,20 @@ def test_governing_matches_a_plain_loop(rows: list[tuple[int, int]]) -> None:
             expected_levels[e], expected_rows[e] = lv, i
     levels, chosen = governing(level, entity, 5)
     assert (levels.tolist(), chosen.tolist()) == (expected_levels, expected_rows)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(-2, 2), st.integers(0, 1)), max_size=30),
+    st.integers(0, 5),
+)
+def test_nth_per_group_matches_sorting_each_group(
+    rows: list[tuple[int, int, int]], nth: int
+) -> None:
+    group = np.array([g for g, _, _ in rows], dtype=np.int64)
+    keys = [np.array([r[i] for r in rows], dtype=np.int64) for i in (1, 2)]
+    expected = []
+    for g in sorted({g for g, _, _ in rows}):
+        members = sorted((r[1], r[2], i) for i, r in enumerate(rows) if r[0] == g)
+        if len(members) > nth:
+            expected.append(members[nth][2])
+    assert nth_per_group(group, keys, nth).tolist() == expected

@@ -462,6 +462,27 @@ def rank_by_higher(values: NDArray[np.float64], group: IntArray) -> IntArray:
     return np.where(np.isnan(values), -1, ranks)
 
 
+def pack_keys(
+    keys: Sequence[NDArray[np.integer] | NDArray[np.datetime64]],
+) -> tuple[IntArray, int] | None:
+    """Integer (or date) ``keys``, primary first, packed into one int64 that orders
+    rows as the keys do, and how many more values the packing has room for;
+    None when the keys' ranges do not fit together."""
+    n = int(keys[0].shape[0])
+    packed = np.zeros(n, dtype=np.int64)
+    room = 2**62
+    for key in keys:
+        array = np.asarray(key)
+        column = array.view(np.int64) if array.dtype.kind == "M" else array.astype(np.int64)
+        low, high = (int(column.min()), int(column.max())) if n else (0, 0)
+        span = high - low + 1
+        if room // span < 1:
+            return None
+        room //= span
+        packed = packed * span + (column - low)
+    return packed, room
+
+
 def sort_rows(keys: Sequence[NDArray[np.integer] | NDArray[np.datetime64]]) -> IntArray:
     """Row order by integer (or date) ``keys``, primary first; ties keep row order.
 
@@ -471,24 +492,53 @@ def sort_rows(keys: Sequence[NDArray[np.integer] | NDArray[np.datetime64]]) -> I
     n = int(keys[0].shape[0]) if keys else 0
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    columns = [
-        np.asarray(key).view(np.int64)
-        if np.asarray(key).dtype.kind == "M"
-        else np.asarray(key, dtype=np.int64)
-        for key in keys
-    ]
-    packed = np.zeros(n, dtype=np.int64)
-    room = 2**62
-    for column in columns:
-        low, high = int(column.min()), int(column.max())
-        span = high - low + 1
-        if room // span < 1:
-            return np.lexsort([np.arange(n), *reversed(columns)]).astype(np.int64)
-        room //= span
-        packed = packed * span + (column - low)
+    packing = pack_keys(keys)
+    if packing is None:
+        columns = [np.asarray(key) for key in keys]
+        return np.lexsort([np.arange(n), *reversed(columns)]).astype(np.int64)
+    packed, room = packing
     if room < n:  # no room to pack the row as well: a stable sort keeps row order
         return np.argsort(packed, kind="stable").astype(np.int64)
     return np.argsort(packed * n + np.arange(n, dtype=np.int64)).astype(np.int64)
+
+
+def nth_per_group(
+    group: IntArray, keys: Sequence[NDArray[np.integer] | NDArray[np.datetime64]], nth: int = 0
+) -> IntArray:
+    """The row that comes ``nth`` (0 first) in each group when rows are ordered by
+    ``keys`` (primary first), ties in row order; groups with fewer rows have none.
+
+    Returned in group order. For a small ``nth`` the rows are found by
+    repeated minimum per group (linear), else by sorting.
+    """
+    n = int(group.shape[0])
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    row = np.arange(n, dtype=np.int64)
+    packing = pack_keys([*keys, row])
+    if packing is None or nth >= NTH_BY_MINIMUM:
+        order = sort_rows([group, *keys])
+        sorted_group = group[order]
+        starts = np.ones(n, dtype=bool)
+        starts[1:] = sorted_group[1:] != sorted_group[:-1]
+        within = row - np.maximum.accumulate(np.where(starts, row, 0))
+        nth_rows: IntArray = order[within == nth]
+        return nth_rows
+    # the row is the last key (from 0, n values): packed values are distinct and
+    # end in the row, packed = prefix * n + row
+    remaining, unseen = packing[0], np.iinfo(np.int64).max
+    least = np.full(int(group.max()) + 1, unseen, dtype=np.int64)
+    for round_ in range(nth + 1):
+        if round_:
+            remaining = np.where(remaining == least[group], unseen, remaining)
+            least.fill(unseen)
+        np.minimum.at(least, group, remaining)
+    found: IntArray = least[least != unseen] % n
+    return found
+
+
+#: :func:`nth_per_group` finds up to this many rows per group without sorting.
+NTH_BY_MINIMUM = 4
 
 
 def governing(level: IntArray, entity: IntArray, n_entities: int) -> tuple[IntArray, IntArray]:

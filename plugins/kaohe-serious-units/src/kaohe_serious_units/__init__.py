@@ -23,7 +23,7 @@ from kaohe import Rule, Step, StepContext, hookimpl
 from kaohe.blocks import CADRE, UNIT, Effects, Flags, Freezes
 from kaohe.dates import add_months
 from kaohe.ledger import counted, criticisms
-from kaohe.ordering import sort_rows
+from kaohe.ordering import nth_per_group
 from kaohe.params import Choice, Integer
 from kaohe.vocab import ADMIN_LEVEL, EFFECT, ROLE
 
@@ -43,20 +43,6 @@ class Triggers:
     ids: Callable[[], NDArray[np.str_]]
 
 
-def _nth_per_unit(unit: np.ndarray, keys: list[np.ndarray], nth: int = 0) -> np.ndarray:
-    """Indices of the ``nth`` row of each unit when sorted by ``keys`` (primary first),
-    ties in row order."""
-    if unit.shape[0] == 0:
-        return np.zeros(0, dtype=np.int64)
-    order = sort_rows([unit, *keys])
-    sorted_unit = unit[order]
-    starts = np.ones(order.shape[0], dtype=bool)
-    starts[1:] = sorted_unit[1:] != sorted_unit[:-1]
-    position = np.arange(order.shape[0])
-    within = position - np.maximum.accumulate(np.where(starts, position, 0))
-    return order[within == nth]
-
-
 def triggers(ctx: StepContext) -> Triggers:
     """The trigger of every serious unit.
 
@@ -65,26 +51,26 @@ def triggers(ctx: StepContext) -> Triggers:
     """
     exposures = ctx.table("exposures")
     e_rows = np.flatnonzero(counted(ctx, "exposures"))
-    e_pick = e_rows[_nth_per_unit(exposures["unit"][e_rows], [exposures["date"][e_rows]])]
+    e_pick = e_rows[nth_per_group(exposures["unit"][e_rows], [exposures["date"][e_rows]])]
 
     crit = criticisms(ctx)
     min_level = ADMIN_LEVEL.code(ctx.param("criticism_min_level"))
     c_rows = np.flatnonzero((crit.unit >= 0) & (crit.level >= min_level))
     c_pick = c_rows[
-        _nth_per_unit(
+        nth_per_group(
             crit.unit[c_rows], [crit.date[c_rows], crit.order[c_rows]], ctx.param("criticisms") - 1
         )
     ]
 
     vetoes = ctx.table("vetoes")
     v_rows = np.flatnonzero(counted(ctx, "vetoes"))
-    v_pick = v_rows[_nth_per_unit(vetoes["unit"][v_rows], [vetoes["date"][v_rows]])]
+    v_pick = v_rows[nth_per_group(vetoes["unit"][v_rows], [vetoes["date"][v_rows]])]
 
     unit = np.concatenate([exposures["unit"][e_pick], crit.unit[c_pick], vetoes["unit"][v_pick]])
     date = np.concatenate([exposures["date"][e_pick], crit.date[c_pick], vetoes["date"][v_pick]])
     kind = np.repeat(np.arange(3), [e_pick.shape[0], c_pick.shape[0], v_pick.shape[0]])
     row = np.concatenate([e_pick, c_pick, v_pick])
-    first = _nth_per_unit(unit, [date, kind])  # one candidate per kind and unit
+    first = nth_per_group(unit, [date, kind])  # one candidate per kind and unit
 
     def ids() -> NDArray[np.str_]:
         every = np.concatenate([exposures["id"][e_pick], crit.ids()[c_pick], vetoes["id"][v_pick]])
