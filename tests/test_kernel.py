@@ -13,6 +13,7 @@ from tests.cases import data, scheme
 import kaohe
 from kaohe import PluginError, Rule, RuleGraphError, Step, StepContext, hookimpl
 from kaohe.blocks import UNIT, Adjustments, strings
+from kaohe.context import Tolerance
 from kaohe.kernel import plan
 from kaohe.plugins import Registry, get_plugin_manager
 
@@ -176,3 +177,15 @@ def test_progress_is_reported_once_per_step(
     calls: list[int] = []
     kaohe.evaluate(county_scheme, county_data, progress=calls.append)
     assert calls == [1] * len(plan(county_scheme).steps)
+
+
+def test_tolerance_factors_of_all_rows_and_of_some_rows() -> None:
+    exempt = np.array([False, True, False, False])
+    mitigated = np.array([False, False, True, False])
+    tolerance = Tolerance(
+        {"supervision": exempt}, {"supervision": mitigated}, {}, np.array([[0.5], [0.25]])
+    )
+    assert tolerance.factor("supervision", 4).tolist() == [[1, 0, 0.5, 1], [1, 0, 0.25, 1]]
+    rows = np.array([2, 3])
+    assert tolerance.factor("supervision", 4, rows).tolist() == [[0.5, 1], [0.25, 1]]
+    assert tolerance.factor("notices", 3, np.array([0, 2])).tolist() == [[1, 1]]

@@ -65,12 +65,21 @@ class Tolerance:
         found = self.mitigated.get(table)
         return np.zeros(n, dtype=bool) if found is None else found
 
-    def factor(self, table: str, n: int) -> NDArray[np.float64]:
-        """Multipliers of row points, ``(K or 1, n)``: 0 exempt, the factor if mitigated, else 1."""
+    def factor(
+        self, table: str, n: int, rows: NDArray[np.int64] | None = None
+    ) -> NDArray[np.float64]:
+        """Multipliers of row points, ``(K or 1, n)``: 0 exempt, the factor if mitigated,
+        else 1; of ``rows`` only (``(K or 1, len(rows))``) when given."""
+        size = n if rows is None else int(rows.shape[0])
+        if table not in self.mitigated and table not in self.exempt:
+            return np.ones((1, size))
+        mitigated, exempt = self.is_mitigated(table, n), self.is_exempt(table, n)
+        if rows is not None:
+            mitigated, exempt = mitigated[rows], exempt[rows]
         k = self.mitigation.shape[0]
-        factor = np.where(self.is_mitigated(table, n)[None, :], self.mitigation, 1.0)
-        factor = np.broadcast_to(factor, (k, n)).astype(np.float64)
-        factor[:, self.is_exempt(table, n)] = 0.0
+        factor = np.where(mitigated[None, :], self.mitigation, 1.0)
+        factor = np.broadcast_to(factor, (k, size)).astype(np.float64)
+        factor[:, exempt] = 0.0
         return factor
 
     def decided_by(self, table: str, n: int) -> NDArray[np.str_]:

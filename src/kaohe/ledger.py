@@ -169,7 +169,7 @@ def criticisms(ctx: StepContext) -> Criticisms:
     """Recorded criticisms that count, then derived ones (declare ``derived.criticisms``)."""
     table = ctx.table("criticisms")
     rows = np.flatnonzero(counted(ctx, "criticisms"))
-    factor = ctx.tolerance().factor("criticisms", len(table))[:, rows]
+    factor = ctx.tolerance().factor("criticisms", len(table), rows)
     derived = [block for block in ctx.get("derived.criticisms") if len(block)]
     if not derived:
         return Criticisms(

@@ -56,9 +56,8 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     )
     interviews = ctx.table("interviews")
     taken = np.flatnonzero(counted(ctx, "interviews"))
-    interview_points = (
-        ctx.param("interview_points")
-        * ctx.tolerance().factor("interviews", len(interviews))[:, taken]
+    interview_points = ctx.param("interview_points") * ctx.tolerance().factor(
+        "interviews", len(interviews), taken
     )
     interview_rows = point_rows(
         ctx,

@@ -48,7 +48,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             "unit": notices["unit"][rows],
             "cadre": notices["cadre"][rows],
         },
-        factor=ctx.tolerance().factor("notices", n)[:, rows],
+        factor=ctx.tolerance().factor("notices", n, rows),
         source_table="notices",
         source_rows=rows,
         note=joined(

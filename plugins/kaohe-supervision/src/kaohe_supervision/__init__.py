@@ -37,7 +37,7 @@ def supervision_rows(ctx: StepContext) -> Any:
     overdue = ~np.isnat(deadline) & (deadline < ctx.as_of) & ~on_time
     points = np.where(on_time[None, :], points * ctx.param("on_time_factor"), points)
     points = points + np.where(overdue[None, :], ctx.param("overdue_points"), 0.0)
-    points = points * ctx.tolerance().factor("supervision", n)[:, rows]
+    points = points * ctx.tolerance().factor("supervision", n, rows)
 
     def status() -> np.ndarray:
         return np.where(on_time, "; 按期整改", np.where(overdue, "; 逾期未整改", ""))
@@ -59,7 +59,7 @@ def exposure_rows(ctx: StepContext) -> Any:
     rows = np.flatnonzero(counted(ctx, "exposures"))
     level = table["level"][rows].astype(np.int64)
     points = ctx.param_map("exposure_points", EXPOSURE_LEVEL.values)[:, level]
-    points = points * ctx.tolerance().factor("exposures", len(table))[:, rows]
+    points = points * ctx.tolerance().factor("exposures", len(table), rows)
     note = joined(
         label_rows(EXPOSURE_LEVEL.values, level),
         "级曝光",
