@@ -150,7 +150,9 @@ def assemble(parsed: Mapping[str, Parsed]) -> Dataset:
         for name in TABLES
         if TABLES[name].id_column == "id"
     }
-    checks.tolerance_targets(resolved["tolerances"], tables["tolerances"].where, targets)
+    resolved["tolerances"]["ref_row"] = checks.tolerance_targets(
+        resolved["tolerances"], tables["tolerances"].where, targets
+    )
     return Dataset(
         tables=MappingProxyType(
             {

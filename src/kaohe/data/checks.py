@@ -148,15 +148,19 @@ def one_head(columns: Columns, where: Where) -> None:
 
 def tolerance_targets(
     columns: Columns, where: Where, ids: Mapping[str, tuple[NDArray[np.str_], str]]
-) -> None:
-    """Every tolerance names an existing row: ``ids[table]`` is (sorted ids, source)."""
+) -> NDArray[np.int64]:
+    """Every tolerance names an existing row: ``ids[table]`` is (sorted ids, source).
+
+    Returns the row each tolerance names, in its table (rows in id order).
+    """
     tables = columns["ref_table"]
     ref_ids = columns["ref_id"]
-    unknown = np.zeros(tables.shape[0], np.bool_)
+    found = np.full(tables.shape[0], -1, np.int64)
     for code, table in enumerate(vocab.TOLERANCE_TARGET.values):
         rows = np.flatnonzero(tables == code)
         if rows.shape[0]:
-            unknown[rows] = keys.locate(ids[table][0], ref_ids[rows]) < 0
+            found[rows] = keys.locate(ids[table][0], ref_ids[rows])
+    unknown = found < 0
 
     def explain(row: int) -> str:
         table = vocab.TOLERANCE_TARGET.values[tables[row]]
@@ -166,3 +170,4 @@ def tolerance_targets(
         )
 
     where.check(unknown, explain, "ref_id")
+    return found

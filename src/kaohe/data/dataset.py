@@ -28,7 +28,9 @@ class Table:
     - ``columns``: canonical column name -> array (see :mod:`kaohe.tables`
       for the dtypes), plus ``unit`` / ``cadre`` (``int64`` indices into
       :attr:`Dataset.unit_ids` / :attr:`Dataset.cadre_ids`, -1 where empty)
-      on every table with a ``unit_id`` / ``cadre_id`` column.
+      on every table with a ``unit_id`` / ``cadre_id`` column, and on
+      ``tolerances`` ``ref_row``, the row the tolerance names in its
+      ``ref_table``.
     - ``source``: where it came from (``data/supervision.csv``,
       ``book.xlsx[supervision]``, ``<memory>:supervision``).
     - ``lines``: per row, its line in the CSV (header = line 1), its row in

@@ -41,7 +41,7 @@ def _decide(
     picked = np.flatnonzero(applies)
     if not picked.shape[0]:
         return None
-    position = np.searchsorted(rows["id"], tolerances["ref_id"][picked])
+    position = tolerances["ref_row"][picked]
     strength = np.where(tolerances["decision"][picked] == EXEMPT_CODE, 2, 1)
     best = np.zeros(n, dtype=np.int64)
     np.maximum.at(best, position, strength)
