@@ -57,7 +57,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     cadres = ctx.table("cadres")
     role = cadres["role"].astype(np.int64)
     votes = _votes(ctx)
-    total = votes.sum(axis=1)
+    total = votes[:, 0] + votes[:, 1] + votes[:, 2] + votes[:, 3]  # faster than sum(axis=1)
     has_votes = total > 0
     values = ctx.param_map("appraisal_values", VOTE_COLUMNS)
     appraisal = (votes[None, :, :] * values[:, None, :]).sum(axis=2) / np.where(has_votes, total, 1)

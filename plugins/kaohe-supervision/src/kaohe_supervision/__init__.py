@@ -20,6 +20,7 @@ import numpy as np
 from kaohe import Dataset, Rule, Scheme, Step, StepContext, hookimpl
 from kaohe.blocks import UNIT
 from kaohe.ledger import capped, counted, joined, label_rows, mitigation_note, point_rows
+from kaohe.numeric import width
 from kaohe.params import Number, NumberMap, TextList
 from kaohe.vocab import EXPOSURE_LEVEL, SEVERITY
 
@@ -33,11 +34,15 @@ def supervision_rows(ctx: StepContext) -> Any:
     points = ctx.param_map("severity_points", SEVERITY.values)[:, severity]
     deadline = table["deadline"][rows]
     rectified = table["rectified_on"][rows]
-    on_time = ~np.isnat(deadline) & ~np.isnat(rectified) & (rectified <= deadline)
-    overdue = ~np.isnat(deadline) & (deadline < ctx.as_of) & ~on_time
-    points = np.where(on_time[None, :], points * ctx.param("on_time_factor"), points)
-    points = points + np.where(overdue[None, :], ctx.param("overdue_points"), 0.0)
-    points = points * ctx.tolerance().factor("supervision", n, rows)
+    on_time = rectified <= deadline  # a comparison with a missing date (NaT) is False
+    overdue = (deadline < ctx.as_of) & ~on_time
+    factor, extra = ctx.param("on_time_factor"), ctx.param("overdue_points")
+    tolerance = ctx.tolerance().factor("supervision", n, rows)
+    shape = (width(points, factor, extra, tolerance), rows.shape[0])
+    points = np.broadcast_to(points, shape).copy()  # updated in place below
+    np.multiply(points, factor, out=points, where=on_time)
+    np.add(points, extra, out=points, where=overdue)
+    points *= tolerance
 
     def status() -> np.ndarray:
         return np.where(on_time, "; 按期整改", np.where(overdue, "; 逾期未整改", ""))
