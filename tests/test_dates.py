@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kaohe.dates import add_months, in_period
+from kaohe.dates import add_months, in_period, year_of
 
 
 @pytest.mark.parametrize(
@@ -53,3 +53,17 @@ def test_add_months_of_many_dates_by_table_equals_date_by_date(months: int) -> N
     assert str(add_months(np.array(["2024-02-29"] * 5_000, dtype="datetime64[D]"), 12)[0]) == (
         "2025-02-28"
     )
+
+
+def test_add_months_per_row_and_years_of_many_dates_by_table() -> None:
+    rng = np.random.default_rng(3)
+    dates = rng.integers(17_800, 18_900, 8_000).astype("datetime64[D]")
+    dates[::17] = np.datetime64("NaT")
+    months = rng.choice(np.array([6, 12, 24, 36]), 8_000)
+    expected = [
+        "NaT" if np.isnat(d) else str(add_months(np.array([d]), int(m))[0])
+        for d, m in zip(dates[:300], months[:300], strict=True)
+    ]
+    assert [str(d) for d in add_months(dates, months)[:300]] == expected
+    known = ~np.isnat(dates)
+    assert (year_of(dates)[known] == [d.astype(object).year for d in dates[known]]).all()

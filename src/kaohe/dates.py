@@ -27,32 +27,43 @@ def add_months(dates: DateArray, months: NDArray[np.int64] | int) -> DateArray:
     """Add whole months, keeping the day and clamping it to the month's end.
 
     ``2024-02-29 + 12 months = 2025-02-28``. ``NaT`` stays ``NaT``.
+    ``months`` is one number or one per date.
     """
     dates = np.asarray(dates, dtype="datetime64[D]")
-    if np.ndim(months) == 0 and dates.shape[0] > TABLE_FROM:
-        return _add_months_by_table(dates, int(months))
-    return _add_months(dates, months)
+    months = np.asarray(months, dtype=np.int64)
+    fewest, most = int(months.min(initial=0)), int(months.max(initial=0))
+    table = _day_table(dates, most - fewest + 1)
+    if table is None:
+        return _add_months(dates, months)
+    first_day, days, missing = table
+    grid = np.arange(fewest, most + 1, dtype=np.int64)[:, None]
+    ends = _add_months(days[None, :], grid)  # every (months, day) pair once
+    result: DateArray = ends[
+        months - fewest, np.where(missing, 0, dates.view(np.int64) - first_day)
+    ]
+    result[missing] = NAT
+    return result
 
 
-#: From this many dates on, :func:`add_months` of one number of months works
-#: through a table of the days the dates span (ledger dates span a year or two).
+#: From this many dates on, :func:`add_months` and :func:`year_of` work through a
+#: table of the days the dates span (ledger dates span a year or two).
 TABLE_FROM = 4096
 
 
-def _add_months_by_table(dates: DateArray, months: int) -> DateArray:
-    """:func:`add_months` for many dates: each distinct day in their span once, then
-    a lookup; the same days as the direct computation."""
+def _day_table(dates: DateArray, variants: int) -> tuple[int, DateArray, NDArray[np.bool_]] | None:
+    """For many dates over a short span: the first day, every day of the span and
+    which dates are missing; None when a table of ``variants`` rows per day would
+    not be smaller than the dates."""
+    if dates.shape[0] <= TABLE_FROM:
+        return None
     missing = np.isnat(dates)
-    days = dates.view(np.int64)
-    known = days[~missing]
-    if not known.shape[0] or int(known.max()) - int(known.min()) > dates.shape[0]:
-        return _add_months(dates, months)
-    low = int(known.min())
-    span = np.arange(low, int(known.max()) + 1, dtype=np.int64).view("datetime64[D]")
-    table = _add_months(span, months)
-    result: DateArray = table[np.where(missing, 0, days - low)]
-    result[missing] = NAT
-    return result
+    known = dates.view(np.int64)[~missing]
+    if not known.shape[0]:
+        return None
+    low, high = int(known.min()), int(known.max())
+    if (high - low + 1) * variants > dates.shape[0]:
+        return None
+    return low, np.arange(low, high + 1, dtype=np.int64).view("datetime64[D]"), missing
 
 
 def _add_months(dates: DateArray, months: NDArray[np.int64] | int) -> DateArray:
@@ -73,4 +84,10 @@ def in_period(dates: DateArray, start: np.datetime64, end: np.datetime64) -> NDA
 
 def year_of(dates: DateArray) -> NDArray[np.int64]:
     """The calendar year of each date (``NaT`` gives a meaningless value: mask it)."""
+    table = _day_table(dates, 1)
+    if table is not None:
+        first_day, days, missing = table
+        years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+        found: NDArray[np.int64] = years[np.where(missing, 0, dates.view(np.int64) - first_day)]
+        return found
     return dates.astype("datetime64[Y]").astype(np.int64) + 1970
