@@ -313,16 +313,15 @@ class MergedOrder:
         # flagged moving entities ahead of each still position, and of each group
         upto = _counts_upto(self.before, moving_flags, n_still)  # (K, n_still + 1)
         upto[:, :n_still] += still_upto[:, 1:]  # at still position i: all flagged up to it
-        lower = self._flagged_lower(still_upto, moving_flags)
+        n_groups = int(self.group.max(initial=0)) + 1
+        lower = still_upto[:, self._group_starts(n_groups)] + self._moving_lower(
+            moving_flags, n_groups
+        )
         position = np.zeros(self.n, dtype=np.int64)
         position[self.still] = np.arange(n_still)
         counts = upto[:, position] - lower[:, self.group]  # (K, n) in entity order
-        self._place(
-            counts,
-            np.take_along_axis(still_upto, self.before, axis=1)
-            + np.cumsum(moving_flags, axis=1)
-            - np.take_along_axis(lower, self.group[self.moving], axis=1),
-        )
+        still_ahead = np.take_along_axis(still_upto, self.before, axis=1)
+        self._place(counts, self._moving_counts(still_ahead, moving_flags, lower))
         counts *= flags
         return counts
 
@@ -343,7 +342,7 @@ class MergedOrder:
         places = np.broadcast_to(places, (k, places.shape[1]))
         n_groups = places.shape[1]
         group = self.group[self.still]
-        group_start = np.searchsorted(group, np.arange(n_groups))  # still ones sort by group
+        group_start = self._group_starts(n_groups)
         still_flags = flags[0, self.still]
         still_upto = np.zeros(n_still + 1, dtype=np.int64)
         np.cumsum(still_flags, out=still_upto[1:])
@@ -355,32 +354,38 @@ class MergedOrder:
         taken[:, self.still[certain]] = True
         # flagged moving ones ahead of each open still one, and in lower groups
         moving_flags = self._pick(flags)
-        moving_lower = np.zeros((k, n_groups), dtype=np.int64)
-        moving_lower[:, 1:] = _counts_upto(self.group[self.moving], moving_flags, n_groups - 1)[
-            :, :-1
-        ]
+        moving_lower = self._moving_lower(moving_flags, n_groups)
         ahead = _counts_at(self.before, moving_flags, open_)
         count = own[open_] + ahead - moving_lower[:, group[open_]]
         taken[:, self.still[open_]] = count <= places[:, group[open_]]
         # a moving one: flagged still ones ahead of it in its group, flagged moving ones up to it
         lower = still_upto[group_start] + moving_lower
-        count = (
-            still_upto[self.before]
-            + np.cumsum(moving_flags, axis=1)
-            - np.take_along_axis(lower, self.group[self.moving], axis=1)
-        )
+        count = self._moving_counts(still_upto[self.before], moving_flags, lower)
         moving_places = np.take_along_axis(places, self.group[self.moving], axis=1)
         self._place(taken, moving_flags & (count <= moving_places))
         return taken
 
-    def _flagged_lower(
-        self, still_upto: NDArray[np.integer], moving_flags: NDArray[np.bool_]
-    ) -> NDArray[np.integer]:
-        """``(K, n_groups)``: per scenario, the flagged entities of lower groups."""
-        n_groups = int(self.group.max(initial=0)) + 1
-        lower = still_upto[:, np.searchsorted(self.group[self.still], np.arange(n_groups))]
-        lower[:, 1:] += _counts_upto(self.group[self.moving], moving_flags, n_groups - 1)[:, :-1]
+    def _group_starts(self, n_groups: int) -> IntArray:
+        """The position of each group's first still entity (they sort by group)."""
+        return np.searchsorted(self.group[self.still], np.arange(n_groups))
+
+    def _moving_lower(self, moving_flags: NDArray[np.bool_], n_groups: int) -> IntArray:
+        """``(K, n_groups)``: per scenario, the flagged moving entities of lower groups."""
+        lower = np.zeros((self.k, n_groups), dtype=np.int64)
+        lower[:, 1:] = _counts_upto(self.group[self.moving], moving_flags, n_groups - 1)[:, :-1]
         return lower
+
+    def _moving_counts(
+        self, still_ahead: IntArray, moving_flags: NDArray[np.bool_], lower: IntArray
+    ) -> IntArray:
+        """Each moving entity's count of flagged entities up to it in its group, from
+        the flagged still ones ahead of it and the flagged of lower groups ``(K, n_groups)``."""
+        counts: IntArray = (
+            still_ahead
+            + np.cumsum(moving_flags, axis=1)
+            - np.take_along_axis(lower, self.group[self.moving], axis=1)
+        )
+        return counts
 
 
 def _counts_below(sorted_values: IntArray, values: IntArray) -> tuple[IntArray, IntArray]:
