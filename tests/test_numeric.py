@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaohe.numeric import group_sum, quota, round2, varying_columns
+from kaohe.numeric import column_wise, group_sum, quota, round2, varying_columns
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,22 @@ def test_varying_columns_of_several_arrays_with_nan_equal_to_nan() -> None:
     assert varying_columns(scores, one_row, np.zeros(5)).tolist() == [2, 4]
     assert varying_columns(scores, flags).tolist() == [0, 2, 4]
     assert varying_columns(one_row).tolist() == []
+
+
+def test_column_wise_computes_once_what_no_scenario_changes() -> None:
+    seen: list[tuple[int, ...]] = []
+
+    def formula(
+        values: np.ndarray, weight: np.ndarray, offset: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        seen.append(np.broadcast_shapes(values.shape, weight.shape, offset.shape))
+        return values * weight + offset, (values > 1).astype(np.int8)
+
+    values = np.tile(np.arange(8.0), (3, 1))
+    values[:, 2] = [1.0, 2.0, 3.0]  # only column 2 moves
+    weight, offset = np.full((1, 8), 2.0), np.arange(8.0)
+    got = column_wise(formula, values, weight, offset)
+    expected = formula(values, weight, offset)
+    assert [a.tolist() for a in got] == [np.broadcast_to(e, (3, 8)).tolist() for e in expected]
+    assert seen[:2] == [(1, 8), (3, 1)]  # one row for all columns, then column 2 per scenario
+    assert column_wise(formula, values[:1], weight, offset)[0].shape == (1, 8)
