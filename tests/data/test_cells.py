@@ -7,6 +7,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kaohe import vocab
 from kaohe.data import columns, encoding, parse
@@ -172,3 +174,9 @@ def test_cell_text() -> None:
     assert cell_text(43529 - 1462, "date", EPOCH_1904) == "2019-03-05"
     assert cell_text(43529.5, "date", EPOCH_1900) == "2019-03-05 12:00:00"  # rejected later
     assert cell_text(dt.datetime(2019, 3, 5, 8), "date", EPOCH_1900) == "2019-03-05 08:00:00"
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab 九\u3000\t")), max_size=5), max_size=12))
+def test_strip_strips_like_python(texts: list[str]) -> None:
+    values = np.asarray(texts, dtype=str)
+    assert parse.strip(values).tolist() == [text.strip() for text in texts]

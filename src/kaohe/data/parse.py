@@ -67,12 +67,8 @@ def strip(values: StrArray) -> StrArray:
     points = values.view(np.uint32).reshape(values.shape[0], width)
     found = bool(spaces_at(points[:, 0]).any())
     if not found and width > 1:
-        last = points[:, -1]
-        found = bool(spaces_at(last).any())
-        short = np.flatnonzero(last == 0)
-        if not found and short.shape[0]:
-            ends = np.maximum(np.strings.str_len(values[short]) - 1, 0)
-            found = bool(spaces_at(points[short, ends]).any())
+        last = np.maximum(np.strings.str_len(values) - 1, 0)
+        found = bool(spaces_at(points[np.arange(values.shape[0]), last]).any())
     if found:
         stripped: StrArray = np.strings.strip(values)
         return stripped
