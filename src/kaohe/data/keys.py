@@ -29,10 +29,8 @@ def _codepoints(values: StrArray) -> NDArray[np.uint32]:
 
 def _width(points: NDArray[np.uint32]) -> int:
     """The length of the longest string in a code-point matrix."""
-    width = int(points.shape[1])
-    while width and not points[:, width - 1].any():
-        width -= 1
-    return width
+    used = np.flatnonzero(points.any(axis=0))  # one pass, not one per empty column
+    return int(used[-1]) + 1 if used.shape[0] else 0
 
 
 def pack(*arrays: StrArray) -> list[NDArray[np.uint64]] | None:
