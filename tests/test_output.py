@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from xml.etree import ElementTree
 
 import numpy as np
 from hypothesis import given
@@ -48,3 +49,11 @@ def test_replace_makes_room_for_a_longer_text() -> None:
 
 def test_workbook_text_escapes_one_character_cells() -> None:
     assert xml_text(np.asarray(["<", "&", "a>b"])).tolist() == ["&lt;", "&amp;", "a&gt;b"]
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list('a&<>"九 \t\n\x01\x1f')), max_size=6)))
+def test_workbook_text_parses_back_as_xml(texts: list[str]) -> None:
+    escaped = xml_text(np.asarray(texts, dtype=str)).tolist()
+    for text, cell in zip(texts, escaped, strict=True):
+        parsed = ElementTree.fromstring(f"<t>{cell}</t>").text or ""
+        assert parsed == text.replace("\x01", "").replace("\x1f", "")
