@@ -96,8 +96,18 @@ def test_hash_locate_agrees_with_a_dict(ids: list[str], values: list[str]) -> No
     if packed is None or not ids:
         return
     index = {value: i for i, value in enumerate(sorted(ids))}
-    found = keys._hash_locate(packed[0], packed[1])
+    found = keys._hash_find(packed[0], keys._hash_table(packed[0]), packed[1])
     assert found.tolist() == [index.get(value, -1) for value in values]
+
+
+@settings(deadline=None)
+@given(st.lists(strings, max_size=40, unique=True), st.lists(strings, max_size=40))
+def test_a_locator_finds_like_a_dict_lookup_after_lookup(ids: list[str], values: list[str]) -> None:
+    """The ids' own layout: values with other characters or longer ones are no ids."""
+    index = {value: i for i, value in enumerate(sorted(ids))}
+    locator = keys.Locator(_array(sorted(ids)))
+    for some in (values, values[::-1], [*values, *ids]):
+        assert locator.find(_array(some)).tolist() == [index.get(v, -1) for v in some]
 
 
 def test_locate_many_values_uses_the_hash_table() -> None:
@@ -117,3 +127,12 @@ def test_to_simplified() -> None:
     assert simplify.to_simplified("經濟發展") == "经济发展"
     assert simplify.to_simplified("藉口") == "借口"
     assert simplify.to_simplified("cap") == "cap"
+
+
+def test_a_locator_tells_foreign_values_apart_in_a_large_lookup() -> None:
+    ids = np.sort(np.char.add("U", np.arange(1_000).astype(str)))
+    values = np.tile(np.asarray(["U7", "单位", "U7000000000", "U999", "u7"]), 20_000)
+    found = keys.Locator(ids).find(values)  # 100,000 values: the hash table
+    where = {value: i for i, value in enumerate(ids.tolist())}
+    assert found[:5].tolist() == [where["U7"], -1, -1, where["U999"], -1]
+    assert (found.reshape(-1, 5) == found[:5]).all()

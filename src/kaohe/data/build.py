@@ -128,13 +128,15 @@ def assemble(parsed: Mapping[str, Parsed]) -> Dataset:
         tables[name] = table
     unit_ids = tables["units"].columns["unit_id"]
     cadre_ids = tables["cadres"].columns["cadre_id"]
+    # one lookup structure per id list, shared by every table that refers to it
+    unit_locator, cadre_locator = keys.Locator(unit_ids), keys.Locator(cadre_ids)
     resolved: dict[str, dict[str, NDArray[Any]]] = {}
     for name, table in tables.items():
         columns = dict(table.columns)
         n = table.where.lines.shape[0]
         for column, index, ids, target in (
-            ("unit_id", "unit", unit_ids, "units"),
-            ("cadre_id", "cadre", cadre_ids, "cadres"),
+            ("unit_id", "unit", unit_locator, "units"),
+            ("cadre_id", "cadre", cadre_locator, "cadres"),
         ):
             if column not in columns:
                 continue

@@ -103,15 +103,14 @@ def references(
     columns: Columns,
     where: Where,
     column: str,
-    ids: NDArray[np.str_],
+    ids: keys.Locator,
     target: str,
 ) -> NDArray[np.int64]:
-    """Indices of ``columns[column]`` into the sorted ``ids``; unknown ids are an error.
-
-    ``target`` names the table of ``ids`` for the message.
+    """Indices of ``columns[column]`` into the sorted ids of ``ids``; unknown ids are an
+    error. ``target`` names the table of the ids for the message.
     """
     values = columns[column]
-    index = keys.locate(ids, values)
+    index = ids.find(values)
     where.check(
         (index < 0) & (values != ""),
         lambda row: f"unknown {column} '{values[row]}'; expected a {column} listed in {target}",

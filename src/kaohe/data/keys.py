@@ -33,6 +33,17 @@ def _width(points: NDArray[np.uint32]) -> int:
     return int(used[-1]) + 1 if used.shape[0] else 0
 
 
+def _packed(matrix: NDArray[np.uint32], width: int, bits: int) -> NDArray[np.uint64]:
+    """The first ``width`` code points of each row, ``bits`` each, in one ``uint64``."""
+    key = np.zeros(matrix.shape[0], np.uint64)
+    shift = np.uint64(bits)
+    for column in range(width):
+        key <<= shift
+        if column < matrix.shape[1]:
+            key |= matrix[:, column]
+    return key
+
+
 def pack(*arrays: StrArray) -> list[NDArray[np.uint64]] | None:
     """Order-preserving ``uint64`` keys for ``str`` arrays, one layout for all.
 
@@ -48,16 +59,9 @@ def pack(*arrays: StrArray) -> list[NDArray[np.uint64]] | None:
     width = max(widths, default=0)
     if width > per_word:
         return None
-    keys = []
-    shift = np.uint64(bits)
-    for matrix, own in zip(matrices, widths, strict=True):
-        key = np.zeros(matrix.shape[0], np.uint64)
-        for column in range(width):
-            key <<= shift
-            if column < own:
-                key |= matrix[:, column]
-        keys.append(key)
-    return keys
+    return [
+        _packed(matrix[:, :own], width, bits) for matrix, own in zip(matrices, widths, strict=True)
+    ]
 
 
 def sortable(values: NDArray[Any]) -> NDArray[Any]:
@@ -100,11 +104,11 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _HASH_FROM = 1 << 16
 
 
-def _hash_locate(haystack: NDArray[np.uint64], needles: NDArray[np.uint64]) -> NDArray[np.int64]:
-    """:func:`locate` on distinct packed keys with a vectorised open-addressing hash table.
+def _hash_table(haystack: NDArray[np.uint64]) -> tuple[NDArray[np.int64], int]:
+    """The open-addressing hash table of distinct packed keys: (slots, bits).
 
     Multiplicative (Fibonacci) hashing into a table at most a quarter full;
-    collisions are resolved by linear probing, all rows of a probe round at
+    collisions are resolved by linear probing, all keys of a probe round at
     once. A random lookup in a small table is several times faster than the
     binary search of ``np.searchsorted``.
     """
@@ -122,6 +126,16 @@ def _hash_locate(haystack: NDArray[np.uint64], needles: NDArray[np.uint64]) -> N
         placed = np.zeros(pending.shape[0], np.bool_)
         placed[np.flatnonzero(free)[first]] = True
         pending, position = pending[~placed], (position[~placed] + 1) & mask
+    return slots, bits
+
+
+def _hash_find(
+    haystack: NDArray[np.uint64], table: tuple[NDArray[np.int64], int], needles: NDArray[np.uint64]
+) -> NDArray[np.int64]:
+    """The index of each needle in ``haystack`` through its :func:`_hash_table`, -1 where absent."""
+    slots, bits = table
+    mask = (1 << bits) - 1
+    shift = np.uint64(64 - bits)
     # first probe of every row at once; most rows end here
     position = ((needles * _GOLDEN) >> shift).view(np.int64)
     slot = slots[position]
@@ -144,13 +158,51 @@ def _hash_locate(haystack: NDArray[np.uint64], needles: NDArray[np.uint64]) -> N
 
 def locate(sorted_ids: StrArray, values: StrArray) -> NDArray[np.int64]:
     """The index of each of ``values`` in the sorted, distinct ``sorted_ids``, -1 where absent."""
-    if sorted_ids.shape[0] == 0 or values.shape[0] == 0:
-        return np.full(values.shape[0], -1, np.int64)
-    packed = pack(sorted_ids, values)
-    if packed is not None and values.shape[0] >= _HASH_FROM:
-        return _hash_locate(packed[0], packed[1])
-    haystack: NDArray[Any] = sorted_ids if packed is None else packed[0]
-    needles: NDArray[Any] = values if packed is None else packed[1]
+    return Locator(sorted_ids).find(values)
+
+
+class Locator:
+    """Finds values among sorted, distinct ids; for many lookups in the same ids.
+
+    The ids are packed (in a layout chosen from the ids alone) and their
+    hash table is built once, on the first large lookup. A value with a
+    character the layout cannot hold, or longer than every id, is no id.
+    """
+
+    def __init__(self, sorted_ids: StrArray) -> None:
+        self.ids = sorted_ids
+        matrix = _codepoints(sorted_ids)
+        top = int(matrix.max()) if matrix.size else 0
+        self._bits = next(bits for limit, bits in _BITS if top < limit)
+        self._width = matrix.shape[1] if matrix.shape[1] <= 64 // self._bits else _width(matrix)
+        self._keys: NDArray[np.uint64] | None = None
+        if self._width <= 64 // self._bits:
+            self._keys = _packed(matrix[:, : self._width], self._width, self._bits)
+        self._slots: tuple[NDArray[np.int64], int] | None = None
+
+    def find(self, values: StrArray) -> NDArray[np.int64]:
+        """The index of each of ``values`` in the ids, -1 where absent."""
+        if self.ids.shape[0] == 0 or values.shape[0] == 0:
+            return np.full(values.shape[0], -1, np.int64)
+        if self._keys is None:
+            return _search(self.ids, values)
+        matrix = _codepoints(values)
+        fits = matrix[:, : self._width].max(axis=1, initial=0) < (1 << self._bits)
+        if matrix.shape[1] > self._width:
+            fits &= ~matrix[:, self._width :].any(axis=1)
+        needles = _packed(matrix[:, : self._width], self._width, self._bits)
+        if values.shape[0] >= _HASH_FROM:
+            if self._slots is None:
+                self._slots = _hash_table(self._keys)
+            found = _hash_find(self._keys, self._slots, needles)
+        else:
+            found = _search(self._keys, needles)
+        found[~fits] = -1
+        return found
+
+
+def _search(haystack: NDArray[Any], needles: NDArray[Any]) -> NDArray[np.int64]:
+    """:func:`locate` by binary search in the sorted ``haystack``."""
     position = np.searchsorted(haystack, needles)
     np.minimum(position, haystack.shape[0] - 1, out=position)
     found = haystack[position] == needles
