@@ -187,8 +187,11 @@ class Locator:
         if self._keys is None:
             return _search(self.ids, values)
         matrix = _codepoints(values)
-        fits = matrix[:, : self._width].max(axis=1, initial=0) < (1 << self._bits)
-        if matrix.shape[1] > self._width:
+        fits = np.ones(values.shape[0], np.bool_)
+        # whole-array passes first: per-row reductions over a few characters are slow
+        if matrix.size and int(matrix.max()) >= 1 << self._bits:
+            fits &= matrix.max(axis=1) < (1 << self._bits)
+        if matrix.shape[1] > self._width and matrix[:, self._width :].any():
             fits &= ~matrix[:, self._width :].any(axis=1)
         needles = _packed(matrix[:, : self._width], self._width, self._bits)
         if values.shape[0] >= _HASH_FROM:

@@ -118,8 +118,10 @@ def check_ids(cells: StrArray, where: Where, column: str) -> StrArray:
     """``cells`` unchanged; an error if one contains ``:`` (reserved for derived ids)."""
     width = cells.dtype.itemsize // 4
     if cells.shape[0] and width:
-        points = np.ascontiguousarray(cells).view(np.uint32).reshape(cells.shape[0], width)
-        colon = (points == ord(":")).any(axis=1)
+        flat = np.ascontiguousarray(cells).view(np.uint32)
+        if not (flat == ord(":")).any():  # one flat pass: the usual case has none
+            return cells
+        colon = (flat.reshape(cells.shape[0], width) == ord(":")).any(axis=1)
         where.check(
             colon,
             lambda row: (
