@@ -68,7 +68,8 @@ def strip(values: StrArray) -> StrArray:
     found = bool(spaces_at(points[:, 0]).any())
     if not found and width > 1:
         last = np.maximum(np.strings.str_len(values) - 1, 0)
-        found = bool(spaces_at(points[np.arange(values.shape[0]), last]).any())
+        last += np.arange(0, values.shape[0] * width, width)  # flat index of the last character
+        found = bool(spaces_at(np.take(points, last)).any())
     if found:
         stripped: StrArray = np.strings.strip(values)
         return stripped
