@@ -117,10 +117,13 @@ def _split_grid(text: str) -> Split | None:
     if int(longest.max()) * n_lines > _GRID_LIMIT:
         return None
     padded = np.concatenate((points, np.zeros(int(longest.max()), np.uint32)))
+    # every window of the widest cell's length, as a view: a column's cells are
+    # copied row by row from it, without an index per character
+    windows = np.lib.stride_tricks.sliding_window_view(padded, int(longest.max()))
     columns = []
     for column in range(width):
         offsets = np.arange(longest[column])
-        cells = padded[starts[column][:, None] + offsets]
+        cells = windows[starts[column], : longest[column]]
         cells *= offsets < lengths[column][:, None]
         strings = cells.view(f"U{longest[column]}")[:, 0]
         last = padded[np.maximum(starts[column] + lengths[column] - 1, 0)]
