@@ -35,12 +35,10 @@ def add_months(dates: DateArray, months: NDArray[np.int64] | int) -> DateArray:
     table = _day_table(dates, most - fewest + 1)
     if table is None:
         return _add_months(dates, months)
-    first_day, days, missing = table
+    days, place, missing = table
     grid = np.arange(fewest, most + 1, dtype=np.int64)[:, None]
     ends = _add_months(days[None, :], grid)  # every (months, day) pair once
-    result: DateArray = ends[
-        months - fewest, np.where(missing, 0, dates.view(np.int64) - first_day)
-    ]
+    result: DateArray = ends[months - fewest, place]
     result[missing] = NAT
     return result
 
@@ -50,10 +48,12 @@ def add_months(dates: DateArray, months: NDArray[np.int64] | int) -> DateArray:
 TABLE_FROM = 4096
 
 
-def _day_table(dates: DateArray, variants: int) -> tuple[int, DateArray, NDArray[np.bool_]] | None:
-    """For many dates over a short span: the first day, every day of the span and
-    which dates are missing; None when a table of ``variants`` rows per day would
-    not be smaller than the dates."""
+def _day_table(
+    dates: DateArray, variants: int
+) -> tuple[DateArray, NDArray[np.int64], NDArray[np.bool_]] | None:
+    """For many dates over a short span: every day of the span, each date's place
+    among them (0 where missing) and which dates are missing; None when a table
+    of ``variants`` rows per day would not be smaller than the dates."""
     if dates.shape[0] <= TABLE_FROM:
         return None
     missing = np.isnat(dates)
@@ -63,7 +63,8 @@ def _day_table(dates: DateArray, variants: int) -> tuple[int, DateArray, NDArray
     low, high = int(known.min()), int(known.max())
     if (high - low + 1) * variants > dates.shape[0]:
         return None
-    return low, np.arange(low, high + 1, dtype=np.int64).view("datetime64[D]"), missing
+    days = np.arange(low, high + 1, dtype=np.int64).view("datetime64[D]")
+    return days, np.where(missing, 0, dates.view(np.int64) - low), missing
 
 
 def _add_months(dates: DateArray, months: NDArray[np.int64] | int) -> DateArray:
@@ -85,9 +86,13 @@ def in_period(dates: DateArray, start: np.datetime64, end: np.datetime64) -> NDA
 def year_of(dates: DateArray) -> NDArray[np.int64]:
     """The calendar year of each date (``NaT`` gives a meaningless value: mask it)."""
     table = _day_table(dates, 1)
-    if table is not None:
-        first_day, days, missing = table
-        years = days.astype("datetime64[Y]").astype(np.int64) + 1970
-        found: NDArray[np.int64] = years[np.where(missing, 0, dates.view(np.int64) - first_day)]
-        return found
+    if table is None:
+        return _years(dates)
+    days, place, _ = table
+    found: NDArray[np.int64] = _years(days)[place]
+    return found
+
+
+def _years(dates: DateArray) -> NDArray[np.int64]:
+    """:func:`year_of` computed date by date."""
     return dates.astype("datetime64[Y]").astype(np.int64) + 1970
