@@ -44,6 +44,15 @@ def _packed(matrix: NDArray[np.uint32], width: int, bits: int) -> NDArray[np.uin
     return key
 
 
+def _layout(matrices: list[NDArray[np.uint32]]) -> tuple[int, list[int]]:
+    """One packing layout for code-point matrices: bits per character (enough for
+    the largest code point) and the length of each matrix's longest string."""
+    top = max((int(m.max()) for m in matrices if m.size), default=0)
+    bits = next(bits for limit, bits in _BITS if top < limit)
+    widths = [m.shape[1] if m.shape[1] <= 64 // bits else _width(m) for m in matrices]
+    return bits, widths
+
+
 def pack(*arrays: StrArray) -> list[NDArray[np.uint64]] | None:
     """Order-preserving ``uint64`` keys for ``str`` arrays, one layout for all.
 
@@ -52,12 +61,9 @@ def pack(*arrays: StrArray) -> list[NDArray[np.uint64]] | None:
     pack (more than 9 ASCII, 4 BMP or 3 other characters).
     """
     matrices = [_codepoints(array) for array in arrays]
-    top = max((int(m.max()) for m in matrices if m.size), default=0)
-    bits = next(bits for limit, bits in _BITS if top < limit)
-    per_word = 64 // bits
-    widths = [m.shape[1] if m.shape[1] <= per_word else _width(m) for m in matrices]
+    bits, widths = _layout(matrices)
     width = max(widths, default=0)
-    if width > per_word:
+    if width > 64 // bits:
         return None
     return [
         _packed(matrix[:, :own], width, bits) for matrix, own in zip(matrices, widths, strict=True)
@@ -172,9 +178,7 @@ class Locator:
     def __init__(self, sorted_ids: StrArray) -> None:
         self.ids = sorted_ids
         matrix = _codepoints(sorted_ids)
-        top = int(matrix.max()) if matrix.size else 0
-        self._bits = next(bits for limit, bits in _BITS if top < limit)
-        self._width = matrix.shape[1] if matrix.shape[1] <= 64 // self._bits else _width(matrix)
+        self._bits, (self._width,) = _layout([matrix])
         self._keys: NDArray[np.uint64] | None = None
         if self._width <= 64 // self._bits:
             self._keys = _packed(matrix[:, : self._width], self._width, self._bits)
