@@ -110,8 +110,7 @@ class GroupOrder:
         group = np.cumsum(self.starts)[flagged]  # their group, numbered in sorted order
         first = np.ones(flagged.shape[0], dtype=bool)
         first[1:] = group[1:] != group[:-1]
-        index = np.arange(flagged.shape[0])
-        running = index - np.maximum.accumulate(np.where(first, index, 0)) + 1
+        running = _place_in_run(first) + 1
         out = np.zeros(self.k * self.n, dtype=np.int64)
         out[self.order[flagged]] = running
         return out.reshape(self.k, self.n)
@@ -388,6 +387,14 @@ class MergedOrder:
         return counts
 
 
+def _place_in_run(starts: NDArray[np.bool_]) -> IntArray:
+    """For a sequence cut into runs (``starts`` marks the first of each), each
+    position's place in its run, from 0."""
+    index = np.arange(starts.shape[0], dtype=np.int64)
+    place: IntArray = index - np.maximum.accumulate(np.where(starts, index, 0))
+    return place
+
+
 def _counts_below(sorted_values: IntArray, values: IntArray) -> tuple[IntArray, IntArray]:
     """How many of ``sorted_values`` are below, and at most, each of ``values``.
 
@@ -526,7 +533,7 @@ def nth_per_group(
         sorted_group = group[order]
         starts = np.ones(n, dtype=bool)
         starts[1:] = sorted_group[1:] != sorted_group[:-1]
-        within = row - np.maximum.accumulate(np.where(starts, row, 0))
+        within = _place_in_run(starts)
         nth_rows: IntArray = order[within == nth]
         return nth_rows
     # the row is the last key (from 0, n values): packed values are distinct and
