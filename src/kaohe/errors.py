@@ -8,6 +8,8 @@ fix the input without reading code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class KaoheError(Exception):
     """Base class: a problem with the user's input, scheme or plugins."""
@@ -41,7 +43,13 @@ class DataError(KaoheError):
 
     ``source`` is the file (or sheet, or ``<memory>:table``), ``row`` the
     line or sheet row of the offending record when there is one, ``column``
-    the column when there is one.
+    the column (its header as the user wrote it) when there is one.
+
+    A load reports every problem it finds in one pass: ``problems`` holds
+    them all (at most :data:`kaohe.data.problems.LIMIT`, in file and row
+    order; ``more`` counts those left out), and ``source``, ``row`` and
+    ``column`` are those of the first. The message lists every problem, one
+    per line, each naming its file, row and column.
     """
 
     def __init__(
@@ -55,12 +63,35 @@ class DataError(KaoheError):
         self.source = source
         self.row = row
         self.column = column
-        where = source
-        if row is not None:
-            where += f", row {row}"
-        if column is not None:
-            where += f", column '{column}'"
-        super().__init__(f"{where}: {message}")
+        self.reason = message
+        self.problems: tuple[DataError, ...] = (self,)
+        self.more = 0
+        super().__init__(self.where + ": " + message)
+
+    @property
+    def where(self) -> str:
+        """``source, row N, column 'C'``: where the problem is."""
+        where = self.source
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column is not None:
+            where += f", column '{self.column}'"
+        return where
+
+    @classmethod
+    def of(cls, problems: Sequence[DataError], more: int = 0) -> DataError:
+        """One error for several ``problems`` (at least one), ``more`` others not listed."""
+        first = problems[0]
+        if len(problems) == 1 and not more:
+            return first
+        error = cls(first.source, first.reason, row=first.row, column=first.column)
+        error.problems = tuple(problems)
+        error.more = more
+        lines = [str(problem) for problem in problems]
+        if more:
+            lines.append(f"... and {more} more problem{'s' if more > 1 else ''} not listed")
+        error.args = ("\n".join(lines),)
+        return error
 
 
 class RuleGraphError(KaoheError):

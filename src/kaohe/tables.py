@@ -135,6 +135,8 @@ class TableSpec:
     - ``summed``: several rows of one cadre are added by the rules.
     - ``required``: the table must always be given (``votes`` is required
       only when the scheme scores cadres, so it is not marked here).
+    - ``aliases``: the table's Chinese names (simplified, then traditional),
+      accepted as file, sheet and database table names beside ``name``.
     - ``date_column``: the date that places a ledger row in a period, or None;
       ``period_scored``: rows dated outside the period are not scored and are
       counted by :meth:`kaohe.data.Dataset.out_of_period`.
@@ -145,6 +147,7 @@ class TableSpec:
     key: tuple[str, ...]
     unique: bool
     unique_rule: str = ""
+    aliases: tuple[str, ...] = ()
     id_column: str | None = None
     one_target: bool = False
     summed: bool = False
@@ -216,6 +219,7 @@ _LEVEL = ("级别", "級別")
 
 def _ledger(
     name: str,
+    aliases: tuple[str, ...],
     *columns: ColumnSpec,
     one_target: bool = False,
     date: str = "date",
@@ -227,6 +231,7 @@ def _ledger(
         key=("id",),
         unique=True,
         unique_rule="every id is unique within its table",
+        aliases=aliases,
         id_column="id",
         one_target=one_target,
         date_column=date,
@@ -242,6 +247,7 @@ _SPECS: tuple[TableSpec, ...] = (
             _req("name", "text", "单位名称", "單位名稱"),
             _req("category", "text", "考核类别", "考核類別", "考覈類別", simplified=True),
         ),
+        aliases=("单位", "單位"),
         key=("unit_id",),
         unique=True,
         unique_rule="every unit_id is unique",
@@ -256,6 +262,7 @@ _SPECS: tuple[TableSpec, ...] = (
             _req("unit_id", "id", *_UNIT_ID),
             _req("role", "vocab", "职务类别", "職務類別", "职务", "職務", vocab=vocab.ROLE),
         ),
+        aliases=("干部", "幹部"),
         key=("cadre_id",),
         unique=True,
         unique_rule="every cadre_id is unique",
@@ -269,6 +276,7 @@ _SPECS: tuple[TableSpec, ...] = (
             _req("indicator", "text", "指标", "指標", simplified=True),
             _req("score", "score", "得分"),
         ),
+        aliases=("目标任务", "目標任務"),
         key=("unit_id", "indicator"),
         unique=True,
         unique_rule="one row per unit and indicator",
@@ -283,6 +291,7 @@ _SPECS: tuple[TableSpec, ...] = (
             _req("basic", "count", "基本满意", "基本滿意"),
             _req("unsatisfied", "count", "不满意", "不滿意"),
         ),
+        aliases=("满意度测评", "滿意度測評"),
         key=("unit_id", "group"),
         unique=False,
     ),
@@ -295,6 +304,7 @@ _SPECS: tuple[TableSpec, ...] = (
             _req("basic", "count", "基本称职票", "基本稱職票"),
             _req("incompetent", "count", "不称职票", "不稱職票"),
         ),
+        aliases=("民主测评", "民主測評"),
         key=("cadre_id",),
         unique=False,
         summed=True,
@@ -305,6 +315,7 @@ _SPECS: tuple[TableSpec, ...] = (
             _req("cadre_id", "id", *_CADRE_ID),
             _req("score", "score", "得分", "考试成绩", "考試成績"),
         ),
+        aliases=("考试", "考試"),
         key=("cadre_id",),
         unique=True,
         unique_rule="at most one exams row per cadre",
@@ -316,12 +327,14 @@ _SPECS: tuple[TableSpec, ...] = (
             _req("late", "count", "迟到早退次数", "遲到早退次數"),
             _req("absent_days", "count", "旷工天数", "曠工天數"),
         ),
+        aliases=("考勤",),
         key=("cadre_id",),
         unique=False,
         summed=True,
     ),
     _ledger(
         "supervision",
+        ("督查问题", "督查問題"),
         _ID,
         _DATE,
         _req("unit_id", "id", *_UNIT_ID),
@@ -333,6 +346,7 @@ _SPECS: tuple[TableSpec, ...] = (
     ),
     _ledger(
         "exposures",
+        ("曝光问题", "曝光問題"),
         _ID,
         _DATE,
         _req("unit_id", "id", *_UNIT_ID),
@@ -342,6 +356,7 @@ _SPECS: tuple[TableSpec, ...] = (
     ),
     _ledger(
         "criticisms",
+        ("通报批评", "通報批評"),
         _ID,
         _DATE,
         _req("level", "vocab", *_LEVEL, vocab=vocab.ADMIN_LEVEL),
@@ -350,9 +365,10 @@ _SPECS: tuple[TableSpec, ...] = (
         _DOC_NO,
         one_target=True,
     ),
-    _ledger("interviews", _ID, _DATE, _req("unit_id", "id", *_UNIT_ID), _NOTE),
+    _ledger("interviews", ("约谈", "約談"), _ID, _DATE, _req("unit_id", "id", *_UNIT_ID), _NOTE),
     _ledger(
         "notices",
+        ("整改通知",),
         _ID,
         _req("issued", "date", "下发日期", "下發日期"),
         _req("deadline", "date", "整改期限"),
@@ -365,6 +381,7 @@ _SPECS: tuple[TableSpec, ...] = (
     ),
     _ledger(
         "sanctions",
+        ("处分", "處分"),
         _ID,
         _DATE,
         _req("cadre_id", "id", *_CADRE_ID),
@@ -376,6 +393,7 @@ _SPECS: tuple[TableSpec, ...] = (
     ),
     _ledger(
         "tolerances",
+        ("容错纠错", "容錯糾錯"),
         _ID,
         _DATE,
         _req("ref_table", "vocab", "关联表", "關聯表", vocab=vocab.TOLERANCE_TARGET),
@@ -386,6 +404,7 @@ _SPECS: tuple[TableSpec, ...] = (
     ),
     _ledger(
         "awards",
+        ("表彰",),
         _ID,
         _DATE,
         _req("level", "vocab", *_LEVEL, vocab=vocab.AWARD_LEVEL),
@@ -396,6 +415,7 @@ _SPECS: tuple[TableSpec, ...] = (
     ),
     _ledger(
         "vetoes",
+        ("一票否决", "一票否決"),
         _ID,
         _DATE,
         _req("unit_id", "id", *_UNIT_ID),
@@ -405,6 +425,19 @@ _SPECS: tuple[TableSpec, ...] = (
 
 #: Every input table of the data contract, by name, in contract order.
 TABLES: Mapping[str, TableSpec] = MappingProxyType({spec.name: spec for spec in _SPECS})
+
+
+def find_table(name: str, tables: Mapping[str, TableSpec] | None = None) -> str | None:
+    """The table a file, sheet or database table called ``name`` holds, or None.
+
+    ``name`` may be the table's name (any case) or one of its Chinese names.
+    """
+    wanted = name.strip()
+    for spec in (tables or TABLES).values():
+        if wanted.lower() == spec.name or wanted in spec.aliases:
+            return spec.name
+    return None
+
 
 #: Tables that must always be given.
 REQUIRED_TABLES: tuple[str, ...] = tuple(spec.name for spec in _SPECS if spec.required)
