@@ -1,182 +1,217 @@
-"""Cell parsing, encodings, in-memory conversion and workbook cells, one function at a time."""
+"""Cell parsing and encodings, one column at a time, from text and from typed Arrow columns."""
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
+from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from kaohe import vocab
-from kaohe.data import columns, encoding, parse
-from kaohe.data.where import Where
-from kaohe.data.xlsx import cell_text
+from kaohe.data import parse
+from kaohe.data.problems import Problems, Where
 from kaohe.errors import DataError
-from kaohe.tables import TABLES
+from kaohe.tables import TABLES, ColumnSpec
 
 pytestmark = pytest.mark.filterwarnings("error")
 
-EPOCH_1900 = dt.datetime(1899, 12, 30)
-EPOCH_1904 = dt.datetime(1904, 1, 1)
+
+def column(table: str, name: str) -> ColumnSpec:
+    return TABLES[table].column(name)
 
 
-def where(n: int) -> Where:
-    return Where("t.csv", np.arange(2, n + 2, dtype=np.int64))
+def parsed(spec: ColumnSpec, values: Any) -> Any:
+    """The parsed column; raises the DataError listing its problems, if any."""
+    array = values if isinstance(values, pa.Array) else pa.array(values)
+    problems = Problems()
+    where = Where("t.csv", np.arange(2, len(array) + 2, dtype=np.int64), problems)
+    result = parse.parse_column(spec, array, where)
+    problems.raise_any()
+    return result
 
 
-def cells(*values: str) -> np.ndarray:
-    return np.array(values, dtype=str)
+def problems_of(spec: ColumnSpec, values: Any) -> list[str]:
+    with pytest.raises(DataError) as info:
+        parsed(spec, values)
+    return [str(problem) for problem in info.value.problems]
 
 
-# --- encodings --------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", ["utf-8", "utf-8-sig", "gbk", "gb18030", "gb2312"])
-def test_decode_accepts(name: str) -> None:
-    text = "单位编码,名称\nU01,城关镇·鄉鎮\n" if name != "gb2312" else "单位编码\nU01\n"
-    assert encoding.decode(text.encode(name), "t.csv") == text
-
-
-def test_decode_rejects() -> None:
-    for data in (b"", codecs.BOM_UTF16_LE + "a".encode("utf-16-le"), b"a\x00b\x00", b"\x81"):
-        with pytest.raises(DataError, match=r"^t.csv: "):
-            encoding.decode(data, "t.csv")
-
+DATE = column("supervision", "deadline")
+COUNT = column("votes", "excellent")
+SCORE = column("targets", "score")
 
 # --- dates ------------------------------------------------------------------------
 
 
-def test_dates_in_every_form() -> None:
-    got = parse.parse_dates(
-        cells("2019-03-05", "2019-3-5", "2019/3/5", "2019/03/05", "", "2020-02-29"),
-        where(6),
-        "date",
+def test_dates_in_every_style_officials_type() -> None:
+    got = parsed(
+        DATE,
+        [
+            "2019-03-05",
+            "2019-3-5",
+            "2019/3/5",
+            "2019.03.05",
+            "2019年3月5日",
+            "2019 年 3 月 5 日",
+            "",
+            "2020-02-29",
+            "43529",
+            "2019-03-05 00:00:00",
+        ],
     )
     assert got.dtype == np.dtype("datetime64[D]")
     assert got.astype(str).tolist() == [
-        "2019-03-05",
-        "2019-03-05",
-        "2019-03-05",
-        "2019-03-05",
+        *["2019-03-05"] * 6,
         "NaT",
         "2020-02-29",
+        "2019-03-05",
+        "2019-03-05",
+    ]
+
+
+def test_typed_dates_and_excel_serials() -> None:
+    got = parsed(DATE, pa.array([dt.date(2019, 3, 5), None]))
+    assert got.astype(str).tolist() == ["2019-03-05", "NaT"]
+    got = parsed(DATE, pa.array([dt.datetime(2019, 3, 5), None]))
+    assert got.astype(str).tolist() == ["2019-03-05", "NaT"]
+    # Excel serials from a spreadsheet, in the 1900 date system (59 = 1900-02-28, 61 = 03-01)
+    got = parsed(DATE, pa.array([43529.0, 1.0, 59.0, 61.0, None]))
+    assert got.astype(str).tolist() == [
+        "2019-03-05",
+        "1900-01-01",
+        "1900-02-28",
+        "1900-03-01",
+        "NaT",
     ]
 
 
 @pytest.mark.parametrize(
-    "bad", ["2019-3/5", "2019-03-05T00", "2019-03", "2019-02-29", "19-03-05", "２０１９-03-05"]
+    "bad",
+    [
+        "2019-13-05",
+        "2019-02-29",
+        "2019-03",
+        "19-03-05",
+        "２０１９-03-05",
+        "2019-03-05 08:00",
+        "2019",
+    ],
 )
 def test_dates_rejected(bad: str) -> None:
-    with pytest.raises(DataError, match=r"t.csv, row 3, column 'date': '.*' is not a date"):
-        parse.parse_dates(cells("2019-01-01", bad), where(2), "date")
+    assert problems_of(DATE, ["2019-01-01", bad]) == [
+        f"t.csv, row 3, column 'deadline': '{bad}' is not a date; expected a date such as "
+        "2019-03-12, 2019/3/12, 2019.3.12 or 2019年3月12日"
+    ]
+
+
+@pytest.mark.parametrize("bad", ["1899-12-31", "2101-01-01", "9999-12-31", "0019-03-05"])
+def test_dates_outside_1900_2100_are_refused(bad: str) -> None:
+    assert problems_of(DATE, [bad]) == [
+        f"t.csv, row 2, column 'deadline': '{bad}' is outside 1900-2100; expected a date from "
+        "1900-01-01 to 2100-12-31"
+    ]
+
+
+@pytest.mark.parametrize("serial", [-5.0, 0.0, 60.0, 73416.0, 43529.5])
+def test_bad_excel_serials_are_refused(serial: float) -> None:
+    (message,) = problems_of(DATE, pa.array([serial]))
+    assert message.startswith(f"t.csv, row 2, column 'deadline': {serial:g} is not an Excel date")
+
+
+def test_timestamps_must_be_whole_days() -> None:
+    (message,) = problems_of(DATE, pa.array([dt.datetime(2019, 3, 5, 8, 30)]))
+    assert "2019-03-05 08:30:00 is not a whole day" in message
 
 
 # --- numbers and booleans ---------------------------------------------------------
 
 
 def test_counts() -> None:
-    got = parse.parse_counts(cells("3", "+3", "3.0", "0", "12345678901"), where(5), "n")
+    got = parsed(COUNT, ["3", "+3", "3.0", "0", "10000000"])
     assert got.dtype == np.int64
-    assert got.tolist() == [3, 3, 3, 0, 12345678901]
-    with pytest.raises(DataError, match="too large"):
-        parse.parse_counts(cells("99999999999999999999"), where(1), "n")
+    assert got.tolist() == [3, 3, 3, 0, 10_000_000]
+    assert parsed(COUNT, pa.array([1, 2], pa.uint8())).tolist() == [1, 2]
+    assert parsed(COUNT, pa.array([1.0, 2.0])).tolist() == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (["10000001"], "'10000001' is too large"),
+        (["9223372036854775807"], "'9223372036854775807' is too large"),
+        (["99999999999999999999999"], "'99999999999999999999999' is too large"),
+        (pa.array([2**63 + 5], pa.uint64()), "is too large"),
+        (pa.array([10_000_001]), "10000001 is too large"),
+        (["-1"], "'-1' is negative"),
+        (["1.5"], "'1.5' is not a whole number"),
+        (["nan"], "'nan' is not a finite number; NaN and infinity are not accepted"),
+        (["三"], "'三' is not a number"),
+        (["٣"], "'٣' is not a number"),
+        ([""], "required cell is empty"),
+        (pa.array([True]), "True is a boolean"),
+    ],
+)
+def test_bad_counts(values: Any, message: str) -> None:
+    (found,) = problems_of(COUNT, values)
+    assert message in found
+    assert found.startswith("t.csv, row 2, column 'excellent': ")
 
 
 def test_scores() -> None:
-    got = parse.parse_scores(cells("1", "2.5", "-3e1", " 4 "), where(4), "s")
+    got = parsed(SCORE, ["1", "2.5", "-3e1", " 4 ", ".5"])
     assert got.dtype == np.float64
-    assert got.tolist() == [1.0, 2.5, -30.0, 4.0]
+    assert got.tolist() == [1.0, 2.5, -30.0, 4.0, 0.5]
+    for bad in ("inf", "-Infinity", "NaN", "1e400", "0x10", "1,5"):
+        (message,) = problems_of(SCORE, [bad])
+        assert f"'{bad}' is not a" in message
 
 
 def test_bools() -> None:
-    got = parse.parse_bools(cells("true", "FALSE", "1", "0", "是", "否"), where(6), "b")
+    spec = ColumnSpec("flag", "bool", required=True)
+    got = parsed(spec, ["true", "FALSE", "1", "0", "是", "否"])
     assert got.tolist() == [True, False, True, False, True, False]
-    with pytest.raises(DataError, match="'yes' is not a boolean; expected true/false/1/0/是/否"):
-        parse.parse_bools(cells("yes"), where(1), "b")
+    assert parsed(spec, pa.array([True, False])).tolist() == [True, False]
+    assert problems_of(spec, ["yes"]) == [
+        "t.csv, row 2, column 'flag': 'yes' is not a boolean; expected true/false/1/0/是/否"
+    ]
+
+
+# --- vocabularies, ids, text ------------------------------------------------------
 
 
 def test_vocab_aliases() -> None:
-    got = parse.parse_vocab(
-        cells("乡镇", "街道", "区", "縣", "鄉鎮", "省", ""), vocab.ADMIN_LEVEL, where(7), "level"
-    )
+    level = column("criticisms", "level")
+    got = parsed(level, ["乡镇", "街道", "区", "縣", "鄉鎮", "省"])
     assert got.dtype == np.int8
-    assert got.tolist() == [0, 0, 1, 1, 0, 3, -1]
-    got = parse.parse_vocab(cells("", "市"), vocab.ADMIN_LEVEL, where(2), "level", "乡镇")
-    assert got.tolist() == [0, 2]
+    assert got.tolist() == [0, 0, 1, 1, 0, 3]
+    assert parsed(column("notices", "level"), ["", "市"]).tolist() == [0, 2]
+    assert parsed(column("notices", "level"), pa.array([-1, 2])).tolist() == [0, 2]
+    assert problems_of(level, ["镇"]) == [
+        "t.csv, row 2, column 'level': unknown level '镇'; expected one of: 乡镇, 县, 市, 省"
+    ]
+    assert "code 7 is not a level code" in problems_of(level, pa.array([7]))[0]
 
 
 def test_every_vocabulary_spelling_parses() -> None:
     for spec in TABLES.values():
-        for column in spec.columns:
-            if column.vocab is None:
+        for col in spec.columns:
+            if col.vocab is None:
                 continue
-            lookup = column.vocab.lookup()
+            lookup = col.vocab.lookup()
             spellings = sorted(lookup)
-            got = parse.parse_vocab(cells(*spellings), column.vocab, where(len(spellings)), "v")
-            assert got.tolist() == [lookup[s] for s in spellings]
+            assert parsed(col, spellings).tolist() == [lookup[s] for s in spellings]
 
 
-# --- in-memory columns ------------------------------------------------------------
-
-
-def test_strip_only_when_needed() -> None:
-    plain = cells("a", "b c")
-    assert parse.strip(plain) is plain or np.array_equal(parse.strip(plain), plain)
-    assert parse.strip(cells(" a", "b\u3000", "\tc\n")).tolist() == ["a", "b", "c"]
-
-
-def test_to_column_fast_paths() -> None:
-    spec = TABLES["votes"].column("excellent")
-    got = columns.to_column(spec, np.array([1, 2], dtype=np.uint8), where(2))
-    assert got.dtype == np.int64
-    assert got.tolist() == [1, 2]
-    got = columns.to_column(spec, [1, 2.0], where(2))
-    assert got.tolist() == [1, 2]
-    with pytest.raises(DataError, match="'true' is not a number"):
-        columns.to_column(spec, np.array([True, False]), where(2))
-    date = TABLES["supervision"].column("deadline")
-    got = columns.to_column(date, np.array(["2019-01-02T00:00", "NaT"], "M8[s]"), where(2))
-    assert got.dtype == np.dtype("M8[D]")
-    assert str(got[0]) == "2019-01-02"
-    got = columns.to_column(date, [dt.date(2019, 1, 2), None, float("nan")], where(3))
-    assert str(got[0]) == "2019-01-02"
-    assert np.isnat(got[1:]).all()
-    with pytest.raises(DataError, match="is not a date"):
-        columns.to_column(date, [dt.datetime(2019, 1, 2, 10, 30)], where(1))
-    level = TABLES["notices"].column("level")
-    assert columns.to_column(level, np.array([-1, 2]), where(2)).tolist() == [0, 2]
-    role = TABLES["cadres"].column("role")
-    with pytest.raises(DataError, match="required cell is empty"):
-        columns.to_column(role, np.array([0, -1]), where(2))
-    ids = TABLES["units"].column("unit_id")
-    assert columns.to_column(ids, np.array([101, 102]), where(2)).tolist() == ["101", "102"]
-    with pytest.raises(DataError, match="not one-dimensional"):
-        columns.to_column(ids, np.zeros((2, 2)), where(2))
-
-
-# --- workbook cells ---------------------------------------------------------------
-
-
-def test_cell_text() -> None:
-    assert cell_text(None, "text", EPOCH_1900) == ""
-    assert cell_text("  x ", "text", EPOCH_1900) == "x"
-    assert cell_text(3.0, "count", EPOCH_1900) == "3"
-    assert cell_text(3.5, "count", EPOCH_1900) == "3.5"
-    assert cell_text(1001, "id", EPOCH_1900) == "1001"
-    assert cell_text(True, "bool", EPOCH_1900) == "true"
-    assert cell_text(dt.datetime(2019, 3, 5), "date", EPOCH_1900) == "2019-03-05"
-    assert cell_text(dt.date(2019, 3, 5), "date", EPOCH_1900) == "2019-03-05"
-    assert cell_text(43529, "date", EPOCH_1900) == "2019-03-05"
-    assert cell_text(43529.0, "date", EPOCH_1900) == "2019-03-05"
-    assert cell_text(43529 - 1462, "date", EPOCH_1904) == "2019-03-05"
-    assert cell_text(43529.5, "date", EPOCH_1900) == "2019-03-05 12:00:00"  # rejected later
-    assert cell_text(dt.datetime(2019, 3, 5, 8), "date", EPOCH_1900) == "2019-03-05 08:00:00"
-
-
-@given(st.lists(st.text(alphabet=st.sampled_from(list("ab 九\u3000\t")), max_size=5), max_size=12))
-def test_strip_strips_like_python(texts: list[str]) -> None:
-    values = np.asarray(texts, dtype=str)
-    assert parse.strip(values).tolist() == [text.strip() for text in texts]
+def test_ids_and_text() -> None:
+    ids = column("units", "unit_id")
+    assert parsed(ids, pa.array([101, 102])).to_pylist() == ["101", "102"]
+    assert parsed(ids, pa.array([101.0, 7.5])).to_pylist() == ["101", "7.5"]
+    assert parsed(ids, [" U1\u3000", "\tU2"]).to_pylist() == ["U1", "U2"]
+    assert "id 'a:b' contains ':'" in problems_of(ids, ["a:b"])[0]
+    category = column("units", "category")
+    assert parsed(category, ["鄉鎮", "乡镇", "縣級部門"]).to_pylist() == [
+        "乡镇",
+        "乡镇",
+        "县级部门",
+    ]

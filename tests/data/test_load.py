@@ -313,7 +313,7 @@ def test_csv_details(tmp_path: Path, baseline: Dataset) -> None:
         "id,date,unit_id,severity,deadline,rectified_on,category,note\n"
         'S1,2019-3-5,U01,一般,2019-04-05,2019/4/1,作风建设,"台账不全"\n'
         'S3,2018-12-30,U01,較重,2019-01-30,,,"multi\nline"\n'
-        "S2,2019-06-10,U02,嚴重,,,安全生產\n",
+        "S2,2019-06-10,U02,嚴重,,,安全生產,\n",
         encoding="utf-8",
     )
     (folder / "notes.txt").write_text("not a table", encoding="utf-8")

@@ -1,55 +1,56 @@
-"""From parsed tables to a validated :class:`~kaohe.data.Dataset`.
+"""From the tables a reader found to a validated :class:`~kaohe.data.Dataset`.
 
-Every front end (CSV folder, workbook, in-memory columns) produces one
-:class:`Parsed` per given table; :func:`assemble` then runs the row and
-cross-table checks, puts rows in canonical order, resolves ``unit_id`` and
-``cadre_id`` into index columns and freezes the arrays.
+Every reader (CSV folder, spreadsheet, Parquet or Arrow files, database,
+memory) produces one :class:`~kaohe.data.raw.RawTable` per table it found;
+:func:`assemble` parses their cells, runs the row and cross-table checks,
+puts rows in canonical order, resolves ``unit_id`` and ``cadre_id`` into
+index columns and freezes the arrays. Every problem is reported to the
+load's :class:`~kaohe.data.problems.Problems`; if any was found, one
+:class:`~kaohe.errors.DataError` lists them all at the end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any
 
 import attrs
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from kaohe.data import checks, keys
-from kaohe.data.dataset import Dataset, Table
+from kaohe.data import checks
+from kaohe.data.arrays import Column, to_numpy_text
+from kaohe.data.dataset import Columns, Dataset, Table, frozen
 from kaohe.data.parse import parse_column
+from kaohe.data.problems import Problems, Where
 from kaohe.data.raw import RawTable
-from kaohe.data.where import Where
-from kaohe.errors import DataError
 from kaohe.tables import REQUIRED_TABLES, TABLES, ColumnSpec, TableSpec
 
 _EMPTY_DTYPES = {
-    "id": np.dtype("U1"),
-    "text": np.dtype("U1"),
     "date": np.dtype("datetime64[D]"),
     "count": np.dtype(np.int64),
     "score": np.dtype(np.float64),
     "bool": np.dtype(np.bool_),
-    "vocab": np.dtype(np.int8),
 }
 
 
 @attrs.frozen(eq=False)
 class Parsed:
-    """One table after cell parsing: typed columns in source order."""
+    """One table after cell parsing: typed columns (numpy, or Arrow for text) in source order."""
 
     name: str
-    columns: Mapping[str, NDArray[Any]]
+    columns: Mapping[str, Column]
     where: Where
     sha256: str | None = None
     present: bool = True
 
 
-def empty_column(column: ColumnSpec, n: int) -> NDArray[Any]:
+def empty_column(column: ColumnSpec, n: int) -> Column:
     """A column that was not given: ``n`` empty cells (a vocabulary's default if it has one)."""
     if column.kind in ("id", "text"):
-        return np.full(n, "", dtype=_EMPTY_DTYPES[column.kind])
+        return pa.array([""] * n, pa.string())
     if column.kind == "date":
         return np.full(n, np.datetime64("NaT", "D"))
     if column.kind == "vocab":
@@ -59,21 +60,23 @@ def empty_column(column: ColumnSpec, n: int) -> NDArray[Any]:
     return np.zeros(n, dtype=_EMPTY_DTYPES[column.kind])
 
 
-def absent(spec: TableSpec, source: str) -> Parsed:
+def absent(spec: TableSpec, source: str, problems: Problems) -> Parsed:
     """An absent optional table: no rows, every column typed."""
     columns = {column.name: empty_column(column, 0) for column in spec.columns}
-    return Parsed(spec.name, columns, Where(source, np.zeros(0, np.int64)), None, present=False)
+    where = Where(source, np.zeros(0, np.int64), problems)
+    return Parsed(spec.name, columns, where, None, present=False)
 
 
-def parse_raw(raw: RawTable) -> Parsed:
-    """Parse every cell of a file's table; columns not given are empty."""
-    spec = TABLES[raw.name]
-    where = Where(raw.source, raw.lines)
+def parse_raw(raw: RawTable, problems: Problems, tables: Mapping[str, TableSpec]) -> Parsed:
+    """Parse every cell of a table; columns not given are empty."""
+    spec = tables[raw.name]
+    where = Where(raw.source, raw.lines, problems, raw.headers)
     n = raw.lines.shape[0]
+    given = set(raw.columns.column_names)
     columns = {
         column.name: (
-            parse_column(column, raw.cells[column.name], where)
-            if column.name in raw.cells
+            parse_column(column, raw.columns.column(column.name), where)
+            if column.name in given
             else empty_column(column, n)
         )
         for column in spec.columns
@@ -82,95 +85,141 @@ def parse_raw(raw: RawTable) -> Parsed:
 
 
 def require_tables(
-    found: Collection[str], require: Sequence[str], origin: str, hint: Callable[[str], str]
+    found: Collection[str],
+    require: Sequence[str],
+    origin: str,
+    hint: Callable[[str], str],
+    problems: Problems,
+    tables: Mapping[str, TableSpec] = TABLES,
 ) -> None:
-    """Raise :class:`DataError` if a required table is not among ``found``.
+    """Report each required table that is not among ``found``.
 
     ``units``, ``cadres`` and ``targets`` are always required, the tables of
     ``require`` in addition; ``hint(name)`` says where the table was looked for.
     """
     for name in require:
-        if name not in TABLES:
+        if name not in tables:
             raise ValueError(f"require names an unknown table: {name!r}")
     for name in (*REQUIRED_TABLES, *require):
         if name not in found:
-            raise DataError(origin, f"missing required table '{name}'; expected {hint(name)}")
+            problems.add_error(origin, f"missing required table '{name}'; expected {hint(name)}")
+
+
+def _sort_key(values: Column) -> pa.Array:
+    if isinstance(values, np.ndarray):
+        return pa.array(values.view(np.int64) if values.dtype.kind == "M" else values)
+    return values
+
+
+def _take(values: Column, order: NDArray[np.intp]) -> Column:
+    if isinstance(values, np.ndarray):
+        return values[order]
+    return values.take(pa.array(order))
 
 
 def _ordered(spec: TableSpec, parsed: Parsed) -> Parsed:
     """``parsed`` in canonical row order (key, then every column when the key is not unique)."""
+    n = parsed.where.lines.shape[0]
+    if n < 2:
+        return parsed
     names = list(spec.key)
     if not spec.unique:
         names += [name for name in spec.names if name not in spec.key]
-    # a unique key needs no stable sort: only duplicates (an error) tie
-    order = keys.order(*(parsed.columns[name] for name in names), stable=not spec.unique)
-    if order is None:
+    keys = pa.table({name: _sort_key(parsed.columns[name]) for name in names})
+    order = np.asarray(pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in names]))
+    if np.array_equal(order, np.arange(n)):
         return parsed
-    columns = {name: values[order] for name, values in parsed.columns.items()}
-    where = Where(parsed.where.source, parsed.where.lines[order])
+    columns = {name: _take(values, order) for name, values in parsed.columns.items()}
+    where = attrs.evolve(parsed.where, lines=parsed.where.lines[order])
     return attrs.evolve(parsed, columns=columns, where=where)
 
 
-def _frozen(values: NDArray[Any]) -> NDArray[Any]:
-    view: NDArray[Any] = values.view()
-    view.flags.writeable = False
-    return view
+def assemble(
+    raws: Mapping[str, RawTable],
+    problems: Problems,
+    *,
+    absent_source: Callable[[str], str],
+    tables: Mapping[str, TableSpec] = TABLES,
+) -> Dataset:
+    """Parse, check, order, resolve and freeze the tables a reader found.
 
-
-def assemble(parsed: Mapping[str, Parsed]) -> Dataset:
-    """Check, order, resolve and freeze: ``parsed`` has every table of :data:`TABLES`."""
-    tables: dict[str, Parsed] = {}
-    for name, spec in TABLES.items():
-        table = parsed[name]
+    Tables not in ``raws`` are absent (``absent_source(name)`` says where
+    they were looked for), unless a problem was reported for them already.
+    Raises :class:`~kaohe.errors.DataError` listing every problem found,
+    including those reported before.
+    """
+    parsed: dict[str, Parsed] = {}
+    for name, spec in tables.items():
+        raw = raws.get(name)
+        table = (
+            absent(spec, absent_source(name), problems)
+            if raw is None
+            else parse_raw(raw, problems, tables)
+        )
         checks.rows(spec, table.columns, table.where)
         table = _ordered(spec, table)
         checks.unique(spec, table.columns, table.where)
-        tables[name] = table
-    unit_ids = tables["units"].columns["unit_id"]
-    cadre_ids = tables["cadres"].columns["cadre_id"]
-    # one lookup structure per id list, shared by every table that refers to it
-    unit_locator, cadre_locator = keys.Locator(unit_ids), keys.Locator(cadre_ids)
-    resolved: dict[str, dict[str, NDArray[Any]]] = {}
-    for name, table in tables.items():
-        columns = dict(table.columns)
-        n = table.where.lines.shape[0]
-        for column, index, ids, target in (
-            ("unit_id", "unit", unit_locator, "units"),
-            ("cadre_id", "cadre", cadre_locator, "cadres"),
-        ):
-            if column not in columns:
-                continue
-            if name == target:
-                columns[index] = np.arange(n, dtype=np.int64)
-            else:
-                listed = f"table '{target}' ({tables[target].where.source})"
-                columns[index] = checks.references(columns, table.where, column, ids, listed)
-        resolved[name] = columns
-    checks.one_head(resolved["cadres"], tables["cadres"].where)
-    targets = {
-        name: (resolved[name]["id"], tables[name].where.source)
-        for name in TABLES
-        if TABLES[name].id_column == "id"
-    }
-    resolved["tolerances"]["ref_row"] = checks.tolerance_targets(
-        resolved["tolerances"], tables["tolerances"].where, targets
-    )
+        parsed[name] = table
+    resolved = _resolve(parsed, problems, tables)
+    problems.raise_any()
     return Dataset(
         tables=MappingProxyType(
             {
                 name: Table(
                     name=name,
-                    columns=MappingProxyType(
-                        {column: _frozen(values) for column, values in resolved[name].items()}
+                    columns=Columns(
+                        {k: v for k, v in resolved[name].items() if isinstance(v, np.ndarray)},
+                        {k: v for k, v in resolved[name].items() if not isinstance(v, np.ndarray)},
                     ),
                     source=table.where.source,
-                    lines=_frozen(table.where.lines),
+                    lines=frozen(table.where.lines),
                     present=table.present,
                     sha256=table.sha256,
                 )
-                for name, table in tables.items()
+                for name, table in parsed.items()
             }
         ),
-        unit_ids=_frozen(unit_ids),
-        cadre_ids=_frozen(cadre_ids),
+        unit_ids=frozen(to_numpy_text(parsed["units"].columns["unit_id"])),
+        cadre_ids=frozen(to_numpy_text(parsed["cadres"].columns["cadre_id"])),
+        warnings=tuple(problems.warnings),
     )
+
+
+def _resolve(
+    parsed: Mapping[str, Parsed], problems: Problems, tables: Mapping[str, TableSpec]
+) -> dict[str, dict[str, Column]]:
+    """Every table's columns plus ``unit`` / ``cadre`` indices and the tolerances'
+    ``ref_row``; references into a table that had problems are not checked."""
+    sound = {
+        name: name not in problems.failed and not problems.about(table.where.source)
+        for name, table in parsed.items()
+    }
+    resolved: dict[str, dict[str, Column]] = {}
+    for name, table in parsed.items():
+        columns = dict(table.columns)
+        n = table.where.lines.shape[0]
+        for column, index, target in (
+            ("unit_id", "unit", "units"),
+            ("cadre_id", "cadre", "cadres"),
+        ):
+            if column not in columns:
+                continue
+            if name == target:
+                columns[index] = np.arange(n, dtype=np.int64)
+                continue
+            ids = parsed[target].columns[column]
+            listed = f"table '{target}' ({parsed[target].where.source})"
+            columns[index] = checks.references(
+                columns, table.where, column, ids, listed, check=sound[target]
+            )
+        resolved[name] = columns
+    checks.one_head(resolved["cadres"], parsed["cadres"].where)
+    targets = {
+        name: (parsed[name].columns["id"], parsed[name].where.source, sound[name])
+        for name, spec in tables.items()
+        if spec.id_column == "id"
+    }
+    resolved["tolerances"]["ref_row"] = checks.tolerance_targets(
+        resolved["tolerances"], parsed["tolerances"].where, targets
+    )
+    return resolved

@@ -1,37 +1,51 @@
 """Consistency checks of the data contract that span rows or tables.
 
-Each check raises a :class:`~kaohe.errors.DataError` for the first bad row
-(by source line), saying how many more rows are bad. Cell-level checks
-(types, empty required cells, unknown values) are in :mod:`kaohe.data.parse`.
+Each check reports every bad row to the table's
+:class:`~kaohe.data.problems.Where`. Cell-level checks (types, empty
+required cells, unknown values) are in :mod:`kaohe.data.parse`. Text
+columns are Arrow string arrays here, other columns numpy arrays.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from kaohe import vocab
-from kaohe.data import keys
-from kaohe.data.where import Where
+from kaohe.data.arrays import Column
+from kaohe.data.problems import Where
 from kaohe.tables import CASE_REVIEW, TableSpec
 
-Columns = Mapping[str, NDArray[Any]]
+Columns = Mapping[str, Column]
+
+
+def value(values: Column, row: int) -> str:
+    """The value of one cell as text, for a message."""
+    if isinstance(values, np.ndarray):
+        return str(values[row])
+    return str(values[row].as_py())
+
+
+def _filled(values: pa.Array) -> NDArray[np.bool_]:
+    return np.asarray(pc.not_equal(values, ""), dtype=np.bool_)
 
 
 def rows(spec: TableSpec, columns: Columns, where: Where) -> None:
-    """Row rules: one target, ``closed_on`` only for 立案审查, exam scores in 0-100."""
+    """Row rules: one target; ``closed_on`` only for 立案审查; exam scores in 0-100;
+    no rectification dated before the record it rectifies."""
     if spec.one_target:
-        has_unit = columns["unit_id"] != ""
-        has_cadre = columns["cadre_id"] != ""
+        has_unit = _filled(columns["unit_id"])
+        has_cadre = _filled(columns["cadre_id"])
 
         def explain(row: int) -> str:
             if has_unit[row]:
                 named = (
-                    f"names both unit_id '{columns['unit_id'][row]}' and "
-                    f"cadre_id '{columns['cadre_id'][row]}'"
+                    f"names both unit_id '{value(columns['unit_id'], row)}' and "
+                    f"cadre_id '{value(columns['cadre_id'], row)}'"
                 )
             else:
                 named = "names neither a unit_id nor a cadre_id"
@@ -42,7 +56,7 @@ def rows(spec: TableSpec, columns: Columns, where: Where) -> None:
         types = columns["type"]
         review = vocab.SANCTION_TYPE.code(CASE_REVIEW)
         where.check(
-            ~np.isnat(columns["closed_on"]) & (types != review),
+            ~np.isnat(columns["closed_on"]) & (types != review) & (types >= 0),
             lambda row: (
                 f"closed_on is given for a sanction of type "
                 f"'{vocab.SANCTION_TYPE.values[types[row]]}'; expected closed_on only for "
@@ -59,6 +73,29 @@ def rows(spec: TableSpec, columns: Columns, where: Where) -> None:
             ),
             "score",
         )
+    if "rectified_on" in columns and spec.date_column is not None:
+        dated, rectified = columns[spec.date_column], columns["rectified_on"]
+        where.check(
+            rectified < dated,
+            lambda row: (
+                f"rectified_on {rectified[row]} is before the record's {spec.date_column} "
+                f"{dated[row]}; expected a rectification on or after it"
+            ),
+            "rectified_on",
+        )
+
+
+def _equal_neighbours(*columns: Column) -> NDArray[np.bool_]:
+    """``out[i]``: row ``i + 1`` equals row ``i`` in every one of ``columns``."""
+    n = len(columns[0])
+    same = np.ones(max(n - 1, 0), np.bool_)
+    for column in columns:
+        if isinstance(column, np.ndarray):
+            key = column.view(np.int64) if column.dtype.kind == "M" else column
+            same &= key[1:] == key[:-1]
+        else:
+            same &= np.asarray(pc.equal(column.slice(1), column.slice(0, n - 1)), dtype=np.bool_)
+    return same
 
 
 def _group_starts(same: NDArray[np.bool_]) -> NDArray[np.intp]:
@@ -77,7 +114,7 @@ def unique(spec: TableSpec, columns: Columns, where: Where) -> None:
     """
     if not spec.unique or where.lines.shape[0] < 2:
         return
-    same = keys.equal_neighbours(*(columns[name] for name in spec.key))
+    same = _equal_neighbours(*(columns[name] for name in spec.key))
     if not same.any():
         return
     start = _group_starts(same)
@@ -92,40 +129,45 @@ def unique(spec: TableSpec, columns: Columns, where: Where) -> None:
     original[start[members[earliest]]] = members[earliest]
 
     def explain(row: int) -> str:
-        key = ", ".join(f"{name} '{columns[name][row]}'" for name in spec.key)
+        key = ", ".join(f"{name} '{value(columns[name], row)}'" for name in spec.key)
         also = lines[original[start[row]]]
         return f"duplicate {key} (also on row {also}); expected {spec.unique_rule}"
 
     where.fail(members[~earliest], explain, spec.key[0])
 
 
+def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
+    """The index of each of ``values`` in the distinct ``ids``, -1 where absent."""
+    found = pc.index_in(values, value_set=ids)
+    return np.asarray(pc.fill_null(pc.cast(found, pa.int64()), -1), dtype=np.int64)
+
+
 def references(
-    columns: Columns,
-    where: Where,
-    column: str,
-    ids: keys.Locator,
-    target: str,
+    columns: Columns, where: Where, column: str, ids: pa.Array, target: str, *, check: bool = True
 ) -> NDArray[np.int64]:
-    """Indices of ``columns[column]`` into the sorted ids of ``ids``; unknown ids are an
-    error. ``target`` names the table of the ids for the message.
-    """
+    """Indices of ``columns[column]`` into the sorted, distinct ``ids``; unknown ids are
+    reported when ``check``. ``target`` names the table of the ids for the message."""
     values = columns[column]
-    index = ids.find(values)
-    where.check(
-        (index < 0) & (values != ""),
-        lambda row: f"unknown {column} '{values[row]}'; expected a {column} listed in {target}",
-        column,
-    )
+    index = locate(ids, values)
+    if check:
+        where.check(
+            (index < 0) & _filled(values),
+            lambda row: (
+                f"unknown {column} '{value(values, row)}'; expected a {column} listed in {target}"
+            ),
+            column,
+        )
     return index
 
 
 def one_head(columns: Columns, where: Where) -> None:
     """Every unit has at most one cadre with role ``head`` (``columns`` has ``unit``)."""
     heads = np.flatnonzero(columns["role"] == vocab.ROLE.code("head"))
+    units = columns["unit"]
+    heads = heads[units[heads] >= 0]
     if heads.shape[0] < 2:
         return
     lines = where.lines
-    units = columns["unit"]
     heads = heads[np.lexsort((lines[heads], units[heads]))]
     same = units[heads][1:] == units[heads][:-1]
     if not same.any():
@@ -136,9 +178,9 @@ def one_head(columns: Columns, where: Where) -> None:
     def explain(row: int) -> str:
         first = start[position[row]]
         return (
-            f"unit '{columns['unit_id'][row]}' has two heads: cadres "
-            f"'{columns['cadre_id'][first]}' (row {lines[first]}) and "
-            f"'{columns['cadre_id'][row]}' (row {lines[row]}); "
+            f"unit '{value(columns['unit_id'], row)}' has two heads: cadres "
+            f"'{value(columns['cadre_id'], first)}' (row {lines[first]}) and "
+            f"'{value(columns['cadre_id'], row)}' (row {lines[row]}); "
             "expected at most one head (主要负责人) per unit"
         )
 
@@ -146,27 +188,29 @@ def one_head(columns: Columns, where: Where) -> None:
 
 
 def tolerance_targets(
-    columns: Columns, where: Where, ids: Mapping[str, tuple[NDArray[np.str_], str]]
+    columns: Columns, where: Where, ids: Mapping[str, tuple[pa.Array, str, bool]]
 ) -> NDArray[np.int64]:
-    """Every tolerance names an existing row: ``ids[table]`` is (sorted ids, source).
+    """Every tolerance names an existing row: ``ids[table]`` is (sorted ids, source,
+    whether the table is sound enough to check against).
 
     Returns the row each tolerance names, in its table (rows in id order).
     """
     tables = columns["ref_table"]
     ref_ids = columns["ref_id"]
     found = np.full(tables.shape[0], -1, np.int64)
+    checked = np.zeros(tables.shape[0], np.bool_)
     for code, table in enumerate(vocab.TOLERANCE_TARGET.values):
         rows = np.flatnonzero(tables == code)
         if rows.shape[0]:
-            found[rows] = keys.locate(ids[table][0], ref_ids[rows])
-    unknown = found < 0
+            found[rows] = locate(ids[table][0], ref_ids.take(pa.array(rows)))
+            checked[rows] = ids[table][2]
 
     def explain(row: int) -> str:
         table = vocab.TOLERANCE_TARGET.values[tables[row]]
         return (
             f"the tolerance names no row: table '{table}' ({ids[table][1]}) has no id "
-            f"'{ref_ids[row]}'; expected the id of an existing {table} row"
+            f"'{value(ref_ids, row)}'; expected the id of an existing {table} row"
         )
 
-    where.check(unknown, explain, "ref_id")
+    where.check((found < 0) & checked, explain, "ref_id")
     return found

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from kaohe.tables import TABLES, TableSpec
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 def _same(left: NDArray[Any], right: NDArray[Any]) -> bool:
@@ -19,6 +22,43 @@ def _same(left: NDArray[Any], right: NDArray[Any]) -> bool:
     if left.dtype.kind == "M":
         return bool(np.array_equal(left.view(np.int64), right.view(np.int64)))
     return bool(np.array_equal(left, right))
+
+
+def frozen(values: NDArray[Any]) -> NDArray[Any]:
+    """A read-only view of ``values``."""
+    view: NDArray[Any] = values.view()
+    view.flags.writeable = False
+    return view
+
+
+class Columns(Mapping[str, NDArray[Any]]):
+    """A table's columns by name: read-only numpy arrays.
+
+    Text columns (ids, names, notes) arrive as Arrow arrays and become numpy
+    ``str`` arrays the first time they are read, so that a run pays for the
+    text that rules and writers use and no more.
+    """
+
+    def __init__(self, arrays: Mapping[str, NDArray[Any]], texts: Mapping[str, pa.Array]) -> None:
+        self._names = (*arrays, *(name for name in texts if name not in arrays))
+        self._arrays = {name: frozen(values) for name, values in arrays.items()}
+        self._texts = dict(texts)
+
+    def __getitem__(self, name: str) -> NDArray[Any]:
+        found = self._arrays.get(name)
+        if found is None:
+            if name not in self._texts:
+                raise KeyError(name)
+            from kaohe.data.arrays import to_numpy_text
+
+            found = self._arrays[name] = frozen(to_numpy_text(self._texts.pop(name)))
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 @attrs.frozen(eq=False)
@@ -81,7 +121,9 @@ class Dataset:
     ``tables`` has an entry for every table of :data:`kaohe.tables.TABLES`;
     absent optional ones are empty with ``present = False``. ``unit_ids`` and
     ``cadre_ids`` are the sorted (code-point order) ids of ``units`` and
-    ``cadres``; the ``unit`` / ``cadre`` columns index them. Build one with
+    ``cadres``; the ``unit`` / ``cadre`` columns index them. ``warnings``
+    say what was read differently from how it was written (extra columns
+    or sheets ignored, title rows and empty rows skipped). Build one with
     :func:`kaohe.data.load` or :meth:`Dataset.from_columns`.
 
     Two datasets are equal when their tables are (provenance aside).
@@ -90,6 +132,7 @@ class Dataset:
     tables: Mapping[str, Table]
     unit_ids: NDArray[np.str_]
     cadre_ids: NDArray[np.str_]
+    warnings: tuple[str, ...] = ()
 
     @property
     def absent(self) -> tuple[str, ...]:
@@ -99,20 +142,24 @@ class Dataset:
     @classmethod
     def from_columns(
         cls,
-        tables: Mapping[str, Mapping[str, Any]],
+        tables: Mapping[str, Any],
         *,
         source: str = "<memory>",
         require: Sequence[str] = (),
     ) -> Dataset:
-        """A dataset from in-memory columns: ``{table: {column: values}}``.
+        """A dataset from in-memory tables: ``{table: columns}``.
 
-        ``values`` are sequences or numpy arrays, one element per row; column
-        names are canonical (or header aliases). Dates may be
-        ``datetime64``, ``datetime.date`` or text; vocabulary columns text
-        (values or aliases) or integer codes (-1 = empty). The same
+        Each table is either a mapping ``{column: values}`` (sequences or
+        numpy arrays, one element per row) or any object with the Arrow
+        PyCapsule interface (a :class:`pyarrow.Table`, a pandas or polars
+        data frame), read without copying its text cell by cell. Column
+        names are canonical or header aliases. Dates may be dates,
+        timestamps at midnight, text or Excel serials; vocabulary columns
+        text (values or aliases) or integer codes (-1 = empty). The same
         validation as for files runs, with source ``<source>:<table>`` and
         rows numbered from 1. ``require`` names optional tables that must be
-        given (e.g. ``("votes",)``). Raises :class:`~kaohe.errors.DataError`.
+        given (e.g. ``("votes",)``). Raises :class:`~kaohe.errors.DataError`
+        listing every problem.
         """
         from kaohe.data.memory import from_columns
 

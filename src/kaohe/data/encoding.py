@@ -1,8 +1,10 @@
-"""Decoding table files whose encoding the user does not state.
+"""The text of a table file whose encoding the user does not state.
 
 Accepted: UTF-8 with or without a byte-order mark, else GB18030 (a superset
-of GBK and GB2312, what Excel on a Chinese Windows saves). Anything else is a
-:class:`~kaohe.errors.DataError`.
+of GBK and GB2312, what Excel on a Chinese Windows saves), which is
+transcoded to UTF-8 for the CSV parser. A file that is neither, or holds
+NUL or other control characters (a binary file, UTF-16, a damaged export),
+is a problem naming the line and cell of the first bad byte.
 """
 
 from __future__ import annotations
@@ -10,45 +12,76 @@ from __future__ import annotations
 import codecs
 import re
 
-from kaohe.errors import DataError
+from kaohe.data.problems import Problems
 
-#: Bytes of control characters never found in a text table (tab, CR and LF allowed).
+#: Control characters never found in a text table (tab, CR and LF allowed).
 #: In UTF-8 and GB18030 a byte below 0x80 is always an ASCII character.
 _CONTROL = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_CONTROL_AT = re.compile(b"[" + re.escape(_CONTROL) + b"]")
 #: Private-use code points: what GB18030 gives for bytes that are no real text.
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 NOT_TEXT = "not UTF-8 or GBK/GB18030 text"
 
 
-def decode(data: bytes, source: str) -> str:
-    """The text of a table file: UTF-8 (BOM optional), else GB18030.
+def position(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and cell of byte ``offset`` (cells counted by commas on its line)."""
+    line_start = max(data.rfind(b"\n", 0, offset), data.rfind(b"\r", 0, offset)) + 1
+    return data.count(b"\n", 0, offset) + 1, data.count(b",", line_start, offset) + 1
 
-    Raises :class:`DataError` naming ``source`` when ``data`` is empty, or
-    is not text in one of those encodings (e.g. UTF-16, binary data):
-    bytes that do not decode, NUL or other control characters, or (for
-    GB18030) private-use characters.
+
+def _bad_byte(data: bytes, offset: int, source: str, problems: Problems, what: str) -> None:
+    line, cell = position(data, offset)
+    problems.add_error(
+        source,
+        f"{NOT_TEXT}: {what} 0x{data[offset]:02x} in cell {cell}; "
+        "save the file as UTF-8 or GBK (CSV), or give the workbook itself",
+        row=line,
+    )
+
+
+def utf8(data: bytes, source: str, problems: Problems) -> bytes | None:
+    """``data`` without a UTF-8 byte-order mark, if it may be UTF-8 or GB18030 text.
+
+    Reports (and returns None for) an empty file, UTF-16, and control
+    characters. Whether the bytes are valid UTF-8 is left to the CSV parser,
+    which checks every cell; :func:`from_gb18030` is the fallback.
     """
     if not data:
-        raise DataError(source, "the file is empty; expected a header line and rows")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise DataError(source, f"{NOT_TEXT} (it looks like UTF-16; save it as UTF-8)")
-    text: str | None
-    if data.startswith(codecs.BOM_UTF8):
-        text = _try(data[len(codecs.BOM_UTF8) :], "utf-8")
-    else:
-        text = _try(data, "utf-8")
-        if text is None:
-            text = _try(data, "gb18030")
-            if text is not None and _PRIVATE_USE.search(text):
-                text = None
-    if text is None or len(data.translate(None, _CONTROL)) != len(data):
-        raise DataError(source, f"{NOT_TEXT}; save the file as UTF-8 or GBK")
-    return text
-
-
-def _try(data: bytes, encoding: str) -> str | None:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
+        problems.add_error(source, "the file is empty; expected a header line and rows")
         return None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        problems.add_error(source, f"{NOT_TEXT} (it looks like UTF-16; save it as UTF-8)")
+        return None
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    if len(data.translate(None, _CONTROL)) != len(data):
+        if data[:1000].count(0) > len(data[:1000]) // 4:
+            problems.add_error(source, f"{NOT_TEXT} (it looks like UTF-16; save it as UTF-8)")
+            return None
+        found = _CONTROL_AT.search(data)
+        assert found is not None
+        _bad_byte(data, found.start(), source, problems, "a control character")
+        return None
+    return data
+
+
+def from_gb18030(data: bytes, source: str, problems: Problems) -> bytes | None:
+    """GB18030 text transcoded to UTF-8, or None (reported) when it is not such text."""
+    if data.startswith(codecs.BOM_UTF8):  # a BOM promises UTF-8: no second guess
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            _bad_byte(data, error.start, source, problems, "the byte")
+        return None
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as error:
+        _bad_byte(data, error.start, source, problems, "the byte")
+        return None
+    private = _PRIVATE_USE.search(text)
+    if private is not None:
+        offset = len(text[: private.start()].encode("gb18030"))
+        _bad_byte(data, offset, source, problems, "the byte")
+        return None
+    return text.encode("utf-8")

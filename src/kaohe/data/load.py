@@ -1,61 +1,119 @@
-"""``load``: a folder of ``<table>.csv`` files or an ``.xlsx`` workbook to a ``Dataset``."""
+"""``load``: a data set from where an office or another system keeps it.
+
+- a folder of table files: ``<table>.csv`` (UTF-8, UTF-8 with BOM or
+  GBK/GB18030, detected), ``<table>.parquet``, ``<table>.arrow`` /
+  ``.feather``; file names in English or Chinese (``督查问题.csv``);
+- a spreadsheet (``.xlsx``, ``.xlsm``, ``.xls``, ``.xlsb``, ``.ods``) with
+  one sheet per table;
+- a database: ``sqlite:///ledger.db`` (or a ``.db`` / ``.sqlite`` file) or
+  ``postgresql://...``, tables or views named like the tables.
+
+Each reader is imported only when its kind of source is read.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kaohe.data.build import absent, assemble, parse_raw, require_tables
-from kaohe.data.csvdir import read_csv, table_files
 from kaohe.data.dataset import Dataset
+from kaohe.data.problems import Problems
 from kaohe.errors import DataError
-from kaohe.tables import TABLES
+from kaohe.tables import TABLES, TableSpec, find_table
+
+if TYPE_CHECKING:
+    from kaohe.data.raw import RawTable
+
+#: Folder file endings read as tables (CSV first, the columnar formats after).
+FOLDER_FILES = (".csv", ".parquet", ".arrow", ".feather", ".ipc")
 
 
-def load(path: str | os.PathLike[str], *, require: Sequence[str] = ()) -> Dataset:
-    """Read and validate the input tables at ``path``.
+def load(
+    path: str | os.PathLike[str],
+    *,
+    require: Sequence[str] = (),
+    tables: Mapping[str, TableSpec] = TABLES,
+) -> Dataset:
+    """Read and validate the input tables at ``path`` (see the module docstring).
 
-    ``path`` is a folder of ``<table>.csv`` files (UTF-8, UTF-8 with BOM or
-    GBK/GB18030, detected) or an ``.xlsx`` workbook with one sheet per table.
     ``units``, ``cadres`` and ``targets`` must be given, and the tables named
     in ``require`` (e.g. ``("votes",)`` when the scheme scores cadres); other
-    tables may be absent. Raises :class:`~kaohe.errors.DataError` naming the
-    file, row and column of the first problem found.
+    tables may be absent. Raises :class:`~kaohe.errors.DataError` listing
+    every problem found, each naming its file, row and column.
     """
-    path = Path(path)
-    if path.is_dir():
-        return _load_folder(path, require)
-    if path.suffix.lower() == ".xlsx":
-        if not path.is_file():
-            raise DataError(str(path), "no such workbook; expected an .xlsx file")
-        return _load_workbook(path, require)
-    raise DataError(str(path), "expected a folder of <table>.csv files or an .xlsx workbook")
+    from kaohe.data.build import assemble, require_tables
+    from kaohe.data.database import is_database, read_database, shown
+    from kaohe.data.spreadsheet import SPREADSHEETS, read_spreadsheet
 
-
-def _load_folder(folder: Path, require: Sequence[str]) -> Dataset:
-    files = table_files(folder)
-    require_tables(files, require, str(folder), lambda name: f"a file {folder / (name + '.csv')}")
-    return assemble(
-        {
-            name: (
-                parse_raw(read_csv(files[name], spec))
-                if name in files
-                else absent(spec, str(folder / f"{name}.csv"))
+    problems = Problems()
+    location = os.fspath(path)
+    if is_database(location) and not Path(location).is_dir():
+        raws = read_database(location, tables, problems)
+        origin = shown(location)
+        hint = lambda name: f"a table or view named '{name}'"  # noqa: E731
+        absent = lambda name: f"{origin}[{name}]"  # noqa: E731
+    else:
+        folder = Path(location)
+        origin = str(folder)
+        if folder.is_dir():
+            raws = _read_folder(folder, tables, problems)
+            hint = lambda name: f"a file {folder / (name + '.csv')}"  # noqa: E731
+            absent = lambda name: str(folder / f"{name}.csv")  # noqa: E731
+        elif folder.suffix.lower() in SPREADSHEETS:
+            if not folder.is_file():
+                raise DataError(origin, "no such spreadsheet; expected a spreadsheet file")
+            raws = read_spreadsheet(folder, tables, problems)
+            hint = lambda name: f"a sheet named '{name}'"  # noqa: E731
+            absent = lambda name: f"{folder}[{name}]"  # noqa: E731
+        else:
+            raise DataError(
+                origin,
+                "expected a folder of <table>.csv files or an .xlsx workbook (or .xls, .xlsb, "
+                ".ods, a folder of .parquet files, sqlite:///FILE.db or postgresql://...)",
             )
-            for name, spec in TABLES.items()
-        }
-    )
+    if not problems.found:
+        require_tables(raws.keys(), require, origin, hint, problems, tables)
+    return assemble(raws, problems, absent_source=absent, tables=tables)
 
 
-def _load_workbook(path: Path, require: Sequence[str]) -> Dataset:
-    from kaohe.data.xlsx import read_workbook
+def _read_folder(
+    folder: Path, tables: Mapping[str, TableSpec], problems: Problems
+) -> dict[str, RawTable]:
+    """Every table file of a folder, by table; unknown files are reported or ignored."""
+    from kaohe.data.columnar import read_columnar
+    from kaohe.data.csvfile import read_csv
+    from kaohe.data.spreadsheet import misspelt_table
 
-    raw, _ = read_workbook(path)
-    require_tables(raw, require, str(path), lambda name: f"a sheet named '{name}'")
-    return assemble(
-        {
-            name: parse_raw(raw[name]) if name in raw else absent(spec, f"{path}[{name}]")
-            for name, spec in TABLES.items()
-        }
-    )
+    files: dict[str, Path] = {}
+    for file in sorted(folder.iterdir()):
+        if file.suffix.lower() not in FOLDER_FILES or not file.is_file():
+            continue
+        name = find_table(file.stem, tables)
+        if name is None:
+            close = misspelt_table(file.stem, tables)
+            if close is not None:
+                problems.add_error(
+                    str(file),
+                    f"unknown table file '{file.name}' (did you mean '{close}{file.suffix}'?); "
+                    f"expected tables: {', '.join(tables)}",
+                )
+            else:
+                problems.warn(f"{file}: not named after a table; ignored")
+            continue
+        if name in files:
+            problems.add_error(
+                str(file), f"a second file for table '{name}' ({files[name].name}); expected one"
+            )
+            continue
+        files[name] = file
+    found: dict[str, RawTable] = {}
+    for name, file in files.items():
+        reader = read_csv if file.suffix.lower() == ".csv" else read_columnar
+        raw = reader(file, tables[name], problems)
+        if raw is None:
+            problems.failed.add(name)
+        else:
+            found[name] = raw
+    return found

@@ -1,79 +1,67 @@
-"""Cell parsing: a column of stripped text cells to its typed array.
+"""Cell parsing: one column of any source, as an Arrow array, to its typed, checked form.
 
-Every function takes the cells of one column as a numpy ``str`` array in
-file order (surrounding spaces already removed, ``""`` = empty) and either
-returns the typed array of :mod:`kaohe.tables` or raises a
-:class:`~kaohe.errors.DataError` for the first bad cell. Whole columns are
-parsed with numpy; only cells that the fast path rejects are looked at one
-by one, each distinct value once.
+Every reader hands over Arrow arrays: text cells (CSV), typed cells
+(Parquet, databases, spreadsheets) or whatever a program passes in memory.
+:func:`parse_column` turns one into the type of its column kind
+(:mod:`kaohe.tables`) and reports each bad cell to the load's
+:class:`~kaohe.data.problems.Problems` (its row, its header as written, the
+value and what was expected), leaving a placeholder so that the other
+checks still run. Whole columns are parsed with Arrow compute and numpy;
+only the distinct values of a column that the fast path rejects are looked
+at one by one, to say what is wrong with them.
+
+Results: ``id`` and ``text`` columns stay Arrow string arrays (they are
+turned into numpy only when a rule or writer reads them); dates are
+``datetime64[D]`` (``NaT`` where empty), counts ``int64``, scores
+``float64``, booleans ``bool``, vocabulary columns ``int8`` codes (-1
+where empty).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-import math
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from kaohe.data import keys
+from kaohe.data.arrays import Column, combined, text
+from kaohe.data.problems import Where
 from kaohe.data.simplify import simplify
-from kaohe.data.where import Where
 from kaohe.tables import ColumnSpec
 from kaohe.vocab import Vocabulary
 
-StrArray = NDArray[np.str_]
 NAT = np.datetime64("NaT", "D")
-_DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})", re.ASCII)
+#: Dates outside these years are refused: they are typing errors, never records.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+FIRST_DAY = np.datetime64(f"{FIRST_YEAR}-01-01", "D")
+LAST_DAY = np.datetime64(f"{LAST_YEAR}-12-31", "D")
+#: Day 0 of Excel's serial dates (1900 date system; serial 60 is Excel's 1900-02-29).
+EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+LAST_SERIAL = int((LAST_DAY - EXCEL_EPOCH).astype(np.int64))
+#: The largest count accepted: larger ones are typing errors (and could not be added exactly).
+MAX_COUNT = 10_000_000
+
+DATE_FORM = "a date such as 2019-03-12, 2019/3/12, 2019.3.12 or 2019年3月12日"
+COUNT_FORM = f"a whole number from 0 to {MAX_COUNT:,} (a count)"
+SCORE_FORM = "a finite number"
+BOOL_FORM = "true/false/1/0/是/否"
 _TRUE = ("true", "1", "是")
 _FALSE = ("false", "0", "否")
 
-DATE_FORM = "a date YYYY-MM-DD (or YYYY/M/D)"
-COUNT_FORM = "a non-negative integer (a count)"
-SCORE_FORM = "a finite number"
-BOOL_FORM = "true/false/1/0/是/否"
-
-
-_SPACE_LIMIT = 0x3001
-
-
-@functools.cache
-def _spaces() -> NDArray[np.bool_]:
-    """``table[cp]``: code point ``cp`` is whitespace; every code point above U+3000 maps to
-    the last entry, which is False (no whitespace lies above U+3000)."""
-    table = np.array([chr(point).isspace() for point in range(_SPACE_LIMIT)], dtype=np.bool_)
-    return np.concatenate((table, [False]))
-
-
-def spaces_at(points: NDArray[np.uint32]) -> NDArray[np.bool_]:
-    """Which code points are whitespace (vectorised)."""
-    result: NDArray[np.bool_] = _spaces()[np.minimum(points, _SPACE_LIMIT)]
-    return result
-
-
-def strip(values: StrArray) -> StrArray:
-    """``values`` without surrounding whitespace; returned as is when none has any.
-
-    Looks at each string's first and last character only (vectorised), so
-    that clean arrays of millions of strings cost little.
-    """
-    values = np.ascontiguousarray(values)
-    width = values.dtype.itemsize // 4
-    if values.shape[0] == 0 or width == 0:
-        return values
-    points = values.view(np.uint32).reshape(values.shape[0], width)
-    found = bool(spaces_at(points[:, 0]).any())
-    if not found and width > 1:
-        last = np.maximum(np.strings.str_len(values) - 1, 0)
-        last += np.arange(0, values.shape[0] * width, width)  # flat index of the last character
-        found = bool(spaces_at(np.take(points, last)).any())
-    if found:
-        stripped: StrArray = np.strings.strip(values)
-        return stripped
-    return values
+_DATE_TEXT = (
+    r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:[ T]0{1,2}:0{1,2}(?::0{1,2}(?:\.0+)?)?)?$"
+)
+#: Serial numbers typed as text: five digits (1927-05-18 on); a shorter number in a
+#: date column is a typing error far more often than a date before 1927.
+_SERIAL_TEXT = r"^(?P<serial>\d{5})(?:\.0+)?$"
+_INTEGER = re.compile(r"[+-]?\d+(?:\.0*)?", re.ASCII)
+_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.ASCII | re.IGNORECASE)
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 def expected(spec: ColumnSpec) -> str:
@@ -91,255 +79,356 @@ def expected(spec: ColumnSpec) -> str:
     return forms[spec.kind]
 
 
-def parse_column(spec: ColumnSpec, cells: StrArray, where: Where) -> NDArray[Any]:
-    """The typed array of one column, validated (see :mod:`kaohe.tables` for kinds)."""
+def parse_column(spec: ColumnSpec, values: pa.Array | pa.ChunkedArray, where: Where) -> Column:
+    """The typed form of one column (see the module docstring); bad cells are reported."""
+    values = combined(values)
+    parser = _PARSERS[spec.kind]
+    return parser(spec, values, where)
+
+
+def _number_type(values: pa.Array) -> bool:
+    kind = values.type
+    return bool(
+        pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
+    )
+
+
+def _required(spec: ColumnSpec, empty: NDArray[np.bool_], where: Where) -> None:
     if spec.required:
         where.check(
-            cells == "",
-            lambda row: f"required cell is empty; expected {expected(spec)}",
-            spec.name,
+            empty, lambda row: f"required cell is empty; expected {expected(spec)}", spec.name
         )
-    if spec.kind == "id":
-        return check_ids(cells, where, spec.name)
-    if spec.kind == "text":
-        return simplify(cells) if spec.simplified else cells
-    if spec.kind == "date":
-        return parse_dates(cells, where, spec.name)
-    if spec.kind == "count":
-        return parse_counts(cells, where, spec.name)
-    if spec.kind == "score":
-        return parse_scores(cells, where, spec.name)
-    if spec.kind == "bool":
-        return parse_bools(cells, where, spec.name)
-    assert spec.vocab is not None
-    return parse_vocab(cells, spec.vocab, where, spec.name, spec.default)
 
 
-def check_ids(cells: StrArray, where: Where, column: str) -> StrArray:
-    """``cells`` unchanged; an error if one contains ``:`` (reserved for derived ids)."""
-    width = cells.dtype.itemsize // 4
-    if cells.shape[0] and width:
-        flat = np.ascontiguousarray(cells).view(np.uint32)
-        if not (flat == ord(":")).any():  # one flat pass: the usual case has none
-            return cells
-        colon = (flat.reshape(cells.shape[0], width) == ord(":")).any(axis=1)
-        where.check(
-            colon,
+def _cells(spec: ColumnSpec, values: pa.Array, where: Where) -> tuple[pa.Array, NDArray[np.bool_]]:
+    """Text cells of a column and which are empty (required ones reported)."""
+    cells = text(values)
+    empty = np.asarray(pc.equal(cells, ""), dtype=np.bool_)
+    _required(spec, empty, where)
+    return cells, empty
+
+
+def _shown(cells: pa.Array, row: int) -> str:
+    return str(cells[row].as_py())
+
+
+# -- ids and text ------------------------------------------------------------------------
+
+
+def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
+    """Text without ``:`` (reserved for derived records)."""
+    cells, _ = _cells(spec, values, where)
+    colon = pc.match_substring(cells, ":")
+    if pc.any(colon).as_py():
+        where.fail(
+            np.asarray(colon, dtype=np.bool_),
             lambda row: (
-                f"id '{cells[row]}' contains ':', which is reserved for "
-                "derived records; expected an id without ':'"
+                f"id '{_shown(cells, row)}' contains ':', which is reserved for derived "
+                "records; expected an id without ':'"
             ),
-            column,
+            spec.name,
         )
     return cells
 
 
-def _date(text: str) -> np.datetime64:
-    match = _DATE.fullmatch(text)
-    if match is None:
-        return NAT
-    try:
-        day = dt.date(int(match[1]), int(match[3]), int(match[4]))
-    except ValueError:
-        return NAT
-    return np.datetime64(day, "D")
+def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
+    """Any text; scheme-defined values (``simplified``) in simplified characters."""
+    cells, _ = _cells(spec, values, where)
+    return simplify(cells) if spec.simplified else cells
 
 
-def _iso_days(cells: StrArray) -> tuple[NDArray[np.datetime64], NDArray[np.bool_]]:
-    """The days of the cells spelled exactly ``YYYY-MM-DD``, and which cells those are.
+# -- dates -------------------------------------------------------------------------------
 
-    Vectorised on code points: digits, dashes, month 1-12, day within the month.
-    """
-    days = np.full(cells.shape[0], NAT)
-    parsed = np.zeros(cells.shape[0], np.bool_)
-    if cells.dtype.itemsize < 40:
-        return days, parsed
-    rows = np.flatnonzero(np.strings.str_len(cells) == 10)
-    if rows.shape[0] == 0:
-        return days, parsed
-    points = cells[rows].astype("U10").view(np.uint32).reshape(-1, 10).astype(np.int64) - 48
-    digits = points[:, [0, 1, 2, 3, 5, 6, 8, 9]]
-    dash = ord("-") - 48
-    ok = ((digits >= 0) & (digits <= 9)).all(axis=1) & (points[:, 4] == dash)
-    ok &= points[:, 7] == dash
-    year = digits[:, 0] * 1000 + digits[:, 1] * 100 + digits[:, 2] * 10 + digits[:, 3]
-    month = digits[:, 4] * 10 + digits[:, 5]
-    day = digits[:, 6] * 10 + digits[:, 7]
-    ok &= (month >= 1) & (month <= 12) & (day >= 1)
+
+def _to_days(days: pa.Array) -> NDArray[np.datetime64]:
+    """A ``date32`` array as ``datetime64[D]``, nulls ``NaT``."""
+    numbers = np.asarray(pc.fill_null(pc.cast(days, pa.int32()), 0), dtype=np.int64)
+    result = numbers.astype("datetime64[D]")
+    result[np.asarray(pc.is_null(days), dtype=np.bool_)] = NAT
+    return result
+
+
+def _serial_days(serials: NDArray[np.float64]) -> NDArray[np.datetime64]:
+    """Excel serial numbers as days; not a serial of 1900-2100 (or 60, Excel's
+    1900-02-29, or not whole) gives ``NaT``."""
+    whole = np.isfinite(serials) & (serials == np.floor(serials))
+    whole &= (serials >= 1) & (serials <= LAST_SERIAL) & (serials != 60)
+    numbers = np.where(whole, serials, 0).astype(np.int64)
+    numbers += numbers < 60  # Excel counts a 1900-02-29 that never was
+    days = EXCEL_EPOCH + numbers.astype("timedelta64[D]")
+    return np.where(whole, days, NAT)
+
+
+def _ymd_days(
+    year: NDArray[np.int64], month: NDArray[np.int64], day: NDArray[np.int64]
+) -> NDArray[np.datetime64]:
+    """Days of (year, month, day); ``NaT`` where no such day exists."""
+    ok = (month >= 1) & (month <= 12) & (day >= 1)
     months = np.where(ok, (year - 1970) * 12 + month - 1, 0)
     start = months.astype("datetime64[M]").astype("datetime64[D]")
     end = (months + 1).astype("datetime64[M]").astype("datetime64[D]")
     ok &= day <= (end - start).astype(np.int64)
-    days[rows[ok]] = start[ok] + (day[ok] - 1)
-    parsed[rows[ok]] = True
-    return days, parsed
+    return np.where(ok, start + np.where(ok, day - 1, 0).astype("timedelta64[D]"), NAT)
 
 
-def parse_dates(cells: StrArray, where: Where, column: str) -> NDArray[np.datetime64]:
-    """Dates ``YYYY-MM-DD``, ``YYYY-M-D`` or ``YYYY/M/D``; empty cells are ``NaT``."""
-    days, parsed = _iso_days(cells)
-    rows = np.flatnonzero(~parsed & (cells != ""))
-    if rows.shape[0]:
-        distinct, inverse = np.unique(cells[rows], return_inverse=True)
-        parsed = np.array([_date(str(text)) for text in distinct], dtype="datetime64[D]")
-        bad = np.isnat(parsed)[inverse]
-        if bad.any():
-            where.fail(
-                rows[bad], lambda row: f"'{cells[row]}' is not a date; expected {DATE_FORM}", column
-            )
-        days[rows] = parsed[inverse]
+def _text_days(cells: pa.Array) -> NDArray[np.datetime64]:
+    """Days of text cells in every accepted style; ``NaT`` where not a date."""
+    try:
+        return _to_days(pc.cast(pc.if_else(pc.equal(cells, ""), None, cells), pa.date32()))
+    except pa.ArrowInvalid:
+        pass  # not all ISO: every style, cell by cell (vectorised)
+    days = np.full(len(cells), NAT)
+    parts = pc.extract_regex(cells, _DATE_TEXT)
+    found = np.asarray(pc.is_valid(parts), dtype=np.bool_)
+    if found.any():
+        fields = [
+            np.asarray(pc.cast(pc.fill_null(pc.struct_field(parts, name), "0"), pa.int64()))
+            for name in ("y", "m", "d")
+        ]
+        days = np.where(found, _ymd_days(*fields), NAT)
+    serial = pc.extract_regex(cells, _SERIAL_TEXT)
+    numbered = np.asarray(pc.is_valid(serial), dtype=np.bool_)
+    if numbered.any():
+        numbers = pc.cast(pc.fill_null(pc.struct_field(serial, "serial"), "0"), pa.float64())
+        days = np.where(numbered, _serial_days(np.asarray(numbers)), days)
     return days
 
 
-def _number(text: str, integer: bool) -> tuple[float | int | None, str]:
-    """A cell's number, or None and why it is not an acceptable one."""
-    shown = f"'{text}'"
-    if integer:
-        try:
-            value = int(text)
-        except ValueError:
-            pass
-        else:
-            if value > np.iinfo(np.int64).max:
-                return None, f"{shown} is too large; expected {COUNT_FORM}"
-            return value, ""
+def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.datetime64]:
+    """Dates as officials type them, Excel serials, or date and timestamp columns."""
+    kind = values.type
+    if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+        if pa.types.is_timestamp(kind):
+            day = pc.floor_temporal(values, unit="day")
+            partial = pc.not_equal(pc.cast(day, kind), values)
+            where.check(
+                np.asarray(pc.fill_null(partial, False), dtype=np.bool_),
+                lambda row: f"{values[row].as_py()} is not a whole day; expected {DATE_FORM}",
+                spec.name,
+            )
+        days = _to_days(pc.cast(values, pa.date32()))
+        empty = np.isnat(days)
+        _required(spec, empty, where)
+        shown: Callable[[int], str] = lambda row: str(days[row])  # noqa: E731
+    elif _number_type(values):
+        numbers = np.asarray(pc.fill_null(pc.cast(values, pa.float64()), np.nan))
+        empty = np.isnan(numbers)
+        _required(spec, empty, where)
+        days = _serial_days(numbers)
+        shown = lambda row: f"{numbers[row]:g}"  # noqa: E731
+        where.check(
+            ~empty & np.isnat(days),
+            lambda row: (
+                f"{shown(row)} is not an Excel date of {FIRST_YEAR}-{LAST_YEAR}; "
+                f"expected {DATE_FORM} or an Excel date serial from 1 to {LAST_SERIAL}"
+            ),
+            spec.name,
+        )
+        return days
+    else:
+        cells, empty = _cells(spec, values, where)
+        days = _text_days(cells)
+        shown = lambda row: _shown(cells, row)  # noqa: E731
+        where.check(
+            ~empty & np.isnat(days),
+            lambda row: f"'{shown(row)}' is not a date; expected {DATE_FORM}",
+            spec.name,
+        )
+    where.check(
+        (days < FIRST_DAY) | (days > LAST_DAY),
+        lambda row: (
+            f"'{shown(row)}' is outside {FIRST_YEAR}-{LAST_YEAR}; expected a date from "
+            f"{FIRST_DAY} to {LAST_DAY}"
+        ),
+        spec.name,
+    )
+    return np.where((days < FIRST_DAY) | (days > LAST_DAY), NAT, days)
+
+
+# -- numbers -----------------------------------------------------------------------------
+
+
+def _number(text_: str, integer: bool) -> float | None:
+    """The number a cell spells (integers also as ``3.0``; NaN and infinity, which the
+    caller refuses, by name), or None."""
+    pattern = _INTEGER if integer else _NUMBER
+    if pattern.fullmatch(text_) or _NOT_FINITE.fullmatch(text_):
+        return float(text_)
+    return None
+
+
+def _plain(number: float | np.integer[Any]) -> str:
+    """A number as people write it: ``3``, ``3.5``, ``10000001``."""
+    if isinstance(number, np.integer):
+        return str(int(number))
+    value = float(number)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+class _Numbers(NamedTuple):
+    """A number column's values, which rows are reported already (empty, or not a
+    number), and each cell as the user wrote it, for messages."""
+
+    values: NDArray[Any]
+    reported: NDArray[np.bool_]
+    shown: Callable[[int], str]
+
+
+def _text_numbers(
+    spec: ColumnSpec, cells: pa.Array, empty: NDArray[np.bool_], where: Where, integer: bool
+) -> _Numbers:
+    """Numbers of text cells; cells that are no number are reported."""
+    shown: Callable[[int], str] = lambda row: f"'{_shown(cells, row)}'"  # noqa: E731
     try:
-        number = float(text)
-    except ValueError:
-        return None, f"{shown} is not a number; expected {COUNT_FORM if integer else SCORE_FORM}"
-    if not math.isfinite(number):
-        return None, f"{shown} is not a finite number; NaN and infinity are not accepted"
-    if integer:
-        if not number.is_integer():
-            return None, f"{shown} is not a whole number; expected {COUNT_FORM}"
-        if abs(number) > 2.0**63 - 1024:
-            return None, f"{shown} is too large; expected {COUNT_FORM}"
-        return int(number), ""
-    return number, ""
+        numbers = pc.cast(pc.if_else(pc.equal(cells, ""), None, cells), pa.float64())
+        return _Numbers(np.asarray(pc.fill_null(numbers, np.nan)), empty, shown)
+    except pa.ArrowInvalid:
+        pass  # some cell is no number: find which, distinct value by distinct value
+    encoded = pc.dictionary_encode(cells)
+    spelled = [_number(str(spelling), integer) for spelling in encoded.dictionary.to_pylist()]
+    indices = np.asarray(encoded.indices)
+    table = np.array([np.nan if n is None else n for n in spelled], np.float64)
+    known = np.array([n is not None for n in spelled], np.bool_)
+    bad = ~empty & ~known[indices]
+    form = COUNT_FORM if integer else SCORE_FORM
+    where.check(bad, lambda row: f"{shown(row)} is not a number; expected {form}", spec.name)
+    return _Numbers(table[indices], empty | bad, shown)
 
 
-def _slow_numbers(cells: StrArray, where: Where, column: str, integer: bool) -> NDArray[Any]:
-    distinct, inverse = np.unique(cells, return_inverse=True)
-    results = [_number(str(text), integer) for text in distinct]
-    reasons = np.array([reason for _, reason in results], dtype=str)
-    bad = reasons[inverse] != ""
-    if bad.any():
-        where.fail(bad, lambda row: str(reasons[inverse[row]]), column)
-    dtype = np.int64 if integer else np.float64
-    values = np.array([value for value, _ in results], dtype=dtype)
-    result: NDArray[Any] = values[inverse]
-    return result
+def _numbers(spec: ColumnSpec, values: pa.Array, where: Where, integer: bool) -> _Numbers:
+    """A number column's values: ``int64`` when typed as integers, else ``float64``."""
+    if pa.types.is_integer(values.type) or _number_type(values):
+        missing = np.asarray(pc.is_null(values), dtype=np.bool_)
+        _required(spec, missing, where)
+        if values.type == pa.uint64():
+            values = pc.min_element_wise(values, pa.scalar(2**62, values.type))
+        kind = pa.int64() if pa.types.is_integer(values.type) else pa.float64()
+        numbers = np.asarray(pc.fill_null(pc.cast(values, kind), 0))
+        return _Numbers(numbers, missing, lambda row: _plain(numbers[row]))
+    if pa.types.is_boolean(values.type):
+        where.fail(
+            np.arange(len(values)),
+            lambda row: f"{values[row].as_py()} is a boolean; expected {expected(spec)}",
+            spec.name,
+        )
+        return _Numbers(np.zeros(len(values)), np.ones(len(values), np.bool_), str)
+    cells, empty = _cells(spec, values, where)
+    return _text_numbers(spec, cells, empty, where, integer)
 
 
-def _plain_integers(cells: StrArray) -> NDArray[np.int64] | None:
-    """The values of cells that are all plain ASCII digits (at most 18), else None."""
-    width = cells.dtype.itemsize // 4
-    if cells.shape[0] == 0 or not 0 < width <= 18:
-        return None
-    points = np.ascontiguousarray(cells).view(np.uint32).reshape(cells.shape[0], width)
-    present = points != 0
-    digits = points.astype(np.int64) - 48
-    if not (present[:, 0].all() and (((digits >= 0) & (digits <= 9)) | ~present).all()):
-        return None
-    values = np.zeros(cells.shape[0], np.int64)
-    for column in range(width):
-        values = np.where(present[:, column], values * 10 + digits[:, column], values)
-    return values
+_NOT_FINITE_TEXT = "is not a finite number; NaN and infinity are not accepted"
 
 
-def parse_counts(cells: StrArray, where: Where, column: str) -> NDArray[np.int64]:
-    """Non-negative integers (``3`` or ``3.0``; not ``3.5``, ``nan``, ``-1``)."""
-    values = _plain_integers(cells)
-    if values is None:
-        try:
-            values = cells.astype(np.int64)
-        except (ValueError, OverflowError):
-            values = _slow_numbers(cells, where, column, integer=True)
-    return check_counts(values, where, column)
-
-
-def check_counts(values: NDArray[np.int64], where: Where, column: str) -> NDArray[np.int64]:
-    """``values`` unchanged; an error if one is negative."""
+def parse_counts(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.int64]:
+    """Whole numbers from 0 to :data:`MAX_COUNT` (``3`` or ``3.0``)."""
+    numbers, reported, shown = _numbers(spec, values, where, integer=True)
+    if numbers.dtype.kind == "f":
+        finite = np.isfinite(numbers)
+        where.check(
+            ~finite & ~reported,
+            lambda row: f"{shown(row)} {_NOT_FINITE_TEXT}; expected {COUNT_FORM}",
+            spec.name,
+        )
+        where.check(
+            finite & (numbers != np.floor(numbers)),
+            lambda row: f"{shown(row)} is not a whole number; expected {COUNT_FORM}",
+            spec.name,
+        )
+        numbers = np.where(finite, numbers, 0)
     where.check(
-        values < 0,
-        lambda row: f"{values[row]} is negative; expected {COUNT_FORM}",
-        column,
+        numbers < 0, lambda row: f"{shown(row)} is negative; expected {COUNT_FORM}", spec.name
     )
-    return values
-
-
-def parse_scores(cells: StrArray, where: Where, column: str) -> NDArray[np.float64]:
-    """Finite numbers (no ``nan``, ``inf``, ``-inf``)."""
-    try:
-        values = cells.astype(np.float64)
-    except ValueError:
-        values = _slow_numbers(cells, where, column, integer=False)
     where.check(
-        ~np.isfinite(values),
-        lambda row: f"'{cells[row]}' is not a finite number; NaN and infinity are not accepted",
-        column,
+        numbers > MAX_COUNT,
+        lambda row: f"{shown(row)} is too large; expected {COUNT_FORM}",
+        spec.name,
     )
-    return values
+    counts: NDArray[np.int64] = np.clip(numbers, 0, MAX_COUNT).astype(np.int64)
+    return counts
 
 
-def check_scores(values: NDArray[np.float64], where: Where, column: str) -> NDArray[np.float64]:
-    """``values`` unchanged; an error if one is NaN or infinite."""
+def parse_scores(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.float64]:
+    """Finite numbers (no NaN or infinity)."""
+    numbers, reported, shown = _numbers(spec, values, where, integer=False)
+    numbers = numbers.astype(np.float64)
+    finite = np.isfinite(numbers)
+    where.check(~finite & ~reported, lambda row: f"{shown(row)} {_NOT_FINITE_TEXT}", spec.name)
+    return np.where(finite, numbers, 0.0)
+
+
+# -- booleans and vocabularies -----------------------------------------------------------
+
+
+def parse_bools(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.bool_]:
+    """Booleans spelled ``true/false/1/0/是/否`` (any case), or boolean / 0-1 columns."""
+    if pa.types.is_boolean(values.type):
+        _required(spec, np.asarray(pc.is_null(values), dtype=np.bool_), where)
+        return np.asarray(pc.fill_null(values, False), dtype=np.bool_)
+    cells, empty = _cells(spec, values, where)
+    lowered = pc.utf8_lower(cells)
+    truth = np.asarray(pc.is_in(lowered, pa.array(_TRUE)), dtype=np.bool_)
+    false = np.asarray(pc.is_in(lowered, pa.array(_FALSE)), dtype=np.bool_)
     where.check(
-        ~np.isfinite(values),
-        lambda row: f"{values[row]} is not a finite number; NaN and infinity are not accepted",
-        column,
-    )
-    return values
-
-
-def parse_bools(cells: StrArray, where: Where, column: str) -> NDArray[np.bool_]:
-    """Booleans spelled ``true/false/1/0/是/否`` (any case)."""
-    lowered = np.strings.lower(cells)
-    truth = np.isin(lowered, _TRUE)
-    where.check(
-        ~(truth | np.isin(lowered, _FALSE)),
-        lambda row: f"'{cells[row]}' is not a boolean; expected {BOOL_FORM}",
-        column,
+        ~(truth | false | empty),
+        lambda row: f"'{_shown(cells, row)}' is not a boolean; expected {BOOL_FORM}",
+        spec.name,
     )
     return truth
 
 
-def parse_vocab(
-    cells: StrArray, vocabulary: Vocabulary, where: Where, column: str, default: str | None = None
-) -> NDArray[np.int8]:
-    """``int8`` codes of ``vocabulary`` for values or aliases; empty = ``default`` or -1."""
-    table = vocabulary.lookup()
-    spellings = np.array(sorted(table), dtype=str)
-    codes = np.array([table[str(spelling)] for spelling in spellings], dtype=np.int8)
-    found = keys.locate(spellings, cells)
-    empty = cells == ""
+def parse_vocab(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.int8]:
+    """``int8`` codes of the column's vocabulary for values or their aliases; integer
+    columns are taken as codes. Empty cells take the default, else -1."""
+    vocabulary = spec.vocab
+    assert vocabulary is not None
+    if pa.types.is_integer(values.type):
+        return _codes(spec, vocabulary, values, where)
+    cells, empty = _cells(spec, values, where)
+    encoded = pc.dictionary_encode(cells)
+    lookup = vocabulary.lookup()
+    table = np.array(
+        [lookup.get(spelling, -1) for spelling in encoded.dictionary.to_pylist()], np.int8
+    )
+    codes = table[np.asarray(encoded.indices)] if len(table) else np.zeros(len(cells), np.int8)
     where.check(
-        (found < 0) & ~empty,
+        (codes < 0) & ~empty,
         lambda row: (
-            f"unknown {vocabulary.name} '{cells[row]}'; expected one of: "
+            f"unknown {vocabulary.name} '{_shown(cells, row)}'; expected one of: "
             + ", ".join(vocabulary.values)
         ),
-        column,
+        spec.name,
     )
-    result = np.where(found >= 0, codes[found], np.int8(-1)).astype(np.int8)
-    if default is not None:
-        result[empty] = vocabulary.code(default)
-    return result
+    if spec.default is not None:
+        codes[empty] = vocabulary.code(spec.default)
+    return codes
 
 
-def check_codes(
-    codes: NDArray[Any], vocabulary: Vocabulary, where: Where, column: str, default: str | None
+def _codes(
+    spec: ColumnSpec, vocabulary: Vocabulary, values: pa.Array, where: Where
 ) -> NDArray[np.int8]:
-    """Integer vocabulary codes checked to be in range (-1 = empty)."""
+    codes = np.asarray(pc.fill_null(pc.cast(values, pa.int64()), -1))
     where.check(
         (codes < -1) | (codes >= len(vocabulary.values)),
         lambda row: (
             f"code {codes[row]} is not a {vocabulary.name} code; expected -1 .. "
             f"{len(vocabulary.values) - 1} ({', '.join(vocabulary.values)})"
         ),
-        column,
+        spec.name,
     )
+    codes = np.where((codes < -1) | (codes >= len(vocabulary.values)), -1, codes)
     result = codes.astype(np.int8)
-    if default is not None:
-        result[result < 0] = vocabulary.code(default)
+    if spec.default is not None:
+        result[result < 0] = vocabulary.code(spec.default)
+    _required(spec, result < 0, where)
     return result
+
+
+_PARSERS: dict[str, Callable[[ColumnSpec, pa.Array, Where], Column]] = {
+    "id": parse_ids,
+    "text": parse_text,
+    "date": parse_dates,
+    "count": parse_counts,
+    "score": parse_scores,
+    "bool": parse_bools,
+    "vocab": parse_vocab,
+}

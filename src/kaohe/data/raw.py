@@ -1,35 +1,52 @@
-"""What a file reader hands over: the text cells of one table, by canonical column.
+"""What a reader hands over: one table's cells as Arrow columns, before parsing.
 
-Readers (CSV, ``.xlsx``) turn a file into a :class:`RawTable`: every cell as
-stripped text in file order, under the canonical column name its header
-stands for, and the source line of each row. Parsing and validation are the
-same for every reader (:mod:`kaohe.data.build`).
+Every reader (CSV, spreadsheet, Parquet and Arrow files, databases, memory)
+makes a :class:`RawTable`: the table's columns under their canonical names
+(any Arrow type: text from CSV, typed values from other sources), the
+header each was found under, and the source line of each row. Parsing and
+validation are the same for every reader (:mod:`kaohe.data.build`).
+
+This module also holds what readers share about headers: which headers
+name which columns (:func:`resolve_headers`; unknown ones are ignored with
+a warning, a misspelt required one is an error), which row of a sheet or
+file is the header (:func:`find_header`; rows above it are title rows), and
+which rows are empty (:func:`drop_empty_rows`).
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 
 import attrs
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from kaohe.errors import DataError
+from kaohe.data.arrays import text
+from kaohe.data.problems import Problems
 from kaohe.tables import TableSpec
+
+#: How many rows from the top of a sheet or file are searched for the header.
+HEADER_SEARCH = 10
 
 
 @attrs.frozen(eq=False)
 class RawTable:
-    """One table as read from a file, before parsing.
+    """One table as read, before parsing.
 
-    ``cells`` maps canonical column names to stripped ``str`` arrays (``""``
-    = empty), all of length ``len(lines)``; ``lines`` are the rows' line
-    numbers in the file (header = line 1) or row numbers in the sheet.
+    ``columns`` holds the given columns under canonical names (a
+    :class:`pyarrow.Table`); ``headers`` maps each to the header the user
+    wrote; ``lines`` are the rows' line numbers in the file (header = line 1
+    of a file without title rows), their rows in the sheet, or their 1-based
+    positions. ``sha256`` identifies the source's bytes (None in memory).
     """
 
     name: str
     source: str
-    cells: Mapping[str, NDArray[np.str_]]
+    columns: pa.Table
+    headers: Mapping[str, str]
     lines: NDArray[np.int64]
     sha256: str | None = None
 
@@ -44,36 +61,151 @@ def expected_columns(spec: TableSpec) -> str:
     return ", ".join(parts)
 
 
-def resolve_headers(spec: TableSpec, headers: Sequence[str], source: str) -> list[str]:
-    """The canonical column name of each header, in order.
+def _suggestion(header: str, spec: TableSpec) -> str:
+    known = [h for column in spec.columns for h in column.headers]
+    close = difflib.get_close_matches(header, known, n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
-    Raises :class:`DataError` naming ``source`` for an unknown header, two
-    headers of one column, or a missing required column.
+
+def resolve_headers(
+    spec: TableSpec, headers: Sequence[str], source: str, problems: Problems
+) -> dict[int, str] | None:
+    """The canonical column of each known header, by position.
+
+    A header that names no column is ignored with a warning naming it (an
+    extra column such as 责任人). Two headers of one column, or a missing
+    required column, are problems; then None is returned.
     """
-    names: list[str] = []
+    found: dict[int, str] = {}
     seen: dict[str, str] = {}
-    for header in headers:
-        name = spec.canonical(header)
+    extra: list[str] = []
+    ok = True
+    for position, header in enumerate(headers):
+        written = header.strip()
+        if not written:
+            continue
+        name = spec.canonical(written)
         if name is None:
-            raise DataError(
-                source,
-                f"unknown column '{header.strip()}' in table '{spec.name}'; "
-                f"expected columns: {expected_columns(spec)}",
-            )
+            extra.append(written)
+            continue
         if name in seen:
-            raise DataError(
+            problems.add_error(
                 source,
-                f"duplicate column '{name}': headers '{seen[name]}' and '{header.strip()}' "
+                f"duplicate column '{name}': headers '{seen[name]}' and '{written}' "
                 "name the same column; expected each column once",
             )
-        seen[name] = header.strip()
-        names.append(name)
+            ok = False
+            continue
+        seen[name] = written
+        found[position] = name
     missing = [c.name for c in spec.columns if c.required and c.name not in seen]
     if missing:
-        raise DataError(
+        hints = "".join(_suggestion(header, spec) for header in extra[:1])
+        problems.add_error(
             source,
             f"missing required column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(repr(name) for name in missing)} in table '{spec.name}'; "
+            f"{', '.join(repr(name) for name in missing)} in table '{spec.name}'{hints}; "
             f"expected columns: {expected_columns(spec)}",
         )
-    return names
+        return None
+    if extra:
+        listed = ", ".join(f"'{h}'{_suggestion(h, spec)}" for h in extra)
+        problems.warn(
+            f"{source}: column{'s' if len(extra) > 1 else ''} {listed} not part of "
+            f"table '{spec.name}'; ignored"
+        )
+    return found if ok else None
+
+
+def find_header(spec: TableSpec, rows: Sequence[Sequence[str]]) -> int | None:
+    """The index of the header among the first rows of a file or sheet, or None.
+
+    The header is the first row with a cell that names a column of ``spec``;
+    if no row of the first :data:`HEADER_SEARCH` does, the first row with
+    any text (whose headers are then reported as unknown).
+    """
+    filled = [i for i, row in enumerate(rows) if any(str(cell).strip() for cell in row)]
+    for index in filled[:HEADER_SEARCH]:
+        if any(spec.canonical(str(cell)) is not None for cell in rows[index]):
+            return index
+    return filled[0] if filled else None
+
+
+def title_warning(source: str, titles: Sequence[tuple[int, Sequence[str]]]) -> str:
+    """The warning for title rows found above the header: ``(line, cells)`` each."""
+    shown = "; ".join(
+        f"row {line} '{' '.join(str(c).strip() for c in cells if str(c).strip())}'"
+        for line, cells in titles
+    )
+    return f"{source}: title row{'s' if len(titles) > 1 else ''} above the header skipped: {shown}"
+
+
+def line_ranges(lines: NDArray[np.int64], limit: int = 10) -> str:
+    """Lines as ``3, 5-8, 12`` (at most ``limit`` ranges, then how many more lines)."""
+    values = np.sort(lines).tolist()
+    ranges: list[list[int]] = []
+    for line in values:
+        if ranges and line == ranges[-1][1] + 1:
+            ranges[-1][1] = line
+        else:
+            ranges.append([line, line])
+    shown = [f"{a}" if a == b else f"{a}-{b}" for a, b in ranges[:limit]]
+    rest = sum(b - a + 1 for a, b in ranges[limit:])
+    return ", ".join(shown) + (f" and {rest} more" if rest else "")
+
+
+def drop_empty_rows(
+    table: pa.Table,
+    lines: NDArray[np.int64],
+    source: str,
+    problems: Problems,
+    *,
+    trailing_quietly: bool = False,
+) -> tuple[pa.Table, NDArray[np.int64]]:
+    """``table`` without rows whose cells are all empty, with a warning naming them.
+
+    Such rows hold no data (a spreadsheet's cleared row, ``,,,`` in a CSV
+    file); the warning says which lines were skipped, so that nothing
+    disappears without a word. With ``trailing_quietly`` the empty rows
+    after the last filled one (a sheet's formatted but unused rows) go
+    without a warning.
+    """
+    if table.num_rows == 0 or table.num_columns == 0:
+        return table, lines
+    filled = None
+    for column in table.columns:
+        cells = pc.not_equal(text(column), "")
+        filled = cells if filled is None else pc.or_(filled, cells)
+    assert filled is not None
+    keep = np.asarray(filled, dtype=np.bool_)
+    if keep.all():
+        return table, lines
+    skipped = ~keep
+    if trailing_quietly:
+        last = np.flatnonzero(keep)
+        skipped[last[-1] + 1 if last.shape[0] else 0 :] = False
+    if skipped.any():
+        problems.warn(f"{source}: empty rows skipped (row {line_ranges(lines[skipped])})")
+    return table.filter(pa.array(keep)), lines[keep]
+
+
+def from_arrow(
+    spec: TableSpec,
+    table: pa.Table,
+    source: str,
+    problems: Problems,
+    *,
+    lines: NDArray[np.int64] | None = None,
+    sha256: str | None = None,
+) -> RawTable | None:
+    """A :class:`RawTable` of an Arrow table whose column names are its headers
+    (Parquet and Arrow files, database tables, memory); None if its headers do not
+    fit (reported). Rows are numbered from 1 unless ``lines`` says otherwise."""
+    positions = resolve_headers(spec, [str(name) for name in table.column_names], source, problems)
+    if positions is None:
+        return None
+    if lines is None:
+        lines = np.arange(1, table.num_rows + 1, dtype=np.int64)
+    columns = pa.table({name: table.column(index) for index, name in positions.items()})
+    headers = {name: str(table.column_names[index]).strip() for index, name in positions.items()}
+    return RawTable(spec.name, source, columns, headers, lines, sha256)

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 #: GB2312 characters that OpenCC's t2s may still change, alone or within a
 #: phrase (from its TSCharacters, TSCharactersExt and TSPhrases dictionaries,
@@ -81,20 +85,24 @@ def needs_conversion(values: NDArray[np.str_]) -> NDArray[np.bool_]:
     return np.logical_not(plain.all(axis=1))
 
 
-def simplify(values: NDArray[np.str_]) -> NDArray[np.str_]:
-    """``values`` with every traditional spelling converted to simplified.
+def simplify(cells: pa.Array) -> pa.Array:
+    """``cells`` (an Arrow string array) with every traditional spelling made simplified.
 
-    Returns ``values`` itself when nothing may change; converts each
-    distinct candidate value once.
+    Returns ``cells`` itself when nothing may change; converts each distinct
+    candidate value once.
     """
-    candidates = np.flatnonzero(needs_conversion(values))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from kaohe.data.arrays import to_numpy_text
+
+    encoded = pc.dictionary_encode(cells)
+    spellings = to_numpy_text(encoded.dictionary)
+    candidates = np.flatnonzero(needs_conversion(spellings))
     if candidates.shape[0] == 0:
-        return values
-    distinct, inverse = np.unique(values[candidates], return_inverse=True)
-    converted = np.array([to_simplified(str(value)) for value in distinct], dtype=str)
-    if np.array_equal(converted, distinct):
-        return values
-    width = max(values.dtype.itemsize, converted.dtype.itemsize) // 4
-    result = values.astype(f"U{max(width, 1)}")
-    result[candidates] = converted[inverse]
-    return result
+        return cells
+    converted = spellings.astype(object)
+    converted[candidates] = [to_simplified(str(value)) for value in spellings[candidates]]
+    if all(converted[i] == spellings[i] for i in candidates.tolist()):
+        return cells
+    return pa.array(converted.tolist(), pa.string()).take(encoded.indices)

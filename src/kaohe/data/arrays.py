@@ -1,0 +1,187 @@
+"""Moving text between Apache Arrow and numpy, and making any Arrow column text.
+
+Readers hand over Arrow arrays (:mod:`pyarrow`); rules compute on numpy.
+Numbers and dates cross without a copy or with one cast; text needs a
+change of layout (Arrow: UTF-8 with offsets; numpy: fixed-width UTF-32).
+Both directions are done on whole buffers: ASCII text (ids, codes) through
+numpy byte matrices, other text through one codec call over the whole
+column, never a Python string per cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeAlias
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
+
+#: A parsed column: numpy for dates, numbers and flags; an Arrow string array for text.
+Column: TypeAlias = "NDArray[Any] | pa.Array"
+
+StrArray = NDArray[np.str_]
+
+
+def combined(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One contiguous array (chunks combined)."""
+    if isinstance(values, pa.ChunkedArray):
+        return values.combine_chunks() if values.num_chunks != 1 else values.chunk(0)
+    return values
+
+
+def _offsets(values: pa.Array) -> NDArray[np.int64]:
+    """The ``n + 1`` byte offsets of a string array (nulls are empty)."""
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    buffer = values.buffers()[1]
+    offsets = np.frombuffer(
+        buffer, dtype=width, count=len(values) + 1, offset=values.offset * width().itemsize
+    )
+    return offsets.astype(np.int64)
+
+
+def to_numpy_text(values: pa.Array | pa.ChunkedArray) -> StrArray:
+    """A string array as a numpy ``str`` array (nulls become ``""``).
+
+    ASCII text is gathered into a byte matrix with numpy; other text is
+    decoded to UTF-32 in one codec call after padding every cell to the
+    same number of characters.
+    """
+    values = combined(values)
+    if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+        values = pc.cast(values, pa.string())
+    values = pc.fill_null(values, "")
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype="U1")
+    offsets = _offsets(values)
+    lengths = offsets[1:] - offsets[:-1]
+    data = values.buffers()[2]
+    raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    raw = raw[offsets[0] : offsets[-1]]
+    width = int(lengths.max()) if n else 0
+    if width == 0:
+        return np.full(n, "", dtype="U1")
+    if not raw.size or int(raw.max()) < 0x80:
+        padded = np.concatenate((raw, np.zeros(width, np.uint8)))
+        windows = np.lib.stride_tricks.sliding_window_view(padded, width)
+        cells = windows[offsets[:-1] - offsets[0]]
+        cells = cells * (np.arange(width) < lengths[:, None])
+        ascii_text: StrArray = cells.astype(np.uint32).view(f"<U{width}")[:, 0]
+        return ascii_text
+    chars = int(pc.max(pc.utf8_length(values)).as_py())
+    padded_text = pc.utf8_rpad(values, width=chars, padding="\x00")
+    offsets = _offsets(padded_text)
+    data = padded_text.buffers()[2]
+    assert data is not None
+    text = data.to_pybytes()[offsets[0] : offsets[-1]].decode("utf-8")
+    points = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    result: StrArray = points.view(f"<U{chars}")
+    return result
+
+
+def from_numpy_text(values: StrArray) -> pa.Array:
+    """A numpy ``str`` array as an Arrow string array.
+
+    ASCII text goes through a byte matrix (its lengths give the offsets);
+    other text through :func:`pyarrow.array`.
+    """
+    values = np.ascontiguousarray(values)
+    n = values.shape[0]
+    width = values.dtype.itemsize // 4
+    if n == 0 or width == 0:
+        return pa.array([""] * n, pa.string())
+    points = values.view(np.uint32).reshape(n, width)
+    if int(points.max()) >= 0x80:
+        return pa.array(values, pa.string())
+    filled = points != 0
+    lengths = np.count_nonzero(filled, axis=1)
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    if offsets[-1] >= 2**31:
+        return pa.array(values, pa.large_string())
+    data = points[filled].astype(np.uint8)
+    return pa.StringArray.from_buffers(
+        n, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data)
+    )
+
+
+def _float_text(values: pa.Array) -> pa.Array:
+    """Numbers as people write them: whole numbers without ``.0``."""
+    whole = pc.and_(pc.is_finite(values), pc.equal(pc.floor(values), values))
+    small = pc.less_equal(pc.abs(values), 2.0**53)
+    as_int = pc.and_kleene(whole, small)
+    integers = pc.cast(pc.if_else(as_int, values, 0.0), pa.int64())
+    return pc.if_else(as_int, pc.cast(integers, pa.string()), pc.cast(values, pa.string()))
+
+
+def text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Any Arrow column as trimmed text cells, ``""`` where empty.
+
+    Integers and whole floats are written without a fraction (``1001``),
+    booleans ``true``/``false``, dates ``YYYY-MM-DD``, timestamps at
+    midnight as their day (others keep their time, which the date parser
+    rejects), dictionary columns by their values.
+    """
+    values = combined(values)
+    kind = values.type
+    if pa.types.is_dictionary(kind):
+        values = values.dictionary_decode()
+        kind = values.type
+    if pa.types.is_null(kind):
+        return pa.array([""] * len(values), pa.string())
+    if pa.types.is_floating(kind):
+        values = _float_text(pc.cast(values, pa.float64()))
+    elif pa.types.is_boolean(kind):
+        values = pc.if_else(values, "true", "false")
+    elif pa.types.is_timestamp(kind):
+        midnight = pc.equal(pc.cast(pc.floor_temporal(values, unit="day"), kind), values)
+        day_text = pc.strftime(values, format="%Y-%m-%d")
+        full = pc.strftime(values, format="%Y-%m-%d %H:%M:%S")
+        values = pc.if_else(midnight, day_text, full)
+    elif (
+        pa.types.is_binary(kind)
+        or pa.types.is_large_binary(kind)
+        or not (pa.types.is_string(kind) or pa.types.is_large_string(kind))
+    ):
+        values = pc.cast(values, pa.string())
+    return pc.fill_null(pc.utf8_trim_whitespace(values), "")
+
+
+def python_cells(values: list[Any], *, number_column: bool = False) -> pa.Array:
+    """A column of Python values (a spreadsheet's cells, a program's list) as one Arrow array.
+
+    Values of one type give that type; mixed values (text and numbers in one
+    column) give their text, each written as :func:`text` would. ``""`` and
+    ``None`` are empty cells, and so is a float NaN unless ``number_column``.
+    """
+    cleaned = [None if value == "" else value for value in values]
+    try:
+        return pa.array(cleaned, from_pandas=not number_column)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError, ValueError):
+        texts = [_cell_text(value, number_column) for value in cleaned]
+        return pa.array(texts, pa.string())
+
+
+def _cell_text(value: object, number_column: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if number != number and not number_column:
+            return ""
+        if number.is_integer() and abs(number) <= 2.0**53:
+            return str(int(number))
+        return repr(number)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.datetime64):
+        return "" if np.isnat(value) else str(value)
+    return str(value)

@@ -1,0 +1,49 @@
+"""Reading Parquet and Arrow IPC (Feather) files: one ``<table>.parquet`` or
+``<table>.arrow`` per table, columns typed as their writer stored them.
+
+Column names are headers as in a CSV file (English or Chinese); typed
+columns go straight to the parser (:mod:`kaohe.data.parse`), which checks
+them as it checks text. Rows are numbered from 1 in error messages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyarrow as pa
+
+from kaohe.data.problems import Problems
+from kaohe.data.raw import RawTable, from_arrow
+from kaohe.tables import TableSpec
+
+#: File name endings of the columnar formats, and how each is read.
+PARQUET = (".parquet",)
+ARROW_IPC = (".arrow", ".feather", ".ipc")
+COLUMNAR = (*PARQUET, *ARROW_IPC)
+
+
+def read_columnar(file: Path, spec: TableSpec, problems: Problems) -> RawTable | None:
+    """Read one Parquet or Arrow IPC file; a file that is neither is reported."""
+    source = str(file)
+    data = file.read_bytes()
+    try:
+        table = _read(file, data)
+    except (pa.ArrowException, OSError, ValueError) as error:
+        kind = "Parquet" if file.suffix.lower() in PARQUET else "Arrow IPC"
+        problems.add_error(source, f"not a readable {kind} file ({error})")
+        return None
+    return from_arrow(spec, table, source, problems, sha256=hashlib.sha256(data).hexdigest())
+
+
+def _read(file: Path, data: bytes) -> pa.Table:
+    if file.suffix.lower() in PARQUET:
+        import pyarrow.parquet as pq
+
+        return pq.read_table(pa.BufferReader(data))
+    import pyarrow.ipc as ipc
+
+    try:
+        return ipc.open_file(pa.BufferReader(data)).read_all()
+    except pa.ArrowInvalid:
+        return ipc.open_stream(pa.BufferReader(data)).read_all()

@@ -1,0 +1,332 @@
+"""Reading one ``<table>.csv`` file through :mod:`pyarrow.csv`, strictly.
+
+The header is the first row that names a column of the table (rows above
+it are title rows, skipped with a warning); every cell below it is read as
+text by Arrow's parser. A file is read whole or refused: an unterminated
+quote, a row with more or fewer cells than the header, a stray NUL or a
+byte that is not UTF-8 or GBK text is a problem naming the file, line and
+cell, and the number of rows read always equals the number of records in
+the file (rows whose cells are all empty are skipped with a warning).
+
+Arrow cannot say on which line a record began. In the usual file (every
+record on one line) the lines follow from the count of line breaks; when
+some cell spans lines, or a row is malformed, the file is read a second
+time with :mod:`csv`, which gives each record's line, and the two readings
+must agree on the number of records.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from numpy.typing import NDArray
+
+from kaohe.data import encoding
+from kaohe.data.problems import Problems
+from kaohe.data.raw import RawTable, drop_empty_rows, find_header, resolve_headers, title_warning
+from kaohe.tables import TableSpec
+
+#: How much of the file's start is searched for the header (bytes).
+HEAD_BYTES = 1 << 16
+#: How far past a record's start an unterminated quote is looked for (characters).
+QUOTE_SEARCH = 1 << 20
+
+
+class _Lines:
+    """Iterates a text's physical lines for :mod:`csv`, counting the characters read."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.read = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.read += len(line)
+        return line
+
+
+def _head(
+    data: bytes, spec: TableSpec
+) -> tuple[list[str], int, int, list[tuple[int, list[str]]]] | None:
+    """The header cells, the byte offset of the first data row, the header's last
+    line, and the title rows above the header; None when there is no header."""
+    cut = data[:HEAD_BYTES]
+    if len(data) > HEAD_BYTES:
+        cut = cut[: max(cut.rfind(b"\n") + 1, 1)]
+    text = cut.decode("utf-8")
+    lines = _Lines(text)
+    reader = csv.reader(lines)
+    rows: list[tuple[int, list[str], int, int]] = []  # (first line, cells, last line, chars)
+    first = 1
+    try:
+        for row in reader:
+            rows.append((first, row, reader.line_num, lines.read))
+            first = reader.line_num + 1
+            if len(rows) > 4 * 10:
+                break
+    except csv.Error:
+        pass  # the body's reader reports it, with its line
+    index = find_header(spec, [cells for _, cells, _, _ in rows])
+    if index is None:
+        return None
+    _, header, last_line, chars = rows[index]
+    titles = [(line, cells) for line, cells, _, _ in rows[:index] if any(c.strip() for c in cells)]
+    return header, len(text[:chars].encode("utf-8")), last_line, titles
+
+
+def read_csv(file: Path, spec: TableSpec, problems: Problems) -> RawTable | None:
+    """Read one table file; bad content is reported to ``problems`` (then None)."""
+    source = str(file)
+    original = file.read_bytes()
+    data = encoding.utf8(original, source, problems)
+    if data is None:
+        return None
+    try:
+        return _read(data, source, spec, problems, hashlib.sha256(original).hexdigest())
+    except (UnicodeDecodeError, _NotUtf8):
+        pass
+    transcoded = encoding.from_gb18030(original, source, problems)
+    if transcoded is None:
+        return None
+    return _read(transcoded, source, spec, problems, hashlib.sha256(original).hexdigest())
+
+
+class _NotUtf8(Exception):
+    """Arrow found a cell that is not UTF-8."""
+
+
+def _read(
+    data: bytes, source: str, spec: TableSpec, problems: Problems, sha256: str
+) -> RawTable | None:
+    head = _head(data, spec)
+    if head is None:
+        problems.add_error(source, "the file has no header line; expected a header line and rows")
+        return None
+    header, offset, header_line, titles = head
+    if titles:
+        problems.warn(title_warning(source, titles))
+    positions = resolve_headers(spec, header, source, problems)
+    body = data[offset:]
+    table, invalid = _parse(body, len(header))
+    multiline = table.num_rows and any(
+        pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py() for column in table.columns
+    )
+    lines = None
+    if not invalid and not multiline:
+        lines = _single_line_records(body, table.num_rows, header_line)
+    if lines is None:
+        lines = _records(body, header, header_line, table.num_rows + len(invalid), source, problems)
+        if lines is None:
+            return None
+        if invalid:
+            return None  # each malformed row is reported with its line
+    for index, cell in enumerate(header):
+        if cell.strip() or index in (positions or {}):
+            continue
+        stray = np.flatnonzero(
+            np.asarray(pc.not_equal(pc.utf8_trim_whitespace(table.column(index)), ""))
+        )
+        if stray.shape[0]:
+            problems.add_error(
+                source,
+                f"column {index + 1} has values but no header; expected a header naming it",
+                row=int(lines[stray[0]]),
+            )
+            return None
+    if positions is None:
+        return None
+    table, lines = drop_empty_rows(table, lines, source, problems)
+    columns = pa.table({name: table.column(index) for index, name in positions.items()})
+    headers = {name: header[index].strip() for index, name in positions.items()}
+    return RawTable(spec.name, source, columns, headers, lines, sha256)
+
+
+def _parse(body: bytes, width: int) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
+    """Every cell of ``body`` (the records below the header) as text, and the rows
+    whose number of cells is not ``width`` (left out of the table)."""
+    names = [f"c{i}" for i in range(width)]
+    invalid: list[pacsv.InvalidRow] = []
+
+    def collect(row: pacsv.InvalidRow) -> str:
+        invalid.append(row)
+        return "skip"
+
+    if not body.strip(b"\r\n"):
+        return pa.table({name: pa.array([], pa.string()) for name in names}), invalid
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(body),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=b'"' in body, invalid_row_handler=collect
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        if "UTF8" in str(error) or "utf8" in str(error).lower():
+            raise _NotUtf8 from None
+        raise
+    return table, invalid
+
+
+def _single_line_records(body: bytes, rows: int, header_line: int) -> NDArray[np.int64] | None:
+    """The line of each record when every record is one line; None if that is unsure.
+
+    Lines are counted by their breaks; blank lines (which the parser skips)
+    are found when there are more lines than records.
+    """
+    if b"\r" in body and body.count(b"\r") != body.count(b"\r\n"):
+        return None  # old Mac line ends: let the csv module count
+    physical = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+    first = header_line + 1
+    if physical == rows:
+        return np.arange(first, first + rows, dtype=np.int64)
+    raw = np.frombuffer(body, np.uint8)
+    ends = np.flatnonzero(raw == 0x0A)
+    if body and not body.endswith(b"\n"):
+        ends = np.append(ends, raw.shape[0])
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    length = ends - starts
+    length -= (length > 0) & (raw[np.maximum(ends - 1, 0)] == 0x0D)
+    filled = np.flatnonzero(length > 0)
+    if filled.shape[0] != rows:
+        return None
+    return (filled + first).astype(np.int64)
+
+
+def _records(
+    body: bytes, header: list[str], header_line: int, expected: int, source: str, problems: Problems
+) -> NDArray[np.int64] | None:
+    """The line of each well-formed record, read with :mod:`csv`; malformed records,
+    an unterminated quote, or a count that differs from Arrow's are reported."""
+    text = body.decode("utf-8")
+    width = len(header)
+    lines: list[int] = []
+    found = 0
+    start = header_line + 1
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        for row in reader:
+            if row:
+                found += 1
+                if len(row) == width:
+                    lines.append(start)
+                else:
+                    _wrong_width(row, header, start, source, problems)
+            start = header_line + 1 + reader.line_num
+    except csv.Error as error:
+        if "unexpected end of data" not in str(error):
+            return _records_lenient(text, header, header_line, expected, source, problems)
+        cell = _open_quote(text, start - header_line - 1)
+        column = header[cell - 1].strip() if cell <= width and header[cell - 1].strip() else None
+        problems.add_error(
+            source,
+            f"a quoted cell (cell {cell}) is never closed: the quote takes in every line after "
+            'it; expected a closing quote (") at the end of the cell',
+            row=start,
+            column=column,
+        )
+        return None
+    if found != expected:
+        problems.add_error(
+            source,
+            f"the file was read as {expected} rows by one reading and {found} by another; "
+            "expected one way to read it (check the quotes)",
+        )
+        return None
+    return np.array(lines, dtype=np.int64)
+
+
+def _records_lenient(
+    text: str, header: list[str], header_line: int, expected: int, source: str, problems: Problems
+) -> NDArray[np.int64] | None:
+    """:func:`_records` for a file with a quote inside an unquoted cell (``5" tv``),
+    which Arrow's parser takes as it is; so does :mod:`csv` when not strict."""
+    lines: list[int] = []
+    found = 0
+    start = header_line + 1
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for row in reader:
+        if row:
+            found += 1
+            if len(row) == len(header):
+                lines.append(start)
+            else:
+                _wrong_width(row, header, start, source, problems)
+        start = header_line + 1 + reader.line_num
+    if found != expected:
+        problems.add_error(
+            source,
+            f"the file was read as {expected} rows by one reading and {found} by another; "
+            "expected one way to read it (check the quotes)",
+        )
+        return None
+    return np.array(lines, dtype=np.int64)
+
+
+def _wrong_width(
+    row: list[str], header: list[str], line: int, source: str, problems: Problems
+) -> None:
+    width = len(header)
+    if len(row) > width:
+        extra = next((cell for cell in row[width:] if cell.strip()), "")
+        shown = f" (unexpected '{extra.strip()}')" if extra.strip() else ""
+        problems.add_error(
+            source,
+            f"the row has {len(row)} cells but the header has {width} columns; expected "
+            f"{width} cells in every row{shown}",
+            row=line,
+        )
+    else:
+        missing = header[len(row)].strip() or None
+        problems.add_error(
+            source,
+            f"the row has {len(row)} cells but the header has {width} columns; expected "
+            f"{width} cells in every row",
+            row=line,
+            column=missing,
+        )
+
+
+def _open_quote(text: str, skip_lines: int) -> int:
+    """The cell (1-based) of the quoted cell that is never closed in the record that
+    starts after ``skip_lines`` lines of ``text``."""
+    at = 0
+    for _ in range(skip_lines):
+        at = text.find("\n", at) + 1
+    cell, opened, quoted, cell_start = 1, 1, False, True
+    index = at
+    end = min(len(text), at + QUOTE_SEARCH)
+    while index < end:
+        char = text[index]
+        if quoted:
+            if char == '"':
+                if text.startswith('"', index + 1):
+                    index += 1
+                else:
+                    quoted = False
+        elif char == '"' and cell_start:
+            quoted, opened = True, cell
+        elif char == ",":
+            cell += 1
+            cell_start = True
+            index += 1
+            continue
+        cell_start = False
+        index += 1
+    return opened

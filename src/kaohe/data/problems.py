@@ -1,0 +1,117 @@
+"""Collecting every problem of one load, so that the user sees them all at once.
+
+A load does not stop at the first bad cell: readers, parsers and checks
+report to one :class:`Problems`, which keeps the first :data:`LIMIT` (in
+file and row order) and counts the rest; :meth:`Problems.raise_any` then
+raises one :class:`~kaohe.errors.DataError` listing them. Warnings (extra
+columns, title rows, skipped empty rows) are collected beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from kaohe.errors import DataError
+
+#: The most problems one error lists; the rest are counted.
+LIMIT = 200
+
+
+class Problems:
+    """The problems and warnings found so far while loading one data set."""
+
+    def __init__(self, limit: int = LIMIT) -> None:
+        self.limit = limit
+        self.found: list[DataError] = []
+        self.more = 0
+        self.warnings: list[str] = []
+        #: Tables that were found but could not be read (reported).
+        self.failed: set[str] = set()
+        self._order: dict[str, int] = {}
+
+    def add(self, error: DataError) -> None:
+        """Record one problem (counted only, once :data:`LIMIT` are listed)."""
+        self._order.setdefault(error.source, len(self._order))
+        if len(self.found) < self.limit:
+            self.found.append(error)
+        else:
+            self.more += 1
+
+    def add_error(
+        self, source: str, message: str, *, row: int | None = None, column: str | None = None
+    ) -> None:
+        """Record a problem of ``source`` (a whole table, or one row and column of it)."""
+        self.add(DataError(source, message, row=row, column=column))
+
+    def room(self, source: str, wanted: int) -> int:
+        """How many of ``wanted`` problems of ``source`` may be listed; the rest are counted."""
+        self._order.setdefault(source, len(self._order))
+        room = min(max(self.limit - len(self.found), 0), wanted)
+        self.more += wanted - room
+        return room
+
+    def warn(self, message: str) -> None:
+        """Record a warning: something read differently from how it was written."""
+        self.warnings.append(message)
+
+    def about(self, source: str) -> bool:
+        """Whether a problem was found in ``source``."""
+        return source in self._order
+
+    def raise_any(self) -> None:
+        """Raise one :class:`DataError` listing every problem found, if there is one."""
+        if self.found:
+            ordered = sorted(
+                self.found, key=lambda e: (self._order[e.source], e.row or 0, e.column or "")
+            )
+            raise DataError.of(ordered, self.more)
+
+
+@attrs.frozen(eq=False)
+class Where:
+    """Where a table came from, for reporting its bad cells.
+
+    ``lines`` are the source lines (CSV, header = 1), sheet rows or 1-based
+    positions of the rows, aligned with the table's arrays; ``headers``
+    maps a canonical column name to the header the user wrote.
+    """
+
+    source: str
+    lines: NDArray[np.int64]
+    problems: Problems
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+
+    def header(self, column: str | None) -> str | None:
+        """The header of ``column`` as written in the source."""
+        return None if column is None else self.headers.get(column, column)
+
+    def fail(
+        self,
+        bad: NDArray[np.bool_] | NDArray[np.intp],
+        explain: Callable[[int], str],
+        column: str | None = None,
+    ) -> None:
+        """Report each of the ``bad`` rows (a mask or row indices) with ``explain(row)``."""
+        rows = np.flatnonzero(bad) if bad.dtype == np.bool_ else np.asarray(bad)
+        if not rows.shape[0]:
+            return
+        rows = rows[np.argsort(self.lines[rows], kind="stable")]
+        header = self.header(column)
+        for row in rows[: self.problems.room(self.source, rows.shape[0])].tolist():
+            line = int(self.lines[row])
+            self.problems.add(DataError(self.source, explain(row), row=line, column=header))
+
+    def check(
+        self, bad: NDArray[np.bool_], explain: Callable[[int], str], column: str | None = None
+    ) -> None:
+        """:meth:`fail` for the rows of the mask ``bad``, if any."""
+        if bad.any():
+            self.fail(bad, explain, column)
+
+    def error(self, message: str, *, row: int | None = None, column: str | None = None) -> None:
+        """Report a problem of the table as a whole (or of one line of it)."""
+        self.problems.add_error(self.source, message, row=row, column=self.header(column))

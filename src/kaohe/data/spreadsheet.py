@@ -1,0 +1,130 @@
+"""Reading a spreadsheet (.xlsx, .xlsm, .xls, .xlsb, .ods) through python-calamine.
+
+One sheet per table, named like the table in English or Chinese (单位,
+督查问题 ...). Calamine reads the cells that are there, whatever size the
+sheet declares, and keeps their types: date cells arrive as dates, numbers
+as numbers (a number in a date column is an Excel serial date). The header
+is the first row that names a column of the table; rows above it are title
+rows, skipped with a warning. A sheet named after no table (说明, an
+instructions sheet) is ignored with a warning, unless its name is close to a
+table's (a misspelling, which would silently leave the table out).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import io
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from kaohe.data.arrays import python_cells
+from kaohe.data.problems import Problems
+from kaohe.data.raw import RawTable, drop_empty_rows, find_header, resolve_headers, title_warning
+from kaohe.tables import TableSpec, find_table
+
+#: File name endings of the spreadsheets calamine reads.
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+def misspelt_table(name: str, tables: Mapping[str, TableSpec]) -> str | None:
+    """The table whose name ``name`` is close to (a likely misspelling), or None."""
+    names = [n for spec in tables.values() for n in (spec.name, *spec.aliases)]
+    close = difflib.get_close_matches(name.strip(), names, n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
+def read_spreadsheet(
+    path: Path, tables: Mapping[str, TableSpec], problems: Problems
+) -> dict[str, RawTable]:
+    """The tables of a spreadsheet file, by name; problems are reported."""
+    import python_calamine
+
+    data = path.read_bytes()
+    if not data:
+        problems.add_error(str(path), "the file is empty; expected a spreadsheet")
+        return {}
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as error:  # calamine raises its own and builtin errors for bad files
+        problems.add_error(
+            str(path), f"not a readable spreadsheet ({error}); expected {', '.join(SPREADSHEETS)}"
+        )
+        return {}
+    found: dict[str, RawTable] = {}
+    seen: dict[str, str] = {}
+    for sheet_name in book.sheet_names:
+        source = f"{path}[{sheet_name}]"
+        try:
+            rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        except Exception as error:  # a damaged sheet
+            problems.add_error(source, f"the sheet cannot be read ({error})")
+            continue
+        name = find_table(sheet_name, tables)
+        filled = any(str(cell).strip() for row in rows for cell in row)
+        if name is None:
+            close = misspelt_table(sheet_name, tables)
+            if close is not None and filled:
+                problems.add_error(
+                    source,
+                    f"unknown sheet '{sheet_name}' (did you mean '{close}'?); expected sheets "
+                    f"named like the tables: {', '.join(tables)}",
+                )
+            elif filled:
+                problems.warn(f"{source}: sheet '{sheet_name}' is not a table; ignored")
+            continue
+        if name in seen:
+            problems.add_error(
+                source, f"a second sheet for table '{name}' (also '{seen[name]}'); expected one"
+            )
+            continue
+        seen[name] = sheet_name
+        if not filled:
+            problems.add_error(source, "the sheet is empty; expected a header row and rows")
+            continue
+        table = _sheet(tables[name], rows, source, problems, digest)
+        if table is None:
+            problems.failed.add(name)
+        else:
+            found[name] = table
+    return found
+
+
+def _sheet(
+    spec: TableSpec, rows: Sequence[Sequence[object]], source: str, problems: Problems, digest: str
+) -> RawTable | None:
+    index = find_header(spec, [[str(cell) for cell in row] for row in rows[:50]])
+    assert index is not None  # the sheet has a filled cell
+    header = [str(cell).strip() for cell in rows[index]]
+    titles = [
+        (i + 1, [str(c) for c in row])
+        for i, row in enumerate(rows[:index])
+        if any(str(c).strip() for c in row)
+    ]
+    if titles:
+        problems.warn(title_warning(source, titles))
+    positions = resolve_headers(spec, header, source, problems)
+    body = rows[index + 1 :]
+    lines = np.arange(index + 2, index + 2 + len(body), dtype=np.int64)
+    columns = list(zip(*body, strict=True)) if body else [() for _ in header]
+    for position, cell in enumerate(header):
+        if cell or position >= len(columns):
+            continue
+        stray = [i for i, value in enumerate(columns[position]) if str(value).strip()]
+        if stray:
+            problems.add_error(
+                source,
+                f"column {position + 1} has values but no header; expected a header naming it",
+                row=int(lines[stray[0]]),
+            )
+            return None
+    if positions is None:
+        return None
+    table = pa.table({name: python_cells(list(columns[i])) for i, name in positions.items()})
+    table, lines = drop_empty_rows(table, lines, source, problems, trailing_quietly=True)
+    headers = {name: header[i] for i, name in positions.items()}
+    return RawTable(spec.name, source, table, headers, lines, digest)
