@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand, _load, as_of_option, data_option, plugins_option, scheme_argument
+from .cli import (
+    KaoheCommand,
+    _load,
+    as_of_option,
+    data_option,
+    out_option,
+    plugins_option,
+    scheme_argument,
+)
 from .data import Dataset
 from .errors import KaoheError
 from .progress import progress
@@ -56,7 +64,7 @@ SHOWN_CHANGES = 40
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of the Monte Carlo draws."
 )
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Result folder.")
+@out_option("Result folder (default: out/<scheme name>-whatif).")
 @click.option("--chunk", type=click.IntRange(1), help="Scenarios evaluated at once (memory bound).")
 @as_of_option
 @plugins_option
