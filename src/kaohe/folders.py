@@ -295,8 +295,6 @@ def write_folder(
                         "the next run puts it back"
                     ) from None
         if isinstance(error, OSError):
-            raise OutputError(
-                f"{out}: cannot write the result folder ({error.strerror})"
-            ) from None
+            raise OutputError(f"{out}: cannot write the result folder ({error.strerror})") from None
         raise
     return out

@@ -126,8 +126,7 @@ def load_signer(path: str | Path) -> Signer:
         key = serialization.load_pem_private_key(content, password=None)
     except TypeError:
         raise SigningError(
-            f"{path}: the private key is protected by a password; "
-            "use a key made by kaohe keygen"
+            f"{path}: the private key is protected by a password; use a key made by kaohe keygen"
         ) from None
     except (ValueError, binascii.Error):
         raise SigningError(
