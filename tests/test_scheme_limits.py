@@ -129,7 +129,8 @@ CADRE = "[cadre_score]\nbasis = 'b'\n[cadre_grading]\nbasis = 'b'\nthresholds = 
     [
         (UNIT.format('"优秀" = 70.0, "良好" = 80.0'), "unit_grading.thresholds.良好",
          "优秀 = 70 is below 良好 = 80"),
-        (UNIT.format('"一般" = 85.0'), "unit_grading.thresholds.一般", "良好 = 80 is below 一般 = 85"),
+        (UNIT.format('"一般" = 85.0'), "unit_grading.thresholds.一般",
+         "良好 = 80 is below 一般 = 85"),
         (CADRE.format('"优秀" = 60.0'), "cadre_grading.thresholds.称职",
          "优秀 = 60 is below 称职 = 70"),
         (CADRE.format('"基本称职" = 75.0'), "cadre_grading.thresholds.基本称职",

@@ -12,15 +12,17 @@ import datetime as dt
 import importlib
 import os
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from . import api
 from .errors import KaoheError
 from .plugins import Registry, get_plugin_manager
+
+FC = TypeVar("FC", bound=Callable[..., Any])
 
 #: The longest message an unexpected error gets (its text may be anything).
 LONGEST_MESSAGE = 500
@@ -70,7 +72,7 @@ def _registry(plugin_dir: Path | None) -> Registry:
 
 
 def _folder_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
-    """``--out``: a folder name; an empty one is a usage error (it would mean the current folder)."""
+    """``--out``: a folder name; an empty one is a usage error (it means the current folder)."""
     if value is None:
         return None
     if not value.strip():
@@ -78,7 +80,7 @@ def _folder_name(_ctx: click.Context, _param: click.Parameter, value: str | None
     return Path(value)
 
 
-def out_option(help_text: str) -> Any:
+def out_option(help_text: str) -> Callable[[FC], FC]:
     """The ``--out`` option of the commands that write a result folder."""
     return click.option(
         "--out", type=click.Path(file_okay=False), callback=_folder_name, help=help_text

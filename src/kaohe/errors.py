@@ -25,9 +25,8 @@ _LONGEST_INT_BITS = 512
 
 def shown(value: object) -> str:
     """A short, always printable ``repr`` of ``value`` for an error message."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        if value.bit_length() > _LONGEST_INT_BITS:
-            return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    if isinstance(value, int) and value.bit_length() > _LONGEST_INT_BITS:
+        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
     try:
         return _SHOWN.repr(value)
     except (RecursionError, ValueError):  # pragma: no cover - reprlib limits the depth

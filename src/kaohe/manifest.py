@@ -30,7 +30,6 @@ from .plugins import kaohe_version, origins
 from .results import Results
 from .tables import TABLES
 
-
 #: The manifest's file name, and its detached signature's.
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pluggy
@@ -273,8 +273,8 @@ class Registry:
 def _rules_of(impl: pluggy.HookImpl, dist: str) -> list[object]:
     """What one plugin's ``kaohe_register_rules`` returns, as a list; a failure names it."""
     try:
-        provided = impl.function()
-        return list(provided or ())
+        provided = cast("Iterable[object]", impl.function() or ())
+        return list(provided)
     except KaoheError:
         raise
     except (Exception, SystemExit) as error:

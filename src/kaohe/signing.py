@@ -139,7 +139,7 @@ def load_signer(path: str | Path) -> Signer:
 
 
 def load_public(path: str | Path) -> Ed25519PublicKey:
-    """The public key at ``path`` (``KEY.pub`` from ``kaohe keygen``); SigningError if it is not one."""
+    """The public key at ``path`` (``KEY.pub`` of ``kaohe keygen``); SigningError if not one."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -156,7 +156,7 @@ def load_public(path: str | Path) -> Ed25519PublicKey:
 
 
 def check(key: Ed25519PublicKey, manifest: bytes, signature: bytes | None) -> list[str]:
-    """The problems of ``signature`` (manifest.sig's bytes, None: absent) of ``manifest``; [] = valid."""
+    """The problems of ``signature`` (manifest.sig's bytes; None: absent); [] = valid."""
     from cryptography.exceptions import InvalidSignature
 
     if signature is None:
