@@ -356,3 +356,135 @@ def test_a_changed_local_plugin_file_is_found(runner: CliRunner, tmp_path: Path)
 )
 def test_rounding_slack(total: str, terms: int, published: str, ok: bool) -> None:
     assert _adds_up(Decimal(total), terms, Decimal(published), None) is ok
+
+
+# -- malformed folders ---------------------------------------------------------------------
+
+
+def set_key(info: dict[str, object], dotted: str, value: object) -> None:
+    *parents, last = dotted.split(".", 1) if dotted.startswith("files.") else dotted.split(".")
+    for key in parents:
+        info = info[key]  # type: ignore[assignment]
+    if value is DELETE:
+        del info[last]
+    else:
+        info[last] = value
+
+
+DELETE = object()
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"[1, 2]", "manifest.json: expected a JSON object (the manifest kaohe score writes), "
+         "got a list"),
+        (b"{", "manifest.json: not valid JSON (Expecting property name"),
+        (b"\xff\xfe", "manifest.json: not UTF-8 text"),
+        (b"[" * 100_000 + b"]" * 100_000, "manifest.json: not a manifest of kaohe (JSON nested"),
+        (b'{"kind": "whatif", "files": {}}', "manifest.json: a what-if folder; kaohe verify"),
+        (b'{"scheme": {}}', "manifest.json: lists no output files: written by a kaohe from before"),
+        (b"{}", "manifest.json: lists no output files"),
+    ],
+)  # fmt: skip
+def test_a_manifest_that_is_not_one_is_a_clear_problem(
+    scored: Path, runner: CliRunner, content: bytes, problem: str
+) -> None:
+    (scored / "manifest.json").write_bytes(content)
+    problems = verify(scored)
+    assert len(problems) == 1
+    assert problems[0].startswith(problem), problems
+    result = runner.invoke(main, ["verify", str(scored)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("tables", DELETE, "key 'tables' is missing"),
+        ("files", [], "key 'files': expected a table (JSON object), got []"),
+        ("tables.units.rows", "20", "key 'tables.units.rows': expected a whole number, got '20'"),
+        ("tables.units.present", 1, "key 'tables.units.present': expected true or false, got 1"),
+        ("scheme.file", None, "key 'scheme.file': expected a string, got None"),
+        ("plugins", [{"plugin": "x"}], "key 'plugins[0].distribution' is missing"),
+        ("as_of", "yesterday", "key 'as_of': expected a date YYYY-MM-DD, got 'yesterday'"),
+        ("kind", "score2", "key 'kind': expected 'score', got 'score2'"),
+        ("files.units.csv", "00", "key 'files.units.csv': expected a file name and a sha256"),
+        (
+            "overrides",
+            {"a": [1]},
+            "key 'overrides.a': expected a string or a whole number or a number or true or "
+            "false, got [1]",
+        ),
+        ("files", {"../x": "0" * 64}, "key 'files.../x': expected a file name and a sha256"),
+        ("rows", 1, None),  # an unknown key: scoring again finds it
+    ],
+)
+def test_a_manifest_with_wrong_keys_or_types_is_a_clear_problem(
+    scored: Path, key: str, value: object, problem: str | None
+) -> None:
+    info = json.loads((scored / "manifest.json").read_text(encoding="utf-8"))
+    set_key(info, key, value)
+    (scored / "manifest.json").write_text(json.dumps(info), encoding="utf-8")
+    problems = verify(scored)
+    if problem is None:
+        assert problems == ["manifest.json key 'rows': 1 in the file, None scoring again"]
+    else:
+        assert problems == [f"manifest.json: not a manifest of kaohe score ({problem})"]
+
+
+def test_result_files_missing_columns_are_clear_problems(scored: Path, runner: CliRunner) -> None:
+    edit = "unit_id,name\nXZ01,城关镇\n"
+    (scored / "units.csv").write_text(edit, encoding="utf-8")
+    problems = verify(scored)
+    assert "units.csv: columns unit_id, name; scoring again gives unit_id, name, category, " in (
+        "\n".join(problems)
+    )
+    without_inputs(scored)
+    problems = verify(scored)
+    assert (
+        "units.csv: cannot be checked (missing columns category, target_score, satisfaction, "
+        "composite, deductions, bonus, score, rank, grade, flags)" in problems
+    )
+    result = runner.invoke(main, ["verify", str(scored)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff\xfe\x00bad", b'"unterminated\n', b"\x00\x00", b"", b"a,b\n" + b"x" * 200_000],
+)
+def test_unreadable_result_files_are_clear_problems(scored: Path, content: bytes) -> None:
+    for name in ("units.csv", "adjustments.csv", "results.xlsx"):
+        (scored / name).write_bytes(content)
+    problems = verify(scored)
+    assert (
+        problems[0] == "adjustments.csv: changed since the run (its sha256 is not the recorded one)"
+    )
+    without_inputs(scored)
+    assert any(p.startswith("units.csv: cannot be checked") for p in verify(scored))
+
+
+def test_added_and_missing_files_are_found(scored: Path) -> None:
+    (scored / "extra.txt").write_text("x")
+    (scored / "findings.csv").unlink()
+    problems = verify(scored)
+    assert "findings.csv: missing from the result folder" in problems
+    assert "extra.txt: in the result folder but not part of the result" in problems
+
+
+def test_other_plugin_versions_are_reported(scored: Path) -> None:
+    info = json.loads((scored / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(p for p in info["plugins"] if p["plugin"] == "supervision")
+    entry["version"] = "0.9.0"
+    info["kaohe_version"] = "0.0.1"
+    (scored / "manifest.json").write_text(json.dumps(info), encoding="utf-8")
+    problems = verify(scored)
+    assert problems[0].startswith("kaohe: the run used version 0.0.1, version ")
+    assert problems[1] == (
+        "plugin supervision: the run used kaohe-supervision 0.9.0, kaohe-supervision 1.0.0 is "
+        "installed; the result can only be confirmed with kaohe-supervision==0.9.0"
+    )
+    assert len(problems) == 2

@@ -134,7 +134,10 @@ def load_signer(path: str | Path) -> Signer:
             "kaohe keygen wrote (not the .pub file)"
         ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise SigningError(f"{path}: a {type(key).__name__}; expected an {ALGORITHM} private key")
+        raise SigningError(
+            f"{path}: a key of another kind ({type(key).__name__}); expected an {ALGORITHM} "
+            "private key"
+        )
     return Signer(key, str(path))
 
 
@@ -151,7 +154,10 @@ def load_public(path: str | Path) -> Ed25519PublicKey:
             f"{path}: not a public key in PEM form; expected the .pub file of kaohe keygen"
         ) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise SigningError(f"{path}: a {type(key).__name__}; expected an {ALGORITHM} public key")
+        raise SigningError(
+            f"{path}: a key of another kind ({type(key).__name__}); expected an {ALGORITHM} "
+            "public key"
+        )
     return key
 
 
