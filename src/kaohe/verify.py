@@ -396,8 +396,8 @@ def _versions(recorded: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
         if old is None:
             assert new is not None
             problems.append(
-                f"plugin {name}: installed ({new['distribution']} {new['version']}) but not "
-                "used by the run"
+                f"plugin {name}: installed ({new['distribution']} {new['version']}), but the "
+                "manifest does not list it among the plugins of the run"
             )
         elif new is None:
             how = "give --plugins FOLDER" if old.get("file") else "install it"
