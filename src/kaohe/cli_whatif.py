@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from .whatif import (
     simulate,
     sweep,
 )
+from .whatif.limits import check_study, default_max_scenarios
 
 SHOWN_CHANGES = 40
 
@@ -66,6 +68,11 @@ SHOWN_CHANGES = 40
 )
 @out_option("Result folder (default: out/<scheme name>-whatif).")
 @click.option("--chunk", type=click.IntRange(1), help="Scenarios evaluated at once (memory bound).")
+@click.option(
+    "--max-scenarios",
+    type=click.IntRange(1),
+    help="Refuse larger sweeps and Monte Carlo studies (default: what fits in half the memory).",
+)
 @as_of_option
 @plugins_option
 def whatif(
@@ -81,6 +88,7 @@ def whatif(
     seed: int,
     out: Path | None,
     chunk: int | None,
+    max_scenarios: int | None,
     as_of: dt.date | None,
     plugin_dir: Path | None,
 ) -> None:
@@ -89,6 +97,7 @@ def whatif(
     With --set/--off/--on or --against: who moves and who changes grade.
     With --sweep: one scenario per value (several --sweep make a grid).
     With --monte-carlo N --vary ...: N drawn scenarios, repeatable by --seed.
+    Studies larger than --max-scenarios are refused before they start.
     """
     base, dataset, _, _ = _load(scheme, data, as_of, plugin_dir)
     overrides = dict(parse_assignment(text) for text in sets)
@@ -111,13 +120,16 @@ def whatif(
     out = out or Path("out") / f"{base.name}-whatif"
     if studying:
         scheme_for_study = start.scheme if start is not None else base
+        limit = max_scenarios or default_max_scenarios(dataset)
         if sweeps:
+            check_study(math.prod(Axis.count(t) for t in sweeps), dataset, limit, "sweep")
             axes = [Axis.parse(text) for text in sweeps]
             scenarios = sweep(scheme_for_study, axes)
             labels = [s.name for s in scenarios]
             title = "参数扫描"
         else:
             assert draws is not None
+            check_study(draws, dataset, limit, "monte-carlo")
             scenarios = monte_carlo(scheme_for_study, [Draw.parse(t) for t in vary], draws, seed)
             labels = [str(i + 1) for i in range(len(scenarios))]
             title = f"蒙特卡洛模拟(N={draws}, seed={seed})"

@@ -119,3 +119,7 @@ class OutputError(KaoheError):
 
 class SigningError(KaoheError):
     """A key file is missing, malformed or of the wrong kind, or cannot be written."""
+
+
+class StudyError(KaoheError):
+    """A what-if study is too large to run on this machine (split it), or ill-formed."""
