@@ -87,7 +87,7 @@ def deep_key(text: str, limit: int = MAX_DEPTH) -> tuple[str, int] | None:
         elif char in "[{":
             if depth == 0:
                 start = text.rfind("\n", 0, index) + 1
-                key = text[start:index].split("=")[0].strip()
+                key = text[start:index].split("=")[0].strip().replace('"', "").replace("'", "")
             depth += 1
             if depth > limit:
                 return (f"{table}.{key}" if table and key else table or key), line
