@@ -198,3 +198,15 @@ def test_an_unexpected_error_is_a_short_message_not_a_traceback(
     assert output == (
         "Error: out of memory; give kaohe smaller inputs or a machine with more memory\n"
     )
+
+
+def test_a_step_calling_sys_exit_is_named_too(tmp_path: Path) -> None:
+    source = RULE.format(note="return None").replace(
+        "def compute(ctx):", "def compute(ctx):\n    raise SystemExit(4)"
+    )
+    code, output = run(tmp_path, "--plugins", str(folder_with(tmp_path, source)),
+                       scheme=scheme_with_boom(tmp_path))  # fmt: skip
+    assert code == 1
+    assert (
+        "Error: plugin local:local.py (rule 'boom'): step 'deduct' raised SystemExit: 4" in output
+    )

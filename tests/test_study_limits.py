@@ -10,12 +10,13 @@ from tests.conftest import COUNTY
 
 import kaohe
 from kaohe.cli import main
-from kaohe.errors import OverrideError
+from kaohe.errors import OverrideError, StudyError
 from kaohe.whatif import Axis, Draw
 from kaohe.whatif.batch import CHUNK_BUDGET
 from kaohe.whatif.limits import (
     ENTITY_BYTES,
     SCHEME_BYTES,
+    check_chunk,
     default_max_scenarios,
     scenario_bytes,
     study_bytes,
@@ -93,3 +94,12 @@ def test_a_set_value_nested_too_deep_is_text_not_a_traceback() -> None:
     code, output = whatif("--set", "supervision.cap=" + "[" * 2000)
     assert code == 1
     assert "key 'supervision.cap': expected a number" in output
+
+
+def test_a_chunk_too_large_for_the_memory_is_refused(county_data: kaohe.Dataset) -> None:
+    code, output = whatif("--set", "supervision.cap=8", "--chunk", "1000000000")
+    assert code == 1
+    assert output.startswith("Error: --chunk 1000000000: scoring that many scenarios at once")
+    check_chunk(1000, county_data, memory=8 * 1024**3)  # a county fits
+    with pytest.raises(StudyError, match="give --chunk 3 or less"):
+        check_chunk(4, county_data, memory=2 * 8 * (24 * 220 + 4 * 824) * 3)

@@ -38,7 +38,7 @@ from .whatif import (
     simulate,
     sweep,
 )
-from .whatif.limits import check_study, default_max_scenarios
+from .whatif.limits import check_chunk, check_study, default_max_scenarios
 
 SHOWN_CHANGES = 40
 
@@ -100,6 +100,8 @@ def whatif(
     Studies larger than --max-scenarios are refused before they start.
     """
     base, dataset, _, _ = _load(scheme, data, as_of, plugin_dir)
+    if chunk is not None:
+        check_chunk(chunk, dataset)
     overrides = dict(parse_assignment(text) for text in sets)
     if draws is not None and not vary:
         raise click.UsageError("--monte-carlo needs at least one --vary PATH=DIST")

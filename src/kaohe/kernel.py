@@ -152,7 +152,7 @@ def run(
             produced = step.run(ctx)
         except KaoheError:
             raise
-        except Exception as error:  # a plugin's bug must not pass as a result
+        except (Exception, SystemExit) as error:  # a plugin's bug must not pass as a result
             raise PluginError(
                 provider.distribution,
                 rule.name,
@@ -215,7 +215,7 @@ class _GuardedText:
             return self.function()
         except KaoheError:
             raise
-        except Exception as error:
+        except (Exception, SystemExit) as error:
             raise PluginError(
                 self.distribution,
                 self.rule,

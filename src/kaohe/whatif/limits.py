@@ -18,7 +18,7 @@ import os
 
 from ..data import Dataset
 from ..errors import StudyError
-from .batch import CHUNK_BUDGET
+from .batch import CHUNK_BUDGET, VALUES_PER_ENTITY, VALUES_PER_ROW
 
 #: Memory of one scenario's scheme (measured on county-2019: about 19 KiB).
 SCHEME_BYTES = 24 * 1024
@@ -77,3 +77,17 @@ def check_study(scenarios: int, data: Dataset, limit: int, kind: str) -> None:
         f"half of this machine's memory). Split the study: {split}, and combine the parts; or "
         "raise --max-scenarios on a machine with the memory"
     )
+
+
+def check_chunk(chunk: int, data: Dataset, memory: int | None = None) -> None:
+    """Raise StudyError when ``--chunk`` scenarios at once would not fit in half the memory."""
+    budget = (memory if memory is not None else machine_memory()) // 2
+    rows = sum(len(table) for table in data.tables.values())
+    entities = int(data.unit_ids.shape[0] + data.cadre_ids.shape[0])
+    fits = max(1, budget // (8 * (VALUES_PER_ENTITY * entities + VALUES_PER_ROW * rows)))
+    if chunk > fits:
+        raise StudyError(
+            f"--chunk {chunk}: scoring that many scenarios at once would need more than half of "
+            f"this machine's memory ({_gib(budget)}); give --chunk {fits} or less, or leave it out "
+            "(kaohe then sizes the chunks itself)"
+        )
