@@ -162,6 +162,9 @@ def test_an_as_of_after_2100_is_refused(tmp_path: Path, as_of: str) -> None:
     with pytest.raises(SchemeError) as error:
         load(tmp_path, HEAD.replace("year = 2019", f"year = 2019\nas_of = {as_of}"))
     assert error.value.key == "scheme.as_of"
+    assert str(error.value).endswith(
+        f"from 1900-01-01 to 2100-12-31, such as 2019-12-31, got {as_of}"
+    )
     scheme = load(tmp_path, HEAD)
     with pytest.raises(SchemeError, match="a date from 2019-01-01 to 2100-12-31"):
         scheme.with_as_of(dt.date.fromisoformat(as_of))

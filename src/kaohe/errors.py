@@ -8,6 +8,7 @@ fix the input without reading code.
 
 from __future__ import annotations
 
+import datetime as dt
 import reprlib
 
 #: How much of a wrong value an error message shows: enough to find it in
@@ -25,6 +26,8 @@ _LONGEST_INT_BITS = 512
 
 def shown(value: object) -> str:
     """A short, always printable ``repr`` of ``value`` for an error message."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, int) and value.bit_length() > _LONGEST_INT_BITS:
         return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
     try:
