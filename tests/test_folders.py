@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import stat
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -166,7 +167,9 @@ def test_folders_and_files_follow_the_umask(
 
 def in_child(action: Callable[[], None]) -> int:
     """Run ``action`` in a forked child; its exit status (os._exit ends it without cleanup)."""
-    pid = os.fork()
+    with warnings.catch_warnings():  # Python 3.12 warns of fork with threads; the child only writes
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         code = 0
         try:
