@@ -204,8 +204,8 @@ def test_a_step_calling_sys_exit_is_named_too(tmp_path: Path) -> None:
     source = RULE.format(note="return None").replace(
         "def compute(ctx):", "def compute(ctx):\n    raise SystemExit(4)"
     )
-    code, output = run(tmp_path, "--plugins", str(folder_with(tmp_path, source)),
-                       scheme=scheme_with_boom(tmp_path))  # fmt: skip
+    folder = folder_with(tmp_path, source)
+    code, output = run(tmp_path, "--plugins", str(folder), scheme=scheme_with_boom(tmp_path))
     assert code == 1
     assert (
         "Error: plugin local:local.py (rule 'boom'): step 'deduct' raised SystemExit: 4" in output

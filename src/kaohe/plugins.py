@@ -13,6 +13,7 @@ distribution (or file) and the stage; no traceback reaches the user.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 from collections.abc import Iterable, Mapping
@@ -87,8 +88,8 @@ def get_plugin_manager(
         manager.check_pending()
     except pluggy.PluginValidationError as error:
         name = manager.get_name(error.plugin) or _name_of(error.plugin)
-        raise PluginError(origins(manager).get(name, (name, ""))[0], "", str(error),
-                          stage="registration") from None  # fmt: skip
+        dist = origins(manager).get(name, (name, ""))[0]
+        raise PluginError(dist, "", str(error), stage="registration") from None
     return manager
 
 
@@ -287,6 +288,7 @@ def _rule_order(rule: Rule) -> tuple[int, str]:
     return number, rule.name
 
 
+@functools.cache
 def kaohe_version() -> str:
     """The installed kaohe version (``0+unknown`` when run from a source tree)."""
     try:

@@ -70,10 +70,8 @@ def check_inputs(scheme: Scheme, data: Dataset) -> list[str]:
     for dist, warnings in call_hook(manager, "kaohe_check_inputs", scheme=scheme, data=data):
         items = list(warnings) if isinstance(warnings, Iterable) else None
         if isinstance(warnings, str) or items is None or not all(isinstance(w, str) for w in items):
-            raise PluginError(
-                dist, "", f"returned {type(warnings).__name__}, expected a list of strings",
-                stage="kaohe_check_inputs",
-            )  # fmt: skip
+            got = f"returned {type(warnings).__name__}, expected a list of strings"
+            raise PluginError(dist, "", got, stage="kaohe_check_inputs")
         found.extend(items)
     return found
 
