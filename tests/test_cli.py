@@ -152,7 +152,7 @@ def test_a_folder_that_is_not_a_result_is_never_replaced(runner: CliRunner, tmp_
     (precious / "report.docx").write_text("keep me")
     code, output = score(runner, "--out", str(precious))
     assert code == 1
-    assert "not a kaohe result" in output
+    assert "is not a result folder that kaohe wrote (it holds files and no manifest.json)" in output
     assert (precious / "report.docx").read_text() == "keep me"
 
 

@@ -78,7 +78,7 @@ def test_left_out_parameters_take_the_reference_values(tmp_path: Path) -> None:
         (
             '[serious_units]\nbasis = "b"\nfreeze_months = 1.5\n',
             "serious_units.freeze_months",
-            "a whole number >= 0",
+            "a whole number from 0 to 1200",
         ),
         (
             '[accountability]\nbasis = "b"\ntypes = { "诫勉" = { grade = "很重" } }\n',

@@ -1,4 +1,4 @@
-"""``kaohe verify``: a result folder is audited against its inputs and its own rows."""
+"""``kaohe verify``: a result folder is audited against its inputs, scored again, and its rows."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from kaohe import manifest
 from kaohe.cli import main
 from kaohe.cli_audit import verify as verify_command
 from kaohe.output import result_files, write_folder
-from kaohe.verify import _adds_up, verify
+from kaohe.plugins import Registry, get_plugin_manager
+from kaohe.verify import Audit, _adds_up, audit, verify
 
 Rows = list[dict[str, str]]
 
@@ -63,19 +64,34 @@ def row(rows: Rows, column: str, value: str) -> dict[str, str]:
     return next(r for r in rows if r[column] == value)
 
 
+def without_inputs(scored: Path) -> None:
+    """Take the data away: the folder can only be checked by its hashes and sums."""
+    (scored.parent / COUNTY.stem).rename(scored.parent / "elsewhere")
+
+
 def test_an_untouched_folder_passes(scored: Path, runner: CliRunner) -> None:
     assert verify(scored) == []
     result = runner.invoke(main, ["verify", str(scored)])
     assert result.exit_code == 0, result.output
-    assert result.output == "ok\n"
+    assert result.output == "ok: the inputs scored again give every value of every file\n"
+
+
+def test_without_the_inputs_hashes_and_sums_are_checked(scored: Path, runner: CliRunner) -> None:
+    without_inputs(scored)
+    found = audit(scored)
+    assert not found.rescored
+    assert found.notes == ("not scored again: the inputs are not as they were",)
+    assert all(p.startswith("table ") and p.endswith(" is missing") for p in found.problems)
 
 
 @pytest.mark.parametrize("scheme", ["dongli-2018", "street-2012", "bureau-2016", "street-2016"])
 def test_every_reference_result_passes(scheme: str, runner: CliRunner, tmp_path: Path) -> None:
     path = COUNTY.with_name(f"{scheme}.toml")
-    result = runner.invoke(main, ["score", str(path), "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        main, ["score", str(path), "--out", str(tmp_path / "o"), "--format", "all"]
+    )
     assert result.exit_code == 0, result.output
-    assert verify(tmp_path / "o") == []
+    assert audit(tmp_path / "o") == Audit((), True)
 
 
 def test_a_changed_input_file_is_found(scored: Path, runner: CliRunner) -> None:
@@ -89,6 +105,7 @@ def test_a_changed_input_file_is_found(scored: Path, runner: CliRunner) -> None:
     assert result.exit_code == 1
     assert "table supervision" in result.output
     assert "1 problem" in result.output
+    assert "note: not scored again: the inputs are not as they were" in result.output
 
 
 def test_a_missing_or_newly_present_input_is_found(scored: Path) -> None:
@@ -106,74 +123,124 @@ def test_a_changed_scheme_is_found(scored: Path) -> None:
         scheme.read_text(encoding="utf-8").replace("cap = 10.0", "cap = 8.0"), encoding="utf-8"
     )
     problems = verify(scored)
-    assert problems[0].startswith(f"scheme: {scheme} has changed since the run")
-    assert problems[1:] == ["grades not checked: the scheme of the run is not available unchanged"]
+    assert problems == [next(p for p in problems if p.startswith(f"scheme: {scheme} has changed"))]
 
 
-def test_an_edited_score_is_found(scored: Path, runner: CliRunner) -> None:
+def test_an_edited_score_is_found_cell_by_cell(scored: Path, runner: CliRunner) -> None:
     edit_csv(scored / "units.csv", lambda rows: row(rows, "unit_id", "XZ08").update(score="59.69"))
+    assert verify(scored) == [
+        "units.csv: changed since the run (its sha256 is not the recorded one)",
+        "units.csv row 20 (unit_id XZ08), column 'score': '59.69' in the file, "
+        "'58.69' scoring again",
+    ]
+    result = runner.invoke(main, ["verify", str(scored)])
+    assert result.exit_code == 1
+    assert "units.csv row 20 (unit_id XZ08), column 'score'" in result.output
+
+
+def test_an_edited_score_without_the_inputs_does_not_add_up(scored: Path) -> None:
+    edit_csv(scored / "units.csv", lambda rows: row(rows, "unit_id", "XZ08").update(score="59.69"))
+    without_inputs(scored)
     problems = verify(scored)
     assert any(
         p.startswith("units.csv XZ08: score 59.69 but round2(max(0, composite 73.6931 + ")
         and p.endswith("= 58.69")
         for p in problems
     ), problems
-    result = runner.invoke(main, ["verify", str(scored)])
-    assert result.exit_code == 1
-    assert "units.csv XZ08: score 59.69" in result.output
 
 
-def test_an_edited_cadre_score_or_row_is_found(scored: Path) -> None:
+def drop_a_deduction(rows: Rows) -> None:
+    rows.remove(next(r for r in rows if r["entity_id"] == "XZ06" and r["source_id"] == "IV001"))
+
+
+def test_a_deleted_row_is_named(scored: Path) -> None:
+    edit_csv(scored / "adjustments.csv", drop_a_deduction)
+    problems = verify(scored)
+    assert (
+        problems[0] == "adjustments.csv: changed since the run (its sha256 is not the recorded one)"
+    )
+    assert problems[1].startswith("adjustments.csv row ")
+    assert problems[1].endswith(
+        " (entity unit): missing from the file; scoring again gives "
+        "'unit,XZ06,criticism,interviews,IV001,-0.5000,扣分,被上级约谈'"
+    )
+    assert len(problems) == 2
+
+
+def test_edited_cadre_scores_and_rows_without_the_inputs_do_not_add_up(scored: Path) -> None:
     edit_csv(
         scored / "cadres.csv", lambda rows: row(rows, "cadre_id", "BM01-05").update(score="86.24")
     )
-
-    def drop_a_deduction(rows: Rows) -> None:
-        rows.remove(next(r for r in rows if r["entity_id"] == "XZ06" and r["source_id"] == "IV001"))
-
     edit_csv(scored / "adjustments.csv", drop_a_deduction)
+    without_inputs(scored)
     problems = verify(scored)
     assert any(p.startswith("cadres.csv BM01-05: score 86.24 but") for p in problems), problems
     assert any(p.startswith("units.csv XZ06: score 76.56 but") for p in problems), problems
     assert any(p.startswith("units.csv XZ06: bonus") for p in problems), problems
 
 
-def test_a_missing_result_row_is_found(scored: Path) -> None:
+def test_a_missing_result_row_without_the_inputs_is_counted(scored: Path) -> None:
     edit_csv(scored / "cadres.csv", lambda rows: rows.pop())
+    without_inputs(scored)
     assert "cadres.csv: 199 rows, but the input table had 200" in verify(scored)
 
 
-def test_ranks_grades_flags_and_freezes_are_checked(scored: Path) -> None:
-    def units(rows: Rows) -> None:
-        row(rows, "unit_id", "XZ02").update(rank="1")  # XZ01 scores higher
-        row(rows, "unit_id", "TG02").update(grade="优秀", flags="通报表扬")  # over the quota
-        row(rows, "unit_id", "XZ07").update(grade="一般")  # 82.90 is 良好
-
-    def cadres(rows: Rows) -> None:
-        row(rows, "cadre_id", "BM02-03").update(grade="优秀")  # 政务警告: not 优秀
-        row(rows, "cadre_id", "XZ06-10").update(frozen_until="2020-12-05")
-
-    edit_csv(scored / "units.csv", units)
-    edit_csv(scored / "cadres.csv", cadres)
+def test_ranks_and_freezes_without_the_inputs_are_checked(scored: Path) -> None:
+    edit_csv(scored / "units.csv", lambda rows: row(rows, "unit_id", "XZ02").update(rank="1"))
+    edit_csv(
+        scored / "cadres.csv",
+        lambda rows: row(rows, "cadre_id", "XZ06-10").update(frozen_until="2020-12-05"),
+    )
+    without_inputs(scored)
     problems = "\n".join(verify(scored))
     assert (
         "units.csv XZ02: rank 1, but 1 units of its category score higher (expected 2)" in problems
     )
-    assert "units.csv category 条管单位: 2 units graded 优秀, quota(0.3, 4) = 1" in problems
-    assert "units.csv XZ07: grade 一般 does not follow from score 82.90" in problems
-    assert "cadres.csv BM02-03: grade 优秀 does not follow from score 96.04" in problems
     assert "cadres.csv XZ06-10: frozen_until '2020-12-05', but the windows" in problems
 
 
-def test_a_quota_held_cadre_needs_a_full_quota(scored: Path) -> None:
-    # BM01-11 (91.61) was kept from 优秀 by the quota, which BM01-04 (92.06) fills
+def test_grades_flags_and_quotas_are_checked_by_scoring_again(scored: Path) -> None:
+    def units(rows: Rows) -> None:
+        row(rows, "unit_id", "TG02").update(grade="优秀", flags="通报表扬")  # over the quota
+        row(rows, "unit_id", "XZ07").update(grade="一般")  # 82.90 is 良好
+
+    edit_csv(scored / "units.csv", units)
     edit_csv(
         scored / "cadres.csv", lambda rows: row(rows, "cadre_id", "BM01-04").update(grade="称职")
     )
-    problems = "\n".join(verify(scored))
-    assert (
-        "cadres.csv BM01-11: not 优秀 although the quota of unit BM01 (3) is not full" in problems
-    )
+    assert verify(scored) == [
+        "cadres.csv: changed since the run (its sha256 is not the recorded one)",
+        "units.csv: changed since the run (its sha256 is not the recorded one)",
+        "cadres.csv row 4 (cadre_id BM01-04), column 'grade': '称职' in the file, "
+        "'优秀' scoring again",
+        "units.csv row 10 (unit_id TG02), column 'grade': '优秀' in the file, '良好' scoring again",
+        "units.csv row 10 (unit_id TG02), column 'flags': '通报表扬' in the file, '' scoring again",
+        "units.csv row 19 (unit_id XZ07), column 'grade': '一般' in the file, '良好' scoring again",
+    ]
+
+
+def test_a_result_scored_as_of_another_date_verifies(runner: CliRunner, scored: Path) -> None:
+    out = scored.parent / "mid"
+    scheme = scored.parent / COUNTY.name
+    args = ["score", str(scheme), "--out", str(out), "--as-of", "2019-06-30"]
+    assert runner.invoke(main, args).exit_code == 0
+    assert audit(out) == Audit((), True)
+
+
+def test_a_result_with_overrides_verifies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kaohe import publish
+
+    monkeypatch.chdir(COUNTY.parent.parent)
+    path = Path("schemes") / COUNTY.name
+    overrides = {"satisfaction.weight.乡镇": 0.35}
+    inputs = publish.load(path, None, registry(), overrides=overrides)
+    results = publish.score(inputs)
+    _, files = publish.result_files(results, inputs, ("xlsx",), overrides)
+    write_folder(tmp_path / "o", files)
+    assert audit(tmp_path / "o") == Audit((), True)
+    units = (tmp_path / "o" / "units.csv").read_text(encoding="utf-8-sig")
+    assert "XZ08,河坝乡,乡镇," in units
+    assert ",60.55,8,一般," in units  # the README's example
 
 
 def test_ids_that_look_like_formulas_pass(runner: CliRunner, tmp_path: Path) -> None:
@@ -183,6 +250,8 @@ def test_ids_that_look_like_formulas_pass(runner: CliRunner, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert "'=BM01," in (out / "units.csv").read_text(encoding="utf-8-sig")
     assert verify(out) == []
+    shutil.rmtree(data)
+    assert all(p.endswith(" is missing") for p in verify(out))  # the sums hold too
 
 
 def test_relative_paths_resolve_against_root(
@@ -238,8 +307,7 @@ def test_inputs_given_in_memory_cannot_be_verified(tmp_path: Path) -> None:
     problems = verify(tmp_path / "o")
     assert "scheme: given in memory; its content cannot be verified" in problems
     assert "table units: given in memory; its content cannot be verified" in problems
-    assert problems[-1] == "grades not checked: the scheme of the run is not available unchanged"
-    assert all("given in memory" in p for p in problems[:-1]), problems
+    assert all("given in memory" in p for p in problems), problems
 
 
 def test_the_manifest_lists_every_plugin_with_distribution_and_version(scored: Path) -> None:
@@ -262,9 +330,14 @@ def test_a_changed_local_plugin_file_is_found(runner: CliRunner, tmp_path: Path)
         main, ["score", str(COUNTY), "--out", str(out), "--plugins", str(folder)]
     )
     assert result.exit_code == 0, result.output
-    assert verify(out) == []
+    with_plugin = Registry.from_plugin_manager(get_plugin_manager(plugin_dir=folder))
+    assert verify(out, registry=with_plugin) == []
+    assert verify(out) == [
+        "plugin local:quiet.py: the run used local:quiet.py unregistered, which is not "
+        "installed; give --plugins FOLDER to score the inputs as the run did"
+    ]
     plugin.write_text("import kaohe  # changed\n", encoding="utf-8")
-    problems = verify(out)
+    problems = verify(out, registry=with_plugin)
     assert problems == [
         next(p for p in problems if p.startswith(f"plugin local:quiet.py: {plugin} has changed"))
     ]
@@ -283,3 +356,135 @@ def test_a_changed_local_plugin_file_is_found(runner: CliRunner, tmp_path: Path)
 )
 def test_rounding_slack(total: str, terms: int, published: str, ok: bool) -> None:
     assert _adds_up(Decimal(total), terms, Decimal(published), None) is ok
+
+
+# -- malformed folders ---------------------------------------------------------------------
+
+
+def set_key(info: dict[str, object], dotted: str, value: object) -> None:
+    *parents, last = dotted.split(".", 1) if dotted.startswith("files.") else dotted.split(".")
+    for key in parents:
+        info = info[key]  # type: ignore[assignment]
+    if value is DELETE:
+        del info[last]
+    else:
+        info[last] = value
+
+
+DELETE = object()
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"[1, 2]", "manifest.json: expected a JSON object (the manifest kaohe score writes), "
+         "got a list"),
+        (b"{", "manifest.json: not valid JSON (Expecting property name"),
+        (b"\xff\xfe", "manifest.json: not UTF-8 text"),
+        (b"[" * 100_000 + b"]" * 100_000, "manifest.json: not a manifest of kaohe (JSON nested"),
+        (b'{"kind": "whatif", "files": {}}', "manifest.json: a what-if folder; kaohe verify"),
+        (b'{"scheme": {}}', "manifest.json: lists no output files: written by a kaohe from before"),
+        (b"{}", "manifest.json: lists no output files"),
+    ],
+)  # fmt: skip
+def test_a_manifest_that_is_not_one_is_a_clear_problem(
+    scored: Path, runner: CliRunner, content: bytes, problem: str
+) -> None:
+    (scored / "manifest.json").write_bytes(content)
+    problems = verify(scored)
+    assert len(problems) == 1
+    assert problems[0].startswith(problem), problems
+    result = runner.invoke(main, ["verify", str(scored)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "problem"),
+    [
+        ("tables", DELETE, "key 'tables' is missing"),
+        ("files", [], "key 'files': expected a table (JSON object), got []"),
+        ("tables.units.rows", "20", "key 'tables.units.rows': expected a whole number, got '20'"),
+        ("tables.units.present", 1, "key 'tables.units.present': expected true or false, got 1"),
+        ("scheme.file", None, "key 'scheme.file': expected a string, got None"),
+        ("plugins", [{"plugin": "x"}], "key 'plugins[0].distribution' is missing"),
+        ("as_of", "yesterday", "key 'as_of': expected a date YYYY-MM-DD, got 'yesterday'"),
+        ("kind", "score2", "key 'kind': expected 'score', got 'score2'"),
+        ("files.units.csv", "00", "key 'files.units.csv': expected a file name and a sha256"),
+        (
+            "overrides",
+            {"a": [1]},
+            "key 'overrides.a': expected a string or a whole number or a number or true or "
+            "false, got [1]",
+        ),
+        ("files", {"../x": "0" * 64}, "key 'files.../x': expected a file name and a sha256"),
+        ("rows", 1, None),  # an unknown key: scoring again finds it
+    ],
+)
+def test_a_manifest_with_wrong_keys_or_types_is_a_clear_problem(
+    scored: Path, key: str, value: object, problem: str | None
+) -> None:
+    info = json.loads((scored / "manifest.json").read_text(encoding="utf-8"))
+    set_key(info, key, value)
+    (scored / "manifest.json").write_text(json.dumps(info), encoding="utf-8")
+    problems = verify(scored)
+    if problem is None:
+        assert problems == ["manifest.json key 'rows': 1 in the file, None scoring again"]
+    else:
+        assert problems == [f"manifest.json: not a manifest of kaohe score ({problem})"]
+
+
+def test_result_files_missing_columns_are_clear_problems(scored: Path, runner: CliRunner) -> None:
+    edit = "unit_id,name\nXZ01,城关镇\n"
+    (scored / "units.csv").write_text(edit, encoding="utf-8")
+    problems = verify(scored)
+    assert "units.csv: columns unit_id, name; scoring again gives unit_id, name, category, " in (
+        "\n".join(problems)
+    )
+    without_inputs(scored)
+    problems = verify(scored)
+    assert (
+        "units.csv: cannot be checked (missing columns category, target_score, satisfaction, "
+        "composite, deductions, bonus, score, rank, grade, flags)" in problems
+    )
+    result = runner.invoke(main, ["verify", str(scored)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff\xfe\x00bad", b'"unterminated\n', b"\x00\x00", b"", b"a,b\n" + b"x" * 200_000],
+)
+def test_unreadable_result_files_are_clear_problems(scored: Path, content: bytes) -> None:
+    for name in ("units.csv", "adjustments.csv", "results.xlsx"):
+        (scored / name).write_bytes(content)
+    problems = verify(scored)
+    assert (
+        problems[0] == "adjustments.csv: changed since the run (its sha256 is not the recorded one)"
+    )
+    without_inputs(scored)
+    assert any(p.startswith("units.csv: cannot be checked") for p in verify(scored))
+
+
+def test_added_and_missing_files_are_found(scored: Path) -> None:
+    (scored / "extra.txt").write_text("x")
+    (scored / "findings.csv").unlink()
+    problems = verify(scored)
+    assert "findings.csv: missing from the result folder" in problems
+    assert "extra.txt: in the result folder but not part of the result" in problems
+
+
+def test_other_plugin_versions_are_reported(scored: Path) -> None:
+    info = json.loads((scored / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(p for p in info["plugins"] if p["plugin"] == "supervision")
+    entry["version"] = "0.9.0"
+    info["kaohe_version"] = "0.0.1"
+    (scored / "manifest.json").write_text(json.dumps(info), encoding="utf-8")
+    problems = verify(scored)
+    assert problems[0].startswith("kaohe: the run used version 0.0.1, version ")
+    assert problems[1] == (
+        "plugin supervision: the run used kaohe-supervision 0.9.0, kaohe-supervision 1.0.0 is "
+        "installed; the result can only be confirmed with kaohe-supervision==0.9.0"
+    )
+    assert len(problems) == 2

@@ -62,7 +62,7 @@ NUMBERS = {
     "attendance.cap": (0.0, 10.0),
     "cadre_grading.excellent_quota": (0.0, 1.0),
     "cadre_grading.excellent_quota_excellent_unit": (0.0, 1.0),
-    "cadre_grading.thresholds.称职": (50.0, 85.0),
+    "cadre_grading.thresholds.称职": (60.0, 85.0),  # between 基本称职 (60) and 优秀 (90)
 }
 
 

@@ -9,6 +9,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import attrs
 import numpy as np
 import pytest
 from openpyxl import load_workbook
@@ -207,3 +208,60 @@ def test_extra_files_hold_the_workbook_beside_the_csv_files(results: Results) ->
     assert set(files) == {"results.xlsx", "report.html"}
     assert files["results.xlsx"] == workbook_bytes(results)
     assert load_workbook(io.BytesIO(files["results.xlsx"])).sheetnames == SHEETS
+
+
+def test_text_from_the_scheme_and_plugins_is_neutralised_too(
+    tmp_path: Path, county_data: kaohe.Dataset
+) -> None:
+    """A scheme title, a category and a rule's title beginning with = are text, never formulas."""
+    from tests.bridge import registry
+
+    evil_title = '=HYPERLINK("http://x","点此")'
+    evil_category = "=cmd|' /C calc'!A0"
+    text = COUNTY.read_text(encoding="utf-8")
+    text = text.replace('title = "', f"title = '{evil_title}'\n# title = \"", 1)
+    text = text.replace('"条管单位"', f'"{evil_category.replace(chr(34), "")}"')
+    scheme_path = tmp_path / "evil.toml"
+    scheme_path.write_text(text, encoding="utf-8")
+    scheme = kaohe.load_scheme(scheme_path, registry())
+    assert scheme.title == evil_title
+    data = tmp_path / "data"
+    shutil.copytree(COUNTY.with_suffix(""), data)
+    units = (
+        (data / "units.csv")
+        .read_text(encoding="utf-8-sig")
+        .replace(",条管单位", f',"{evil_category}"')
+    )
+    (data / "units.csv").write_text(units, encoding="utf-8")
+    results = kaohe.evaluate(scheme, kaohe.load_data(data, scheme))
+    book = load_workbook(io.BytesIO(workbook_bytes(results)))
+    about = dict(rows(book["说明"])[1:])
+    assert about["考核方案"] == "'" + evil_title
+    grades = [row[0] for row in rows(book["等次统计"])]
+    assert "'" + evil_category in grades
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), cell.value
+
+
+def test_rule_titles_in_the_rows_are_neutralised(results: Results) -> None:
+    rule = next(iter(results.scheme.registry.rules.values()))
+    evil = attrs.evolve(rule, title="=1+1")
+    registry = attrs.evolve(
+        results.scheme.registry, rules={**results.scheme.registry.rules, rule.name: evil}
+    )
+    scheme = attrs.evolve(results.scheme, registry=registry)
+    shown = workbook.shown_column(
+        attrs.evolve(results, schemes=(scheme,)), "rule", np.asarray([rule.name, "-x"])
+    )
+    assert shown.tolist() == ["'=1+1", "'-x"]
+
+
+def test_the_workbook_does_not_force_a_recalculation(book: Workbook, results: Results) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(workbook_bytes(results)))
+    workbook_xml = archive.read("xl/workbook.xml").decode("utf-8")
+    assert 'fullCalcOnLoad="1"' not in workbook_xml
+    assert book.calculation.fullCalcOnLoad is False

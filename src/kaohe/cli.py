@@ -1,17 +1,20 @@
 """The ``kaohe`` command: a thin click layer over the library.
 
 Exit codes: 0 success, 1 bad input (scheme, data, plugins or output: the
-message names the file, row or key), 2 usage errors.
+message names the file, row or key), 2 usage errors. No Python traceback
+reaches the user: an unexpected exception (a bug) is a short message and
+exit code 1 too; ``KAOHE_DEBUG=1`` shows its traceback instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -19,15 +22,40 @@ from . import api
 from .errors import KaoheError
 from .plugins import Registry, get_plugin_manager
 
+FC = TypeVar("FC", bound=Callable[..., Any])
+
+#: The longest message an unexpected error gets (its text may be anything).
+LONGEST_MESSAGE = 500
+
 
 class KaoheCommand(click.Command):
-    """Turns :class:`~kaohe.errors.KaoheError` into a clean message and exit code 1."""
+    """Turns :class:`~kaohe.errors.KaoheError` into a clean message and exit code 1.
+
+    Anything else that escapes a command (a bug in kaohe or a plugin, memory
+    running out) is the last resort: a short message, exit code 1.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KaoheError as error:
             raise click.ClickException(str(error)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except MemoryError:
+            raise click.ClickException(
+                "out of memory; give kaohe smaller inputs or a machine with more memory"
+            ) from None
+        except Exception as error:
+            if os.environ.get("KAOHE_DEBUG"):
+                raise
+            text = f"{type(error).__name__}: {error}"
+            if len(text) > LONGEST_MESSAGE:
+                text = text[:LONGEST_MESSAGE] + "..."
+            raise click.ClickException(
+                f"kaohe stopped on an unexpected error ({text}). This is a bug; please report "
+                "it with the command you ran (KAOHE_DEBUG=1 shows where it happened)"
+            ) from None
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -43,9 +71,20 @@ def _registry(plugin_dir: Path | None) -> Registry:
     return Registry.from_plugin_manager(get_plugin_manager(plugin_dir=plugin_dir))
 
 
-def default_data(scheme_path: Path) -> Path:
-    """The example data bundled with a scheme: the folder named like the scheme file."""
-    return scheme_path.with_suffix("")
+def _folder_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
+    """``--out``: a folder name; an empty one is a usage error (it means the current folder)."""
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter("an empty folder name; give the result folder a name")
+    return Path(value)
+
+
+def out_option(help_text: str) -> Callable[[FC], FC]:
+    """The ``--out`` option of the commands that write a result folder."""
+    return click.option(
+        "--out", type=click.Path(file_okay=False), callback=_folder_name, help=help_text
+    )
 
 
 scheme_argument = click.argument(
@@ -70,20 +109,10 @@ as_of_option = click.option(
 def _load(
     scheme_path: Path, data_path: Path | None, as_of: dt.date | None, plugin_dir: Path | None
 ) -> tuple[Any, Any, Path, list[str]]:
-    registry = _registry(plugin_dir)
-    scheme = api.load_scheme(scheme_path, registry)
-    if as_of is not None:
-        scheme = scheme.with_as_of(as_of)
-    data_path = data_path or default_data(scheme_path)
-    if not data_path.exists():
-        raise KaoheError(f"{data_path}: no example data next to the scheme; give --data")
-    data = api.load_data(data_path, scheme)
-    warnings = [
-        warning
-        for found in registry.manager.hook.kaohe_check_inputs(scheme=scheme, data=data)
-        for warning in found
-    ]
-    return scheme, data, data_path, warnings
+    from . import publish
+
+    inputs = publish.load(scheme_path, data_path, _registry(plugin_dir), as_of=as_of)
+    return inputs.scheme, inputs.data, inputs.data_path, list(inputs.warnings)
 
 
 class LazyGroup(click.Group):
@@ -97,6 +126,7 @@ class LazyGroup(click.Group):
         "whatif": "kaohe.cli_whatif:whatif",
         "explain": "kaohe.cli_audit:explain",
         "verify": "kaohe.cli_audit:verify",
+        "keygen": "kaohe.cli_audit:keygen",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -119,10 +149,9 @@ def main() -> None:
 @main.command(cls=KaoheCommand)
 @scheme_argument
 @data_option
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The result folder (default: out/<scheme name>).",
+@out_option(
+    "The result folder (default: out/<scheme name>). An existing folder is replaced only if "
+    "it is a result kaohe wrote, unchanged."
 )
 @click.option(
     "--format",
@@ -131,6 +160,12 @@ def main() -> None:
     type=click.Choice(["xlsx", "html", "all"]),
     help="Also write results.xlsx (Excel) and/or report.html beside the CSV files.",
 )
+@click.option(
+    "--sign",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="KEY",
+    help="Sign the manifest with this private key (from kaohe keygen): manifest.sig.",
+)
 @as_of_option
 @plugins_option
 def score(
@@ -138,26 +173,34 @@ def score(
     data: Path | None,
     out: Path | None,
     formats: Sequence[str],
+    sign: Path | None,
     as_of: dt.date | None,
     plugin_dir: Path | None,
 ) -> None:
     """Score the data under SCHEME and write the result folder."""
-    from . import manifest
-    from .output import result_files, write_folder
-    from .reports import FORMATS, extra_files
-
-    the_scheme, dataset, data_path, warnings = _load(scheme, data, as_of, plugin_dir)
+    from . import publish
+    from .folders import recover, write_folder
     from .kernel import plan
+    from .plugins import call_hook
     from .progress import progress
+    from .reports import FORMATS
 
-    with progress(len(plan(the_scheme).steps), "scoring") as bar:
-        results = api.evaluate(the_scheme, dataset, progress=bar.update)
-    the_scheme.registry.manager.hook.kaohe_run_finished(results=results)
-    out = out or Path("out") / the_scheme.name
-    info = manifest.build(results, data_path=str(data_path), warnings=warnings)
+    signer = None
+    if sign is not None:
+        from .signing import load_signer
+
+        signer = load_signer(sign)
+    if out is not None:
+        recover(out)  # a killed run's earlier result back in place, whatever happens next
+    inputs = publish.load(scheme, data, _registry(plugin_dir), as_of=as_of)
+    with progress(len(plan(inputs.scheme).steps), "scoring") as bar:
+        results = publish.score(inputs, progress=bar.update)
+    call_hook(inputs.scheme.registry.manager, "kaohe_run_finished", results=results)
+    out = out or Path("out") / inputs.scheme.name
     chosen = tuple(FORMATS) if "all" in formats else tuple(formats)
-    write_folder(out, {**result_files(results, info), **extra_files(results, chosen)})
-    for warning in warnings:
+    info, files = publish.result_files(results, inputs, chosen)
+    write_folder(out, files, signer=signer)
+    for warning in inputs.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     _summary(results)
     _tables_summary(info)

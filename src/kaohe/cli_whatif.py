@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand, _load, as_of_option, data_option, plugins_option, scheme_argument
+from .cli import (
+    KaoheCommand,
+    _load,
+    as_of_option,
+    data_option,
+    out_option,
+    plugins_option,
+    scheme_argument,
+)
 from .data import Dataset
 from .errors import KaoheError
 from .progress import progress
@@ -29,6 +38,7 @@ from .whatif import (
     simulate,
     sweep,
 )
+from .whatif.limits import check_chunk, check_study, default_max_scenarios
 
 SHOWN_CHANGES = 40
 
@@ -56,8 +66,13 @@ SHOWN_CHANGES = 40
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of the Monte Carlo draws."
 )
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Result folder.")
+@out_option("Result folder (default: out/<scheme name>-whatif).")
 @click.option("--chunk", type=click.IntRange(1), help="Scenarios evaluated at once (memory bound).")
+@click.option(
+    "--max-scenarios",
+    type=click.IntRange(1),
+    help="Refuse larger sweeps and Monte Carlo studies (default: what fits in half the memory).",
+)
 @as_of_option
 @plugins_option
 def whatif(
@@ -73,6 +88,7 @@ def whatif(
     seed: int,
     out: Path | None,
     chunk: int | None,
+    max_scenarios: int | None,
     as_of: dt.date | None,
     plugin_dir: Path | None,
 ) -> None:
@@ -81,8 +97,11 @@ def whatif(
     With --set/--off/--on or --against: who moves and who changes grade.
     With --sweep: one scenario per value (several --sweep make a grid).
     With --monte-carlo N --vary ...: N drawn scenarios, repeatable by --seed.
+    Studies larger than --max-scenarios are refused before they start.
     """
     base, dataset, _, _ = _load(scheme, data, as_of, plugin_dir)
+    if chunk is not None:
+        check_chunk(chunk, dataset)
     overrides = dict(parse_assignment(text) for text in sets)
     if draws is not None and not vary:
         raise click.UsageError("--monte-carlo needs at least one --vary PATH=DIST")
@@ -103,13 +122,16 @@ def whatif(
     out = out or Path("out") / f"{base.name}-whatif"
     if studying:
         scheme_for_study = start.scheme if start is not None else base
+        limit = max_scenarios or default_max_scenarios(dataset)
         if sweeps:
+            check_study(math.prod(Axis.count(t) for t in sweeps), dataset, limit, "sweep")
             axes = [Axis.parse(text) for text in sweeps]
             scenarios = sweep(scheme_for_study, axes)
             labels = [s.name for s in scenarios]
             title = "参数扫描"
         else:
             assert draws is not None
+            check_study(draws, dataset, limit, "monte-carlo")
             scenarios = monte_carlo(scheme_for_study, [Draw.parse(t) for t in vary], draws, seed)
             labels = [str(i + 1) for i in range(len(scenarios))]
             title = f"蒙特卡洛模拟(N={draws}, seed={seed})"

@@ -66,9 +66,12 @@ def markdown() -> str:
         lines.append(f"- `{file}`: " + ", ".join(f"`{c}`" for c in columns))
     lines += [
         "- `findings.csv`: `category`, `findings`, `points` (supervision findings per 问题类别)",
-        "- `manifest.json`: scheme file and sha256, every input table's source, sha256 and",
-        "  row count, kaohe version, every plugin's distribution and version, as-of date,",
-        "  overrides, absent and unread tables, rows outside the period, warnings",
+        "- `manifest.json`: the sha256 of every other file of the folder (`files`), scheme",
+        "  file and sha256, every input table's source, sha256 and row count, kaohe version,",
+        "  every plugin's distribution and version, as-of date, overrides, absent and unread",
+        "  tables, rows outside the period, warnings",
+        "- `manifest.sig` (with `--sign KEY`): the Ed25519 signature of `manifest.json`",
+        "- `results.xlsx`, `report.html` (with `--format`): the same results for people to read",
         "",
     ]
     return "\n".join(lines)

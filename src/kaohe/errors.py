@@ -8,7 +8,33 @@ fix the input without reading code.
 
 from __future__ import annotations
 
+import datetime as dt
+import reprlib
 from collections.abc import Sequence
+
+#: How much of a wrong value an error message shows: enough to find it in
+#: the file, never so much that the message is unreadable or cannot be made
+#: (a value nested thousands deep, a number of thousands of digits).
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel = 3
+_SHOWN.maxdict = _SHOWN.maxlist = _SHOWN.maxtuple = _SHOWN.maxset = 6
+_SHOWN.maxstring = _SHOWN.maxother = 80
+_SHOWN.maxlong = 40
+#: Longer whole numbers are described, not written (Python refuses to write
+#: an int of more than 4,300 digits as text).
+_LONGEST_INT_BITS = 512
+
+
+def shown(value: object) -> str:
+    """A short, always printable ``repr`` of ``value`` for an error message."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and value.bit_length() > _LONGEST_INT_BITS:
+        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
+    try:
+        return _SHOWN.repr(value)
+    except (RecursionError, ValueError):  # pragma: no cover - reprlib limits the depth
+        return f"a {type(value).__name__} that cannot be shown"
 
 
 class KaoheError(Exception):
@@ -30,7 +56,7 @@ class SchemeError(KaoheError):
         where = f"{source}: key '{key}'" if key else source
         message = f"{where}: expected {expected}"
         if got is not None:
-            message += f", got {got!r}"
+            message += f", got {shown(got)}"
         super().__init__(message)
 
 
@@ -101,13 +127,19 @@ class RuleGraphError(KaoheError):
 class PluginError(KaoheError):
     """A plugin failed: it raised, or returned values of the wrong shape, type or with NaN.
 
-    ``distribution`` is the installed distribution that provides ``rule``.
+    ``distribution`` is the installed distribution that provides ``rule``
+    (for a plugin file loaded with ``--plugins``, the file); ``rule`` is
+    empty when the failure is not one rule's (the plugin could not be
+    imported, or a hook of the plugin raised); ``stage`` says when it
+    failed (``import``, ``kaohe_check_inputs``, ...), empty for a rule's step.
     """
 
-    def __init__(self, distribution: str, rule: str, message: str) -> None:
+    def __init__(self, distribution: str, rule: str, message: str, *, stage: str = "") -> None:
         self.distribution = distribution
         self.rule = rule
-        super().__init__(f"plugin {distribution} (rule '{rule}'): {message}")
+        self.stage = stage
+        where = ", ".join(part for part in (f"rule '{rule}'" if rule else "", stage) if part)
+        super().__init__(f"plugin {distribution} ({where}): {message}")
 
 
 class UnknownRuleError(SchemeError):
@@ -116,3 +148,11 @@ class UnknownRuleError(SchemeError):
 
 class OutputError(KaoheError):
     """The result folder cannot be written."""
+
+
+class SigningError(KaoheError):
+    """A key file is missing, malformed or of the wrong kind, or cannot be written."""
+
+
+class StudyError(KaoheError):
+    """A what-if study is too large to run on this machine (split it), or ill-formed."""

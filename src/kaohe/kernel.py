@@ -6,7 +6,9 @@ slot), cycles and inputs nobody provides. :func:`run` executes a plan on a
 dataset for a batch of ``K`` scenarios that share the scheme's structure,
 and returns the blackboard of slots. A step that raises, or returns values
 of the wrong shape, dtype or with NaN, stops the run with a
-:class:`~kaohe.errors.PluginError` naming its distribution and rule.
+:class:`~kaohe.errors.PluginError` naming its distribution and rule; so
+does a text function a step hands over (notes, ids) that raises later,
+when the results are written or explained.
 """
 
 from __future__ import annotations
@@ -150,7 +152,7 @@ def run(
             produced = step.run(ctx)
         except KaoheError:
             raise
-        except Exception as error:  # a plugin's bug must not pass as a result
+        except (Exception, SystemExit) as error:  # a plugin's bug must not pass as a result
             raise PluginError(
                 provider.distribution,
                 rule.name,
@@ -180,6 +182,7 @@ def _store(
         raise fail(f"returned slots {sorted(produced)}, expected exactly {sorted(step.writes)}")
     for name, value in produced.items():
         declared = slot(name)
+        value = _guard_text(value, distribution, rule.name)
         if not declared.collection:
             slots[name] = value
             continue
@@ -197,3 +200,54 @@ def _store(
             except ValueError as error:
                 raise fail(f"returned a bad block in '{name}': {error}") from None
         slots.setdefault(name, []).extend(value)
+
+
+@attrs.frozen
+class _GuardedText:
+    """A rule's text function; an exception it raises names the plugin and rule."""
+
+    function: Callable[[], Any]
+    distribution: str
+    rule: str
+
+    def __call__(self) -> Any:
+        try:
+            return self.function()
+        except KaoheError:
+            raise
+        except (Exception, SystemExit) as error:
+            raise PluginError(
+                self.distribution,
+                self.rule,
+                f"{type(error).__name__}: {error}",
+                stage="making the text of its rows (notes, ids) for the result files",
+            ) from error
+
+
+def _guard_text(value: Any, distribution: str, rule: str, depth: int = 0) -> Any:
+    """``value`` with the text functions of its blocks wrapped in :class:`_GuardedText`.
+
+    Text functions are called long after the step returned them (when the
+    results are written or explained); wrapped, a failure there still names
+    the plugin. Walks attrs values (blocks, and the values of single slots
+    that hold blocks) and lists of them, two levels deep; the wrapper gives
+    what the function gives, so nothing else changes.
+    """
+    if isinstance(value, (list, tuple)) and depth < 2:
+        items = [_guard_text(item, distribution, rule, depth + 1) for item in value]
+        changed = any(a is not b for a, b in zip(items, value, strict=True))
+        return type(value)(items) if changed else value
+    if depth > 2 or isinstance(value, type) or not attrs.has(type(value)):
+        return value
+    changes = {}
+    for field in attrs.fields(type(value)):
+        if not field.init:
+            continue
+        item = getattr(value, field.name)
+        if callable(item) and not isinstance(item, (type, _GuardedText)):
+            changes[field.alias] = _GuardedText(item, distribution, rule)
+        elif isinstance(item, (list, tuple)) or attrs.has(type(item)):
+            guarded = _guard_text(item, distribution, rule, depth + 1)
+            if guarded is not item:
+                changes[field.alias] = guarded
+    return attrs.evolve(value, **changes) if changes else value

@@ -6,21 +6,77 @@ version, every registered plugin's distribution and version (``plugins``;
 a plugin loaded from a file, which has no distribution, with the file's
 sha256), the as-of date, parameter overrides, ledger rows outside the
 period, absent tables, tables no enabled rule reads, and warnings.
-``kaohe verify`` (:mod:`kaohe.verify`) checks a result folder against it.
+
+:func:`seal` adds ``files``: the sha256 of every other file of the
+folder, so that the manifest covers every byte of the result; a signature
+(``manifest.sig``, :mod:`kaohe.signing`) then covers the manifest.
+``kaohe verify`` (:mod:`kaohe.verify`) checks a result folder against it,
+and :mod:`kaohe.folders` replaces only a folder whose manifest lists
+exactly the files it holds.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pluggy
 
-from .plugins import BUILTIN_PLUGINS, kaohe_version
+from .plugins import kaohe_version, origins
 from .results import Results
 from .tables import TABLES
+
+#: The manifest's file name, and its detached signature's.
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+#: ``kind`` of the manifest of ``kaohe score``.
+SCORE = "score"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def to_bytes(info: Mapping[str, Any]) -> bytes:
+    """The manifest as the file holds it: UTF-8 JSON, keys sorted, indented, one final newline."""
+    return (json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def sha256(content: bytes) -> str:
+    """The hex sha256 of ``content``."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def seal(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """``files`` with ``manifest.json`` sealed: ``files`` in it maps every other file to its sha256.
+
+    ``files`` must hold ``manifest.json`` (a JSON object); a
+    ``manifest.sig`` among them is dropped (a signature is made after).
+    """
+    info = json.loads(files[MANIFEST])
+    if not isinstance(info, dict):
+        raise ValueError("manifest.json must be a JSON object")
+    others = {name: content for name, content in files.items() if name not in (MANIFEST, SIGNATURE)}
+    info["files"] = {name: sha256(content) for name, content in sorted(others.items())}
+    return {**others, MANIFEST: to_bytes(info)}
+
+
+def listed_files(content: bytes) -> dict[str, str] | None:
+    """The ``files`` a sealed manifest lists (name -> sha256), or None if ``content`` is not one."""
+    try:
+        info = json.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    listed = info.get("files") if isinstance(info, dict) else None
+    if not isinstance(listed, dict):
+        return None
+    for name, digest in listed.items():
+        if name in (MANIFEST, SIGNATURE) or not isinstance(digest, str):
+            return None
+        if not _SHA256.match(digest) or "/" in name or "\\" in name or name in ("", ".", ".."):
+            return None
+    return listed
 
 
 def build(
@@ -45,6 +101,7 @@ def build(
         for name, table in sorted(data.tables.items())
     }
     return {
+        "kind": SCORE,
         "kaohe_version": kaohe_version(),
         "scheme": {
             "name": scheme.name,
@@ -86,19 +143,12 @@ def plugins(manager: pluggy.PluginManager) -> list[dict[str, str]]:
     a distribution (a file loaded with ``--plugins``) is listed with its
     file and that file's sha256, so that an audit can tell if it changed.
     """
-    distributions = {
-        id(plugin): (dist.project_name, dist.version)
-        for plugin, dist in manager.list_plugin_distinfo()
-    }
+    known = origins(manager)
     listed = []
     for name, plugin in manager.list_name_plugin():
         entry = {"plugin": name}
-        if id(plugin) in distributions:
-            entry["distribution"], entry["version"] = distributions[id(plugin)]
-        elif name in BUILTIN_PLUGINS:
-            entry["distribution"], entry["version"] = "kaohe", kaohe_version()
-        else:
-            entry["distribution"], entry["version"] = name, "unregistered"
+        entry["distribution"], entry["version"] = known[name]
+        if entry["version"] == "unregistered":
             file = getattr(plugin, "__file__", None)
             if isinstance(file, str) and Path(file).is_file():
                 entry["file"] = file

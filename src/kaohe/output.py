@@ -1,27 +1,24 @@
-"""Writing a result folder: the CSV files and manifest of the data contract.
+"""The files of a result folder: the CSV files and manifest of the data contract.
 
-The folder is written all-or-nothing: files go to a temporary sibling
-folder which is renamed into place only when every file is complete, so a
-failed run leaves no partial folder and never replaces an earlier result
-with a broken one. Same inputs give byte-identical files.
+Same inputs give byte-identical files. :func:`write_folder` (from
+:mod:`kaohe.folders`) writes them all-or-nothing and replaces only a result
+folder kaohe wrote itself.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import OutputError
+from .folders import write_folder
 from .results import Results
 from .tables_out import adjustment_rows, cadre_rows, finding_rows, freeze_rows, unit_rows
+
+__all__ = ["csv_bytes", "quote", "result_files", "write_folder"]
 
 
 def quote(cells: NDArray[np.str_]) -> NDArray[np.str_]:
@@ -55,42 +52,6 @@ def csv_bytes(header: Sequence[str], columns: Sequence[NDArray[np.str_]]) -> byt
     cells = [quote(column).tolist() for column in columns]
     lines.extend(map(",".join, zip(*cells, strict=True)))
     return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
-
-
-def write_folder(out: str | Path, files: Mapping[str, bytes]) -> Path:
-    """Write ``files`` (name -> bytes) as folder ``out``, all or nothing.
-
-    An existing ``out`` is replaced only if it is an earlier result folder
-    (it holds a ``manifest.json``) or empty.
-    """
-    out = Path(out)
-    if out.exists():
-        if not out.is_dir():
-            raise OutputError(f"{out}: exists and is not a folder; choose another --out")
-        if any(out.iterdir()) and not (out / "manifest.json").exists():
-            raise OutputError(
-                f"{out}: is a non-empty folder that is not a kaohe result; choose another --out"
-            )
-    parent = out.parent if str(out.parent) else Path(".")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    except OSError as error:
-        raise OutputError(f"{out}: cannot create the result folder ({error.strerror})") from None
-    try:
-        for name, content in files.items():
-            (staging / name).write_bytes(content)
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
-            os.replace(out, old / out.name)
-            os.replace(staging, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(staging, out)
-    except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"{out}: cannot write the result folder ({error.strerror})") from None
-    return out
 
 
 def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, bytes]:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -26,6 +28,16 @@ from .errors import SchemeError
 KEYS_CATEGORIES = "categories"
 KEYS_INDICATORS = "indicators"
 KEYS_ANY = "any"
+
+#: No number in a scheme is larger in size than this, whatever a rule
+#: declares: points, caps, weights and scores are hundreds at most, and a
+#: bound keeps every sum and product of them finite and exact.
+LARGEST_NUMBER = 1_000_000.0
+#: Nor any whole number (counts, months, years).
+LARGEST_INTEGER = 1_000_000
+#: Dates a scheme may name (as the data may hold): 1900 to 2100.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
 
 
 @attrs.frozen
@@ -85,7 +97,10 @@ class Number(Param):
     def check(self, value: object, key: str, ctx: CheckContext) -> float:
         if not _is_number(value):
             raise ctx.fail(key, self.describe(), value)
-        number = float(value)  # type: ignore[arg-type]
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except OverflowError:  # a whole number too large for a float
+            raise ctx.fail(key, self.describe(limited=True), value) from None
         if number != number or number in (float("inf"), float("-inf")):
             raise ctx.fail(key, self.describe(), value)
         too_low = self.low is not None and (
@@ -93,28 +108,38 @@ class Number(Param):
         )
         if too_low or (self.high is not None and number > self.high):
             raise ctx.fail(key, self.describe(), value)
+        if abs(number) > LARGEST_NUMBER:
+            raise ctx.fail(key, self.describe(limited=True), value)
         return number
 
-    def describe(self) -> str:
-        bounds = _bounds_text(self.low, self.high, self.low_open)
+    def describe(self, *, limited: bool = False) -> str:
+        """What is accepted; ``limited`` spells out the bound every number has."""
+        low, high = self.low, self.high
+        if limited:
+            low = -LARGEST_NUMBER if low is None else low
+            high = LARGEST_NUMBER if high is None else min(high, LARGEST_NUMBER)
+        bounds = _bounds_text(low, high, self.low_open)
         return f"a number {bounds}" if bounds else "a number"
 
 
 @attrs.frozen
 class Integer(Param):
-    """A whole number (structural)."""
+    """A whole number from ``low`` to ``high`` (at most :data:`LARGEST_INTEGER`; structural)."""
 
     default: int
     doc: str = ""
     low: int = 0
+    high: int = LARGEST_INTEGER
 
     def check(self, value: object, key: str, ctx: CheckContext) -> int:
-        if not isinstance(value, int) or isinstance(value, bool) or value < self.low:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ctx.fail(key, self.describe(), value)
+        if not self.low <= value <= min(self.high, LARGEST_INTEGER):
             raise ctx.fail(key, self.describe(), value)
         return value
 
     def describe(self) -> str:
-        return f"a whole number >= {self.low}"
+        return f"a whole number from {self.low} to {min(self.high, LARGEST_INTEGER)}"
 
 
 @attrs.frozen
@@ -150,6 +175,36 @@ class Text(Param):
 
     def describe(self) -> str:
         return "a non-empty string"
+
+
+#: A name that is safe as a file or folder name: letters (any script),
+#: digits, ``-``, ``_`` and inner dots; no separators, no ``..``.
+_NAME = re.compile(r"\w(?:[\w.-]*\w)?")
+LONGEST_NAME = 64
+
+
+@attrs.frozen
+class Name(Param):
+    """A short name that becomes a folder name (``out/<name>``): never a path."""
+
+    default: str | None
+    doc: str = ""
+
+    def check(self, value: object, key: str, ctx: CheckContext) -> str:
+        if (
+            not isinstance(value, str)
+            or len(value) > LONGEST_NAME
+            or _NAME.fullmatch(value) is None
+            or ".." in value
+        ):
+            raise ctx.fail(key, self.describe(), value)
+        return value
+
+    def describe(self) -> str:
+        return (
+            f"a name of at most {LONGEST_NAME} letters, digits, '-', '_' and inner dots, "
+            "without '/', '\\' or '..' (it names the result folder), e.g. county-2019"
+        )
 
 
 @attrs.frozen
@@ -214,7 +269,8 @@ class NumberMap(Param):
     ``keys`` is a fixed tuple, or :data:`KEYS_CATEGORIES`,
     :data:`KEYS_INDICATORS` or :data:`KEYS_ANY`. Keys left out take
     ``default`` (when it has them); ``complete`` requires every allowed key
-    after defaults are merged.
+    after defaults are merged; ``descending`` requires the values not to
+    rise in the keys' order (grade thresholds: 优秀 >= 良好 >= 一般).
     """
 
     default: Mapping[str, float]
@@ -224,6 +280,7 @@ class NumberMap(Param):
     complete: bool = False
     non_empty: bool = False
     aliases: Mapping[str, str] = attrs.field(factory=dict)
+    descending: bool = False
 
     def check(self, value: object, key: str, ctx: CheckContext) -> dict[str, float]:
         if not isinstance(value, dict):
@@ -241,7 +298,30 @@ class NumberMap(Param):
         if self.non_empty and not merged:
             raise ctx.fail(key, "at least one entry")
         order = allowed if allowed is not None else tuple(merged)
-        return {k: merged[k] for k in order if k in merged}
+        checked = {k: merged[k] for k in order if k in merged}
+        self.check_order(checked, key, ctx)
+        return checked
+
+    def check_order(
+        self, values: Mapping[str, float], key: str, ctx: CheckContext, changed: str = ""
+    ) -> None:
+        """With ``descending``: raise unless no value is above the one before it.
+
+        The error names the entry ``changed`` when it is one of the pair out
+        of order (an override), else the lower of the two.
+        """
+        if not self.descending:
+            return
+        names = list(values)
+        for higher, lower in itertools.pairwise(names):
+            if values[lower] > values[higher]:
+                blame = changed if changed in (higher, lower) else lower
+                raise ctx.fail(
+                    f"{key}.{blame}",
+                    f"values that do not rise in the order {', '.join(names)} "
+                    f"({higher} = {values[higher]:g} is below {lower} = {values[lower]:g})",
+                    values[blame],
+                )
 
     def describe(self) -> str:
         return f"a table of {self.value.describe()} values"
@@ -306,7 +386,7 @@ class OneOf(Param):
 
 @attrs.frozen
 class DateParam(Param):
-    """A TOML date (structural)."""
+    """A TOML date from 1900 to 2100 (structural)."""
 
     default: dt.date | None
     doc: str = ""
@@ -314,10 +394,12 @@ class DateParam(Param):
     def check(self, value: object, key: str, ctx: CheckContext) -> dt.date:
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             raise ctx.fail(key, self.describe(), value)
+        if not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ctx.fail(key, self.describe(), value)
         return value
 
     def describe(self) -> str:
-        return "a TOML date such as 2019-12-31"
+        return f"a TOML date from {EARLIEST_DATE} to {LATEST_DATE}, such as 2019-12-31"
 
 
 def check_table(

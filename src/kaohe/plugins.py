@@ -4,23 +4,29 @@
 with the hook specifications, the built-in plugins (the kernel's own rules,
 registered exactly as third-party plugins are) and every plugin installed
 under the entry-point group ``kaohe``. Nothing is built at import time.
+
+A plugin that cannot be imported (a syntax error, a missing import, an
+exception at import), that declares a hook kaohe does not have, or whose
+hook raises is reported as a :class:`~kaohe.errors.PluginError` naming its
+distribution (or file) and the stage; no traceback reaches the user.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
-from typing import cast
+from typing import Any, cast
 
 import attrs
 import pluggy
 
 from . import hookspecs
-from .errors import KaoheError
+from .errors import KaoheError, PluginError
 from .rule import Rule
 
 ENTRY_POINT_GROUP = "kaohe"
@@ -72,13 +78,54 @@ def get_plugin_manager(
     for name in BUILTIN_PLUGINS:
         manager.register(importlib.import_module(name), name=name)
     if entry_points:
-        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        _load_entry_points(manager)
     if plugin_dir is not None:
-        for module in _load_folder(Path(plugin_dir)):
-            manager.register(module, name=f"local:{Path(str(module.__file__)).name}")
+        for path, module in _load_folder(Path(plugin_dir)):
+            _register(manager, module, f"local:{path.name}", str(path))
     for plugin in plugins:
-        manager.register(plugin, name=_name_of(plugin))
+        _register(manager, plugin, _name_of(plugin), _name_of(plugin))
+    try:
+        manager.check_pending()
+    except pluggy.PluginValidationError as error:
+        name = manager.get_name(error.plugin) or _name_of(error.plugin)
+        dist = origins(manager).get(name, (name, ""))[0]
+        raise PluginError(dist, "", str(error), stage="registration") from None
     return manager
+
+
+def _failure(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def _register(manager: pluggy.PluginManager, plugin: object, name: str, where: str) -> None:
+    try:
+        manager.register(plugin, name=name)
+    except pluggy.PluginValidationError as error:
+        raise PluginError(where, "", str(error), stage="registration") from None
+
+
+def _load_entry_points(manager: pluggy.PluginManager) -> None:
+    """The installed plugins; one that fails to import or register is named.
+
+    pluggy loads them all at once; only when that fails are they looked at
+    one by one, to find the distribution at fault.
+    """
+    try:
+        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    except (Exception, SystemExit) as error:
+        for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            if manager.has_plugin(entry_point.name):
+                continue
+            dist = entry_point.dist.name if entry_point.dist is not None else entry_point.value
+            try:
+                plugin = entry_point.load()
+            except (Exception, SystemExit) as failure:
+                raise PluginError(dist, "", _failure(failure), stage="import") from None
+            if isinstance(error, pluggy.PluginValidationError) and error.plugin is plugin:
+                raise PluginError(dist, "", str(error), stage="registration") from None
+        raise PluginError(
+            "an installed plugin", "", _failure(error), stage="loading the entry points"
+        ) from None
 
 
 def _name_of(plugin: object) -> str:
@@ -88,7 +135,12 @@ def _name_of(plugin: object) -> str:
     return type(plugin).__qualname__
 
 
-def _load_folder(folder: Path) -> list[ModuleType]:
+def _load_folder(folder: Path) -> list[tuple[Path, ModuleType]]:
+    """Every ``*.py`` file of ``folder`` imported as a module, by file name.
+
+    A file that cannot be imported (syntax error, missing import, an
+    exception or ``sys.exit`` while it runs) is a PluginError naming it.
+    """
     if not folder.is_dir():
         raise KaoheError(f"{folder}: expected a folder of plugin files (*.py)")
     modules = []
@@ -97,9 +149,61 @@ def _load_folder(folder: Path) -> list[ModuleType]:
         if spec is None or spec.loader is None:  # pragma: no cover - .py files always have one
             continue
         module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        modules.append(module)
+        try:
+            spec.loader.exec_module(module)
+        except (Exception, SystemExit) as error:
+            raise PluginError(str(path), "", _failure(error), stage="import") from None
+        modules.append((path, module))
     return modules
+
+
+def origins(manager: pluggy.PluginManager) -> dict[str, tuple[str, str]]:
+    """Each registered plugin's name -> (distribution, version).
+
+    Built-in plugins belong to ``kaohe``; a plugin without a distribution (a
+    file loaded with ``--plugins``, an object registered by a program) is
+    its own name with version ``unregistered``.
+    """
+    distributions = {
+        id(plugin): (dist.project_name, dist.version)
+        for plugin, dist in manager.list_plugin_distinfo()
+    }
+    found = {}
+    for name, plugin in manager.list_name_plugin():
+        if id(plugin) in distributions:
+            found[name] = distributions[id(plugin)]
+        elif name in BUILTIN_PLUGINS:
+            found[name] = ("kaohe", kaohe_version())
+        else:
+            found[name] = (name, "unregistered")
+    return found
+
+
+def call_hook(manager: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+    """Call every implementation of ``hook`` as pluggy would.
+
+    Returns ``(distribution, result)`` for every implementation that
+    returned something other than None, in pluggy's order (the plugin
+    registered last first). A :class:`~kaohe.errors.KaoheError` an
+    implementation raises passes through (the hooks' way to refuse); any
+    other exception becomes a PluginError naming the plugin's distribution
+    and the hook.
+    """
+    caller = getattr(manager.hook, hook)
+    known = origins(manager)
+    results = []
+    for impl in reversed(caller.get_hookimpls()):
+        name = manager.get_name(impl.plugin) or _name_of(impl.plugin)
+        dist = known.get(name, (name, ""))[0]
+        try:
+            result = impl.function(*(kwargs[arg] for arg in impl.argnames))
+        except KaoheError:
+            raise
+        except (Exception, SystemExit) as error:
+            raise PluginError(dist, "", _failure(error), stage=hook) from error
+        if result is not None:
+            results.append((dist, result))
+    return results
 
 
 @attrs.frozen
@@ -123,27 +227,19 @@ class Registry:
     def from_plugin_manager(cls, manager: pluggy.PluginManager | None = None) -> Registry:
         """Ask every plugin for its rules; two plugins providing one rule name is an error."""
         manager = manager or get_plugin_manager()
-        distributions = {
-            id(plugin): (dist.project_name, dist.version)
-            for plugin, dist in manager.list_plugin_distinfo()
-        }
-        version_of_kaohe = kaohe_version()
+        known = origins(manager)
         rules: dict[str, Rule] = {}
         providers: dict[str, Provider] = {}
         for impl in manager.hook.kaohe_register_rules.get_hookimpls():
             name = manager.get_name(impl.plugin) or repr(impl.plugin)
-            if id(impl.plugin) in distributions:
-                dist, version = distributions[id(impl.plugin)]
-            elif name in BUILTIN_PLUGINS:
-                dist, version = "kaohe", version_of_kaohe
-            else:  # a local plugin file, or an object registered by a program
-                dist, version = name, "unregistered"
-            provided = cast("Iterable[object]", impl.function() or ())
-            for rule in provided:
+            dist, version = known.get(name, (name, "unregistered"))
+            for rule in _rules_of(impl, dist):
                 if not isinstance(rule, Rule):
-                    raise KaoheError(
-                        f"plugin {dist}: kaohe_register_rules returned {type(rule).__name__}, "
-                        "expected kaohe.Rule objects"
+                    raise PluginError(
+                        dist,
+                        "",
+                        f"returned {type(rule).__name__}, expected kaohe.Rule objects",
+                        stage="kaohe_register_rules",
                     )
                 if rule.name in rules:
                     other = providers[rule.name]
@@ -175,12 +271,24 @@ class Registry:
         return REFERENCE_DISTRIBUTIONS.get(name)
 
 
+def _rules_of(impl: pluggy.HookImpl, dist: str) -> list[object]:
+    """What one plugin's ``kaohe_register_rules`` returns, as a list; a failure names it."""
+    try:
+        provided = cast("Iterable[object]", impl.function() or ())
+        return list(provided)
+    except KaoheError:
+        raise
+    except (Exception, SystemExit) as error:
+        raise PluginError(dist, "", _failure(error), stage="kaohe_register_rules") from error
+
+
 def _rule_order(rule: Rule) -> tuple[int, str]:
     reference = rule.reference
     number = int(reference[1:]) if reference[:1] == "R" and reference[1:].isdigit() else 99
     return number, rule.name
 
 
+@functools.cache
 def kaohe_version() -> str:
     """The installed kaohe version (``0+unknown`` when run from a source tree)."""
     try:

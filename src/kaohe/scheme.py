@@ -24,10 +24,13 @@ import attrs
 
 from .data.simplify import to_simplified
 from .errors import OverrideError, SchemeError, UnknownRuleError
+from .nesting import MAX_DEPTH, deep_key, too_deep
 from .params import (
+    LATEST_DATE,
     CheckContext,
     DateParam,
     Integer,
+    Name,
     Number,
     NumberMap,
     Text,
@@ -48,9 +51,9 @@ SCHEME_TABLE = "scheme"
 _RESERVED_RULE_KEYS = ("basis", "enabled")
 
 _SCHEME_KEYS = {
-    "name": Text(None, "short name, e.g. county-2019"),
+    "name": Name(None, "short name, e.g. county-2019: the result folder's name"),
     "title": Text(None, "title shown in reports"),
-    "year": Integer(0, "the assessment year", low=1949),
+    "year": Integer(0, "the assessment year", low=1949, high=LATEST_DATE.year),
     "as_of": DateParam(None, "the as-of date (default: the period's last day)"),
     "categories": TextList((), doc="unit categories (考核类别)"),
     "source": Text(None, "the source document (seed)"),
@@ -105,10 +108,19 @@ class Scheme:
         except OSError as error:
             raise SchemeError(str(path), "", "a readable scheme file", error.strerror) from None
         try:
-            document = tomllib.loads(raw.decode("utf-8-sig"))
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise SchemeError(str(path), "", "a UTF-8 text file") from None
+        try:
+            document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
+            raise SchemeError(str(path), "", f"valid TOML ({error})") from None
+        except RecursionError:  # the parser recurses: a value nested hundreds deep
+            key, line = deep_key(text, MAX_DEPTH) or ("", 0)
+            raise SchemeError(
+                str(path), key, f"a value nested at most {MAX_DEPTH} deep (line {line})"
+            ) from None
+        except ValueError as error:  # e.g. a whole number of more than 4,300 digits
             raise SchemeError(str(path), "", f"valid TOML ({error})") from None
         scheme = cls.from_dict(document, registry, source=str(path))
         return attrs.evolve(scheme, sha256=hashlib.sha256(raw).hexdigest())
@@ -127,6 +139,9 @@ class Scheme:
 
             registry = Registry.from_plugin_manager()
         ctx = CheckContext(source, normalise=to_simplified)
+        deep = too_deep(document)
+        if deep is not None:
+            raise ctx.fail(deep, f"a value nested at most {MAX_DEPTH} deep (tables and arrays)")
         head = document.get(SCHEME_TABLE)
         if not isinstance(head, dict):
             raise ctx.fail(
@@ -198,10 +213,13 @@ class Scheme:
     # -- variants ---------------------------------------------------------
 
     def with_as_of(self, as_of: dt.date) -> Scheme:
-        """The same scheme assessed at another date."""
-        if as_of < self.period_start:
+        """The same scheme assessed at another date (from the period's start to 2100)."""
+        if not self.period_start <= as_of <= LATEST_DATE:
             raise SchemeError(
-                self.path, "scheme.as_of", f"a date on or after {self.period_start}", as_of
+                self.path,
+                "scheme.as_of",
+                f"a date from {self.period_start} to {LATEST_DATE}",
+                as_of,
             )
         return attrs.evolve(self, as_of=as_of, structure=None)
 
@@ -230,6 +248,7 @@ class Scheme:
                 else:
                     params[leaf[1]] = {**params[leaf[1]], leaf[2]: number}
                 rules[leaf[0]] = attrs.evolve(config, params=params)
+                self._check_order(leaf, params[leaf[1]])
             # numbers only: the variant has this scheme's structure
             return attrs.evolve(
                 self, rules=rules, document=document, structure=self.structure_key()
@@ -239,6 +258,17 @@ class Scheme:
         except SchemeError as error:
             raise OverrideError(error.source, error.key, error.expected, error.got) from None
         return attrs.evolve(variant, sha256=self.sha256, as_of=self.as_of)
+
+    def _check_order(self, leaf: tuple[str, ...], values: object) -> None:
+        """A changed entry of a table whose values must fall in order (thresholds) keeps it."""
+        spec = self.registry.rule(leaf[0]).params.get(leaf[1])
+        if len(leaf) == 3 and isinstance(spec, NumberMap) and isinstance(values, dict):
+            try:
+                spec.check_order(
+                    values, f"{leaf[0]}.{leaf[1]}", CheckContext(self.path), changed=leaf[2]
+                )
+            except SchemeError as error:
+                raise OverrideError(error.source, error.key, error.expected, error.got) from None
 
     def _number_leaf(self, keys: list[str], value: object, path: str) -> float | None:
         """The checked number if ``keys`` name a number of an enabled rule, else None."""

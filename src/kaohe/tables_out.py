@@ -19,7 +19,8 @@ from .results import Results
 from .vocab import CADRE_GRADES, EFFECT, NO_GRADE, ROLE, UNIT_GRADES
 
 Columns = list[NDArray[np.str_]]
-FORMULA_START = ("=", "+", "-", "@")
+#: What a spreadsheet may take for a formula at the start of a cell (OWASP: also tab and CR).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 UNIT_COLUMNS = (
     "unit_id",

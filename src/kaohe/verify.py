@@ -1,121 +1,258 @@
-"""Audit a result folder: are its inputs unchanged, and does every number follow?
+"""Audit a result folder: is every file what the run wrote, and what its inputs give?
 
-:func:`verify` re-reads ``manifest.json`` and the CSV files of a folder that
-``kaohe score`` wrote, and lists the problems it finds (empty: the folder
-passes):
+:func:`audit` checks a folder that ``kaohe score`` wrote, in this order,
+and lists every problem it finds (none: the folder passes):
 
-- the scheme file and every input table file still hash to the sha256 the
-  manifest records (tables of one ``.xlsx`` workbook share its hash; a table
-  that was absent must still be absent; inputs given in memory cannot be
-  verified, which is reported); so must plugin files loaded with
-  ``--plugins`` (the manifest records their sha256);
-- every unit's ``score`` is ``round2(max(0, composite + its adjustment rows))``
-  and every cadre's ``round2(min(100, max(0, its adjustment rows)))``
-  (``handbook/data.md``), allowing only for the 4 decimals the files keep:
-  a sum that rounds to the published score passes; one that misses by a cent
-  passes only if the sum lies within ``5e-5`` per added number of a half cent;
-- ``units.csv`` and ``cadres.csv`` have one row per input unit and cadre;
-- ``deductions - bonus`` of a unit equals minus the sum of its rows;
-- ranks agree with the published scores (``rank = 1 +`` the number of
-  higher scores in the unit's category, or the cadre's unit);
-- grades agree with scores, thresholds, quotas and the grade-effect rows
-  (the scheme file, with the recorded overrides, gives thresholds and
-  quotas; not checked when the scheme file is not the run's), and ``通报表扬`` /
-  ``一票否决`` flags with grades and rows;
-- ``frozen_until`` is the latest end of the windows in ``freezes.csv``
-  running at the as-of date.
+1. ``manifest.json`` is a manifest of ``kaohe score``: a JSON object with
+   the keys and types :data:`SHAPE` lists. If not, nothing else is checked.
+2. With a public key: ``manifest.sig`` is that key's signature of
+   ``manifest.json`` (:mod:`kaohe.signing`); any edit of the manifest, even
+   one that keeps its hashes consistent, is found.
+3. Every file the manifest lists hashes to the sha256 it records; no file
+   is missing and none has been added.
+4. The inputs: the scheme file, every input table file and every plugin
+   file loaded with ``--plugins`` hash to what the manifest records (tables
+   of one ``.xlsx`` workbook share its hash; a table absent at the run must
+   still be absent; inputs given in memory cannot be verified).
+5. When every input is at hand and unchanged, they are scored again with
+   the recorded scheme, overrides and as-of date, every file of the folder
+   is made again in memory (:mod:`kaohe.publish`, the code ``kaohe score``
+   runs) and compared with the folder's: CSV files cell by cell, the
+   manifest key by key, the workbook cell by cell, the report line by
+   line. Each difference names the file, the row (or cell, key, line), the
+   column and both values. Plugins (and kaohe) whose installed version is
+   not the recorded one are problems too: the result can only be confirmed
+   with the versions that made it.
+6. When the inputs are not at hand, the checks that need no rule's
+   knowledge: every unit's ``score`` is ``round2(max(0, composite + its
+   adjustment rows))`` and every cadre's ``round2(min(100, max(0, its
+   adjustment rows)))`` (allowing for the 4 decimals the files keep),
+   ``deductions - bonus`` is minus the sum of a unit's rows, one row per
+   input unit and cadre, ranks follow the published scores, and
+   ``frozen_until`` is the latest end of the windows in ``freezes.csv``
+   running at the as-of date.
 
 Relative paths in the manifest are resolved against ``root`` (default: the
-current directory, where ``kaohe score`` ran).
+current directory, where ``kaohe score`` ran); re-scoring runs there, so
+that file names in messages and warnings come out as they did.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
+import io
+import itertools
 import json
 import math
+import os
 import re
+import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import KaoheError
-from .vocab import CADRE_GRADES, EFFECT, NO_GRADE, UNIT_GRADES
+import attrs
+
+from .errors import KaoheError, shown
+from .manifest import MANIFEST, SCORE, SIGNATURE, seal
+from .tables_out import ADJUSTMENT_COLUMNS, CADRE_COLUMNS, FREEZE_COLUMNS, UNIT_COLUMNS
 
 if TYPE_CHECKING:
     from .plugins import Registry
-    from .scheme import Scheme
+
 MEMORY = "<memory>"
 _WORKBOOK = re.compile(r"^(?P<path>.*\.xlsx)\[(?P<sheet>[^\]]*)\]$", re.IGNORECASE)
 #: Rounding slack per 4-decimal number added (half of the last kept digit).
 SLACK = Decimal("0.00005")
 CENT = Decimal("0.01")
+#: Differences listed per file; the rest are counted.
+SHOWN_DIFFERENCES = 20
 
 Row = dict[str, str]
 
 
+@attrs.frozen
+class Audit:
+    """What :func:`audit` found: the problems (none: the folder passes), and how far it went.
+
+    ``rescored`` says whether the inputs were scored again and every value
+    compared; ``notes`` say why not, when they were not.
+    """
+
+    problems: tuple[str, ...]
+    rescored: bool
+    notes: tuple[str, ...] = ()
+
+
 def verify(
-    out_dir: str | Path, *, root: str | Path | None = None, registry: Registry | None = None
+    out_dir: str | Path,
+    *,
+    root: str | Path | None = None,
+    registry: Registry | None = None,
+    key: str | Path | None = None,
 ) -> list[str]:
-    """The problems of result folder ``out_dir``, each naming its file and entity; [] = ok.
+    """The problems of result folder ``out_dir`` (see :func:`audit`); [] = it passes."""
+    return list(audit(out_dir, root=root, registry=registry, key=key).problems)
+
+
+def audit(
+    out_dir: str | Path,
+    *,
+    root: str | Path | None = None,
+    registry: Registry | None = None,
+    key: str | Path | None = None,
+) -> Audit:
+    """Check result folder ``out_dir`` (see the module docstring).
 
     ``root`` resolves relative input paths (default: the current
-    directory); ``registry`` provides the rules to read the scheme with
-    (default: the installed plugins).
+    directory); ``registry`` provides the rules to score again with
+    (default: the installed plugins); ``key`` is a public key file
+    (``kaohe keygen``'s ``.pub``) that must have signed the manifest. A key
+    file that cannot be read is a :class:`~kaohe.errors.SigningError`.
     """
     out = Path(out_dir)
     base = Path(root) if root is not None else Path.cwd()
+    public = None
+    if key is not None:
+        from .signing import load_public
+
+        public = load_public(key)
     try:
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        raw = (out / MANIFEST).read_bytes()
     except OSError as error:
-        return [f"{out / 'manifest.json'}: cannot be read ({error.strerror})"]
+        return Audit((f"{MANIFEST}: cannot be read ({error.strerror})",), False)
+    manifest, problems = _manifest(raw)
+    if manifest is None:
+        return Audit(tuple(problems), False)
+    if public is not None:
+        from .signing import check
+
+        signature = out / SIGNATURE
+        problems += check(public, raw, signature.read_bytes() if signature.is_file() else None)
+    problems += _outputs(out, manifest["files"])
+    changed_inputs = _inputs(manifest, base)
+    problems += changed_inputs
+    if changed_inputs:
+        problems += _sums(out, manifest)
+        return Audit(tuple(problems), False, ("not scored again: the inputs are not as they were",))
+    if registry is None:
+        from .plugins import Registry
+
+        registry = Registry.from_plugin_manager()
+    problems += _rescored(out, manifest, base, registry)
+    return Audit(tuple(problems), True)
+
+
+# -- the manifest --------------------------------------------------------------------------
+
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+_TEXT = (str,)
+_HASH = (str, type(None))
+_TABLE = {"source": _TEXT, "sha256": _HASH, "rows": (int,), "present": (bool,)}
+_PLUGIN = {"plugin": _TEXT, "distribution": _TEXT, "version": _TEXT}
+_RULE = {"rule": _TEXT, "distribution": _TEXT, "version": _TEXT}
+#: What a manifest of ``kaohe score`` holds: key -> type(s), ``{...}`` a table
+#: with those keys, ``[...]`` a list of them, ``{"*": ...}`` a table of them.
+SHAPE: Mapping[str, Any] = {
+    "kind": _TEXT,
+    "kaohe_version": _TEXT,
+    "scheme": {"file": _TEXT, "sha256": _HASH},
+    "as_of": _TEXT,
+    "overrides": {"*": (str, int, float, bool)},
+    "data": _TEXT,
+    "tables": {"*": _TABLE},
+    "rules": [_RULE],
+    "plugins": [_PLUGIN],
+    "warnings": [_TEXT],
+    "files": {"*": _TEXT},
+}
+
+
+def _type_names(types: tuple[type, ...]) -> str:
+    names = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
+    return " or ".join(names.get(t, "null") for t in types)
+
+
+def _shape(value: Any, spec: Any, key: str) -> str | None:
+    """The first place where ``value`` does not fit ``spec`` (see :data:`SHAPE`), or None."""
+    if isinstance(spec, tuple):
+        fits = isinstance(value, spec) and not (isinstance(value, bool) and bool not in spec)
+        return None if fits else f"key '{key}': expected {_type_names(spec)}, got {shown(value)}"
+    if isinstance(spec, list):
+        if not isinstance(value, list):
+            return f"key '{key}': expected a list, got {shown(value)}"
+        found = (_shape(item, spec[0], f"{key}[{i}]") for i, item in enumerate(value))
+        return next((problem for problem in found if problem), None)
+    if not isinstance(value, dict):
+        return f"key '{key}': expected a table (JSON object), got {shown(value)}"
+    if "*" in spec:
+        found = (_shape(item, spec["*"], f"{key}.{name}") for name, item in value.items())
+        return next((problem for problem in found if problem), None)
+    for name, item_spec in spec.items():
+        where = f"{key}.{name}" if key else name
+        if name not in value:
+            return f"key '{where}' is missing"
+        problem = _shape(value[name], item_spec, where)
+        if problem:
+            return problem
+    return None
+
+
+def _manifest(raw: bytes) -> tuple[dict[str, Any] | None, list[str]]:
+    """The manifest, or None and why it is not one of ``kaohe score``."""
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, [f"{MANIFEST}: not UTF-8 text"]
+    except RecursionError:
+        return None, [f"{MANIFEST}: not a manifest of kaohe (JSON nested too deep)"]
     except ValueError as error:
-        return [f"{out / 'manifest.json'}: not valid JSON ({error})"]
-    problems = _inputs(manifest, base)
-    scheme_unchanged = not any(problem.startswith("scheme:") for problem in problems)
-    tables: dict[str, list[Row]] = {}
-    for name in ("units", "cadres", "adjustments", "freezes"):
+        return None, [f"{MANIFEST}: not valid JSON ({error})"]
+    if not isinstance(manifest, dict):
+        return None, [
+            f"{MANIFEST}: expected a JSON object (the manifest kaohe score writes), "
+            f"got a {type(manifest).__name__}"
+        ]
+    if manifest.get("kind") == "whatif":
+        return None, [f"{MANIFEST}: a what-if folder; kaohe verify checks results of kaohe score"]
+    if "files" not in manifest and "kind" not in manifest:
+        return None, [
+            f"{MANIFEST}: lists no output files: written by a kaohe from before sealed "
+            "results; its files cannot be checked"
+        ]
+    problem = _shape(manifest, SHAPE, "")
+    if problem is None and manifest["kind"] != SCORE:
+        problem = f"key 'kind': expected {SCORE!r}, got {shown(manifest['kind'])}"
+    if problem is None:
+        bad = [name for name, digest in manifest["files"].items() if not _plain(name, digest)]
+        if bad:
+            problem = f"key 'files.{bad[0]}': expected a file name and a sha256"
+    if problem is None:
         try:
-            tables[name] = _read_csv(out / f"{name}.csv")
-        except (OSError, UnicodeDecodeError, csv.Error) as error:
-            problems.append(f"{out / (name + '.csv')}: cannot be read ({error})")
-    if len(tables) < 4:
-        return problems
-    for name in ("units", "cadres"):
-        recorded = manifest.get("tables", {}).get(name, {}).get("rows")
-        if recorded is not None and recorded != len(tables[name]):
-            problems.append(
-                f"{name}.csv: {len(tables[name])} rows, but the input table had {recorded}"
-            )
-    rows = _rows_by_entity(tables["adjustments"], tables["units"], tables["cadres"], problems)
-    problems += _unit_scores(tables["units"], rows["unit"])
-    problems += _cadre_scores(tables["cadres"], rows["cadre"])
-    problems += _ranks(tables["units"], tables["cadres"])
-    ran = {str(rule.get("rule")) for rule in manifest.get("rules", [])}
-    scheme = None
-    if ran & _GRADING:  # grades follow thresholds and quotas of the scheme as it was
-        if scheme_unchanged:
-            scheme = _scheme(manifest, base, registry, problems)
-        else:
-            problems.append("grades not checked: the scheme of the run is not available unchanged")
-    if scheme is not None and "unit_grading" in ran:
-        problems += _unit_grades(tables["units"], rows["unit"], scheme)
-    if scheme is not None and "cadre_grading" in ran:
-        problems += _cadre_grades(tables["cadres"], tables["units"], rows["cadre"], scheme)
-    as_of = manifest.get("as_of")
-    if isinstance(as_of, str):
-        problems += _frozen_until(tables["cadres"], tables["freezes"], as_of)
-    return problems
+            dt.date.fromisoformat(manifest["as_of"])
+        except ValueError:
+            problem = f"key 'as_of': expected a date YYYY-MM-DD, got {shown(manifest['as_of'])}"
+    if problem is not None:
+        return None, [f"{MANIFEST}: not a manifest of kaohe score ({problem})"]
+    return manifest, []
 
 
-_GRADING = {"unit_grading", "cadre_grading"}
+def _plain(name: str, digest: object) -> bool:
+    return (
+        isinstance(digest, str)
+        and _SHA.match(digest) is not None
+        and name not in ("", ".", "..", MANIFEST, SIGNATURE)
+        and "/" not in name
+        and "\\" not in name
+    )
 
 
-# -- inputs --------------------------------------------------------------------------------
+# -- hashes --------------------------------------------------------------------------------
 
 
 def _sha256(path: Path) -> str:
@@ -140,51 +277,361 @@ def _check_file(what: str, path: Path, recorded: str | None) -> list[str]:
     return []
 
 
+def _outputs(out: Path, listed: Mapping[str, str]) -> list[str]:
+    """Every output file as the manifest records it; none missing, none added."""
+    problems = []
+    for name, digest in sorted(listed.items()):
+        path = out / name
+        if not path.is_file() or path.is_symlink():
+            problems.append(f"{name}: missing from the result folder")
+        elif _sha256(path) != digest:
+            problems.append(f"{name}: changed since the run (its sha256 is not the recorded one)")
+    known = {*listed, MANIFEST, SIGNATURE}
+    problems += [
+        f"{path.name}: in the result folder but not part of the result"
+        for path in sorted(out.iterdir())
+        if path.name not in known
+    ]
+    return problems
+
+
 def _inputs(manifest: Mapping[str, Any], base: Path) -> list[str]:
-    """Problems with the scheme file and the input table files."""
+    """Problems with the scheme file, the input table files and local plugin files."""
     problems: list[str] = []
-    scheme = manifest.get("scheme", {})
-    file = str(scheme.get("file", MEMORY))
-    if file == MEMORY or not scheme.get("sha256"):
+    scheme = manifest["scheme"]
+    if scheme["file"] == MEMORY or not scheme["sha256"]:
         problems.append("scheme: given in memory; its content cannot be verified")
     else:
-        problems += _check_file("scheme", _resolve(base, file), scheme.get("sha256"))
+        problems += _check_file("scheme", _resolve(base, scheme["file"]), scheme["sha256"])
     workbooks: dict[tuple[str, str | None], list[str]] = {}
-    for name, info in sorted(manifest.get("tables", {}).items()):
-        source = str(info.get("source", MEMORY))
+    for name, info in sorted(manifest["tables"].items()):
+        source = info["source"]
         if source.startswith(MEMORY):
-            if info.get("present", True):
+            if info["present"]:
                 problems.append(f"table {name}: given in memory; its content cannot be verified")
             continue
         book = _WORKBOOK.match(source)
         if book is not None:  # an absent sheet is covered by the workbook's hash
-            if info.get("present", True):
-                workbooks.setdefault((book["path"], info.get("sha256")), []).append(name)
+            if info["present"]:
+                workbooks.setdefault((book["path"], info["sha256"]), []).append(name)
             continue
         path = _resolve(base, source)
-        if info.get("present", True):
-            problems += _check_file(f"table {name}", path, info.get("sha256"))
+        if info["present"]:
+            problems += _check_file(f"table {name}", path, info["sha256"])
         elif path.exists():
             problems.append(f"table {name}: {path} was absent at the run and exists now")
     for (book_path, digest), names in workbooks.items():
         problems += _check_file(f"tables {', '.join(names)}", _resolve(base, book_path), digest)
-    for plugin in manifest.get("plugins", []):
-        if plugin.get("file") and plugin.get("sha256"):
-            what = f"plugin {plugin.get('plugin')}"
-            problems += _check_file(what, _resolve(base, str(plugin["file"])), plugin["sha256"])
+    for plugin in manifest["plugins"]:
+        file, digest = plugin.get("file"), plugin.get("sha256")
+        if isinstance(file, str) and isinstance(digest, str):
+            what = f"plugin {plugin['plugin']}"
+            problems += _check_file(what, _resolve(base, file), digest)
     return problems
 
 
-# -- result files --------------------------------------------------------------------------
+# -- scoring again -------------------------------------------------------------------------
 
 
-def _read_csv(path: Path) -> list[Row]:
+@contextlib.contextmanager
+def _working_directory(folder: Path) -> Iterator[None]:
+    """Run in ``folder`` (where ``kaohe score`` ran), then back."""
+    before = Path.cwd()
+    if folder.resolve() == before.resolve():
+        yield
+        return
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def _rescored(out: Path, manifest: Mapping[str, Any], base: Path, registry: Registry) -> list[str]:
+    """Score the recorded inputs again and compare every file with the folder's."""
+    from . import publish
+    from .reports import FORMATS
+
+    formats = [kind for kind, name in FORMATS.items() if name in manifest["files"]]
+    try:
+        with _working_directory(base):
+            inputs = publish.load(
+                Path(manifest["scheme"]["file"]),
+                Path(manifest["data"]),
+                registry,
+                as_of=dt.date.fromisoformat(manifest["as_of"]),
+                overrides=manifest["overrides"],
+            )
+            results = publish.score(inputs)
+            _, files = publish.result_files(results, inputs, formats, manifest["overrides"])
+    except KaoheError as error:
+        return [f"scoring the recorded inputs again failed: {error}"]
+    expected = seal(files)
+    problems = _versions(manifest, json.loads(expected[MANIFEST]))
+    for name in sorted({*manifest["files"], *expected} - {MANIFEST}):
+        path = out / name
+        if name not in expected:
+            problems.append(f"{name}: scoring the inputs again makes no such file")
+        elif name not in manifest["files"]:
+            problems.append(f"{name}: missing; scoring the inputs again makes it")
+        elif path.is_file() and not path.is_symlink():
+            problems += _differences(name, path.read_bytes(), expected[name])
+    differences = _manifest_differences(manifest, json.loads(expected[MANIFEST]))
+    if not differences and not problems and (out / MANIFEST).read_bytes() != expected[MANIFEST]:
+        differences = [f"{MANIFEST}: the same values, but not written as kaohe writes it"]
+    return problems + differences
+
+
+def _versions(recorded: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
+    """Plugins (and kaohe) whose installed version is not the one the run used."""
+    problems = []
+    if recorded["kaohe_version"] != now["kaohe_version"]:
+        problems.append(
+            f"kaohe: the run used version {recorded['kaohe_version']}, version "
+            f"{now['kaohe_version']} is installed; the result can only be confirmed with "
+            f"kaohe {recorded['kaohe_version']}"
+        )
+    then = {p["plugin"]: p for p in recorded["plugins"]}
+    installed = {p["plugin"]: p for p in now["plugins"]}
+    for name in sorted(then.keys() | installed.keys()):
+        old, new = then.get(name), installed.get(name)
+        if old is None:
+            assert new is not None
+            problems.append(
+                f"plugin {name}: installed ({new['distribution']} {new['version']}), but the "
+                "manifest does not list it among the plugins of the run"
+            )
+        elif new is None:
+            how = "give --plugins FOLDER" if old.get("file") else "install it"
+            problems.append(
+                f"plugin {name}: the run used {old['distribution']} {old['version']}, which is "
+                f"not installed; {how} to score the inputs as the run did"
+            )
+        elif (old["distribution"], old["version"]) != (new["distribution"], new["version"]):
+            problems.append(
+                f"plugin {name}: the run used {old['distribution']} {old['version']}, "
+                f"{new['distribution']} {new['version']} is installed; the result can only be "
+                f"confirmed with {old['distribution']}=={old['version']}"
+            )
+    return problems
+
+
+def _limited(name: str, found: Iterator[str]) -> list[str]:
+    """The first :data:`SHOWN_DIFFERENCES` of ``found``, and a line saying if there are more."""
+    listed = list(itertools.islice(found, SHOWN_DIFFERENCES + 1))
+    if len(listed) <= SHOWN_DIFFERENCES:
+        return listed
+    return [*listed[:SHOWN_DIFFERENCES], f"{name}: more differences, not shown"]
+
+
+def _differences(name: str, found: bytes, expected: bytes) -> list[str]:
+    """How the folder's ``name`` differs from what scoring again makes ([] if not at all).
+
+    Bytes that differ where every value is the same still differ: a file
+    is either exactly what scoring again makes, or reported.
+    """
+    if found == expected:
+        return []
+    if name.endswith(".csv"):
+        listed = _limited(name, _csv_differences(name, found, expected))
+    elif name.endswith(".xlsx"):
+        listed = _limited(name, _workbook_differences(name, found, expected))
+    else:
+        listed = _limited(name, _line_differences(name, found, expected))
+    return listed or [f"{name}: not the file scoring again makes (the values are the same)"]
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    text = content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def _csv_differences(name: str, found: bytes, expected: bytes) -> Iterator[str]:
+    try:
+        rows = _csv_rows(found)
+    except (UnicodeDecodeError, csv.Error) as error:
+        yield f"{name}: not a readable CSV file ({error})"
+        return
+    wanted = _csv_rows(expected)
+    header, wanted_header = (rows[0] if rows else []), wanted[0]
+    if header != wanted_header:
+        yield f"{name}: columns {', '.join(header)}; scoring again gives {', '.join(wanted_header)}"
+        if sorted(header) != sorted(wanted_header):
+            return
+    order = [header.index(column) for column in wanted_header]
+    body = [[row[i] if i < len(row) else "" for i in order] for row in rows[1:]]
+    yield from _row_differences(name, wanted_header, body, wanted[1:])
+
+
+def _both(found: object, again: object) -> str:
+    return f"{shown(found)} in the file, {shown(again)} scoring again"
+
+
+def _row_label(name: str, header: Sequence[str], number: int, row: Sequence[str]) -> str:
+    ident = f" ({header[0]} {row[0]})" if row and row[0] else ""
+    return f"{name} row {number}{ident}"
+
+
+def _row_differences(
+    name: str, header: Sequence[str], body: list[list[str]], wanted: list[list[str]]
+) -> Iterator[str]:
+    """Cell differences; a run of deleted or added rows is named as such."""
+    first = next(
+        (i for i, (a, b) in enumerate(zip(body, wanted, strict=False)) if a != b),
+        min(len(body), len(wanted)),
+    )
+    missing = len(wanted) - len(body)
+    if missing > 0 and body[first:] == wanted[first + missing :]:
+        for i in range(first, first + missing):
+            yield (
+                f"{_row_label(name, header, i + 1, wanted[i])}: missing from the file; scoring "
+                f"again gives {shown(','.join(wanted[i]))}"
+            )
+        return
+    if missing < 0 and body[first - missing :] == wanted[first:]:
+        for i in range(first, first - missing):
+            yield (
+                f"{_row_label(name, header, i + 1, body[i])}: in the file, but scoring again "
+                f"gives no such row ({shown(','.join(body[i]))})"
+            )
+        return
+    if missing:
+        yield f"{name}: {len(body)} rows; scoring again gives {len(wanted)}"
+    for i, (row, want) in enumerate(zip(body, wanted, strict=False)):
+        for column, cell, wanted_cell in zip(header, row, want, strict=True):
+            if cell != wanted_cell:
+                label = _row_label(name, header, i + 1, want)
+                yield f"{label}, column '{column}': {_both(cell, wanted_cell)}"
+
+
+def _workbook_differences(name: str, found: bytes, expected: bytes) -> Iterator[str]:
+    from openpyxl import load_workbook
+
+    if len(found) > 4 * len(expected) + (1 << 20):  # do not unpack what may be a zip bomb
+        yield f"{name}: {len(found)} bytes; scoring again gives a workbook of {len(expected)}"
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            book = load_workbook(io.BytesIO(found), read_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a damaged file
+            yield f"{name}: not a readable workbook ({type(error).__name__}: {shown(str(error))})"
+            return
+        wanted = load_workbook(io.BytesIO(expected), read_only=True)
+        if book.sheetnames != wanted.sheetnames:
+            yield f"{name}: sheets {', '.join(book.sheetnames)}; scoring again gives " + ", ".join(
+                wanted.sheetnames
+            )
+            return
+        same = True
+        for title in wanted.sheetnames:
+            rows = book[title].iter_rows(values_only=True)
+            for r, (row, want) in enumerate(
+                itertools.zip_longest(rows, wanted[title].iter_rows(values_only=True)), 1
+            ):
+                for c, (cell, wanted_cell) in enumerate(
+                    itertools.zip_longest(row or (), want or ()), 1
+                ):
+                    if cell != wanted_cell:
+                        same = False
+                        where = f"{name} sheet {title}, cell {_cell_name(r, c)}"
+                        yield f"{where}: {_both(cell, wanted_cell)}"
+        if same:
+            yield f"{name}: the cell values are the same, but the styles or layout are not"
+
+
+def _cell_name(row: int, column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{row}"
+
+
+def _line_differences(name: str, found: bytes, expected: bytes) -> Iterator[str]:
+    lines = found.decode("utf-8", errors="replace").splitlines()
+    wanted = expected.decode("utf-8", errors="replace").splitlines()
+    if len(lines) != len(wanted):
+        yield f"{name}: {len(lines)} lines; scoring again gives {len(wanted)}"
+    for number, (line, want) in enumerate(itertools.zip_longest(lines, wanted), 1):
+        if line != want:
+            yield f"{name} line {number}: {_both(line, want)}"
+
+
+#: Manifest keys compared on their own: the output files one by one, versions by :func:`_versions`.
+_NOT_COMPARED = frozenset({"files", "kaohe_version", "plugins"})
+
+
+def _manifest_differences(recorded: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
+    found: list[str] = []
+    for key in sorted((recorded.keys() | now.keys()) - _NOT_COMPARED):
+        found += _value_differences(key, recorded.get(key), now.get(key))
+    return _limited(MANIFEST, iter(found))
+
+
+def _value_differences(key: str, value: Any, want: Any) -> list[str]:
+    if isinstance(value, dict) and isinstance(want, dict):
+        return [
+            problem
+            for name in sorted(value.keys() | want.keys())
+            for problem in _value_differences(f"{key}.{name}", value.get(name), want.get(name))
+        ]
+    if isinstance(value, list) and isinstance(want, list) and len(value) == len(want):
+        return [
+            problem
+            for i, (item, wanted) in enumerate(zip(value, want, strict=True))
+            for problem in _value_differences(f"{key}[{i}]", item, wanted)
+        ]
+    if (value == want and type(value) is type(want)) or key.endswith("].version"):
+        return []
+    return [f"{MANIFEST} key '{key}': {_both(value, want)}"]
+
+
+# -- sums, when the inputs are not at hand -------------------------------------------------
+
+#: The columns the checks below read from each result file.
+_NEEDED = {
+    "units": UNIT_COLUMNS,
+    "cadres": CADRE_COLUMNS,
+    "adjustments": ADJUSTMENT_COLUMNS,
+    "freezes": FREEZE_COLUMNS,
+}
+
+
+def _read_csv(path: Path, columns: Sequence[str]) -> list[Row]:
     with path.open(encoding="utf-8-sig", newline="") as stream:
-        return list(csv.DictReader(stream))
+        reader = csv.DictReader(stream)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"missing columns {', '.join(missing)}")
+        return [{k: v if isinstance(v, str) else "" for k, v in row.items()} for row in reader]
+
+
+def _sums(out: Path, manifest: Mapping[str, Any]) -> list[str]:
+    """The checks that need no rule's knowledge (the inputs are not at hand)."""
+    problems: list[str] = []
+    tables: dict[str, list[Row]] = {}
+    for name, columns in _NEEDED.items():
+        try:
+            tables[name] = _read_csv(out / f"{name}.csv", columns)
+        except (OSError, UnicodeDecodeError, csv.Error, ValueError) as error:
+            problems.append(f"{name}.csv: cannot be checked ({error})")
+    if len(tables) < len(_NEEDED):
+        return problems
+    for name in ("units", "cadres"):
+        recorded = manifest["tables"].get(name, {}).get("rows")
+        if recorded is not None and recorded != len(tables[name]):
+            problems.append(
+                f"{name}.csv: {len(tables[name])} rows, but the input table had {recorded}"
+            )
+    rows = _rows_by_entity(tables["adjustments"], tables["units"], tables["cadres"], problems)
+    problems += _unit_scores(tables["units"], rows["unit"])
+    problems += _cadre_scores(tables["cadres"], rows["cadre"])
+    problems += _ranks(tables["units"], tables["cadres"])
+    problems += _frozen_until(tables["cadres"], tables["freezes"], manifest["as_of"])
+    return problems
 
 
 def _number(text: str | None) -> Decimal | None:
-    if text is None or not text.strip():
+    if text is None or not text.strip() or len(text) > 40:
         return None
     try:
         value = Decimal(text)
@@ -199,11 +646,11 @@ def _rows_by_entity(
     known = {"unit": {u["unit_id"] for u in units}, "cadre": {c["cadre_id"] for c in cadres}}
     found: dict[str, dict[str, list[Row]]] = {"unit": defaultdict(list), "cadre": defaultdict(list)}
     for line, row in enumerate(adjustments, start=2):
-        entity, ident = row.get("entity", ""), row.get("entity_id", "")
+        entity, ident = row["entity"], row["entity_id"]
         if entity not in known or ident not in known[entity]:
             problems.append(f"adjustments.csv line {line}: no {entity or 'entity'} '{ident}'")
-        elif _number(row.get("points")) is None:
-            problems.append(f"adjustments.csv line {line}: points '{row.get('points')}'")
+        elif _number(row["points"]) is None:
+            problems.append(f"adjustments.csv line {line}: points '{row['points']}'")
         else:
             found[entity][ident].append(row)
     return found
@@ -236,7 +683,7 @@ def _unit_scores(units: Sequence[Row], rows: Mapping[str, list[Row]]) -> list[st
     for unit in units:
         uid = unit["unit_id"]
         mine = rows.get(uid, [])
-        score, composite = _number(unit.get("score")), _number(unit.get("composite"))
+        score, composite = _number(unit["score"]), _number(unit["composite"])
         if score is None or composite is None:
             problems.append(f"units.csv {uid}: score or composite is missing")
             continue
@@ -247,8 +694,8 @@ def _unit_scores(units: Sequence[Row], rows: Mapping[str, list[Row]]) -> list[st
                 f"units.csv {uid}: score {score} but round2(max(0, composite {composite} + "
                 f"adjustments {added})) = {round2(max(Decimal(0), total))}"
             )
-        deductions = _number(unit.get("deductions")) or Decimal(0)
-        bonus = _number(unit.get("bonus")) or Decimal(0)
+        deductions = _number(unit["deductions"]) or Decimal(0)
+        bonus = _number(unit["bonus"]) or Decimal(0)
         if abs(bonus - deductions - added) > SLACK * (len(mine) + 2):
             problems.append(
                 f"units.csv {uid}: bonus {bonus} - deductions {deductions} does not match "
@@ -262,9 +709,9 @@ def _cadre_scores(cadres: Sequence[Row], rows: Mapping[str, list[Row]]) -> list[
     for cadre in cadres:
         cid = cadre["cadre_id"]
         mine = rows.get(cid, [])
-        score = _number(cadre.get("score"))
+        score = _number(cadre["score"])
         if score is None:
-            if any(row.get("effect") == "得分" for row in mine):
+            if any(row["effect"] == "得分" for row in mine):
                 problems.append(f"cadres.csv {cid}: no score, but score parts in adjustments.csv")
             continue
         total = _points(mine)
@@ -276,21 +723,18 @@ def _cadre_scores(cadres: Sequence[Row], rows: Mapping[str, list[Row]]) -> list[
     return problems
 
 
-# -- ranks ---------------------------------------------------------------------------------
-
-
 def _rank_problems(
     file: str, entities: Sequence[Row], key: str, group: str, rank_column: str
 ) -> list[str]:
     problems = []
     scores: dict[str, list[Decimal]] = defaultdict(list)
     for row in entities:
-        score = _number(row.get("score"))
+        score = _number(row["score"])
         if score is not None:
             scores[row[group]].append(score)
-    ranked = any(row.get(rank_column) for row in entities)
+    ranked = any(row[rank_column] for row in entities)
     for row in entities:
-        score, rank = _number(row.get("score")), row.get(rank_column, "")
+        score, rank = _number(row["score"]), row[rank_column]
         if not ranked or score is None:
             if rank:
                 problems.append(f"{file} {row[key]}: {rank_column} {rank} without a score")
@@ -312,203 +756,24 @@ def _ranks(units: Sequence[Row], cadres: Sequence[Row]) -> list[str]:
     ]
 
 
-# -- grades --------------------------------------------------------------------------------
-
-
-def _scheme(
-    manifest: Mapping[str, Any], base: Path, registry: Registry | None, problems: list[str]
-) -> Scheme | None:
-    """The scheme of the run with its overrides, or None (with a problem) if it cannot be read."""
-    from .api import load_scheme
-
-    file = str(manifest.get("scheme", {}).get("file", MEMORY))
-    try:
-        scheme = load_scheme(_resolve(base, file), registry)
-        overrides = manifest.get("overrides") or {}
-        return scheme.with_overrides(overrides) if overrides else scheme
-    except KaoheError as error:
-        problems.append(f"grades not checked: the scheme cannot be read ({error})")
-        return None
-
-
-def _threshold(score: Decimal, thresholds: Mapping[str, float], grades: Sequence[str]) -> int:
-    """The best grade (index into ``grades``) whose threshold ``score`` meets."""
-    for code, name in enumerate(grades[:-1]):
-        if score >= Decimal(str(thresholds[name])):
-            return code
-    return len(grades) - 1
-
-
-def _quota(share: float, n: int) -> int:
-    return math.floor(share * n + 1e-9)
-
-
-def _effects(rows: Iterable[Row]) -> set[str]:
-    return {row.get("effect", "") for row in rows}
-
-
-def _flags(row: Row) -> set[str]:
-    return set(filter(None, row.get("flags", "").split(";")))
-
-
-def _unit_order(unit: Row) -> tuple[Decimal, Decimal, Decimal]:
-    """R13's order as far as the files tell it: F desc, deductions asc, s desc (empty last)."""
-    s = _number(unit.get("satisfaction"))
-    return (
-        -(_number(unit.get("score")) or Decimal(0)),
-        _number(unit.get("deductions")) or Decimal(0),
-        Decimal(2) if s is None else -s,
-    )
-
-
-def _unit_grades(units: Sequence[Row], rows: Mapping[str, list[Row]], scheme: Scheme) -> list[str]:
-    problems: list[str] = []
-    thresholds = scheme.param("unit_grading", "thresholds")
-    share = float(scheme.param("unit_grading", "excellent_quota"))
-    by_category: dict[str, list[Row]] = defaultdict(list)
-    for unit in units:
-        by_category[unit["category"]].append(unit)
-    best, worst = UNIT_GRADES[0], UNIT_GRADES[-1]
-    for category, members in by_category.items():
-        places = _quota(share, len(members))
-        excellent = [u for u in members if u.get("grade") == best]
-        if len(excellent) > places:
-            problems.append(
-                f"units.csv category {category}: {len(excellent)} units graded {best}, "
-                f"quota({share:g}, {len(members)}) = {places}"
-            )
-        for unit in members:
-            uid, grade = unit["unit_id"], unit.get("grade", "")
-            score = _number(unit.get("score")) or Decimal(0)
-            effects = _effects(rows.get(uid, []))
-            vetoed, held = "一票否决" in effects, "不得评优" in effects
-            code = _threshold(score, thresholds, UNIT_GRADES)
-            lower = UNIT_GRADES[1 + _threshold(score, thresholds, UNIT_GRADES[1:])]
-            if vetoed:
-                allowed = {worst}
-            elif code == 0:
-                allowed = {lower} if held else {best, lower}
-            else:
-                allowed = {UNIT_GRADES[code]}
-            if grade not in allowed:
-                problems.append(
-                    f"units.csv {uid}: grade {grade or '(empty)'} does not follow from score "
-                    f"{score} and its effects (expected {' or '.join(sorted(allowed))})"
-                )
-            elif code == 0 and not held and not vetoed and grade != best:
-                if len(excellent) < places:
-                    problems.append(
-                        f"units.csv {uid}: not {best} although the quota of {category} "
-                        f"({places}) is not full"
-                    )
-                after = [u["unit_id"] for u in excellent if _unit_order(u) > _unit_order(unit)]
-                if after:
-                    problems.append(
-                        f"units.csv {uid}: kept from {best} by the quota, but {', '.join(after)} "
-                        "ranked after it got the grade"
-                    )
-            flags = _flags(unit)
-            if (grade == best) != ("通报表扬" in flags):
-                problems.append(f"units.csv {uid}: flag 通报表扬 does not match grade {grade}")
-            if vetoed != ("一票否决" in flags):
-                problems.append(f"units.csv {uid}: flag 一票否决 does not match its veto rows")
-    return problems
-
-
-def _cadre_expected(score: Decimal | None, heaviest: int, thresholds: Mapping[str, float]) -> str:
-    """The grade that score and effects give, the quota aside."""
-    if heaviest >= EFFECT.code("不称职"):
-        return CADRE_GRADES[3]
-    if heaviest >= EFFECT.code("不定等次") or score is None:
-        return NO_GRADE
-    code = _threshold(score, thresholds, CADRE_GRADES)
-    if heaviest >= EFFECT.code("最高基本称职"):
-        code = max(code, 2)
-    elif heaviest >= EFFECT.code("不得评优"):
-        code = max(code, 1)
-    return CADRE_GRADES[code]
-
-
-def _cadre_grades(
-    cadres: Sequence[Row], units: Sequence[Row], rows: Mapping[str, list[Row]], scheme: Scheme
-) -> list[str]:
-    problems: list[str] = []
-    thresholds = scheme.param("cadre_grading", "thresholds")
-    unit_grade = {u["unit_id"]: u.get("grade", "") for u in units}
-    by_unit: dict[str, list[Row]] = defaultdict(list)
-    for cadre in cadres:
-        by_unit[cadre["unit_id"]].append(cadre)
-    best = CADRE_GRADES[0]
-    for uid, members in by_unit.items():
-        key = "excellent_quota_excellent_unit" if unit_grade.get(uid) == UNIT_GRADES[0] else None
-        share = float(scheme.param("cadre_grading", key or "excellent_quota"))
-        graded = [c for c in members if c.get("grade") in CADRE_GRADES]
-        places = _quota(share, len(graded))
-        excellent = [c for c in members if c.get("grade") == best]
-        if len(excellent) > places:
-            problems.append(
-                f"cadres.csv unit {uid}: {len(excellent)} cadres graded {best}, "
-                f"quota({share:g}, {len(graded)}) = {places}"
-            )
-        for cadre in members:
-            cid, grade = cadre["cadre_id"], cadre.get("grade", "")
-            score = _number(cadre.get("score"))
-            levels = [EFFECT.code(e) for e in _effects(rows.get(cid, []))]
-            heaviest = max([level for level in levels if level > 0], default=0)
-            expected = _cadre_expected(score, heaviest, thresholds)
-            quota_held = expected == best and grade == CADRE_GRADES[1]
-            if grade != expected and not quota_held:
-                problems.append(
-                    f"cadres.csv {cid}: grade {grade or '(empty)'} does not follow from score "
-                    f"{score if score is not None else '(none)'} and its effects "
-                    f"(expected {expected})"
-                )
-            elif quota_held:
-                if cadre.get("grade_reason") != "quota":
-                    problems.append(
-                        f"cadres.csv {cid}: kept from {best} but grade_reason is not quota"
-                    )
-                if len(excellent) < places:
-                    problems.append(
-                        f"cadres.csv {cid}: not {best} although the quota of unit {uid} "
-                        f"({places}) is not full"
-                    )
-                lower = [
-                    c["cadre_id"] for c in excellent if (_number(c["score"]) or 0) < (score or 0)
-                ]
-                if lower:
-                    problems.append(
-                        f"cadres.csv {cid}: kept from {best} by the quota, but {', '.join(lower)} "
-                        "with a lower score got the grade"
-                    )
-    return problems
-
-
-# -- freezes -------------------------------------------------------------------------------
-
-
 def _frozen_until(cadres: Sequence[Row], freezes: Sequence[Row], as_of: str) -> list[str]:
     """``frozen_until``: the latest end of the windows running at ``as_of``."""
-    try:
-        dt.date.fromisoformat(as_of)
-    except ValueError:
-        return [f"manifest.json: as_of '{as_of}' is not a date"]
     latest: dict[str, str] = {}
     forever = "indefinite"
     for window in freezes:
-        start, end = window.get("start", ""), window.get("end", "")
+        start, end = window["start"], window["end"]
         if not start <= as_of or not (end == forever or as_of < end):
             continue
-        cid = window.get("cadre_id", "")
+        cid = window["cadre_id"]
         current = latest.get(cid, "")
         if current != forever and (end == forever or end > current):
             latest[cid] = end
     problems = []
     for cadre in cadres:
         cid = cadre["cadre_id"]
-        if cadre.get("frozen_until", "") != latest.get(cid, ""):
+        if cadre["frozen_until"] != latest.get(cid, ""):
             problems.append(
-                f"cadres.csv {cid}: frozen_until '{cadre.get('frozen_until', '')}', but the "
+                f"cadres.csv {cid}: frozen_until '{cadre['frozen_until']}', but the "
                 f"windows in freezes.csv running at {as_of} end at "
                 f"'{latest.get(cid, '') or '(none)'}'"
             )

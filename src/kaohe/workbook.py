@@ -5,8 +5,10 @@
 and the grade counts of the cadres of its units) and 说明 (what the
 workbook is). Every sheet has Chinese headers, a frozen header row, an
 auto filter and column widths fitted to its text (a CJK character counts
-as two). Cells come from the text rows of :mod:`kaohe.tables_out`, so
-text is already neutralised against formula injection; number columns
+as two). Every text cell, from the data and from the scheme alike (its
+title, category names, rule titles...), is neutralised against formula
+injection (:func:`kaohe.tables_out.text`), and the workbook does not ask
+Excel to recalculate when it is opened; number columns
 are written as numbers (published scores with the format ``0.00``, other
 numbers ``0.0000``, ranks and counts as integers), dates as dates, grades
 with a fill by tone (优秀 green, 较差 and 不称职 red). A sheet holds at
@@ -55,6 +57,7 @@ from .tables_out import (
     finding_rows,
     freeze_rows,
     replace,
+    text,
     unit_rows,
 )
 from .vocab import CADRE_GRADES
@@ -138,6 +141,17 @@ def xml_text(values: NDArray[np.str_]) -> NDArray[np.str_]:
             values[bad] = [_CONTROL.sub("", v) for v in values[bad].tolist()]
             values = values.astype(str)
     return values
+
+
+def cell_value(value: Any) -> Any:
+    """A value for an openpyxl cell: text neutralised (never a formula), numbers as they are."""
+    return str(text(np.asarray([value]))[0]) if isinstance(value, str) else value
+
+
+def shown_column(results: Results, name: str, values: NDArray[np.str_]) -> NDArray[np.str_]:
+    """A data column as the sheet shows it: labels for codes, text neutralised."""
+    shown = display(results, name, values)
+    return shown if name in FORMATS else text(shown)
 
 
 def _text_cells(
@@ -260,7 +274,7 @@ class _Styles:
     def header_row(self, ws: Worksheet, row: int, titles: Sequence[str]) -> None:
         """Header cells at ``row``: white bold on blue, centred."""
         for col, title in enumerate(titles, start=1):
-            cell = ws.cell(row=row, column=col, value=title)
+            cell = ws.cell(row=row, column=col, value=cell_value(title))
             cell.font = self.header_font
             cell.fill = self.header_fill
             cell.alignment = self.header_align
@@ -308,7 +322,7 @@ def _table_sheet(
     n = int(table.columns[0].shape[0]) if table.columns else 0
     cut = max(0, n - MAX_ROWS)
     shown = [
-        display(results, name, column[:MAX_ROWS])
+        shown_column(results, name, column[:MAX_ROWS])
         for name, column in zip(table.names, table.columns, strict=True)
     ]
     titles = [header(table.kind, name) for name in table.names]
@@ -436,7 +450,7 @@ def _count_block(
             ws.cell(row=row, column=col).font = styles.bold
     for offset, values in enumerate(table, start=1):
         for col, value in enumerate(values, start=1):
-            ws.cell(row=row + offset, column=col, value=value)
+            ws.cell(row=row + offset, column=col, value=cell_value(value))
 
 
 def _excellent_quota(results: Results) -> float | None:
@@ -467,7 +481,7 @@ def _about_sheet(ws: Worksheet, results: Results, cuts: Mapping[str, int], style
     )
     styles.header_row(ws, 1, ["项目", "内容"])
     for key, value in rows:
-        ws.append([key, value])
+        ws.append([cell_value(key), cell_value(value)])
     keys = np.asarray([key for key, _ in rows])
     values = np.asarray([value for _, value in rows])
     _fit_widths(ws, [text_width(keys), text_width(values)])
@@ -563,6 +577,8 @@ def workbook_bytes(results: Results) -> bytes:
     wb.properties.lastModifiedBy = "kaohe"
     wb.properties.created = stamp
     wb.properties.modified = stamp
+    # openpyxl asks Excel to recalculate every formula on opening; there are none
+    wb.calculation.fullCalcOnLoad = False
 
     buffer = io.BytesIO()
     archive = _Archive(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)

@@ -159,6 +159,7 @@ RULE = Rule(
             {"优秀": 90.0, "称职": 70.0, "基本称职": 60.0},
             keys=CADRE_GRADES[:3],
             value=Number(0.0, high=100.0),
+            descending=True,
             doc="lowest S of each grade",
         ),
         "excellent_quota": Number(

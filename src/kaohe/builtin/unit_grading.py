@@ -106,6 +106,7 @@ RULE = Rule(
             {"优秀": 90.0, "良好": 80.0, "一般": 60.0},
             keys=UNIT_GRADES[:3],
             value=Number(0.0, high=100.0),
+            descending=True,
             doc="lowest F of each grade",
         ),
         "excellent_quota": Number(0.30, "share of a category that may be 优秀", high=1.0),

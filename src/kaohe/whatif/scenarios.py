@@ -9,6 +9,7 @@ wrong path or type is an error naming the path.
 from __future__ import annotations
 
 import itertools
+import math
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -74,7 +75,7 @@ def parse_value(text: str) -> object:
     """A command-line value read as a TOML value (``0.25``, ``true``, ``"县"``); else the text."""
     try:
         return tomllib.loads(f"value = {text}")["value"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError, ValueError):  # too deep, too many digits
         return text
 
 
@@ -95,23 +96,38 @@ class Axis:
 
     @classmethod
     def parse(cls, text: str) -> Axis:
-        """``PATH=START:STOP:STEP`` (inclusive) or ``PATH=V1,V2,...``."""
+        """``PATH=START:STOP:STEP`` (inclusive) or ``PATH=V1,V2,...``.
+
+        :meth:`count` tells how many values that is without making them.
+        """
+        path, _, spec = text.partition("=")
+        count = cls.count(text)
+        if ":" in spec:
+            start, _, step = (float(part) for part in spec.split(":"))
+            values = tuple(float(np.round(start + i * step, 12)) for i in range(count))
+        else:
+            values = tuple(float(part) for part in spec.split(","))
+        return cls(path.strip(), values)
+
+    @staticmethod
+    def count(text: str) -> int:
+        """How many values the axis ``text`` has (OverrideError if it is not one)."""
         path, sep, spec = text.partition("=")
         expected = "PATH=START:STOP:STEP or PATH=V1,V2,..., e.g. supervision.cap=6:12:2"
         if not sep or not path.strip():
             raise OverrideError(text, text, expected)
         try:
-            if ":" in spec:
-                start, stop, step = (float(part) for part in spec.split(":"))
-                if step <= 0 or stop < start:
-                    raise ValueError
-                count = int(np.floor((stop - start) / step + 1e-9)) + 1
-                values = tuple(float(np.round(start + i * step, 12)) for i in range(count))
-            else:
-                values = tuple(float(part) for part in spec.split(","))
-        except ValueError:
+            parts = [float(part) for part in spec.split(":" if ":" in spec else ",")]
+            if not all(math.isfinite(part) for part in parts):
+                raise ValueError
+            if ":" not in spec:
+                return len(parts)
+            start, stop, step = parts
+            if step <= 0 or stop < start:
+                raise ValueError
+            return int(np.floor((stop - start) / step + 1e-9)) + 1
+        except (ValueError, OverflowError):
             raise OverrideError(text, path.strip(), expected) from None
-        return cls(path.strip(), values)
 
 
 def sweep(base: Scheme, axes: Sequence[Axis]) -> list[Scenario]:
@@ -147,6 +163,8 @@ class Draw:
             if not sep or not rest.endswith(")") or kind not in ("uniform", "dirichlet"):
                 raise ValueError
             args = tuple(float(part) for part in rest[:-1].split(","))
+            if not all(math.isfinite(arg) for arg in args):
+                raise ValueError
             if kind == "uniform" and (len(args) != 2 or args[1] < args[0]):
                 raise ValueError
             if kind == "dirichlet" and (len(args) != 1 or args[0] <= 0):

@@ -296,8 +296,11 @@ def zero(ctx: StepContext) -> Mapping[str, Any]:
 
 _TYPE_FIELDS = {
     "grade": Choice("无", EFFECT.values, "grade effect in the year of the decision"),
-    "later_years": Integer(0, "later years with 不定等次"),
-    "freeze_months": OneOf(0, (Integer(0), Choice(INDEFINITE, (INDEFINITE, UNTIL_CLOSED)))),
+    "later_years": Integer(0, "later years with 不定等次", high=100),
+    # at most 100 years: a longer freeze is "indefinite"
+    "freeze_months": OneOf(
+        0, (Integer(0, high=1200), Choice(INDEFINITE, (INDEFINITE, UNTIL_CLOSED)))
+    ),
 }
 
 ACCOUNTABILITY = Rule(

@@ -154,7 +154,7 @@ RULE = Rule(
         "criticism_min_level": Choice(
             "县", ADMIN_LEVEL.values, "lowest level of those criticisms", ADMIN_LEVEL.aliases
         ),
-        "freeze_months": Integer(12, "months of the promotion freeze", low=0),
+        "freeze_months": Integer(12, "months of the promotion freeze", low=0, high=1200),
     },
     steps=(
         Step(

@@ -1,0 +1,300 @@
+"""Result folders that never lose anything.
+
+:func:`write_folder` writes a result (a mapping of file name to bytes, with
+``manifest.json``) as folder ``out``:
+
+1. Leftovers of an earlier run that was killed beside ``out`` are dealt with
+   first (:func:`recover`): an earlier result left aside by a crash between
+   the two renames of step 4 is put back; staging folders are removed.
+2. An existing ``out`` is replaced only if kaohe wrote it: its
+   ``manifest.json`` lists exactly the files the folder holds (besides the
+   manifest and its signature), each plain and with the sha256 it has. Any
+   other folder (one of the user's, a result someone edited, a result of a
+   kaohe that did not seal its manifest), a file or a link is refused with
+   an :class:`~kaohe.errors.OutputError` and nothing is touched. An empty
+   folder is replaced.
+3. The files go to a staging folder beside ``out``
+   (``.NAME.kaohe-new.PID.TOKEN``); the manifest is sealed with the sha256
+   of every file (:func:`kaohe.manifest.seal`), signed when asked, and
+   written last.
+4. The swap: ``out`` is renamed aside (``.NAME.kaohe-old.PID.TOKEN``), the
+   staging folder renamed to ``out``, the old folder removed. SIGINT and
+   SIGTERM are held back during the swap.
+
+A failure, Ctrl-C or SIGTERM before the swap removes the staging folder
+and leaves ``out`` as it was; a crash (``kill -9``) at any point leaves
+``out`` holding the earlier or the new result, or (between the renames)
+the earlier result aside, which the next run puts back before anything
+else. Folders and files are made with the user's umask, as any program's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import secrets
+import shutil
+import signal
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import OutputError
+from .manifest import MANIFEST, SIGNATURE, listed_files, seal
+
+if TYPE_CHECKING:
+    from .signing import Signer
+
+NEW, OLD = "new", "old"
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.kaohe-(?P<kind>new|old)\.(?P<pid>\d+)\.[0-9a-f]+$")
+
+
+def _after(step: str) -> None:
+    """Called after each step of :func:`write_folder` (tests stop the run here)."""
+
+
+def _leftover_name(out: Path, kind: str) -> Path:
+    return out.parent / f".{out.name}.kaohe-{kind}.{os.getpid()}.{secrets.token_hex(4)}"
+
+
+def _running(pid: int) -> bool:
+    """Whether another process ``pid`` is running (this process's own leftovers are stale)."""
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but belongs to someone else
+        return True
+    return True
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def not_ours(folder: Path) -> str | None:
+    """Why ``folder`` is not a result folder kaohe wrote, or None when it is one (or empty)."""
+    try:
+        entries = {entry.name: entry for entry in os.scandir(folder)}
+    except OSError as error:
+        return f"it cannot be read ({error.strerror})"
+    if not entries:
+        return None
+    if MANIFEST not in entries:
+        return "it holds files and no manifest.json"
+    try:
+        listed = listed_files(Path(folder, MANIFEST).read_bytes())
+    except OSError as error:
+        return f"its manifest.json cannot be read ({error.strerror})"
+    if listed is None:
+        return "its manifest.json does not list the files kaohe wrote"
+    expected = {*listed, MANIFEST} | ({SIGNATURE} & entries.keys())
+    others = sorted(entries.keys() - expected)
+    if others:
+        return f"it holds files kaohe did not write: {', '.join(others[:5])}"
+    missing = sorted(expected - entries.keys())
+    if missing:
+        return f"files its manifest lists are missing: {', '.join(missing[:5])}"
+    for name, entry in sorted(entries.items()):
+        if not entry.is_file(follow_symlinks=False):
+            return f"{name} is not a plain file"
+    for name, digest in sorted(listed.items()):
+        try:
+            if _sha256(Path(folder, name)) != digest:
+                return f"{name} was changed after kaohe wrote it"
+        except OSError as error:
+            return f"{name} cannot be read ({error.strerror})"
+    return None
+
+
+def _check_replaceable(out: Path) -> None:
+    if out.is_symlink():
+        raise OutputError(f"{out}: is a symbolic link; choose another --out")
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a folder; choose another --out")
+    reason = not_ours(out)
+    if reason is not None:
+        raise OutputError(
+            f"{out}: is not a result folder that kaohe wrote ({reason}); kaohe replaces only "
+            "its own results and has changed nothing: choose another --out, or move the folder "
+            "away yourself"
+        )
+
+
+def _remove(staging: Path) -> None:
+    """Remove a staging folder (only kaohe writes into one)."""
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _discard(result: Path) -> None:
+    """Remove a replaced result: the files its manifest lists, then the folder if that empties it.
+
+    Anything else that came into the folder meanwhile stays where it is.
+    """
+    try:
+        listed = listed_files(Path(result, MANIFEST).read_bytes())
+    except OSError:
+        return
+    if listed is None:
+        return
+    for name in (*listed, SIGNATURE, MANIFEST):
+        with contextlib.suppress(OSError):
+            os.unlink(result / name)
+    with contextlib.suppress(OSError):
+        os.rmdir(result)
+
+
+def recover(out: str | Path) -> None:
+    """Deal with what a killed run left beside ``out``.
+
+    An earlier result set aside (a crash between the two renames of the
+    swap) is put back when ``out`` does not exist; set-aside results are
+    removed once ``out`` holds a result kaohe wrote; staging folders are
+    removed. Leftovers of a kaohe that is still running are left alone.
+    """
+    out = Path(out)
+    parent = out.parent
+    try:
+        names = os.listdir(parent)
+    except OSError:
+        return
+    stale: dict[str, list[Path]] = {NEW: [], OLD: []}
+    for name in names:
+        found = _LEFTOVER.match(name)
+        if found is None or found["name"] != out.name:
+            continue
+        if _running(int(found["pid"])):
+            if found["kind"] == OLD and not os.path.lexists(out):
+                raise OutputError(
+                    f"{out}: another kaohe run (process {found['pid']}) is replacing this "
+                    "folder; run again when it has finished"
+                )
+            continue
+        stale[found["kind"]].append(parent / name)
+    for staging in stale[NEW]:
+        _remove(staging)
+    olds = sorted(stale[OLD], key=lambda path: path.stat().st_mtime)
+    if olds and not os.path.lexists(out) and not_ours(olds[-1]) is None:
+        os.rename(olds.pop(), out)
+    if olds and out.is_dir() and not out.is_symlink() and not_ours(out) is None:
+        for old in olds:
+            _discard(old)
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """While staging: SIGTERM stops the run like Ctrl-C, so that the staging folder is removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block is done (the swap is never cut in two)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _stage(staging: Path, files: Mapping[str, bytes], signer: Signer | None) -> None:
+    """Write the files, then the sealed manifest (and its signature) last."""
+    os.mkdir(staging)  # mode 0777 less the umask, as any program's folder
+    sealed = seal(files)
+    for name, content in sealed.items():
+        if name != MANIFEST:
+            with open(staging / name, "xb") as stream:
+                stream.write(content)
+    _after("staged")
+    if signer is not None:
+        with open(staging / SIGNATURE, "xb") as stream:
+            stream.write(signer.sign(sealed[MANIFEST]))
+    with open(staging / MANIFEST, "xb") as stream:
+        stream.write(sealed[MANIFEST])
+    _after("sealed")
+
+
+def _check_names(files: Mapping[str, bytes]) -> None:
+    if MANIFEST not in files:
+        raise ValueError("a result folder needs a manifest.json")
+    for name in files:
+        if not name or name in (".", "..") or "/" in name or os.sep in name:
+            raise ValueError(f"{name!r} is not a plain file name")
+
+
+def write_folder(
+    out: str | Path, files: Mapping[str, bytes], *, signer: Signer | None = None
+) -> Path:
+    """Write ``files`` (name -> bytes, with ``manifest.json``) as folder ``out``, all or nothing.
+
+    See the module docstring for what is replaced, what is refused and what
+    a crash leaves. With ``signer``, ``manifest.sig`` signs the manifest.
+    """
+    out = Path(out)
+    if out.name in ("", ".", ".."):
+        raise OutputError(f"{str(out)!r}: not a name for a result folder; give --out a folder name")
+    _check_names(files)
+    try:
+        recover(out)
+        _check_replaceable(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{out}: cannot create the result folder ({error.strerror})") from None
+    _after("recovered")
+    staging, old = _leftover_name(out, NEW), _leftover_name(out, OLD)
+    moved_aside = in_place = False
+    try:
+        with _sigterm_interrupts():
+            _stage(staging, files, signer)
+            with _signals_held():
+                if os.path.lexists(out):
+                    os.rename(out, old)
+                    moved_aside = True
+                    _after("moved-aside")
+                os.rename(staging, out)
+                in_place = True
+                _after("in-place")
+                if moved_aside:
+                    _discard(old)
+                    _after("cleaned")
+    except BaseException as error:
+        if not in_place:
+            _remove(staging)
+            if moved_aside:
+                try:
+                    os.rename(old, out)
+                except OSError:
+                    raise OutputError(
+                        f"{out}: the result could not be written, and the earlier one is in {old}; "
+                        "the next run puts it back"
+                    ) from None
+        if isinstance(error, OSError):
+            raise OutputError(f"{out}: cannot write the result folder ({error.strerror})") from None
+        raise
+    return out

@@ -1,0 +1,105 @@
+"""What ``kaohe score`` publishes: a scheme file and its data read, checked and made into files.
+
+Shared by ``kaohe score``, which writes the files as a result folder, and
+``kaohe verify``, which makes them again from the inputs a folder records
+and compares every value (:mod:`kaohe.verify`). One path for both means a
+verified folder is exactly what scoring its inputs gives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import api
+from .data import Dataset
+from .errors import KaoheError, PluginError
+from .plugins import Registry, call_hook
+from .results import Results
+from .scheme import Scheme
+
+
+@attrs.frozen(eq=False)
+class Inputs:
+    """A checked scheme and its data, with the warnings the plugins gave about them."""
+
+    scheme: Scheme
+    data: Dataset
+    data_path: Path
+    warnings: tuple[str, ...]
+
+
+def default_data(scheme_path: Path) -> Path:
+    """The example data bundled with a scheme: the folder named like the scheme file."""
+    return scheme_path.with_suffix("")
+
+
+def load(
+    scheme_path: Path,
+    data_path: Path | None,
+    registry: Registry,
+    *,
+    as_of: dt.date | None = None,
+    overrides: Mapping[str, object] | None = None,
+) -> Inputs:
+    """Read and check the scheme (with ``overrides``, at ``as_of``) and its data.
+
+    ``data_path`` defaults to the scheme's example data. The plugins'
+    ``kaohe_check_inputs`` hooks are asked for warnings.
+    """
+    scheme = api.load_scheme(scheme_path, registry)
+    if overrides:
+        scheme = scheme.with_overrides(overrides)
+    if as_of is not None:
+        scheme = scheme.with_as_of(as_of)
+    data_path = data_path or default_data(scheme_path)
+    if not data_path.exists():
+        raise KaoheError(f"{data_path}: no example data next to the scheme; give --data")
+    data = api.load_data(data_path, scheme)
+    return Inputs(scheme, data, data_path, tuple(check_inputs(scheme, data)))
+
+
+def check_inputs(scheme: Scheme, data: Dataset) -> list[str]:
+    """The warnings of every plugin's ``kaohe_check_inputs``; a plugin that fails is named."""
+    found: list[str] = []
+    manager = scheme.registry.manager
+    for dist, warnings in call_hook(manager, "kaohe_check_inputs", scheme=scheme, data=data):
+        items = list(warnings) if isinstance(warnings, Iterable) else None
+        if isinstance(warnings, str) or items is None or not all(isinstance(w, str) for w in items):
+            got = f"returned {type(warnings).__name__}, expected a list of strings"
+            raise PluginError(dist, "", got, stage="kaohe_check_inputs")
+        found.extend(items)
+    return found
+
+
+def score(inputs: Inputs, *, progress: Callable[[int], None] | None = None) -> Results:
+    """Evaluate the inputs; ``progress(1)`` after each rule step."""
+    return api.evaluate(inputs.scheme, inputs.data, progress=progress)
+
+
+def result_files(
+    results: Results,
+    inputs: Inputs,
+    formats: Sequence[str] = (),
+    overrides: Mapping[str, object] | None = None,
+) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The manifest (as data) and every file of the result folder, the manifest unsealed.
+
+    ``formats`` are the human-facing formats (``xlsx``, ``html``) besides
+    the CSV files; :func:`kaohe.manifest.seal` adds the output hashes.
+    """
+    from . import manifest, output
+    from .reports import extra_files
+
+    info = manifest.build(
+        results,
+        data_path=str(inputs.data_path),
+        overrides=overrides,
+        warnings=inputs.warnings,
+    )
+    files = {**output.result_files(results, info), **extra_files(results, formats)}
+    return info, files

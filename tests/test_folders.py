@@ -1,0 +1,310 @@
+"""Result folders never lose anything: what is replaced, what is refused, what a crash leaves.
+
+Crashes are real ones: the write runs in a forked child that dies with
+``os._exit`` after a given step (as ``kill -9`` would), or receives SIGINT
+or SIGTERM there; the parent then looks at what is on disk and runs the
+next write, as the user's next run would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from tests.conftest import COUNTY
+
+from kaohe import OutputError, folders
+from kaohe.cli import main
+from kaohe.folders import not_ours, recover, write_folder
+from kaohe.manifest import listed_files
+
+STEPS = ("recovered", "staged", "sealed", "moved-aside", "in-place", "cleaned")
+
+
+def result(label: str) -> dict[str, bytes]:
+    """A small result: two files and a manifest naming ``label``."""
+    return {
+        "units.csv": f"unit_id,label\nU1,{label}\n".encode(),
+        "notes.csv": f"run,{label}\n".encode(),
+        "manifest.json": json.dumps({"kind": "test", "label": label}).encode(),
+    }
+
+
+def label_of(folder: Path) -> str:
+    assert not_ours(folder) is None
+    return str(json.loads((folder / "manifest.json").read_text())["label"])
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    folder = tmp_path / "o"
+    write_folder(folder, result("earlier"))
+    return folder
+
+
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], None]]:
+    previous = os.umask(0o022)
+    os.umask(previous)
+    yield os.umask
+    os.umask(previous)
+
+
+# -- what is replaced and what is refused --------------------------------------------------
+
+
+def test_the_reported_case_a_manifest_and_notes_are_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "v"
+    folder.mkdir()
+    (folder / "manifest.json").write_text("{}\n")
+    (folder / "notes.txt").write_text("keep\n")
+    result_ = CliRunner().invoke(main, ["score", str(COUNTY), "--out", str(folder)])
+    assert result_.exit_code == 1
+    assert "is not a result folder that kaohe wrote (its manifest.json does not list the files" in (
+        result_.output
+    )
+    assert "kaohe replaces only its own results and has changed nothing" in result_.output
+    assert sorted(p.name for p in folder.iterdir()) == ["manifest.json", "notes.txt"]
+    assert (folder / "notes.txt").read_text() == "keep\n"
+    assert leftovers(folder) == []
+
+
+def test_a_result_kaohe_wrote_is_replaced(out: Path) -> None:
+    assert label_of(out) == "earlier"
+    write_folder(out, result("later"))
+    assert label_of(out) == "later"
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "notes.csv", "units.csv"]
+    assert leftovers(out) == []
+    assert listed_files((out / "manifest.json").read_bytes()) is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda o: (o / "mine.txt").write_text("x"), "holds files kaohe did not write: mine.txt"),
+        (lambda o: (o / "sub").mkdir(), "it holds files kaohe did not write: sub"),
+        (lambda o: (o / "units.csv").write_text("edited"), "units.csv was changed after kaohe"),
+        (lambda o: (o / "notes.csv").unlink(), "files its manifest lists are missing: notes.csv"),
+        (lambda o: (o / "manifest.json").write_text("[]"), "does not list the files kaohe wrote"),
+        (lambda o: (o / "manifest.json").write_text('{"files": {"../x": "0"}}'), "does not list"),
+        (
+            lambda o: ((o / "notes.csv").unlink(), (o / "notes.csv").symlink_to(o / "units.csv")),
+            "notes.csv is not a plain file",
+        ),
+    ],
+)
+def test_anything_kaohe_did_not_write_is_refused_and_untouched(
+    out: Path, change: Callable[[Path], object], reason: str
+) -> None:
+    change(out)
+    before = sorted((p.name, p.is_symlink()) for p in out.iterdir())
+    with pytest.raises(OutputError) as error:
+        write_folder(out, result("later"))
+    assert reason in str(error.value)
+    assert sorted((p.name, p.is_symlink()) for p in out.iterdir()) == before
+    assert leftovers(out) == []
+
+
+def test_a_file_or_a_link_at_out_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputError, match="exists and is not a folder"):
+        write_folder(tmp_path / "file", result("x"))
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with pytest.raises(OutputError, match="is a symbolic link"):
+        write_folder(tmp_path / "link", result("x"))
+    assert (tmp_path / "link").is_symlink()
+
+
+def test_an_empty_folder_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / "o").mkdir()
+    write_folder(tmp_path / "o", result("x"))
+    assert label_of(tmp_path / "o") == "x"
+
+
+@pytest.mark.parametrize("name", ["", ".", ".."])
+def test_a_folder_without_a_name_is_refused(name: str) -> None:
+    with pytest.raises(OutputError, match="not a name for a result folder"):
+        write_folder(Path(name), result("x"))
+
+
+@pytest.mark.parametrize("command", ["score", "whatif"])
+def test_an_empty_out_is_a_usage_error_and_creates_nothing(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    extra = ["--set", "supervision.cap=8"] if command == "whatif" else []
+    result_ = CliRunner().invoke(main, [command, str(COUNTY), "--out", "", *extra])
+    assert result_.exit_code == 2
+    assert "Invalid value for '--out': an empty folder name" in result_.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("mask", "folder", "file"), [(0o022, 0o755, 0o644), (0o027, 0o750, 0o640)])
+def test_folders_and_files_follow_the_umask(
+    tmp_path: Path, umask: Callable[[int], None], mask: int, folder: int, file: int
+) -> None:
+    umask(mask)
+    write_folder(tmp_path / "o", result("x"))
+    assert stat.S_IMODE((tmp_path / "o").stat().st_mode) == folder
+    for path in (tmp_path / "o").iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == file, path.name
+
+
+# -- crashes -------------------------------------------------------------------------------
+
+
+def in_child(action: Callable[[], None]) -> int:
+    """Run ``action`` in a forked child; its exit status (os._exit ends it without cleanup)."""
+    with warnings.catch_warnings():  # Python 3.12 warns of fork with threads; the child only writes
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        code = 0
+        try:
+            action()
+        except SystemExit as stop:
+            code = int(stop.code or 0)
+        except KeyboardInterrupt:
+            code = 130
+        except BaseException:
+            code = 99
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+def crash_after(step: str, out: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    def stop(at: str) -> None:
+        if at == step:
+            os._exit(9)
+
+    def write() -> None:
+        monkeypatch.setattr(folders, "_after", stop)
+        write_folder(out, result("later"))
+
+    return in_child(write)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_kill_at_any_step_loses_nothing_and_the_next_run_cleans_up(
+    step: str, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert crash_after(step, out, monkeypatch) == 9
+    if step == "moved-aside":  # between the renames: the earlier result is aside, whole
+        assert not out.exists()
+        (aside,) = (out.parent / name for name in leftovers(out) if ".kaohe-old." in name)
+        assert label_of(aside) == "earlier"
+    else:
+        assert label_of(out) == ("later" if step in ("in-place", "cleaned") else "earlier")
+    recover(out)  # what the next run does first
+    assert label_of(out) == ("later" if step in ("in-place", "cleaned") else "earlier")
+    assert leftovers(out) == []
+    write_folder(out, result("next"))
+    assert label_of(out) == "next"
+    assert leftovers(out) == []
+
+
+def test_a_next_run_that_fails_still_puts_the_earlier_result_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "o"
+    runner = CliRunner()
+    assert runner.invoke(main, ["score", str(COUNTY), "--out", str(out)]).exit_code == 0
+    files = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert crash_after("moved-aside", out, monkeypatch) == 9
+    assert not out.exists()
+    (tmp_path / "empty").mkdir()
+    args = ["--out", str(out), "--data", str(tmp_path / "empty")]
+    broken = runner.invoke(main, ["score", str(COUNTY), *args])
+    assert broken.exit_code == 1  # the data is refused, but the earlier result is back first
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == files
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize(("number", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+@pytest.mark.parametrize("step", ["staged", "sealed"])
+def test_a_signal_while_staging_removes_the_staging_folder(
+    out: Path, monkeypatch: pytest.MonkeyPatch, number: int, code: int, step: str
+) -> None:
+    def interrupt(at: str) -> None:
+        if at == step:
+            os.kill(os.getpid(), number)
+
+    def write() -> None:
+        monkeypatch.setattr(folders, "_after", interrupt)
+        write_folder(out, result("later"))
+
+    assert in_child(write) == code
+    assert label_of(out) == "earlier"
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_the_swap_waits_until_it_is_done(
+    out: Path, monkeypatch: pytest.MonkeyPatch, number: int
+) -> None:
+    def interrupt(at: str) -> None:
+        if at == "moved-aside":
+            os.kill(os.getpid(), number)
+
+    def write() -> None:
+        monkeypatch.setattr(folders, "_after", interrupt)
+        write_folder(out, result("later"))
+
+    assert in_child(write) in (130, 143)
+    assert label_of(out) == "later"
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize("failing", [1, 2])
+def test_a_failed_rename_rolls_back(
+    out: Path, monkeypatch: pytest.MonkeyPatch, failing: int
+) -> None:
+    real = os.rename
+    calls = []
+
+    def rename(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        calls.append(src)
+        if len(calls) == failing:
+            raise OSError(28, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+    with pytest.raises(OutputError, match="cannot write the result folder"):
+        write_folder(out, result("later"))
+    assert label_of(out) == "earlier"
+    assert leftovers(out) == []
+
+
+def test_leftovers_of_a_run_still_going_are_left_alone(out: Path) -> None:
+    busy = out.parent / f".{out.name}.kaohe-new.1.0abc"  # process 1 is always running
+    busy.mkdir()
+    recover(out)
+    assert busy.exists()
+    write_folder(out, result("later"))
+    assert busy.exists()
+    busy.rmdir()
+    aside = out.parent / f".{out.name}.kaohe-old.1.0abc"
+    out.rename(aside)
+    with pytest.raises(OutputError, match=r"another kaohe run \(process 1\) is replacing"):
+        write_folder(out, result("later"))
+    assert label_of(aside) == "later"
+
+
+def test_a_stale_staging_folder_of_another_result_is_not_touched(out: Path) -> None:
+    other = out.parent / ".other.kaohe-new.999999999.0abc"
+    other.mkdir()
+    write_folder(out, result("later"))
+    assert other.exists()
