@@ -85,3 +85,21 @@ class UnknownRuleError(SchemeError):
 
 class OutputError(KaoheError):
     """The result folder cannot be written."""
+
+
+class MissingExtraError(KaoheError):
+    """An optional part of kaohe is used without its dependencies installed.
+
+    ``extra`` is what to install: ``pip install kaohe[<extra>]``.
+    """
+
+    def __init__(self, what: str, extra: str, module: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{what} needs the optional package '{module}', which is not installed; "
+            f"install it with: pip install 'kaohe[{extra}]'"
+        )
+
+
+class ClusterError(KaoheError):
+    """A what-if study cannot run on the cluster asked for (scheduler unreachable, workers lost)."""
