@@ -68,7 +68,7 @@ def connect(*, scheduler: str | None = None, workers: int | None = None) -> Iter
             n_workers=workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: never the default one of another cluster
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
