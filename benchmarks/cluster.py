@@ -130,6 +130,5 @@ def _same(one: Any, other: Any) -> bool:
     found, again = one.found, other.found
     names = ("unit_grade_counts", "cadre_grade_counts", "median_rank", "rank_p5", "rank_p95")
     return all(
-        np.array_equal(getattr(found, name), getattr(again, name), equal_nan=True)
-        for name in names
+        np.array_equal(getattr(found, name), getattr(again, name), equal_nan=True) for name in names
     )

@@ -71,13 +71,18 @@ def _studies(scheme: kaohe.Scheme) -> dict[str, list[Scenario]]:
 
 @pytest.mark.parametrize("chunk", [1, 3, None])
 @pytest.mark.parametrize("kind", ["sweep", "monte-carlo"])
+@pytest.mark.parametrize("sent", ["mapped", "scattered"])
 def test_simulate_on_a_cluster_equals_one_process(
     client: object,
     county_scheme: kaohe.Scheme,
     county_data: kaohe.Dataset,
     kind: str,
     chunk: int | None,
+    sent: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # local workers map the data from a file; workers elsewhere get it scattered
+    monkeypatch.setattr(cluster, "_all_local", lambda _: sent == "mapped")
     scenarios = _studies(county_scheme)[kind]
     expected = simulate(scenarios, county_data, chunk=chunk)
     seen: list[int] = []
@@ -189,6 +194,24 @@ def test_an_unreachable_scheduler_is_a_clear_error(
         cluster.connect(),
     ):
         pass
+
+
+def test_workers_map_one_copy_of_the_data_read_only(
+    county_data: kaohe.Dataset, tmp_path: Path
+) -> None:
+    spooled = cluster.Spooled.write(county_data, tmp_path)
+    mapped = spooled.load()
+    assert spooled.load() is mapped  # once per process
+    for name, table in county_data.tables.items():
+        for column, values in table.columns.items():
+            got = mapped.tables[name].columns[column]
+            assert np.array_equal(got, values) or np.array_equal(got, values, equal_nan=True)
+            if not got.flags.owndata:  # mapped from the file (dates travel in the pickle)
+                assert not got.flags.writeable, (name, column)
+    assert not mapped.cadre_ids.flags.owndata  # the file's pages, shared
+    assert kaohe.evaluate(kaohe.load_scheme(COUNTY), mapped).units.score.tolist() == (
+        kaohe.evaluate(kaohe.load_scheme(COUNTY), county_data).units.score.tolist()
+    )
 
 
 def test_an_installed_registry_travels_and_a_programs_does_not() -> None:
