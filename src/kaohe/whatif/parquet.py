@@ -76,7 +76,7 @@ def _table_bytes(
     id_name: str,
     ids: NDArray[np.str_],
     score: NDArray[np.float64],
-    rank: NDArray[np.int64],
+    rank: NDArray[np.integer],
     grade: NDArray[np.integer],
     labels: Sequence[str],
     flags: Mapping[str, NDArray[np.bool_]],
