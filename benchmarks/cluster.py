@@ -5,7 +5,8 @@ scenarios (200 at full size; those of W3: the satisfaction weight of 乡镇
 and the supervision cap), summarised by :func:`kaohe.whatif.study` first in
 that process, then on a local cluster of 2 worker processes (one thread
 each) started beforehand, the time of sending the data to the workers
-included. Target: at least 1.6x faster, under 4 GiB per worker (the
+included (on one machine the workers map one copy of it, written to a
+file in memory). Target: at least 1.6x faster, under 4 GiB per worker (the
 ``VmHWM`` of each worker process: its own high-water mark, whatever the
 process that started it held).
 """
@@ -79,7 +80,8 @@ def bench_w4(sizes: Sizes, repeat: int, report: Report) -> None:
         [
             f"chunks of {last['chunk']} scenarios ({last['chunks']} tasks); per scenario "
             f"{_seconds(single / n)} in one process, {_seconds(spread / n)} on the cluster",
-            "the cluster time includes sending the data to both workers (scattered once)",
+            "the cluster time includes sending the data to the workers once (on one machine: "
+            "written to a file in memory that both map)",
             "worker peaks (VmHWM): "
             + ", ".join(_gib(p) for a in answers for p in a["worker_peaks"]),
             f"the client process's peak (VmHWM): {_gib(last['single_peak'])} "

@@ -113,24 +113,19 @@ def map_chunks(
     distributed = _distributed()
     _teach_pickle()
     study = uuid.uuid4().hex
-    folder = (
-        Path(tempfile.mkdtemp(prefix="kaohe-data-", dir=_memory_dir()))
-        if _all_local(client)
-        else None
-    )
-    source: Any
-    if folder is not None:
-        source = Spooled.write(data, folder)
-    else:
-        source = client.scatter(data, broadcast=True, hash=False, direct=True)
-    futures = {
-        client.submit(
-            _with_data, task, source, *args, key=f"kaohe-chunk-{index}-{study}", pure=False
-        ): index
-        for index, args in enumerate(arguments)
-    }
+    local = _all_local(client)
+    folder = Path(tempfile.mkdtemp(prefix="kaohe-data-", dir=_memory_dir())) if local else None
+    source: Any = None
+    futures: dict[Any, int] = {}
     try:
-        for future in distributed.as_completed(futures):
+        if folder is not None:
+            source = Spooled.write(data, folder)
+        else:
+            source = client.scatter(data, broadcast=True, hash=False, direct=True)
+        for index, args in enumerate(arguments):
+            key = f"kaohe-chunk-{index}-{study}"
+            futures[client.submit(_with_data, task, source, *args, key=key, pure=False)] = index
+        for future in distributed.as_completed(list(futures)):
             index = futures.pop(future)
             try:
                 value = future.result()
@@ -145,7 +140,7 @@ def map_chunks(
         client.cancel(list(futures))
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
-        else:
+        elif source is not None:
             client.cancel([source])
 
 
