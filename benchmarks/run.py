@@ -60,7 +60,7 @@ SCHEME = ROOT / "schemes" / "county-2019.toml"
 SEED = 1
 GIB = 1024**3
 MIB = 1024**2
-WORKLOADS = ("W1", "W2", "W3")
+WORKLOADS = ("W1", "W2", "W3", "W4")
 
 #: handbook/quality.md targets.
 W1_MAX_RATIO = 4.0
@@ -817,6 +817,10 @@ def run(size: str = "full", repeat: int | None = None, only: Sequence[str] = WOR
         from benchmarks.whatif import bench_w3
 
         bench_w3(sizes, repeat, report)
+    if "W4" in only:
+        from benchmarks.cluster import bench_w4
+
+        bench_w4(sizes, 1 if size == "full" else repeat, report)
     if size == "smoke":
         header.append("smoke size: the machinery runs; the ratios say nothing about the targets")
     header.append(
@@ -841,7 +845,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--repeat", type=int, help="repeats per figure (default: 3 full, 1 smoke)")
     parser.add_argument(
-        "--only", type=_workloads, default=WORKLOADS, help="comma-separated: W1,W2,W3"
+        "--only", type=_workloads, default=WORKLOADS, help="comma-separated: W1,W2,W3,W4"
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -854,6 +858,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             units, cadres, ledger = (int(n) for n in spec["size"])
             answer = w3_worker((units, cadres, ledger), int(spec["n"]))
+        elif spec["kind"] == "w4":
+            from benchmarks.cluster import w4_worker
+
+            units, cadres, ledger = (int(n) for n in spec["size"])
+            answer = w4_worker((units, cadres, ledger), int(spec["n"]))
         else:
             units, cadres, ledger = (int(n) for n in spec["size"])
             answer = _peak_worker(spec["stage"], (units, cadres, ledger))

@@ -10,11 +10,12 @@ import re
 
 import pytest
 from benchmarks import run
+from benchmarks.whatif import VARIANTS
 
 
 @pytest.fixture(scope="module")
 def report() -> str:
-    """One smoke run of both workloads, shared by the tests of this module."""
+    """One smoke run of every workload, shared by the tests of this module."""
     return run.run("smoke", repeat=1)
 
 
@@ -57,12 +58,25 @@ def test_w2_rows(report: str) -> None:
 
 
 def test_w3_rows(report: str) -> None:
-    batched, w2 = _rows(report, "W3")
+    batched, *variants, w2 = _rows(report, "W3")
     assert "scenarios on W1, batched" in batched
-    assert "separate runs" in batched
-    assert re.search(r"\d+\.\dx faster", batched)
+    assert len(variants) == len(VARIANTS)
+    for row, variant in zip(variants, VARIANTS, strict=True):
+        assert f"variant: {variant.name}, data seed {variant.seed}" in row
+    for row in (batched, *variants):
+        assert "separate runs" in row
+        assert re.search(r"\d+\.\dx faster", row)
     assert "scenarios on W2, batched in chunks of" in w2
     assert "peak RSS" in w2
+
+
+def test_w4_rows(report: str) -> None:
+    cluster, memory = _rows(report, "W4")
+    assert "scenarios on W2, local cluster of 2 workers" in cluster
+    assert "one process" in cluster
+    assert re.search(r"\d+\.\d\dx faster", cluster)
+    assert "peak memory per worker" in memory
+    assert "W4 notes" in report
 
 
 def test_only_and_cli(capsys: pytest.CaptureFixture[str]) -> None:

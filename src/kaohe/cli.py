@@ -68,7 +68,7 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
 
 
 def _registry(plugin_dir: Path | None) -> Registry:
-    return Registry.from_plugin_manager(get_plugin_manager(plugin_dir=plugin_dir))
+    return Registry.installed(plugin_dir)
 
 
 def _folder_name(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import tempfile
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -21,21 +24,22 @@ from .cli import (
 from .data import Dataset
 from .errors import KaoheError
 from .progress import progress
+from .scheme import Scheme
 from .vocab import UNIT_GRADES
 from .whatif import (
     Axis,
     Comparison,
-    Distribution,
     Draw,
     Outcome,
     Scenario,
+    Study,
     compare,
     decompose,
-    distribution,
     monte_carlo,
     parse_assignment,
     report,
     simulate,
+    study,
     sweep,
 )
 from .whatif.limits import check_chunk, check_study, default_max_scenarios
@@ -73,6 +77,24 @@ SHOWN_CHANGES = 40
     type=click.IntRange(1),
     help="Refuse larger sweeps and Monte Carlo studies (default: what fits in half the memory).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    help="Score on a local Dask cluster of N worker processes (pip install 'kaohe[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Score on the Dask cluster of this scheduler (pip install 'kaohe[dask]').",
+)
+@click.option(
+    "--format",
+    "out_format",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="parquet: a study also writes every scenario's results, one file pair per chunk.",
+)
 @as_of_option
 @plugins_option
 def whatif(
@@ -89,6 +111,9 @@ def whatif(
     out: Path | None,
     chunk: int | None,
     max_scenarios: int | None,
+    workers: int | None,
+    scheduler: str | None,
+    out_format: str,
     as_of: dt.date | None,
     plugin_dir: Path | None,
 ) -> None:
@@ -98,7 +123,15 @@ def whatif(
     With --sweep: one scenario per value (several --sweep make a grid).
     With --monte-carlo N --vary ...: N drawn scenarios, repeatable by --seed.
     Studies larger than --max-scenarios are refused before they start.
+    With --workers N or --scheduler ADDRESS the scenarios are scored on a Dask
+    cluster, with the same results.
     """
+    if workers is not None and scheduler is not None:
+        raise click.UsageError("--workers starts a local cluster; --scheduler names one: not both")
+    if out_format == "parquet" and not (sweeps or draws is not None):
+        raise click.UsageError(
+            "--format parquet writes a study's results: give --sweep or --monte-carlo"
+        )
     base, dataset, _, _ = _load(scheme, data, as_of, plugin_dir)
     if chunk is not None:
         check_chunk(chunk, dataset)
@@ -135,24 +168,85 @@ def whatif(
             scenarios = monte_carlo(scheme_for_study, [Draw.parse(t) for t in vary], draws, seed)
             labels = [str(i + 1) for i in range(len(scenarios))]
             title = f"蒙特卡洛模拟(N={draws}, seed={seed})"
-        outcome = _run(scenarios, dataset, chunk)
-        found = distribution(outcome)
-        report.write(out, report.distribution_files(outcome, found, labels, title))
-        _print_distribution(outcome, found)
-    else:
-        other = Scenario.from_file(base, against) if against is not None else start
-        assert other is not None
-        outcome = _run([Scenario.baseline(base), other], dataset, chunk)
-        comparison = compare(outcome, 1)
-        parts = decompose(base, overrides, dataset, chunk=chunk) if len(overrides) > 1 else None
-        report.write(out, report.comparison_files(comparison, parts))
-        _print_comparison(comparison)
+    with _cluster(scheduler, workers) as client:
+        if studying:
+            parquet = out_format == "parquet"
+            _write_study(scenarios, labels, title, dataset, out, chunk, client, parquet)
+        else:
+            other = Scenario.from_file(base, against) if against is not None else start
+            assert other is not None
+            _write_comparison(base, other, overrides, dataset, out, chunk, client)
     click.echo(f"wrote {out}")
 
 
-def _run(scenarios: list[Scenario], dataset: Dataset, chunk: int | None) -> Outcome:
+def _cluster(scheduler: str | None, workers: int | None) -> AbstractContextManager[Any]:
+    """A Dask client when a cluster is asked for, else None (score in this process)."""
+    if scheduler is None and workers is None:
+        return nullcontext(None)
+    from .whatif.cluster import connect
+
+    return connect(scheduler=scheduler, workers=workers)
+
+
+def _write_study(
+    scenarios: list[Scenario],
+    labels: list[str],
+    title: str,
+    dataset: Dataset,
+    out: Path,
+    chunk: int | None,
+    client: Any,
+    parquet: bool,
+) -> None:
+    """Summarise a study chunk by chunk; its Parquet parts go beside ``out`` until written."""
+    with tempfile.TemporaryDirectory(prefix=".kaohe-parts-", dir=_parent(out)) as spool:
+        with progress(len(scenarios), "scoring scenarios") as bar:
+            found = study(
+                scenarios,
+                dataset,
+                chunk=chunk,
+                parts=Path(spool) if parquet else None,
+                progress=bar.update,
+                client=client,
+            )
+        files = report.distribution_files(found, labels, title)
+        report.write(out, files, found.parts)
+    _print_distribution(found)
+
+
+def _write_comparison(
+    base: Scheme,
+    other: Scenario,
+    overrides: dict[str, object],
+    dataset: Dataset,
+    out: Path,
+    chunk: int | None,
+    client: Any,
+) -> None:
+    outcome = _run([Scenario.baseline(base), other], dataset, chunk, client)
+    comparison = compare(outcome, 1)
+    parts = (
+        decompose(base, overrides, dataset, chunk=chunk, client=client)
+        if len(overrides) > 1
+        else None
+    )
+    report.write(out, report.comparison_files(comparison, parts))
+    _print_comparison(comparison)
+
+
+def _parent(out: Path) -> Path:
+    """The folder that will hold ``out`` (made if missing): the parts are written beside it."""
+    parent = out.parent if str(out.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise KaoheError(f"{out}: cannot create the result folder ({error.strerror})") from None
+    return parent
+
+
+def _run(scenarios: list[Scenario], dataset: Dataset, chunk: int | None, client: Any) -> Outcome:
     with progress(len(scenarios), "scoring scenarios") as bar:
-        return simulate(scenarios, dataset, chunk=chunk, progress=bar.update)
+        return simulate(scenarios, dataset, chunk=chunk, progress=bar.update, client=client)
 
 
 def _print_comparison(comparison: Comparison) -> None:
@@ -172,9 +266,10 @@ def _print_comparison(comparison: Comparison) -> None:
         click.echo(f"  ... 另有 {len(changes) - SHOWN_CHANGES} 项, 见 units.csv / cadres.csv")
 
 
-def _print_distribution(outcome: Outcome, found: Distribution) -> None:
-    click.echo(f"{outcome.n} 个情景; 各情景单位等次数:")
-    for index, scenario in enumerate(outcome.scenarios[:SHOWN_CHANGES]):
+def _print_distribution(summary: Study) -> None:
+    found = summary.found
+    click.echo(f"{summary.n} 个情景; 各情景单位等次数:")
+    for index, scenario in enumerate(summary.scenarios[:SHOWN_CHANGES]):
         counts = ", ".join(
             f"{grade} {int(found.unit_grade_counts[index, g])}"
             for g, grade in enumerate(UNIT_GRADES)

@@ -156,3 +156,21 @@ class SigningError(KaoheError):
 
 class StudyError(KaoheError):
     """A what-if study is too large to run on this machine (split it), or ill-formed."""
+
+
+class MissingExtraError(KaoheError):
+    """An optional part of kaohe is used without its dependencies installed.
+
+    ``extra`` is what to install: ``pip install kaohe[<extra>]``.
+    """
+
+    def __init__(self, what: str, extra: str, module: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{what} needs the optional package '{module}', which is not installed; "
+            f"install it with: pip install 'kaohe[{extra}]'"
+        )
+
+
+class ClusterError(KaoheError):
+    """A what-if study cannot run on the cluster asked for (scheduler unreachable, workers lost)."""

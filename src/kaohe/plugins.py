@@ -215,17 +215,53 @@ class Provider:
     version: str
 
 
+@attrs.frozen
+class Installed:
+    """How a registry was made from what is installed: the entry points, and the
+    plugin folder given (if any). Another process can make the same registry."""
+
+    plugin_dir: str | None = None
+
+
 @attrs.frozen(eq=False)
 class Registry:
-    """Every rule the installed plugins provide, with where each comes from."""
+    """Every rule the installed plugins provide, with where each comes from.
+
+    A registry built from the installed plugins (:meth:`installed`) can be
+    pickled, to score on other processes or machines (a what-if study on a
+    cluster): it travels as its :class:`Installed` recipe and is built again
+    there, once per process, from the plugins installed there. A registry of
+    plugin objects that a program registered cannot travel.
+    """
 
     manager: pluggy.PluginManager = attrs.field(repr=False)
     rules: Mapping[str, Rule]
     providers: Mapping[str, Provider]
+    installed_as: Installed | None = None
+
+    @classmethod
+    def installed(cls, plugin_dir: str | Path | None = None) -> Registry:
+        """The rules of the installed plugins, and of the plugin files in ``plugin_dir``."""
+        folder = None if plugin_dir is None else str(Path(plugin_dir).resolve())
+        registry = cls.from_plugin_manager(get_plugin_manager(plugin_dir=folder))
+        return attrs.evolve(registry, installed_as=Installed(folder))
+
+    def __reduce__(self) -> tuple[object, tuple[str | None]]:
+        if self.installed_as is None:
+            raise KaoheError(
+                "this registry holds plugins registered by a program, which cannot be sent "
+                "to other processes; use Registry.installed() (installed plugins and a "
+                "plugin folder)"
+            )
+        return _installed_registry, (self.installed_as.plugin_dir,)
 
     @classmethod
     def from_plugin_manager(cls, manager: pluggy.PluginManager | None = None) -> Registry:
-        """Ask every plugin for its rules; two plugins providing one rule name is an error."""
+        """Ask every plugin for its rules; two plugins providing one rule name is an error.
+
+        Without ``manager``: the installed plugins (as :meth:`installed`).
+        """
+        installed_as = Installed() if manager is None else None
         manager = manager or get_plugin_manager()
         known = origins(manager)
         rules: dict[str, Rule] = {}
@@ -250,7 +286,7 @@ class Registry:
                 rules[rule.name] = rule
                 providers[rule.name] = Provider(name, dist, version)
         ordered = dict(sorted(rules.items(), key=lambda item: _rule_order(item[1])))
-        return cls(manager, ordered, providers)
+        return cls(manager, ordered, providers, installed_as)
 
     def names(self) -> tuple[str, ...]:
         """Rule names, in reference order (R1 first)."""
@@ -280,6 +316,17 @@ def _rules_of(impl: pluggy.HookImpl, dist: str) -> list[object]:
         raise
     except (Exception, SystemExit) as error:
         raise PluginError(dist, "", _failure(error), stage="kaohe_register_rules") from error
+
+
+#: The registries unpickled in this process, by plugin folder: built once each.
+_INSTALLED: dict[str | None, Registry] = {}
+
+
+def _installed_registry(plugin_dir: str | None) -> Registry:
+    """:meth:`Registry.installed`, built once per process (what an unpickled registry is)."""
+    if plugin_dir not in _INSTALLED:
+        _INSTALLED[plugin_dir] = Registry.installed(plugin_dir)
+    return _INSTALLED[plugin_dir]
 
 
 def _rule_order(rule: Rule) -> tuple[int, str]:

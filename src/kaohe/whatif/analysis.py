@@ -20,11 +20,12 @@ from numpy.typing import NDArray
 
 from ..data import Dataset
 from ..scheme import Scheme
-from ..vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
+from ..vocab import UNIT_GRADES
 from .batch import Outcome, simulate
 from .scenarios import Scenario
+from .tally import CADRE_LABELS, Distribution, Tally
 
-CADRE_LABELS = (*CADRE_GRADES, NO_GRADE)
+__all__ = ["CADRE_LABELS", "Comparison", "Decomposition", "Distribution", "compare", "decompose"]
 
 
 def grade_labels(codes: NDArray[np.integer], labels: Sequence[str]) -> NDArray[np.str_]:
@@ -154,9 +155,15 @@ class Decomposition:
 
 
 def decompose(
-    base: Scheme, overrides: Mapping[str, object], data: Dataset, *, chunk: int | None = None
+    base: Scheme,
+    overrides: Mapping[str, object],
+    data: Dataset,
+    *,
+    chunk: int | None = None,
+    client: Any = None,
 ) -> Decomposition:
-    """Score the baseline, each override alone and the overrides cumulatively, in one batch."""
+    """Score the baseline, each override alone and the overrides cumulatively, in one batch
+    (``client``: on a Dask cluster, as :func:`~kaohe.whatif.simulate`)."""
     paths = list(overrides)
     scenarios = [Scenario.baseline(base)]
     scenarios += [Scenario.from_overrides(base, {p: overrides[p]}) for p in paths]
@@ -164,7 +171,7 @@ def decompose(
         Scenario.from_overrides(base, {p: overrides[p] for p in paths[: i + 1]})
         for i in range(len(paths))
     ]
-    outcome = simulate(scenarios, data, chunk=chunk)
+    outcome = simulate(scenarios, data, chunk=chunk, client=client)
     score = outcome.unit_score
     m = len(paths)
     return Decomposition(
@@ -176,46 +183,12 @@ def decompose(
     )
 
 
-@attrs.frozen(eq=False)
-class Distribution:
-    """A sweep or Monte Carlo study summarised."""
-
-    unit_grade_counts: NDArray[np.int64]  # (N, 4)
-    cadre_grade_counts: NDArray[np.int64]  # (N, 5)
-    median_rank: NDArray[np.float64]  # (n_units,)
-    rank_p5: NDArray[np.float64]
-    rank_p95: NDArray[np.float64]
-    grade_probability: NDArray[np.float64]  # (n_units, 4)
-    flag_frequency: dict[str, NDArray[np.float64]]  # name -> (n_units,)
-
-
-def _counts(grades: NDArray[np.integer], n_labels: int) -> NDArray[np.int64]:
-    n = grades.shape[0]
-    shifted = np.where(grades >= 0, grades, n_labels).astype(np.int64)
-    flat = (np.arange(n)[:, None] * (n_labels + 1) + shifted).ravel()
-    counts = np.bincount(flat, minlength=n * (n_labels + 1)).reshape(n, n_labels + 1)
-    return counts[:, :n_labels]
-
-
 def distribution(outcome: Outcome) -> Distribution:
     """Grade counts per scenario and per-unit rank intervals, grade shares, flag frequency."""
-    ranks = np.where(outcome.unit_rank > 0, outcome.unit_rank, np.nan).astype(np.float64)
-    ranked: NDArray[np.bool_] = np.asarray(~np.isnan(ranks).all(axis=0))
-    safe = np.where(ranked[None, :], ranks, 0.0)
-    median = np.where(ranked, np.nanmedian(safe, axis=0), np.nan)
-    p5 = np.where(ranked, np.nanpercentile(safe, 5, axis=0), np.nan)
-    p95 = np.where(ranked, np.nanpercentile(safe, 95, axis=0), np.nan)
-    unit_counts = _counts(outcome.unit_grade, len(UNIT_GRADES))
-    probability = _counts(outcome.unit_grade.T, len(UNIT_GRADES)) / max(outcome.n, 1)
-    return Distribution(
-        unit_grade_counts=unit_counts,
-        cadre_grade_counts=_counts(outcome.cadre_grade, len(CADRE_LABELS)),
-        median_rank=median,
-        rank_p5=p5,
-        rank_p95=p95,
-        grade_probability=probability,
-        flag_frequency={
-            name: np.asarray(mask, dtype=np.float64).mean(axis=0)
-            for name, mask in outcome.unit_flags.items()
-        },
-    )
+    return Tally.count(
+        np.arange(outcome.n),
+        outcome.unit_rank,
+        outcome.unit_grade,
+        outcome.cadre_grade,
+        outcome.unit_flags,
+    ).distribution()

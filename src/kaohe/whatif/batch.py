@@ -5,13 +5,15 @@ numbers may differ) are evaluated together by
 :func:`kaohe.evaluate_batch`, in chunks whose size bounds memory. Only the
 published outcome of each scenario is kept: scores, ranks, grades, flags.
 A batch gives exactly, value for value, what scoring each scenario on its
-own gives.
+own gives. The chunks run in this process, or as tasks on a Dask cluster
+(``client=``, :mod:`kaohe.whatif.cluster`); the values are the same.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 import attrs
 import numpy as np
@@ -20,7 +22,9 @@ from numpy.typing import NDArray
 from ..api import evaluate_batch
 from ..data import Dataset
 from ..results import Results
+from ..scheme import Scheme
 from .scenarios import Scenario
+from .tally import Tally
 
 #: Memory a chunk of scenarios may use, roughly (bytes).
 CHUNK_BUDGET = 2 * 1024**3
@@ -87,18 +91,105 @@ def scenarios_per_chunk(entities: int, rows: int, budget: int = CHUNK_BUDGET) ->
     return min(fits, cached) if cached >= MIN_CACHED_CHUNK else fits
 
 
+def plan_chunks(scenarios: Sequence[Scenario], size: int) -> list[list[int]]:
+    """The chunks a study evaluates: scenario numbers that share a structure (the same
+    rules and structural values), at most ``size`` per chunk, ascending within each."""
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for index, scenario in enumerate(scenarios):
+        groups.setdefault(scenario.scheme.structure_key(), []).append(index)
+    return [
+        members[start : start + size]
+        for members in groups.values()
+        for start in range(0, len(members), size)
+    ]
+
+
+@attrs.frozen(eq=False)
+class ChunkOutcome:
+    """What :class:`Outcome` keeps of one chunk of ``k`` scenarios: ``(k, n)`` arrays."""
+
+    unit_score: NDArray[np.float64]
+    unit_rank: NDArray[np.int64]
+    unit_grade: NDArray[np.int8]
+    unit_flags: Mapping[str, NDArray[np.bool_]]
+    cadre_score: NDArray[np.float64]
+    cadre_rank: NDArray[np.int64]
+    cadre_grade: NDArray[np.int8]
+    cadre_flags: Mapping[str, NDArray[np.bool_]]
+
+    def tally(self, scenarios: Sequence[int]) -> Tally:
+        """The counts of a study's summary, for these scenario numbers."""
+        return Tally.count(
+            scenarios, self.unit_rank, self.unit_grade, self.cadre_grade, self.unit_flags
+        )
+
+
+def evaluate_chunk(data: Dataset, schemes: Sequence[Scheme]) -> ChunkOutcome:
+    """Score one chunk of schemes that share a structure (:func:`kaohe.evaluate_batch`)."""
+    results = evaluate_batch(schemes, data)
+    units, cadres = results.units, results.cadres
+    outcome = ChunkOutcome(
+        unit_score=np.asarray(units.score, dtype=np.float64),
+        unit_rank=np.asarray(units.rank, dtype=np.int64),
+        unit_grade=np.asarray(units.grade, dtype=np.int8),
+        unit_flags=dict(units.flags),
+        cadre_score=np.asarray(cadres.score, dtype=np.float64),
+        cadre_rank=np.asarray(cadres.rank, dtype=np.int64),
+        cadre_grade=np.asarray(cadres.grade, dtype=np.int8),
+        cadre_flags=dict(cadres.flags),
+    )
+    # a chunk's arrays are freed as the results go; a plugin whose text
+    # functions refer back to the evaluation makes a cycle that only the
+    # collector frees: collect the young generations, where it is (cheap)
+    del results, units, cadres
+    gc.collect(1)
+    return outcome
+
+
+T = TypeVar("T")
+
+
+def each_chunk(
+    task: Callable[..., T],
+    data: Dataset,
+    arguments: Sequence[tuple[Any, ...]],
+    client: Any = None,
+) -> Iterator[tuple[int, T]]:
+    """``(i, task(data, *arguments[i]))`` for every chunk ``i``.
+
+    Without ``client``, in this process, in order. With a
+    ``dask.distributed.Client``, on its workers: ``data`` is sent to every
+    worker once and the chunks run as tasks, yielded as they finish (a
+    worker lost on the way is replaced and its chunks run again). Either
+    way every chunk is computed the same way, so the values are the same.
+    """
+    if client is None:
+        for index, args in enumerate(arguments):
+            yield index, task(data, *args)
+        return
+    from .cluster import map_chunks
+
+    yield from map_chunks(client, task, data, arguments)
+
+
 def simulate(
     scenarios: Sequence[Scenario],
     data: Dataset,
     *,
     chunk: int | None = None,
     progress: Callable[[int], None] | None = None,
+    client: Any = None,
 ) -> Outcome:
-    """Score every scenario; ``progress(k)`` is called after each chunk of ``k`` scenarios."""
+    """Score every scenario; ``progress(k)`` is called after each chunk of ``k`` scenarios.
+
+    ``client``: a ``dask.distributed.Client`` to score the chunks on its
+    cluster (``pip install kaohe[dask]``); the outcome is the same, value
+    for value, as in this process.
+    """
     n = len(scenarios)
     n_units, n_cadres = int(data.unit_ids.shape[0]), int(data.cadre_ids.shape[0])
-    size = chunk or chunk_size(data)
-    # every scenario belongs to one structure group below: every row is written
+    chunks = plan_chunks(scenarios, chunk or chunk_size(data))
+    # every scenario belongs to one chunk: every row is written
     unit_score = np.empty((n, n_units))
     unit_rank = np.empty((n, n_units), dtype=np.int64)
     unit_grade = np.empty((n, n_units), dtype=np.int8)
@@ -107,29 +198,21 @@ def simulate(
     cadre_grade = np.empty((n, n_cadres), dtype=np.int8)
     unit_flags: dict[str, NDArray[np.bool_]] = {}
     cadre_flags: dict[str, NDArray[np.bool_]] = {}
-    groups: dict[tuple[object, ...], list[int]] = {}
-    for index, scenario in enumerate(scenarios):
-        groups.setdefault(scenario.scheme.structure_key(), []).append(index)
-    for members in groups.values():
-        for start in range(0, len(members), size):
-            chunk_members = members[start : start + size]
-            results = evaluate_batch([scenarios[i].scheme for i in chunk_members], data)
-            rows = _rows(chunk_members)
-            unit_score[rows] = results.units.score
-            unit_rank[rows] = results.units.rank
-            unit_grade[rows] = results.units.grade
-            cadre_score[rows] = results.cadres.score
-            cadre_rank[rows] = results.cadres.rank
-            cadre_grade[rows] = results.cadres.grade
-            _store_flags(unit_flags, results.units.flags, rows, (n, n_units))
-            _store_flags(cadre_flags, results.cadres.flags, rows, (n, n_cadres))
-            # a chunk's arrays are freed as the results go; a plugin whose text
-            # functions refer back to the evaluation makes a cycle that only the
-            # collector frees: collect the young generations, where it is (cheap)
-            del results
-            gc.collect(1)
-            if progress is not None:
-                progress(len(chunk_members))
+    arguments = [([scenarios[i].scheme for i in members],) for members in chunks]
+    for index, part in each_chunk(evaluate_chunk, data, arguments, client):
+        members = chunks[index]
+        rows = _rows(members)
+        unit_score[rows] = part.unit_score
+        unit_rank[rows] = part.unit_rank
+        unit_grade[rows] = part.unit_grade
+        cadre_score[rows] = part.cadre_score
+        cadre_rank[rows] = part.cadre_rank
+        cadre_grade[rows] = part.cadre_grade
+        _store_flags(unit_flags, part.unit_flags, rows, (n, n_units))
+        _store_flags(cadre_flags, part.cadre_flags, rows, (n, n_cadres))
+        del part
+        if progress is not None:
+            progress(len(members))
     units, cadres = data.tables["units"], data.tables["cadres"]
     return Outcome(
         scenarios=tuple(scenarios),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +13,9 @@ from numpy.typing import NDArray
 from ..output import csv_bytes, write_folder
 from ..tables_out import integer, number, text
 from ..vocab import UNIT_GRADES
-from .analysis import CADRE_LABELS, Comparison, Decomposition, Distribution
-from .batch import Outcome
+from .analysis import CADRE_LABELS, Comparison, Decomposition
 from .charts import grade_shares, rank_intervals
+from .study import Study
 
 
 def _json(data: Any) -> bytes:
@@ -58,20 +58,19 @@ def comparison_files(
     return files
 
 
-def distribution_files(
-    outcome: Outcome, found: Distribution, axis_labels: Sequence[str], title: str
-) -> dict[str, bytes]:
+def distribution_files(study: Study, axis_labels: Sequence[str], title: str) -> dict[str, bytes]:
     """``scenarios.csv``, ``units.csv``, ``summary.json`` and the two charts."""
-    names = [s.name for s in outcome.scenarios]
-    scenario_columns = [integer(np.arange(1, outcome.n + 1)), text(np.asarray(names))]
+    found = study.found
+    names = [s.name for s in study.scenarios]
+    scenario_columns = [integer(np.arange(1, study.n + 1)), text(np.asarray(names))]
     scenario_columns += [integer(found.unit_grade_counts[:, g]) for g in range(len(UNIT_GRADES))]
     scenario_columns += [integer(found.cadre_grade_counts[:, g]) for g in range(len(CADRE_LABELS))]
     scenario_header = ["scenario", "name"]
     scenario_header += [f"units_{g}" for g in UNIT_GRADES] + [f"cadres_{g}" for g in CADRE_LABELS]
     unit_table: dict[str, NDArray[Any]] = {
-        "unit_id": outcome.unit_ids,
-        "name": outcome.unit_names,
-        "category": outcome.unit_categories,
+        "unit_id": study.unit_ids,
+        "name": study.unit_names,
+        "category": study.unit_categories,
         "median_rank": found.median_rank,
         "rank_p5": found.rank_p5,
         "rank_p95": found.rank_p95,
@@ -82,7 +81,7 @@ def distribution_files(
         unit_table[f"flag_{flag}"] = frequency
     header, columns = _columns(unit_table)
     summary = {
-        "scenarios": outcome.n,
+        "scenarios": study.n,
         "units_whose_grade_varies": int(
             (np.sort(found.grade_probability, axis=1)[:, -1] < 1).sum()
         ),
@@ -96,8 +95,8 @@ def distribution_files(
         "units.csv": csv_bytes(header, columns),
         "summary.json": _json(summary),
         "rank_intervals.svg": rank_intervals(
-            outcome.unit_names,
-            outcome.unit_categories,
+            study.unit_names,
+            study.unit_categories,
             found.median_rank,
             found.rank_p5,
             found.rank_p95,
@@ -109,6 +108,30 @@ def distribution_files(
     }
 
 
-def write(out: str | Path, files: Mapping[str, bytes]) -> Path:
-    """Write a what-if folder all-or-nothing (see :func:`kaohe.output.write_folder`)."""
-    return write_folder(out, {**files, "manifest.json": _json({"kind": "whatif"})})
+class FolderFiles(Mapping[str, bytes]):
+    """The files of a what-if folder: made in memory, or already written elsewhere
+    (a study's Parquet parts), which are read one at a time as the folder is
+    written, so that they are never all in memory together."""
+
+    def __init__(self, files: Mapping[str, bytes], on_disk: Sequence[Path] = ()) -> None:
+        self._files = files
+        self._on_disk = {path.name: path for path in on_disk}
+
+    def __getitem__(self, name: str) -> bytes:
+        if name in self._files:
+            return self._files[name]
+        return self._on_disk[name].read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._files
+        yield from (name for name in self._on_disk if name not in self._files)
+
+    def __len__(self) -> int:
+        return len(set(self._files) | set(self._on_disk))
+
+
+def write(out: str | Path, files: Mapping[str, bytes], on_disk: Sequence[Path] = ()) -> Path:
+    """Write a what-if folder all-or-nothing (see :func:`kaohe.output.write_folder`):
+    ``files``, the files ``on_disk`` (copied in, one at a time) and the manifest."""
+    manifest = {"manifest.json": _json({"kind": "whatif"})}
+    return write_folder(out, FolderFiles({**files, **manifest}, on_disk))
