@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -22,11 +23,9 @@ from tests.conftest import COUNTY, ROOT
 
 import kaohe
 from kaohe.cli import main
-from kaohe.errors import MissingExtraError
 from kaohe.whatif import Draw, Scenario, Tally, distribution, monte_carlo, simulate, study
 from kaohe.whatif.tally import rank_statistics
 
-import pyarrow as pa
 pq = pytest.importorskip("pyarrow.parquet")
 
 
