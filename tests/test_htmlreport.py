@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.bridge import registry
+from tests.ci import IN_CI
 from tests.conftest import COUNTY
 
 import kaohe
@@ -23,11 +23,6 @@ from kaohe.results import Results
 
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL = "apt-get install -y chromium fonts-noto-cjk"
-#: tox 4 does not pass CI into its environments but keeps it under this name
-IN_CI = any(
-    os.environ.get(name, "").lower() not in ("", "0", "false")
-    for name in ("CI", "__TOX_ENVIRONMENT_VARIABLE_ORIGINAL_CI")
-)
 SCHEMES = sorted(COUNTY.parent.glob("*.toml"))
 EVIL_UNIT = '<script>alert("x")</script>&amp;'
 FORMULA_UNIT = '=HYPERLINK("x")'

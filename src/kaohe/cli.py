@@ -90,10 +90,30 @@ def out_option(help_text: str) -> Callable[[FC], FC]:
 scheme_argument = click.argument(
     "scheme", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
+
+
+def _data_source(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> Path | str | None:
+    """``--data``: an existing folder or file, or a database URL (kept as text)."""
+    from .data.locations import SCHEMES
+
+    if value is None or value.startswith(SCHEMES):
+        return value
+    if not Path(value).exists():
+        raise click.BadParameter(
+            f"{value!r} does not exist (expected a folder, a file or a database URL)"
+        )
+    return Path(value)
+
+
 data_option = click.option(
     "--data",
-    type=click.Path(exists=True, path_type=Path),
-    help="A folder of CSV files or an .xlsx workbook (default: the scheme's example data).",
+    metavar="PATH|URL",
+    callback=_data_source,
+    help="A folder of CSV, Parquet or Arrow files; a spreadsheet (.xlsx, .xls, .xlsb, .ods); "
+    "a SQLite file or sqlite:///PATH; or postgresql://USER@HOST/DB "
+    "(default: the scheme's example data).",
 )
 plugins_option = click.option(
     "--plugins",
@@ -107,8 +127,8 @@ as_of_option = click.option(
 
 
 def _load(
-    scheme_path: Path, data_path: Path | None, as_of: dt.date | None, plugin_dir: Path | None
-) -> tuple[Any, Any, Path, list[str]]:
+    scheme_path: Path, data_path: Path | str | None, as_of: dt.date | None, plugin_dir: Path | None
+) -> tuple[Any, Any, Path | str, list[str]]:
     from . import publish
 
     inputs = publish.load(scheme_path, data_path, _registry(plugin_dir), as_of=as_of)

@@ -29,7 +29,8 @@ class Inputs:
 
     scheme: Scheme
     data: Dataset
-    data_path: Path
+    #: where the data was read: a path, or a database URL (shown without a password)
+    data_path: Path | str
     warnings: tuple[str, ...]
 
 
@@ -40,7 +41,7 @@ def default_data(scheme_path: Path) -> Path:
 
 def load(
     scheme_path: Path,
-    data_path: Path | None,
+    data_path: Path | str | None,
     registry: Registry,
     *,
     as_of: dt.date | None = None,
@@ -48,19 +49,28 @@ def load(
 ) -> Inputs:
     """Read and check the scheme (with ``overrides``, at ``as_of``) and its data.
 
-    ``data_path`` defaults to the scheme's example data. The plugins'
-    ``kaohe_check_inputs`` hooks are asked for warnings.
+    ``data_path`` (a path or a database URL) defaults to the scheme's
+    example data. The plugins' ``kaohe_check_inputs`` hooks are asked for
+    warnings, after the data's own (unknown columns, sheets and files).
     """
+    from .data.locations import is_database, shown
+
     scheme = api.load_scheme(scheme_path, registry)
     if overrides:
         scheme = scheme.with_overrides(overrides)
     if as_of is not None:
         scheme = scheme.with_as_of(as_of)
     data_path = data_path or default_data(scheme_path)
-    if not data_path.exists():
-        raise KaoheError(f"{data_path}: no example data next to the scheme; give --data")
-    data = api.load_data(data_path, scheme)
-    return Inputs(scheme, data, data_path, tuple(check_inputs(scheme, data)))
+    if isinstance(data_path, str) and is_database(data_path):
+        data = api.load_data(data_path, scheme)
+        data_path = shown(data_path)
+    else:
+        data_path = Path(data_path)
+        if not data_path.exists():
+            raise KaoheError(f"{data_path}: no example data next to the scheme; give --data")
+        data = api.load_data(data_path, scheme)
+    warnings = (*data.warnings, *check_inputs(scheme, data))
+    return Inputs(scheme, data, data_path, warnings)
 
 
 def check_inputs(scheme: Scheme, data: Dataset) -> list[str]:

@@ -58,6 +58,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .data.locations import is_database
 from .errors import KaoheError, shown
 from .manifest import MANIFEST, SCORE, SIGNATURE, seal
 from .tables_out import ADJUSTMENT_COLUMNS, CADRE_COLUMNS, FREEZE_COLUMNS, UNIT_COLUMNS
@@ -310,6 +311,8 @@ def _inputs(manifest: Mapping[str, Any], base: Path) -> list[str]:
             if info["present"]:
                 problems.append(f"table {name}: given in memory; its content cannot be verified")
             continue
+        if is_database(source.partition("[")[0]):
+            continue  # no file to hash: scoring again reads the tables and compares their digests
         book = _WORKBOOK.match(source)
         if book is not None:  # an absent sheet is covered by the workbook's hash
             if info["present"]:
@@ -331,6 +334,11 @@ def _inputs(manifest: Mapping[str, Any], base: Path) -> list[str]:
 
 
 # -- scoring again -------------------------------------------------------------------------
+
+
+def _data_source(recorded: str) -> Path | str:
+    """Where the run read its data: a database URL stays text, anything else is a path."""
+    return recorded if is_database(recorded) and not Path(recorded).exists() else Path(recorded)
 
 
 @contextlib.contextmanager
@@ -357,7 +365,7 @@ def _rescored(out: Path, manifest: Mapping[str, Any], base: Path, registry: Regi
         with _working_directory(base):
             inputs = publish.load(
                 Path(manifest["scheme"]["file"]),
-                Path(manifest["data"]),
+                _data_source(manifest["data"]),
                 registry,
                 as_of=dt.date.fromisoformat(manifest["as_of"]),
                 overrides=manifest["overrides"],

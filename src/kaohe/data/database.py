@@ -18,38 +18,14 @@ from __future__ import annotations
 import hashlib
 import urllib.parse
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from kaohe.data.locations import shown, sqlite_path
 from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, from_arrow
 from kaohe.tables import TableSpec, find_table
-
-SQLITE_FILES = (".db", ".sqlite", ".sqlite3")
-SCHEMES = ("sqlite://", "postgresql://", "postgres://")
-
-
-def is_database(location: str) -> bool:
-    """Whether ``location`` names a database (a URL, or a SQLite file by its ending)."""
-    return location.startswith(SCHEMES) or location.lower().endswith(SQLITE_FILES)
-
-
-def shown(location: str) -> str:
-    """``location`` without a password, for messages and the manifest."""
-    parts = urllib.parse.urlsplit(location)
-    if parts.password is None:
-        return location
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
-
-
-def sqlite_path(location: str) -> Path:
-    """The file of a SQLite location: ``sqlite:///relative.db``, ``sqlite:////abs.db`` or a path."""
-    if location.startswith("sqlite://"):
-        return Path(urllib.parse.unquote(location[len("sqlite:///") :]))
-    return Path(location)
 
 
 def _connect(location: str) -> Any:

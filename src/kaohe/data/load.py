@@ -44,7 +44,8 @@ def load(
     every problem found, each naming its file, row and column.
     """
     from kaohe.data.build import assemble, require_tables
-    from kaohe.data.database import is_database, read_database, shown
+    from kaohe.data.database import read_database
+    from kaohe.data.locations import is_database, shown
     from kaohe.data.spreadsheet import SPREADSHEETS, read_spreadsheet
 
     problems = Problems()
