@@ -270,14 +270,22 @@ def header(table: str, column: str, style: str) -> str:
     return spec.aliases[0] if style == "zh" else spec.aliases[-1]
 
 
+#: Every way of writing a date the readers accept, as officials type them.
+DATE_STYLES = {
+    "iso": dt.date.isoformat,
+    "slash": lambda d: f"{d.year}/{d.month}/{d.day}",
+    "dot": lambda d: f"{d.year}.{d.month}.{d.day}",
+    "chinese": lambda d: f"{d.year}年{d.month}月{d.day}日",
+    "serial": lambda d: str((d - dt.date(1899, 12, 30)).days),
+}
+
+
 def text(value: Any, date_style: str = "iso") -> str:
     """A value as CSV text."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
-        if date_style == "slash":
-            return f"{value.year}/{value.month}/{value.day}"
-        return value.isoformat()
+        return DATE_STYLES[date_style](value)
     return str(value)
 
 
@@ -348,3 +356,69 @@ def columns_of(tables: Mapping[str, Sequence[Row]]) -> dict[str, dict[str, list[
         names = list(rows[0]) if rows else [c.name for c in TABLES[name].columns]
         result[name] = {column: [row[column] for row in rows] for column in names}
     return result
+
+
+def _ods_cell(value: Any) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, dt.date):
+        day = value.isoformat()
+        return (
+            f'<table:table-cell office:value-type="date" office:date-value="{day}">'
+            f"<text:p>{day}</text:p></table:table-cell>"
+        )
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (
+            f'<table:table-cell office:value-type="float" office:value={quoteattr(str(value))}>'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+    return (
+        '<table:table-cell office:value-type="string">'
+        f"<text:p>{escape(str(value))}</text:p></table:table-cell>"
+    )
+
+
+def write_ods(path: Path, tables: Mapping[str, Sequence[Row]], *, style: str = "en") -> Path:
+    """Write an OpenDocument spreadsheet (what WPS and LibreOffice save) with native cells.
+
+    The format is a zip of XML files; this writes the few parts a reader needs.
+    """
+    import zipfile
+    from xml.sax.saxutils import quoteattr
+
+    sheets = []
+    for name, rows in tables.items():
+        columns = list(rows[0]) if rows else [c.name for c in TABLES[name].columns]
+        lines = [[header(name, column, style) for column in columns]]
+        lines += [[row[column] for column in columns] for row in rows]
+        body = "".join(
+            "<table:table-row>" + "".join(_ods_cell(v) for v in line) + "</table:table-row>"
+            for line in lines
+        )
+        sheets.append(f"<table:table table:name={quoteattr(name)}>{body}</table:table>")
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{''.join(sheets)}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+        ' manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED
+        )
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path

@@ -61,7 +61,15 @@ def utf8(data: bytes, source: str, problems: Problems) -> bytes | None:
             return None
         found = _CONTROL_AT.search(data)
         assert found is not None
-        _bad_byte(data, found.start(), source, problems, "a control character")
+        line, cell = position(data, found.start())
+        byte = data[found.start()]
+        what = "a NUL character" if byte == 0 else f"a control character 0x{byte:02x}"
+        problems.add_error(
+            source,
+            f"{what} in cell {cell}; expected text (a damaged export or a binary file?): "
+            "remove it, or save the file again as UTF-8 or GBK CSV",
+            row=line,
+        )
         return None
     return data
 
