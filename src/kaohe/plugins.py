@@ -27,7 +27,8 @@ import pluggy
 
 from . import hookspecs
 from .errors import KaoheError, PluginError
-from .rule import Rule
+from .rule import SLOTS, Rule, Slot
+from .tables import TABLES, TableSpec
 
 ENTRY_POINT_GROUP = "kaohe"
 
@@ -238,6 +239,10 @@ class Registry:
     rules: Mapping[str, Rule]
     providers: Mapping[str, Provider]
     installed_as: Installed | None = None
+    #: every declared slot: the core's and those the rules introduce
+    slots: Mapping[str, Slot] = SLOTS
+    #: every input table: the core's and those the plugins register
+    tables: Mapping[str, TableSpec] = TABLES
 
     @classmethod
     def installed(cls, plugin_dir: str | Path | None = None) -> Registry:
@@ -286,7 +291,8 @@ class Registry:
                 rules[rule.name] = rule
                 providers[rule.name] = Provider(name, dist, version)
         ordered = dict(sorted(rules.items(), key=lambda item: _rule_order(item[1])))
-        return cls(manager, ordered, providers, installed_as)
+        slots = _declared_slots(ordered.values(), providers)
+        return cls(manager, ordered, providers, installed_as, slots)
 
     def names(self) -> tuple[str, ...]:
         """Rule names, in reference order (R1 first)."""
@@ -300,11 +306,40 @@ class Registry:
         """Which plugin and distribution provide rule ``name``."""
         return self.providers[name]
 
+    def slot(self, name: str) -> Slot:
+        """The declared slot called ``name`` (an exclusive, undocumented slot for a table)."""
+        return self.slots.get(name) or Slot(name, "")
+
     def missing_distribution(self, name: str) -> str | None:
         """The reference distribution that would provide ``name``, if it is not installed."""
         if name in self.rules:
             return None
         return REFERENCE_DISTRIBUTIONS.get(name)
+
+
+def _declared_slots(rules: Iterable[Rule], providers: Mapping[str, Provider]) -> dict[str, Slot]:
+    """The core's slots and those the rules declare; a slot declared twice is an error."""
+    slots = dict(SLOTS)
+    declared_by: dict[str, str] = {}
+    for rule in rules:
+        for declared in rule.slots:
+            dist = providers[rule.name].distribution
+            if not isinstance(declared, Slot):
+                raise PluginError(
+                    dist, rule.name, f"declares {declared!r} as a slot, expected kaohe.Slot"
+                )
+            if declared.name in slots:
+                owner = declared_by.get(declared.name, "kaohe")
+                raise PluginError(
+                    dist,
+                    rule.name,
+                    f"declares slot '{declared.name}', which {owner} declares already; "
+                    "use that slot or choose another name",
+                    stage="registration",
+                )
+            slots[declared.name] = declared
+            declared_by[declared.name] = f"rule '{rule.name}' ({dist})"
+    return slots
 
 
 def _rules_of(impl: pluggy.HookImpl, dist: str) -> list[object]:
