@@ -20,7 +20,7 @@ import kaohe
 from kaohe.dates import FOREVER, to_day
 from kaohe.plugins import Registry
 from kaohe.results import Results
-from kaohe.tables import TABLES
+from kaohe.tables import installed_tables
 from kaohe.vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
 
 _REGISTRY: list[Registry] = []
@@ -37,7 +37,7 @@ def columns(tables: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, dict
     """Row dicts to columns; a missing or None cell becomes an empty cell."""
     out: dict[str, dict[str, list[Any]]] = {}
     for name, rows in tables.items():
-        spec = TABLES[name]
+        spec = installed_tables()[name]
         names = [c.name for c in spec.columns if any(c.name in row for row in rows)]
         if not rows:
             if name in ("units", "cadres", "targets", "votes"):
@@ -126,7 +126,7 @@ def rows(data: kaohe.Dataset) -> dict[str, list[dict[str, Any]]]:
         if not table.present:
             continue
         converted: dict[str, list[Any]] = {}
-        for spec in TABLES[name].columns:
+        for spec in installed_tables()[name].columns:
             values = table[spec.name]
             if spec.kind in ("id", "text"):
                 converted[spec.name] = [v if v != "" else None for v in values.tolist()]

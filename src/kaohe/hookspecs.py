@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .results import Results
     from .rule import Rule
     from .scheme import Scheme
+    from .tables import TableSpec
 
 PROJECT = "kaohe"
 
@@ -43,6 +44,23 @@ def kaohe_register_rules() -> Sequence[Rule]:
     be unique across all installed plugins.
 
     :return: a sequence of :class:`~kaohe.rule.Rule` (may be empty).
+    """
+
+
+@hookspec
+def kaohe_register_tables() -> Sequence[TableSpec]:
+    """Return the input tables this plugin brings.
+
+    Called once when a :class:`~kaohe.plugins.Registry` is built. Each
+    :class:`~kaohe.tables.TableSpec` names the table (and its Chinese
+    names, simplified and traditional, accepted as file, sheet and database
+    table names), its columns with their kinds, header aliases and
+    vocabularies. Loading, validation, the data contract document and every
+    reader then know the table as they know the core's; a rule's step reads
+    it as ``table.<name>``. Table names (and their Chinese names) must be
+    unique across the core and all installed plugins.
+
+    :return: a sequence of :class:`~kaohe.tables.TableSpec` (may be empty).
     """
 
 

@@ -28,7 +28,7 @@ import pluggy
 from . import hookspecs
 from .errors import KaoheError, PluginError
 from .rule import SLOTS, Rule, Slot
-from .tables import TABLES, TableSpec
+from .tables import TABLES, TableSpec, contract
 
 ENTRY_POINT_GROUP = "kaohe"
 
@@ -243,6 +243,8 @@ class Registry:
     slots: Mapping[str, Slot] = SLOTS
     #: every input table: the core's and those the plugins register
     tables: Mapping[str, TableSpec] = TABLES
+    #: table name -> the distribution that registers it (``kaohe`` for the core's)
+    table_owners: Mapping[str, str] = attrs.field(factory=dict)
 
     @classmethod
     def installed(cls, plugin_dir: str | Path | None = None) -> Registry:
@@ -292,7 +294,10 @@ class Registry:
                 providers[rule.name] = Provider(name, dist, version)
         ordered = dict(sorted(rules.items(), key=lambda item: _rule_order(item[1])))
         slots = _declared_slots(ordered.values(), providers)
-        return cls(manager, ordered, providers, installed_as, slots)
+        registered = _registered_tables(manager)
+        tables = contract(registered)
+        owners = dict.fromkeys(TABLES, "kaohe") | {spec.name: dist for dist, spec in registered}
+        return cls(manager, ordered, providers, installed_as, slots, tables, owners)
 
     def names(self) -> tuple[str, ...]:
         """Rule names, in reference order (R1 first)."""
@@ -315,6 +320,23 @@ class Registry:
         if name in self.rules:
             return None
         return REFERENCE_DISTRIBUTIONS.get(name)
+
+
+def _registered_tables(manager: pluggy.PluginManager) -> list[tuple[str, TableSpec]]:
+    """``(distribution, table)`` for every table the plugins register, by distribution
+    (so that the order does not depend on the order plugins were found in)."""
+    found = sorted(call_hook(manager, "kaohe_register_tables"), key=lambda item: item[0])
+    for dist, specs in found:
+        if not isinstance(specs, (list, tuple)):
+            got = f"returned {type(specs).__name__}, expected a list of kaohe.sdk.TableSpec"
+            raise PluginError(dist, "", got, stage="kaohe_register_tables")
+    return [(dist, spec) for dist, specs in found for spec in specs]
+
+
+@functools.cache
+def installed_tables() -> Mapping[str, TableSpec]:
+    """The core's tables and those of the installed plugins (built once per process)."""
+    return _installed_registry(None).tables
 
 
 def _declared_slots(rules: Iterable[Rule], providers: Mapping[str, Provider]) -> dict[str, Slot]:

@@ -66,12 +66,6 @@ ADMIN_LEVEL = Vocabulary(
     {"鄉鎮": "乡镇", "街道": "乡镇", "縣": "县", "区": "县", "區": "县"},
 )
 
-AWARD_LEVEL = Vocabulary(
-    "award level",
-    ("县", "市", "省", "国家"),
-    {"縣": "县", "区": "县", "區": "县", "國家": "国家"},
-)
-
 ROLE = Vocabulary(
     "role",
     ("head", "leader", "middle", "staff"),

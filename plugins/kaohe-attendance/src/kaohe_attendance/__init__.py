@@ -12,6 +12,7 @@ from kaohe import Rule, Step, StepContext, hookimpl
 from kaohe.blocks import CADRE, DEDUCTION, Adjustments
 from kaohe.ledger import capped
 from kaohe.params import Number
+from kaohe.tables import CADRE_ID, TableSpec, required
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:
@@ -66,3 +67,24 @@ RULE = Rule(
 def kaohe_register_rules() -> list[Rule]:
     """R14 attendance."""
     return [RULE]
+
+
+#: The input table this plugin brings.
+TABLE = TableSpec(
+    "attendance",
+    (
+        required("cadre_id", "id", *CADRE_ID),
+        required("late", "count", "迟到早退次数", "遲到早退次數"),
+        required("absent_days", "count", "旷工天数", "曠工天數"),
+    ),
+    aliases=("考勤",),
+    key=("cadre_id",),
+    unique=False,
+    summed=True,
+)
+
+
+@hookimpl
+def kaohe_register_tables() -> list[TableSpec]:
+    """The ``attendance`` table."""
+    return [TABLE]

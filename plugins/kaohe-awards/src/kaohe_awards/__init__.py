@@ -18,9 +18,17 @@ from kaohe.blocks import CADRE, UNIT, Flags
 from kaohe.dates import in_period
 from kaohe.ledger import capped, joined, label_rows, point_rows
 from kaohe.params import Number, NumberMap
-from kaohe.vocab import AWARD_LEVEL
+from kaohe.tables import CADRE_ID, DATE, ID, LEVEL, UNIT_ID, TableSpec, column, ledger, required
+from kaohe.vocab import Vocabulary
 
 PROMOTE = "优先提拔"
+
+#: Who gave an award, lowest first.
+AWARD_LEVEL = Vocabulary(
+    "award level",
+    ("县", "市", "省", "国家"),
+    {"縣": "县", "区": "县", "區": "县", "國家": "国家"},
+)
 
 
 def _in_period(ctx: StepContext) -> np.ndarray:
@@ -91,3 +99,23 @@ RULE = Rule(
 def kaohe_register_rules() -> list[Rule]:
     """R6."""
     return [RULE]
+
+
+#: The input table this plugin brings.
+TABLE = ledger(
+    "awards",
+    ("表彰",),
+    ID,
+    DATE,
+    required("level", "vocab", *LEVEL, vocab=AWARD_LEVEL),
+    column("unit_id", "id", *UNIT_ID),
+    column("cadre_id", "id", *CADRE_ID),
+    column("title", "text", "称号", "稱號"),
+    one_target=True,
+)
+
+
+@hookimpl
+def kaohe_register_tables() -> list[TableSpec]:
+    """The ``awards`` table."""
+    return [TABLE]

@@ -13,6 +13,7 @@ import numpy as np
 from kaohe import Rule, Step, StepContext, hookimpl
 from kaohe.blocks import Component
 from kaohe.params import NumberMap
+from kaohe.tables import CADRE_ID, TableSpec, required
 from kaohe.vocab import ROLE
 
 
@@ -52,3 +53,23 @@ RULE = Rule(
 def kaohe_register_rules() -> list[Rule]:
     """R14 exams."""
     return [RULE]
+
+
+#: The input table this plugin brings.
+TABLE = TableSpec(
+    "exams",
+    (
+        required("cadre_id", "id", *CADRE_ID),
+        required("score", "score", "得分", "考试成绩", "考試成績"),
+    ),
+    aliases=("考试", "考試"),
+    key=("cadre_id",),
+    unique=True,
+    unique_rule="at most one exams row per cadre",
+)
+
+
+@hookimpl
+def kaohe_register_tables() -> list[TableSpec]:
+    """The ``exams`` table."""
+    return [TABLE]

@@ -18,6 +18,7 @@ import numpy as np
 from kaohe import DataError, Rule, SchemeError, Step, StepContext, hookimpl
 from kaohe.numeric import positions
 from kaohe.params import KEYS_ANY, KEYS_CATEGORIES, Choice, Number, NumberMap
+from kaohe.tables import UNIT_ID, TableSpec, required
 
 RESPONSES = ("satisfied", "basic", "unsatisfied")
 
@@ -128,3 +129,25 @@ RULE = Rule(
 def kaohe_register_rules() -> list[Rule]:
     """R2."""
     return [RULE]
+
+
+#: The input table this plugin brings.
+TABLE = TableSpec(
+    "surveys",
+    (
+        required("unit_id", "id", *UNIT_ID),
+        required("group", "text", "测评群体", "測評群體", "測評羣體", simplified=True),
+        required("satisfied", "count", "满意", "滿意"),
+        required("basic", "count", "基本满意", "基本滿意"),
+        required("unsatisfied", "count", "不满意", "不滿意"),
+    ),
+    aliases=("满意度测评", "滿意度測評"),
+    key=("unit_id", "group"),
+    unique=False,
+)
+
+
+@hookimpl
+def kaohe_register_tables() -> list[TableSpec]:
+    """The ``surveys`` table."""
+    return [TABLE]

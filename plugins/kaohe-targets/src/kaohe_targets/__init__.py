@@ -18,6 +18,7 @@ from kaohe import DataError, Rule, Step, StepContext, hookimpl
 from kaohe.numeric import positions
 from kaohe.params import KEYS_ANY, Choice, Number, NumberMap
 from kaohe.rule import REQUIRED
+from kaohe.tables import UNIT_ID, TableSpec, required
 
 
 @attrs.frozen
@@ -123,3 +124,25 @@ RULE = Rule(
 def kaohe_register_rules() -> list[Rule]:
     """R1."""
     return [RULE]
+
+
+#: The input table this plugin brings.
+TABLE = TableSpec(
+    "targets",
+    (
+        required("unit_id", "id", *UNIT_ID),
+        required("indicator", "text", "指标", "指標", simplified=True),
+        required("score", "score", "得分"),
+    ),
+    aliases=("目标任务", "目標任務"),
+    key=("unit_id", "indicator"),
+    unique=True,
+    unique_rule="one row per unit and indicator",
+    required=True,
+)
+
+
+@hookimpl
+def kaohe_register_tables() -> list[TableSpec]:
+    """The ``targets`` table."""
+    return [TABLE]
