@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .errors import KaoheError
+from .explaining import ExplainView, day, f4, num
 from .results import Results
 from .tables_out import FORMULA_START, adjustment_rows, cadre_rows, freeze_rows, unit_rows
 from .vocab import (
@@ -41,8 +42,6 @@ from .vocab import (
     EFFECT,
     NO_GRADE,
     ROLE,
-    TOLERANCE_DECISION,
-    TOLERANCE_TARGET,
     UNIT_GRADES,
 )
 
@@ -209,7 +208,7 @@ def round2(x: float) -> float:
 
 
 def _f4(x: float | Decimal) -> str:
-    return f"{x:.4f}"
+    return f4(float(x)) if isinstance(x, float) else f"{x:.4f}"
 
 
 def _exact(x: float) -> str:
@@ -217,9 +216,7 @@ def _exact(x: float) -> str:
     return f"{x:.6f}".rstrip("0").rstrip(".")
 
 
-def _num(x: float) -> str:
-    """A parameter as written: 0.15, 90, 0.3."""
-    return f"{x:g}"
+_num = num
 
 
 def _points(x: Decimal) -> str:
@@ -230,10 +227,7 @@ def _signed(x: Decimal) -> str:
     return f"+ {x:.4f}" if x >= 0 else f"- {-x:.4f}"
 
 
-def _day(value: Any) -> str:
-    if value is None or np.isnat(value):
-        return ""
-    return str(np.datetime_as_string(value, unit="D"))
+_day = day
 
 
 class _Base:
@@ -303,41 +297,16 @@ class _Base:
         return self._derived_date(raw)
 
     def _derived_date(self, source_id: str) -> str:
-        """Dates of derived records (rules.md R5, R10, R11)."""
-        kind, _, ref = source_id.partition(":")
-        tables = self.data.tables
-        if kind == "notice":
-            notices = tables["notices"]
-            where = np.flatnonzero(notices["id"] == ref)
-            if where.size:
-                day = notices["deadline"][where[0]] + np.timedelta64(1, "D")
-                return f"{_day(day)}(整改通知 {ref} 逾期未整改,期限次日)"
-        if kind == "dual":
-            sanctions = tables["sanctions"]
-            hit = (sanctions["id"] == ref) | (sanctions["case_id"] == ref)
-            if hit.any():
-                return f"{_day(sanctions['date'][hit].min())}(一案双查,由 {ref} 派生)"
-        if kind == "zero":
-            return self._zero_date(ref)
+        """The date of a derived record, from the explainer of the rule that derives it."""
+        for rule in self.results.plan.rules:
+            explainer = self.scheme.registry.rule(rule).explainer
+            if explainer is None or explainer.derived_date is None:
+                continue
+            view = ExplainView(self.results, self.kind, self.index, rule)
+            found = explainer.derived_date(view, source_id)
+            if found:
+                return found
         return ""
-
-    def _zero_date(self, unit_id: str) -> str:
-        exposures = self.data.tables["exposures"]
-        first = np.datetime64(self.scheme.period_start, "D")
-        last = np.datetime64(self.scheme.period_end, "D")
-        days = exposures["date"]
-        hit = (exposures["unit_id"] == unit_id) & (days >= first) & (days <= last)
-        tolerances = self.data.tables["tolerances"]
-        exempt = tolerances["id"][
-            (tolerances["ref_table"] == TOLERANCE_TARGET.code("exposures"))
-            & (tolerances["decision"] == TOLERANCE_DECISION.code("免责"))
-            & (tolerances["date"] <= np.datetime64(self.scheme.as_of, "D"))
-        ]
-        exempt_ids = tolerances["ref_id"][np.isin(tolerances["id"], exempt)]
-        hit &= ~np.isin(exposures["id"], exempt_ids)
-        if not hit.any():
-            return ""
-        return f"{_day(days[hit].min())}(零问责,单位 {unit_id} 首次被曝光)"
 
     # rendering of rows
 
@@ -426,19 +395,19 @@ class _Unit(_Base):
                 f"单位 {uid} {u['name'][i]}(考核类别:{u['category'][i]})",
                 (f"{self.scheme.title}〔{self.scheme.name}〕,截至 {self.scheme.as_of}",),
             ),
-            Section("一、目标任务得分 T", tuple(self._targets())),
-            Section("二、满意度测评与综合得分 C", tuple(self._satisfaction())),
+            *self._rule_sections(),
             Section(
-                "三、扣分与加分(每行一条记录,封顶与容错免责单列)",
+                "扣分与加分(每行一条记录,封顶与容错免责单列)",
                 tuple(self._grouped(scored) or ["无"]),
             ),
             Section(
-                "四、得分(核算规则:公布得分 = round2(max(0, 综合得分 + 各行加减分)))",
+                "得分(核算规则:公布得分 = round2(max(0, 综合得分 + 各行加减分)))",
                 tuple(sum_lines),
             ),
-            Section("五、排名与等次", tuple(self._grade(effects))),
-            Section("六、标记", tuple(_flag_lines(str(u["flags"][i])))),
+            Section("排名与等次", tuple(self._grade(effects))),
+            Section("标记", tuple(_flag_lines(str(u["flags"][i])))),
         ]
+        sections[1:] = _numbered(sections[1:])
         return Explanation(
             UNIT,
             uid,
@@ -451,83 +420,34 @@ class _Unit(_Base):
             ok,
         )
 
-    def _targets(self) -> list[str]:
-        indicators: Mapping[str, float] = self.scheme.param("targets", "indicators")
-        table = self.data.tables["targets"]
-        mine = table["unit"] == self.index
-        got = dict(
-            zip(table["indicator"][mine].tolist(), table["score"][mine].tolist(), strict=True)
-        )
-        lines = []
-        for name, top in indicators.items():
-            if name in got:
-                lines.append(f"{name}  {_f4(got[name])} / {_num(top)}")
-            else:
-                lines.append(f"{name}  缺报,按 0 计 / {_num(top)}")
-        total, tops = sum(got.values()), sum(indicators.values())
-        target = 100 * total / tops
-        lines.append(f"T = 100 × {_f4(total)} / {_num(tops)} = {_f4(target)}")
-        lines += self._check("T", target, float(self.results.units.target[0, self.index]))
-        return lines
-
-    def _check(self, what: str, mine: float, engine: float) -> list[str]:
-        if math.isclose(mine, engine, rel_tol=0, abs_tol=1e-9):
-            return []
-        return [f"注意:按输入重算的 {what} = {mine:.10f},引擎结果为 {engine:.10f}"]
-
-    def _satisfaction(self) -> list[str]:
+    def _rule_sections(self) -> list[Section]:
+        """The sections of the enabled rules' explainers, in run order; a rule computing
+        T or C without one is named with its value; without any rule computing C, C = T."""
+        sections = []
         units = self.results.units
-        i = self.index
-        target = float(units.target[0, i])
-        composite = float(units.composite[0, i])
-        if not self._ran("satisfaction"):
-            return [f"方案未启用满意度测评:C = T = {_f4(composite)}"]
-        values: Mapping[str, float] = self.scheme.param("satisfaction", "response_values")
-        weights: Mapping[str, float] = self.scheme.param("satisfaction", "group_weights")
-        table = self.data.tables["surveys"]
-        mine = table["unit"] == self.index
-        lines: list[str] = []
-        num = den = 0.0
-        present = set(table["group"][mine].tolist())
-        for group in [g for g in weights if g in present] + sorted(present - set(weights)):
-            rows = mine & (table["group"] == group)
-            counts = [int(table[c][rows].sum()) for c in ("satisfied", "basic", "unsatisfied")]
-            n = sum(counts)
-            if n == 0:
-                lines.append(f"{group}  无有效样本,不计")
-                continue
-            rate = (
-                sum(
-                    values[c] * k
-                    for c, k in zip(("satisfied", "basic", "unsatisfied"), counts, strict=True)
+        shown = {"unit.target": ("T", units.target), "unit.composite": ("C", units.composite)}
+        explained = set()
+        for name in self.results.plan.rules:
+            rule = self.scheme.registry.rule(name)
+            writes = set().union(*(step.writes for step in rule.steps)) & set(shown)
+            explainer = rule.explainer
+            if explainer is not None and explainer.unit is not None:
+                view = ExplainView(self.results, self.kind, self.index, name)
+                sections.append(Section(explainer.title, tuple(explainer.unit(view))))
+            elif writes:
+                values = [
+                    f"{shown[s][0]} = {f4(float(shown[s][1][0, self.index]))}" for s in writes
+                ]
+                sections.append(
+                    Section(
+                        f"{rule.title}〔{name}〕", (f"由本规则计算:{','.join(sorted(values))}",)
+                    )
                 )
-                / n
-            )
-            lines.append(
-                f"{group}  满意 {counts[0]}、基本满意 {counts[1]}、不满意 {counts[2]}:"
-                f"r = ({_num(values['satisfied'])}×{counts[0]} + {_num(values['basic'])}×"
-                f"{counts[1]} + {_num(values['unsatisfied'])}×{counts[2]}) / {n} = {rate:.6f},"
-                f"权重 {_num(weights.get(group, 0.0))}"
-            )
-            num += weights.get(group, 0.0) * rate
-            den += weights.get(group, 0.0)
-        category = str(self.results.units.categories[i])
-        weight_map: Mapping[str, float] = self.scheme.param("satisfaction", "weight")
-        w = weight_map.get(category, self.scheme.param("satisfaction", "default_weight"))
-        if den == 0:
-            lines.append(f"无满意度测评(no_survey = target_only):C = T = {_f4(composite)}")
-            return lines
-        s = num / den
-        lines.append(f"s = Σ(权重×r) / Σ权重 = {num:.10f} / {_num(den)} = {s:.10f}")
-        lines += self._check("s", s, float(units.satisfaction[0, i]))
-        mine_c = (1 - w) * target + w * 100 * s
-        lines.append(
-            f"C = (1 - {_num(w)}) × T + {_num(w)} × 100 × s"
-            f" = {_num(1 - w)} × {_f4(target)} + {_num(w)} × 100 × {s:.10f} = {_f4(mine_c)}"
-            f"(w 为「{category}」类的满意度权重)"
-        )
-        lines += self._check("C", mine_c, composite)
-        return lines
+            explained |= writes
+        if "unit.composite" not in explained:
+            composite = f4(float(units.composite[0, self.index]))
+            sections.append(Section("综合得分 C", (f"无规则计算综合得分:C = T = {composite}",)))
+        return sections
 
     def _grade(self, effects: Sequence[Row]) -> list[str]:
         u = self.files.units
@@ -609,17 +529,22 @@ class _Cadre(_Base):
             )
         sections = [
             head,
-            Section(
-                "一、得分构成(各项按职务权重加权,缺项权重剔除后按比例折算)",
-                tuple(part_lines or ["无"]),
+            *_numbered(
+                [
+                    Section(
+                        "得分构成(各项按职务权重加权,缺项权重剔除后按比例折算)",
+                        tuple(part_lines or ["无"]),
+                    ),
+                    Section("扣分(封顶单列)", tuple(self._grouped(scored) or ["无"])),
+                    Section(
+                        "得分 S(核算:S = round2(min(100, max(0, 各项得分 - 扣分))))",
+                        tuple(sum_lines),
+                    ),
+                    Section("排名与等次", tuple(self._grade(effects))),
+                    Section("提拔影响期", tuple(self._freezes())),
+                    Section("标记", tuple(_flag_lines(str(c["flags"][i])))),
+                ]
             ),
-            Section("二、扣分(封顶单列)", tuple(self._grouped(scored) or ["无"])),
-            Section(
-                "三、得分 S(核算:S = round2(min(100, max(0, 各项得分 - 扣分))))", tuple(sum_lines)
-            ),
-            Section("四、排名与等次", tuple(self._grade(effects))),
-            Section("五、提拔影响期", tuple(self._freezes())),
-            Section("六、标记", tuple(_flag_lines(str(c["flags"][i])))),
         ]
         return Explanation(
             CADRE, cid, str(c["name"][i]), tuple(sections), tuple(rows), "", total, score, ok
@@ -766,6 +691,19 @@ class _Cadre(_Base):
         else:
             lines.append(f"frozen_until 为空:截至 {as_of} 无正在执行的影响期")
         return lines
+
+
+# -- shared wording ---
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def _numbered(sections: Sequence[Section]) -> list[Section]:
+    """The sections with their titles numbered 一、二、..."""
+    return [
+        attrs.evolve(section, title=f"{NUMERALS[n]}、{section.title}")
+        for n, section in enumerate(sections)
+    ]
 
 
 # -- shared wording ----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import blocks
+from .explaining import Explainer
 from .params import Param
 
 if TYPE_CHECKING:
@@ -182,7 +183,8 @@ class Rule:
     present when it is enabled (``votes`` for cadre scoring); ``slots`` the
     slots this rule introduces (a slot of :data:`SLOTS` is declared already;
     every other slot a step reads, uses or writes must be declared by some
-    installed rule).
+    installed rule); ``explainer`` its part of ``kaohe explain``
+    (:class:`~kaohe.explaining.Explainer`).
     """
 
     name: str
@@ -195,6 +197,7 @@ class Rule:
     activation: str = OPTIONAL
     doc: str = ""
     slots: tuple[Slot, ...] = attrs.field(default=(), converter=tuple)
+    explainer: Explainer | None = None
 
     def tables(self) -> frozenset[str]:
         """Every input table this rule's steps read."""

@@ -18,6 +18,7 @@ import numpy as np
 from kaohe import Rule, Step, StepContext, hookimpl
 from kaohe.blocks import Derived
 from kaohe.dates import in_period
+from kaohe.explaining import Explainer, ExplainView, day
 from kaohe.ledger import ids_of, joined, mitigation_note
 from kaohe.vocab import ADMIN_LEVEL
 
@@ -62,6 +63,19 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     return {"derived.criticisms": [block]}
 
 
+def derived_date(view: ExplainView, source_id: str) -> str:
+    """A derived criticism ``notice:<id>`` is dated the day after the notice's deadline."""
+    kind, _, ref = source_id.partition(":")
+    if kind != "notice":
+        return ""
+    notices = view.data.tables["notices"]
+    where = np.flatnonzero(notices["id"] == ref)
+    if not where.size:
+        return ""
+    following = notices["deadline"][where[0]] + np.timedelta64(1, "D")
+    return f"{day(following)}(整改通知 {ref} 逾期未整改,期限次日)"
+
+
 RULE = Rule(
     name="rectification",
     title="限期整改",
@@ -76,6 +90,7 @@ RULE = Rule(
         ),
     ),
     doc=__doc__ or "",
+    explainer=Explainer(derived_date=derived_date),
 )
 
 

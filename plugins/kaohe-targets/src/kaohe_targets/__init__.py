@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from kaohe import DataError, Rule, Step, StepContext, hookimpl
+from kaohe.explaining import Explainer, ExplainView, f4, num
 from kaohe.numeric import positions
 from kaohe.params import KEYS_ANY, Choice, Number, NumberMap
 from kaohe.rule import REQUIRED
@@ -98,6 +99,25 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     return {"unit.target": TargetScore(target[None, :], by_indicator, names, maxima)}
 
 
+def explain_unit(view: ExplainView) -> list[str]:
+    """Each indicator's score out of its maximum, and T, recomputed from the inputs."""
+    indicators: Mapping[str, float] = view.param("indicators")
+    table = view.data.tables["targets"]
+    mine = table["unit"] == view.index
+    got = dict(zip(table["indicator"][mine].tolist(), table["score"][mine].tolist(), strict=True))
+    lines = []
+    for name, top in indicators.items():
+        if name in got:
+            lines.append(f"{name}  {f4(got[name])} / {num(top)}")
+        else:
+            lines.append(f"{name}  缺报,按 0 计 / {num(top)}")
+    total, tops = sum(got.values()), sum(indicators.values())
+    target = 100 * total / tops
+    lines.append(f"T = 100 × {f4(total)} / {num(tops)} = {f4(target)}")
+    lines += view.check("T", target, float(view.results.units.target[0, view.index]))
+    return lines
+
+
 RULE = Rule(
     name="targets",
     title="目标任务",
@@ -117,6 +137,7 @@ RULE = Rule(
         Step("target", compute, reads={"table.targets", "table.units"}, writes={"unit.target"}),
     ),
     doc=__doc__ or "",
+    explainer=Explainer("目标任务得分 T", unit=explain_unit),
 )
 
 
