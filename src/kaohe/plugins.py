@@ -91,7 +91,28 @@ def get_plugin_manager(
         name = manager.get_name(error.plugin) or _name_of(error.plugin)
         dist = origins(manager).get(name, (name, ""))[0]
         raise PluginError(dist, "", str(error), stage="registration") from None
+    _check_api_versions(manager)
     return manager
+
+
+def _check_api_versions(manager: pluggy.PluginManager) -> None:
+    """A plugin stating ``KAOHE_API`` must be compatible with :data:`kaohe.sdk.API_VERSION`."""
+    from .sdk import API_VERSION, compatible
+
+    known = origins(manager)
+    for name, plugin in manager.list_name_plugin():
+        needed = getattr(plugin, "KAOHE_API", None)
+        if needed is None or compatible(needed):
+            continue
+        dist = known.get(name, (name, ""))[0]
+        raise PluginError(
+            dist,
+            "",
+            f"needs plugin API {needed!r} (KAOHE_API), but this kaohe provides {API_VERSION}; "
+            f"install a version of {dist} written for API {API_VERSION.split('.')[0]}.x "
+            "or a kaohe that provides its API",
+            stage="registration",
+        )
 
 
 def _failure(error: BaseException) -> str:

@@ -18,20 +18,41 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import CADRE, UNIT, Derived, Effects, Flags, Freezes
-from kaohe.dates import FOREVER, NAT, add_months, in_period, year_of
-from kaohe.explaining import Explainer, ExplainView, day
-from kaohe.ledger import counted
-from kaohe.params import Choice, Integer, OneOf, RecordMap, TextList
-from kaohe.vocab import (
+from kaohe.sdk import (
+    CADRE,
     EFFECT,
+    FOREVER,
     ISSUER,
+    NAT,
     ROLE,
     SANCTION_TYPE,
     TOLERANCE_DECISION,
     TOLERANCE_TARGET,
+    UNIT,
+    Choice,
+    Derived,
+    Effects,
+    Explainer,
+    ExplainView,
+    Flags,
+    Freezes,
+    Integer,
+    OneOf,
+    RecordMap,
+    Rule,
+    Step,
+    StepContext,
+    TextList,
+    add_months,
+    counted,
+    day,
+    hookimpl,
+    in_period,
+    year_of,
 )
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 INDEFINITE = "indefinite"
 UNTIL_CLOSED = "until_closed"

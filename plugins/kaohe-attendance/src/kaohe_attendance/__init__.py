@@ -8,11 +8,23 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import CADRE, DEDUCTION, Adjustments
-from kaohe.ledger import capped
-from kaohe.params import Number
-from kaohe.tables import CADRE_ID, TableSpec, required
+from kaohe.sdk import (
+    CADRE,
+    CADRE_ID,
+    DEDUCTION,
+    Adjustments,
+    Number,
+    Rule,
+    Step,
+    StepContext,
+    TableSpec,
+    capped,
+    hookimpl,
+    required,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:

@@ -13,13 +13,35 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import CADRE, UNIT, Flags
-from kaohe.dates import in_period
-from kaohe.ledger import capped, joined, label_rows, point_rows
-from kaohe.params import Number, NumberMap
-from kaohe.tables import CADRE_ID, DATE, ID, LEVEL, UNIT_ID, TableSpec, column, ledger, required
-from kaohe.vocab import Vocabulary
+from kaohe.sdk import (
+    CADRE,
+    CADRE_ID,
+    DATE,
+    ID,
+    LEVEL,
+    UNIT,
+    UNIT_ID,
+    Flags,
+    Number,
+    NumberMap,
+    Rule,
+    Step,
+    StepContext,
+    TableSpec,
+    Vocabulary,
+    capped,
+    column,
+    hookimpl,
+    in_period,
+    joined,
+    label_rows,
+    ledger,
+    point_rows,
+    required,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 PROMOTE = "优先提拔"
 

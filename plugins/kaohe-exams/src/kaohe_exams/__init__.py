@@ -10,11 +10,21 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import Component
-from kaohe.params import NumberMap
-from kaohe.tables import CADRE_ID, TableSpec, required
-from kaohe.vocab import ROLE
+from kaohe.sdk import (
+    CADRE_ID,
+    ROLE,
+    Component,
+    NumberMap,
+    Rule,
+    Step,
+    StepContext,
+    TableSpec,
+    hookimpl,
+    required,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:

@@ -15,12 +15,24 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import Derived
-from kaohe.dates import in_period
-from kaohe.explaining import Explainer, ExplainView, day
-from kaohe.ledger import ids_of, joined, mitigation_note
-from kaohe.vocab import ADMIN_LEVEL
+from kaohe.sdk import (
+    ADMIN_LEVEL,
+    Derived,
+    Explainer,
+    ExplainView,
+    Rule,
+    Step,
+    StepContext,
+    day,
+    hookimpl,
+    ids_of,
+    in_period,
+    joined,
+    mitigation_note,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:

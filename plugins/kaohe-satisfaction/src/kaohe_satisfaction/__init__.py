@@ -15,11 +15,30 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import DataError, Rule, SchemeError, Step, StepContext, hookimpl
-from kaohe.explaining import Explainer, ExplainView, f4, num
-from kaohe.numeric import positions
-from kaohe.params import KEYS_ANY, KEYS_CATEGORIES, Choice, Number, NumberMap
-from kaohe.tables import UNIT_ID, TableSpec, required
+from kaohe.sdk import (
+    KEYS_ANY,
+    KEYS_CATEGORIES,
+    UNIT_ID,
+    Choice,
+    DataError,
+    Explainer,
+    ExplainView,
+    Number,
+    NumberMap,
+    Rule,
+    SchemeError,
+    Step,
+    StepContext,
+    TableSpec,
+    f4,
+    hookimpl,
+    num,
+    positions,
+    required,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 RESPONSES = ("satisfied", "basic", "unsatisfied")
 

@@ -14,12 +14,29 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kaohe import DataError, Rule, Step, StepContext, hookimpl
-from kaohe.explaining import Explainer, ExplainView, f4, num
-from kaohe.numeric import positions
-from kaohe.params import KEYS_ANY, Choice, Number, NumberMap
-from kaohe.rule import REQUIRED
-from kaohe.tables import UNIT_ID, TableSpec, required
+from kaohe.sdk import (
+    KEYS_ANY,
+    REQUIRED,
+    UNIT_ID,
+    Choice,
+    DataError,
+    Explainer,
+    ExplainView,
+    Number,
+    NumberMap,
+    Rule,
+    Step,
+    StepContext,
+    TableSpec,
+    f4,
+    hookimpl,
+    num,
+    positions,
+    required,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 
 @attrs.frozen
