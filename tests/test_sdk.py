@@ -94,3 +94,22 @@ def test_an_incompatible_plugin_is_refused_at_registration() -> None:
 def test_plugins_bound_their_kaohe_version() -> None:
     for path in sorted(ROOT.glob("plugins/*/pyproject.toml")):
         assert '"kaohe>=0.1,<1"' in path.read_text(encoding="utf-8"), path
+
+
+PLUGIN_TESTS = sorted(ROOT.glob("plugins/*/tests/*.py"))
+
+
+def test_the_reference_plugins_tests_use_only_kaohe_testing() -> None:
+    """Plugin tests run outside this repository: no ``tests.`` imports, and of kaohe
+    only the package, ``kaohe.sdk`` and ``kaohe.testing``."""
+    assert len(PLUGIN_TESTS) >= 12
+    for path in PLUGIN_TESTS:
+        found = kaohe_imports(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        local = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tests")
+        }
+        assert not local, path
+        assert found <= {"kaohe", "kaohe.sdk", "kaohe.testing"}, path.relative_to(ROOT)

@@ -23,11 +23,37 @@ maximum 100, so that a unit's target score ``T`` is its 目标 score.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+
+from kaohe.testing import (  # the builders, shared with the tests of plugins
+    NO_CADRE_QUOTA,
+    NO_UNIT_QUOTA,
+    att,
+    award,
+    crit,
+    d,
+    data,
+    exam,
+    expo,
+    notice,
+    sanction,
+    scheme,
+    sup,
+    survey,
+    talk,
+    tol,
+    v80,
+    v100,
+    veto,
+    vote,
+)
+from kaohe.testing import (
+    YEAR as YEAR,
+)
 
 Row = dict[str, Any]
 
@@ -70,228 +96,6 @@ def mismatches(result: Mapping[str, Any], expected: Mapping[str, Any]) -> list[s
     return found
 
 
-# ---------------------------------------------------------------------------
-# Builders
-# ---------------------------------------------------------------------------
-
-YEAR = 2019
-
-
-def d(month: int, day: int, year: int = YEAR) -> dt.date:
-    """A date, in 2019 unless told."""
-    return dt.date(year, month, day)
-
-
-def scheme(
-    *,
-    year: int = YEAR,
-    as_of: dt.date | None = None,
-    categories: Sequence[str] = ("乡镇", "县级部门"),
-    indicators: Mapping[str, float] | None = None,
-    missing: str | None = None,
-    **rules: Mapping[str, Any],
-) -> dict[str, Any]:
-    """A scheme with R1 and the given rule tables (name -> parameters)."""
-    meta: dict[str, Any] = {
-        "name": "case",
-        "title": "hand-worked case",
-        "year": year,
-        "categories": list(categories),
-    }
-    if as_of is not None:
-        meta["as_of"] = as_of
-    targets: dict[str, Any] = {"basis": "case", "indicators": dict(indicators or {"目标": 100.0})}
-    if missing is not None:
-        targets["missing"] = missing
-    doc: dict[str, Any] = {"scheme": meta, "targets": targets}
-    for rule, params in rules.items():
-        doc[rule] = {"basis": "case", **params}
-    return doc
-
-
-def data(
-    units: Sequence[tuple[str, str, float]],
-    cadres: Sequence[tuple[str, str, str]] = (),
-    *,
-    targets: list[Row] | None = None,
-    **ledger: list[Row],
-) -> dict[str, list[Row]]:
-    """Tables from ``(unit_id, category, T)`` units, ``(cadre_id, unit_id,
-    role)`` cadres and ledger rows; ``targets`` defaults to one 目标 row per
-    unit with score T."""
-    tables: dict[str, list[Row]] = {
-        "units": [{"unit_id": u, "name": f"单位{u}", "category": c} for u, c, _ in units],
-        "cadres": [
-            {"cadre_id": c, "name": f"干部{c}", "unit_id": u, "role": r} for c, u, r in cadres
-        ],
-        "targets": targets
-        if targets is not None
-        else [{"unit_id": u, "indicator": "目标", "score": float(t)} for u, _, t in units],
-    }
-    tables.update(ledger)
-    return tables
-
-
-def sup(
-    id: str,
-    date: dt.date,
-    unit: str,
-    severity: str,
-    deadline: dt.date | None = None,
-    rectified_on: dt.date | None = None,
-) -> Row:
-    return {
-        "id": id,
-        "date": date,
-        "unit_id": unit,
-        "severity": severity,
-        "deadline": deadline,
-        "rectified_on": rectified_on,
-        "category": None,
-        "note": None,
-    }
-
-
-def expo(id: str, date: dt.date, unit: str, level: str, cadre: str | None = None) -> Row:
-    return {
-        "id": id,
-        "date": date,
-        "unit_id": unit,
-        "level": level,
-        "cadre_id": cadre,
-        "note": None,
-    }
-
-
-def crit(
-    id: str, date: dt.date, level: str, unit: str | None = None, cadre: str | None = None
-) -> Row:
-    return {
-        "id": id,
-        "date": date,
-        "level": level,
-        "unit_id": unit,
-        "cadre_id": cadre,
-        "doc_no": None,
-    }
-
-
-def talk(id: str, date: dt.date, unit: str) -> Row:
-    return {"id": id, "date": date, "unit_id": unit, "note": None}
-
-
-def notice(
-    id: str,
-    issued: dt.date,
-    deadline: dt.date,
-    rectified_on: dt.date | None = None,
-    level: str | None = None,
-    unit: str | None = None,
-    cadre: str | None = None,
-) -> Row:
-    return {
-        "id": id,
-        "issued": issued,
-        "deadline": deadline,
-        "rectified_on": rectified_on,
-        "level": level,
-        "unit_id": unit,
-        "cadre_id": cadre,
-    }
-
-
-def sanction(
-    id: str,
-    date: dt.date,
-    cadre: str,
-    type: str,
-    case_id: str | None = None,
-    issuer: str | None = None,
-    closed_on: dt.date | None = None,
-) -> Row:
-    return {
-        "id": id,
-        "date": date,
-        "cadre_id": cadre,
-        "type": type,
-        "case_id": case_id,
-        "issuer": issuer,
-        "closed_on": closed_on,
-    }
-
-
-def tol(id: str, date: dt.date, ref_table: str, ref_id: str, decision: str) -> Row:
-    return {
-        "id": id,
-        "date": date,
-        "ref_table": ref_table,
-        "ref_id": ref_id,
-        "decision": decision,
-        "doc_no": None,
-    }
-
-
-def award(
-    id: str, date: dt.date, level: str, unit: str | None = None, cadre: str | None = None
-) -> Row:
-    return {
-        "id": id,
-        "date": date,
-        "level": level,
-        "unit_id": unit,
-        "cadre_id": cadre,
-        "title": None,
-    }
-
-
-def veto(id: str, date: dt.date, unit: str) -> Row:
-    return {"id": id, "date": date, "unit_id": unit, "item": "事项"}
-
-
-def vote(
-    cadre: str, excellent: int = 0, competent: int = 0, basic: int = 0, incompetent: int = 0
-) -> Row:
-    return {
-        "cadre_id": cadre,
-        "excellent": excellent,
-        "competent": competent,
-        "basic": basic,
-        "incompetent": incompetent,
-    }
-
-
-def v100(cadre: str) -> Row:
-    """Ten 优秀 votes: V = 100."""
-    return vote(cadre, excellent=10)
-
-
-def v80(cadre: str) -> Row:
-    """Ten 称职 votes: V = 80."""
-    return vote(cadre, competent=10)
-
-
-def exam(cadre: str, score: float) -> Row:
-    return {"cadre_id": cadre, "score": score}
-
-
-def att(cadre: str, late: int, absent_days: int) -> Row:
-    return {"cadre_id": cadre, "late": late, "absent_days": absent_days}
-
-
-def survey(unit: str, group: str, satisfied: int, basic: int, unsatisfied: int) -> Row:
-    return {
-        "unit_id": unit,
-        "group": group,
-        "satisfied": satisfied,
-        "basic": basic,
-        "unsatisfied": unsatisfied,
-    }
-
-
-#: Cadre quotas that never bite, for cases about something else.
-NO_CADRE_QUOTA: dict[str, Any] = {"excellent_quota": 1.0, "excellent_quota_excellent_unit": 1.0}
-#: A unit quota that never bites.
-NO_UNIT_QUOTA: dict[str, Any] = {"excellent_quota": 1.0}
 SA = ("accountability", "sanctions")
 SU = "serious_units"
 INDEF = "indefinite"
