@@ -48,6 +48,9 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
 def test_columns_types_and_index_columns(baseline: Dataset) -> None:
     for name, spec in installed_tables().items():
         table = baseline.tables[name]
+        if name not in sample():  # a table of a bureau's plugin (kaohe-hotline)
+            assert not table.present
+            continue
         assert table.present
         assert len(table) == len(sample()[name])
         for column in spec.columns:
@@ -259,7 +262,7 @@ def test_optional_columns_may_be_left_out(tmp_path: Path) -> None:
 
 def test_out_of_period(baseline: Dataset) -> None:
     counts = baseline.out_of_period(dt.date(2019, 1, 1), dt.date(2019, 12, 31))
-    assert set(counts) == {
+    assert set(counts) - {"hotline"} == {  # hotline: the bureau plugin kaohe-hotline
         "supervision",
         "exposures",
         "criticisms",
