@@ -49,7 +49,6 @@ UNIT, CADRE = "unit", "cadre"
 #: ``effect`` labels of rows that carry points; every other label is a grade effect.
 SCORED = ("扣分", "加分", "cap", "容错免责")
 PART = "得分"
-ROLE_NAMES = {"head": "主要负责人", "leader": "班子成员", "middle": "中层干部", "staff": "一般干部"}
 VOTE_COLUMNS = ("excellent", "competent", "basic", "incompetent")
 VOTE_NAMES = ("优秀票", "称职票", "基本称职票", "不称职票")
 #: Unit grade effects, lightest first (the ``effect`` labels of unit effect rows).
@@ -509,7 +508,7 @@ class _Cadre(_Base):
         unit = int(self.results.cadres.unit[i])
         head = Section(
             f"干部 {cid} {c['name'][i]}({self.results.units.names[unit]} {c['unit_id'][i]},"
-            f"{ROLE_NAMES.get(role, role)})",
+            f"{ROLE.label(role)})",
             (f"{self.scheme.title}〔{self.scheme.name}〕,截至 {self.scheme.as_of}",),
         )
         part_lines, precise_parts = self._parts(parts, role, unit)

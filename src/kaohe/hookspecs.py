@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from .data import Dataset
     from .results import Results
@@ -78,6 +78,21 @@ def kaohe_check_inputs(scheme: Scheme, data: Dataset) -> Sequence[str]:
     :param scheme: the checked scheme.
     :param data: the checked dataset.
     :return: human-readable warnings (may be empty).
+    """
+
+
+@hookspec
+def kaohe_result_files(results: Results) -> Mapping[str, bytes]:
+    """Return extra files for the result folder of ``kaohe score``: file name -> content.
+
+    Called once per run, after scoring, when the result files are made
+    (again by ``kaohe verify``, which compares them too). Names are plain
+    file names (no folders) that are not kaohe's own files; every file is
+    listed with its sha256 in ``manifest.json``. A plugin should give files
+    only for schemes that enable its rules.
+
+    :param results: the frozen results of the run.
+    :return: a mapping of file names to bytes (may be empty).
     """
 
 
