@@ -36,7 +36,8 @@ def test_a_plugin_adds_a_file_that_is_sealed_and_verified(tmp_path: Path) -> Non
     files = '{"units-count.txt": str(len(results.units.ids)).encode() + b"\\n"}'
     code, output, out = score(tmp_path, files)
     assert code == 0, output
-    assert (out / "units-count.txt").read_text(encoding="utf-8") == "20\n"  # county-2019 has 20 units
+    # county-2019 has 20 units
+    assert (out / "units-count.txt").read_text(encoding="utf-8") == "20\n"
     manifest = (out / "manifest.json").read_text(encoding="utf-8")
     assert '"units-count.txt"' in manifest
     from kaohe.plugins import Registry
