@@ -79,6 +79,10 @@ def day(value: Any) -> str:
     return str(np.datetime_as_string(value, unit="D"))
 
 
+#: What an explainer says of a cadre's score part: value, how it was computed, weight.
+Part = tuple[float | None, str, float | None]
+
+
 @attrs.frozen
 class Explainer:
     """A rule's part of ``kaohe explain``.
@@ -88,8 +92,14 @@ class Explainer:
     - ``derived_date(view, source_id)``: the date (with a short reason) of a
       record the rule derives, for a row whose ``source_id`` it made
       (``notice:N1``); empty when the id is not one of the rule's.
+    - ``part(view, source_table, role)``: for a cadre's score part (an
+      ``得分`` row of the rule, from ``source_table``), ``(value, how,
+      weight)``: the part's unweighted value, a line saying how it was
+      computed, and the weight of the cadre's role; ``None`` for what is
+      not known.
     """
 
     title: str = ""
     unit: Callable[[ExplainView], Sequence[str]] | None = None
     derived_date: Callable[[ExplainView, str], str] | None = None
+    part: Callable[[ExplainView, str, str], Part] | None = None

@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .errors import KaoheError
-from .explaining import ExplainView, day, f4, num
+from .explaining import ExplainView, Part, day, f4, num
 from .results import Results
 from .tables_out import FORMULA_START, adjustment_rows, cadre_rows, freeze_rows, unit_rows
 from .vocab import (
@@ -49,8 +49,6 @@ UNIT, CADRE = "unit", "cadre"
 #: ``effect`` labels of rows that carry points; every other label is a grade effect.
 SCORED = ("扣分", "加分", "cap", "容错免责")
 PART = "得分"
-VOTE_COLUMNS = ("excellent", "competent", "basic", "incompetent")
-VOTE_NAMES = ("优秀票", "称职票", "基本称职票", "不称职票")
 #: Unit grade effects, lightest first (the ``effect`` labels of unit effect rows).
 UNIT_EFFECTS = ("无", "不得评优", "一票否决")
 #: What a governing effect does to the grade.
@@ -511,7 +509,7 @@ class _Cadre(_Base):
             f"{ROLE.label(role)})",
             (f"{self.scheme.title}〔{self.scheme.name}〕,截至 {self.scheme.as_of}",),
         )
-        part_lines, precise_parts = self._parts(parts, role, unit)
+        part_lines, precise_parts = self._parts(parts, role)
         score = str(c["score"][i])
         if score:
             precise = None
@@ -549,23 +547,15 @@ class _Cadre(_Base):
             CADRE, cid, str(c["name"][i]), tuple(sections), tuple(rows), "", total, score, ok
         )
 
-    def _parts(self, parts: Sequence[Row], role: str, unit: int) -> tuple[list[str], float | None]:
-        """Each score part with how it was computed; the unrounded sum when derivable."""
-        known = {
-            ("cadre_score", "votes"): ("cadre_score", "appraisal_weight"),
-            ("cadre_score", "units"): ("cadre_score", "unit_weight"),
-            ("exams", "exams"): ("exams", "weight"),
-        }
-        weights: list[float | None] = []
-        for row in parts:
-            where = known.get((row.rule, row.source_table))
-            table = self._param(*where) if where else None
-            weights.append(float(table[role]) if isinstance(table, Mapping) else None)
+    def _parts(self, parts: Sequence[Row], role: str) -> tuple[list[str], float | None]:
+        """Each score part with how it was computed (by its rule's explainer); the
+        unrounded sum when every part's value and weight are known."""
+        known = [self._part(row, role) for row in parts]
+        weights = [weight for _, _, weight in known]
         total_weight = None if None in weights else sum(w for w in weights if w is not None)
         lines: list[str] = []
         precise_sum: float | None = 0.0
-        for row, weight in zip(parts, weights, strict=True):
-            value, how = self._value(row, unit)
+        for row, (value, how, weight) in zip(parts, known, strict=True):
             lines.append(
                 f"{row.note}〔{row.rule},{row.source_table} {row.source_id}〕"
                 f" {_points(Decimal(row.points))}"
@@ -591,29 +581,16 @@ class _Cadre(_Base):
             )
         return lines, precise_sum
 
-    def _value(self, row: Row, unit: int) -> tuple[float | None, str]:
-        i = self.index
-        if row.source_table == "votes":
-            table = self.data.tables["votes"]
-            mine = table["cadre"] == i
-            counts = [int(table[col][mine].sum()) for col in VOTE_COLUMNS]
-            values: Mapping[str, float] = self.scheme.param("cadre_score", "appraisal_values")
-            v = float(self.results.cadres.appraisal[0, i])
-            terms = " + ".join(
-                f"{_num(values[col])}×{name} {k}"
-                for col, name, k in zip(VOTE_COLUMNS, VOTE_NAMES, counts, strict=True)
-            )
-            return v, f"民主测评 V = ({terms}) / {sum(counts)} 票 = {_f4(v)}"
-        if row.source_table == "units":
-            f = float(self.results.units.score[0, unit])
-            return f, f"单位得分 U = 所在单位公布得分 F = {f:.2f}"
-        if row.source_table == "exams":
-            table = self.data.tables["exams"]
-            where = np.flatnonzero(table["cadre"] == i)
-            if where.size:
-                e = float(table["score"][where[0]])
-                return e, f"考试成绩 E = {_num(e)}"
-        return None, ""
+    def _part(self, row: Row, role: str) -> Part:
+        """What the explainer of the row's rule says of a score part (nothing without one)."""
+        try:
+            explainer = self.scheme.registry.rule(row.rule).explainer
+        except KeyError:
+            explainer = None
+        if explainer is None or explainer.part is None:
+            return None, "", None
+        view = ExplainView(self.results, self.kind, self.index, row.rule)
+        return explainer.part(view, row.source_table, role)
 
     def _grade(self, effects: Sequence[Row]) -> list[str]:
         c = self.files.cadres

@@ -36,6 +36,7 @@ from .data import Dataset, Table
 from .dates import FOREVER, NAT, add_months, in_period, year_of
 from .errors import DataError, KaoheError, PluginError, SchemeError
 from .explaining import Explainer, ExplainView, day, f4, num
+from .explaining import Part as ExplainedPart
 from .hookspecs import hookimpl
 from .ledger import (
     capped,
@@ -134,6 +135,7 @@ __all__ = [
     "Derived",
     "Effects",
     "ExplainView",
+    "ExplainedPart",
     "Explainer",
     "Flags",
     "Freezes",
@@ -196,6 +198,7 @@ CONSTANTS = {
     "DOC_NO": "the `doc_no` (文号) column of a ledger table",
     "EFFECT": "vocabulary: grade effects, lightest first",
     "EXEMPT": "effect label of a row exempted by 容错纠错",
+    "ExplainedPart": "what an Explainer says of a cadre's score part: (value, how, weight)",
     "EXPOSURE_LEVEL": "vocabulary: who exposed a problem (县 < 市 < 省)",
     "FOREVER": "the end of a freeze window without end",
     "ID": "the `id` column of a ledger table",

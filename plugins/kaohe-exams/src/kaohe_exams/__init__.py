@@ -14,12 +14,16 @@ from kaohe.sdk import (
     CADRE_ID,
     ROLE,
     Component,
+    ExplainedPart,
+    Explainer,
+    ExplainView,
     NumberMap,
     Rule,
     Step,
     StepContext,
     TableSpec,
     hookimpl,
+    num,
     required,
 )
 
@@ -42,6 +46,19 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     return {"cadre.components": [component]}
 
 
+def explain_part(view: ExplainView, source_table: str, role: str) -> ExplainedPart:
+    """E, the cadre's exam score, with the weight of the cadre's role."""
+    if source_table != "exams":
+        return None, "", None
+    table = view.data.tables["exams"]
+    where = np.flatnonzero(table["cadre"] == view.index)
+    weight = float(view.param("weight")[role])
+    if not where.size:
+        return None, "", weight
+    e = float(table["score"][where[0]])
+    return e, f"考试成绩 E = {num(e)}", weight
+
+
 RULE = Rule(
     name="exams",
     title="考试测评",
@@ -56,6 +73,7 @@ RULE = Rule(
     needs=("cadre_score",),
     steps=(Step("exam", compute, reads={"table.exams"}, writes={"cadre.components"}),),
     doc=__doc__ or "",
+    explainer=Explainer(part=explain_part),
 )
 
 
