@@ -260,6 +260,23 @@ def reference() -> str:
         else:
             doc = (inspect.getdoc(value) or "").split("\n\n")[0].replace("\n", " ")
         lines.append(f"| `{name}` | {doc.replace('|', '/')} |")
+    from . import hookspecs
+
+    lines += [
+        "",
+        "## Hooks",
+        "",
+        "A plugin implements any of these, each decorated with `hookimpl`",
+        "(their full contracts: `kaohe.hookspecs`).",
+        "",
+        "| hook | what |",
+        "| --- | --- |",
+    ]
+    for name, value in vars(hookspecs).items():
+        if name.startswith("kaohe_") and callable(value):
+            doc = (inspect.getdoc(value) or "").split("\n\n")[0].replace("\n", " ")
+            arguments = ", ".join(inspect.signature(value).parameters)
+            lines.append(f"| `{name}({arguments})` | {doc} |")
     lines.append("")
     return "\n".join(lines)
 
