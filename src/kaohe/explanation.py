@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 
 from .errors import KaoheError
 from .explaining import ExplainView, Part, day, f4, num
+from .numeric import round2
 from .results import Results
 from .tables_out import FORMULA_START, adjustment_rows, cadre_rows, freeze_rows, unit_rows
 from .vocab import (
@@ -199,11 +200,6 @@ def _resolve(results: Results, wanted: str) -> tuple[str, int]:
 # -- helpers -----------------------------------------------------------------------------
 
 
-def round2(x: float) -> float:
-    """``floor(x * 100 + 0.5 + 1e-9) / 100`` (rules.md)."""
-    return math.floor(x * 100 + 0.5 + 1e-9) / 100
-
-
 def _f4(x: float | Decimal) -> str:
     return f4(float(x)) if isinstance(x, float) else f"{x:.4f}"
 
@@ -343,7 +339,7 @@ class _Base:
 
         def rounded(x: float) -> str:
             x = max(low, x) if high is None else min(high, max(low, x))
-            return f"{round2(x):.2f}"
+            return f"{float(round2(x)):.2f}"
 
         terms = [_f4(base)] if base is not None else []
         for p in points:

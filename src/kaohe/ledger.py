@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .blocks import BONUS, CAP, DEDUCTION, Adjustments, Text, entity_totals, resolve
+from .blocks import BONUS, CAP, DEDUCTION, Adjustments, RowText, entity_totals, resolve
 from .context import StepContext
 from .dates import in_period
 
@@ -45,7 +45,7 @@ def mitigation_note(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> La
     return make
 
 
-def joined(*parts: Text | Lazy, n: int) -> Lazy:
+def joined(*parts: RowText | Lazy, n: int) -> Lazy:
     """A function concatenating texts row by row (each a string, an array or a function)."""
 
     def make() -> NDArray[np.str_]:
@@ -76,7 +76,7 @@ def point_rows(
     table: str,
     rows: NDArray[np.int64],
     points: FloatArray,
-    note: Text,
+    note: RowText,
 ) -> Adjustments:
     """Adjustment rows for ``rows`` of ``table`` with positive ``points`` (``(K or 1, rows)``).
 
@@ -141,7 +141,7 @@ def deduct(
     ctx: StepContext,
     table: str,
     points: FloatArray,
-    note: Text,
+    note: RowText,
     *,
     rows: NDArray[np.int64] | None = None,
     cap: FloatArray | None = None,

@@ -29,8 +29,8 @@ from .blocks import (
     Effects,
     Flags,
     Freezes,
+    RowText,
 )
-from .blocks import Text as RowText
 from .context import StepContext, Tolerance
 from .data import Dataset, Table
 from .dates import FOREVER, NAT, add_months, in_period, year_of

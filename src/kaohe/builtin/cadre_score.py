@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, Text, sum_points
+from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, RowText, sum_points
 from ..context import StepContext
 from ..explaining import Explainer, ExplainView, Part, f4, num
 from ..hookspecs import hookimpl
@@ -177,7 +177,7 @@ def _missing(values: NDArray[np.float64]) -> NDArray[np.bool_] | None:
     return gap
 
 
-def _source_ids(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> Text:
+def _source_ids(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> RowText:
     """The source id of each part row: the unit for the unit link, else the cadre."""
     if table == "units":
         unit, unit_ids = ctx.table("cadres")["unit"], ctx.data.unit_ids
