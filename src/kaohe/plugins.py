@@ -369,7 +369,10 @@ def _declared_slots(rules: Iterable[Rule], providers: Mapping[str, Provider]) ->
             dist = providers[rule.name].distribution
             if not isinstance(declared, Slot):
                 raise PluginError(
-                    dist, rule.name, f"declares {declared!r} as a slot, expected kaohe.Slot"
+                    dist,
+                    rule.name,
+                    f"declares {declared!r} as a slot, expected kaohe.sdk.Slot",
+                    stage="registration",
                 )
             if declared.name in slots:
                 owner = declared_by.get(declared.name, "kaohe")
