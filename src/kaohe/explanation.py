@@ -201,15 +201,12 @@ def _resolve(results: Results, wanted: str) -> tuple[str, int]:
 
 
 def _f4(x: float | Decimal) -> str:
-    return f4(float(x)) if isinstance(x, float) else f"{x:.4f}"
+    return f"{x:.4f}"
 
 
 def _exact(x: float) -> str:
     """A value with up to 6 decimals, trailing zeros dropped: 94.666667, 96.82, 76.8."""
     return f"{x:.6f}".rstrip("0").rstrip(".")
-
-
-_num = num
 
 
 def _points(x: Decimal) -> str:
@@ -218,9 +215,6 @@ def _points(x: Decimal) -> str:
 
 def _signed(x: Decimal) -> str:
     return f"+ {x:.4f}" if x >= 0 else f"- {-x:.4f}"
-
-
-_day = day
 
 
 class _Base:
@@ -286,7 +280,7 @@ class _Base:
             raw = raw[1:]  # neutralised by the result files
         where = np.flatnonzero(table[spec.id_column] == raw)
         if where.size:
-            return _day(table[spec.date_column][where[0]])
+            return day(table[spec.date_column][where[0]])
         return self._derived_date(raw)
 
     def _derived_date(self, source_id: str) -> str:
@@ -306,7 +300,7 @@ class _Base:
     def _row_line(self, row: Row) -> str:
         if row.effect == "cap":
             cap = self._param(row.rule, "cap")
-            limit = f",上限 {_num(cap)} 分" if isinstance(cap, (int, float)) else ""
+            limit = f",上限 {num(cap)} 分" if isinstance(cap, (int, float)) else ""
             return f"封顶返还 {_points(Decimal(row.points))}  {row.note}{limit}"
         source = f"{row.source_table} {row.source_id}".strip()
         date = f"  {row.date}" if row.date else ""
@@ -466,12 +460,12 @@ class _Unit(_Base):
         if reason == "score":
             why = _threshold_text(score, best, thresholds, UNIT_GRADES, "F")
             if grade == UNIT_GRADES[0]:
-                why += f";类别优秀名额 quota({_num(share)}, {peers.size}) = {places},在名额内"
+                why += f";类别优秀名额 quota({num(share)}, {peers.size}) = {places},在名额内"
         elif reason == "quota":
             taken = [str(x) for x in units.ids[peers][units.grade[0, peers] == 0]]
             why = (
-                f"F = {score:.2f} ≥ 优秀线 {_num(thresholds[UNIT_GRADES[0]])},但类别优秀名额"
-                f" quota({_num(share)}, {peers.size}) = {places} 已由 {'、'.join(taken) or '无'}"
+                f"F = {score:.2f} ≥ 优秀线 {num(thresholds[UNIT_GRADES[0]])},但类别优秀名额"
+                f" quota({num(share)}, {peers.size}) = {places} 已由 {'、'.join(taken) or '无'}"
                 " 占用(按得分、扣分、满意度、编码排序在前)"
             )
         else:
@@ -563,8 +557,8 @@ class _Cadre(_Base):
                 continue
             part = value * weight / total_weight
             lines.append(
-                f"  权重 {_num(weight)} / 各项权重之和 {_num(total_weight)}:"
-                f"{_exact(value)} × {_num(weight)} / {_num(total_weight)} = {_f4(part)}"
+                f"  权重 {num(weight)} / 各项权重之和 {num(total_weight)}:"
+                f"{_exact(value)} × {num(weight)} / {num(total_weight)} = {_f4(part)}"
             )
             if abs(Decimal(part) - Decimal(row.points)) > Decimal("0.00005001"):
                 lines.append(f"  注意:按输入重算为 {_f4(part)},明细为 {row.points}")
@@ -609,7 +603,7 @@ class _Cadre(_Base):
         graded = peers[(cadres.grade[0, peers] >= 0) & (cadres.grade[0, peers] < len(CADRE_GRADES))]
         places = math.floor(share * graded.size + 1e-9)
         quota_text = (
-            f"本单位{'(单位评为优秀)' if unit_excellent else ''}优秀名额 quota({_num(share)},"
+            f"本单位{'(单位评为优秀)' if unit_excellent else ''}优秀名额 quota({num(share)},"
             f" {graded.size} 名定等次干部) = {places}"
         )
         reason = str(c["grade_reason"][i])
@@ -624,7 +618,7 @@ class _Cadre(_Base):
         elif reason == "quota":
             taken = [str(x) for x in cadres.ids[peers][cadres.grade[0, peers] == 0]]
             why = (
-                f"S = {score_text} ≥ 优秀线 {_num(thresholds[CADRE_GRADES[0]])},但{quota_text}"
+                f"S = {score_text} ≥ 优秀线 {num(thresholds[CADRE_GRADES[0]])},但{quota_text}"
                 f" 已由 {'、'.join(taken) or '无'} 占用(按 S、民主测评 V、编码排序在前)"
             )
         else:
@@ -694,12 +688,12 @@ def _threshold_text(
     shown = f"{symbol} = {score:.2f}"
     if code == len(grades) - 1:
         low = grades[code - 1]
-        return f"由得分决定:{shown} < {low}线 {_num(thresholds[low])}"
+        return f"由得分决定:{shown} < {low}线 {num(thresholds[low])}"
     name = grades[code]
-    text = f"由得分决定:{shown} ≥ {name}线 {_num(thresholds[name])}"
+    text = f"由得分决定:{shown} ≥ {name}线 {num(thresholds[name])}"
     if code > 0:
         above = grades[code - 1]
-        text += f",< {above}线 {_num(thresholds[above])}"
+        text += f",< {above}线 {num(thresholds[above])}"
     return text
 
 
