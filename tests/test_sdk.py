@@ -113,3 +113,23 @@ def test_the_reference_plugins_tests_use_only_kaohe_testing() -> None:
         }
         assert not local, path
         assert found <= {"kaohe", "kaohe.sdk", "kaohe.testing", "kaohe.cli"}, path
+
+
+def test_the_reference_schemes_are_bundled_with_kaohe() -> None:
+    from kaohe import testing
+
+    for name in testing.REFERENCE_SCHEMES:
+        path = testing.reference_scheme(name)
+        assert path.read_bytes() == (ROOT / "schemes" / f"{name}.toml").read_bytes()
+        assert (path.with_suffix("") / "units.csv").is_file()
+    with pytest.raises(KeyError, match="no reference scheme 'county-2020'; expected one of"):
+        testing.reference_scheme("county-2020")
+
+
+def test_kaohe_testing_is_a_pytest_plugin(pytestconfig: pytest.Config) -> None:
+    """Registered through the pytest11 entry point, so its fixtures are everywhere."""
+    from importlib import metadata
+
+    points = [p for p in metadata.entry_points(group="pytest11") if p.value == "kaohe.testing"]
+    assert [p.dist.name for p in points if p.dist is not None] == ["kaohe"]
+    assert pytestconfig.pluginmanager.has_plugin("kaohe")
