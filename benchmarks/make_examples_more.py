@@ -746,7 +746,7 @@ def traditional(columns: Mapping[str, Mapping[str, np.ndarray]]) -> Columns:
     (indicators, categories, problem categories) back as the canonical one.
     """
     from kaohe.data.simplify import to_simplified
-    from kaohe.tables import TABLES
+    from kaohe.tables import installed_tables
 
     out: Columns = {}
     for table, cols in columns.items():
@@ -754,7 +754,7 @@ def traditional(columns: Mapping[str, Mapping[str, np.ndarray]]) -> Columns:
         for name in RESPELLED.get(table, ()):
             values = cols[name].tolist()
             spelled = [TRADITIONAL[v] for v in values]
-            spec = TABLES[table].column(name)
+            spec = installed_tables()[table].column(name)
             for canonical, trad in zip(values, spelled, strict=True):
                 if spec.vocab is not None:
                     same = spec.vocab.code(trad) == spec.vocab.code(canonical) or trad == ""

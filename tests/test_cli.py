@@ -40,7 +40,7 @@ def test_score_writes_every_result_file_and_a_summary(runner: CliRunner, tmp_pat
     assert "干部等次: 优秀 24, 称职 162, 基本称职 3, 不称职 3, 不定等次 8" in output
     assert "考核类别  优秀  良好  一般  较差  合计" in output
     assert "乡镇         2     4     1     1     8" in output
-    assert "absent tables (no records this year): attendance, notices" in output
+    assert "absent tables (no records this year): attendance, hotline, notices" in output
     assert "rows dated outside 2019, not scored: awards 2, criticisms 2," in output
     lines = (tmp_path / "out" / "units.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == (

@@ -236,7 +236,7 @@ def test_a_scheme_without_grading_or_surveys_says_so() -> None:
     bureau = results_of(ROOT / "schemes" / "bureau-2016.toml")
     unit_id = str(bureau.units.ids[0])
     got = lines(explain(bureau, unit_id))
-    assert any(line.startswith("方案未启用满意度测评:C = T = ") for line in got)
+    assert any(line.startswith("无规则计算综合得分:C = T = ") for line in got)
     assert "方案未启用单位等次评定(无排名、等次)" in got
 
 

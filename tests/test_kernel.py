@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from attrs import evolve as attrs_evolve
 from tests.bridge import columns
 from tests.cases import data, scheme
 
@@ -16,6 +17,7 @@ from kaohe.blocks import UNIT, Adjustments, strings
 from kaohe.context import Tolerance
 from kaohe.kernel import plan
 from kaohe.plugins import Registry, get_plugin_manager
+from kaohe.rule import SLOTS
 
 TABLES = data([("u1", "乡镇", 80.0), ("u2", "乡镇", 90.0)])
 
@@ -115,11 +117,14 @@ def test_a_step_must_return_exactly_the_slots_it_declares() -> None:
 
 
 def writer(name: str, slot: str, reads: frozenset[str] = frozenset()) -> Rule:
+    """A rule writing ``slot`` (declared by it unless the core declares it)."""
+    own = () if slot in SLOTS else (kaohe.Slot(slot, f"written by {name}"),)
     return Rule(
         name=name,
         title=name,
         reference="X1",
         steps=(Step("s", lambda ctx: {slot: None}, reads=reads, writes={slot}),),
+        slots=own,
     )
 
 
@@ -140,7 +145,8 @@ def test_rules_reading_each_others_output_form_a_cycle() -> None:
 
 def test_an_input_that_no_enabled_rule_provides_is_refused() -> None:
     lonely = writer("lonely", "x.a", reads=frozenset({"x.nobody"}))
-    the_scheme = kaohe.Scheme.from_dict(scheme(lonely={}), registry_with(lonely))
+    installed = registry_with(lonely, writer("nobody", "x.nobody"))
+    the_scheme = kaohe.Scheme.from_dict(scheme(lonely={}), installed)
     with pytest.raises(RuleGraphError, match=r"rule 'lonely' needs 'x\.nobody'.*no enabled rule"):
         plan(the_scheme)
 
@@ -189,3 +195,64 @@ def test_tolerance_factors_of_all_rows_and_of_some_rows() -> None:
     rows = np.array([2, 3])
     assert tolerance.factor("supervision", 4, rows).tolist() == [[0.5, 1], [0.25, 1]]
     assert tolerance.factor("notices", 3, np.array([0, 2])).tolist() == [[1, 1]]
+
+
+def _writing(slot: str, reads: frozenset[str] = frozenset({"table.units"})) -> Rule:
+    def step(ctx: StepContext) -> Mapping[str, Any]:
+        return {slot: [adjustments([0], np.full((ctx.k, 1), -1.0))]}
+
+    return Rule(
+        name="typo",
+        title="typo",
+        reference="X1",
+        steps=(Step("deduct", step, reads=reads, writes={slot}),),
+    )
+
+
+def test_a_misspelt_slot_is_refused_when_the_graph_is_planned() -> None:
+    the_scheme = kaohe.Scheme.from_dict(scheme(typo={}), registry_with(_writing("unit.adjustment")))
+    with pytest.raises(PluginError) as caught:
+        plan(the_scheme)
+    assert str(caught.value) == (
+        "plugin RulesPlugin (rule 'typo', planning): step 'deduct' writes "
+        "'unit.adjustment', a slot that no installed rule declares; did you mean "
+        "'unit.adjustments'? (a rule that introduces a slot declares it in Rule.slots)"
+    )
+
+
+def test_a_misspelt_table_is_refused_when_the_graph_is_planned() -> None:
+    rule = _writing("unit.adjustments", frozenset({"table.unit"}))
+    the_scheme = kaohe.Scheme.from_dict(scheme(typo={}), registry_with(rule))
+    with pytest.raises(PluginError, match=r"reads 'table.unit', .*did you mean 'table.units'\?"):
+        plan(the_scheme)
+
+
+def test_a_rule_introduces_a_slot_by_declaring_it() -> None:
+    """A slot of the rule's own (a collection of adjustments) is written and read."""
+    declared = kaohe.Slot("unit.bureau", "a bureau's own deductions", collection=True)
+
+    def write(ctx: StepContext) -> Mapping[str, Any]:
+        return {"unit.bureau": [adjustments([1], np.full((ctx.k, 1), -2.0))]}
+
+    def forward(ctx: StepContext) -> Mapping[str, Any]:
+        return {"unit.adjustments": list(ctx.get("unit.bureau"))}
+
+    rule = Rule(
+        name="bureau",
+        title="bureau",
+        reference="X1",
+        steps=(
+            Step("write", write, reads={"table.units"}, writes={"unit.bureau"}),
+            Step("forward", forward, reads={"unit.bureau"}, writes={"unit.adjustments"}),
+        ),
+        slots=(declared,),
+    )
+    results = run((rule,), scheme(bureau={}))
+    assert results.units.score[0].tolist() == [80.0, 88.0]
+
+
+def test_a_slot_declared_twice_is_refused() -> None:
+    again = kaohe.Slot("unit.adjustments", "mine")
+    rule = attrs_evolve(_writing("unit.adjustments"), slots=(again,))
+    with pytest.raises(PluginError, match=r"slot 'unit\.adjustments', which kaohe declares"):
+        registry_with(rule)

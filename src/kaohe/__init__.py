@@ -37,7 +37,7 @@ from .errors import (
 from .hookspecs import hookimpl
 from .plugins import Registry, get_plugin_manager
 from .results import Results
-from .rule import Rule, Step
+from .rule import Rule, Slot, Step
 from .scheme import RuleConfig, Scheme
 
 if TYPE_CHECKING:
@@ -68,6 +68,7 @@ __all__ = [
     "RuleGraphError",
     "Scheme",
     "SchemeError",
+    "Slot",
     "Step",
     "StepContext",
     "Table",

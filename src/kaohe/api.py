@@ -39,9 +39,12 @@ def required_tables(scheme: Scheme) -> tuple[str, ...]:
 
 
 def load_data(path: str | Path, scheme: Scheme | None = None) -> Dataset:
-    """Read a CSV folder or an ``.xlsx`` workbook; with ``scheme``, check it against the scheme."""
+    """Read a CSV folder or an ``.xlsx`` workbook; with ``scheme``, check it against the scheme
+    (and read the tables of the scheme's registry; without, of the installed plugins)."""
     require = required_tables(scheme) if scheme is not None else ()
-    data = load(path, require=require)
+    data = load(
+        path, require=require, tables=scheme.registry.tables if scheme is not None else None
+    )
     if scheme is not None:
         check_dataset(scheme, data)
     return data
@@ -52,7 +55,8 @@ def data_from_columns(
 ) -> Dataset:
     """Build a dataset from in-memory columns (table -> column -> sequence or array)."""
     require = required_tables(scheme) if scheme is not None else ()
-    data = Dataset.from_columns(columns, require=require)
+    contract = scheme.registry.tables if scheme is not None else None
+    data = Dataset.from_columns(columns, require=require, contract=contract)
     if scheme is not None:
         check_dataset(scheme, data)
     return data

@@ -38,10 +38,10 @@ COMPONENT = "得分"
 #: capture the arrays it needs (``ids = ctx.data.cadre_ids``), not the step
 #: context: the context holds every slot, a cycle that keeps a batch's
 #: arrays alive until the garbage collector runs.
-Text = str | NDArray[np.str_] | Callable[[], NDArray[np.str_]]
+RowText = str | NDArray[np.str_] | Callable[[], NDArray[np.str_]]
 
 
-def resolve(text: Text, n: int) -> NDArray[np.str_]:
+def resolve(text: RowText, n: int) -> NDArray[np.str_]:
     """The ``(n,)`` string array that ``text`` stands for."""
     if isinstance(text, str):
         return np.full(n, text)
@@ -103,7 +103,7 @@ class Adjustments:
     bonuses. ``kind`` says which total the rows count towards
     (``"deduction"``, ``"bonus"``, or ``"component"`` for a cadre's score
     parts). ``source_table`` and ``effect`` are one label for the block;
-    ``source_id`` and ``note`` are :data:`Text`. Rows of a block with
+    ``source_id`` and ``note`` are :data:`RowText`. Rows of a block with
     ``drop_if_zero`` are left out of the output in a scenario where their
     points are 0 (cap rows that did not bite).
     """
@@ -114,9 +114,9 @@ class Adjustments:
     index: NDArray[np.int64]
     points: NDArray[np.float64]
     source_table: str
-    source_id: Text
+    source_id: RowText
     effect: str
-    note: Text
+    note: RowText
     drop_if_zero: bool = False
 
     def __len__(self) -> int:
@@ -149,16 +149,16 @@ class Effects:
 
     ``level`` codes: for cadres :data:`kaohe.vocab.EFFECT`; for units
     :data:`UNIT_EFFECT`. The heaviest level of an entity governs.
-    ``source_table``, ``source_id`` and ``note`` are :data:`Text`.
+    ``source_table``, ``source_id`` and ``note`` are :data:`RowText`.
     """
 
     entity: str
     rule: str
     index: NDArray[np.int64]
     level: NDArray[np.int64]
-    source_table: Text
-    source_id: Text
-    note: Text
+    source_table: RowText
+    source_id: RowText
+    note: RowText
 
     def __len__(self) -> int:
         return int(self.index.shape[0])
@@ -204,16 +204,16 @@ class Flags:
 class Freezes:
     """Promotion-freeze windows ``[start, end)`` of cadres; ``end`` may be FOREVER.
 
-    ``source_table``, ``source_id`` and ``reason`` are :data:`Text`.
+    ``source_table``, ``source_id`` and ``reason`` are :data:`RowText`.
     """
 
     rule: str
     cadre: NDArray[np.int64]
     start: NDArray[np.datetime64]
     end: NDArray[np.datetime64]
-    source_table: Text
-    source_id: Text
-    reason: Text
+    source_table: RowText
+    source_id: RowText
+    reason: RowText
 
     def __len__(self) -> int:
         return int(self.cadre.shape[0])
@@ -251,7 +251,7 @@ class Derived:
     factor: NDArray[np.float64]
     source_table: str
     source_rows: NDArray[np.int64]
-    note: Text = ""
+    note: RowText = ""
 
     def __len__(self) -> int:
         return int(self.source_rows.shape[0])
@@ -296,7 +296,7 @@ class Component:
 class EffectRows:
     """Effect blocks of one entity kind, their numbers joined into single columns.
 
-    Text is not joined: :meth:`describe` makes it for the rows asked about.
+    RowText is not joined: :meth:`describe` makes it for the rows asked about.
     """
 
     index: NDArray[np.int64]

@@ -18,7 +18,6 @@ from numpy.typing import NDArray
 from .dates import to_day
 from .numeric import positions
 from .params import Number, NumberMap
-from .rule import slot as slot_of
 
 if TYPE_CHECKING:
     from .data import Dataset, Table
@@ -194,8 +193,9 @@ class StepContext:
         Collection slots give a list of blocks (empty when none).
         """
         self._check_declared(slot)
-        if slot_of(slot).collection and default is None:
-            default = []
+        declared = self.scheme.registry.slot(slot)
+        if default is None:
+            default = [] if declared.collection else declared.default
         return self.slots.get(slot, default)
 
     def tolerance(self) -> Tolerance:

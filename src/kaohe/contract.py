@@ -1,4 +1,4 @@
-"""The data contract as a document, made from :data:`kaohe.tables.TABLES`.
+"""The data contract as a document, made from the tables of the core and the plugins.
 
 Other systems write kaohe's input tables and read its result files, so the
 names are a public interface. This module renders that interface from the
@@ -8,7 +8,9 @@ code that enforces it, so the document cannot drift from the checks
 
 from __future__ import annotations
 
-from .tables import REQUIRED_TABLES, TABLES
+from typing import TYPE_CHECKING
+
+from .tables import required_tables
 from .tables_out import ADJUSTMENT_COLUMNS, CADRE_COLUMNS, FREEZE_COLUMNS, UNIT_COLUMNS
 
 KIND_TEXT = {
@@ -22,27 +24,46 @@ KIND_TEXT = {
 }
 
 
-def markdown() -> str:
-    """The whole contract: input tables, their columns, aliases and values; output files."""
+if TYPE_CHECKING:
+    from .plugins import Registry
+
+
+def markdown(registry: Registry | None = None) -> str:
+    """The whole contract: input tables, their columns, aliases and values; output files.
+
+    The tables are those of ``registry`` (by default the installed plugins'):
+    the core's, then each plugin's, named with the distribution that brings it.
+    """
+    from .plugins import Registry
+
+    registry = registry or Registry.installed()
+    tables = registry.tables
     lines = [
         "# kaohe data contract",
         "",
-        "Made from `kaohe.tables` by `python -m kaohe.contract > docs/data-contract.md`;",
+        "Made from `kaohe.tables` and the tables the installed plugins register by",
+        "`python -m kaohe.contract > docs/data-contract.md`;",
         "the tests fail when this file and the code disagree.",
         "",
         "A data set is a folder of `<table>.csv` files (UTF-8, UTF-8 with BOM or",
         "GBK/GB18030), an `.xlsx` workbook with one sheet per table, or in-memory",
-        "columns. Required tables: " + ", ".join(f"`{t}`" for t in REQUIRED_TABLES) + ", and",
+        "columns. Required tables: "
+        + ", ".join(f"`{t}`" for t in required_tables(tables))
+        + ", and",
         "`votes` when the scheme scores cadres; any other table may be absent (no",
         "records). `*` marks a required column; headers may be the Chinese aliases,",
         "in simplified or traditional characters; values too.",
         "",
         "## Input tables",
     ]
-    for name, spec in TABLES.items():
+    for name, spec in tables.items():
+        owner = registry.table_owners.get(name, "kaohe")
+        brought = "" if owner == "kaohe" else f"Brought by the plugin `{owner}`. "
         lines += [
             "",
             f"### `{name}`",
+            "",
+            f"{brought}Chinese names: {', '.join(spec.aliases) or '(none)'}.",
             "",
             "| column | header aliases | values |",
             "| --- | --- | --- |",

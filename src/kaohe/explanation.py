@@ -34,6 +34,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .errors import KaoheError
+from .explaining import ExplainView, Part, day, f4, num
+from .numeric import round2
 from .results import Results
 from .tables_out import FORMULA_START, adjustment_rows, cadre_rows, freeze_rows, unit_rows
 from .vocab import (
@@ -41,8 +43,6 @@ from .vocab import (
     EFFECT,
     NO_GRADE,
     ROLE,
-    TOLERANCE_DECISION,
-    TOLERANCE_TARGET,
     UNIT_GRADES,
 )
 
@@ -50,9 +50,6 @@ UNIT, CADRE = "unit", "cadre"
 #: ``effect`` labels of rows that carry points; every other label is a grade effect.
 SCORED = ("扣分", "加分", "cap", "容错免责")
 PART = "得分"
-ROLE_NAMES = {"head": "主要负责人", "leader": "班子成员", "middle": "中层干部", "staff": "一般干部"}
-VOTE_COLUMNS = ("excellent", "competent", "basic", "incompetent")
-VOTE_NAMES = ("优秀票", "称职票", "基本称职票", "不称职票")
 #: Unit grade effects, lightest first (the ``effect`` labels of unit effect rows).
 UNIT_EFFECTS = ("无", "不得评优", "一票否决")
 #: What a governing effect does to the grade.
@@ -203,11 +200,6 @@ def _resolve(results: Results, wanted: str) -> tuple[str, int]:
 # -- helpers -----------------------------------------------------------------------------
 
 
-def round2(x: float) -> float:
-    """``floor(x * 100 + 0.5 + 1e-9) / 100`` (rules.md)."""
-    return math.floor(x * 100 + 0.5 + 1e-9) / 100
-
-
 def _f4(x: float | Decimal) -> str:
     return f"{x:.4f}"
 
@@ -217,23 +209,12 @@ def _exact(x: float) -> str:
     return f"{x:.6f}".rstrip("0").rstrip(".")
 
 
-def _num(x: float) -> str:
-    """A parameter as written: 0.15, 90, 0.3."""
-    return f"{x:g}"
-
-
 def _points(x: Decimal) -> str:
     return f"{x:+.4f}"
 
 
 def _signed(x: Decimal) -> str:
     return f"+ {x:.4f}" if x >= 0 else f"- {-x:.4f}"
-
-
-def _day(value: Any) -> str:
-    if value is None or np.isnat(value):
-        return ""
-    return str(np.datetime_as_string(value, unit="D"))
 
 
 class _Base:
@@ -299,52 +280,27 @@ class _Base:
             raw = raw[1:]  # neutralised by the result files
         where = np.flatnonzero(table[spec.id_column] == raw)
         if where.size:
-            return _day(table[spec.date_column][where[0]])
+            return day(table[spec.date_column][where[0]])
         return self._derived_date(raw)
 
     def _derived_date(self, source_id: str) -> str:
-        """Dates of derived records (rules.md R5, R10, R11)."""
-        kind, _, ref = source_id.partition(":")
-        tables = self.data.tables
-        if kind == "notice":
-            notices = tables["notices"]
-            where = np.flatnonzero(notices["id"] == ref)
-            if where.size:
-                day = notices["deadline"][where[0]] + np.timedelta64(1, "D")
-                return f"{_day(day)}(整改通知 {ref} 逾期未整改,期限次日)"
-        if kind == "dual":
-            sanctions = tables["sanctions"]
-            hit = (sanctions["id"] == ref) | (sanctions["case_id"] == ref)
-            if hit.any():
-                return f"{_day(sanctions['date'][hit].min())}(一案双查,由 {ref} 派生)"
-        if kind == "zero":
-            return self._zero_date(ref)
+        """The date of a derived record, from the explainer of the rule that derives it."""
+        for rule in self.results.plan.rules:
+            explainer = self.scheme.registry.rule(rule).explainer
+            if explainer is None or explainer.derived_date is None:
+                continue
+            view = ExplainView(self.results, self.kind, self.index, rule)
+            found = explainer.derived_date(view, source_id)
+            if found:
+                return found
         return ""
-
-    def _zero_date(self, unit_id: str) -> str:
-        exposures = self.data.tables["exposures"]
-        first = np.datetime64(self.scheme.period_start, "D")
-        last = np.datetime64(self.scheme.period_end, "D")
-        days = exposures["date"]
-        hit = (exposures["unit_id"] == unit_id) & (days >= first) & (days <= last)
-        tolerances = self.data.tables["tolerances"]
-        exempt = tolerances["id"][
-            (tolerances["ref_table"] == TOLERANCE_TARGET.code("exposures"))
-            & (tolerances["decision"] == TOLERANCE_DECISION.code("免责"))
-            & (tolerances["date"] <= np.datetime64(self.scheme.as_of, "D"))
-        ]
-        exempt_ids = tolerances["ref_id"][np.isin(tolerances["id"], exempt)]
-        hit &= ~np.isin(exposures["id"], exempt_ids)
-        if not hit.any():
-            return ""
-        return f"{_day(days[hit].min())}(零问责,单位 {unit_id} 首次被曝光)"
 
     # rendering of rows
 
     def _row_line(self, row: Row) -> str:
         if row.effect == "cap":
             cap = self._param(row.rule, "cap")
-            limit = f",上限 {_num(cap)} 分" if isinstance(cap, (int, float)) else ""
+            limit = f",上限 {num(cap)} 分" if isinstance(cap, (int, float)) else ""
             return f"封顶返还 {_points(Decimal(row.points))}  {row.note}{limit}"
         source = f"{row.source_table} {row.source_id}".strip()
         date = f"  {row.date}" if row.date else ""
@@ -377,7 +333,7 @@ class _Base:
 
         def rounded(x: float) -> str:
             x = max(low, x) if high is None else min(high, max(low, x))
-            return f"{round2(x):.2f}"
+            return f"{float(round2(x)):.2f}"
 
         terms = [_f4(base)] if base is not None else []
         for p in points:
@@ -426,19 +382,19 @@ class _Unit(_Base):
                 f"单位 {uid} {u['name'][i]}(考核类别:{u['category'][i]})",
                 (f"{self.scheme.title}〔{self.scheme.name}〕,截至 {self.scheme.as_of}",),
             ),
-            Section("一、目标任务得分 T", tuple(self._targets())),
-            Section("二、满意度测评与综合得分 C", tuple(self._satisfaction())),
+            *self._rule_sections(),
             Section(
-                "三、扣分与加分(每行一条记录,封顶与容错免责单列)",
+                "扣分与加分(每行一条记录,封顶与容错免责单列)",
                 tuple(self._grouped(scored) or ["无"]),
             ),
             Section(
-                "四、得分(核算规则:公布得分 = round2(max(0, 综合得分 + 各行加减分)))",
+                "得分(核算规则:公布得分 = round2(max(0, 综合得分 + 各行加减分)))",
                 tuple(sum_lines),
             ),
-            Section("五、排名与等次", tuple(self._grade(effects))),
-            Section("六、标记", tuple(_flag_lines(str(u["flags"][i])))),
+            Section("排名与等次", tuple(self._grade(effects))),
+            Section("标记", tuple(_flag_lines(str(u["flags"][i])))),
         ]
+        sections[1:] = _numbered(sections[1:])
         return Explanation(
             UNIT,
             uid,
@@ -451,83 +407,34 @@ class _Unit(_Base):
             ok,
         )
 
-    def _targets(self) -> list[str]:
-        indicators: Mapping[str, float] = self.scheme.param("targets", "indicators")
-        table = self.data.tables["targets"]
-        mine = table["unit"] == self.index
-        got = dict(
-            zip(table["indicator"][mine].tolist(), table["score"][mine].tolist(), strict=True)
-        )
-        lines = []
-        for name, top in indicators.items():
-            if name in got:
-                lines.append(f"{name}  {_f4(got[name])} / {_num(top)}")
-            else:
-                lines.append(f"{name}  缺报,按 0 计 / {_num(top)}")
-        total, tops = sum(got.values()), sum(indicators.values())
-        target = 100 * total / tops
-        lines.append(f"T = 100 × {_f4(total)} / {_num(tops)} = {_f4(target)}")
-        lines += self._check("T", target, float(self.results.units.target[0, self.index]))
-        return lines
-
-    def _check(self, what: str, mine: float, engine: float) -> list[str]:
-        if math.isclose(mine, engine, rel_tol=0, abs_tol=1e-9):
-            return []
-        return [f"注意:按输入重算的 {what} = {mine:.10f},引擎结果为 {engine:.10f}"]
-
-    def _satisfaction(self) -> list[str]:
+    def _rule_sections(self) -> list[Section]:
+        """The sections of the enabled rules' explainers, in run order; a rule computing
+        T or C without one is named with its value; without any rule computing C, C = T."""
+        sections = []
         units = self.results.units
-        i = self.index
-        target = float(units.target[0, i])
-        composite = float(units.composite[0, i])
-        if not self._ran("satisfaction"):
-            return [f"方案未启用满意度测评:C = T = {_f4(composite)}"]
-        values: Mapping[str, float] = self.scheme.param("satisfaction", "response_values")
-        weights: Mapping[str, float] = self.scheme.param("satisfaction", "group_weights")
-        table = self.data.tables["surveys"]
-        mine = table["unit"] == self.index
-        lines: list[str] = []
-        num = den = 0.0
-        present = set(table["group"][mine].tolist())
-        for group in [g for g in weights if g in present] + sorted(present - set(weights)):
-            rows = mine & (table["group"] == group)
-            counts = [int(table[c][rows].sum()) for c in ("satisfied", "basic", "unsatisfied")]
-            n = sum(counts)
-            if n == 0:
-                lines.append(f"{group}  无有效样本,不计")
-                continue
-            rate = (
-                sum(
-                    values[c] * k
-                    for c, k in zip(("satisfied", "basic", "unsatisfied"), counts, strict=True)
+        shown = {"unit.target": ("T", units.target), "unit.composite": ("C", units.composite)}
+        explained = set()
+        for name in self.results.plan.rules:
+            rule = self.scheme.registry.rule(name)
+            writes = set().union(*(step.writes for step in rule.steps)) & set(shown)
+            explainer = rule.explainer
+            if explainer is not None and explainer.unit is not None:
+                view = ExplainView(self.results, self.kind, self.index, name)
+                sections.append(Section(explainer.title, tuple(explainer.unit(view))))
+            elif writes:
+                values = [
+                    f"{shown[s][0]} = {f4(float(shown[s][1][0, self.index]))}" for s in writes
+                ]
+                sections.append(
+                    Section(
+                        f"{rule.title}〔{name}〕", (f"由本规则计算:{','.join(sorted(values))}",)
+                    )
                 )
-                / n
-            )
-            lines.append(
-                f"{group}  满意 {counts[0]}、基本满意 {counts[1]}、不满意 {counts[2]}:"
-                f"r = ({_num(values['satisfied'])}×{counts[0]} + {_num(values['basic'])}×"
-                f"{counts[1]} + {_num(values['unsatisfied'])}×{counts[2]}) / {n} = {rate:.6f},"
-                f"权重 {_num(weights.get(group, 0.0))}"
-            )
-            num += weights.get(group, 0.0) * rate
-            den += weights.get(group, 0.0)
-        category = str(self.results.units.categories[i])
-        weight_map: Mapping[str, float] = self.scheme.param("satisfaction", "weight")
-        w = weight_map.get(category, self.scheme.param("satisfaction", "default_weight"))
-        if den == 0:
-            lines.append(f"无满意度测评(no_survey = target_only):C = T = {_f4(composite)}")
-            return lines
-        s = num / den
-        lines.append(f"s = Σ(权重×r) / Σ权重 = {num:.10f} / {_num(den)} = {s:.10f}")
-        lines += self._check("s", s, float(units.satisfaction[0, i]))
-        mine_c = (1 - w) * target + w * 100 * s
-        lines.append(
-            f"C = (1 - {_num(w)}) × T + {_num(w)} × 100 × s"
-            f" = {_num(1 - w)} × {_f4(target)} + {_num(w)} × 100 × {s:.10f} = {_f4(mine_c)}"
-            f"(w 为「{category}」类的满意度权重)"
-        )
-        lines += self._check("C", mine_c, composite)
-        return lines
+            explained |= writes
+        if "unit.composite" not in explained:
+            composite = f4(float(units.composite[0, self.index]))
+            sections.append(Section("综合得分 C", (f"无规则计算综合得分:C = T = {composite}",)))
+        return sections
 
     def _grade(self, effects: Sequence[Row]) -> list[str]:
         u = self.files.units
@@ -553,12 +460,12 @@ class _Unit(_Base):
         if reason == "score":
             why = _threshold_text(score, best, thresholds, UNIT_GRADES, "F")
             if grade == UNIT_GRADES[0]:
-                why += f";类别优秀名额 quota({_num(share)}, {peers.size}) = {places},在名额内"
+                why += f";类别优秀名额 quota({num(share)}, {peers.size}) = {places},在名额内"
         elif reason == "quota":
             taken = [str(x) for x in units.ids[peers][units.grade[0, peers] == 0]]
             why = (
-                f"F = {score:.2f} ≥ 优秀线 {_num(thresholds[UNIT_GRADES[0]])},但类别优秀名额"
-                f" quota({_num(share)}, {peers.size}) = {places} 已由 {'、'.join(taken) or '无'}"
+                f"F = {score:.2f} ≥ 优秀线 {num(thresholds[UNIT_GRADES[0]])},但类别优秀名额"
+                f" quota({num(share)}, {peers.size}) = {places} 已由 {'、'.join(taken) or '无'}"
                 " 占用(按得分、扣分、满意度、编码排序在前)"
             )
         else:
@@ -589,10 +496,10 @@ class _Cadre(_Base):
         unit = int(self.results.cadres.unit[i])
         head = Section(
             f"干部 {cid} {c['name'][i]}({self.results.units.names[unit]} {c['unit_id'][i]},"
-            f"{ROLE_NAMES.get(role, role)})",
+            f"{ROLE.label(role)})",
             (f"{self.scheme.title}〔{self.scheme.name}〕,截至 {self.scheme.as_of}",),
         )
-        part_lines, precise_parts = self._parts(parts, role, unit)
+        part_lines, precise_parts = self._parts(parts, role)
         score = str(c["score"][i])
         if score:
             precise = None
@@ -609,39 +516,36 @@ class _Cadre(_Base):
             )
         sections = [
             head,
-            Section(
-                "一、得分构成(各项按职务权重加权,缺项权重剔除后按比例折算)",
-                tuple(part_lines or ["无"]),
+            *_numbered(
+                [
+                    Section(
+                        "得分构成(各项按职务权重加权,缺项权重剔除后按比例折算)",
+                        tuple(part_lines or ["无"]),
+                    ),
+                    Section("扣分(封顶单列)", tuple(self._grouped(scored) or ["无"])),
+                    Section(
+                        "得分 S(核算:S = round2(min(100, max(0, 各项得分 - 扣分))))",
+                        tuple(sum_lines),
+                    ),
+                    Section("排名与等次", tuple(self._grade(effects))),
+                    Section("提拔影响期", tuple(self._freezes())),
+                    Section("标记", tuple(_flag_lines(str(c["flags"][i])))),
+                ]
             ),
-            Section("二、扣分(封顶单列)", tuple(self._grouped(scored) or ["无"])),
-            Section(
-                "三、得分 S(核算:S = round2(min(100, max(0, 各项得分 - 扣分))))", tuple(sum_lines)
-            ),
-            Section("四、排名与等次", tuple(self._grade(effects))),
-            Section("五、提拔影响期", tuple(self._freezes())),
-            Section("六、标记", tuple(_flag_lines(str(c["flags"][i])))),
         ]
         return Explanation(
             CADRE, cid, str(c["name"][i]), tuple(sections), tuple(rows), "", total, score, ok
         )
 
-    def _parts(self, parts: Sequence[Row], role: str, unit: int) -> tuple[list[str], float | None]:
-        """Each score part with how it was computed; the unrounded sum when derivable."""
-        known = {
-            ("cadre_score", "votes"): ("cadre_score", "appraisal_weight"),
-            ("cadre_score", "units"): ("cadre_score", "unit_weight"),
-            ("exams", "exams"): ("exams", "weight"),
-        }
-        weights: list[float | None] = []
-        for row in parts:
-            where = known.get((row.rule, row.source_table))
-            table = self._param(*where) if where else None
-            weights.append(float(table[role]) if isinstance(table, Mapping) else None)
+    def _parts(self, parts: Sequence[Row], role: str) -> tuple[list[str], float | None]:
+        """Each score part with how it was computed (by its rule's explainer); the
+        unrounded sum when every part's value and weight are known."""
+        known = [self._part(row, role) for row in parts]
+        weights = [weight for _, _, weight in known]
         total_weight = None if None in weights else sum(w for w in weights if w is not None)
         lines: list[str] = []
         precise_sum: float | None = 0.0
-        for row, weight in zip(parts, weights, strict=True):
-            value, how = self._value(row, unit)
+        for row, (value, how, weight) in zip(parts, known, strict=True):
             lines.append(
                 f"{row.note}〔{row.rule},{row.source_table} {row.source_id}〕"
                 f" {_points(Decimal(row.points))}"
@@ -653,8 +557,8 @@ class _Cadre(_Base):
                 continue
             part = value * weight / total_weight
             lines.append(
-                f"  权重 {_num(weight)} / 各项权重之和 {_num(total_weight)}:"
-                f"{_exact(value)} × {_num(weight)} / {_num(total_weight)} = {_f4(part)}"
+                f"  权重 {num(weight)} / 各项权重之和 {num(total_weight)}:"
+                f"{_exact(value)} × {num(weight)} / {num(total_weight)} = {_f4(part)}"
             )
             if abs(Decimal(part) - Decimal(row.points)) > Decimal("0.00005001"):
                 lines.append(f"  注意:按输入重算为 {_f4(part)},明细为 {row.points}")
@@ -667,29 +571,16 @@ class _Cadre(_Base):
             )
         return lines, precise_sum
 
-    def _value(self, row: Row, unit: int) -> tuple[float | None, str]:
-        i = self.index
-        if row.source_table == "votes":
-            table = self.data.tables["votes"]
-            mine = table["cadre"] == i
-            counts = [int(table[col][mine].sum()) for col in VOTE_COLUMNS]
-            values: Mapping[str, float] = self.scheme.param("cadre_score", "appraisal_values")
-            v = float(self.results.cadres.appraisal[0, i])
-            terms = " + ".join(
-                f"{_num(values[col])}×{name} {k}"
-                for col, name, k in zip(VOTE_COLUMNS, VOTE_NAMES, counts, strict=True)
-            )
-            return v, f"民主测评 V = ({terms}) / {sum(counts)} 票 = {_f4(v)}"
-        if row.source_table == "units":
-            f = float(self.results.units.score[0, unit])
-            return f, f"单位得分 U = 所在单位公布得分 F = {f:.2f}"
-        if row.source_table == "exams":
-            table = self.data.tables["exams"]
-            where = np.flatnonzero(table["cadre"] == i)
-            if where.size:
-                e = float(table["score"][where[0]])
-                return e, f"考试成绩 E = {_num(e)}"
-        return None, ""
+    def _part(self, row: Row, role: str) -> Part:
+        """What the explainer of the row's rule says of a score part (nothing without one)."""
+        try:
+            explainer = self.scheme.registry.rule(row.rule).explainer
+        except KeyError:
+            explainer = None
+        if explainer is None or explainer.part is None:
+            return None, "", None
+        view = ExplainView(self.results, self.kind, self.index, row.rule)
+        return explainer.part(view, row.source_table, role)
 
     def _grade(self, effects: Sequence[Row]) -> list[str]:
         c = self.files.cadres
@@ -712,7 +603,7 @@ class _Cadre(_Base):
         graded = peers[(cadres.grade[0, peers] >= 0) & (cadres.grade[0, peers] < len(CADRE_GRADES))]
         places = math.floor(share * graded.size + 1e-9)
         quota_text = (
-            f"本单位{'(单位评为优秀)' if unit_excellent else ''}优秀名额 quota({_num(share)},"
+            f"本单位{'(单位评为优秀)' if unit_excellent else ''}优秀名额 quota({num(share)},"
             f" {graded.size} 名定等次干部) = {places}"
         )
         reason = str(c["grade_reason"][i])
@@ -727,7 +618,7 @@ class _Cadre(_Base):
         elif reason == "quota":
             taken = [str(x) for x in cadres.ids[peers][cadres.grade[0, peers] == 0]]
             why = (
-                f"S = {score_text} ≥ 优秀线 {_num(thresholds[CADRE_GRADES[0]])},但{quota_text}"
+                f"S = {score_text} ≥ 优秀线 {num(thresholds[CADRE_GRADES[0]])},但{quota_text}"
                 f" 已由 {'、'.join(taken) or '无'} 占用(按 S、民主测评 V、编码排序在前)"
             )
         else:
@@ -768,6 +659,19 @@ class _Cadre(_Base):
         return lines
 
 
+# -- shared wording ---
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def _numbered(sections: Sequence[Section]) -> list[Section]:
+    """The sections with their titles numbered 一、二、..."""
+    return [
+        attrs.evolve(section, title=f"{NUMERALS[n]}、{section.title}")
+        for n, section in enumerate(sections)
+    ]
+
+
 # -- shared wording ----------------------------------------------------------------------
 
 
@@ -784,12 +688,12 @@ def _threshold_text(
     shown = f"{symbol} = {score:.2f}"
     if code == len(grades) - 1:
         low = grades[code - 1]
-        return f"由得分决定:{shown} < {low}线 {_num(thresholds[low])}"
+        return f"由得分决定:{shown} < {low}线 {num(thresholds[low])}"
     name = grades[code]
-    text = f"由得分决定:{shown} ≥ {name}线 {_num(thresholds[name])}"
+    text = f"由得分决定:{shown} ≥ {name}线 {num(thresholds[name])}"
     if code > 0:
         above = grades[code - 1]
-        text += f",< {above}线 {_num(thresholds[above])}"
+        text += f",< {above}线 {num(thresholds[above])}"
     return text
 
 

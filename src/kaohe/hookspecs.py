@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from .data import Dataset
     from .results import Results
     from .rule import Rule
     from .scheme import Scheme
+    from .tables import TableSpec
 
 PROJECT = "kaohe"
 
@@ -46,6 +47,23 @@ def kaohe_register_rules() -> Sequence[Rule]:
     """
 
 
+@hookspec
+def kaohe_register_tables() -> Sequence[TableSpec]:
+    """Return the input tables this plugin brings.
+
+    Called once when a :class:`~kaohe.plugins.Registry` is built. Each
+    :class:`~kaohe.tables.TableSpec` names the table (and its Chinese
+    names, simplified and traditional, accepted as file, sheet and database
+    table names), its columns with their kinds, header aliases and
+    vocabularies. Loading, validation, the data contract document and every
+    reader then know the table as they know the core's; a rule's step reads
+    it as ``table.<name>``. Table names (and their Chinese names) must be
+    unique across the core and all installed plugins.
+
+    :return: a sequence of :class:`~kaohe.tables.TableSpec` (may be empty).
+    """
+
+
 # -- evaluation -----------------------------------------------------------
 
 
@@ -60,6 +78,21 @@ def kaohe_check_inputs(scheme: Scheme, data: Dataset) -> Sequence[str]:
     :param scheme: the checked scheme.
     :param data: the checked dataset.
     :return: human-readable warnings (may be empty).
+    """
+
+
+@hookspec
+def kaohe_result_files(results: Results) -> Mapping[str, bytes]:
+    """Return extra files for the result folder of ``kaohe score``: file name -> content.
+
+    Called once per run, after scoring, when the result files are made
+    (again by ``kaohe verify``, which compares them too). Names are plain
+    file names (no folders) that are not kaohe's own files; every file is
+    listed with its sha256 in ``manifest.json``. A plugin should give files
+    only for schemes that enable its rules.
+
+    :param results: the frozen results of the run.
+    :return: a mapping of file names to bytes (may be empty).
     """
 
 

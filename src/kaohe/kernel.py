@@ -13,6 +13,7 @@ when the results are written or explained.
 
 from __future__ import annotations
 
+import difflib
 import graphlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -22,10 +23,11 @@ import attrs
 from .blocks import CADRE, UNIT
 from .context import StepContext
 from .errors import DataError, KaoheError, PluginError, RuleGraphError
-from .rule import TABLE_PREFIX, Rule, Step, slot
+from .rule import TABLE_PREFIX, Rule, Slot, Step, slot
 
 if TYPE_CHECKING:
     from .data import Dataset
+    from .plugins import Registry
     from .scheme import Scheme
 
 
@@ -56,12 +58,16 @@ class Plan:
 def plan(scheme: Scheme) -> Plan:
     """Order the steps of the scheme's enabled rules.
 
-    Raises :class:`~kaohe.errors.RuleGraphError` when a rule needs another
-    rule that is not enabled, when two steps write one exclusive slot, when
-    a step reads a slot that no enabled step writes, or on a cycle.
+    Raises :class:`~kaohe.errors.PluginError` when a step reads, uses or
+    writes a slot that no installed rule declares (a misspelt name), and
+    :class:`~kaohe.errors.RuleGraphError` when a rule needs another rule
+    that is not enabled, when two steps write one exclusive slot, when a
+    step reads a slot that no enabled step writes, or on a cycle.
     """
     registry = scheme.registry
     rules = [registry.rule(name) for name in scheme.enabled]
+    for rule in rules:
+        _check_declared(rule, registry)
     enabled = {rule.name for rule in rules}
     for rule in rules:
         for needed in rule.needs:
@@ -76,7 +82,7 @@ def plan(scheme: Scheme) -> Plan:
         for name in planned.step.writes:
             writers.setdefault(name, []).append(index)
     for name, indices in writers.items():
-        if len(indices) > 1 and not slot(name).collection:
+        if len(indices) > 1 and not registry.slot(name).collection:
             first, second = (steps[i].rule.name for i in indices[:2])
             raise RuleGraphError(
                 f"{scheme.path}: rules '{first}' and '{second}' both write '{name}'; "
@@ -91,7 +97,7 @@ def plan(scheme: Scheme) -> Plan:
             if name not in writers:
                 raise RuleGraphError(
                     f"{scheme.path}: rule '{planned.rule.name}' needs '{name}' "
-                    f"({slot(name).doc or 'a result of another rule'}), which no enabled "
+                    f"({registry.slot(name).doc or 'a result of another rule'}), which no enabled "
                     "rule provides"
                 )
             deps.update(writers[name])
@@ -107,6 +113,28 @@ def plan(scheme: Scheme) -> Plan:
         raise RuleGraphError(f"{scheme.path}: the enabled rules form a cycle: {cycle}") from None
     tables = frozenset().union(*(rule.tables() for rule in rules))
     return Plan(tuple(steps[i] for i in order), tables)
+
+
+def _check_declared(rule: Rule, registry: Registry) -> None:
+    """Every slot the rule's steps read, use or write is declared: a core slot, a slot
+    some installed rule introduces, or ``table.<name>`` of a known input table."""
+    known = [*registry.slots, *(TABLE_PREFIX + name for name in registry.tables)]
+    for step in rule.steps:
+        for how, names in (("reads", step.reads), ("uses", step.uses), ("writes", step.writes)):
+            for name in sorted(names):
+                if name in registry.slots or (
+                    name.startswith(TABLE_PREFIX) and name[len(TABLE_PREFIX) :] in registry.tables
+                ):
+                    continue
+                close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                raise PluginError(
+                    registry.provider(rule.name).distribution,
+                    rule.name,
+                    f"step '{step.name}' {how} '{name}', a slot that no installed rule "
+                    f"declares{hint} (a rule that introduces a slot declares it in Rule.slots)",
+                    stage="planning",
+                )
 
 
 def check_tables(scheme: Scheme, data: Dataset) -> None:
@@ -158,7 +186,16 @@ def run(
                 rule.name,
                 f"step '{step.name}' raised {type(error).__name__}: {error}",
             ) from error
-        _store(produced, step, rule, provider.distribution, len(schemes), sizes, slots)
+        _store(
+            produced,
+            step,
+            rule,
+            provider.distribution,
+            len(schemes),
+            sizes,
+            slots,
+            scheme.registry.slots,
+        )
         if progress is not None:
             progress(1)
     return slots
@@ -172,6 +209,7 @@ def _store(
     k: int,
     sizes: Mapping[str, int],
     slots: dict[str, Any],
+    declared_slots: Mapping[str, Slot],
 ) -> None:
     def fail(message: str) -> PluginError:
         return PluginError(distribution, rule.name, f"step '{step.name}' {message}")
@@ -181,7 +219,7 @@ def _store(
     if set(produced) != set(step.writes):
         raise fail(f"returned slots {sorted(produced)}, expected exactly {sorted(step.writes)}")
     for name, value in produced.items():
-        declared = slot(name)
+        declared = slot(name, declared_slots)
         value = _guard_text(value, distribution, rule.name)
         if not declared.collection:
             slots[name] = value

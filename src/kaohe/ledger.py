@@ -14,7 +14,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .blocks import BONUS, CAP, DEDUCTION, Adjustments, Text, entity_totals, resolve
+from .blocks import BONUS, CAP, DEDUCTION, Adjustments, RowText, entity_totals, resolve
 from .context import StepContext
 from .dates import in_period
 
@@ -45,7 +45,7 @@ def mitigation_note(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> La
     return make
 
 
-def joined(*parts: Text | Lazy, n: int) -> Lazy:
+def joined(*parts: RowText | Lazy, n: int) -> Lazy:
     """A function concatenating texts row by row (each a string, an array or a function)."""
 
     def make() -> NDArray[np.str_]:
@@ -76,7 +76,7 @@ def point_rows(
     table: str,
     rows: NDArray[np.int64],
     points: FloatArray,
-    note: Text,
+    note: RowText,
 ) -> Adjustments:
     """Adjustment rows for ``rows`` of ``table`` with positive ``points`` (``(K or 1, rows)``).
 
@@ -135,6 +135,37 @@ def capped(
     if not blocks:
         return []
     return [*blocks, cap_rows(ctx, blocks, cap, n_entities, label)]
+
+
+def deduct(
+    ctx: StepContext,
+    table: str,
+    points: FloatArray,
+    note: RowText,
+    *,
+    rows: NDArray[np.int64] | None = None,
+    cap: FloatArray | None = None,
+    cap_note: str = "封顶",
+    entity: str = "unit",
+) -> dict[str, list[Adjustments]]:
+    """What a deduction step returns: ``{"unit.adjustments": blocks}`` (or ``cadre.``).
+
+    One deduction row for each of ``rows`` of ``table`` (by default the rows
+    that count: dated in period and not exempt by 容错纠错), for the unit (or
+    cadre) the row names, of ``points`` (positive; ``(K or 1, 1)`` for every
+    row alike or ``(K or 1, rows)``); with ``cap`` (``(K or 1, 1)``), a row
+    per entity giving back what exceeds it.
+    """
+    if rows is None:
+        rows = np.flatnonzero(counted(ctx, table))
+    points = np.asarray(points, dtype=np.float64)
+    points = np.broadcast_to(points, (points.shape[0] if points.ndim == 2 else 1, rows.size))
+    block = point_rows(
+        ctx, entity=entity, kind="deduction", table=table, rows=rows, points=points, note=note
+    )
+    n = ctx.n_units if entity == "unit" else ctx.n_cadres
+    blocks = [block] if cap is None else capped(ctx, [block], cap, n, cap_note)
+    return {f"{entity}.adjustments": blocks}
 
 
 def label_rows(labels: tuple[str, ...], codes: NDArray[np.integer]) -> Lazy:

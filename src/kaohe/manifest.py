@@ -28,7 +28,6 @@ import pluggy
 
 from .plugins import kaohe_version, origins
 from .results import Results
-from .tables import TABLES
 
 #: The manifest's file name, and its detached signature's.
 MANIFEST = "manifest.json"
@@ -117,7 +116,7 @@ def build(
         "tables": tables,
         "absent_tables": sorted(data.absent),
         "unread_tables": sorted(
-            name for name in TABLES if name not in read and data.tables[name].present
+            name for name, table in data.tables.items() if name not in read and table.present
         ),
         "out_of_period": dict(
             sorted(data.out_of_period(scheme.period_start, scheme.period_end).items())

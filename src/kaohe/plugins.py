@@ -27,7 +27,8 @@ import pluggy
 
 from . import hookspecs
 from .errors import KaoheError, PluginError
-from .rule import Rule
+from .rule import SLOTS, Rule, Slot
+from .tables import TABLES, TableSpec, contract
 
 ENTRY_POINT_GROUP = "kaohe"
 
@@ -90,7 +91,28 @@ def get_plugin_manager(
         name = manager.get_name(error.plugin) or _name_of(error.plugin)
         dist = origins(manager).get(name, (name, ""))[0]
         raise PluginError(dist, "", str(error), stage="registration") from None
+    _check_api_versions(manager)
     return manager
+
+
+def _check_api_versions(manager: pluggy.PluginManager) -> None:
+    """A plugin stating ``KAOHE_API`` must be compatible with :data:`kaohe.sdk.API_VERSION`."""
+    from .sdk import API_VERSION, compatible
+
+    known = origins(manager)
+    for name, plugin in manager.list_name_plugin():
+        needed = getattr(plugin, "KAOHE_API", None)
+        if needed is None or compatible(needed):
+            continue
+        dist = known.get(name, (name, ""))[0]
+        raise PluginError(
+            dist,
+            "",
+            f"needs plugin API {needed!r} (KAOHE_API), but this kaohe provides {API_VERSION}; "
+            f"install a version of {dist} written for API {API_VERSION.split('.')[0]}.x "
+            "or a kaohe that provides its API",
+            stage="registration",
+        )
 
 
 def _failure(error: BaseException) -> str:
@@ -238,6 +260,12 @@ class Registry:
     rules: Mapping[str, Rule]
     providers: Mapping[str, Provider]
     installed_as: Installed | None = None
+    #: every declared slot: the core's and those the rules introduce
+    slots: Mapping[str, Slot] = SLOTS
+    #: every input table: the core's and those the plugins register
+    tables: Mapping[str, TableSpec] = TABLES
+    #: table name -> the distribution that registers it (``kaohe`` for the core's)
+    table_owners: Mapping[str, str] = attrs.field(factory=dict)
 
     @classmethod
     def installed(cls, plugin_dir: str | Path | None = None) -> Registry:
@@ -286,7 +314,11 @@ class Registry:
                 rules[rule.name] = rule
                 providers[rule.name] = Provider(name, dist, version)
         ordered = dict(sorted(rules.items(), key=lambda item: _rule_order(item[1])))
-        return cls(manager, ordered, providers, installed_as)
+        slots = _declared_slots(ordered.values(), providers)
+        registered = _registered_tables(manager)
+        tables = contract(registered)
+        owners = dict.fromkeys(TABLES, "kaohe") | {spec.name: dist for dist, spec in registered}
+        return cls(manager, ordered, providers, installed_as, slots, tables, owners)
 
     def names(self) -> tuple[str, ...]:
         """Rule names, in reference order (R1 first)."""
@@ -300,11 +332,60 @@ class Registry:
         """Which plugin and distribution provide rule ``name``."""
         return self.providers[name]
 
+    def slot(self, name: str) -> Slot:
+        """The declared slot called ``name`` (an exclusive, undocumented slot for a table)."""
+        return self.slots.get(name) or Slot(name, "")
+
     def missing_distribution(self, name: str) -> str | None:
         """The reference distribution that would provide ``name``, if it is not installed."""
         if name in self.rules:
             return None
         return REFERENCE_DISTRIBUTIONS.get(name)
+
+
+def _registered_tables(manager: pluggy.PluginManager) -> list[tuple[str, TableSpec]]:
+    """``(distribution, table)`` for every table the plugins register, by distribution
+    (so that the order does not depend on the order plugins were found in)."""
+    found = sorted(call_hook(manager, "kaohe_register_tables"), key=lambda item: item[0])
+    for dist, specs in found:
+        if not isinstance(specs, (list, tuple)):
+            got = f"returned {type(specs).__name__}, expected a list of kaohe.sdk.TableSpec"
+            raise PluginError(dist, "", got, stage="kaohe_register_tables")
+    return [(dist, spec) for dist, specs in found for spec in specs]
+
+
+@functools.cache
+def installed_tables() -> Mapping[str, TableSpec]:
+    """The core's tables and those of the installed plugins (built once per process)."""
+    return _installed_registry(None).tables
+
+
+def _declared_slots(rules: Iterable[Rule], providers: Mapping[str, Provider]) -> dict[str, Slot]:
+    """The core's slots and those the rules declare; a slot declared twice is an error."""
+    slots = dict(SLOTS)
+    declared_by: dict[str, str] = {}
+    for rule in rules:
+        for declared in rule.slots:
+            dist = providers[rule.name].distribution
+            if not isinstance(declared, Slot):
+                raise PluginError(
+                    dist,
+                    rule.name,
+                    f"declares {declared!r} as a slot, expected kaohe.sdk.Slot",
+                    stage="registration",
+                )
+            if declared.name in slots:
+                owner = declared_by.get(declared.name, "kaohe")
+                raise PluginError(
+                    dist,
+                    rule.name,
+                    f"declares slot '{declared.name}', which {owner} declares already; "
+                    "use that slot or choose another name",
+                    stage="registration",
+                )
+            slots[declared.name] = declared
+            declared_by[declared.name] = f"rule '{rule.name}' ({dist})"
+    return slots
 
 
 def _rules_of(impl: pluggy.HookImpl, dist: str) -> list[object]:

@@ -112,4 +112,32 @@ def result_files(
         warnings=inputs.warnings,
     )
     files = {**output.result_files(results, info), **extra_files(results, formats)}
-    return info, files
+    return info, {**files, **plugin_files(results, files)}
+
+
+def plugin_files(results: Results, taken: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The files the plugins add (``kaohe_result_files``); a bad name or content, or a
+    name already taken, is a PluginError naming the plugin."""
+    found: dict[str, bytes] = {}
+    manager = results.scheme.registry.manager
+    for dist, files in call_hook(manager, "kaohe_result_files", results=results):
+        if not isinstance(files, Mapping):
+            got = f"returned {type(files).__name__}, expected a mapping of file names to bytes"
+            raise PluginError(dist, "", got, stage="kaohe_result_files")
+        for name, content in files.items():
+            problem = _file_problem(name, content, {*taken, *found, "manifest.sig"})
+            if problem:
+                raise PluginError(dist, "", problem, stage="kaohe_result_files")
+            found[name] = content
+    return found
+
+
+def _file_problem(name: object, content: object, taken: set[str]) -> str:
+    """What is wrong with one file a plugin gives ("" when nothing)."""
+    if not isinstance(name, str) or name in ("", ".", "..") or name != Path(name).name:
+        return f"file name {name!r} is not a plain file name"
+    if name in taken:
+        return f"file '{name}' is kaohe's or another plugin's"
+    if not isinstance(content, bytes):
+        return f"file '{name}': {type(content).__name__}, expected bytes"
+    return ""

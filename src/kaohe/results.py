@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .blocks import Adjustments, Effects, Freezes, Text, resolve
+from .blocks import Adjustments, Effects, Freezes, RowText, resolve
 from .dates import NAT
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class UnitResults:
     rank: IntArray
     grade: IntArray
     reason: NDArray[np.int8]  # REASONS codes
-    effect: Text  # (n,) the governing effect, where the reason is "effect"
+    effect: RowText  # (n,) the governing effect, where the reason is "effect"
     flags: Mapping[str, NDArray[np.bool_]]
 
     def grade_reason(self, scenario: int = 0) -> NDArray[np.str_]:
@@ -77,7 +77,7 @@ class CadreResults:
     rank: IntArray
     grade: IntArray  # 0-3 CADRE_GRADES, 4 不定等次, -1 not graded
     reason: NDArray[np.int8]  # REASONS codes
-    effect: Text  # (n,) the governing effect, where the reason is "effect"
+    effect: RowText  # (n,) the governing effect, where the reason is "effect"
     frozen_until: NDArray[np.datetime64]  # (n,)
     flags: Mapping[str, NDArray[np.bool_]]
 

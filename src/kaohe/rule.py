@@ -2,11 +2,13 @@
 
 A step declares the *slots* it reads and writes. Slots are named values on
 the kernel's blackboard: the input tables (``table.<name>``), and the
-results that rules hand to each other (listed in :data:`SLOTS`). A slot is
+results that rules hand to each other: the core's (listed in :data:`SLOTS`)
+and those a rule introduces, which it declares in ``Rule.slots``. A slot is
 either *exclusive* (exactly one enabled step may write it) or a
 *collection* (any number of steps contribute blocks; every contributor runs
 before any reader). From these declarations the kernel orders the steps and
-refuses conflicts, cycles and missing inputs before anything runs.
+refuses conflicts, cycles, missing inputs and slots nobody declared (a
+misspelt name) before anything runs.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import blocks
+from .explaining import Explainer
 from .params import Param
 
 if TYPE_CHECKING:
@@ -30,7 +33,9 @@ class Slot:
     """A named value on the blackboard.
 
     ``collection`` slots gather blocks of type ``block`` from many steps;
-    exclusive slots hold one value written by one step.
+    exclusive slots hold one value written by one step. ``default`` is what
+    a step that ``uses`` the slot gets when no enabled step wrote it (a
+    collection: an empty list).
     """
 
     name: str
@@ -38,6 +43,7 @@ class Slot:
     collection: bool = False
     block: type | None = None
     entity: str | None = None
+    default: Any = None
 
 
 SLOTS: Mapping[str, Slot] = {
@@ -120,9 +126,9 @@ SLOTS: Mapping[str, Slot] = {
 }
 
 
-def slot(name: str) -> Slot:
-    """The slot called ``name``; tables and undeclared names are exclusive slots."""
-    return SLOTS.get(name) or Slot(name, "")
+def slot(name: str, declared: Mapping[str, Slot] = SLOTS) -> Slot:
+    """The slot called ``name`` among ``declared``; tables are exclusive slots."""
+    return declared.get(name) or Slot(name, "")
 
 
 def table_slot(table: str) -> str:
@@ -174,7 +180,11 @@ class Rule:
     ``name`` is the scheme table that enables and configures it; ``params``
     its declared parameters with reference values; ``needs`` rules that must
     be enabled with it; ``requires_tables`` input tables that must be
-    present when it is enabled (``votes`` for cadre scoring).
+    present when it is enabled (``votes`` for cadre scoring); ``slots`` the
+    slots this rule introduces (a slot of :data:`SLOTS` is declared already;
+    every other slot a step reads, uses or writes must be declared by some
+    installed rule); ``explainer`` its part of ``kaohe explain``
+    (:class:`~kaohe.explaining.Explainer`).
     """
 
     name: str
@@ -186,6 +196,8 @@ class Rule:
     requires_tables: tuple[str, ...] = ()
     activation: str = OPTIONAL
     doc: str = ""
+    slots: tuple[Slot, ...] = attrs.field(default=(), converter=tuple)
+    explainer: Explainer | None = None
 
     def tables(self) -> frozenset[str]:
         """Every input table this rule's steps read."""

@@ -3,7 +3,9 @@
 This module is the single place that names the input tables, their columns,
 column types, Chinese header aliases and the structural rules (required
 tables, sort keys, unique keys, "exactly one of ``unit_id``/``cadre_id``").
-Readers (:mod:`kaohe.data`) and documentation are driven by :data:`TABLES`.
+Readers (:mod:`kaohe.data`) and documentation are driven by :data:`TABLES`
+and the tables plugins register (``kaohe_register_tables``), merged by
+:func:`contract`.
 
 Column kinds and how they are stored in a :class:`kaohe.data.Table`:
 
@@ -62,7 +64,7 @@ table           column                              Chinese header(s)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Literal
 
@@ -190,7 +192,7 @@ class TableSpec:
         return self.date_column is not None
 
 
-def _c(
+def column(
     name: str,
     kind: Kind,
     *aliases: str,
@@ -199,25 +201,29 @@ def _c(
     default: str | None = None,
     simplified: bool = False,
 ) -> ColumnSpec:
+    """A column: canonical ``name``, ``kind``, then its Chinese header aliases."""
     return ColumnSpec(name, kind, aliases, required, vocab, default, simplified)
 
 
-def _req(
+def required(
     name: str, kind: Kind, *aliases: str, vocab: Vocabulary | None = None, simplified: bool = False
 ) -> ColumnSpec:
-    return _c(name, kind, *aliases, required=True, vocab=vocab, simplified=simplified)
+    """A required column (present, and every cell filled)."""
+    return column(name, kind, *aliases, required=True, vocab=vocab, simplified=simplified)
 
 
-_UNIT_ID = ("单位编码", "單位編碼")
-_CADRE_ID = ("干部编码", "幹部編碼")
-_ID = _req("id", "id", "编号", "編號")
-_DATE = _req("date", "date", "日期")
-_NOTE = _c("note", "text", "备注", "備註", "備注")
-_DOC_NO = _c("doc_no", "text", "文号", "文號")
-_LEVEL = ("级别", "級別")
+#: Header aliases of the columns every table spells alike.
+UNIT_ID = ("单位编码", "單位編碼")
+CADRE_ID = ("干部编码", "幹部編碼")
+LEVEL = ("级别", "級別")
+#: The columns of ledger tables: ``id``, ``date``, ``note``, ``doc_no``.
+ID = required("id", "id", "编号", "編號")
+DATE = required("date", "date", "日期")
+NOTE = column("note", "text", "备注", "備註", "備注")
+DOC_NO = column("doc_no", "text", "文号", "文號")
 
 
-def _ledger(
+def ledger(
     name: str,
     aliases: tuple[str, ...],
     *columns: ColumnSpec,
@@ -225,6 +231,7 @@ def _ledger(
     date: str = "date",
     period_scored: bool = True,
 ) -> TableSpec:
+    """A ledger (台账) table: unique ``id`` key, rows placed in the period by ``date``."""
     return TableSpec(
         name,
         columns,
@@ -243,9 +250,9 @@ _SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         "units",
         (
-            _req("unit_id", "id", *_UNIT_ID),
-            _req("name", "text", "单位名称", "單位名稱"),
-            _req("category", "text", "考核类别", "考核類別", "考覈類別", simplified=True),
+            required("unit_id", "id", *UNIT_ID),
+            required("name", "text", "单位名称", "單位名稱"),
+            required("category", "text", "考核类别", "考核類別", "考覈類別", simplified=True),
         ),
         aliases=("单位", "單位"),
         key=("unit_id",),
@@ -257,10 +264,10 @@ _SPECS: tuple[TableSpec, ...] = (
     TableSpec(
         "cadres",
         (
-            _req("cadre_id", "id", *_CADRE_ID),
-            _req("name", "text", "姓名"),
-            _req("unit_id", "id", *_UNIT_ID),
-            _req("role", "vocab", "职务类别", "職務類別", "职务", "職務", vocab=vocab.ROLE),
+            required("cadre_id", "id", *CADRE_ID),
+            required("name", "text", "姓名"),
+            required("unit_id", "id", *UNIT_ID),
+            required("role", "vocab", "职务类别", "職務類別", "职务", "職務", vocab=vocab.ROLE),
         ),
         aliases=("干部", "幹部"),
         key=("cadre_id",),
@@ -270,177 +277,167 @@ _SPECS: tuple[TableSpec, ...] = (
         required=True,
     ),
     TableSpec(
-        "targets",
-        (
-            _req("unit_id", "id", *_UNIT_ID),
-            _req("indicator", "text", "指标", "指標", simplified=True),
-            _req("score", "score", "得分"),
-        ),
-        aliases=("目标任务", "目標任務"),
-        key=("unit_id", "indicator"),
-        unique=True,
-        unique_rule="one row per unit and indicator",
-        required=True,
-    ),
-    TableSpec(
-        "surveys",
-        (
-            _req("unit_id", "id", *_UNIT_ID),
-            _req("group", "text", "测评群体", "測評群體", "測評羣體", simplified=True),
-            _req("satisfied", "count", "满意", "滿意"),
-            _req("basic", "count", "基本满意", "基本滿意"),
-            _req("unsatisfied", "count", "不满意", "不滿意"),
-        ),
-        aliases=("满意度测评", "滿意度測評"),
-        key=("unit_id", "group"),
-        unique=False,
-    ),
-    TableSpec(
         "votes",
         (
-            _req("cadre_id", "id", *_CADRE_ID),
-            _req("excellent", "count", "优秀票", "優秀票"),
-            _req("competent", "count", "称职票", "稱職票"),
-            _req("basic", "count", "基本称职票", "基本稱職票"),
-            _req("incompetent", "count", "不称职票", "不稱職票"),
+            required("cadre_id", "id", *CADRE_ID),
+            required("excellent", "count", "优秀票", "優秀票"),
+            required("competent", "count", "称职票", "稱職票"),
+            required("basic", "count", "基本称职票", "基本稱職票"),
+            required("incompetent", "count", "不称职票", "不稱職票"),
         ),
         aliases=("民主测评", "民主測評"),
         key=("cadre_id",),
         unique=False,
         summed=True,
     ),
-    TableSpec(
-        "exams",
-        (
-            _req("cadre_id", "id", *_CADRE_ID),
-            _req("score", "score", "得分", "考试成绩", "考試成績"),
-        ),
-        aliases=("考试", "考試"),
-        key=("cadre_id",),
-        unique=True,
-        unique_rule="at most one exams row per cadre",
-    ),
-    TableSpec(
-        "attendance",
-        (
-            _req("cadre_id", "id", *_CADRE_ID),
-            _req("late", "count", "迟到早退次数", "遲到早退次數"),
-            _req("absent_days", "count", "旷工天数", "曠工天數"),
-        ),
-        aliases=("考勤",),
-        key=("cadre_id",),
-        unique=False,
-        summed=True,
-    ),
-    _ledger(
+    ledger(
         "supervision",
         ("督查问题", "督查問題"),
-        _ID,
-        _DATE,
-        _req("unit_id", "id", *_UNIT_ID),
-        _req("severity", "vocab", "严重程度", "嚴重程度", vocab=vocab.SEVERITY),
-        _c("deadline", "date", "整改期限"),
-        _c("rectified_on", "date", "整改完成日期"),
-        _c("category", "text", "问题类别", "問題類別", simplified=True),
-        _NOTE,
+        ID,
+        DATE,
+        required("unit_id", "id", *UNIT_ID),
+        required("severity", "vocab", "严重程度", "嚴重程度", vocab=vocab.SEVERITY),
+        column("deadline", "date", "整改期限"),
+        column("rectified_on", "date", "整改完成日期"),
+        column("category", "text", "问题类别", "問題類別", simplified=True),
+        NOTE,
     ),
-    _ledger(
+    ledger(
         "exposures",
         ("曝光问题", "曝光問題"),
-        _ID,
-        _DATE,
-        _req("unit_id", "id", *_UNIT_ID),
-        _req("level", "vocab", *_LEVEL, vocab=vocab.EXPOSURE_LEVEL),
-        _c("cadre_id", "id", *_CADRE_ID),
-        _NOTE,
+        ID,
+        DATE,
+        required("unit_id", "id", *UNIT_ID),
+        required("level", "vocab", *LEVEL, vocab=vocab.EXPOSURE_LEVEL),
+        column("cadre_id", "id", *CADRE_ID),
+        NOTE,
     ),
-    _ledger(
+    ledger(
         "criticisms",
         ("通报批评", "通報批評"),
-        _ID,
-        _DATE,
-        _req("level", "vocab", *_LEVEL, vocab=vocab.ADMIN_LEVEL),
-        _c("unit_id", "id", *_UNIT_ID),
-        _c("cadre_id", "id", *_CADRE_ID),
-        _DOC_NO,
+        ID,
+        DATE,
+        required("level", "vocab", *LEVEL, vocab=vocab.ADMIN_LEVEL),
+        column("unit_id", "id", *UNIT_ID),
+        column("cadre_id", "id", *CADRE_ID),
+        DOC_NO,
         one_target=True,
     ),
-    _ledger("interviews", ("约谈", "約談"), _ID, _DATE, _req("unit_id", "id", *_UNIT_ID), _NOTE),
-    _ledger(
+    ledger("interviews", ("约谈", "約談"), ID, DATE, required("unit_id", "id", *UNIT_ID), NOTE),
+    ledger(
         "notices",
         ("整改通知",),
-        _ID,
-        _req("issued", "date", "下发日期", "下發日期"),
-        _req("deadline", "date", "整改期限"),
-        _c("rectified_on", "date", "整改完成日期"),
-        _c("level", "vocab", *_LEVEL, vocab=vocab.ADMIN_LEVEL, default="乡镇"),
-        _c("unit_id", "id", *_UNIT_ID),
-        _c("cadre_id", "id", *_CADRE_ID),
+        ID,
+        required("issued", "date", "下发日期", "下發日期"),
+        required("deadline", "date", "整改期限"),
+        column("rectified_on", "date", "整改完成日期"),
+        column("level", "vocab", *LEVEL, vocab=vocab.ADMIN_LEVEL, default="乡镇"),
+        column("unit_id", "id", *UNIT_ID),
+        column("cadre_id", "id", *CADRE_ID),
         one_target=True,
         date="issued",
     ),
-    _ledger(
+    ledger(
         "sanctions",
         ("处分", "處分"),
-        _ID,
-        _DATE,
-        _req("cadre_id", "id", *_CADRE_ID),
-        _req("type", "vocab", "处分类型", "處分類型", vocab=vocab.SANCTION_TYPE),
-        _c("case_id", "text", "案件编号", "案件編號"),
-        _c("issuer", "vocab", "处理机关", "處理機關", vocab=vocab.ISSUER, default="self"),
-        _c("closed_on", "date", "结案日期", "結案日期"),
+        ID,
+        DATE,
+        required("cadre_id", "id", *CADRE_ID),
+        required("type", "vocab", "处分类型", "處分類型", vocab=vocab.SANCTION_TYPE),
+        column("case_id", "text", "案件编号", "案件編號"),
+        column("issuer", "vocab", "处理机关", "處理機關", vocab=vocab.ISSUER, default="self"),
+        column("closed_on", "date", "结案日期", "結案日期"),
         period_scored=False,
     ),
-    _ledger(
+    ledger(
         "tolerances",
         ("容错纠错", "容錯糾錯"),
-        _ID,
-        _DATE,
-        _req("ref_table", "vocab", "关联表", "關聯表", vocab=vocab.TOLERANCE_TARGET),
-        _req("ref_id", "text", "关联编号", "關聯編號"),
-        _req("decision", "vocab", "认定结果", "認定結果", vocab=vocab.TOLERANCE_DECISION),
-        _DOC_NO,
+        ID,
+        DATE,
+        required("ref_table", "vocab", "关联表", "關聯表", vocab=vocab.TOLERANCE_TARGET),
+        required("ref_id", "text", "关联编号", "關聯編號"),
+        required("decision", "vocab", "认定结果", "認定結果", vocab=vocab.TOLERANCE_DECISION),
+        DOC_NO,
         period_scored=False,
     ),
-    _ledger(
-        "awards",
-        ("表彰",),
-        _ID,
-        _DATE,
-        _req("level", "vocab", *_LEVEL, vocab=vocab.AWARD_LEVEL),
-        _c("unit_id", "id", *_UNIT_ID),
-        _c("cadre_id", "id", *_CADRE_ID),
-        _c("title", "text", "称号", "稱號"),
-        one_target=True,
-    ),
-    _ledger(
+    ledger(
         "vetoes",
         ("一票否决", "一票否決"),
-        _ID,
-        _DATE,
-        _req("unit_id", "id", *_UNIT_ID),
-        _req("item", "text", "否决事项", "否決事項"),
+        ID,
+        DATE,
+        required("unit_id", "id", *UNIT_ID),
+        required("item", "text", "否决事项", "否決事項"),
     ),
 )
 
-#: Every input table of the data contract, by name, in contract order.
+#: The core's input tables, by name, in contract order: units and cadres, the votes
+#: that cadre scoring (a rule of the kernel) reads, and the ledgers that several rules
+#: and 容错纠错 share. Plugins register their own tables (kaohe_register_tables).
 TABLES: Mapping[str, TableSpec] = MappingProxyType({spec.name: spec for spec in _SPECS})
+
+
+def contract(
+    registered: Iterable[tuple[str, TableSpec]], core: Mapping[str, TableSpec] = TABLES
+) -> Mapping[str, TableSpec]:
+    """The core tables and those the plugins register, as ``(plugin, spec)`` pairs.
+
+    A name or a Chinese name already taken (by the core or by another plugin)
+    is a :class:`~kaohe.errors.PluginError` naming both.
+    """
+    from kaohe.errors import PluginError
+
+    tables = dict(core)
+    owners = dict.fromkeys(core, "kaohe")
+    for owner, spec in registered:
+        if not isinstance(spec, TableSpec):
+            raise PluginError(
+                owner,
+                "",
+                f"registered {type(spec).__name__}, expected kaohe.sdk.TableSpec",
+                stage="kaohe_register_tables",
+            )
+        for name in (spec.name, *spec.aliases):
+            taken = find_table(name, tables)
+            if taken is not None:
+                raise PluginError(
+                    owner,
+                    "",
+                    f"registers table '{spec.name}', but the name '{name}' is table "
+                    f"'{taken}' of {owners[taken]} already; choose another name",
+                    stage="kaohe_register_tables",
+                )
+        tables[spec.name] = spec
+        owners[spec.name] = owner
+    return MappingProxyType(tables)
+
+
+def installed_tables() -> Mapping[str, TableSpec]:
+    """The tables of the core and of the installed plugins (what a load reads by default)."""
+    from kaohe.plugins import installed_tables as installed
+
+    return installed()
 
 
 def find_table(name: str, tables: Mapping[str, TableSpec] | None = None) -> str | None:
     """The table a file, sheet or database table called ``name`` holds, or None.
 
-    ``name`` may be the table's name (any case) or one of its Chinese names.
+    ``name`` may be the table's name (any case) or one of its Chinese names;
+    ``tables`` default to the installed ones.
     """
     wanted = name.strip()
-    for spec in (tables or TABLES).values():
+    for spec in (installed_tables() if tables is None else tables).values():
         if wanted.lower() == spec.name or wanted in spec.aliases:
             return spec.name
     return None
 
 
-#: Tables that must always be given.
-REQUIRED_TABLES: tuple[str, ...] = tuple(spec.name for spec in _SPECS if spec.required)
+def required_tables(tables: Mapping[str, TableSpec]) -> tuple[str, ...]:
+    """The tables of ``tables`` that must always be given."""
+    return tuple(name for name, spec in tables.items() if spec.required)
+
+
+#: The core tables that must always be given.
+REQUIRED_TABLES: tuple[str, ...] = required_tables(TABLES)
 
 #: The sanction type that alone may carry ``closed_on`` (rules.md R9).
 CASE_REVIEW = "立案审查"

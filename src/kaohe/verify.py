@@ -664,15 +664,15 @@ def _rows_by_entity(
     return found
 
 
-def round2(x: Decimal) -> Decimal:
-    """``floor(x * 100 + 0.5 + 1e-9) / 100`` (rules.md), exactly on decimals."""
+def round2_decimal(x: Decimal) -> Decimal:
+    """:func:`kaohe.numeric.round2` (rules.md) exactly on decimals, for sums read from files."""
     return Decimal(math.floor(x * 100 + Decimal("0.5") + Decimal("1e-9"))) / 100
 
 
 def _adds_up(total: Decimal, terms: int, published: Decimal, high: Decimal | None) -> bool:
     """Whether ``total`` (a sum of ``terms`` 4-decimal numbers) gives ``published``."""
     clamped = max(Decimal(0), total) if high is None else min(high, max(Decimal(0), total))
-    expected = round2(clamped)
+    expected = round2_decimal(clamped)
     if expected == published:
         return True
     if abs(expected - published) > CENT:
@@ -700,7 +700,7 @@ def _unit_scores(units: Sequence[Row], rows: Mapping[str, list[Row]]) -> list[st
         if not _adds_up(total, len(mine) + 1, score, None):
             problems.append(
                 f"units.csv {uid}: score {score} but round2(max(0, composite {composite} + "
-                f"adjustments {added})) = {round2(max(Decimal(0), total))}"
+                f"adjustments {added})) = {round2_decimal(max(Decimal(0), total))}"
             )
         deductions = _number(unit["deductions"]) or Decimal(0)
         bonus = _number(unit["bonus"]) or Decimal(0)
@@ -726,7 +726,7 @@ def _cadre_scores(cadres: Sequence[Row], rows: Mapping[str, list[Row]]) -> list[
         if not _adds_up(total, max(len(mine), 1), score, Decimal(100)):
             problems.append(
                 f"cadres.csv {cid}: score {score} but round2(min(100, max(0, adjustments "
-                f"{total}))) = {round2(min(Decimal(100), max(Decimal(0), total)))}"
+                f"{total}))) = {round2_decimal(min(Decimal(100), max(Decimal(0), total)))}"
             )
     return problems
 

@@ -23,12 +23,19 @@ class Vocabulary:
     """A closed list of values with alias spellings.
 
     ``values`` are the canonical spellings in code order; ``aliases`` maps
-    any other accepted spelling to a canonical one.
+    any other accepted spelling to a canonical one; ``labels`` gives the
+    Chinese label people read for a value that is an English code (role
+    ``head``: 主要负责人).
     """
 
     name: str
     values: tuple[str, ...]
     aliases: Mapping[str, str] = attrs.field(factory=dict)
+    labels: Mapping[str, str] = attrs.field(factory=dict)
+
+    def label(self, value: str) -> str:
+        """The label of canonical ``value`` (the value itself when it has none)."""
+        return self.labels.get(value, value)
 
     def code(self, text: str) -> int:
         """The code of ``text`` (canonical or alias), or -1 if unknown."""
@@ -66,12 +73,6 @@ ADMIN_LEVEL = Vocabulary(
     {"鄉鎮": "乡镇", "街道": "乡镇", "縣": "县", "区": "县", "區": "县"},
 )
 
-AWARD_LEVEL = Vocabulary(
-    "award level",
-    ("县", "市", "省", "国家"),
-    {"縣": "县", "区": "县", "區": "县", "國家": "国家"},
-)
-
 ROLE = Vocabulary(
     "role",
     ("head", "leader", "middle", "staff"),
@@ -87,6 +88,7 @@ ROLE = Vocabulary(
         "一般干部": "staff",
         "一般幹部": "staff",
     },
+    {"head": "主要负责人", "leader": "班子成员", "middle": "中层干部", "staff": "一般干部"},
 )
 
 #: Sanction types of R9, in the order of the handbook's table.

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kaohe.tables import TABLES
+from kaohe.tables import installed_tables
 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]
@@ -262,9 +262,9 @@ def traditional(tables: Tables) -> Tables:
 
 def header(table: str, column: str, style: str) -> str:
     """A column's header: ``en`` canonical, ``zh`` first alias, ``hant`` last alias."""
-    if column not in TABLES[table].names:
+    if column not in installed_tables()[table].names:
         return column
-    spec = TABLES[table].column(column)
+    spec = installed_tables()[table].column(column)
     if style == "en" or not spec.aliases:
         return column
     return spec.aliases[0] if style == "zh" else spec.aliases[-1]
@@ -301,7 +301,7 @@ def write_csv(
     """Write each table to ``folder/<table>.csv``; ``order`` permutes rows per table."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, rows in tables.items():
-        columns = list(rows[0]) if rows else [c.name for c in TABLES[name].columns]
+        columns = list(rows[0]) if rows else [c.name for c in installed_tables()[name].columns]
         picked = [rows[i] for i in order[name]] if order and name in order else list(rows)
         with open(folder / f"{name}.csv", "w", encoding=encoding, newline="") as handle:
             writer = csv.writer(handle)
@@ -335,7 +335,7 @@ def write_xlsx(
     book.remove(book.active)  # type: ignore[arg-type]
     for name, rows in tables.items():
         sheet = book.create_sheet(name)
-        columns = list(rows[0]) if rows else [c.name for c in TABLES[name].columns]
+        columns = list(rows[0]) if rows else [c.name for c in installed_tables()[name].columns]
         sheet.append([header(name, column, style) for column in columns])
         for row in rows:
             cells: list[Any] = []
@@ -353,7 +353,7 @@ def columns_of(tables: Mapping[str, Sequence[Row]]) -> dict[str, dict[str, list[
     """Rows to the ``from_columns`` form: table -> column -> list of values."""
     result: dict[str, dict[str, list[Any]]] = {}
     for name, rows in tables.items():
-        names = list(rows[0]) if rows else [c.name for c in TABLES[name].columns]
+        names = list(rows[0]) if rows else [c.name for c in installed_tables()[name].columns]
         result[name] = {column: [row[column] for row in rows] for column in names}
     return result
 
@@ -390,7 +390,7 @@ def write_ods(path: Path, tables: Mapping[str, Sequence[Row]], *, style: str = "
 
     sheets = []
     for name, rows in tables.items():
-        columns = list(rows[0]) if rows else [c.name for c in TABLES[name].columns]
+        columns = list(rows[0]) if rows else [c.name for c in installed_tables()[name].columns]
         lines = [[header(name, column, style) for column in columns]]
         lines += [[row[column] for column in columns] for row in rows]
         body = "".join(

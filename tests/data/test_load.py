@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from kaohe import vocab
 from kaohe.data import Dataset, Table, load
-from kaohe.tables import TABLES
+from kaohe.tables import installed_tables
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -46,8 +46,11 @@ def baseline(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
 
 
 def test_columns_types_and_index_columns(baseline: Dataset) -> None:
-    for name, spec in TABLES.items():
+    for name, spec in installed_tables().items():
         table = baseline.tables[name]
+        if name not in sample():  # a table of a bureau's plugin (kaohe-hotline)
+            assert not table.present
+            continue
         assert table.present
         assert len(table) == len(sample()[name])
         for column in spec.columns:
@@ -192,7 +195,7 @@ def _numpy_columns(tables: Tables) -> dict[str, dict[str, Any]]:
     """The sample as typed numpy arrays (the fast paths)."""
     result: dict[str, dict[str, Any]] = {}
     for name, given_ in columns_of(tables).items():
-        spec = TABLES[name]
+        spec = installed_tables()[name]
         columns: dict[str, Any] = {}
         for column_name, values in given_.items():
             column = spec.column(column_name)
@@ -234,7 +237,7 @@ def test_absent_tables(tmp_path: Path) -> None:
     tables = {name: rows for name, rows in sample().items() if name in required}
     folder = write_csv(tmp_path / "data", tables)
     ds = load(folder)
-    assert ds.absent == tuple(name for name in TABLES if name not in tables)
+    assert ds.absent == tuple(name for name in installed_tables() if name not in tables)
     supervision = ds.tables["supervision"]
     assert not supervision.present
     assert len(supervision) == 0
@@ -259,7 +262,7 @@ def test_optional_columns_may_be_left_out(tmp_path: Path) -> None:
 
 def test_out_of_period(baseline: Dataset) -> None:
     counts = baseline.out_of_period(dt.date(2019, 1, 1), dt.date(2019, 12, 31))
-    assert set(counts) == {
+    assert set(counts) - {"hotline"} == {  # hotline: the bureau plugin kaohe-hotline
         "supervision",
         "exposures",
         "criticisms",
@@ -300,7 +303,7 @@ def test_equality_is_about_data(baseline: Dataset) -> None:
     tables["targets"][0]["score"] = 36.25
     assert Dataset.from_columns(columns_of(tables)) != baseline
     table = baseline.tables["units"]
-    assert table == Table("units", table.columns, "elsewhere", table.lines[::-1])
+    assert table == Table("units", table.columns, "elsewhere", table.lines[::-1], spec=table.spec)
     assert table != baseline.tables["cadres"]
 
 

@@ -12,12 +12,22 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from tests.bridge import as_plain, engine
-from tests.cases import NO_CADRE_QUOTA, d, data, expo, sanction, scheme, tol, v100
 
 import kaohe
-from kaohe.dates import FOREVER
-from kaohe.results import Results
+from kaohe import Results
+from kaohe.sdk import FOREVER
+from kaohe.testing import (
+    NO_CADRE_QUOTA,
+    as_plain,
+    d,
+    data,
+    engine,
+    expo,
+    sanction,
+    scheme,
+    tol,
+    v100,
+)
 
 # kaohe.vocab.EFFECT codes
 NONE, NOT_EXCELLENT, UNDETERMINED, INCOMPETENT = 0, 1, 3, 4

@@ -11,11 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.bridge import as_plain, engine
-from tests.cases import NO_CADRE_QUOTA, att, data, scheme, v80, v100, vote
 
 import kaohe
-from kaohe.results import Results
+from kaohe import Results
+from kaohe.testing import NO_CADRE_QUOTA, as_plain, att, data, engine, scheme, v80, v100, vote
 
 STAFF = [(f"t{i}", "u1", "staff") for i in range(1, 5)]
 VOTES = [v80(f"t{i}") for i in range(1, 5)]

@@ -10,14 +10,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.bridge import as_plain, engine, rule_rows
-from tests.cases import NO_CADRE_QUOTA, award, d, data, sanction, scheme, v80, v100, vote
-
-from kaohe.results import Results
+from kaohe import Results
+from kaohe.testing import (
+    NO_CADRE_QUOTA,
+    as_plain,
+    award,
+    d,
+    data,
+    engine,
+    rule_rows,
+    sanction,
+    scheme,
+    v80,
+    v100,
+    vote,
+)
 
 
 def rows(results: Results, rule: str, entity: str = "unit") -> list[tuple[Any, ...]]:
-    """This rule's adjustment rows (see ``tests.bridge.rule_rows``)."""
+    """This rule's adjustment rows (see ``kaohe.testing.rule_rows``)."""
     return rule_rows(results, rule, entity)
 
 

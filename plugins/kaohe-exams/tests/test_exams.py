@@ -12,11 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.bridge import as_plain, engine
-from tests.cases import data, exam, scheme, v80, v100
 
 import kaohe
-from kaohe.results import Results
+from kaohe import Results
+from kaohe.testing import as_plain, data, engine, exam, scheme, v80, v100
 
 CADRES = [
     ("h1", "u1", "head"),

@@ -14,14 +14,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.bridge import as_plain, engine, rule_rows
-from tests.cases import NO_CADRE_QUOTA, NO_UNIT_QUOTA, d, data, notice, scheme, tol, v100
-
-from kaohe.results import Results
+from kaohe import Results
+from kaohe.testing import (
+    NO_CADRE_QUOTA,
+    NO_UNIT_QUOTA,
+    as_plain,
+    d,
+    data,
+    engine,
+    notice,
+    rule_rows,
+    scheme,
+    tol,
+    v100,
+)
 
 
 def rows(results: Results, rule: str, entity: str = "unit") -> list[tuple[Any, ...]]:
-    """This rule's adjustment rows (see ``tests.bridge.rule_rows``)."""
+    """This rule's adjustment rows (see ``kaohe.testing.rule_rows``)."""
     return rule_rows(results, rule, entity)
 
 

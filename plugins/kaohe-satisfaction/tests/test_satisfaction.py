@@ -10,10 +10,9 @@ w * 100 * s``; no survey: ``C = T`` and no rate (or an error).
 from __future__ import annotations
 
 import pytest
-from tests.bridge import as_plain, engine
-from tests.cases import data, scheme, survey
 
 import kaohe
+from kaohe.testing import as_plain, data, engine, scheme, survey
 
 WEIGHTS = {"weight": {"乡镇": 0.2, "县级部门": 0.3}}
 

@@ -14,13 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from tests.bridge import as_plain, engine
-from tests.cases import (
+from kaohe import Results
+from kaohe.testing import (
     NO_CADRE_QUOTA,
     NO_UNIT_QUOTA,
+    as_plain,
     crit,
     d,
     data,
+    engine,
     expo,
     notice,
     scheme,
@@ -28,8 +30,6 @@ from tests.cases import (
     v100,
     veto,
 )
-
-from kaohe.results import Results
 
 LEAD = "领导班子成员一年内不提拔"
 ALL = "该部门一年内不新提拔干部"

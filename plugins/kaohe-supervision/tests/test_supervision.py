@@ -11,15 +11,26 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.bridge import as_plain, columns, engine, registry, rule_rows
-from tests.cases import d, data, expo, scheme, sup, tol
 
 import kaohe
-from kaohe.results import Results
+from kaohe import Results
+from kaohe.testing import (
+    as_plain,
+    columns,
+    d,
+    data,
+    engine,
+    expo,
+    registry,
+    rule_rows,
+    scheme,
+    sup,
+    tol,
+)
 
 
 def rows(results: Results, rule: str, entity: str = "unit") -> list[tuple[Any, ...]]:
-    """This rule's adjustment rows (see ``tests.bridge.rule_rows``)."""
+    """This rule's adjustment rows (see ``kaohe.testing.rule_rows``)."""
     return rule_rows(results, rule, entity)
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.bridge import as_plain, engine
-from tests.cases import data, scheme
 
 import kaohe
+from kaohe.testing import as_plain, data, engine, scheme
 
 INDICATORS = {"经济发展": 20.0, "党的建设": 30.0}  # sum of maxima 50
 

@@ -14,15 +14,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.bridge import as_plain, engine, rule_rows
-from tests.cases import (
+
+import kaohe
+from kaohe import Results
+from kaohe.testing import (
     NO_CADRE_QUOTA,
     NO_UNIT_QUOTA,
+    as_plain,
     crit,
     d,
     data,
+    engine,
     expo,
     notice,
+    rule_rows,
     sanction,
     scheme,
     sup,
@@ -32,12 +37,9 @@ from tests.cases import (
     veto,
 )
 
-import kaohe
-from kaohe.results import Results
-
 
 def rows(results: Results, rule: str, entity: str = "unit") -> list[tuple[Any, ...]]:
-    """This rule's adjustment rows (see ``tests.bridge.rule_rows``)."""
+    """This rule's adjustment rows (see ``kaohe.testing.rule_rows``)."""
     return rule_rows(results, rule, entity, note=True)
 
 

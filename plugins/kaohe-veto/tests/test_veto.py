@@ -8,10 +8,8 @@ published as usual. R13 (reference values): 优秀 F >= 90 within
 
 from __future__ import annotations
 
-from tests.bridge import as_plain, engine
-from tests.cases import NO_UNIT_QUOTA, d, data, scheme, sup, tol, veto
-
-from kaohe.results import Results
+from kaohe import Results
+from kaohe.testing import NO_UNIT_QUOTA, as_plain, d, data, engine, scheme, sup, tol, veto
 
 VETO_LEVEL = 2  # kaohe.blocks.UNIT_EFFECT: 无, 不得评优, 一票否决
 

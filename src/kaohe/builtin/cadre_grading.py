@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..blocks import CADRE, EffectRows, Effects, Text
+from ..blocks import CADRE, EffectRows, Effects, RowText
 from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import column_wise, quota, round9, width
@@ -47,7 +47,7 @@ class CadreGrade:
     rank: NDArray[np.int64]
     grade: NDArray[np.int64]
     reason: NDArray[np.int8]
-    effect: Text
+    effect: RowText
     vote_effects: Effects
 
 

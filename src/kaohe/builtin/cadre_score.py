@@ -18,8 +18,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, Text, sum_points
+from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, RowText, sum_points
 from ..context import StepContext
+from ..explaining import Explainer, ExplainView, Part, f4, num
 from ..hookspecs import hookimpl
 from ..numeric import round2, varying_columns, width
 from ..params import Number, NumberMap
@@ -176,7 +177,7 @@ def _missing(values: NDArray[np.float64]) -> NDArray[np.bool_] | None:
     return gap
 
 
-def _source_ids(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> Text:
+def _source_ids(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> RowText:
     """The source id of each part row: the unit for the unit link, else the cadre."""
     if table == "units":
         unit, unit_ids = ctx.table("cadres")["unit"], ctx.data.unit_ids
@@ -187,6 +188,36 @@ def _source_ids(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> Text:
 
 def _by_role(head: float, leader: float, middle: float, staff: float) -> dict[str, float]:
     return dict(zip(ROLE.values, (head, leader, middle, staff), strict=True))
+
+
+VOTE_COLUMNS = ("excellent", "competent", "basic", "incompetent")
+VOTE_NAMES = ("优秀票", "称职票", "基本称职票", "不称职票")
+
+
+def explain_part(view: ExplainView, source_table: str, role: str) -> Part:
+    """V from the cadre's votes, or U, the unit's published score, with their weights."""
+    i = view.index
+    if source_table == "votes":
+        table = view.data.tables["votes"]
+        mine = table["cadre"] == i
+        counts = [int(table[col][mine].sum()) for col in VOTE_COLUMNS]
+        values: Mapping[str, float] = view.param("appraisal_values")
+        v = float(view.results.cadres.appraisal[0, i])
+        terms = " + ".join(
+            f"{num(values[col])}×{name} {k}"
+            for col, name, k in zip(VOTE_COLUMNS, VOTE_NAMES, counts, strict=True)
+        )
+        weight = float(view.param("appraisal_weight")[role])
+        return v, f"民主测评 V = ({terms}) / {sum(counts)} 票 = {f4(v)}", weight
+    if source_table == "units":
+        unit = int(view.results.cadres.unit[i])
+        f = float(view.results.units.score[0, unit])
+        return (
+            f,
+            f"单位得分 U = 所在单位公布得分 F = {f:.2f}",
+            float(view.param("unit_weight")[role]),
+        )
+    return None, "", None
 
 
 RULE = Rule(
@@ -218,6 +249,7 @@ RULE = Rule(
         ),
     ),
     doc=__doc__ or "",
+    explainer=Explainer(part=explain_part),
 )
 
 

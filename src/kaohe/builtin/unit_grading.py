@@ -16,7 +16,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from ..blocks import UNIT, EffectRows, Flags, Text
+from ..blocks import UNIT, EffectRows, Flags, RowText
 from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import quota, round9, width
@@ -40,7 +40,7 @@ class UnitGrade:
     rank: NDArray[np.int64]
     grade: NDArray[np.int64]
     reason: NDArray[np.int8]
-    effect: Text
+    effect: RowText
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:

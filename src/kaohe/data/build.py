@@ -26,7 +26,7 @@ from kaohe.data.dataset import Columns, Dataset, Table, frozen
 from kaohe.data.parse import parse_column
 from kaohe.data.problems import Problems, Where
 from kaohe.data.raw import RawTable
-from kaohe.tables import REQUIRED_TABLES, TABLES, ColumnSpec, TableSpec
+from kaohe.tables import ColumnSpec, TableSpec, required_tables
 
 _EMPTY_DTYPES = {
     "date": np.dtype("datetime64[D]"),
@@ -90,17 +90,18 @@ def require_tables(
     origin: str,
     hint: Callable[[str], str],
     problems: Problems,
-    tables: Mapping[str, TableSpec] = TABLES,
+    tables: Mapping[str, TableSpec],
 ) -> None:
     """Report each required table that is not among ``found``.
 
-    ``units``, ``cadres`` and ``targets`` are always required, the tables of
-    ``require`` in addition; ``hint(name)`` says where the table was looked for.
+    The tables ``tables`` marks required are always required (``units``,
+    ``cadres``, ``targets``), the tables of ``require`` in addition;
+    ``hint(name)`` says where the table was looked for.
     """
     for name in require:
         if name not in tables:
             raise ValueError(f"require names an unknown table: {name!r}")
-    for name in (*REQUIRED_TABLES, *require):
+    for name in (*required_tables(tables), *require):
         if name not in found:
             problems.add_error(origin, f"missing required table '{name}'; expected {hint(name)}")
 
@@ -139,7 +140,7 @@ def assemble(
     problems: Problems,
     *,
     absent_source: Callable[[str], str],
-    tables: Mapping[str, TableSpec] = TABLES,
+    tables: Mapping[str, TableSpec],
 ) -> Dataset:
     """Parse, check, order, resolve and freeze the tables a reader found.
 
@@ -175,6 +176,7 @@ def assemble(
                     lines=frozen(table.where.lines),
                     present=table.present,
                     sha256=table.sha256,
+                    spec=tables[name],
                 )
                 for name, table in parsed.items()
             }

@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kaohe.tables import TABLES, TableSpec
+from kaohe.tables import TableSpec
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -76,6 +76,7 @@ class Table:
     - ``lines``: per row, its line in the CSV (header = line 1), its row in
       the sheet, or its 1-based position in memory; for error messages.
     - ``present``: False for an absent optional table (empty, typed columns).
+    - ``spec``: the table's contract (core or registered by a plugin).
     - ``sha256``: hex digest of the file's bytes (the workbook's for
       ``.xlsx``), None in memory or when absent.
 
@@ -89,17 +90,13 @@ class Table:
     lines: NDArray[np.int64]
     present: bool = True
     sha256: str | None = None
+    spec: TableSpec = attrs.field(kw_only=True, repr=False)
 
     def __len__(self) -> int:
         return int(self.lines.shape[0])
 
     def __getitem__(self, column: str) -> NDArray[Any]:
         return self.columns[column]
-
-    @property
-    def spec(self) -> TableSpec:
-        """The contract of this table."""
-        return TABLES[self.name]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Table):
@@ -118,7 +115,8 @@ class Table:
 class Dataset:
     """Every input table of the contract, validated (see ``handbook/data.md``).
 
-    ``tables`` has an entry for every table of :data:`kaohe.tables.TABLES`;
+    ``tables`` has an entry for every table of the contract it was read with
+    (the core's and the plugins' tables);
     absent optional ones are empty with ``present = False``. ``unit_ids`` and
     ``cadre_ids`` are the sorted (code-point order) ids of ``units`` and
     ``cadres``; the ``unit`` / ``cadre`` columns index them. ``warnings``
@@ -146,6 +144,7 @@ class Dataset:
         *,
         source: str = "<memory>",
         require: Sequence[str] = (),
+        contract: Mapping[str, TableSpec] | None = None,
     ) -> Dataset:
         """A dataset from in-memory tables: ``{table: columns}``.
 
@@ -158,12 +157,14 @@ class Dataset:
         text (values or aliases) or integer codes (-1 = empty). The same
         validation as for files runs, with source ``<source>:<table>`` and
         rows numbered from 1. ``require`` names optional tables that must be
-        given (e.g. ``("votes",)``). Raises :class:`~kaohe.errors.DataError`
+        given (e.g. ``("votes",)``); ``contract`` the tables known (a
+        registry's ``tables``; by default the core's and the installed
+        plugins'). Raises :class:`~kaohe.errors.DataError`
         listing every problem.
         """
         from kaohe.data.memory import from_columns
 
-        return from_columns(tables, source=source, require=require)
+        return from_columns(tables, source=source, require=require, contract=contract)
 
     def out_of_period(self, start: dt.date, end: dt.date) -> dict[str, int]:
         """Per ledger table scored by period, the rows dated outside ``[start, end]``.

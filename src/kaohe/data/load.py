@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from kaohe.data.dataset import Dataset
 from kaohe.data.problems import Problems
 from kaohe.errors import DataError
-from kaohe.tables import TABLES, TableSpec, find_table
+from kaohe.tables import TableSpec, find_table, installed_tables
 
 if TYPE_CHECKING:
     from kaohe.data.raw import RawTable
@@ -34,20 +34,23 @@ def load(
     path: str | os.PathLike[str],
     *,
     require: Sequence[str] = (),
-    tables: Mapping[str, TableSpec] = TABLES,
+    tables: Mapping[str, TableSpec] | None = None,
 ) -> Dataset:
     """Read and validate the input tables at ``path`` (see the module docstring).
 
     ``units``, ``cadres`` and ``targets`` must be given, and the tables named
     in ``require`` (e.g. ``("votes",)`` when the scheme scores cadres); other
     tables may be absent. Raises :class:`~kaohe.errors.DataError` listing
-    every problem found, each naming its file, row and column.
+    every problem found, each naming its file, row and column. ``tables``
+    is the contract (a registry's ``tables``), by default the core's and
+    the installed plugins' tables.
     """
     from kaohe.data.build import assemble, require_tables
     from kaohe.data.database import read_database
     from kaohe.data.locations import is_database, shown
     from kaohe.data.spreadsheet import SPREADSHEETS, read_spreadsheet
 
+    tables = installed_tables() if tables is None else tables
     problems = Problems()
     location = os.fspath(path)
     if is_database(location) and not Path(location).is_dir():

@@ -23,7 +23,7 @@ from kaohe.data.dataset import Dataset
 from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, from_arrow
 from kaohe.errors import DataError
-from kaohe.tables import TABLES, TableSpec
+from kaohe.tables import TableSpec, installed_tables
 
 _NUMBER_KINDS = ("count", "score")
 #: The time units of numpy datetimes that Arrow takes as they are.
@@ -106,9 +106,10 @@ def from_columns(
     *,
     source: str,
     require: Sequence[str],
-    contract: Mapping[str, TableSpec] = TABLES,
+    contract: Mapping[str, TableSpec] | None = None,
 ) -> Dataset:
     """See :meth:`kaohe.data.Dataset.from_columns`."""
+    contract = installed_tables() if contract is None else contract
     problems = Problems()
     for name in tables:
         if name not in contract:

@@ -18,12 +18,41 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import CADRE, UNIT, Derived, Effects, Flags, Freezes
-from kaohe.dates import FOREVER, NAT, add_months, in_period, year_of
-from kaohe.ledger import counted
-from kaohe.params import Choice, Integer, OneOf, RecordMap, TextList
-from kaohe.vocab import EFFECT, ISSUER, ROLE, SANCTION_TYPE
+from kaohe.sdk import (
+    CADRE,
+    EFFECT,
+    FOREVER,
+    ISSUER,
+    NAT,
+    ROLE,
+    SANCTION_TYPE,
+    TOLERANCE_DECISION,
+    TOLERANCE_TARGET,
+    UNIT,
+    Choice,
+    Derived,
+    Effects,
+    Explainer,
+    ExplainView,
+    Flags,
+    Freezes,
+    Integer,
+    OneOf,
+    RecordMap,
+    Rule,
+    Step,
+    StepContext,
+    TextList,
+    add_months,
+    counted,
+    day,
+    hookimpl,
+    in_period,
+    year_of,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 INDEFINITE = "indefinite"
 UNTIL_CLOSED = "until_closed"
@@ -327,6 +356,44 @@ ACCOUNTABILITY = Rule(
     doc="R9: grade effects and promotion freezes of sanctions.",
 )
 
+
+def dual_date(view: ExplainView, source_id: str) -> str:
+    """A derived 诫勉 ``dual:<case>`` is dated by the earliest sanction of its case."""
+    kind, _, ref = source_id.partition(":")
+    if kind != "dual":
+        return ""
+    sanctions = view.data.tables["sanctions"]
+    hit = (sanctions["id"] == ref) | (sanctions["case_id"] == ref)
+    if not hit.any():
+        return ""
+    return f"{day(sanctions['date'][hit].min())}(一案双查,由 {ref} 派生)"
+
+
+def zero_date(view: ExplainView, source_id: str) -> str:
+    """A derived sanction ``zero:<unit>`` is dated by the unit's first exposure in period
+    that no 免责 decision in force exempts."""
+    kind, _, unit_id = source_id.partition(":")
+    if kind != "zero":
+        return ""
+    scheme = view.scheme
+    exposures = view.data.tables["exposures"]
+    first = np.datetime64(scheme.period_start, "D")
+    last = np.datetime64(scheme.period_end, "D")
+    days = exposures["date"]
+    hit = (exposures["unit_id"] == unit_id) & (days >= first) & (days <= last)
+    tolerances = view.data.tables["tolerances"]
+    exempt = tolerances["id"][
+        (tolerances["ref_table"] == TOLERANCE_TARGET.code("exposures"))
+        & (tolerances["decision"] == TOLERANCE_DECISION.code("免责"))
+        & (tolerances["date"] <= np.datetime64(scheme.as_of, "D"))
+    ]
+    exempt_ids = tolerances["ref_id"][np.isin(tolerances["id"], exempt)]
+    hit &= ~np.isin(exposures["id"], exempt_ids)
+    if not hit.any():
+        return ""
+    return f"{day(days[hit].min())}(零问责,单位 {unit_id} 首次被曝光)"
+
+
 DUAL_INVESTIGATION = Rule(
     name="dual_investigation",
     title="一案双查",
@@ -346,6 +413,7 @@ DUAL_INVESTIGATION = Rule(
         ),
     ),
     doc="R10: the head of a unit answers for serious sanctions of its cadres.",
+    explainer=Explainer(derived_date=dual_date),
 )
 
 ZERO_ACCOUNTABILITY = Rule(
@@ -366,6 +434,7 @@ ZERO_ACCOUNTABILITY = Rule(
         ),
     ),
     doc="R11: exposure found from above with no accountability of one's own.",
+    explainer=Explainer(derived_date=zero_date),
 )
 
 

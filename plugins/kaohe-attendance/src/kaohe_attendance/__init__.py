@@ -8,10 +8,23 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import CADRE, DEDUCTION, Adjustments
-from kaohe.ledger import capped
-from kaohe.params import Number
+from kaohe.sdk import (
+    CADRE,
+    CADRE_ID,
+    DEDUCTION,
+    Adjustments,
+    Number,
+    Rule,
+    Step,
+    StepContext,
+    TableSpec,
+    capped,
+    hookimpl,
+    required,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:
@@ -66,3 +79,24 @@ RULE = Rule(
 def kaohe_register_rules() -> list[Rule]:
     """R14 attendance."""
     return [RULE]
+
+
+#: The input table this plugin brings.
+TABLE = TableSpec(
+    "attendance",
+    (
+        required("cadre_id", "id", *CADRE_ID),
+        required("late", "count", "迟到早退次数", "遲到早退次數"),
+        required("absent_days", "count", "旷工天数", "曠工天數"),
+    ),
+    aliases=("考勤",),
+    key=("cadre_id",),
+    unique=False,
+    summed=True,
+)
+
+
+@hookimpl
+def kaohe_register_tables() -> list[TableSpec]:
+    """The ``attendance`` table."""
+    return [TABLE]

@@ -13,14 +13,44 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import CADRE, UNIT, Flags
-from kaohe.dates import in_period
-from kaohe.ledger import capped, joined, label_rows, point_rows
-from kaohe.params import Number, NumberMap
-from kaohe.vocab import AWARD_LEVEL
+from kaohe.sdk import (
+    CADRE,
+    CADRE_ID,
+    DATE,
+    ID,
+    LEVEL,
+    UNIT,
+    UNIT_ID,
+    Flags,
+    Number,
+    NumberMap,
+    Rule,
+    Step,
+    StepContext,
+    TableSpec,
+    Vocabulary,
+    capped,
+    column,
+    hookimpl,
+    in_period,
+    joined,
+    label_rows,
+    ledger,
+    point_rows,
+    required,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 PROMOTE = "优先提拔"
+
+#: Who gave an award, lowest first.
+AWARD_LEVEL = Vocabulary(
+    "award level",
+    ("县", "市", "省", "国家"),
+    {"縣": "县", "区": "县", "區": "县", "國家": "国家"},
+)
 
 
 def _in_period(ctx: StepContext) -> np.ndarray:
@@ -91,3 +121,23 @@ RULE = Rule(
 def kaohe_register_rules() -> list[Rule]:
     """R6."""
     return [RULE]
+
+
+#: The input table this plugin brings.
+TABLE = ledger(
+    "awards",
+    ("表彰",),
+    ID,
+    DATE,
+    required("level", "vocab", *LEVEL, vocab=AWARD_LEVEL),
+    column("unit_id", "id", *UNIT_ID),
+    column("cadre_id", "id", *CADRE_ID),
+    column("title", "text", "称号", "稱號"),
+    one_target=True,
+)
+
+
+@hookimpl
+def kaohe_register_tables() -> list[TableSpec]:
+    """The ``awards`` table."""
+    return [TABLE]

@@ -14,20 +14,33 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import CADRE, DEDUCTION, UNIT, Adjustments, Effects
-from kaohe.ledger import (
+from kaohe.sdk import (
+    ADMIN_LEVEL,
+    CADRE,
+    DEDUCTION,
+    EFFECT,
+    UNIT,
+    Adjustments,
+    Effects,
+    Integer,
+    Number,
+    NumberMap,
+    Rule,
+    Step,
+    StepContext,
     capped,
     counted,
     criticisms,
+    hookimpl,
     joined,
     label_rows,
     mitigation_note,
     picked,
     point_rows,
 )
-from kaohe.params import Integer, Number, NumberMap
-from kaohe.vocab import ADMIN_LEVEL, EFFECT
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:

@@ -10,10 +10,25 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import Component
-from kaohe.params import NumberMap
-from kaohe.vocab import ROLE
+from kaohe.sdk import (
+    CADRE_ID,
+    ROLE,
+    Component,
+    ExplainedPart,
+    Explainer,
+    ExplainView,
+    NumberMap,
+    Rule,
+    Step,
+    StepContext,
+    TableSpec,
+    hookimpl,
+    num,
+    required,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:
@@ -31,6 +46,19 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     return {"cadre.components": [component]}
 
 
+def explain_part(view: ExplainView, source_table: str, role: str) -> ExplainedPart:
+    """E, the cadre's exam score, with the weight of the cadre's role."""
+    if source_table != "exams":
+        return None, "", None
+    table = view.data.tables["exams"]
+    where = np.flatnonzero(table["cadre"] == view.index)
+    weight = float(view.param("weight")[role])
+    if not where.size:
+        return None, "", weight
+    e = float(table["score"][where[0]])
+    return e, f"考试成绩 E = {num(e)}", weight
+
+
 RULE = Rule(
     name="exams",
     title="考试测评",
@@ -45,6 +73,7 @@ RULE = Rule(
     needs=("cadre_score",),
     steps=(Step("exam", compute, reads={"table.exams"}, writes={"cadre.components"}),),
     doc=__doc__ or "",
+    explainer=Explainer(part=explain_part),
 )
 
 
@@ -52,3 +81,23 @@ RULE = Rule(
 def kaohe_register_rules() -> list[Rule]:
     """R14 exams."""
     return [RULE]
+
+
+#: The input table this plugin brings.
+TABLE = TableSpec(
+    "exams",
+    (
+        required("cadre_id", "id", *CADRE_ID),
+        required("score", "score", "得分", "考试成绩", "考試成績"),
+    ),
+    aliases=("考试", "考試"),
+    key=("cadre_id",),
+    unique=True,
+    unique_rule="at most one exams row per cadre",
+)
+
+
+@hookimpl
+def kaohe_register_tables() -> list[TableSpec]:
+    """The ``exams`` table."""
+    return [TABLE]

@@ -15,11 +15,24 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import Derived
-from kaohe.dates import in_period
-from kaohe.ledger import ids_of, joined, mitigation_note
-from kaohe.vocab import ADMIN_LEVEL
+from kaohe.sdk import (
+    ADMIN_LEVEL,
+    Derived,
+    Explainer,
+    ExplainView,
+    Rule,
+    Step,
+    StepContext,
+    day,
+    hookimpl,
+    ids_of,
+    in_period,
+    joined,
+    mitigation_note,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:
@@ -62,6 +75,19 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     return {"derived.criticisms": [block]}
 
 
+def derived_date(view: ExplainView, source_id: str) -> str:
+    """A derived criticism ``notice:<id>`` is dated the day after the notice's deadline."""
+    kind, _, ref = source_id.partition(":")
+    if kind != "notice":
+        return ""
+    notices = view.data.tables["notices"]
+    where = np.flatnonzero(notices["id"] == ref)
+    if not where.size:
+        return ""
+    following = notices["deadline"][where[0]] + np.timedelta64(1, "D")
+    return f"{day(following)}(整改通知 {ref} 逾期未整改,期限次日)"
+
+
 RULE = Rule(
     name="rectification",
     title="限期整改",
@@ -76,6 +102,7 @@ RULE = Rule(
         ),
     ),
     doc=__doc__ or "",
+    explainer=Explainer(derived_date=derived_date),
 )
 
 

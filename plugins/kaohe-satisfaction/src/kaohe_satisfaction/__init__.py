@@ -15,9 +15,30 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import DataError, Rule, SchemeError, Step, StepContext, hookimpl
-from kaohe.numeric import positions
-from kaohe.params import KEYS_ANY, KEYS_CATEGORIES, Choice, Number, NumberMap
+from kaohe.sdk import (
+    KEYS_ANY,
+    KEYS_CATEGORIES,
+    UNIT_ID,
+    Choice,
+    DataError,
+    Explainer,
+    ExplainView,
+    Number,
+    NumberMap,
+    Rule,
+    SchemeError,
+    Step,
+    StepContext,
+    TableSpec,
+    f4,
+    hookimpl,
+    num,
+    positions,
+    required,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 RESPONSES = ("satisfied", "basic", "unsatisfied")
 
@@ -85,6 +106,54 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     return {"unit.satisfaction": s, "unit.composite": composite}
 
 
+def explain_unit(view: ExplainView) -> list[str]:
+    """Each group's rate, the unit rate s and C, recomputed from the inputs."""
+    units = view.results.units
+    i = view.index
+    target = float(units.target[0, i])
+    composite = float(units.composite[0, i])
+    values: Mapping[str, float] = view.param("response_values")
+    weights: Mapping[str, float] = view.param("group_weights")
+    table = view.data.tables["surveys"]
+    mine = table["unit"] == i
+    lines: list[str] = []
+    sum_weighted = sum_weights = 0.0
+    present = set(table["group"][mine].tolist())
+    for group in [g for g in weights if g in present] + sorted(present - set(weights)):
+        rows = mine & (table["group"] == group)
+        counts = [int(table[c][rows].sum()) for c in RESPONSES]
+        n = sum(counts)
+        if n == 0:
+            lines.append(f"{group}  无有效样本,不计")
+            continue
+        rate = sum(values[c] * k for c, k in zip(RESPONSES, counts, strict=True)) / n
+        lines.append(
+            f"{group}  满意 {counts[0]}、基本满意 {counts[1]}、不满意 {counts[2]}:"
+            f"r = ({num(values['satisfied'])}×{counts[0]} + {num(values['basic'])}×"
+            f"{counts[1]} + {num(values['unsatisfied'])}×{counts[2]}) / {n} = {rate:.6f},"
+            f"权重 {num(weights.get(group, 0.0))}"
+        )
+        sum_weighted += weights.get(group, 0.0) * rate
+        sum_weights += weights.get(group, 0.0)
+    category = str(units.categories[i])
+    weight_map: Mapping[str, float] = view.param("weight")
+    w = weight_map.get(category, view.param("default_weight"))
+    if sum_weights == 0:
+        lines.append(f"无满意度测评(no_survey = target_only):C = T = {f4(composite)}")
+        return lines
+    s = sum_weighted / sum_weights
+    lines.append(f"s = Σ(权重×r) / Σ权重 = {sum_weighted:.10f} / {num(sum_weights)} = {s:.10f}")
+    lines += view.check("s", s, float(units.satisfaction[0, i]))
+    mine_c = (1 - w) * target + w * 100 * s
+    lines.append(
+        f"C = (1 - {num(w)}) × T + {num(w)} × 100 × s"
+        f" = {num(1 - w)} × {f4(target)} + {num(w)} × 100 × {s:.10f} = {f4(mine_c)}"
+        f"(w 为「{category}」类的满意度权重)"
+    )
+    lines += view.check("C", mine_c, composite)
+    return lines
+
+
 RULE = Rule(
     name="satisfaction",
     title="满意度测评",
@@ -121,6 +190,7 @@ RULE = Rule(
         ),
     ),
     doc=__doc__ or "",
+    explainer=Explainer("满意度测评与综合得分 C", unit=explain_unit),
 )
 
 
@@ -128,3 +198,25 @@ RULE = Rule(
 def kaohe_register_rules() -> list[Rule]:
     """R2."""
     return [RULE]
+
+
+#: The input table this plugin brings.
+TABLE = TableSpec(
+    "surveys",
+    (
+        required("unit_id", "id", *UNIT_ID),
+        required("group", "text", "测评群体", "測評群體", "測評羣體", simplified=True),
+        required("satisfied", "count", "满意", "滿意"),
+        required("basic", "count", "基本满意", "基本滿意"),
+        required("unsatisfied", "count", "不满意", "不滿意"),
+    ),
+    aliases=("满意度测评", "滿意度測評"),
+    key=("unit_id", "group"),
+    unique=False,
+)
+
+
+@hookimpl
+def kaohe_register_tables() -> list[TableSpec]:
+    """The ``surveys`` table."""
+    return [TABLE]

@@ -19,13 +19,29 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import CADRE, UNIT, Effects, Flags, Freezes
-from kaohe.dates import add_months
-from kaohe.ledger import counted, criticisms
-from kaohe.ordering import nth_per_group
-from kaohe.params import Choice, Integer
-from kaohe.vocab import ADMIN_LEVEL, EFFECT, ROLE
+from kaohe.sdk import (
+    ADMIN_LEVEL,
+    CADRE,
+    EFFECT,
+    ROLE,
+    UNIT,
+    Choice,
+    Effects,
+    Flags,
+    Freezes,
+    Integer,
+    Rule,
+    Step,
+    StepContext,
+    add_months,
+    counted,
+    criticisms,
+    hookimpl,
+    nth_per_group,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 TABLES = ("exposures", "criticisms", "vetoes")
 

@@ -17,12 +17,30 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import Dataset, Rule, Scheme, Step, StepContext, hookimpl
-from kaohe.blocks import UNIT
-from kaohe.ledger import capped, counted, joined, label_rows, mitigation_note, point_rows
-from kaohe.numeric import width
-from kaohe.params import Number, NumberMap, TextList
-from kaohe.vocab import EXPOSURE_LEVEL, SEVERITY
+from kaohe.sdk import (
+    EXPOSURE_LEVEL,
+    SEVERITY,
+    UNIT,
+    Dataset,
+    Number,
+    NumberMap,
+    Rule,
+    Scheme,
+    Step,
+    StepContext,
+    TextList,
+    capped,
+    counted,
+    hookimpl,
+    joined,
+    label_rows,
+    mitigation_note,
+    point_rows,
+    width,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 
 def supervision_rows(ctx: StepContext) -> Any:

@@ -14,10 +14,29 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kaohe import DataError, Rule, Step, StepContext, hookimpl
-from kaohe.numeric import positions
-from kaohe.params import KEYS_ANY, Choice, Number, NumberMap
-from kaohe.rule import REQUIRED
+from kaohe.sdk import (
+    KEYS_ANY,
+    REQUIRED,
+    UNIT_ID,
+    Choice,
+    DataError,
+    Explainer,
+    ExplainView,
+    Number,
+    NumberMap,
+    Rule,
+    Step,
+    StepContext,
+    TableSpec,
+    f4,
+    hookimpl,
+    num,
+    positions,
+    required,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 
 @attrs.frozen
@@ -97,6 +116,25 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     return {"unit.target": TargetScore(target[None, :], by_indicator, names, maxima)}
 
 
+def explain_unit(view: ExplainView) -> list[str]:
+    """Each indicator's score out of its maximum, and T, recomputed from the inputs."""
+    indicators: Mapping[str, float] = view.param("indicators")
+    table = view.data.tables["targets"]
+    mine = table["unit"] == view.index
+    got = dict(zip(table["indicator"][mine].tolist(), table["score"][mine].tolist(), strict=True))
+    lines = []
+    for name, top in indicators.items():
+        if name in got:
+            lines.append(f"{name}  {f4(got[name])} / {num(top)}")
+        else:
+            lines.append(f"{name}  缺报,按 0 计 / {num(top)}")
+    total, tops = sum(got.values()), sum(indicators.values())
+    target = 100 * total / tops
+    lines.append(f"T = 100 × {f4(total)} / {num(tops)} = {f4(target)}")
+    lines += view.check("T", target, float(view.results.units.target[0, view.index]))
+    return lines
+
+
 RULE = Rule(
     name="targets",
     title="目标任务",
@@ -116,6 +154,7 @@ RULE = Rule(
         Step("target", compute, reads={"table.targets", "table.units"}, writes={"unit.target"}),
     ),
     doc=__doc__ or "",
+    explainer=Explainer("目标任务得分 T", unit=explain_unit),
 )
 
 
@@ -123,3 +162,25 @@ RULE = Rule(
 def kaohe_register_rules() -> list[Rule]:
     """R1."""
     return [RULE]
+
+
+#: The input table this plugin brings.
+TABLE = TableSpec(
+    "targets",
+    (
+        required("unit_id", "id", *UNIT_ID),
+        required("indicator", "text", "指标", "指標", simplified=True),
+        required("score", "score", "得分"),
+    ),
+    aliases=("目标任务", "目標任務"),
+    key=("unit_id", "indicator"),
+    unique=True,
+    unique_rule="one row per unit and indicator",
+    required=True,
+)
+
+
+@hookimpl
+def kaohe_register_tables() -> list[TableSpec]:
+    """The ``targets`` table."""
+    return [TABLE]

@@ -17,12 +17,26 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from kaohe import Rule, Step, StepContext, Tolerance, hookimpl
-from kaohe.blocks import CADRE, EXEMPT, UNIT, Adjustments
-from kaohe.dates import in_period
-from kaohe.ledger import ids_of, joined
-from kaohe.params import Number
-from kaohe.vocab import TOLERANCE_DECISION, TOLERANCE_TARGET
+from kaohe.sdk import (
+    CADRE,
+    EXEMPT,
+    TOLERANCE_DECISION,
+    TOLERANCE_TARGET,
+    UNIT,
+    Adjustments,
+    Number,
+    Rule,
+    Step,
+    StepContext,
+    Tolerance,
+    hookimpl,
+    ids_of,
+    in_period,
+    joined,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 EXEMPT_CODE = TOLERANCE_DECISION.code("免责")
 

@@ -8,9 +8,21 @@ from typing import Any
 
 import numpy as np
 
-from kaohe import Rule, Step, StepContext, hookimpl
-from kaohe.blocks import UNIT, Effects, Flags
-from kaohe.ledger import counted, ids_of, joined
+from kaohe.sdk import (
+    UNIT,
+    Effects,
+    Flags,
+    Rule,
+    Step,
+    StepContext,
+    counted,
+    hookimpl,
+    ids_of,
+    joined,
+)
+
+#: The version of the plugin API (kaohe.sdk) this plugin is written against.
+KAOHE_API = "1.0"
 
 VETO = 2  # blocks.UNIT_EFFECT
 
