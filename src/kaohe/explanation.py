@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .errors import KaoheError
+from .ledger import overdue_label
 from .results import Results
 from .tables_out import FORMULA_START, adjustment_rows, cadre_rows, freeze_rows, unit_rows
 from .vocab import (
@@ -310,8 +311,11 @@ class _Base:
             notices = tables["notices"]
             where = np.flatnonzero(notices["id"] == ref)
             if where.size:
-                day = notices["deadline"][where[0]] + np.timedelta64(1, "D")
-                return f"{_day(day)}(整改通知 {ref} 逾期未整改,期限次日)"
+                row = where[:1]
+                day = notices["deadline"][row[0]] + np.timedelta64(1, "D")
+                as_of = np.datetime64(self.scheme.as_of, "D")
+                label = overdue_label(notices["rectified_on"][row], as_of)[0]
+                return f"{_day(day)}(整改通知 {ref} {label},期限次日)"
         if kind == "dual":
             sanctions = tables["sanctions"]
             hit = (sanctions["id"] == ref) | (sanctions["case_id"] == ref)

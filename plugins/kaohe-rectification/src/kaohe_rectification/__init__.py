@@ -18,7 +18,7 @@ import numpy as np
 from kaohe import Rule, Step, StepContext, hookimpl
 from kaohe.blocks import Derived
 from kaohe.dates import in_period
-from kaohe.ledger import ids_of, joined, mitigation_note
+from kaohe.ledger import ids_of, joined, mitigation_note, overdue_label
 from kaohe.vocab import ADMIN_LEVEL
 
 
@@ -54,7 +54,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         note=joined(
             "; 整改通知 ",
             ids_of(ctx, "notices", rows),
-            "逾期未整改",
+            lambda: overdue_label(rectified[rows], ctx.as_of),
             mitigation_note(ctx, "notices", rows),
             n=rows.shape[0],
         ),

@@ -19,7 +19,15 @@ import numpy as np
 
 from kaohe import Dataset, Rule, Scheme, Step, StepContext, hookimpl
 from kaohe.blocks import UNIT
-from kaohe.ledger import capped, counted, joined, label_rows, mitigation_note, point_rows
+from kaohe.ledger import (
+    capped,
+    counted,
+    joined,
+    label_rows,
+    mitigation_note,
+    overdue_label,
+    point_rows,
+)
 from kaohe.numeric import width
 from kaohe.params import Number, NumberMap, TextList
 from kaohe.vocab import EXPOSURE_LEVEL, SEVERITY
@@ -45,7 +53,8 @@ def supervision_rows(ctx: StepContext) -> Any:
     points *= tolerance
 
     def status() -> np.ndarray:
-        return np.where(on_time, "; 按期整改", np.where(overdue, "; 逾期未整改", ""))
+        late = np.char.add("; ", overdue_label(rectified, ctx.as_of))
+        return np.where(on_time, "; 按期整改", np.where(overdue, late, ""))
 
     note = joined(
         label_rows(SEVERITY.values, severity),
