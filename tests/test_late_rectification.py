@@ -33,5 +33,6 @@ def test_sv012_is_late_rectification_in_every_output(tmp_path: Path) -> None:
     assert notes["SV011"] == "严重; 逾期未整改"  # never rectified
     book = openpyxl.load_workbook(out / "results.xlsx", read_only=True)
     rows = [r for ws in book for r in ws.iter_rows(values_only=True) if "SV012" in r]
-    assert rows and rows[0][-1] == "严重; 逾期整改"
+    assert len(rows) == 1
+    assert rows[0][-1] == "严重; 逾期整改"
     book.close()
