@@ -23,9 +23,7 @@ def test_overdue_label_by_hand() -> None:
 
 def test_sv012_is_late_rectification_in_every_output(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = CliRunner().invoke(
-        main, ["score", str(COUNTY), "--out", str(out), "--format", "xlsx"]
-    )
+    result = CliRunner().invoke(main, ["score", str(COUNTY), "--out", str(out), "--format", "xlsx"])
     assert result.exit_code == 0, result.output
     with (out / "adjustments.csv").open(encoding="utf-8-sig", newline="") as file:
         notes = {row["source_id"]: row["note"] for row in csv.DictReader(file)}

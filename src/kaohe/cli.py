@@ -147,6 +147,7 @@ class LazyGroup(click.Group):
         "explain": "kaohe.cli_audit:explain",
         "verify": "kaohe.cli_audit:verify",
         "keygen": "kaohe.cli_audit:keygen",
+        "template": "kaohe.cli_template:template",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
