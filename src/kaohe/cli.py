@@ -148,6 +148,7 @@ class LazyGroup(click.Group):
         "verify": "kaohe.cli_audit:verify",
         "keygen": "kaohe.cli_audit:keygen",
         "template": "kaohe.cli_template:template",
+        "ledger": "kaohe.cli_ledger:ledger",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
