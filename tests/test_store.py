@@ -59,8 +59,9 @@ def test_a_store_scores_like_the_csv_folder_and_keeps_its_past(
     past = f"sqlite:///{db}#at=2020-01-31"
     run("score", str(COUNTY), "--data", past, "--out", str(tmp_path / "again"))
     assert files(tmp_path / "again") == files(tmp_path / "first")
-    manifest = json.loads((tmp_path / "again" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["data"] == past
+    first = json.loads((tmp_path / "first" / "manifest.json").read_text(encoding="utf-8"))
+    assert first["data"] == f"{db}#at=2020-01-10T09:00:00.000000"  # the state it scored
+    run("verify", str(tmp_path / "first"))
     run("verify", str(tmp_path / "again"))
     log = run("ledger", "log", db, "SV012").output
     assert "录入  经办: 考核办  事由: 年度录入" in log

@@ -61,7 +61,10 @@ def load(
     if as_of is not None:
         scheme = scheme.with_as_of(as_of)
     data_path = data_path or default_data(scheme_path)
-    if isinstance(data_path, str) and is_database(data_path):
+    if is_database(str(data_path)) and not Path(data_path).is_dir():
+        from .store import pinned
+
+        data_path = pinned(str(data_path))
         data = api.load_data(data_path, scheme)
         data_path = shown(data_path)
     else:

@@ -127,6 +127,21 @@ def connect(location: str, *, create: bool = False) -> Iterator[Any]:
         connection.close()
 
 
+def pinned(location: str) -> str:
+    """``location`` with the ``#at=`` point of its latest entry when it is a ledger store
+    (so that a run records, and ``kaohe verify`` and ``kaohe diff`` find, the exact state
+    it scored); any other location, or one already pinned, as it is."""
+    if "#at=" in location:
+        return location
+    try:
+        with connect(location) as connection, connection.cursor() as cursor:
+            cursor.execute(f"SELECT max(recorded_at) FROM {ENTRIES}")
+            latest = cursor.fetchone()[0]
+    except Exception:  # not a store (or not readable): the data layer says what is wrong
+        return location
+    return location if latest is None else f"{location}#at={latest}"
+
+
 def _json_field(column: str, postgres: bool) -> str:
     quoted = '"' + column.replace('"', '""') + '"'
     if postgres:

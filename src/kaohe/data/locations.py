@@ -15,6 +15,7 @@ SCHEMES = ("sqlite://", "postgresql://", "postgres://")
 
 def is_database(location: str) -> bool:
     """Whether ``location`` names a database (a URL, or a SQLite file by its ending)."""
+    location = location.partition("#at=")[0]  # a ledger store's state at a time
     return location.startswith(SCHEMES) or location.lower().endswith(SQLITE_FILES)
 
 
