@@ -100,6 +100,8 @@ def _data_source(
 
     if value is None or value.startswith(SCHEMES):
         return value
+    if "#at=" in value and Path(value.partition("#at=")[0]).is_file():
+        return value  # a ledger store's state at a time (kaohe.store)
     if not Path(value).exists():
         raise click.BadParameter(
             f"{value!r} does not exist (expected a folder, a file or a database URL)"
@@ -149,6 +151,7 @@ class LazyGroup(click.Group):
         "keygen": "kaohe.cli_audit:keygen",
         "template": "kaohe.cli_template:template",
         "ledger": "kaohe.cli_ledger:ledger",
+        "diff": "kaohe.cli_diff:diff",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

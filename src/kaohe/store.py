@@ -28,12 +28,15 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .errors import KaoheError
 from .tables import TABLES, TableSpec, find_table
+
+if TYPE_CHECKING:
+    from .data import Dataset
 
 ENTRIES = "kaohe_entries"
 
@@ -298,6 +301,11 @@ def read_files(
 
 def _validate(state: Mapping[str, list[dict[str, str]]], origin: str) -> None:
     """Check a whole state as scoring would (cells, references, unique keys)."""
+    dataset(state, origin)
+
+
+def dataset(state: Mapping[str, list[dict[str, str]]], origin: str) -> Dataset:
+    """A state (rows of text cells per table) read and checked as scoring reads a store."""
     import numpy as np
     import pyarrow as pa
 
@@ -316,7 +324,7 @@ def _validate(state: Mapping[str, list[dict[str, str]]], origin: str) -> None:
         raws[name] = RawTable(
             name, f"{origin}[{name}]", pa.table(columns), {c: c for c in columns}, lines
         )
-    assemble(raws, problems, absent_source=lambda name: f"{origin}[{name}]")
+    return assemble(raws, problems, absent_source=lambda name: f"{origin}[{name}]")
 
 
 def _append(location: str, new: Sequence[Entry]) -> None:

@@ -34,7 +34,8 @@ INSTRUCTIONS = INSTRUCTION_SHEETS[0]
 
 #: The office that keeps each table (handbook README: who uses it).
 OWNERS: Mapping[str, str] = {
-    "units": "考核办",
+    "units": "考核办",  # the registers of who is assessed: every office's records refer to them
+    "cadres": "考核办",
     "targets": "考核办",
     "surveys": "考核办",
     "vetoes": "考核办",
@@ -46,7 +47,6 @@ OWNERS: Mapping[str, str] = {
     "criticisms": "纪委监委",
     "sanctions": "纪委监委",
     "tolerances": "纪委监委",
-    "cadres": "组织部",
     "votes": "组织部",
     "exams": "组织部",
     "attendance": "组织部",

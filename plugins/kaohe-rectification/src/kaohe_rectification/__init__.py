@@ -36,6 +36,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         & ~ctx.tolerance().is_exempt("notices", n)
     )
     rows = np.flatnonzero(overdue)
+    late, as_of = rectified[rows], ctx.as_of  # for the note, made later without the context
     level = notices["level"][rows].astype(np.int64)
     level = np.where(level < 0, ADMIN_LEVEL.code("乡镇"), level)
     block = Derived(
@@ -54,7 +55,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         note=joined(
             "; 整改通知 ",
             ids_of(ctx, "notices", rows),
-            lambda: overdue_label(rectified[rows], ctx.as_of),
+            lambda: overdue_label(late, as_of),
             mitigation_note(ctx, "notices", rows),
             n=rows.shape[0],
         ),

@@ -52,8 +52,10 @@ def supervision_rows(ctx: StepContext) -> Any:
     np.add(points, extra, out=points, where=overdue)
     points *= tolerance
 
+    as_of = ctx.as_of  # the text is made later: keep no reference to the context
+
     def status() -> np.ndarray:
-        late = np.char.add("; ", overdue_label(rectified, ctx.as_of))
+        late = np.char.add("; ", overdue_label(rectified, as_of))
         return np.where(on_time, "; 按期整改", np.where(overdue, late, ""))
 
     note = joined(
