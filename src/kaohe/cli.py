@@ -209,6 +209,7 @@ def score(
     from .plugins import call_hook
     from .progress import progress
     from .reports import FORMATS
+    from .runs import archive
 
     signer = None
     if sign is not None:
@@ -224,7 +225,10 @@ def score(
     out = out or Path("out") / inputs.scheme.name
     chosen = tuple(FORMATS) if "all" in formats else tuple(formats)
     info, files = publish.result_files(results, inputs, chosen)
+    replaced = archive(out)  # the earlier run kept beside the folder, never silently lost
     write_folder(out, files, signer=signer)
+    if replaced is not None:
+        click.echo(replaced)
     for warning in inputs.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     _summary(results)

@@ -185,14 +185,15 @@ def compare(first: Path, second: Path) -> Diff:
                 because.setdefault(entity, []).append(cause.label)
     else:
         records = table_causes(*manifests)
-    if settings and len(settings) + len(records) == 1:  # the only cause explains everything
+    causes = [*records, *settings]
+    if len(causes) == 1 and not because:  # the only cause, not scored alone: it explains all
         for change in changes:
-            because.setdefault((change.entity, change.entity_id), []).append(settings[0].label)
+            because.setdefault((change.entity, change.entity_id), []).append(causes[0].label)
     return Diff(
         first,
         second,
         tuple(changes),
-        (*records, *settings),
+        tuple(causes),
         {key: tuple(dict.fromkeys(value)) for key, value in because.items()},
     )
 
