@@ -164,3 +164,36 @@ def test_the_store_on_postgresql(
         pytest.raises(Exception, match="append-only"),
     ):
         cursor.execute("DELETE FROM kaohe_entries")
+
+
+def test_appeal_decisions_are_checked(tmp_path: Path) -> None:
+    db = str(tmp_path / "kaohe.db")
+    run("ledger", "init", db)
+    run("ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "录入")
+    run("appeal", "file", db, "--against", "XZ08 等次", "--by", "河坝乡", "--grounds", "排名有误")
+    needs = run("appeal", "decide", db, "AP001", "--outcome", "更正", "--by", "a",
+                "--reason", "b", code=1)  # fmt: skip
+    assert "outcome 更正 needs the entry number of the correction" in needs.output
+    upheld = run("appeal", "decide", db, "AP001", "--outcome", "维持", "--correction", "3",
+                 "--by", "a", "--reason", "b", code=1)  # fmt: skip
+    assert "an appeal upheld (维持) corrects nothing" in upheld.output
+    run(
+        "appeal",
+        "decide",
+        db,
+        "AP001",
+        "--outcome",
+        "维持",
+        "--by",
+        "考核委员会",
+        "--reason",
+        "无误",
+    )
+    twice = run("appeal", "decide", db, "AP001", "--outcome", "维持", "--by", "a",
+                "--reason", "b", code=1)  # fmt: skip
+    assert "appeal AP001 was decided already" in twice.output
+    unknown = run("appeal", "decide", db, "AP009", "--outcome", "维持", "--by", "a",
+                  "--reason", "b", code=1)  # fmt: skip
+    assert "no appeal 'AP009'" in unknown.output
+    assert "结果: 维持" in run("appeal", "list", db).output
+    assert "    against: XZ08 等次" in run("ledger", "log", db, "AP001").output

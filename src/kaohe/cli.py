@@ -152,6 +152,7 @@ class LazyGroup(click.Group):
         "template": "kaohe.cli_template:template",
         "ledger": "kaohe.cli_ledger:ledger",
         "diff": "kaohe.cli_diff:diff",
+        "appeal": "kaohe.cli_appeal:appeal",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -209,7 +209,7 @@ def _store_causes(
     entries = store.entries(location)
     first, second = store.cutoff(at_a), store.cutoff(at_b)
     state_a, state_b = store.current(entries, first), store.current(entries, second)
-    between = [e for e in entries if first < e.recorded_at <= second]
+    between = [e for e in entries if first < e.recorded_at <= second and e.table in TABLES]
     records = list(dict.fromkeys((e.table, e.record_id) for e in between))
     causes = []
     for record in records:

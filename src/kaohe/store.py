@@ -353,7 +353,7 @@ def _append(location: str, new: Sequence[Entry]) -> None:
 def _state(latest: Mapping[tuple[str, str], Entry]) -> dict[str, list[dict[str, str]]]:
     state: dict[str, list[dict[str, str]]] = {}
     for (table, _), entry in sorted(latest.items(), key=lambda item: item[1].seq):
-        if entry.kind != WITHDRAWN:
+        if entry.kind != WITHDRAWN and table in TABLES:  # appeals are not input tables
             state.setdefault(table, []).append(dict(entry.values))
     return state
 
@@ -499,10 +499,13 @@ def describe(entry: Entry, before: Entry | None) -> list[str]:
     """An entry in Chinese: when, what, who, why, and the values it set or changed."""
     from .template import header
 
-    spec = TABLES[entry.table]
+    spec = TABLES.get(entry.table)
     when = entry.recorded_at[:19].replace("T", " ")
     what = entry.kind + ("" if entry.replaces is None else f"(替代第 {entry.replaces} 条)")
     lines = [f"第 {entry.seq} 条  {when}  {what}  经办: {entry.recorded_by}  事由: {entry.reason}"]
+    if spec is None:  # an appeal (kaohe.appeals): its fields as they are
+        lines += [f"    {name}: {value}" for name, value in entry.values.items()]
+        return lines
     for column in spec.columns:
         new, old = entry.values.get(column.name, ""), None
         if before is not None:
