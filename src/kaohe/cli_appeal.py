@@ -1,4 +1,4 @@
-"""``kaohe appeal``: appeals (申诉) and their outcomes in the ledger store (:mod:`kaohe.appeals`)."""
+"""``kaohe appeal``: appeals (申诉) and their outcomes in the store (:mod:`kaohe.appeals`)."""
 
 from __future__ import annotations
 
