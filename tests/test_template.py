@@ -92,3 +92,22 @@ def test_a_template_never_replaces_a_workbook(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "already exists" in result.output
     assert out.read_bytes() == b"mine"
+
+
+def test_the_offices_workbooks_score_together_like_the_csv_folder(tmp_path: Path) -> None:
+    run("template", str(COUNTY), "--out", str(tmp_path / "t.xlsx"), "--by-bureau")
+    given = []
+    for office in ("考核办", "督查室", "纪委监委", "组织部"):
+        filled = tmp_path / f"{office}.xlsx"
+        fill(tmp_path / f"t-{office}.xlsx", FOLDER, filled)
+        given += ["--data", str(filled)]
+    run("score", str(COUNTY), *given, "--out", str(tmp_path / "xlsx"))
+    run("score", str(COUNTY), "--out", str(tmp_path / "csv"))
+    assert files(tmp_path / "xlsx") == files(tmp_path / "csv")
+    assert "scored again" in run("verify", str(tmp_path / "xlsx"))
+    twice = CliRunner().invoke(main, ["validate", str(COUNTY), *given, "--data", str(FOLDER)])
+    assert twice.exit_code == 1
+    assert (
+        f"{FOLDER / 'supervision.csv'}: table 'supervision' is also given by "
+        f"{tmp_path / '督查室.xlsx'}[督查问题]; expected each table from one source"
+    ) in twice.output

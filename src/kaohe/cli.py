@@ -92,13 +92,10 @@ scheme_argument = click.argument(
 )
 
 
-def _data_source(
-    _ctx: click.Context, _param: click.Parameter, value: str | None
-) -> Path | str | None:
-    """``--data``: an existing folder or file, or a database URL (kept as text)."""
+def _one_source(value: str) -> Path | str:
     from .data.locations import SCHEMES
 
-    if value is None or value.startswith(SCHEMES):
+    if value.startswith(SCHEMES):
         return value
     if "#at=" in value and Path(value.partition("#at=")[0]).is_file():
         return value  # a ledger store's state at a time (kaohe.store)
@@ -109,13 +106,30 @@ def _data_source(
     return Path(value)
 
 
+def _data_source(
+    _ctx: click.Context, _param: click.Parameter, values: Sequence[str]
+) -> Path | str | None:
+    """``--data`` (once or more): existing folders or files, or database URLs (kept as
+    text); several are joined by `` + `` (:data:`kaohe.data.locations.SOURCES`)."""
+    from .data.locations import SOURCES
+
+    found = [_one_source(value) for value in values]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    return SOURCES.join(str(source) for source in found)
+
+
 data_option = click.option(
     "--data",
     metavar="PATH|URL",
+    multiple=True,
     callback=_data_source,
     help="A folder of CSV, Parquet or Arrow files; a spreadsheet (.xlsx, .xls, .xlsb, .ods); "
     "a SQLite file or sqlite:///PATH; or postgresql://USER@HOST/DB "
-    "(default: the scheme's example data).",
+    "(default: the scheme's example data). Give it several times to read the tables from "
+    "several sources (each table from one).",
 )
 plugins_option = click.option(
     "--plugins",
