@@ -75,3 +75,17 @@ def test_diff_needs_result_folders(tmp_path: Path) -> None:
     taken = run("diff", str(tmp_path / "a"), str(tmp_path / "a"), "--out", str(tmp_path / "a"),
                 code=1)  # fmt: skip
     assert "already exists; give --out a new folder name" in taken.output
+
+
+def test_explain_run_refuses_inputs_changed_since_the_run(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    for path in FOLDER.glob("*.csv"):
+        (data / path.name).write_bytes(path.read_bytes())
+    run("score", str(COUNTY), "--data", str(data), "--out", str(tmp_path / "a"))
+    assert "所依据的记录:" in run("explain", "--run", str(tmp_path / "a"), "BM03").output
+    (data / "vetoes.csv").write_text("id,date,unit_id,item\n", encoding="utf-8")
+    result = run("explain", "--run", str(tmp_path / "a"), "BM03", code=1)
+    assert "the inputs of the run changed since (tables vetoes)" in result.output
+    usage = run("explain", "--run", str(tmp_path / "a"), str(COUNTY), "BM03", code=2)
+    assert "with --run give only ID" in usage.output

@@ -97,6 +97,17 @@ def play(location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     )
     assert results(tmp_path / "again") == results(first)
     assert "scored again" in run("verify", str(first))
+    published = run("explain", "--run", str(first), "河坝乡")  # what was published, by name
+    assert "整改期限 2019-06-15, 整改完成日期 2019-07-01" in published
+    assert "    扣分构成: 2.0 严重 + 1.0 逾期整改 = 3.00\n" in published
+    assert "        整改完成日期: 2019-07-01 → 2019-06-10\n" in published  # its correction
+    assert (
+        "CR006: 编号 CR006, 日期 2019-03-28, 级别 市, 单位编码 XZ08, 文号 市政府办通〔2019〕6号"
+        in (published)
+    )
+    assert "    扣分构成: 2.0 严重 × 0.5 按期整改 = 1.00\n" in run(
+        "explain", "--run", str(second), "XZ08"
+    )
     log = run("ledger", "log", location, "SV012")
     assert "经办: 督查室  事由: 2019年度台账" in log
     assert "整改完成日期: 2019-07-01 → 2019-06-10" in log

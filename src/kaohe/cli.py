@@ -160,7 +160,7 @@ class LazyGroup(click.Group):
 
     lazy: Mapping[str, str] = {
         "whatif": "kaohe.cli_whatif:whatif",
-        "explain": "kaohe.cli_audit:explain",
+        "explain": "kaohe.cli_explain:explain",
         "verify": "kaohe.cli_audit:verify",
         "keygen": "kaohe.cli_audit:keygen",
         "template": "kaohe.cli_template:template",
