@@ -16,7 +16,7 @@ from tests.conftest import COUNTY, ROOT
 
 import kaohe
 from kaohe.cli import main
-from kaohe.cli_audit import explain as explain_command
+from kaohe.cli_explain import explain as explain_command
 from kaohe.explanation import Explanation, explain
 from kaohe.results import Results
 from kaohe.tables_out import adjustment_rows

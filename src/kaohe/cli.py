@@ -92,14 +92,13 @@ scheme_argument = click.argument(
 )
 
 
-def _data_source(
-    _ctx: click.Context, _param: click.Parameter, value: str | None
-) -> Path | str | None:
-    """``--data``: an existing folder or file, or a database URL (kept as text)."""
+def _one_source(value: str) -> Path | str:
     from .data.locations import SCHEMES
 
-    if value is None or value.startswith(SCHEMES):
+    if value.startswith(SCHEMES):
         return value
+    if "#at=" in value and Path(value.partition("#at=")[0]).is_file():
+        return value  # a ledger store's state at a time (kaohe.store)
     if not Path(value).exists():
         raise click.BadParameter(
             f"{value!r} does not exist (expected a folder, a file or a database URL)"
@@ -107,13 +106,30 @@ def _data_source(
     return Path(value)
 
 
+def _data_source(
+    _ctx: click.Context, _param: click.Parameter, values: Sequence[str]
+) -> Path | str | None:
+    """``--data`` (once or more): existing folders or files, or database URLs (kept as
+    text); several are joined by `` + `` (:data:`kaohe.data.locations.SOURCES`)."""
+    from .data.locations import SOURCES
+
+    found = [_one_source(value) for value in values]
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0]
+    return SOURCES.join(str(source) for source in found)
+
+
 data_option = click.option(
     "--data",
     metavar="PATH|URL",
+    multiple=True,
     callback=_data_source,
     help="A folder of CSV, Parquet or Arrow files; a spreadsheet (.xlsx, .xls, .xlsb, .ods); "
     "a SQLite file or sqlite:///PATH; or postgresql://USER@HOST/DB "
-    "(default: the scheme's example data).",
+    "(default: the scheme's example data). Give it several times to read the tables from "
+    "several sources (each table from one).",
 )
 plugins_option = click.option(
     "--plugins",
@@ -144,9 +160,13 @@ class LazyGroup(click.Group):
 
     lazy: Mapping[str, str] = {
         "whatif": "kaohe.cli_whatif:whatif",
-        "explain": "kaohe.cli_audit:explain",
+        "explain": "kaohe.cli_explain:explain",
         "verify": "kaohe.cli_audit:verify",
         "keygen": "kaohe.cli_audit:keygen",
+        "template": "kaohe.cli_template:template",
+        "ledger": "kaohe.cli_ledger:ledger",
+        "diff": "kaohe.cli_diff:diff",
+        "appeal": "kaohe.cli_appeal:appeal",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -204,6 +224,7 @@ def score(
     from .plugins import call_hook
     from .progress import progress
     from .reports import FORMATS
+    from .runs import archive
 
     signer = None
     if sign is not None:
@@ -219,7 +240,10 @@ def score(
     out = out or Path("out") / inputs.scheme.name
     chosen = tuple(FORMATS) if "all" in formats else tuple(formats)
     info, files = publish.result_files(results, inputs, chosen)
+    replaced = archive(out)  # the earlier run kept beside the folder, never silently lost
     write_folder(out, files, signer=signer)
+    if replaced is not None:
+        click.echo(replaced)
     for warning in inputs.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     _summary(results)

@@ -1,11 +1,10 @@
-"""``kaohe explain``, ``kaohe verify`` and ``kaohe keygen``: the audit commands.
+"""``kaohe verify`` and ``kaohe keygen``: the audit commands (``kaohe explain`` is
+:mod:`kaohe.cli_explain`).
 
 All are plain click commands (:class:`~kaohe.cli.KaoheCommand`: a
 :class:`~kaohe.errors.KaoheError` becomes a message and exit code 1); the
 ``kaohe`` group imports them when they are run.
 
-- ``kaohe explain SCHEME ID [--data PATH] [--as-of DATE] [--plugins DIR]``
-  prints the derivation of one unit's or cadre's result (:mod:`kaohe.explanation`).
 - ``kaohe verify OUT_DIR [--root DIR] [--key PUB] [--plugins DIR]`` prints
   ``ok`` or the problems of a result folder (:mod:`kaohe.verify`) and exits
   1 if any.
@@ -14,37 +13,12 @@ All are plain click commands (:class:`~kaohe.cli.KaoheCommand`: a
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand, _load, as_of_option, data_option, plugins_option, scheme_argument
+from .cli import KaoheCommand, plugins_option
 from .plugins import Registry, get_plugin_manager
-
-
-@click.command(cls=KaoheCommand)
-@scheme_argument
-@click.argument("entity_id", metavar="ID")
-@data_option
-@as_of_option
-@plugins_option
-def explain(
-    scheme: Path,
-    entity_id: str,
-    data: Path | None,
-    as_of: dt.date | None,
-    plugin_dir: Path | None,
-) -> None:
-    """Explain the result of unit or cadre ID under SCHEME: every number and why."""
-    from . import api
-    from .explanation import explain as derive
-
-    the_scheme, dataset, _, warnings = _load(scheme, data, as_of, plugin_dir)
-    results = api.evaluate(the_scheme, dataset)
-    for warning in warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
-    click.echo(derive(results, entity_id).render(), nl=False)
 
 
 @click.command(cls=KaoheCommand)

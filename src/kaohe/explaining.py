@@ -12,7 +12,7 @@ parts; it holds no knowledge of any one rule. A function gets an
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -97,9 +97,14 @@ class Explainer:
       weight)``: the part's unweighted value, a line saying how it was
       computed, and the weight of the cadre's role; ``None`` for what is
       not known.
+    - ``record(view, table, cells)``: for an input record the entity's
+      result cites (``cells``: the record's non-empty cells as text), how
+      the rule turned it into points, as one line (``""`` for nothing to
+      say); shown by ``kaohe explain`` under the record.
     """
 
     title: str = ""
     unit: Callable[[ExplainView], Sequence[str]] | None = None
     derived_date: Callable[[ExplainView, str], str] | None = None
     part: Callable[[ExplainView, str, str], Part] | None = None
+    record: Callable[[ExplainView, str, Mapping[str, str]], str] | None = None

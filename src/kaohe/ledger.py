@@ -57,6 +57,17 @@ def joined(*parts: RowText | Lazy, n: int) -> Lazy:
     return make
 
 
+#: How an overdue record is labelled: rectified after its deadline, or not rectified at all.
+LATE_RECTIFIED, NOT_RECTIFIED = "逾期整改", "逾期未整改"
+
+
+def overdue_label(rectified: NDArray[np.datetime64], as_of: np.datetime64) -> NDArray[np.str_]:
+    """The label of overdue records: 逾期整改 where a rectification date on or before
+    ``as_of`` is recorded (late, but done), 逾期未整改 otherwise."""
+    done = ~np.isnat(rectified) & (rectified <= as_of)
+    return np.where(done, LATE_RECTIFIED, NOT_RECTIFIED)
+
+
 def picked(text: Lazy, rows: NDArray[np.int64]) -> Lazy:
     """A function giving ``text()[rows]``."""
     return lambda: text()[rows]

@@ -53,7 +53,7 @@ def load(
     example data. The plugins' ``kaohe_check_inputs`` hooks are asked for
     warnings, after the data's own (unknown columns, sheets and files).
     """
-    from .data.locations import is_database, shown
+    from .data.locations import SOURCES, is_database, shown, sources
 
     scheme = api.load_scheme(scheme_path, registry)
     if overrides:
@@ -61,7 +61,13 @@ def load(
     if as_of is not None:
         scheme = scheme.with_as_of(as_of)
     data_path = data_path or default_data(scheme_path)
-    if isinstance(data_path, str) and is_database(data_path):
+    if len(sources(str(data_path))) > 1:
+        data = api.load_data(str(data_path), scheme)
+        data_path = SOURCES.join(shown(part) for part in sources(str(data_path)))
+    elif is_database(str(data_path)) and not Path(data_path).is_dir():
+        from .store import pinned
+
+        data_path = pinned(str(data_path))
         data = api.load_data(data_path, scheme)
         data_path = shown(data_path)
     else:

@@ -47,6 +47,7 @@ from .ledger import (
     joined,
     label_rows,
     mitigation_note,
+    overdue_label,
     picked,
     point_rows,
 )
@@ -176,6 +177,7 @@ __all__ = [
     "mitigation_note",
     "nth_per_group",
     "num",
+    "overdue_label",
     "picked",
     "point_rows",
     "positions",

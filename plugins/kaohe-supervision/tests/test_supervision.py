@@ -263,10 +263,21 @@ def test_unknown_problem_category_is_a_warning() -> None:
     ]
     # one warning naming the unknown category and its count; empty categories pass
     assert len(warnings) == 1
-    assert "'其他' (2 rows)" in warnings[0]
-    assert "不担当" not in warnings[0]
+    assert warnings[0].endswith("(不担当, 不认真): '其他' (2 rows: s2, s3)")
+    assert "s1" not in warnings[0]
+    assert "s4" not in warnings[0]
     # the scoring is unchanged: 4 x 0.5
     assert kaohe.evaluate(the_scheme, dataset).units.deductions[0, 0] == 2.0
+
+
+def test_an_unknown_category_warning_names_five_rows_then_a_count() -> None:
+    the_scheme = kaohe.Scheme.from_dict(scheme(supervision={"taxonomy": ["庸"]}), registry())
+    findings = [sup(f"s{i}", d(3, 1), "u1", "一般") for i in range(1, 9)]
+    for row in findings:
+        row["category"] = "其他"
+    dataset = kaohe.data_from_columns(columns(data([("u1", "乡镇", 90)], supervision=findings)))
+    (found,) = registry().manager.hook.kaohe_check_inputs(scheme=the_scheme, data=dataset)
+    assert found[0].endswith("'其他' (8 rows: s1, s2, s3, s4, s5 and 3 more)")
 
 
 def test_disabled_rule_and_plan() -> None:

@@ -81,7 +81,10 @@ def read_database(
     location: str, tables: Mapping[str, TableSpec], problems: Problems
 ) -> dict[str, RawTable]:
     """The contract's tables found in a database, by name; problems are reported."""
+    from kaohe.store import ENTRIES, split_at
+
     where = shown(location)
+    location, at = split_at(location)
     sqlite = not location.startswith(("postgresql://", "postgres://"))
     try:
         connection = _connect(location)
@@ -93,6 +96,11 @@ def read_database(
         cursor = connection.cursor()
         try:
             names = _names(cursor, sqlite)
+            if ENTRIES in names:  # a ledger store: its state (as it was at ``at``)
+                return _read_store(cursor, where, at, not sqlite, tables, problems)
+            if at is not None:
+                problems.add_error(where, "#at= reads a ledger store's past state; not a store")
+                return {}
             for name in sorted(names):
                 table_name = find_table(name, tables)
                 if table_name is None:
@@ -115,6 +123,36 @@ def read_database(
         problems.add_error(where, f"cannot read the database ({_first_line(error)})")
     finally:
         connection.close()
+    return found
+
+
+def _read_store(
+    cursor: Any,
+    where: str,
+    at: str | None,
+    postgres: bool,
+    tables: Mapping[str, TableSpec],
+    problems: Problems,
+) -> dict[str, RawTable]:
+    """The tables of a ledger store's state (:mod:`kaohe.store`), those with entries."""
+    from kaohe.store import cutoff, state_sql, tables_sql
+
+    limit = None if at is None else cutoff(at)
+    cursor.execute(tables_sql(limit))
+    present = {str(n) for n in cursor.fetch_arrow_table().column(0).to_pylist()}
+    found: dict[str, RawTable] = {}
+    for name, spec in tables.items():
+        if name not in present:
+            continue
+        cursor.execute(state_sql(spec, postgres, limit))
+        table = cursor.fetch_arrow_table()
+        table = table.cast(pa.schema([(n, pa.string()) for n in table.column_names]))
+        source = f"{where}[{name}]"
+        raw = from_arrow(spec, table, source, problems, sha256=content_sha256(table))
+        if raw is None:
+            problems.failed.add(name)
+        else:
+            found[name] = raw
     return found
 
 

@@ -6,7 +6,9 @@
 - a spreadsheet (``.xlsx``, ``.xlsm``, ``.xls``, ``.xlsb``, ``.ods``) with
   one sheet per table;
 - a database: ``sqlite:///ledger.db`` (or a ``.db`` / ``.sqlite`` file) or
-  ``postgresql://...``, tables or views named like the tables.
+  ``postgresql://...``, tables or views named like the tables;
+- several of these joined by ``" + "`` (``--data A --data B``): each table
+  from one of them (a table given by two is an error naming both).
 
 Each reader is imported only when its kind of source is read.
 """
@@ -14,7 +16,7 @@ Each reader is imported only when its kind of source is read.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,40 +48,72 @@ def load(
     the installed plugins' tables.
     """
     from kaohe.data.build import assemble, require_tables
-    from kaohe.data.database import read_database
-    from kaohe.data.locations import is_database, shown
-    from kaohe.data.spreadsheet import SPREADSHEETS, read_spreadsheet
+    from kaohe.data.locations import sources
 
     tables = installed_tables() if tables is None else tables
     problems = Problems()
     location = os.fspath(path)
-    if is_database(location) and not Path(location).is_dir():
-        raws = read_database(location, tables, problems)
-        origin = shown(location)
-        hint = lambda name: f"a table or view named '{name}'"  # noqa: E731
-        absent = lambda name: f"{origin}[{name}]"  # noqa: E731
+    parts = sources(location)
+    if len(parts) == 1:
+        raws, origin, hint, absent = _read(location, tables, problems)
     else:
-        folder = Path(location)
-        origin = str(folder)
-        if folder.is_dir():
-            raws = _read_folder(folder, tables, problems)
-            hint = lambda name: f"a file {folder / (name + '.csv')}"  # noqa: E731
-            absent = lambda name: str(folder / f"{name}.csv")  # noqa: E731
-        elif folder.suffix.lower() in SPREADSHEETS:
-            if not folder.is_file():
-                raise DataError(origin, "no such spreadsheet; expected a spreadsheet file")
-            raws = read_spreadsheet(folder, tables, problems)
-            hint = lambda name: f"a sheet named '{name}'"  # noqa: E731
-            absent = lambda name: f"{folder}[{name}]"  # noqa: E731
-        else:
-            raise DataError(
-                origin,
-                "expected a folder of <table>.csv files or an .xlsx workbook (or .xls, .xlsb, "
-                ".ods, a folder of .parquet files, sqlite:///FILE.db or postgresql://...)",
-            )
+        raws, origin = {}, location
+        hint = lambda name: f"'{name}' in one of the sources"  # noqa: E731
+        absent = lambda name: f"{origin}[{name}]"  # noqa: E731
+        for part in parts:
+            for name, raw in _read(part, tables, problems)[0].items():
+                if name in raws:
+                    problems.add_error(
+                        raw.source,
+                        f"table '{name}' is also given by {raws[name].source}; "
+                        "expected each table from one source (or import both into a store)",
+                    )
+                else:
+                    raws[name] = raw
     if not problems.found:
         require_tables(raws.keys(), require, origin, hint, problems, tables)
     return assemble(raws, problems, absent_source=absent, tables=tables)
+
+
+def _read(
+    location: str, tables: Mapping[str, TableSpec], problems: Problems
+) -> tuple[dict[str, RawTable], str, Callable[[str], str], Callable[[str], str]]:
+    """The tables at one location, where it is (for messages), how to say where a table
+    was looked for, and where an absent table would be."""
+    from kaohe.data.database import read_database
+    from kaohe.data.locations import is_database, shown
+    from kaohe.data.spreadsheet import SPREADSHEETS, read_spreadsheet
+
+    if is_database(location) and not Path(location).is_dir():
+        origin = shown(location)
+        return (
+            read_database(location, tables, problems),
+            origin,
+            lambda name: f"a table or view named '{name}'",
+            lambda name: f"{origin}[{name}]",
+        )
+    folder = Path(location)
+    if folder.is_dir():
+        return (
+            _read_folder(folder, tables, problems),
+            str(folder),
+            lambda name: f"a file {folder / (name + '.csv')}",
+            lambda name: str(folder / f"{name}.csv"),
+        )
+    if folder.suffix.lower() in SPREADSHEETS:
+        if not folder.is_file():
+            raise DataError(str(folder), "no such spreadsheet; expected a spreadsheet file")
+        return (
+            read_spreadsheet(folder, tables, problems),
+            str(folder),
+            lambda name: f"a sheet named '{name}'",
+            lambda name: f"{folder}[{name}]",
+        )
+    raise DataError(
+        str(folder),
+        "expected a folder of <table>.csv files or an .xlsx workbook (or .xls, .xlsb, "
+        ".ods, a folder of .parquet files, sqlite:///FILE.db or postgresql://...)",
+    )
 
 
 def _read_folder(

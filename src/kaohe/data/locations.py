@@ -10,11 +10,15 @@ import urllib.parse
 from pathlib import Path
 
 SQLITE_FILES = (".db", ".sqlite", ".sqlite3")
+
+#: Between the sources of a data set read from several (``--data A --data B``).
+SOURCES = " + "
 SCHEMES = ("sqlite://", "postgresql://", "postgres://")
 
 
 def is_database(location: str) -> bool:
     """Whether ``location`` names a database (a URL, or a SQLite file by its ending)."""
+    location = location.partition("#at=")[0]  # a ledger store's state at a time
     return location.startswith(SCHEMES) or location.lower().endswith(SQLITE_FILES)
 
 
@@ -32,3 +36,10 @@ def sqlite_path(location: str) -> Path:
     if location.startswith("sqlite://"):
         return Path(urllib.parse.unquote(location[len("sqlite:///") :]))
     return Path(location)
+
+
+def sources(location: str) -> list[str]:
+    """The sources a location names: several joined by :data:`SOURCES`, or itself."""
+    if SOURCES in location and not Path(location).exists():
+        return location.split(SOURCES)
+    return [location]

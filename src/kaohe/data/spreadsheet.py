@@ -5,9 +5,10 @@ One sheet per table, named like the table in English or Chinese (单位,
 sheet declares, and keeps their types: date cells arrive as dates, numbers
 as numbers (a number in a date column is an Excel serial date). The header
 is the first row that names a column of the table; rows above it are title
-rows, skipped with a warning. A sheet named after no table (说明, an
-instructions sheet) is ignored with a warning, unless its name is close to a
-table's (a misspelling, which would silently leave the table out).
+rows, skipped with a warning. The instructions sheet of a kaohe template
+(说明) is skipped quietly; another sheet named after no table is ignored with
+a warning, unless its name is close to a table's (a misspelling, which would
+silently leave the table out).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from kaohe.tables import TableSpec, find_table
 
 #: File name endings of the spreadsheets calamine reads.
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+#: Instructions sheets (``kaohe template`` writes 说明), skipped without a warning.
+INSTRUCTION_SHEETS = ("说明", "說明")
 
 
 def misspelt_table(name: str, tables: Mapping[str, TableSpec]) -> str | None:
@@ -65,6 +69,8 @@ def read_spreadsheet(
             problems.add_error(source, f"the sheet cannot be read ({error})")
             continue
         name = find_table(sheet_name, tables)
+        if name is None and sheet_name.strip() in INSTRUCTION_SHEETS:
+            continue
         filled = any(str(cell).strip() for row in rows for cell in row)
         if name is None:
             close = misspelt_table(sheet_name, tables)

@@ -29,6 +29,7 @@ from kaohe.sdk import (
     in_period,
     joined,
     mitigation_note,
+    overdue_label,
 )
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
@@ -49,6 +50,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         & ~ctx.tolerance().is_exempt("notices", n)
     )
     rows = np.flatnonzero(overdue)
+    late, as_of = rectified[rows], ctx.as_of  # for the note, made later without the context
     level = notices["level"][rows].astype(np.int64)
     level = np.where(level < 0, ADMIN_LEVEL.code("乡镇"), level)
     block = Derived(
@@ -67,7 +69,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         note=joined(
             "; 整改通知 ",
             ids_of(ctx, "notices", rows),
-            "逾期未整改",
+            lambda: overdue_label(late, as_of),
             mitigation_note(ctx, "notices", rows),
             n=rows.shape[0],
         ),
@@ -84,8 +86,11 @@ def derived_date(view: ExplainView, source_id: str) -> str:
     where = np.flatnonzero(notices["id"] == ref)
     if not where.size:
         return ""
-    following = notices["deadline"][where[0]] + np.timedelta64(1, "D")
-    return f"{day(following)}(整改通知 {ref} 逾期未整改,期限次日)"
+    row = where[:1]
+    following = notices["deadline"][row[0]] + np.timedelta64(1, "D")
+    as_of = np.datetime64(view.scheme.as_of, "D")
+    label = overdue_label(notices["rectified_on"][row], as_of)[0]
+    return f"{day(following)}(整改通知 {ref} {label},期限次日)"
 
 
 RULE = Rule(

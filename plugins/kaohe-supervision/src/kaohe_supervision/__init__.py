@@ -22,6 +22,8 @@ from kaohe.sdk import (
     SEVERITY,
     UNIT,
     Dataset,
+    Explainer,
+    ExplainView,
     Number,
     NumberMap,
     Rule,
@@ -35,9 +37,13 @@ from kaohe.sdk import (
     joined,
     label_rows,
     mitigation_note,
+    overdue_label,
     point_rows,
     width,
 )
+
+#: How many row ids a warning names per unknown category before saying how many more.
+SHOWN_IDS = 5
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
 KAOHE_API = "1.0"
@@ -62,8 +68,11 @@ def supervision_rows(ctx: StepContext) -> Any:
     np.add(points, extra, out=points, where=overdue)
     points *= tolerance
 
+    as_of = ctx.as_of  # the text is made later: keep no reference to the context
+
     def status() -> np.ndarray:
-        return np.where(on_time, "; 按期整改", np.where(overdue, "; 逾期未整改", ""))
+        late = np.char.add("; ", overdue_label(rectified, as_of))
+        return np.where(on_time, "; 按期整改", np.where(overdue, late, ""))
 
     note = joined(
         label_rows(SEVERITY.values, severity),
@@ -102,6 +111,25 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     }
 
 
+def record_parts(view: ExplainView, table: str, cells: Mapping[str, str]) -> str:
+    """A cited supervision finding as its parts (R3): severity points, then the on-time
+    factor or the overdue points, before the cap and any tolerance."""
+    if table != "supervision" or "severity" not in cells:
+        return ""
+    severity = SEVERITY.canonical(cells["severity"]) or cells["severity"]
+    points = float(view.param("severity_points")[severity])
+    deadline, done = cells.get("deadline", ""), cells.get("rectified_on", "")
+    as_of = view.scheme.as_of.isoformat()
+    if deadline and done and done <= deadline:
+        factor = float(view.param("on_time_factor"))
+        return f"扣分构成: {points:.1f} {severity} × {factor:g} 按期整改 = {points * factor:.2f}"
+    if deadline and deadline < as_of:
+        extra = float(view.param("overdue_points"))
+        late = "逾期整改" if done and done <= as_of else "逾期未整改"
+        return f"扣分构成: {points:.1f} {severity} + {extra:.1f} {late} = {points + extra:.2f}"
+    return f"扣分构成: {points:.1f} {severity}"
+
+
 RULE = Rule(
     name="supervision",
     title="督查督办扣分",
@@ -134,6 +162,7 @@ RULE = Rule(
         ),
     ),
     doc=__doc__ or "",
+    explainer=Explainer(record=record_parts),
 )
 
 
@@ -154,8 +183,15 @@ def kaohe_check_inputs(scheme: Scheme, data: Dataset) -> Sequence[str]:
     unknown = (category != "") & ~np.isin(category, np.asarray(config.params["taxonomy"]))
     if not unknown.any():
         return []
-    names, counts = np.unique(category[unknown], return_counts=True)
-    listed = ", ".join(
-        f"'{name}' ({count} rows)" for name, count in zip(names, counts, strict=True)
-    )
-    return [f"{table.source}: 问题类别 not in supervision.taxonomy: {listed}"]
+    ids = table["id"]
+    parts = []
+    for name in np.unique(category[unknown]).tolist():
+        rows = ids[category == name]
+        shown = ", ".join(rows[:SHOWN_IDS].tolist())
+        more = f" and {rows.size - SHOWN_IDS} more" if rows.size > SHOWN_IDS else ""
+        parts.append(f"'{name}' ({rows.size} rows: {shown}{more})")
+    listed = "; ".join(parts)
+    return [
+        f"{table.source}: 问题类别 not in supervision.taxonomy "
+        f"({', '.join(config.params['taxonomy'])}): {listed}"
+    ]

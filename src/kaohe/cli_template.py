@@ -1,0 +1,48 @@
+"""``kaohe template``: the data-entry workbooks of a scheme (see :mod:`kaohe.template`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .cli import KaoheCommand, plugins_option, scheme_argument
+from .errors import KaoheError
+
+
+@click.command(cls=KaoheCommand)
+@scheme_argument
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The workbook to write (.xlsx); with --by-bureau, each office's workbook is named "
+    "after it beside this one (2020台账-督查室.xlsx).",
+)
+@click.option("--by-bureau", is_flag=True, help="One workbook per office that keeps the tables.")
+@plugins_option
+def template(scheme: Path, out: Path, by_bureau: bool, plugin_dir: Path | None) -> None:
+    """Write the data-entry workbook (台账模板) of SCHEME: a sheet per table it reads."""
+    from . import api
+    from .cli import _registry
+    from .template import by_office, template_tables, workbook
+
+    if out.suffix.lower() != ".xlsx":
+        raise KaoheError(f"{out}: a template is an .xlsx workbook; expected a name ending in .xlsx")
+    the_scheme = api.load_scheme(scheme, _registry(plugin_dir))
+    names = template_tables(the_scheme)
+    books = (
+        {
+            out.with_name(f"{out.stem}-{office}{out.suffix}"): tables
+            for office, tables in by_office(names).items()
+        }
+        if by_bureau
+        else {out: names}
+    )
+    for path in books:
+        if path.exists():
+            raise KaoheError(f"{path}: already exists; a template never replaces a workbook")
+    for path, tables in books.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        workbook(the_scheme, tables).save(path)
+        click.echo(f"wrote {path} ({len(tables)} 张表: {', '.join(tables)})")

@@ -1,0 +1,522 @@
+"""The ledger store (台账库): an append-only database of records that keeps their history.
+
+One table of kaohe's own, ``kaohe_entries``, holds every entry ever made:
+a record entered (录入), corrected (更正) or withdrawn (撤销), with who
+(``recorded_by``), when (``recorded_at``, UTC) and why (``reason``). A
+correction or withdrawal is a new entry whose ``replaces`` names the entry
+it supersedes; nothing is updated or deleted (triggers refuse it, in SQLite
+and PostgreSQL alike). A record's values are kept as JSON text cells under
+the contract's column names (``payload``).
+
+The state of the ledger at a time is, per record, its latest entry up to
+that time unless that entry is a withdrawal (:func:`state_sql`). Views named
+like the tables show the current state to other tools; kaohe itself reads
+the state through :func:`state_sql` so that ``#at=TIME`` at the end of a
+store's URL (``sqlite:///kaohe.db#at=2020-01-15T10:00:00``) reads the state
+as it was then, and a past run is scored again exactly.
+
+Every write goes through ADBC (``adbc_ingest`` for the entries) in one
+transaction: an import or correction is stored whole or not at all, and
+only after the store's whole new state passed the checks scoring makes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .errors import KaoheError
+from .tables import TableSpec, find_table, installed_tables
+
+if TYPE_CHECKING:
+    from .data import Dataset
+
+ENTRIES = "kaohe_entries"
+
+#: Entry kinds: a record entered, corrected, withdrawn.
+ENTERED, CORRECTED, WITHDRAWN = "录入", "更正", "撤销"
+
+#: The stamp format of ``recorded_at`` (text that sorts like time).
+STAMP = "%Y-%m-%dT%H:%M:%S.%f"
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+#: The clock entries are stamped with (UTC); tests replace it.
+clock: Callable[[], dt.datetime] = _utc_now
+
+
+class StoreError(KaoheError):
+    """A ledger store that cannot be opened, or an entry that cannot be made."""
+
+
+@attrs.frozen
+class Entry:
+    """One entry of the ledger store."""
+
+    seq: int
+    table: str
+    record_id: str
+    kind: str
+    replaces: int | None
+    recorded_at: str
+    recorded_by: str
+    reason: str
+    values: Mapping[str, str]
+
+
+def stamp(moment: dt.datetime) -> str:
+    """``moment`` as ``recorded_at`` text."""
+    return moment.strftime(STAMP)
+
+
+def cutoff(text: str) -> str:
+    """The last ``recorded_at`` included by an ``at`` of the command line: a date means
+    its whole day, a time (``2020-01-15T10:00``) that moment."""
+    try:
+        if len(text) == 10:
+            day = dt.date.fromisoformat(text)
+            return stamp(dt.datetime.combine(day, dt.time.max))
+        return stamp(dt.datetime.fromisoformat(text))
+    except ValueError:
+        raise StoreError(
+            f"{text!r}: not a date or time; expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"
+        ) from None
+
+
+def split_at(location: str) -> tuple[str, str | None]:
+    """A store location and the ``#at=`` point of its state (None: the current state)."""
+    base, sep, fragment = location.partition("#at=")
+    return (base, fragment) if sep else (location, None)
+
+
+def is_postgres(location: str) -> bool:
+    return location.startswith(("postgresql://", "postgres://"))
+
+
+@contextmanager
+def connect(location: str, *, create: bool = False) -> Iterator[Any]:
+    """A writable ADBC connection to the store at ``location`` (closed afterwards)."""
+    from .data.locations import shown, sqlite_path
+
+    try:
+        if is_postgres(location):
+            import adbc_driver_postgresql.dbapi
+
+            connection = adbc_driver_postgresql.dbapi.connect(location)
+        else:
+            import adbc_driver_sqlite.dbapi
+
+            path = sqlite_path(location)
+            if not create and not path.is_file():
+                raise StoreError(f"{path}: no such ledger store; make one with kaohe ledger init")
+            connection = adbc_driver_sqlite.dbapi.connect(str(path))
+    except StoreError:
+        raise
+    except Exception as error:  # drivers raise their own errors for connection failures
+        raise StoreError(f"{shown(location)}: cannot open the ledger store ({error})") from None
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def pinned(location: str) -> str:
+    """``location`` with the ``#at=`` point of its latest entry when it is a ledger store
+    (so that a run records, and ``kaohe verify`` and ``kaohe diff`` find, the exact state
+    it scored); any other location, or one already pinned, as it is."""
+    if "#at=" in location:
+        return location
+    try:
+        with connect(location) as connection, connection.cursor() as cursor:
+            cursor.execute(f"SELECT max(recorded_at) FROM {ENTRIES}")
+            latest = cursor.fetchone()[0]
+    except Exception:  # not a store (or not readable): the data layer says what is wrong
+        return location
+    return location if latest is None else f"{location}#at={latest}"
+
+
+def _json_field(column: str, postgres: bool) -> str:
+    quoted = '"' + column.replace('"', '""') + '"'
+    if postgres:
+        return f"(e.payload::json ->> '{column}') AS {quoted}"
+    return f"json_extract(e.payload, '$.\"{column}\"') AS {quoted}"
+
+
+def state_sql(spec: TableSpec, postgres: bool, at: str | None = None) -> str:
+    """The query of ``spec``'s rows in the store's state (at ``at``, a ``recorded_at``
+    cutoff, or now): each record's latest entry, unless it is a withdrawal."""
+    fields = ", ".join(_json_field(column.name, postgres) for column in spec.columns)
+    when = "" if at is None else f" AND later.recorded_at <= '{at}'"
+    mine = "" if at is None else f" AND e.recorded_at <= '{at}'"
+    return (
+        f"SELECT {fields} FROM {ENTRIES} e WHERE e.table_name = '{spec.name}'"
+        f" AND e.kind <> '{WITHDRAWN}'{mine} AND NOT EXISTS (SELECT 1 FROM {ENTRIES} later"
+        " WHERE later.table_name = e.table_name AND later.record_id = e.record_id"
+        f" AND later.seq > e.seq{when}) ORDER BY e.seq"
+    )
+
+
+def tables_sql(at: str | None) -> str:
+    """The query of the tables that have entries (up to ``at``)."""
+    where = "" if at is None else f" WHERE recorded_at <= '{at}'"
+    return f"SELECT DISTINCT table_name FROM {ENTRIES}{where}"
+
+
+_DDL = (
+    f"CREATE TABLE {ENTRIES} (seq BIGINT PRIMARY KEY, table_name TEXT NOT NULL, "
+    "record_id TEXT NOT NULL, kind TEXT NOT NULL, replaces BIGINT, recorded_at TEXT NOT NULL, "
+    "recorded_by TEXT NOT NULL, reason TEXT NOT NULL, payload TEXT NOT NULL)"
+)
+
+_SQLITE_GUARDS = tuple(
+    f"CREATE TRIGGER {ENTRIES}_no_{verb.lower()} BEFORE {verb} ON {ENTRIES} "
+    f"BEGIN SELECT RAISE(ABORT, '{ENTRIES} is append-only: make a correction entry'); END"
+    for verb in ("UPDATE", "DELETE")
+)
+
+_POSTGRES_GUARDS = (
+    "CREATE FUNCTION kaohe_append_only() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION "
+    f"'{ENTRIES} is append-only: make a correction entry'; END $$ LANGUAGE plpgsql",
+    f"CREATE TRIGGER {ENTRIES}_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON {ENTRIES} "
+    "FOR EACH STATEMENT EXECUTE FUNCTION kaohe_append_only()",
+)
+
+
+def init(location: str, tables: Mapping[str, TableSpec] | None = None) -> None:
+    """Make an empty store: the entries table, its append-only guards, a state view per table."""
+    tables = installed_tables() if tables is None else tables
+    from .data.locations import shown, sqlite_path
+
+    postgres = is_postgres(location)
+    if not postgres and sqlite_path(location).exists():
+        raise StoreError(f"{sqlite_path(location)}: already exists; a store is never replaced")
+    with connect(location, create=True) as connection, connection.cursor() as cursor:
+        if postgres:
+            cursor.execute(
+                "SELECT count(*) FROM information_schema.tables "
+                f"WHERE table_schema = current_schema() AND table_name = '{ENTRIES}'"
+            )
+            if cursor.fetchone()[0]:
+                raise StoreError(f"{shown(location)}: already a ledger store")
+        cursor.execute(_DDL)
+        for statement in _POSTGRES_GUARDS if postgres else _SQLITE_GUARDS:
+            cursor.execute(statement)
+        for spec in tables.values():
+            name = '"' + spec.name + '"'
+            cursor.execute(f"CREATE VIEW {name} AS {state_sql(spec, postgres)}")
+        connection.commit()
+
+
+def _fetch(cursor: Any, query: str) -> list[dict[str, Any]]:
+    cursor.execute(query)
+    return list(cursor.fetch_arrow_table().to_pylist())
+
+
+def entries(location: str) -> list[Entry]:
+    """Every entry of the store, in order."""
+    with connect(location) as connection, connection.cursor() as cursor:
+        rows = _fetch(cursor, f"SELECT * FROM {ENTRIES} ORDER BY seq")
+    return [
+        Entry(
+            int(row["seq"]),
+            row["table_name"],
+            row["record_id"],
+            row["kind"],
+            None if row["replaces"] is None else int(row["replaces"]),
+            row["recorded_at"],
+            row["recorded_by"],
+            row["reason"],
+            json.loads(row["payload"]),
+        )
+        for row in rows
+    ]
+
+
+def current(all_entries: Sequence[Entry], at: str | None = None) -> dict[tuple[str, str], Entry]:
+    """Each record's latest entry (withdrawals included), by (table, record id)."""
+    latest: dict[tuple[str, str], Entry] = {}
+    for entry in all_entries:
+        if at is None or entry.recorded_at <= at:
+            latest[(entry.table, entry.record_id)] = entry
+    return latest
+
+
+def record_key(spec: TableSpec, values: Mapping[str, str]) -> str:
+    """The id of a record: its id column, or its key columns joined by ``/``."""
+    if spec.id_column is not None:
+        return values.get(spec.id_column, "")
+    return "/".join(values.get(name, "") for name in spec.key)
+
+
+# ---------------------------------------------------------------- reading files
+
+
+def read_files(
+    paths: Sequence[Path], tables: Mapping[str, TableSpec] | None = None
+) -> dict[str, list[tuple[str, dict[str, str]]]]:
+    """The rows of every table in ``paths`` (workbooks, CSV folders) as text cells, each
+    with its source; raises :class:`DataError` listing the problems of every file, and
+    an id given by two files (naming both)."""
+    tables = installed_tables() if tables is None else tables
+    from .data.arrays import text
+    from .data.load import _read_folder
+    from .data.problems import Problems
+    from .data.spreadsheet import read_spreadsheet
+
+    problems = Problems()
+    found: dict[str, list[tuple[str, dict[str, str]]]] = {}
+    where: dict[tuple[str, str], str] = {}
+    for path in paths:
+        raws = (
+            read_spreadsheet(path, tables, problems)
+            if path.is_file()
+            else (_read_folder(path, tables, problems))
+        )
+        for name, raw in raws.items():
+            spec = tables[name]
+            columns = {c: text(raw.columns.column(c)).to_pylist() for c in raw.columns.column_names}
+            for index in range(raw.columns.num_rows):
+                values = {c: str(cells[index]) for c, cells in columns.items() if cells[index]}
+                source = f"{raw.source}, row {int(raw.lines[index])}"
+                if spec.unique:
+                    key = record_key(spec, values)
+                    first = where.setdefault((name, key), source)
+                    if first != source and not first.startswith(raw.source + ","):
+                        problems.add_error(
+                            source, f"{name} '{key}' is also given by {first}; expected it once"
+                        )
+                        continue
+                found.setdefault(name, []).append((source, values))
+    problems.raise_any()
+    return found
+
+
+def _validate(state: Mapping[str, list[dict[str, str]]], origin: str) -> None:
+    """Check a whole state as scoring would (cells, references, unique keys)."""
+    dataset(state, origin)
+
+
+def dataset(state: Mapping[str, list[dict[str, str]]], origin: str) -> Dataset:
+    """A state (rows of text cells per table) read and checked as scoring reads a store."""
+    import numpy as np
+    import pyarrow as pa
+
+    from .data.build import assemble
+    from .data.problems import Problems
+    from .data.raw import RawTable
+
+    problems = Problems()
+    tables = installed_tables()
+    raws = {}
+    for name, rows in state.items():
+        spec = tables[name]
+        columns = {
+            c.name: pa.array([r.get(c.name, "") for r in rows], pa.string()) for c in spec.columns
+        }
+        lines = np.arange(1, len(rows) + 1, dtype=np.int64)
+        raws[name] = RawTable(
+            name, f"{origin}[{name}]", pa.table(columns), {c: c for c in columns}, lines
+        )
+    return assemble(raws, problems, absent_source=lambda name: f"{origin}[{name}]", tables=tables)
+
+
+def _append(location: str, new: Sequence[Entry]) -> None:
+    import pyarrow as pa
+
+    table = pa.table(
+        {
+            "seq": pa.array([e.seq for e in new], pa.int64()),
+            "table_name": [e.table for e in new],
+            "record_id": [e.record_id for e in new],
+            "kind": [e.kind for e in new],
+            "replaces": pa.array([e.replaces for e in new], pa.int64()),
+            "recorded_at": [e.recorded_at for e in new],
+            "recorded_by": [e.recorded_by for e in new],
+            "reason": [e.reason for e in new],
+            "payload": [
+                json.dumps(dict(e.values), ensure_ascii=False, sort_keys=True) for e in new
+            ],
+        }
+    )
+    with connect(location) as connection, connection.cursor() as cursor:
+        cursor.adbc_ingest(ENTRIES, table, mode="append")
+        connection.commit()
+
+
+def _state(latest: Mapping[tuple[str, str], Entry]) -> dict[str, list[dict[str, str]]]:
+    state: dict[str, list[dict[str, str]]] = {}
+    for (table, _), entry in sorted(latest.items(), key=lambda item: item[1].seq):
+        if entry.kind != WITHDRAWN and table in installed_tables():  # appeals are not input tables
+            state.setdefault(table, []).append(dict(entry.values))
+    return state
+
+
+def _who(by: str, reason: str) -> None:
+    if not by.strip():
+        raise StoreError("--by: empty; expected who makes the entry")
+    if not reason.strip():
+        raise StoreError("--reason: empty; expected why the entry is made")
+
+
+def import_files(location: str, paths: Sequence[Path], *, by: str, reason: str) -> dict[str, int]:
+    """Enter the records of ``paths``; returns the count of new records per table.
+
+    A record already in the store with the same values is left as it is; with
+    other values it is an error (make a correction). Rows of tables without a
+    unique key (surveys, votes, attendance) are matched by their values: as
+    many rows as the store has alike are already there. The store's new state is
+    checked whole before anything is written.
+    """
+    from .data.locations import shown
+
+    _who(by, reason)
+    rows = read_files(paths)
+    existing = entries(location)
+    latest = current(existing)
+    seq = existing[-1].seq if existing else 0
+    now = stamp(clock())
+    new: list[Entry] = []
+    errors: list[str] = []
+    alike = Counter(  # rows of tables without a unique key, matched by their values
+        (table, json.dumps(dict(e.values), sort_keys=True))
+        for (table, _), e in latest.items()
+        if e.kind != WITHDRAWN and not installed_tables()[table].unique
+    )
+    for table, listed in rows.items():
+        spec = installed_tables()[table]
+        for source, values in listed:
+            key = record_key(spec, values)
+            if not spec.unique:
+                same = (table, json.dumps(values, sort_keys=True))
+                if alike[same]:  # the store has this row already
+                    alike[same] -= 1
+                    continue
+                key = f"{key}#{seq + len(new) + 1}"
+            before = latest.get((table, key))
+            if before is not None and before.kind != WITHDRAWN:
+                if dict(before.values) != values:
+                    errors.append(
+                        f"{source}: {table} '{key}' is already in the store with other values; "
+                        "expected a correction (kaohe ledger correct)"
+                    )
+                continue
+            new.append(
+                Entry(seq + len(new) + 1, table, key, ENTERED, None, now, by, reason, values)
+            )
+    if errors:
+        raise StoreError("\n".join(errors))
+    state = current([*existing, *new])
+    _validate(_state(state), shown(location))
+    if new:
+        _append(location, new)
+    counts: dict[str, int] = {}
+    for entry in new:
+        counts[entry.table] = counts.get(entry.table, 0) + 1
+    return counts
+
+
+def _live(location: str, table: str, record_id: str) -> tuple[list[Entry], Entry, TableSpec]:
+    name = find_table(table)
+    if name is None:
+        raise StoreError(
+            f"unknown table '{table}'; expected one of {', '.join(installed_tables())}"
+        )
+    existing = entries(location)
+    before = current(existing).get((name, record_id))
+    if before is None:
+        raise StoreError(f"{name}: no record '{record_id}' in the store")
+    if before.kind == WITHDRAWN:
+        raise StoreError(f"{name} '{record_id}' was withdrawn (entry {before.seq})")
+    return existing, before, installed_tables()[name]
+
+
+def correct(
+    location: str, table: str, record_id: str, sets: Mapping[str, str], *, by: str, reason: str
+) -> Entry:
+    """Correct a record (更正): a new entry with ``sets`` applied (columns by name or Chinese
+    header; an empty value clears a cell); the store's new state is checked first."""
+    from .data.locations import shown
+
+    _who(by, reason)
+    existing, before, spec = _live(location, table, record_id)
+    values = dict(before.values)
+    for header, value in sets.items():
+        column = spec.canonical(header)
+        if column is None:
+            raise StoreError(
+                f"{spec.name}: no column '{header}'; expected one of {', '.join(spec.names)}"
+            )
+        if spec.id_column == column and value != record_id:
+            raise StoreError(f"{spec.name}: the id of a record is not corrected; withdraw it")
+        if value:
+            values[column] = value
+        else:
+            values.pop(column, None)
+    if values == dict(before.values):
+        raise StoreError(f"{spec.name} '{record_id}': the correction changes nothing")
+    entry = Entry(
+        existing[-1].seq + 1, spec.name, record_id, CORRECTED, before.seq,
+        stamp(clock()), by, reason, values,
+    )  # fmt: skip
+    _validate(_state(current([*existing, entry])), shown(location))
+    _append(location, [entry])
+    return entry
+
+
+def withdraw(location: str, table: str, record_id: str, *, by: str, reason: str) -> Entry:
+    """Withdraw a record (撤销): a new entry; the store's new state is checked first."""
+    from .data.locations import shown
+
+    _who(by, reason)
+    existing, before, spec = _live(location, table, record_id)
+    entry = Entry(
+        existing[-1].seq + 1, spec.name, record_id, WITHDRAWN, before.seq,
+        stamp(clock()), by, reason, dict(before.values),
+    )  # fmt: skip
+    _validate(_state(current([*existing, entry])), shown(location))
+    _append(location, [entry])
+    return entry
+
+
+def history(location: str, record_id: str, table: str | None = None) -> list[Entry]:
+    """Every entry of the record ``record_id`` (of ``table``, or of any table), in order."""
+    name = None if table is None else find_table(table)
+    found = [
+        e for e in entries(location)
+        if e.record_id == record_id and (name is None or e.table == name)
+    ]  # fmt: skip
+    if not found:
+        raise StoreError(f"no record '{record_id}' in the store")
+    return found
+
+
+def describe(entry: Entry, before: Entry | None) -> list[str]:
+    """An entry in Chinese: when, what, who, why, and the values it set or changed."""
+    from .template import header
+
+    spec = installed_tables().get(entry.table)
+    when = entry.recorded_at[:19].replace("T", " ")
+    what = entry.kind + ("" if entry.replaces is None else f"(替代第 {entry.replaces} 条)")
+    lines = [f"第 {entry.seq} 条  {when}  {what}  经办: {entry.recorded_by}  事由: {entry.reason}"]
+    if spec is None:  # an appeal (kaohe.appeals): its fields as they are
+        lines += [f"    {name}: {value}" for name, value in entry.values.items()]
+        return lines
+    for column in spec.columns:
+        new, old = entry.values.get(column.name, ""), None
+        if before is not None:
+            old = before.values.get(column.name, "")
+        if entry.kind == CORRECTED and old != new:
+            lines.append(f"    {header(column)}: {old or '(空)'} → {new or '(空)'}")
+        elif entry.kind == ENTERED and new:
+            lines.append(f"    {header(column)}: {new}")
+    return lines
