@@ -124,6 +124,7 @@ class LazyGroup(click.Group):
 
     lazy: Mapping[str, str] = {
         "whatif": "kaohe.cli_whatif:whatif",
+        "params": "kaohe.cli_whatif:params",
         "explain": "kaohe.cli_audit:explain",
         "verify": "kaohe.cli_audit:verify",
         "keygen": "kaohe.cli_audit:keygen",

@@ -152,7 +152,7 @@ def _tone(grade: str) -> str | None:
     return GRADE_TONES.get(grade)
 
 
-def _grade_badge(grade: str) -> str:
+def grade_badge(grade: str) -> str:
     tone = _tone(grade)
     if not grade:
         return '<span class="code">—</span>'
@@ -176,7 +176,7 @@ def _num(text: str, score: bool = False) -> str:
     return f'<td class="{" ".join(classes)}">{e(text)}</td>'
 
 
-def _thead(titles: Iterable[str], numeric: Iterable[int] = ()) -> str:
+def thead(titles: Iterable[str], numeric: Iterable[int] = ()) -> str:
     right = set(numeric)
     cells = "".join(
         f'<th class="num">{e(t)}</th>' if i in right else f"<th>{e(t)}</th>"
@@ -349,7 +349,7 @@ def share_bars(
 # ---------------------------------------------------------------- sections
 
 
-def _head(title: str) -> str:
+def page_head(title: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -386,7 +386,7 @@ def _count_table(
         "<thead><tr>"
         + f"<th>{e(titles[0])}</th>"
         + "".join(
-            f'<th class="num">{_grade_badge(t) if _tone(t) else e(t)}</th>' for t in titles[1:]
+            f'<th class="num">{grade_badge(t) if _tone(t) else e(t)}</th>' for t in titles[1:]
         )
         + "</tr></thead>"
     )
@@ -470,11 +470,11 @@ def _ranking_table(units: Table, order: Sequence[int]) -> str:
         + _num(units["deductions"][i])
         + _num(units["bonus"][i])
         + _num(units["score"][i], score=True)
-        + f'<td class="centre">{_grade_badge(units["grade"][i])}</td>'
+        + f'<td class="centre">{grade_badge(units["grade"][i])}</td>'
         f"<td>{_flag_chips(units['flags'][i])}</td></tr>"
         for i in order
     ]
-    return f"<table>{_thead(titles, (0, 3, 4, 5, 6))}<tbody>{''.join(rows)}</tbody></table>"
+    return f"<table>{thead(titles, (0, 3, 4, 5, 6))}<tbody>{''.join(rows)}</tbody></table>"
 
 
 def _legend(items: Sequence[tuple[str, str]], square: bool = False) -> str:
@@ -519,7 +519,7 @@ def _deductions(results: Results) -> str:
         )
     by_rule = (
         "<h3>按规则</h3><table>"
-        + _thead(["规则", "记录数", "扣分", "加分", "封顶调整", "净影响", ""], (1, 2, 3, 4, 5))
+        + thead(["规则", "记录数", "扣分", "加分", "封顶调整", "净影响", ""], (1, 2, 3, 4, 5))
         + f"<tbody>{''.join(body)}</tbody></table>"
         + '<p class="note">单位的加减分明细按规则汇总;封顶调整为超出上限退回(扣分)'
         "或扣回(加分)的分值;净影响为对单位得分的合计影响。</p>"
@@ -545,7 +545,7 @@ def _findings(results: Results) -> str:
     ]
     return (
         "<h3>按问题类别(问题类别)</h3><table>"
-        + _thead(["问题类别", "问题数", "扣分", ""], (1, 2))
+        + thead(["问题类别", "问题数", "扣分", ""], (1, 2))
         + f"<tbody>{''.join(body)}</tbody></table>"
         + '<p class="note">督查督办发现的问题按问题类别统计;'
         "扣分为封顶前分值,容错免责的问题计数不计分。</p>"
@@ -597,7 +597,7 @@ def _cadre_shares(results: Results) -> str:
         '<section id="cadres"><h2>干部等次与优秀比例</h2>'
         f'<div class="chart">{chart}</div>'
         + _legend([(label, _tone(label) or "open") for label in graded_labels], square=True)
-        + f"<table>{_thead(titles, numeric)}<tbody>{''.join(body)}</tbody></table>"
+        + f"<table>{thead(titles, numeric)}<tbody>{''.join(body)}</tbody></table>"
         f'<p class="note">{e(note)}</p></section>'
     )
 
@@ -629,14 +629,14 @@ def _flagged_units(results: Results, units: Table) -> str:
         f"<td>{e(units['category'][i])}</td>"
         + _num(units["score"][i], score=True)
         + f'<td class="num">{e(units["rank"][i])}</td>'
-        f'<td class="centre">{_grade_badge(units["grade"][i])}</td>'
+        f'<td class="centre">{grade_badge(units["grade"][i])}</td>'
         f"<td>{_flag_chips(units['flags'][i])}</td>"
         f"<td>{'<br>'.join(e(r) for r in reasons.get(units['unit_id'][i], []))}</td></tr>"
         for i in flagged.tolist()
     ]
     titles = ["单位", "考核类别", "得分", "排名", "等次", "标记", "影响等次的事项"]
     return (
-        f"<h3>单位</h3><table>{_thead(titles, (2, 3))}<tbody>{''.join(body)}</tbody></table>"
+        f"<h3>单位</h3><table>{thead(titles, (2, 3))}<tbody>{''.join(body)}</tbody></table>"
         '<p class="note">列出有标记(通报表扬、约谈等)'
         "或等次受一票否决、通报批评等事项影响的单位。</p>"
     )
@@ -660,7 +660,7 @@ def _flagged_cadres(results: Results, cadres: Table, units: Table) -> str:
         f"<td>{e(unit_name.get(cadres['unit_id'][i], cadres['unit_id'][i]))}</td>"
         f"<td>{e(ROLE_LABELS.get(cadres['role'][i], cadres['role'][i]))}</td>"
         + _num(cadres["score"][i], score=True)
-        + f'<td class="centre">{_grade_badge(grade[i])}</td>'
+        + f'<td class="centre">{grade_badge(grade[i])}</td>'
         f"<td>{e(reason[i])}</td>"
         f'<td class="num">{e(frozen[i])}</td>'
         f"<td>{_flag_chips(cadres['flags'][i])}</td></tr>"
@@ -670,7 +670,7 @@ def _flagged_cadres(results: Results, cadres: Table, units: Table) -> str:
     more = chosen.size - listed.size
     rest = f"另有 {more} 人未列出,完整名单见 results.xlsx 的“干部”表或 cadres.csv。" if more else ""
     return (
-        f"<h3>干部({chosen.size} 人)</h3><table>{_thead(titles, (3, 6))}"
+        f"<h3>干部({chosen.size} 人)</h3><table>{thead(titles, (3, 6))}"
         f"<tbody>{''.join(body)}</tbody></table>"
         '<p class="note">依次列出不称职、不定等次、影响期内(不得提拔)或有标记的干部;'
         f"影响期至为考核截止日仍在进行的影响期中最晚的结束日期。{e(rest)}</p>"
@@ -688,7 +688,7 @@ def _basis(results: Results) -> str:
         return ""
     return (
         '<section id="basis"><h2>考核依据</h2><table class="basis">'
-        f"{_thead(['规则', '文件依据'])}<tbody>{body}</tbody></table></section>"
+        f"{thead(['规则', '文件依据'])}<tbody>{body}</tbody></table></section>"
     )
 
 
@@ -701,7 +701,7 @@ def report_html(results: Results) -> str:
         f"考核年度 {scheme.year} · 考核截止日期 {scheme.as_of.isoformat()} · 方案 {scheme.name}"
     )
     parts = [
-        _head(scheme.title),
+        page_head(scheme.title),
         "<body><main>",
         f'<header class="title"><h1>{e(scheme.title)}</h1><p>{e(period)}</p></header>',
         _cards(results, units, cadres),

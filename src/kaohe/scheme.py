@@ -303,7 +303,11 @@ def _set_path(
 ) -> None:
     registry = scheme.registry
     if len(keys) < 2 or keys[0] not in registry.names():
-        raise OverrideError(path, path, "a path RULE.PARAMETER[.KEY] naming an installed rule")
+        raise OverrideError(
+            path,
+            path,
+            _expected_path(scheme, path, "a path RULE.PARAMETER[.KEY] naming an installed rule"),
+        )
     rule = registry.rule(keys[0])
     if keys[1] == "enabled" and len(keys) == 2:
         if not isinstance(value, bool):
@@ -316,11 +320,11 @@ def _set_path(
     config = scheme.rules.get(keys[0])
     spec = rule.params.get(keys[1])
     if config is None or spec is None:
-        raise OverrideError(path, path, "an existing parameter of an enabled rule")
+        raise OverrideError(path, path, _expected_path(scheme, path))
     current: Any = config.params[keys[1]]
     for key in keys[2:]:
         if not isinstance(current, dict) or key not in current:
-            raise OverrideError(path, path, "an existing parameter of an enabled rule")
+            raise OverrideError(path, path, _expected_path(scheme, path))
         current = current[key]
     table = document.setdefault(keys[0], {})
     effective: Any = config.params
@@ -331,6 +335,18 @@ def _set_path(
             inner = table[key] = _copy(effective)
         table = inner
     table[keys[-1]] = value
+
+
+def _expected_path(
+    scheme: Scheme, path: str, expected: str = "an existing parameter of an enabled rule"
+) -> str:
+    """What a wrong override path should have been: the closest path, and where to find them."""
+    from .paths import suggestion
+
+    hint = suggestion(scheme, path)
+    if hint is not None:
+        expected += f" (did you mean '{hint}'?)"
+    return expected + "; kaohe params SCHEME lists every path"
 
 
 def _indicator_names(document: Mapping[str, Any], ctx: CheckContext) -> tuple[str, ...]:
