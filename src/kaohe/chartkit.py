@@ -88,7 +88,7 @@ def halo_text(x: float, y: float, content: str, anchor: str = "middle", size: fl
 def grade_patterns(prefix: str, count: int) -> str:
     """``<defs>`` with one fill per grade position: ``url(#{prefix}-g{i})``.
 
-    0 solid, 1 diagonal hatching, 2 dots, 3 cross-hatching, then solid again.
+    0 solid, 1 diagonal hatching, 2 dots (small squares), 3 cross-hatching, then solid again.
     """
     parts = ["<defs>"]
     for i in range(count):
@@ -101,7 +101,7 @@ def grade_patterns(prefix: str, count: int) -> str:
         elif kind == 1:
             marks = '<line x1="0" y1="0" x2="0" y2="8" stroke="white" stroke-width="2.5"/>'
         elif kind == 2:
-            marks = '<circle cx="4" cy="4" r="1.6" fill="white"/>'
+            marks = '<rect x="2.5" y="2.5" width="3" height="3" fill="white"/>'
         else:
             marks = (
                 '<line x1="0" y1="0" x2="0" y2="8" stroke="white" stroke-width="2"/>'

@@ -158,8 +158,9 @@ def main() -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["xlsx", "html", "all"]),
-    help="Also write results.xlsx (Excel) and/or report.html beside the CSV files.",
+    type=click.Choice(["xlsx", "html", "pdf", "all"]),
+    help="Also write results.xlsx (Excel), report.html and/or report.pdf (A4, printed by a "
+    "headless Chromium: pip install 'kaohe[pdf]' and a chromium browser) beside the CSV files.",
 )
 @click.option(
     "--sign",

@@ -203,9 +203,7 @@ class Scheme:
         indicators = _indicator_names(document, ctx)
         ctx = attrs.evolve(ctx, categories=meta["categories"], indicators=indicators)
         rules = _check_rules(document, registry, ctx)
-        publish = (
-            Publish.check(document[PUBLISH_TABLE], ctx) if PUBLISH_TABLE in document else None
-        )
+        publish = Publish.check(document[PUBLISH_TABLE], ctx) if PUBLISH_TABLE in document else None
         return cls(
             name=meta["name"],
             title=meta["title"],
