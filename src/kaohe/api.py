@@ -38,10 +38,18 @@ def required_tables(scheme: Scheme) -> tuple[str, ...]:
     return tuple(needed)
 
 
-def load_data(path: str | Path, scheme: Scheme | None = None) -> Dataset:
-    """Read a CSV folder or an ``.xlsx`` workbook; with ``scheme``, check it against the scheme."""
+def load_data(
+    path: str | Path,
+    scheme: Scheme | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Dataset:
+    """Read a CSV folder or an ``.xlsx`` workbook; with ``scheme``, check it against the scheme.
+
+    ``progress(k)``: ``k`` more of the contract's tables read (:func:`kaohe.data.load`).
+    """
     require = required_tables(scheme) if scheme is not None else ()
-    data = load(path, require=require)
+    data = load(path, require=require, progress=progress)
     if scheme is not None:
         check_dataset(scheme, data)
     return data

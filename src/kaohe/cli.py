@@ -110,8 +110,13 @@ def _load(
     scheme_path: Path, data_path: Path | None, as_of: dt.date | None, plugin_dir: Path | None
 ) -> tuple[Any, Any, Path, list[str]]:
     from . import publish
+    from .progress import progress
+    from .tables import TABLES
 
-    inputs = publish.load(scheme_path, data_path, _registry(plugin_dir), as_of=as_of)
+    with progress(len(TABLES), "loading") as bar:
+        inputs = publish.load(
+            scheme_path, data_path, _registry(plugin_dir), as_of=as_of, progress=bar.update
+        )
     return inputs.scheme, inputs.data, inputs.data_path, list(inputs.warnings)
 
 
@@ -186,6 +191,7 @@ def score(
     from .plugins import call_hook
     from .progress import progress
     from .reports import FORMATS
+    from .tables import TABLES
 
     signer = None
     if sign is not None:
@@ -194,14 +200,16 @@ def score(
         signer = load_signer(sign)
     if out is not None:
         recover(out)  # a killed run's earlier result back in place, whatever happens next
-    inputs = publish.load(scheme, data, _registry(plugin_dir), as_of=as_of)
+    with progress(len(TABLES), "loading") as bar:
+        inputs = publish.load(scheme, data, _registry(plugin_dir), as_of=as_of, progress=bar.update)
     with progress(len(plan(inputs.scheme).steps), "scoring") as bar:
         results = publish.score(inputs, progress=bar.update)
     call_hook(inputs.scheme.registry.manager, "kaohe_run_finished", results=results)
     out = out or Path("out") / inputs.scheme.name
     chosen = tuple(FORMATS) if "all" in formats else tuple(formats)
     info, files = publish.result_files(results, inputs, chosen)
-    write_folder(out, files, signer=signer)
+    with progress(len(files), "writing") as bar:
+        write_folder(out, files, signer=signer, progress=bar.update)
     for warning in inputs.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     _summary(results)

@@ -45,11 +45,13 @@ def load(
     *,
     as_of: dt.date | None = None,
     overrides: Mapping[str, object] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Inputs:
     """Read and check the scheme (with ``overrides``, at ``as_of``) and its data.
 
     ``data_path`` defaults to the scheme's example data. The plugins'
-    ``kaohe_check_inputs`` hooks are asked for warnings.
+    ``kaohe_check_inputs`` hooks are asked for warnings. ``progress(k)``:
+    tables read (see :func:`kaohe.api.load_data`).
     """
     scheme = api.load_scheme(scheme_path, registry)
     if overrides:
@@ -59,7 +61,7 @@ def load(
     data_path = data_path or default_data(scheme_path)
     if not data_path.exists():
         raise KaoheError(f"{data_path}: no example data next to the scheme; give --data")
-    data = api.load_data(data_path, scheme)
+    data = api.load_data(data_path, scheme, progress=progress)
     return Inputs(scheme, data, data_path, tuple(check_inputs(scheme, data)))
 
 

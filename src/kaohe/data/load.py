@@ -14,7 +14,7 @@ Each reader is imported only when its kind of source is read.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,8 +35,12 @@ def load(
     *,
     require: Sequence[str] = (),
     tables: Mapping[str, TableSpec] = TABLES,
+    progress: Callable[[int], None] | None = None,
 ) -> Dataset:
     """Read and validate the input tables at ``path`` (see the module docstring).
+
+    ``progress(k)`` reports tables done, ``len(tables)`` in all: a folder's
+    one after each file read, the rest when the tables are checked.
 
     ``units``, ``cadres`` and ``targets`` must be given, and the tables named
     in ``require`` (e.g. ``("votes",)`` when the scheme scores cadres); other
@@ -58,7 +62,7 @@ def load(
         folder = Path(location)
         origin = str(folder)
         if folder.is_dir():
-            raws = _read_folder(folder, tables, problems)
+            raws = _read_folder(folder, tables, problems, progress)
             hint = lambda name: f"a file {folder / (name + '.csv')}"  # noqa: E731
             absent = lambda name: str(folder / f"{name}.csv")  # noqa: E731
         elif folder.suffix.lower() in SPREADSHEETS:
@@ -75,11 +79,17 @@ def load(
             )
     if not problems.found:
         require_tables(raws.keys(), require, origin, hint, problems, tables)
-    return assemble(raws, problems, absent_source=absent, tables=tables)
+    dataset = assemble(raws, problems, absent_source=absent, tables=tables)
+    if progress is not None:
+        progress(len(tables) - (len(raws) if Path(location).is_dir() else 0))
+    return dataset
 
 
 def _read_folder(
-    folder: Path, tables: Mapping[str, TableSpec], problems: Problems
+    folder: Path,
+    tables: Mapping[str, TableSpec],
+    problems: Problems,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, RawTable]:
     """Every table file of a folder, by table; unknown files are reported or ignored."""
     from kaohe.data.columnar import read_columnar
@@ -116,4 +126,6 @@ def _read_folder(
             problems.failed.add(name)
         else:
             found[name] = raw
+            if progress is not None:
+                progress(1)
     return found

@@ -316,5 +316,9 @@ class FolderFiles(Mapping[str, bytes]):
 def write(out: str | Path, files: Mapping[str, bytes], on_disk: Sequence[Path] = ()) -> Path:
     """Write a what-if folder all-or-nothing (see :func:`kaohe.output.write_folder`):
     ``files``, the files ``on_disk`` (copied in, one at a time) and the manifest."""
+    from ..progress import progress
+
     manifest = {"manifest.json": _json({"kind": "whatif"})}
-    return write_folder(out, FolderFiles({**files, **manifest}, on_disk))
+    folder = FolderFiles({**files, **manifest}, on_disk)
+    with progress(len(folder), "writing") as bar:
+        return write_folder(out, folder, progress=bar.update)
