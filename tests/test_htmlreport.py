@@ -277,7 +277,7 @@ def test_every_reference_scheme_renders(scheme_path: Path) -> None:
 
 
 def test_extra_files_hold_the_report(results: Results, page: str) -> None:
-    assert extra_files(results)["report.html"] == page.encode("utf-8")
+    assert extra_files(results, ("html",))["report.html"] == page.encode("utf-8")
 
 
 def chromium(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -309,7 +309,9 @@ def test_the_report_in_a_headless_browser(results: Results, tmp_path: Path) -> N
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing; in CI this test must run: {INSTALL}")
     info = manifest.build(results, data_path=str(COUNTY.with_suffix("")))
-    out = write_folder(tmp_path / "out", {**result_files(results, info), **extra_files(results)})
+    out = write_folder(
+        tmp_path / "out", {**result_files(results, info), **extra_files(results, ("xlsx", "html"))}
+    )
     report = (out / "report.html").resolve()
     dom = chromium(
         f"--user-data-dir={tmp_path / 'profile-dom'}", "--dump-dom", report.as_uri(), cwd=tmp_path
