@@ -166,20 +166,18 @@ def whatif(
             check_study(math.prod(Axis.count(t) for t in sweeps), dataset, limit, "sweep")
             axes = [Axis.parse(text) for text in sweeps]
             scenarios = sweep(scheme_for_study, axes)
-            labels = [s.name for s in scenarios]
             title = "参数扫描"
             along = report.SweepAxis.of(scheme_for_study, axes)
         else:
             assert draws is not None
             check_study(draws, dataset, limit, "monte-carlo")
             scenarios = monte_carlo(scheme_for_study, [Draw.parse(t) for t in vary], draws, seed)
-            labels = [str(i + 1) for i in range(len(scenarios))]
             title = f"蒙特卡洛模拟(N={draws}, seed={seed})"
             along = None
     with _cluster(scheduler, workers) as client:
         if studying:
             parquet = out_format == "parquet"
-            _write_study(scenarios, labels, title, along, dataset, out, chunk, client, parquet)
+            _write_study(scenarios, title, along, dataset, out, chunk, client, parquet)
         else:
             other = Scenario.from_file(base, against) if against is not None else start
             assert other is not None
@@ -198,7 +196,6 @@ def _cluster(scheduler: str | None, workers: int | None) -> AbstractContextManag
 
 def _write_study(
     scenarios: list[Scenario],
-    labels: list[str],
     title: str,
     along: report.SweepAxis | None,
     dataset: Dataset,

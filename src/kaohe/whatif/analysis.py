@@ -131,8 +131,7 @@ def compare(outcome: Outcome, scenario: int, baseline: int = 0) -> Comparison:
     units["reason"] = grade_reasons(
         units, units["category"], _Grading.of(base.scheme, other.scheme, changes, "units")
     )
-    unit_of = {uid: i for i, uid in enumerate(outcome.unit_ids.tolist())}
-    rows = np.asarray([unit_of[u] for u in cadres["unit_id"].tolist()], dtype=np.intp)
+    rows = outcome.cadre_unit
     best = UNIT_GRADES[0]
     moved = (units["grade_before"] == best) != (units["grade_after"] == best)
     unit_note = (
