@@ -148,3 +148,31 @@ def test_a_long_list_is_cut_and_says_so(tmp_path: Path) -> None:
     assert "显示 40 个单位(最不确定的在前),共 1000 个" in svg
     assert svg.index("U0000") < svg.index("U0003")  # the uncertain first
     assert size(svg)[0] == A4_WIDTH
+
+
+@needs_browser
+def test_the_reports_charts_keep_their_labels_inside(browser: Any) -> None:
+    import kaohe
+    from kaohe.htmlreport import report_html
+    from kaohe.plugins import Registry
+
+    scheme = kaohe.load_scheme(COUNTY, Registry.installed(None))
+    page_html = report_html(kaohe.evaluate(scheme, kaohe.load_data(COUNTY.with_suffix(""), scheme)))
+    svgs = re.findall(r"<svg viewBox=.*?</svg>", page_html, flags=re.S)
+    charts = [svg for svg in svgs if 'role="img"' in svg]
+    assert len(charts) == 4  # three categories' scores, the cadres' grade shares
+    page = browser.new_page(viewport={"width": 794, "height": 1123})
+    try:
+        for svg in charts:
+            width, height = (
+                float(v) for v in re.findall(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)[0]
+            )
+            assert width == A4_WIDTH
+            page.set_content(f'<body style="margin:0">{svg}</body>')
+            for words, x, y, w, h in page.query_selector("svg").evaluate(BOXES):
+                assert x >= 0, words
+                assert y >= 0, words
+                assert x + w <= width + 0.5, words
+                assert y + h <= height + 0.5, words
+    finally:
+        page.close()
