@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -20,6 +21,7 @@ from kaohe.htmlreport import report_html
 from kaohe.output import result_files, write_folder
 from kaohe.reports import extra_files
 from kaohe.results import Results
+from kaohe.tables_out import number
 
 CHROMIUM = Path("/usr/bin/chromium")
 INSTALL = "apt-get install -y chromium fonts-noto-cjk"
@@ -127,7 +129,8 @@ def test_self_contained_nothing_from_the_network(page: str) -> None:
     parsed = parse(page)
     assert "http://" not in page
     assert "https://" not in page
-    assert "url(" not in page
+    # fills name patterns of the same page (url(#...)), never anything outside it
+    assert re.findall(r"url\((?!#)", page) == []
     assert "@import" not in page
     names = {tag for tag, _ in parsed.tags}
     assert not names & {"script", "link", "img", "iframe", "object", "embed", "base"}
@@ -147,11 +150,24 @@ def test_the_ranking_tables_hold_the_published_numbers(page: str, results: Resul
     }  # 排名, 单位, 单位编码, 综合得分, 扣分, 加分, 得分, 等次, 标记
     units = published(results, "units.csv")
     assert len(ranking) == len(units) == 20
+    # points as people read them: two decimals of the same numbers
+    u = results.units
+    shown = {
+        name: dict(zip(u.ids.tolist(), number(values[0], 2).tolist(), strict=True))
+        for name, values in (
+            ("composite", u.composite),
+            ("deductions", u.deductions),
+            ("bonus", u.bonus),
+        )
+    }
     for unit in units:
         row = ranking[unit["unit_id"]]
         assert row[0] == unit["rank"]
         assert row[1] == unit["name"]
-        assert row[3:7] == [unit["composite"], unit["deductions"], unit["bonus"], unit["score"]]
+        expected = [shown[name][unit["unit_id"]] for name in ("composite", "deductions", "bonus")]
+        assert row[3:7] == [*expected, unit["score"]]
+        for name in ("composite", "deductions", "bonus"):
+            assert abs(float(row[3 + list(shown).index(name)]) - float(unit[name])) <= 0.005
         assert row[7] == unit["grade"]
         assert row[8] == unit["flags"].replace(";", "")
 
@@ -188,7 +204,7 @@ def test_deductions_by_rule_and_by_problem_category(page: str, results: Results)
         for a in adjustments
         if a["entity"] == "unit" and a["rule"] == "supervision"
     )
-    assert supervision[5] == f"{net:+.4f}"
+    assert supervision[5] == f"{net:+.2f}"
 
 
 def test_cadre_grade_shares_against_the_quota(page: str, results: Results) -> None:
@@ -256,7 +272,7 @@ def test_every_reference_scheme_renders(scheme_path: Path) -> None:
 
 
 def test_extra_files_hold_the_report(results: Results, page: str) -> None:
-    assert extra_files(results)["report.html"] == page.encode("utf-8")
+    assert extra_files(results, ("html",))["report.html"] == page.encode("utf-8")
 
 
 def chromium(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -288,7 +304,9 @@ def test_the_report_in_a_headless_browser(results: Results, tmp_path: Path) -> N
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing; in CI this test must run: {INSTALL}")
     info = manifest.build(results, data_path=str(COUNTY.with_suffix("")))
-    out = write_folder(tmp_path / "out", {**result_files(results, info), **extra_files(results)})
+    out = write_folder(
+        tmp_path / "out", {**result_files(results, info), **extra_files(results, ("xlsx", "html"))}
+    )
     report = (out / "report.html").resolve()
     dom = chromium(
         f"--user-data-dir={tmp_path / 'profile-dom'}", "--dump-dom", report.as_uri(), cwd=tmp_path

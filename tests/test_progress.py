@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
+from tests.conftest import COUNTY
 
-from kaohe.progress import progress
+from kaohe.cli import main
+from kaohe.progress import Progress, progress
+from kaohe.tables import installed_tables
 
 
 class Terminal(io.StringIO):
@@ -62,3 +68,64 @@ def test_drawn_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_negative_steps_are_refused() -> None:
     with progress(3, "x") as bar, pytest.raises(ValueError, match="negative"):
         bar.update(-1)
+
+
+class Recorded:
+    """Every progress bar a command opens: its label, total and the steps it was told."""
+
+    def __init__(self) -> None:
+        self.bars: list[tuple[str, int, list[int]]] = []
+
+    @contextlib.contextmanager
+    def __call__(self, total: int, label: str) -> Iterator[Progress]:
+        steps: list[int] = []
+        self.bars.append((label, total, steps))
+        bar = Progress(total)
+        original = bar.update
+
+        def update(n: int = 1) -> None:
+            steps.append(n)
+            original(n)
+
+        bar.update = update  # type: ignore[method-assign]
+        yield bar
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch) -> Recorded:
+    import kaohe.cli_whatif
+    import kaohe.progress
+
+    bars = Recorded()
+    monkeypatch.setattr(kaohe.progress, "progress", bars)
+    monkeypatch.setattr(kaohe.cli_whatif, "progress", bars)
+    return bars
+
+
+def test_score_reports_loading_per_table_scoring_per_rule_writing_per_file(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["score", str(COUNTY), "--format", "html", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    labels = [label for label, _, _ in recorded.bars]
+    assert labels == ["loading", "scoring", "writing"]
+    for label, total, steps in recorded.bars:
+        assert sum(steps) == total, label
+    loading = recorded.bars[0][2]
+    files = len(list(COUNTY.with_suffix("").glob("*.csv")))
+    assert loading[:files] == [1] * files  # one step per table file read
+    assert recorded.bars[0][1] == len(installed_tables())
+    writing = recorded.bars[2]
+    assert writing[1] == len(list(out.iterdir())) == len(writing[2])
+
+
+def test_a_study_reports_loading_chunks_and_writing(recorded: Recorded, tmp_path: Path) -> None:
+    args = ["whatif", str(COUNTY), "--monte-carlo", "10", "--chunk", "4"]
+    args += ["--vary", "supervision.cap=uniform(8,12)", "--out", str(tmp_path / "mc")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert [label for label, _, _ in recorded.bars] == ["loading", "scoring scenarios", "writing"]
+    assert recorded.bars[1][2] == [4, 4, 2]  # per chunk
+    for label, total, steps in recorded.bars:
+        assert sum(steps) == total, label

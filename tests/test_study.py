@@ -67,6 +67,9 @@ def test_rank_intervals_from_histograms_are_numpys_exactly(rank: np.ndarray, cut
         ):
             assert np.array_equal(got, want, equal_nan=True)
         assert np.array_equal(found.unit_grade_counts, whole.distribution().unit_grade_counts)
+        # per cadre (here the grades of the ranks again): the share of scenarios in each grade
+        counted = np.stack([(grade == g).mean(axis=0) for g in range(5)], axis=1)
+        assert np.array_equal(found.cadre_grade_probability, counted)
 
 
 def test_rank_statistics_worked_by_hand() -> None:

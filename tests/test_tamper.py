@@ -97,6 +97,24 @@ def raise_unit(rows: Rows) -> None:  # composite and score up together: the sum 
     unit.update(composite=plus(unit["composite"], 2, 4), score=plus(unit["score"], 2, 2))
 
 
+def edit_bytes(name: str, pattern: bytes, replacement: bytes) -> Edit:
+    def edit(out: Path) -> None:
+        path = out / name
+        content, count = re.subn(pattern, replacement, path.read_bytes(), count=1)
+        assert count == 1, pattern
+        path.write_bytes(content)
+
+    return edit
+
+
+#: A page of report.pdf made Letter size; the PDF's dates; its producer gone.
+PDF_PAGE = edit_bytes(
+    "report.pdf", rb"/MediaBox \[0 0 [0-9.]+ [0-9.]+\]", b"/MediaBox [0 0 612 792]"
+)
+PDF_DATES = edit_bytes("report.pdf", rb"/CreationDate \(D:2019", b"/CreationDate (D:2020")
+PDF_PRODUCER = edit_bytes("report.pdf", rb"/Producer \([^)]*\)", b"")
+
+
 def edit_workbook(change: Callable[[object], None]) -> Edit:
     def edit(out: Path) -> None:
         book = load_workbook(out / "results.xlsx")
@@ -181,6 +199,7 @@ ONE_CELL: dict[str, Edit] = {
     "findings.csv": edit_csv("findings.csv", lambda r: r[0].update(findings="0")),
     "results.xlsx": edit_workbook(cell("单位", "I2", 99.0)),
     "report.html": edit_text("report.html", r"58\.69", "68.69"),
+    "report.pdf": PDF_PAGE,
     "manifest.json": edit_manifest(lambda info: info["tables"]["units"].update(rows=21)),  # type: ignore[index]
 }
 CONSISTENT: dict[str, Edit] = {
@@ -212,6 +231,7 @@ CONSISTENT: dict[str, Edit] = {
     "report.html": both(
         edit_text("report.html", r"58\.69", "68.69"), edit_text("report.html", "较差", "一般")
     ),
+    "report.pdf": both(PDF_PAGE, PDF_DATES),
     "manifest.json": edit_manifest(
         lambda info: (
             info["tables"]["supervision"].update(rows=1),  # type: ignore[index]
@@ -226,6 +246,7 @@ DELETED_ROW: dict[str, Edit] = {
     },
     "results.xlsx": edit_workbook(delete_row("加减分明细", 5)),
     "report.html": edit_text("report.html", r"<tr>.*?</tr>", ""),
+    "report.pdf": PDF_PRODUCER,
     "manifest.json": edit_manifest(drop_plugin),
 }
 REHASHED: dict[str, Edit] = {

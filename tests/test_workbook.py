@@ -204,7 +204,7 @@ def test_a_sheet_over_excels_row_limit_is_cut_and_says_so(
 
 
 def test_extra_files_hold_the_workbook_beside_the_csv_files(results: Results) -> None:
-    files = extra_files(results)
+    files = extra_files(results, ("xlsx", "html"))
     assert set(files) == {"results.xlsx", "report.html"}
     assert files["results.xlsx"] == workbook_bytes(results)
     assert load_workbook(io.BytesIO(files["results.xlsx"])).sheetnames == SHEETS

@@ -38,13 +38,20 @@ def required_tables(scheme: Scheme) -> tuple[str, ...]:
     return tuple(needed)
 
 
-def load_data(path: str | Path, scheme: Scheme | None = None) -> Dataset:
+def load_data(
+    path: str | Path,
+    scheme: Scheme | None = None,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> Dataset:
     """Read a CSV folder or an ``.xlsx`` workbook; with ``scheme``, check it against the scheme
-    (and read the tables of the scheme's registry; without, of the installed plugins)."""
+    (and read the tables of the scheme's registry; without, of the installed plugins).
+
+    ``progress(k)``: ``k`` more of the tables read (:func:`kaohe.data.load`).
+    """
     require = required_tables(scheme) if scheme is not None else ()
-    data = load(
-        path, require=require, tables=scheme.registry.tables if scheme is not None else None
-    )
+    tables = scheme.registry.tables if scheme is not None else None
+    data = load(path, require=require, tables=tables, progress=progress)
     if scheme is not None:
         check_dataset(scheme, data)
     return data

@@ -146,8 +146,11 @@ def _load(
     scheme_path: Path, data_path: Path | str | None, as_of: dt.date | None, plugin_dir: Path | None
 ) -> tuple[Any, Any, Path | str, list[str]]:
     from . import publish
+    from .progress import progress
 
-    inputs = publish.load(scheme_path, data_path, _registry(plugin_dir), as_of=as_of)
+    registry = _registry(plugin_dir)
+    with progress(len(registry.tables), "loading") as bar:
+        inputs = publish.load(scheme_path, data_path, registry, as_of=as_of, progress=bar.update)
     return inputs.scheme, inputs.data, inputs.data_path, list(inputs.warnings)
 
 
@@ -160,6 +163,7 @@ class LazyGroup(click.Group):
 
     lazy: Mapping[str, str] = {
         "whatif": "kaohe.cli_whatif:whatif",
+        "params": "kaohe.cli_whatif:params",
         "explain": "kaohe.cli_explain:explain",
         "verify": "kaohe.cli_audit:verify",
         "keygen": "kaohe.cli_audit:keygen",
@@ -197,8 +201,9 @@ def main() -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["xlsx", "html", "all"]),
-    help="Also write results.xlsx (Excel) and/or report.html beside the CSV files.",
+    type=click.Choice(["xlsx", "html", "pdf", "all"]),
+    help="Also write results.xlsx (Excel), report.html and/or report.pdf (A4, printed by a "
+    "headless Chromium: pip install 'kaohe[pdf]' and a chromium browser) beside the CSV files.",
 )
 @click.option(
     "--sign",
@@ -233,7 +238,9 @@ def score(
         signer = load_signer(sign)
     if out is not None:
         recover(out)  # a killed run's earlier result back in place, whatever happens next
-    inputs = publish.load(scheme, data, _registry(plugin_dir), as_of=as_of)
+    registry = _registry(plugin_dir)
+    with progress(len(registry.tables), "loading") as bar:
+        inputs = publish.load(scheme, data, registry, as_of=as_of, progress=bar.update)
     with progress(len(plan(inputs.scheme).steps), "scoring") as bar:
         results = publish.score(inputs, progress=bar.update)
     call_hook(inputs.scheme.registry.manager, "kaohe_run_finished", results=results)
@@ -241,7 +248,8 @@ def score(
     chosen = tuple(FORMATS) if "all" in formats else tuple(formats)
     info, files = publish.result_files(results, inputs, chosen)
     replaced = archive(out)  # the earlier run kept beside the folder, never silently lost
-    write_folder(out, files, signer=signer)
+    with progress(len(files), "writing") as bar:
+        write_folder(out, files, signer=signer, progress=bar.update)
     if replaced is not None:
         click.echo(replaced)
     for warning in inputs.warnings:

@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+import numpy as np
+from numpy.typing import NDArray
 
 from .cli import (
     KaoheCommand,
@@ -23,6 +25,7 @@ from .cli import (
 )
 from .data import Dataset
 from .errors import KaoheError
+from .paths import parameter_paths, show
 from .progress import progress
 from .scheme import Scheme
 from .vocab import UNIT_GRADES
@@ -42,7 +45,9 @@ from .whatif import (
     study,
     sweep,
 )
+from .whatif.charts import uncertainty_order
 from .whatif.limits import check_chunk, check_study, default_max_scenarios
+from .whatif.tally import CADRE_LABELS
 
 SHOWN_CHANGES = 40
 
@@ -147,6 +152,7 @@ def whatif(
         )
     if studying and against is not None:
         raise click.UsageError("--against compares two schemes; it does not combine with studies")
+    _check_switched_on(base, dataset, on)
     start = (
         Scenario.from_overrides(base, overrides, off=off, on=on)
         if (overrides or off or on)
@@ -160,18 +166,18 @@ def whatif(
             check_study(math.prod(Axis.count(t) for t in sweeps), dataset, limit, "sweep")
             axes = [Axis.parse(text) for text in sweeps]
             scenarios = sweep(scheme_for_study, axes)
-            labels = [s.name for s in scenarios]
             title = "参数扫描"
+            along = report.SweepAxis.of(scheme_for_study, axes)
         else:
             assert draws is not None
             check_study(draws, dataset, limit, "monte-carlo")
             scenarios = monte_carlo(scheme_for_study, [Draw.parse(t) for t in vary], draws, seed)
-            labels = [str(i + 1) for i in range(len(scenarios))]
             title = f"蒙特卡洛模拟(N={draws}, seed={seed})"
+            along = None
     with _cluster(scheduler, workers) as client:
         if studying:
             parquet = out_format == "parquet"
-            _write_study(scenarios, labels, title, dataset, out, chunk, client, parquet)
+            _write_study(scenarios, title, along, dataset, out, chunk, client, parquet)
         else:
             other = Scenario.from_file(base, against) if against is not None else start
             assert other is not None
@@ -190,8 +196,8 @@ def _cluster(scheduler: str | None, workers: int | None) -> AbstractContextManag
 
 def _write_study(
     scenarios: list[Scenario],
-    labels: list[str],
     title: str,
+    along: report.SweepAxis | None,
     dataset: Dataset,
     out: Path,
     chunk: int | None,
@@ -209,9 +215,9 @@ def _write_study(
                 progress=bar.update,
                 client=client,
             )
-        files = report.distribution_files(found, labels, title)
+        files = report.distribution_files(found, title, along)
         report.write(out, files, found.parts)
-    _print_distribution(found)
+    _print_distribution(found, sweeping=along is not None)
 
 
 def _write_comparison(
@@ -230,7 +236,7 @@ def _write_comparison(
         if len(overrides) > 1
         else None
     )
-    report.write(out, report.comparison_files(comparison, parts))
+    report.write(out, report.comparison_files(comparison, parts, base))
     _print_comparison(comparison)
 
 
@@ -249,34 +255,133 @@ def _run(scenarios: list[Scenario], dataset: Dataset, chunk: int | None, client:
         return simulate(scenarios, dataset, chunk=chunk, progress=bar.update, client=client)
 
 
+def _check_switched_on(base: Scheme, dataset: Dataset, on: Sequence[str]) -> None:
+    """``--on RULE`` needs data: a rule whose input tables are all absent would change nothing."""
+    always = {"units", "cadres"}
+    for name in on:
+        try:
+            rule = base.registry.rule(name)
+        except KeyError:
+            continue  # an unknown rule: the override names it in its error
+        needed = sorted((rule.tables() | set(rule.requires_tables)) - always)
+        if needed and all(table in dataset.absent for table in needed):
+            raise KaoheError(
+                f"--on {name}: the data has no {', '.join(needed)} table, so switching "
+                f"{rule.title} on would change nothing; give --data with that table"
+            )
+
+
+def _listed(items: Sequence[str], what: str, where: str) -> list[str]:
+    """The first :data:`SHOWN_CHANGES` items, and a line saying how many were left out."""
+    lines = [f"  {item}" for item in items[:SHOWN_CHANGES]]
+    if len(items) > SHOWN_CHANGES:
+        lines.append(f"  (显示 {SHOWN_CHANGES} 个{what}, 共 {len(items)} 个; 全部见 {where})")
+    return lines
+
+
 def _print_comparison(comparison: Comparison) -> None:
     click.echo(f"方案变化: {comparison.scenario}")
+    changes = [f"{path}: {show(old)} -> {show(new)}" for path, old, new in comparison.changes]
+    click.echo(f"参数变化 ({len(changes)} 项):")
+    for line in _listed(changes, "参数", "summary.json"):
+        click.echo(line)
     for kind, label in (("units", "单位"), ("cadres", "干部")):
         s = comparison.summary[kind]
         click.echo(
             f"{label}: 得分上升 {s['score_up']}, 下降 {s['score_down']}; 排名上升 {s['rank_up']}, "
             f"下降 {s['rank_down']}; 等次变化 {s['grade_changed']}"
         )
-    changes = comparison.grade_changes()
-    if not changes:
+    grade_changes = comparison.grade_changes()
+    if not grade_changes:
         click.echo("没有单位或干部的等次发生变化。")
-    for line in changes[:SHOWN_CHANGES]:
-        click.echo("  " + line)
-    if len(changes) > SHOWN_CHANGES:
-        click.echo(f"  ... 另有 {len(changes) - SHOWN_CHANGES} 项, 见 units.csv / cadres.csv")
+    for line in _listed(grade_changes, "等次变化", "units.csv / cadres.csv"):
+        click.echo(line)
 
 
-def _print_distribution(summary: Study) -> None:
+def _uncertain(
+    ids: NDArray[np.str_],
+    names: NDArray[np.str_],
+    probability: NDArray[np.float64],
+    labels: Sequence[str],
+) -> list[str]:
+    """``XZ08 河坝乡 较差 80%, 一般 20%`` per entity whose grade varies, most uncertain first."""
+    order = uncertainty_order(probability, ids)
+    varies = (probability.max(axis=1) < 1) & (probability.sum(axis=1) > 0)
+    lines = []
+    for i in order[varies[order]].tolist():
+        shares = sorted(
+            ((float(p), labels[g]) for g, p in enumerate(probability[i]) if p > 0),
+            key=lambda pair: -pair[0],
+        )
+        listed = ", ".join(f"{label} {_percent(p)}" for p, label in shares)
+        lines.append(f"{ids[i]} {names[i]} {listed}")
+    return lines
+
+
+def _percent(share: float) -> str:
+    """A share as a percentage: whole when it is one, else one decimal."""
+    value = 100 * share
+    return f"{value:.0f}%" if abs(value - round(value)) < 0.05 else f"{value:.1f}%"
+
+
+def _print_distribution(summary: Study, *, sweeping: bool) -> None:
     found = summary.found
-    click.echo(f"{summary.n} 个情景; 各情景单位等次数:")
-    for index, scenario in enumerate(summary.scenarios[:SHOWN_CHANGES]):
-        counts = ", ".join(
-            f"{grade} {int(found.unit_grade_counts[index, g])}"
+    click.echo(f"{summary.n} 个情景")
+    counts = found.unit_grade_counts
+    if sweeping:
+        click.echo("各情景单位等次数:")
+        lines = [
+            f"{scenario.name}: "
+            + ", ".join(f"{grade} {int(counts[i, g])}" for g, grade in enumerate(UNIT_GRADES))
+            for i, scenario in enumerate(summary.scenarios)
+        ]
+        for line in _listed(lines, "情景", "scenarios.csv"):
+            click.echo(line)
+    elif summary.n:
+        ranges = ", ".join(
+            f"{grade} {int(counts[:, g].min())}–{int(counts[:, g].max())}"
             for g, grade in enumerate(UNIT_GRADES)
         )
-        click.echo(f"  {scenario.name}: {counts}")
-    varies = int((found.grade_probability.max(axis=1) < 1).sum())
-    click.echo(f"等次随情景变化的单位: {varies} 个 (见 units.csv、rank_intervals.svg)")
+        click.echo(f"各情景单位等次数(最少–最多): {ranges}")
+    units = _uncertain(summary.unit_ids, summary.unit_names, found.grade_probability, UNIT_GRADES)
+    click.echo(
+        f"等次随情景变化的单位: {len(units)} 个"
+        + (" (各等次所占情景比例, 最不确定的在前):" if units else "")
+    )
+    for line in _listed(units, "单位", "units.csv、grade_probability.svg"):
+        click.echo(line)
+    cadres = _uncertain(
+        summary.cadre_ids, summary.cadre_names, found.cadre_grade_probability, CADRE_LABELS
+    )
+    click.echo(f"等次随情景变化的干部: {len(cadres)} 个" + (":" if cadres else ""))
+    for line in _listed(cadres, "干部", "cadres.csv"):
+        click.echo(line)
 
 
-__all__ = ["KaoheError", "whatif"]
+@click.command(cls=KaoheCommand)
+@scheme_argument
+@plugins_option
+def params(scheme: Path, plugin_dir: Path | None) -> None:
+    """List every parameter path of SCHEME: value, kind, allowed values, basis.
+
+    Each path can be given to kaohe whatif --set PATH=VALUE, --sweep and --vary.
+    """
+    from . import api
+    from .cli import _registry, _width
+
+    the_scheme = api.load_scheme(scheme, _registry(plugin_dir))
+    found = parameter_paths(the_scheme)
+    widths = [max(_width(getattr(p, name)) for p in found) for name in ("path", "shown", "kind")]
+    current = None
+    for item in found:
+        if item.rule != current:
+            current = item.rule
+            click.echo(f"\n[{item.rule}] {item.title}")
+            click.echo(f"  依据: {item.basis or '(无)'}")
+        cells = [item.path, item.shown, item.kind]
+        padded = [c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)]
+        click.echo("  " + "  ".join([*padded, item.allowed]))
+    click.echo(f"\n共 {len(found)} 个参数路径。")
+
+
+__all__ = ["KaoheError", "params", "whatif"]

@@ -38,7 +38,7 @@ import secrets
 import shutil
 import signal
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -223,20 +223,30 @@ def _signals_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _stage(staging: Path, files: Mapping[str, bytes], signer: Signer | None) -> None:
-    """Write the files, then the sealed manifest (and its signature) last."""
+def _stage(
+    staging: Path,
+    files: Mapping[str, bytes],
+    signer: Signer | None,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Write the files, then the sealed manifest (and its signature) last;
+    ``progress(1)`` after each file."""
     os.mkdir(staging)  # mode 0777 less the umask, as any program's folder
     sealed = seal(files)
     for name, content in sealed.items():
         if name != MANIFEST:
             with open(staging / name, "xb") as stream:
                 stream.write(content)
+            if progress is not None:
+                progress(1)
     _after("staged")
     if signer is not None:
         with open(staging / SIGNATURE, "xb") as stream:
             stream.write(signer.sign(sealed[MANIFEST]))
     with open(staging / MANIFEST, "xb") as stream:
         stream.write(sealed[MANIFEST])
+    if progress is not None:
+        progress(1)
     _after("sealed")
 
 
@@ -249,12 +259,17 @@ def _check_names(files: Mapping[str, bytes]) -> None:
 
 
 def write_folder(
-    out: str | Path, files: Mapping[str, bytes], *, signer: Signer | None = None
+    out: str | Path,
+    files: Mapping[str, bytes],
+    *,
+    signer: Signer | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Path:
     """Write ``files`` (name -> bytes, with ``manifest.json``) as folder ``out``, all or nothing.
 
     See the module docstring for what is replaced, what is refused and what
     a crash leaves. With ``signer``, ``manifest.sig`` signs the manifest.
+    ``progress(1)`` is called after each of the ``len(files)`` files is written.
     """
     out = Path(out)
     if out.name in ("", ".", ".."):
@@ -271,7 +286,7 @@ def write_folder(
     moved_aside = in_place = False
     try:
         with _sigterm_interrupts():
-            _stage(staging, files, signer)
+            _stage(staging, files, signer, progress)
             with _signals_held():
                 if os.path.lexists(out):
                     os.rename(out, old)

@@ -24,6 +24,7 @@ escaped with :func:`html.escape`. Same results give the same string.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
@@ -31,6 +32,7 @@ from html import escape
 import numpy as np
 from numpy.typing import NDArray
 
+from .chartkit import A4_WIDTH, fit, grade_fill, grade_patterns, halo_text, legend, text_width
 from .reports import (
     GRADE_TONES,
     POSITIVE_FLAGS,
@@ -42,7 +44,7 @@ from .reports import (
     unit_grade_counts,
 )
 from .results import Results
-from .tables_out import adjustment_rows, cadre_rows, finding_rows, unit_rows
+from .tables_out import adjustment_rows, cadre_rows, finding_rows, number, unit_rows
 from .vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
 
 Table = dict[str, NDArray[np.str_]]
@@ -62,6 +64,8 @@ FONT = (
 )
 #: At most this many cadres are listed by name; the workbook and cadres.csv list all.
 MAX_LISTED = 500
+#: Categories of at most this many units get a chart with every unit named.
+MAX_LABELLED = 40
 #: Effects of adjustment rows that are scores, not grade effects.
 SCORE_EFFECTS = frozenset({"扣分", "加分", "cap", "得分", "容错免责"})
 
@@ -122,12 +126,28 @@ td.centre, th.centre { text-align: center; }
 .two { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
 .basis td:first-child { white-space: nowrap; font-weight: 600; }
 footer { color: var(--muted); font-size: 12px; text-align: center; }
+header.title p.issuer { margin-top: 6px; }
+section.notice { max-width: 760px; margin: 0 auto 20px; padding: 32px 40px; }
+section.notice h2 { text-align: center; border: 0; padding: 0; font-size: 24px;
+  letter-spacing: 0.3em; margin-bottom: 24px; }
+section.notice .to { font-weight: 700; font-size: 16px; }
+section.notice td, section.notice th { font-size: 14px; }
+section.notice .sign { text-align: right; margin-top: 36px; line-height: 2; }
+.grade-text { font-weight: 700; }
+@page { size: A4; margin: 16mm 14mm 18mm;
+  @bottom-center { content: "第 " counter(page) " 页 共 " counter(pages) " 页";
+    font-size: 9pt; color: #555; }
+  @top-right { content: "ISSUER"; font-size: 9pt; color: #555; } }
 @media print {
-  body { background: #fff; }
+  body { background: #fff; font-size: 11pt; }
   main { padding: 0; max-width: none; }
-  section { break-inside: avoid-page; padding: 8px 0; }
+  section { padding: 4px 0; margin: 0 0 12px; }
+  h2, h3 { break-after: avoid; }
+  tr, .chart, .cards, .legend { break-inside: avoid; }
+  section.notice { break-before: page; padding: 0; margin: 0; max-width: none; }
   header.title { background: #fff; color: var(--ink); border-bottom: 2px solid var(--ink);
-    border-radius: 0; }
+    border-radius: 0; padding: 0 0 8px; }
+  .g-good, .g-fine, .g-fair, .g-bad, .g-open { border: 1px solid currentColor; }
 }
 """.replace("FONT", FONT)
 
@@ -152,7 +172,7 @@ def _tone(grade: str) -> str | None:
     return GRADE_TONES.get(grade)
 
 
-def _grade_badge(grade: str) -> str:
+def grade_badge(grade: str) -> str:
     tone = _tone(grade)
     if not grade:
         return '<span class="code">—</span>'
@@ -176,7 +196,7 @@ def _num(text: str, score: bool = False) -> str:
     return f'<td class="{" ".join(classes)}">{e(text)}</td>'
 
 
-def _thead(titles: Iterable[str], numeric: Iterable[int] = ()) -> str:
+def thead(titles: Iterable[str], numeric: Iterable[int] = ()) -> str:
     right = set(numeric)
     cells = "".join(
         f'<th class="num">{e(t)}</th>' if i in right else f"<th>{e(t)}</th>"
@@ -285,6 +305,75 @@ def dot_plot(
     return _svg(width, height, title, body)
 
 
+def labelled_dots(
+    scores: NDArray[np.float64],
+    grades: Sequence[str],
+    names: Sequence[str],
+    thresholds: Mapping[str, float],
+    title: str,
+) -> str:
+    """One row per unit, best first: its name, a dot at its score, the score and grade in words.
+
+    Readable without colour: every dot is labelled; the thresholds are
+    dashed lines named ``良好 ≥ 80``.
+    """
+    width, left, right, top, row = A4_WIDTH, 150, 120, 34, 20
+    shown = np.flatnonzero(~np.isnan(scores))
+    if not shown.size:
+        return '<p class="note">本类别无得分。</p>'
+    values = scores[shown]
+    lo = math.floor((float(values.min()) - 1.0) / 5.0) * 5.0
+    hi = math.ceil((float(values.max()) + 1.0) / 5.0) * 5.0
+    hi = max(hi, lo + 10.0)
+    scale = (width - left - right) / (hi - lo)
+
+    def x(value: float) -> float:
+        return left + (value - lo) * scale
+
+    order = shown[np.lexsort((shown, -scores[shown]))]
+    base = top + row * len(order) + 4
+    body = [f'<rect x="0" y="0" width="{width}" height="{base + 28}" fill="#fff"/>']
+    step = _tick_step(hi - lo)
+    tick = math.ceil(lo / step) * step
+    while tick <= hi + 1e-9:
+        tx = x(tick)
+        body.append(
+            f'<line x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{base}" stroke="#eef0f3"/>'
+        )
+        body.append(_text(tx, base + 16, f"{tick:g}", "middle", ' fill="#616e7c"'))
+        tick += step
+    for grade, threshold in sorted(thresholds.items(), key=lambda item: -item[1]):
+        if not lo <= threshold <= hi:
+            continue
+        colour = TONE_COLOURS.get(_tone(grade) or "", NO_TONE)
+        tx = x(threshold)
+        body.append(
+            f'<line x1="{tx:.1f}" y1="{top - 12}" x2="{tx:.1f}" y2="{base}" stroke="{colour}" '
+            'stroke-width="1.5" stroke-dasharray="5 4"/>'
+        )
+        words = f"{grade} ≥ {threshold:g}"
+        anchor = "end" if tx + text_width(words, 12) + 4 > width - 4 else "start"
+        body.append(
+            _text(tx - 3 if anchor == "end" else tx + 3, top - 16, words, anchor,
+                  f' fill="{colour}" font-weight="600"')
+        )  # fmt: skip
+    for n, i in enumerate(order.tolist()):
+        cy = top + n * row + row / 2
+        cx = x(float(scores[i]))
+        colour = TONE_COLOURS.get(_tone(grades[i]) or "", NO_TONE)
+        body.append(_text(left - 10, cy + 4, fit(names[i], 12, left - 14), "end"))
+        body.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5.5" fill="{colour}" stroke="#1f2933" '
+            f'stroke-width="0.8"><title>{e(names[i])}</title></circle>'
+        )
+        body.append(_text(cx + 9, cy + 4, f"{scores[i]:.2f} {grades[i]}".strip(), "start",
+                          ' font-size="11"'))  # fmt: skip
+    body.append(
+        f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="#9aa5b1"/>'
+    )
+    return _svg(width, base + 28, title, body)
+
+
 def _bar(value: float, largest: float, colour: str, width: int = 180) -> str:
     """A small horizontal bar for a table cell."""
     length = 0.0 if largest <= 0 else max(1.0, width * abs(value) / largest)
@@ -303,57 +392,69 @@ def share_bars(
     quota: float | None,
     title: str,
 ) -> str:
-    """Per category, one bar of the graded cadres' grade shares; the 优秀 quota as a line."""
-    width, left, right, top, row = 1000, 110, 30, 30, 34
+    """Per category, one bar of the graded cadres' grade shares; the 优秀 quota as a line.
+
+    Each grade has its own fill pattern (and colour) and its share written
+    in its segment, so the chart reads in black and white.
+    """
+    width, left, right, row = A4_WIDTH, 90, 16, 34
+    top = 56
     height = top + row * len(rows) + 10
     span = width - left - right
-    body = [f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>']
+    body = [
+        grade_patterns("sb", len(labels)),
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',
+    ]
+    marks, _ = legend("sb", labels, left, 16)
+    body += marks
     for n, (category, counts) in enumerate(rows):
         y = top + n * row
         total = sum(counts)
-        body.append(_text(left - 10, y + 17, category, "end", ' font-weight="600"'))
+        body.append(
+            _text(left - 10, y + 17, fit(category, 12, left - 14), "end", ' font-weight="600"')
+        )
         body.append(f'<rect x="{left}" y="{y + 4}" width="{span}" height="18" fill="#f1f3f6"/>')
         at = float(left)
-        for label, count in zip(labels, counts, strict=True):
+        for g, (label, count) in enumerate(zip(labels, counts, strict=True)):
             if not total or not count:
                 continue
             part = span * count / total
-            colour = TONE_COLOURS.get(_tone(label) or "", NO_TONE)
             body.append(
                 f'<rect x="{at:.1f}" y="{y + 4}" width="{part:.1f}" height="18" '
-                f'fill="{colour}"><title>{e(f"{category} {label} {count} 人")}</title></rect>'
+                f'fill="{grade_fill("sb", g)}">'
+                f"<title>{e(f'{category} {label} {count} 人')}</title></rect>"
             )
-            if part >= 44:
-                body.append(
-                    _text(
-                        at + part / 2,
-                        y + 17,
-                        f"{100 * count / total:.1f}%",
-                        "middle",
-                        ' fill="#fff" font-size="11"',
-                    )
-                )
+            words = f"{label} {100 * count / total:.1f}%"
+            if text_width(words, 11) + 6 > part:
+                words = f"{100 * count / total:.1f}%"
+            if text_width(words, 11) + 6 <= part:
+                body.append(halo_text(at + part / 2, y + 17, words))
             at += part
     if quota is not None:
         qx = left + span * quota
         body.append(
-            f'<line x1="{qx:.1f}" y1="{top - 4}" x2="{qx:.1f}" y2="{height - 6}" '
+            f'<line x1="{qx:.1f}" y1="{top - 6}" x2="{qx:.1f}" y2="{height - 6}" '
             'stroke="#1f2933" stroke-width="1.5" stroke-dasharray="4 3"/>'
         )
+        words = f"优秀比例上限 {100 * quota:g}%"
+        anchor = "end" if qx + 4 + text_width(words, 12) > width - 4 else "start"
         body.append(
-            _text(qx + 4, top - 8, f"优秀比例上限 {100 * quota:g}%", "start", ' font-weight="600"')
-        )
+            _text(qx + 4 if anchor == "start" else qx - 4, top - 10, words, anchor,
+                  ' font-weight="600"')
+        )  # fmt: skip
     return _svg(width, height, title, body)
 
 
 # ---------------------------------------------------------------- sections
 
 
-def _head(title: str) -> str:
+def page_head(title: str, issuer: str = "") -> str:
+    """The page's head: its title and the style sheet; ``issuer`` heads every printed page."""
+    running = "".join(c for c in issuer if c not in '"\\<>\n\r')
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+        f"<title>{e(title)}</title>\n<style>{CSS.replace('ISSUER', running)}</style>\n</head>\n"
     )
 
 
@@ -386,7 +487,7 @@ def _count_table(
         "<thead><tr>"
         + f"<th>{e(titles[0])}</th>"
         + "".join(
-            f'<th class="num">{_grade_badge(t) if _tone(t) else e(t)}</th>' for t in titles[1:]
+            f'<th class="num">{grade_badge(t) if _tone(t) else e(t)}</th>' for t in titles[1:]
         )
         + "</tr></thead>"
     )
@@ -425,7 +526,7 @@ def _ranking(results: Results, units: Table) -> str:
         lines = ",".join(f"{k} ≥ {v:g}" for k, v in thresholds.items())
         parts.append(
             f'<p class="note">等次分数线({e(lines)})以虚线标出;'
-            "等次同时受比例限额和一票否决等事项影响,圆点颜色为实际等次。</p>"
+            "等次同时受比例限额和一票否决等事项影响,圆点旁为得分和实际等次。</p>"
         )
     tips = [
         f"{name} {score} {grade}".strip()
@@ -436,10 +537,11 @@ def _ranking(results: Results, units: Table) -> str:
     for category in results.scheme.categories:
         mine = np.flatnonzero(units["category"] == category)
         order = mine[np.lexsort((mine, -np.nan_to_num(scores[mine]), _missing_last(ranks[mine])))]
-        chart = dot_plot(
+        plot = labelled_dots if mine.size <= MAX_LABELLED else dot_plot
+        chart = plot(
             scores[mine],
             units["grade"][mine].tolist(),
-            [tips[i] for i in mine.tolist()],
+            [(units["name"] if mine.size <= MAX_LABELLED else tips)[i] for i in mine.tolist()],
             thresholds,
             f"{category}得分分布",
         )
@@ -470,11 +572,11 @@ def _ranking_table(units: Table, order: Sequence[int]) -> str:
         + _num(units["deductions"][i])
         + _num(units["bonus"][i])
         + _num(units["score"][i], score=True)
-        + f'<td class="centre">{_grade_badge(units["grade"][i])}</td>'
+        + f'<td class="centre">{grade_badge(units["grade"][i])}</td>'
         f"<td>{_flag_chips(units['flags'][i])}</td></tr>"
         for i in order
     ]
-    return f"<table>{_thead(titles, (0, 3, 4, 5, 6))}<tbody>{''.join(rows)}</tbody></table>"
+    return f"<table>{thead(titles, (0, 3, 4, 5, 6))}<tbody>{''.join(rows)}</tbody></table>"
 
 
 def _legend(items: Sequence[tuple[str, str]], square: bool = False) -> str:
@@ -509,17 +611,17 @@ def _deductions(results: Results) -> str:
     for rule, count, deducted, added, capped, net in rows:
         colour = TONE_COLOURS["bad"] if net > 0 else TONE_COLOURS["good"]
         body.append(
-            f'<tr><td>{e(rule_title(results, rule))}<span class="code"> {e(rule)}</span></td>'
+            f"<tr><td>{e(rule_title(results, rule))}</td>"
             f'<td class="num">{count}</td>'
-            + _num(f"{deducted:.4f}")
-            + _num(f"{added:.4f}")
-            + _num(f"{capped:+.4f}" if capped else "0.0000")
-            + _num(f"{-net + 0.0:+.4f}", score=True)
+            + _num(f"{deducted:.2f}")
+            + _num(f"{added:.2f}")
+            + _num(f"{capped:+.2f}" if capped else "0.00")
+            + _num(f"{-net + 0.0:+.2f}", score=True)
             + f"<td>{_bar(net, largest, colour)}</td></tr>"
         )
     by_rule = (
         "<h3>按规则</h3><table>"
-        + _thead(["规则", "记录数", "扣分", "加分", "封顶调整", "净影响", ""], (1, 2, 3, 4, 5))
+        + thead(["规则", "记录数", "扣分", "加分", "封顶调整", "净影响", ""], (1, 2, 3, 4, 5))
         + f"<tbody>{''.join(body)}</tbody></table>"
         + '<p class="note">单位的加减分明细按规则汇总;封顶调整为超出上限退回(扣分)'
         "或扣回(加分)的分值;净影响为对单位得分的合计影响。</p>"
@@ -545,7 +647,7 @@ def _findings(results: Results) -> str:
     ]
     return (
         "<h3>按问题类别(问题类别)</h3><table>"
-        + _thead(["问题类别", "问题数", "扣分", ""], (1, 2))
+        + thead(["问题类别", "问题数", "扣分", ""], (1, 2))
         + f"<tbody>{''.join(body)}</tbody></table>"
         + '<p class="note">督查督办发现的问题按问题类别统计;'
         "扣分为封顶前分值,容错免责的问题计数不计分。</p>"
@@ -597,28 +699,14 @@ def _cadre_shares(results: Results) -> str:
         '<section id="cadres"><h2>干部等次与优秀比例</h2>'
         f'<div class="chart">{chart}</div>'
         + _legend([(label, _tone(label) or "open") for label in graded_labels], square=True)
-        + f"<table>{_thead(titles, numeric)}<tbody>{''.join(body)}</tbody></table>"
+        + f"<table>{thead(titles, numeric)}<tbody>{''.join(body)}</tbody></table>"
         f'<p class="note">{e(note)}</p></section>'
     )
 
 
 def _flagged_units(results: Results, units: Table) -> str:
     """Units with a flag or a grade effect, with the effect rows that explain the grade."""
-    adjustments = _table_of(adjustment_rows(results))
-    effect_rows = (adjustments["entity"] == "unit") & ~np.isin(
-        adjustments["effect"], list(SCORE_EFFECTS)
-    )
-    reasons: dict[str, list[str]] = {}
-    for unit_id, note, table, source in zip(
-        adjustments["entity_id"][effect_rows].tolist(),
-        adjustments["note"][effect_rows].tolist(),
-        display(results, "source_table", adjustments["source_table"][effect_rows]).tolist(),
-        adjustments["source_id"][effect_rows].tolist(),
-        strict=True,
-    ):
-        text = f"{note}({table} {source})" if source else note
-        if text not in reasons.setdefault(unit_id, []):
-            reasons[unit_id].append(text)
+    reasons = _grade_reasons(results)
     flagged = np.flatnonzero(
         (units["flags"] != "") | np.isin(units["unit_id"], np.asarray(list(reasons), dtype=str))
     )
@@ -629,14 +717,14 @@ def _flagged_units(results: Results, units: Table) -> str:
         f"<td>{e(units['category'][i])}</td>"
         + _num(units["score"][i], score=True)
         + f'<td class="num">{e(units["rank"][i])}</td>'
-        f'<td class="centre">{_grade_badge(units["grade"][i])}</td>'
+        f'<td class="centre">{grade_badge(units["grade"][i])}</td>'
         f"<td>{_flag_chips(units['flags'][i])}</td>"
         f"<td>{'<br>'.join(e(r) for r in reasons.get(units['unit_id'][i], []))}</td></tr>"
         for i in flagged.tolist()
     ]
     titles = ["单位", "考核类别", "得分", "排名", "等次", "标记", "影响等次的事项"]
     return (
-        f"<h3>单位</h3><table>{_thead(titles, (2, 3))}<tbody>{''.join(body)}</tbody></table>"
+        f"<h3>单位</h3><table>{thead(titles, (2, 3))}<tbody>{''.join(body)}</tbody></table>"
         '<p class="note">列出有标记(通报表扬、约谈等)'
         "或等次受一票否决、通报批评等事项影响的单位。</p>"
     )
@@ -660,7 +748,7 @@ def _flagged_cadres(results: Results, cadres: Table, units: Table) -> str:
         f"<td>{e(unit_name.get(cadres['unit_id'][i], cadres['unit_id'][i]))}</td>"
         f"<td>{e(ROLE_LABELS.get(cadres['role'][i], cadres['role'][i]))}</td>"
         + _num(cadres["score"][i], score=True)
-        + f'<td class="centre">{_grade_badge(grade[i])}</td>'
+        + f'<td class="centre">{grade_badge(grade[i])}</td>'
         f"<td>{e(reason[i])}</td>"
         f'<td class="num">{e(frozen[i])}</td>'
         f"<td>{_flag_chips(cadres['flags'][i])}</td></tr>"
@@ -670,7 +758,7 @@ def _flagged_cadres(results: Results, cadres: Table, units: Table) -> str:
     more = chosen.size - listed.size
     rest = f"另有 {more} 人未列出,完整名单见 results.xlsx 的“干部”表或 cadres.csv。" if more else ""
     return (
-        f"<h3>干部({chosen.size} 人)</h3><table>{_thead(titles, (3, 6))}"
+        f"<h3>干部({chosen.size} 人)</h3><table>{thead(titles, (3, 6))}"
         f"<tbody>{''.join(body)}</tbody></table>"
         '<p class="note">依次列出不称职、不定等次、影响期内(不得提拔)或有标记的干部;'
         f"影响期至为考核截止日仍在进行的影响期中最晚的结束日期。{e(rest)}</p>"
@@ -688,22 +776,167 @@ def _basis(results: Results) -> str:
         return ""
     return (
         '<section id="basis"><h2>考核依据</h2><table class="basis">'
-        f"{_thead(['规则', '文件依据'])}<tbody>{body}</tbody></table></section>"
+        f"{thead(['规则', '文件依据'])}<tbody>{body}</tbody></table></section>"
     )
+
+
+def long_date(day: dt.date) -> str:
+    """A date as an official document writes it: 2020年1月15日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _issuer(results: Results) -> str:
+    """The issuing office, date and 公示 period of the scheme's ``[publish]`` table ('' if none)."""
+    publish = results.scheme.publish
+    if publish is None:
+        return ""
+    parts = [f"发布单位:{publish.office}"]
+    if publish.date is not None:
+        parts.append(f"发布日期:{long_date(publish.date)}")
+    if publish.notice_start is not None and publish.notice_end is not None:
+        parts.append(f"公示期:{long_date(publish.notice_start)}至{long_date(publish.notice_end)}")
+    return " · ".join(parts)
+
+
+def _percent(values: NDArray[np.float64]) -> NDArray[np.str_]:
+    """Shares as percentages with two decimals (0.9292 -> 92.92%); NaN is empty."""
+    return np.where(np.isnan(values), "", np.char.add(number(values * 100, 2), "%"))
+
+
+def _shown_units(results: Results) -> Table:
+    """``units.csv``'s rows as people read them: points with two decimals, shares as %."""
+    units = _table_of(unit_rows(results))
+    u = results.units
+    for column, values in (
+        ("target_score", u.target[0]),
+        ("composite", u.composite[0]),
+        ("deductions", u.deductions[0]),
+        ("bonus", u.bonus[0]),
+    ):
+        units[column] = number(values, 2)
+    units["satisfaction"] = _percent(u.satisfaction[0])
+    return units
+
+
+def _unit_points(results: Results) -> dict[str, list[tuple[str, float]]]:
+    """Per unit, its points by rule (deductions negative, caps included), rules by title."""
+    adjustments = _table_of(adjustment_rows(results))
+    unit = (adjustments["entity"] == "unit") & np.isin(adjustments["effect"], list(SCORE_EFFECTS))
+    ids, rules = adjustments["entity_id"][unit], adjustments["rule"][unit]
+    points = _floats(adjustments["points"][unit])
+    keys, where = np.unique(np.char.add(np.char.add(ids, "\x1f"), rules), return_inverse=True)
+    sums = np.bincount(where, weights=np.nan_to_num(points), minlength=keys.shape[0])
+    found: dict[str, list[tuple[str, float]]] = {}
+    for key, total in zip(keys.tolist(), sums.tolist(), strict=True):
+        unit_id, _, rule = key.partition("\x1f")
+        if round(total, 2) != 0:
+            found.setdefault(unit_id, []).append((rule_title(results, rule), total))
+    return found
+
+
+def _notices(results: Results, units: Table) -> str:
+    """One 考核结果通知书 per unit (a printed page each): its result, points and grade."""
+    scheme = results.scheme
+    publish = scheme.publish
+    counts = {c: int(np.count_nonzero(units["category"] == c)) for c in scheme.categories}
+    points = _unit_points(results)
+    reasons = _grade_reasons(results)
+    graded = "unit_grading" in scheme.enabled
+    order = np.lexsort((units["unit_id"], units["category"]))
+    pages = []
+    for i in order.tolist():
+        uid = units["unit_id"][i]
+        rank = units["rank"][i]
+        rank_text = (
+            f"第 {rank} 名(共 {counts.get(units['category'][i], 0)} 个单位)" if rank else "—"
+        )
+        rows = [
+            ("考核类别", e(units["category"][i])),
+            ("目标得分", e(units["target_score"][i])),
+            ("满意度", e(units["satisfaction"][i] or "无测评")),
+            ("综合得分", e(units["composite"][i])),
+            ("扣分", e(units["deductions"][i])),
+            ("加分", e(units["bonus"][i])),
+            ("考核得分", f"<b>{e(units['score'][i])}</b>"),
+            ("类别内排名", e(rank_text)),
+        ]
+        if graded:
+            grade = units["grade"][i] or "未定等次"
+            rows.append(("考核等次", f'<span class="grade-text">{e(grade)}</span>'))
+        if units["flags"][i]:
+            rows.append(("标记", e("、".join(f for f in units["flags"][i].split(";") if f))))
+        table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+        detail = "".join(
+            f'<tr><td>{e(title)}</td><td class="num">{total:+.2f}</td></tr>'
+            for title, total in points.get(uid, [])
+        )
+        detail_table = (
+            f"<h3>加减分明细</h3><table>{thead(['事项', '分值'], (1,))}<tbody>{detail}</tbody>"
+            "</table>"
+            if detail
+            else '<p class="note">本年度无加减分事项。</p>'
+        )
+        why = reasons.get(uid, [])
+        effects = (
+            "<h3>影响等次的事项</h3><ul>" + "".join(f"<li>{e(r)}</li>" for r in why) + "</ul>"
+            if why
+            else ""
+        )
+        notice = ""
+        sign = ""
+        if publish is not None:
+            if publish.notice_start is not None and publish.notice_end is not None:
+                notice = (
+                    f"<p>公示期:{long_date(publish.notice_start)}至"
+                    f"{long_date(publish.notice_end)}。{e(publish.contact or '')}</p>"
+                )
+            elif publish.contact:
+                notice = f"<p>{e(publish.contact)}</p>"
+            day = f"<br>{long_date(publish.date)}" if publish.date is not None else ""
+            sign = f'<p class="sign">{e(publish.office)}{day}</p>'
+        pages.append(
+            f'<section class="notice" id="notice-{e(uid)}"><h2>考核结果通知书</h2>'
+            f'<p class="to">{e(units["name"][i])}:</p>'
+            f"<p>根据《{e(scheme.title)}》,经考核,你单位{scheme.year}年度考核结果如下:</p>"
+            f'<table class="result">{table}</table>{detail_table}{effects}{notice}{sign}'
+            "</section>"
+        )
+    return "".join(pages)
+
+
+def _grade_reasons(results: Results) -> dict[str, list[str]]:
+    """Per unit, the effect rows bearing on its grade (一票否决, 约谈 ...), as people read them."""
+    adjustments = _table_of(adjustment_rows(results))
+    effect_rows = (adjustments["entity"] == "unit") & ~np.isin(
+        adjustments["effect"], list(SCORE_EFFECTS)
+    )
+    reasons: dict[str, list[str]] = {}
+    for unit_id, note, table, source in zip(
+        adjustments["entity_id"][effect_rows].tolist(),
+        adjustments["note"][effect_rows].tolist(),
+        display(results, "source_table", adjustments["source_table"][effect_rows]).tolist(),
+        adjustments["source_id"][effect_rows].tolist(),
+        strict=True,
+    ):
+        text = f"{note}({table} {source})" if source else note
+        if text not in reasons.setdefault(unit_id, []):
+            reasons[unit_id].append(text)
+    return reasons
 
 
 def report_html(results: Results) -> str:
     """The HTML report of scenario 0 of ``results`` (see the module docstring)."""
     scheme = results.scheme
-    units = _table_of(unit_rows(results))
+    units = _shown_units(results)
     cadres = _table_of(cadre_rows(results))
-    period = (
-        f"考核年度 {scheme.year} · 考核截止日期 {scheme.as_of.isoformat()} · 方案 {scheme.name}"
-    )
+    period = f"考核年度 {scheme.year} · 考核截止日期 {long_date(scheme.as_of)}"
+    issuer = _issuer(results)
+    issued = f'<p class="issuer">{e(issuer)}</p>' if issuer else ""
+    office = scheme.publish.office if scheme.publish is not None else ""
     parts = [
-        _head(scheme.title),
+        page_head(scheme.title, office),
         "<body><main>",
-        f'<header class="title"><h1>{e(scheme.title)}</h1><p>{e(period)}</p></header>',
+        f'<header class="title"><h1>{e(scheme.title)}</h1><p>{e(period)}</p>{issued}</header>',
         _cards(results, units, cadres),
         _grade_summary(results),
         _ranking(results, units),
@@ -714,8 +947,11 @@ def report_html(results: Results) -> str:
         _flagged_cadres(results, cadres, units),
         "</section>",
         _basis(results),
-        "<footer>本报告由 kaohe 根据考核方案和台账数据生成;"
+        "<footer>本报告根据考核方案和台账数据生成;"
         "完整数据见同一文件夹中的 CSV 文件和 results.xlsx。</footer>",
+        '<div id="notices">',
+        _notices(results, units),
+        "</div>",
         "</main></body></html>\n",
     ]
     return "".join(parts)

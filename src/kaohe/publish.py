@@ -46,12 +46,14 @@ def load(
     *,
     as_of: dt.date | None = None,
     overrides: Mapping[str, object] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Inputs:
     """Read and check the scheme (with ``overrides``, at ``as_of``) and its data.
 
     ``data_path`` (a path or a database URL) defaults to the scheme's
     example data. The plugins' ``kaohe_check_inputs`` hooks are asked for
     warnings, after the data's own (unknown columns, sheets and files).
+    ``progress(k)``: tables read (see :func:`kaohe.api.load_data`).
     """
     from .data.locations import SOURCES, is_database, shown, sources
 
@@ -62,19 +64,19 @@ def load(
         scheme = scheme.with_as_of(as_of)
     data_path = data_path or default_data(scheme_path)
     if len(sources(str(data_path))) > 1:
-        data = api.load_data(str(data_path), scheme)
+        data = api.load_data(str(data_path), scheme, progress=progress)
         data_path = SOURCES.join(shown(part) for part in sources(str(data_path)))
     elif is_database(str(data_path)) and not Path(data_path).is_dir():
         from .store import pinned
 
         data_path = pinned(str(data_path))
-        data = api.load_data(data_path, scheme)
+        data = api.load_data(data_path, scheme, progress=progress)
         data_path = shown(data_path)
     else:
         data_path = Path(data_path)
         if not data_path.exists():
             raise KaoheError(f"{data_path}: no example data next to the scheme; give --data")
-        data = api.load_data(data_path, scheme)
+        data = api.load_data(data_path, scheme, progress=progress)
     warnings = (*data.warnings, *check_inputs(scheme, data))
     return Inputs(scheme, data, data_path, warnings)
 

@@ -211,11 +211,12 @@ def kept_labels(labels: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]]
 
 
 #: Human-facing formats written beside the CSV files, and the file each makes.
-FORMATS = {"xlsx": "results.xlsx", "html": "report.html"}
+FORMATS = {"xlsx": "results.xlsx", "html": "report.html", "pdf": "report.pdf"}
 
 
 def extra_files(results: Results, formats: Sequence[str] = tuple(FORMATS)) -> dict[str, bytes]:
-    """The human-facing files for scenario 0 in ``formats``: ``results.xlsx``, ``report.html``.
+    """The human-facing files for scenario 0 in ``formats``: ``results.xlsx``, ``report.html``,
+    ``report.pdf`` (report.html printed to A4 by a headless Chromium, :mod:`kaohe.pdf`).
 
     Deterministic: the same results give the same bytes.
     """
@@ -224,8 +225,14 @@ def extra_files(results: Results, formats: Sequence[str] = tuple(FORMATS)) -> di
         from .workbook import workbook_bytes
 
         files[FORMATS["xlsx"]] = workbook_bytes(results)
-    if "html" in formats:
+    if "html" in formats or "pdf" in formats:
         from .htmlreport import report_html
 
-        files[FORMATS["html"]] = report_html(results).encode("utf-8")
+        page = report_html(results)
+        if "html" in formats:
+            files[FORMATS["html"]] = page.encode("utf-8")
+        if "pdf" in formats:
+            from .pdf import pdf_bytes
+
+            files[FORMATS["pdf"]] = pdf_bytes(page, results.scheme.as_of)
     return files

@@ -59,6 +59,46 @@ _SCHEME_KEYS = {
     "source": Text(None, "the source document (seed)"),
 }
 _REQUIRED_SCHEME_KEYS = ("name", "title", "year", "categories")
+#: The optional table of what a published report (公示) says of its issuer.
+PUBLISH_TABLE = "publish"
+_PUBLISH_KEYS = {
+    "office": Text(None, "the issuing office (发布单位), e.g. 县考核委员会办公室"),
+    "date": DateParam(None, "the date of issue (发布日期)"),
+    "notice_start": DateParam(None, "the first day of the 公示 period"),
+    "notice_end": DateParam(None, "the last day of the 公示 period"),
+    "contact": Text(None, "where objections go during the 公示 period (监督电话, address)"),
+}
+
+
+@attrs.frozen
+class Publish:
+    """What a published report says of its issuer: the ``[publish]`` table of a scheme.
+
+    ``office`` is required; the date, the 公示 period (both days or
+    neither, the end not before the start) and the contact are optional.
+    """
+
+    office: str
+    date: dt.date | None = None
+    notice_start: dt.date | None = None
+    notice_end: dt.date | None = None
+    contact: str | None = None
+
+    @classmethod
+    def check(cls, table: object, ctx: CheckContext) -> Publish:
+        """The ``[publish]`` table checked like every other key of a scheme."""
+        if not isinstance(table, dict):
+            raise ctx.fail(PUBLISH_TABLE, "a [publish] table with office", table)
+        if "office" not in table:
+            raise ctx.fail(f"{PUBLISH_TABLE}.office", _PUBLISH_KEYS["office"].describe())
+        values = check_table(_PUBLISH_KEYS, table, PUBLISH_TABLE, ctx)
+        start, end = values["notice_start"], values["notice_end"]
+        if (start is None) != (end is None):
+            missing = "notice_end" if end is None else "notice_start"
+            raise ctx.fail(f"{PUBLISH_TABLE}.{missing}", "both days of the 公示 period, or neither")
+        if start is not None and end < start:
+            raise ctx.fail(f"{PUBLISH_TABLE}.notice_end", f"a date on or after {start}", end)
+        return cls(**values)
 
 
 @attrs.frozen
@@ -96,6 +136,8 @@ class Scheme:
     sha256: str | None = None
     #: :meth:`structure_key`, when known in advance (variants that differ in numbers only).
     structure: tuple[Any, ...] | None = attrs.field(default=None, repr=False)
+    #: The issuer of a published report (the optional ``[publish]`` table).
+    publish: Publish | None = None
 
     # -- construction -----------------------------------------------------
 
@@ -161,6 +203,7 @@ class Scheme:
         indicators = _indicator_names(document, ctx)
         ctx = attrs.evolve(ctx, categories=meta["categories"], indicators=indicators)
         rules = _check_rules(document, registry, ctx)
+        publish = Publish.check(document[PUBLISH_TABLE], ctx) if PUBLISH_TABLE in document else None
         return cls(
             name=meta["name"],
             title=meta["title"],
@@ -174,6 +217,7 @@ class Scheme:
             document=document,
             source=meta["source"],
             path=source,
+            publish=publish,
         )
 
     # -- queries ----------------------------------------------------------
@@ -303,7 +347,11 @@ def _set_path(
 ) -> None:
     registry = scheme.registry
     if len(keys) < 2 or keys[0] not in registry.names():
-        raise OverrideError(path, path, "a path RULE.PARAMETER[.KEY] naming an installed rule")
+        raise OverrideError(
+            path,
+            path,
+            _expected_path(scheme, path, "a path RULE.PARAMETER[.KEY] naming an installed rule"),
+        )
     rule = registry.rule(keys[0])
     if keys[1] == "enabled" and len(keys) == 2:
         if not isinstance(value, bool):
@@ -316,11 +364,11 @@ def _set_path(
     config = scheme.rules.get(keys[0])
     spec = rule.params.get(keys[1])
     if config is None or spec is None:
-        raise OverrideError(path, path, "an existing parameter of an enabled rule")
+        raise OverrideError(path, path, _expected_path(scheme, path))
     current: Any = config.params[keys[1]]
     for key in keys[2:]:
         if not isinstance(current, dict) or key not in current:
-            raise OverrideError(path, path, "an existing parameter of an enabled rule")
+            raise OverrideError(path, path, _expected_path(scheme, path))
         current = current[key]
     table = document.setdefault(keys[0], {})
     effective: Any = config.params
@@ -331,6 +379,18 @@ def _set_path(
             inner = table[key] = _copy(effective)
         table = inner
     table[keys[-1]] = value
+
+
+def _expected_path(
+    scheme: Scheme, path: str, expected: str = "an existing parameter of an enabled rule"
+) -> str:
+    """What a wrong override path should have been: the closest path, and where to find them."""
+    from .paths import suggestion
+
+    hint = suggestion(scheme, path)
+    if hint is not None:
+        expected += f" (did you mean '{hint}'?)"
+    return expected + "; kaohe params SCHEME lists every path"
 
 
 def _indicator_names(document: Mapping[str, Any], ctx: CheckContext) -> tuple[str, ...]:
@@ -345,7 +405,7 @@ def _check_rules(
 ) -> dict[str, RuleConfig]:
     known = registry.names()
     for key, table in document.items():
-        if key == SCHEME_TABLE:
+        if key in (SCHEME_TABLE, PUBLISH_TABLE):
             continue
         if key not in known:
             hint = difflib.get_close_matches(key, known, n=1)

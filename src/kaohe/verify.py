@@ -444,6 +444,8 @@ def _differences(name: str, found: bytes, expected: bytes) -> list[str]:
         listed = _limited(name, _csv_differences(name, found, expected))
     elif name.endswith(".xlsx"):
         listed = _limited(name, _workbook_differences(name, found, expected))
+    elif name.endswith(".pdf"):  # a printed page: no values to name, its bytes differ
+        listed = [f"{name}: not the PDF that printing the scored report again makes"]
     else:
         listed = _limited(name, _line_differences(name, found, expected))
     return listed or [f"{name}: not the file scoring again makes (the values are the same)"]

@@ -589,3 +589,74 @@ def workbook_bytes(results: Results) -> bytes:
     archive.dimensions = {entries[title]: ref for title, ref in dimensions.items()}
     ExcelWriter(wb, archive).save()
     return buffer.getvalue()
+
+
+@attrs.frozen
+class Sheet:
+    """A plain table sheet of :func:`tables_workbook`: Chinese ``titles`` over ``columns``.
+
+    A column of floats is written as numbers in ``formats[i]`` (default
+    ``0.00``), integers as integers, anything else as neutralised text;
+    columns whose title is a grade column (``grades``) are filled by tone.
+    """
+
+    title: str
+    titles: Sequence[str]
+    columns: Sequence[NDArray[Any]]
+    formats: Mapping[int, str] = attrs.field(factory=dict)
+    grades: frozenset[int] = frozenset()
+
+
+def tables_workbook(sheets: Sequence[Sheet], title: str, stamp: dt.date) -> bytes:
+    """A workbook of plain table sheets (what-if results), laid out as ``results.xlsx`` is:
+    header row, widths, frozen panes, filter, print setup; deterministic (times are ``stamp``).
+
+    For tables of units and cadres (thousands of rows, not a year of records).
+    """
+    from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
+
+    styles = _Styles()
+    wb = Workbook()
+    first = wb.active
+    assert first is not None
+    wb.remove(first)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.title)
+        styles.header_row(ws, 1, sheet.titles)
+        n = int(sheet.columns[0].shape[0]) if sheet.columns else 0
+        widths = []
+        for col, (heading, values) in enumerate(zip(sheet.titles, sheet.columns, strict=True), 1):
+            kind = values.dtype.kind
+            cells: list[Any]
+            if kind == "f":
+                cells = [None if v != v else v for v in values.tolist()]
+            elif kind in "iu":
+                cells = values.tolist()
+            else:
+                cells = text(np.asarray(values, dtype=str)).tolist()
+            number_format = sheet.formats.get(col - 1, SCORE_FORMAT if kind == "f" else None)
+            for row, value in enumerate(cells, start=2):
+                if value is None or value == "":
+                    continue
+                cell = ws.cell(row=row, column=col, value=value)
+                if number_format is not None and kind in "fiu":
+                    cell.number_format = number_format
+                if col - 1 in sheet.grades:
+                    styles.grade(cell, str(value))
+            shown = np.asarray([str(v) for v in cells[:1000]] or [""], dtype=str)
+            widths.append(max(text_width(np.asarray([heading])), text_width(shown)))
+        _fit_widths(ws, widths)
+        _finish(ws, len(sheet.titles), n)
+    when = dt.datetime(stamp.year, stamp.month, stamp.day)
+    wb.properties.title = title
+    wb.properties.creator = "kaohe"
+    wb.properties.lastModifiedBy = "kaohe"
+    wb.properties.created = when
+    wb.properties.modified = when
+    wb.calculation.fullCalcOnLoad = False
+    buffer = io.BytesIO()
+    archive = _Archive(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    archive.stamp = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
+    ExcelWriter(wb, archive).save()
+    return buffer.getvalue()

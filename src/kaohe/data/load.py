@@ -37,8 +37,12 @@ def load(
     *,
     require: Sequence[str] = (),
     tables: Mapping[str, TableSpec] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Dataset:
     """Read and validate the input tables at ``path`` (see the module docstring).
+
+    ``progress(k)`` reports tables done, ``len(tables)`` in all: a folder's
+    one after each file read, the rest when the tables are checked.
 
     ``units``, ``cadres`` and ``targets`` must be given, and the tables named
     in ``require`` (e.g. ``("votes",)`` when the scheme scores cadres); other
@@ -55,13 +59,13 @@ def load(
     location = os.fspath(path)
     parts = sources(location)
     if len(parts) == 1:
-        raws, origin, hint, absent = _read(location, tables, problems)
+        raws, origin, hint, absent = _read(location, tables, problems, progress)
     else:
         raws, origin = {}, location
         hint = lambda name: f"'{name}' in one of the sources"  # noqa: E731
         absent = lambda name: f"{origin}[{name}]"  # noqa: E731
         for part in parts:
-            for name, raw in _read(part, tables, problems)[0].items():
+            for name, raw in _read(part, tables, problems, progress)[0].items():
                 if name in raws:
                     problems.add_error(
                         raw.source,
@@ -72,11 +76,17 @@ def load(
                     raws[name] = raw
     if not problems.found:
         require_tables(raws.keys(), require, origin, hint, problems, tables)
-    return assemble(raws, problems, absent_source=absent, tables=tables)
+    dataset = assemble(raws, problems, absent_source=absent, tables=tables)
+    if progress is not None:
+        progress(len(tables) - (len(raws) if Path(location).is_dir() else 0))
+    return dataset
 
 
 def _read(
-    location: str, tables: Mapping[str, TableSpec], problems: Problems
+    location: str,
+    tables: Mapping[str, TableSpec],
+    problems: Problems,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[dict[str, RawTable], str, Callable[[str], str], Callable[[str], str]]:
     """The tables at one location, where it is (for messages), how to say where a table
     was looked for, and where an absent table would be."""
@@ -95,7 +105,7 @@ def _read(
     folder = Path(location)
     if folder.is_dir():
         return (
-            _read_folder(folder, tables, problems),
+            _read_folder(folder, tables, problems, progress),
             str(folder),
             lambda name: f"a file {folder / (name + '.csv')}",
             lambda name: str(folder / f"{name}.csv"),
@@ -117,7 +127,10 @@ def _read(
 
 
 def _read_folder(
-    folder: Path, tables: Mapping[str, TableSpec], problems: Problems
+    folder: Path,
+    tables: Mapping[str, TableSpec],
+    problems: Problems,
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, RawTable]:
     """Every table file of a folder, by table; unknown files are reported or ignored."""
     from kaohe.data.columnar import read_columnar
@@ -154,4 +167,6 @@ def _read_folder(
             problems.failed.add(name)
         else:
             found[name] = raw
+            if progress is not None:
+                progress(1)
     return found

@@ -40,6 +40,9 @@ class Study:
     unit_categories: NDArray[np.str_]
     found: Distribution
     parts: tuple[Path, ...] = ()
+    cadre_ids: NDArray[np.str_] = attrs.field(factory=lambda: np.zeros(0, dtype=str))
+    cadre_names: NDArray[np.str_] = attrs.field(factory=lambda: np.zeros(0, dtype=str))
+    cadre_units: NDArray[np.str_] = attrs.field(factory=lambda: np.zeros(0, dtype=str))
 
     @property
     def n(self) -> int:
@@ -86,7 +89,7 @@ def study(
     folder = Path(parts) if parts is not None else None
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
-    total = Tally.empty(int(data.unit_ids.shape[0]))
+    total = Tally.empty(int(data.unit_ids.shape[0]), int(data.cadre_ids.shape[0]))
     pending: list[Tally] = []
     written: dict[int, list[Path]] = {}
     for index, (tally, files) in each_chunk(_study_chunk, data, arguments, client):
@@ -101,7 +104,7 @@ def study(
         if progress is not None:
             progress(len(chunks[index]))
     total = Tally.merge_all([total, *pending])
-    units = data.tables["units"]
+    units, cadres = data.tables["units"], data.tables["cadres"]
     return Study(
         scenarios=tuple(scenarios),
         unit_ids=data.unit_ids,
@@ -109,4 +112,7 @@ def study(
         unit_categories=units["category"],
         found=total.distribution(),
         parts=tuple(path for index in sorted(written) for path in written[index]),
+        cadre_ids=data.cadre_ids,
+        cadre_names=cadres["name"],
+        cadre_units=data.unit_ids[cadres["unit"]],
     )

@@ -40,6 +40,7 @@ class Distribution:
     rank_p95: NDArray[np.float64]
     grade_probability: NDArray[np.float64]  # (n_units, 4)
     flag_frequency: dict[str, NDArray[np.float64]]  # name -> (n_units,)
+    cadre_grade_probability: NDArray[np.float64]  # (n_cadres, 5): CADRE_LABELS
 
 
 def grade_counts(grades: NDArray[np.integer], n_labels: int) -> IntArray:
@@ -58,7 +59,8 @@ class Tally:
     ``rank_keys`` are ``unit * n_units + rank - 1`` for every (unit, rank)
     that occurred, ascending, with ``rank_counts`` how often; ``grades``
     ``(n_units, 4)`` how often each unit got each grade; ``flags`` per flag
-    how often each unit was flagged; ``scenarios`` the scenario numbers
+    how often each unit was flagged; ``cadre_grades`` ``(n_cadres, 5)`` how
+    often each cadre got each of :data:`CADRE_LABELS`; ``scenarios`` the scenario numbers
     counted (from 0) with their ``unit_counts`` ``(s, 4)`` and
     ``cadre_counts`` ``(s, 5)`` of grades.
     """
@@ -71,9 +73,10 @@ class Tally:
     scenarios: IntArray
     unit_counts: IntArray
     cadre_counts: IntArray
+    cadre_grades: IntArray
 
     @classmethod
-    def empty(cls, n_units: int) -> Tally:
+    def empty(cls, n_units: int, n_cadres: int) -> Tally:
         """No scenario counted yet."""
         none = np.zeros(0, dtype=np.int64)
         return cls(
@@ -85,6 +88,7 @@ class Tally:
             none,
             np.zeros((0, len(UNIT_GRADES)), dtype=np.int64),
             np.zeros((0, len(CADRE_LABELS)), dtype=np.int64),
+            np.zeros((n_cadres, len(CADRE_LABELS)), dtype=np.int64),
         )
 
     @classmethod
@@ -111,6 +115,7 @@ class Tally:
             np.asarray(scenarios, dtype=np.int64),
             grade_counts(unit_grade, len(UNIT_GRADES)),
             grade_counts(cadre_grade, len(CADRE_LABELS)),
+            grade_counts(cadre_grade.T, len(CADRE_LABELS)),
         )
 
     @staticmethod
@@ -133,6 +138,7 @@ class Tally:
             np.concatenate([t.scenarios for t in tallies]),
             np.concatenate([t.unit_counts for t in tallies]),
             np.concatenate([t.cadre_counts for t in tallies]),
+            np.sum([t.cadre_grades for t in tallies], axis=0, dtype=np.int64),
         )
 
     @property
@@ -153,6 +159,7 @@ class Tally:
             rank_p95=high,
             grade_probability=self.grades / n,
             flag_frequency={name: counts / n for name, counts in self.flags.items()},
+            cadre_grade_probability=self.cadre_grades / n,
         )
 
 
