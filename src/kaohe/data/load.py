@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from kaohe.data.dataset import Dataset
 from kaohe.data.problems import Problems
 from kaohe.errors import DataError
+from kaohe.i18n import _
 from kaohe.tables import TABLES, TableSpec, find_table
 
 if TYPE_CHECKING:
@@ -63,15 +64,18 @@ def load(
             absent = lambda name: str(folder / f"{name}.csv")  # noqa: E731
         elif folder.suffix.lower() in SPREADSHEETS:
             if not folder.is_file():
-                raise DataError(origin, "no such spreadsheet; expected a spreadsheet file")
+                raise DataError(origin, _("no such spreadsheet; expected a spreadsheet file"))
             raws = read_spreadsheet(folder, tables, problems)
-            hint = lambda name: f"a sheet named '{name}'"  # noqa: E731
+            hint = lambda name: _("a sheet named '{name}'").format(name=name)  # noqa: E731
             absent = lambda name: f"{folder}[{name}]"  # noqa: E731
         else:
             raise DataError(
                 origin,
-                "expected a folder of <table>.csv files or an .xlsx workbook (or .xls, .xlsb, "
-                ".ods, a folder of .parquet files, sqlite:///FILE.db or postgresql://...)",
+                _(
+                    "expected a folder of <table>.csv files or an .xlsx workbook (or .xls, "
+                    ".xlsb, .ods, a folder of .parquet files, sqlite:///FILE.db or "
+                    "postgresql://...)"
+                ),
             )
     if not problems.found:
         require_tables(raws.keys(), require, origin, hint, problems, tables)
@@ -96,15 +100,20 @@ def _read_folder(
             if close is not None:
                 problems.add_error(
                     str(file),
-                    f"unknown table file '{file.name}' (did you mean '{close}{file.suffix}'?); "
-                    f"expected tables: {', '.join(tables)}",
+                    _(
+                        "unknown table file '{file}' (did you mean '{close}'?); "
+                        "expected tables: {tables}"
+                    ).format(file=file.name, close=close + file.suffix, tables=", ".join(tables)),
                 )
             else:
-                problems.warn(f"{file}: not named after a table; ignored")
+                problems.warn(_("{file}: not named after a table; ignored").format(file=file))
             continue
         if name in files:
             problems.add_error(
-                str(file), f"a second file for table '{name}' ({files[name].name}); expected one"
+                str(file),
+                _("a second file for table '{table}' ({other}); expected one").format(
+                    table=name, other=files[name].name
+                ),
             )
             continue
         files[name] = file

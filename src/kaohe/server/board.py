@@ -265,7 +265,7 @@ def _grade(code: np.integer[Any], labels: Sequence[str]) -> str | None:
 
 
 def _flags(flags: Mapping[str, np.ndarray[Any, Any]], n: int) -> list[list[str]]:
-    out: list[list[str]] = [[] for _ in range(n)]
+    out: list[list[str]] = [[] for _entity in range(n)]
     for name in sorted(flags):
         for i in np.flatnonzero(flags[name][0]).tolist():
             out[i].append(name)
