@@ -165,7 +165,7 @@ def _load(
 
 def _choose_language(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is not None:
-        i18n.use(value)
+        i18n.use(value.lower())
     return value
 
 
@@ -234,7 +234,7 @@ class LazyGroup(click.Group, TranslatedHelp):
 @click.version_option(package_name="kaohe")
 @click.option(
     LANG,
-    type=click.Choice(sorted(i18n.LANGUAGES)),
+    type=click.Choice(["zh", "en"], case_sensitive=False),
     callback=_choose_language,
     expose_value=False,
     is_eager=True,

@@ -53,14 +53,14 @@ def load(
     if is_database(location) and not Path(location).is_dir():
         raws = read_database(location, tables, problems)
         origin = shown(location)
-        hint = lambda name: f"a table or view named '{name}'"  # noqa: E731
+        hint = lambda name: _("a table or view named '{name}'").format(name=name)  # noqa: E731
         absent = lambda name: f"{origin}[{name}]"  # noqa: E731
     else:
         folder = Path(location)
         origin = str(folder)
         if folder.is_dir():
             raws = _read_folder(folder, tables, problems)
-            hint = lambda name: f"a file {folder / (name + '.csv')}"  # noqa: E731
+            hint = lambda name: _("a file {file}").format(file=folder / f"{name}.csv")  # noqa: E731
             absent = lambda name: str(folder / f"{name}.csv")  # noqa: E731
         elif folder.suffix.lower() in SPREADSHEETS:
             if not folder.is_file():
