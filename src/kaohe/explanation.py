@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .errors import KaoheError
+from .i18n import _
 from .results import Results
 from .tables_out import FORMULA_START, adjustment_rows, cadre_rows, freeze_rows, unit_rows
 from .vocab import (
@@ -179,7 +180,7 @@ def explain(results: Results, entity_id: str) -> Explanation:
 
 def _resolve(results: Results, wanted: str) -> tuple[str, int]:
     kinds: tuple[str, ...] = (UNIT, CADRE)
-    prefix, _, rest = wanted.partition(":")
+    prefix, _colon, rest = wanted.partition(":")
     if rest and prefix in kinds:
         kinds, wanted = (prefix,), rest
     found = []
@@ -192,12 +193,14 @@ def _resolve(results: Results, wanted: str) -> tuple[str, int]:
         return found[0]
     if found:
         raise KaoheError(
-            f"'{wanted}' is both a unit and a cadre; write unit:{wanted} or cadre:{wanted}"
+            _("'{id}' is both a unit and a cadre; write unit:{id} or cadre:{id}").format(id=wanted)
         )
     known = [*results.units.ids.tolist(), *results.cadres.ids.tolist()]
     close = difflib.get_close_matches(wanted, known, n=5, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise KaoheError(f"'{wanted}' is neither a unit_id nor a cadre_id of this result{hint}")
+    hint = _("; did you mean {ids}?").format(ids=", ".join(close)) if close else ""
+    raise KaoheError(
+        _("'{id}' is neither a unit_id nor a cadre_id of this result").format(id=wanted) + hint
+    )
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -304,7 +307,7 @@ class _Base:
 
     def _derived_date(self, source_id: str) -> str:
         """Dates of derived records (rules.md R5, R10, R11)."""
-        kind, _, ref = source_id.partition(":")
+        kind, _colon, ref = source_id.partition(":")
         tables = self.data.tables
         if kind == "notice":
             notices = tables["notices"]
