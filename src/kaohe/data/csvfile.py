@@ -241,8 +241,10 @@ def _records(
         column = header[cell - 1].strip() if cell <= width and header[cell - 1].strip() else None
         problems.add_error(
             source,
-            f"a quoted cell (cell {cell}) is never closed: the quote takes in every line after "
-            'it; expected a closing quote (") at the end of the cell',
+            _(
+                "a quoted cell (cell {cell}) is never closed: the quote takes in every line "
+                'after it; expected a closing quote (") at the end of the cell'
+            ).format(cell=cell),
             row=start,
             column=column,
         )
@@ -250,8 +252,10 @@ def _records(
     if found != expected:
         problems.add_error(
             source,
-            f"the file was read as {expected} rows by one reading and {found} by another; "
-            "expected one way to read it (check the quotes)",
+            _(
+                "the file was read as {expected} rows by one reading and {found} by another; "
+                "expected one way to read it (check the quotes)"
+            ).format(expected=expected, found=found),
         )
         return None
     return np.array(lines, dtype=np.int64)
@@ -277,8 +281,10 @@ def _records_lenient(
     if found != expected:
         problems.add_error(
             source,
-            f"the file was read as {expected} rows by one reading and {found} by another; "
-            "expected one way to read it (check the quotes)",
+            _(
+                "the file was read as {expected} rows by one reading and {found} by another; "
+                "expected one way to read it (check the quotes)"
+            ).format(expected=expected, found=found),
         )
         return None
     return np.array(lines, dtype=np.int64)
