@@ -289,6 +289,27 @@ def test_a_foreign_host_name_is_refused_on_loopback(server: Server) -> None:
     assert status == 400
 
 
+class Broken(Board):
+    """A board with a bug."""
+
+    def units(self) -> list[dict[str, Any]]:
+        raise ZeroDivisionError("a bug")
+
+
+def test_a_bug_is_a_500_with_a_short_message(board: Board) -> None:
+    broken = Broken(board.scheme, board.data, board.results)
+    with Server(create_app(broken)) as running:
+        status, found = get_json(running.url + "/api/results")
+        assert status == 500
+        assert found["message"].startswith(
+            "kaohe stopped on an unexpected error (ZeroDivisionError)"
+        )
+        status, _, body = request(running.url + "/")
+        assert status == 500
+        assert "This is a bug" in body.decode()
+        assert "Traceback" not in body.decode()
+
+
 # -- the token ----------------------------------------------------------------------------
 
 

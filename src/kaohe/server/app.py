@@ -10,7 +10,9 @@ a little plain JavaScript refreshes the what-if panel without a reload):
 
 JSON (described at ``/openapi.json``): ``/api/results``,
 ``/api/explain/{id}``, ``/api/parameters``, ``POST /api/whatif``. Errors
-are ``{"error": status, "message": ...}``.
+are ``{"error": status, "message": ...}``, the message in the language
+the server was started in (``kaohe --lang``); a bug is a 500 with a short
+message, never a traceback.
 
 Nothing is fetched from elsewhere (the Content-Security-Policy allows this
 server only) and nothing is written. With a token, every request must
@@ -228,9 +230,20 @@ def create_app(board: Board, *, token: str | None = None, host: str = "127.0.0.1
             return _error(error.status_code, message)
         return page("error.html", status=error.status_code, message=message)
 
+    async def server_error(request: Request, error: Exception) -> Response:
+        """A bug (of kaohe or a plugin): a short message, never a traceback."""
+        message = _(
+            "kaohe stopped on an unexpected error ({error}). This is a bug; please "
+            "report it with the command you ran (KAOHE_DEBUG=1 shows where it happened)"
+        ).format(error=type(error).__name__)
+        if request.url.path.startswith("/api/"):
+            return _error(500, message)
+        return page("error.html", status=500, message=message)
+
     allowed = list(LOOPBACK_HOSTS) if is_loopback(host) else ["*"]
     handlers: Mapping[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
-        HTTPException: http_error
+        HTTPException: http_error,
+        Exception: server_error,
     }
     return Starlette(
         routes=[
