@@ -442,7 +442,7 @@ def parse_vocab(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
     where.check(
         (codes < 0) & ~empty,
         lambda row: _("unknown {vocabulary} '{value}'; expected one of: {values}").format(
-            vocabulary=vocabulary.name,
+            vocabulary=_(vocabulary.name),
             value=_shown(cells, row),
             values=", ".join(vocabulary.values),
         ),
@@ -463,7 +463,7 @@ def _codes(
             "code {code} is not a {vocabulary} code; expected -1 .. {last} ({values})"
         ).format(
             code=codes[row],
-            vocabulary=vocabulary.name,
+            vocabulary=_(vocabulary.name),
             last=len(vocabulary.values) - 1,
             values=", ".join(vocabulary.values),
         ),
