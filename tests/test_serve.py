@@ -350,17 +350,39 @@ def test_serve_without_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "pip install 'kaohe[serve]'" in result.output
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
 def test_serve_runs_uvicorn_on_the_address_given(monkeypatch: pytest.MonkeyPatch) -> None:
     ran: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: ran.update(kwargs, app=app))
+
+    def run(self: Any, sockets: list[socket.socket]) -> None:
+        ran.update(address=sockets[0].getsockname(), app=self.config.app)
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+    port = free_port()
     result = CliRunner().invoke(
         main,
-        ["--lang", "en", "serve", str(COUNTY), "--port", "8123", "--host", "0.0.0.0"],
-        env={"KAOHE_TOKEN": TOKEN},
+        ["--lang", "en", "serve", str(COUNTY), "--port", str(port), "--token", TOKEN],
     )
     assert result.exit_code == 0, result.output
-    assert "serving http://0.0.0.0:8123/" in result.output
-    assert (ran["host"], ran["port"]) == ("0.0.0.0", 8123)
+    assert f"serving http://127.0.0.1:{port}/" in result.output
+    assert ran["address"] == ("127.0.0.1", port)
+
+
+def test_serve_says_when_the_port_is_taken() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            main, ["--lang", "en", "serve", str(COUNTY), "--port", str(port)]
+        )
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port} (" in result.output
+    assert "choose another --port or --host" in result.output
 
 
 # -- a real browser ---------------------------------------------------------------------------

@@ -10,12 +10,22 @@ without a token (``--token`` or ``KAOHE_TOKEN``). Needs the optional extra
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand, _load, as_of_option, data_option, plugins_option, scheme_argument
-from .errors import MissingExtraError
+from .cli import (
+    KaoheCommand,
+    _load,
+    as_of_option,
+    data_option,
+    plugins_option,
+    scheme_argument,
+    warn,
+)
+from .errors import KaoheError, MissingExtraError
 from .i18n import N_, _
 
 DEFAULT_PORT = 8000
@@ -77,11 +87,26 @@ def serve(
                 "KAOHE_TOKEN) that every request must carry"
             ).format(host=host)
         )
-    the_scheme, dataset, _path, warnings = _load(scheme, data, as_of, plugin_dir)
-    board = Board.build(the_scheme, dataset, warnings)
-    for warning in warnings:
-        click.secho(_("warning: {warning}").format(warning=warning), fg="yellow", err=True)
-    app = create_app(board, token=token, host=host)
-    shown = f"[{host}]" if ":" in host else host
-    click.echo(_("serving http://{host}:{port}/ (Ctrl+C stops)").format(host=shown, port=port))
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    listening = _listen(host, port)  # before scoring: a port in use is said at once
+    with listening:
+        the_scheme, dataset, _path, warnings = _load(scheme, data, as_of, plugin_dir)
+        board = Board.build(the_scheme, dataset, warnings)
+        warn(warnings)
+        app = create_app(board, token=token, host=host)
+        shown = f"[{host}]" if ":" in host else host
+        click.echo(_("serving http://{host}:{port}/ (Ctrl+C stops)").format(host=shown, port=port))
+        config = uvicorn.Config(app, log_level="warning", lifespan="off")
+        uvicorn.Server(config).run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port``; KaoheError naming them if it cannot be had."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=128)
+    except OSError as error:
+        raise KaoheError(
+            _("cannot listen on {host}:{port} ({reason}); choose another --port or --host").format(
+                host=host, port=port, reason=os.strerror(error.errno) if error.errno else error
+            )
+        ) from None
