@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import click
 
 from . import api, i18n
-from .errors import KaoheError
+from .errors import KaoheError, bug_message
 from .i18n import N_, _
 from .plugins import Registry, get_plugin_manager
 
@@ -94,12 +94,7 @@ class KaoheCommand(TranslatedHelp):
             text = f"{type(error).__name__}: {error}"
             if len(text) > LONGEST_MESSAGE:
                 text = text[:LONGEST_MESSAGE] + "..."
-            raise click.ClickException(
-                _(
-                    "kaohe stopped on an unexpected error ({error}). This is a bug; please "
-                    "report it with the command you ran (KAOHE_DEBUG=1 shows where it happened)"
-                ).format(error=text)
-            ) from None
+            raise click.ClickException(bug_message(text)) from None
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:

@@ -44,6 +44,14 @@ def shown(value: object) -> str:
         return _("a {kind} that cannot be shown").format(kind=type(value).__name__)
 
 
+def bug_message(error: str) -> str:
+    """What a user is told of an unexpected error (a bug of kaohe or a plugin) ``error``."""
+    return _(
+        "kaohe stopped on an unexpected error ({error}). This is a bug; please "
+        "report it with the command you ran (KAOHE_DEBUG=1 shows where it happened)"
+    ).format(error=error)
+
+
 class KaoheError(Exception):
     """Base class: a problem with the user's input, scheme or plugins."""
 

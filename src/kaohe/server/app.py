@@ -43,7 +43,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..errors import KaoheError
+from ..errors import KaoheError, bug_message
 from ..i18n import _
 from .board import Board, NotFound
 from .openapi import document
@@ -232,10 +232,7 @@ def create_app(board: Board, *, token: str | None = None, host: str = "127.0.0.1
 
     async def server_error(request: Request, error: Exception) -> Response:
         """A bug (of kaohe or a plugin): a short message, never a traceback."""
-        message = _(
-            "kaohe stopped on an unexpected error ({error}). This is a bug; please "
-            "report it with the command you ran (KAOHE_DEBUG=1 shows where it happened)"
-        ).format(error=type(error).__name__)
+        message = bug_message(type(error).__name__)
         if request.url.path.startswith("/api/"):
             return _error(500, message)
         return page("error.html", status=500, message=message)
