@@ -110,6 +110,12 @@ def test_the_language_of_the_environment(environ: dict[str, str], language: str)
     assert i18n.language_from_env(environ) == language
 
 
+def test_an_empty_message_stays_empty() -> None:
+    i18n.use("zh")
+    assert i18n.gettext("") == ""
+    assert i18n.gettext("total") == "合计"
+
+
 def test_use_refuses_an_unknown_language() -> None:
     with pytest.raises(ValueError, match="unknown language 'fr'"):
         i18n.use("fr")

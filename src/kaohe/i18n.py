@@ -79,8 +79,9 @@ def _translations() -> _gettext.NullTranslations:
 
 
 def gettext(message: str) -> str:
-    """``message`` in the current language."""
-    return _translations().gettext(message)
+    """``message`` in the current language (an empty message stays empty: gettext
+    would give the catalog's header)."""
+    return _translations().gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

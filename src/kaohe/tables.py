@@ -69,6 +69,7 @@ from typing import Literal
 import attrs
 
 from kaohe import vocab
+from kaohe.i18n import N_
 from kaohe.vocab import Vocabulary
 
 Kind = Literal["id", "text", "date", "count", "score", "bool", "vocab"]
@@ -230,7 +231,7 @@ def _ledger(
         columns,
         key=("id",),
         unique=True,
-        unique_rule="every id is unique within its table",
+        unique_rule=N_("every id is unique within its table"),
         aliases=aliases,
         id_column="id",
         one_target=one_target,
@@ -250,7 +251,7 @@ _SPECS: tuple[TableSpec, ...] = (
         aliases=("单位", "單位"),
         key=("unit_id",),
         unique=True,
-        unique_rule="every unit_id is unique",
+        unique_rule=N_("every unit_id is unique"),
         id_column="unit_id",
         required=True,
     ),
@@ -265,7 +266,7 @@ _SPECS: tuple[TableSpec, ...] = (
         aliases=("干部", "幹部"),
         key=("cadre_id",),
         unique=True,
-        unique_rule="every cadre_id is unique",
+        unique_rule=N_("every cadre_id is unique"),
         id_column="cadre_id",
         required=True,
     ),
@@ -279,7 +280,7 @@ _SPECS: tuple[TableSpec, ...] = (
         aliases=("目标任务", "目標任務"),
         key=("unit_id", "indicator"),
         unique=True,
-        unique_rule="one row per unit and indicator",
+        unique_rule=N_("one row per unit and indicator"),
         required=True,
     ),
     TableSpec(
@@ -318,7 +319,7 @@ _SPECS: tuple[TableSpec, ...] = (
         aliases=("考试", "考試"),
         key=("cadre_id",),
         unique=True,
-        unique_rule="at most one exams row per cadre",
+        unique_rule=N_("at most one exams row per cadre"),
     ),
     TableSpec(
         "attendance",

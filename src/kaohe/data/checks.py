@@ -139,7 +139,7 @@ def unique(spec: TableSpec, columns: Columns, where: Where) -> None:
         key = ", ".join(f"{name} '{value(columns[name], row)}'" for name in spec.key)
         also = lines[original[start[row]]]
         return _("duplicate {key} (also on row {also}); expected {rule}").format(
-            key=key, also=also, rule=spec.unique_rule
+            key=key, also=also, rule=_(spec.unique_rule)
         )
 
     where.fail(members[~earliest], explain, spec.key[0])
