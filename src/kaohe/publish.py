@@ -18,6 +18,7 @@ import attrs
 from . import api
 from .data import Dataset
 from .errors import KaoheError, PluginError
+from .i18n import _
 from .plugins import Registry, call_hook
 from .results import Results
 from .scheme import Scheme
@@ -58,7 +59,9 @@ def load(
         scheme = scheme.with_as_of(as_of)
     data_path = data_path or default_data(scheme_path)
     if not data_path.exists():
-        raise KaoheError(f"{data_path}: no example data next to the scheme; give --data")
+        raise KaoheError(
+            _("{data}: no example data next to the scheme; give --data").format(data=data_path)
+        )
     data = api.load_data(data_path, scheme)
     return Inputs(scheme, data, data_path, tuple(check_inputs(scheme, data)))
 
