@@ -185,29 +185,40 @@ def check(key: Ed25519PublicKey, manifest: bytes, signature: bytes | None) -> li
     from cryptography.exceptions import InvalidSignature
 
     if signature is None:
-        return ["manifest.sig: missing; the result is not signed (kaohe score --sign KEY signs it)"]
+        return [
+            _("manifest.sig: missing; the result is not signed (kaohe score --sign KEY signs it)")
+        ]
     try:
         content = json.loads(signature.decode("utf-8"))
         algorithm, made_by = content["algorithm"], content["key"]
         value = base64.b64decode(content["signature"], validate=True)
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, binascii.Error):
         return [
-            "manifest.sig: not a signature file of kaohe (expected JSON with algorithm, "
-            "key and signature)"
+            _(
+                "manifest.sig: not a signature file of kaohe (expected JSON with algorithm, "
+                "key and signature)"
+            )
         ]
     if algorithm != ALGORITHM:
-        return [f"manifest.sig: algorithm {algorithm!r}; expected {ALGORITHM}"]
+        return [
+            _("manifest.sig: algorithm {algorithm!r}; expected {expected}").format(
+                algorithm=algorithm, expected=ALGORITHM
+            )
+        ]
     expected = fingerprint(key)
     if made_by != expected:
         return [
-            f"manifest.sig: made with the key {str(made_by)[:64]}, not with the key given "
-            f"({expected})"
+            _("manifest.sig: made with the key {made_by}, not with the key given ({given})").format(
+                made_by=str(made_by)[:64], given=expected
+            )
         ]
     try:
         key.verify(value, manifest)
     except InvalidSignature:
         return [
-            "manifest.json: does not match its signature in manifest.sig; the manifest was "
-            "changed after it was signed"
+            _(
+                "manifest.json: does not match its signature in manifest.sig; the manifest was "
+                "changed after it was signed"
+            )
         ]
     return []
