@@ -45,6 +45,10 @@ from benchmarks.run import (
 
 W3_MIN_SPEEDUP = 20.0
 W3_MAX_PEAK = 8 * GIB
+#: The what-if panel of kaohe serve answers a moved field within this (issue 13).
+PANEL_MAX_SECONDS = 1.0
+#: What the panel is asked on W1: one weight moved, and a cap that moves many grades.
+PANEL_OVERRIDES = ({"satisfaction.weight.乡镇": 0.35}, {"supervision.cap": 6.0})
 SCENARIOS = {"full": (1000, 100), "smoke": (20, 3)}
 
 
@@ -168,6 +172,7 @@ def bench_w3(sizes: Sizes, repeat: int, report: Report) -> None:
                 _verdict(speedup >= W3_MIN_SPEEDUP, smoke),
             )
         )
+    bench_panel(sizes, repeat, report)
     _log(f"W3: {n_w2} scenarios on W2 in a fresh process")
     answer = _worker({"kind": "w3", "size": list(sizes.w2), "n": n_w2}, clean_rss=True)
     report.add(
@@ -181,6 +186,42 @@ def bench_w3(sizes: Sizes, repeat: int, report: Report) -> None:
             _verdict(answer["peak"] < W3_MAX_PEAK, smoke),
         )
     )
+
+
+def bench_panel(sizes: Sizes, repeat: int, report: Report) -> None:
+    """The answer of kaohe serve's what-if panel on W1 (:meth:`Board.whatif`: the baseline
+    and the variant batched, every grade change explained) against one evaluate."""
+    import kaohe
+    from kaohe.server.board import Board
+
+    smoke = sizes.name == "smoke"
+    scheme = _scheme()
+    data = kaohe.data_from_columns(_generate(sizes.w1), scheme)
+    board = Board.build(scheme, data)
+    for overrides in PANEL_OVERRIDES:
+        label = ", ".join(f"{path}={value:g}" for path, value in overrides.items())
+        _log(f"W3: what-if panel on W1, {label}: {repeat} repeats (+1 warm-up)")
+        changes = len(board.whatif(overrides)["changes"])
+        answers, evaluations = [], []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            board.whatif(overrides)
+            answers.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            kaohe.evaluate(scheme, data)
+            evaluations.append(time.perf_counter() - start)
+        answer = _median(answers)
+        report.add(
+            Figure(
+                "W3",
+                f"kaohe serve what-if panel on W1: {label} ({changes} grade changes explained)",
+                _seconds(answer),
+                f"one evaluate {_seconds(_median(evaluations))}",
+                f"{answer / _median(evaluations):.1f}x",
+                f"< {PANEL_MAX_SECONDS:g} s",
+                _verdict(answer < PANEL_MAX_SECONDS, smoke),
+            )
+        )
 
 
 def w3_worker(size: Size, n: int) -> dict[str, Any]:

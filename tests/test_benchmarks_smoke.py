@@ -58,8 +58,13 @@ def test_w2_rows(report: str) -> None:
 
 
 def test_w3_rows(report: str) -> None:
-    batched, *variants, w2 = _rows(report, "W3")
+    batched, *variants, weight, cap, w2 = _rows(report, "W3")
     assert "scenarios on W1, batched" in batched
+    for row, change in ((weight, "satisfaction.weight.乡镇=0.35"), (cap, "supervision.cap=6")):
+        assert f"kaohe serve what-if panel on W1: {change} (" in row
+        assert "grade changes explained)" in row
+        assert "one evaluate" in row
+        assert "< 1 s" in row
     assert len(variants) == len(VARIANTS)
     for row, variant in zip(variants, VARIANTS, strict=True):
         assert f"variant: {variant.name}, data seed {variant.seed}" in row

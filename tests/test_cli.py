@@ -37,9 +37,9 @@ def test_score_writes_every_result_file_and_a_summary(runner: CliRunner, tmp_pat
     assert code == 0, output
     for name in FILES:
         assert (tmp_path / "out" / name).is_file()
-    assert "干部等次: 优秀 24, 称职 162, 基本称职 3, 不称职 3, 不定等次 8" in output
-    assert "考核类别  优秀  良好  一般  较差  合计" in output
-    assert "乡镇         2     4     1     1     8" in output
+    assert "cadre grades: 优秀 24, 称职 162, 基本称职 3, 不称职 3, 不定等次 8" in output
+    assert "category  优秀  良好  一般  较差  total" in output
+    assert "乡镇         2     4     1     1      8" in output
     assert "absent tables (no records this year): attendance, hotline, notices" in output
     assert "rows dated outside 2019, not scored: awards 2, criticisms 2," in output
     lines = (tmp_path / "out" / "units.csv").read_text(encoding="utf-8-sig").splitlines()
@@ -65,8 +65,8 @@ def test_a_scheme_without_unit_grades_prints_only_cadre_grades(
     bureau = COUNTY.parent / "bureau-2016.toml"
     result = runner.invoke(main, ["score", str(bureau), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert "干部等次:" in result.output
-    assert "考核类别" not in result.output
+    assert "cadre grades:" in result.output
+    assert "category" not in result.output
 
 
 def test_the_same_inputs_give_byte_identical_files(runner: CliRunner, tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ import numpy as np
 from . import kernel
 from .data import Dataset, load
 from .errors import DataError, KaoheError
+from .i18n import _
 from .plugins import Registry
 from .results import Results, assemble
 from .scheme import Scheme
@@ -78,8 +79,9 @@ def check_dataset(scheme: Scheme, data: Dataset) -> None:
         row = int(np.flatnonzero(unknown)[0])
         raise DataError(
             units.source,
-            f"category '{categories[row]}' is not one the scheme declares "
-            f"({', '.join(scheme.categories)})",
+            _("category '{category}' is not one the scheme declares ({categories})").format(
+                category=categories[row], categories=", ".join(scheme.categories)
+            ),
             row=int(units.lines[row]),
             column="category",
         )

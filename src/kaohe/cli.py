@@ -4,6 +4,11 @@ Exit codes: 0 success, 1 bad input (scheme, data, plugins or output: the
 message names the file, row or key), 2 usage errors. No Python traceback
 reaches the user: an unexpected exception (a bug) is a short message and
 exit code 1 too; ``KAOHE_DEBUG=1`` shows its traceback instead.
+
+Help, messages and errors are in Chinese unless ``--lang en`` (anywhere on
+the command line) or the environment (``LANG=en...``, see
+:mod:`kaohe.i18n`) asks for English; click's own words (``Usage:``,
+``Error:``) too.
 """
 
 from __future__ import annotations
@@ -12,14 +17,16 @@ import datetime as dt
 import importlib
 import os
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from . import api
-from .errors import KaoheError
+from . import api, i18n
+from .errors import KaoheError, bug_message
+from .i18n import N_, _
 from .plugins import Registry, get_plugin_manager
 
 FC = TypeVar("FC", bound=Callable[..., Any])
@@ -28,7 +35,50 @@ FC = TypeVar("FC", bound=Callable[..., Any])
 LONGEST_MESSAGE = 500
 
 
-class KaoheCommand(click.Command):
+@contextmanager
+def _translated(command: click.Command, ctx: click.Context) -> Iterator[None]:
+    """``command``'s help and its options' help in the current language, while formatting.
+
+    The English text in the source is the message id (marked with ``N_``);
+    it is put back afterwards, so that the next language chosen finds it.
+    """
+    parts: list[Any] = [command, *command.get_params(ctx)]
+    saved = [(part, part.help) for part in parts if isinstance(getattr(part, "help", None), str)]
+    try:
+        for part, text in saved:
+            part.help = _(text)
+        yield
+    finally:
+        for part, text in saved:
+            part.help = text
+
+
+class TranslatedHelp(click.Command):
+    """A command whose help is shown in the current language (see :func:`_translated`)."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated(self, ctx):
+            super().format_help(ctx, formatter)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """Click's ``--help``, its help in the current language: click makes the option
+        once per command, in the language of that moment, and keeps it."""
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        saved = self.help, self.short_help
+        self.help = _(self.help) if self.help else self.help
+        self.short_help = _(self.short_help) if self.short_help else self.short_help
+        try:
+            return super().get_short_help_str(limit)
+        finally:
+            self.help, self.short_help = saved
+
+
+class KaoheCommand(TranslatedHelp):
     """Turns :class:`~kaohe.errors.KaoheError` into a clean message and exit code 1.
 
     Anything else that escapes a command (a bug in kaohe or a plugin, memory
@@ -44,7 +94,7 @@ class KaoheCommand(click.Command):
             raise
         except MemoryError:
             raise click.ClickException(
-                "out of memory; give kaohe smaller inputs or a machine with more memory"
+                _("out of memory; give kaohe smaller inputs or a machine with more memory")
             ) from None
         except Exception as error:
             if os.environ.get("KAOHE_DEBUG"):
@@ -52,10 +102,7 @@ class KaoheCommand(click.Command):
             text = f"{type(error).__name__}: {error}"
             if len(text) > LONGEST_MESSAGE:
                 text = text[:LONGEST_MESSAGE] + "..."
-            raise click.ClickException(
-                f"kaohe stopped on an unexpected error ({text}). This is a bug; please report "
-                "it with the command you ran (KAOHE_DEBUG=1 shows where it happened)"
-            ) from None
+            raise click.ClickException(bug_message(text)) from None
 
 
 def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date | None:
@@ -64,7 +111,9 @@ def _date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"expected a date YYYY-MM-DD, got {value!r}") from None
+        raise click.BadParameter(
+            _("expected a date YYYY-MM-DD, got {value!r}").format(value=value)
+        ) from None
 
 
 def _registry(plugin_dir: Path | None) -> Registry:
@@ -76,7 +125,7 @@ def _folder_name(_ctx: click.Context, _param: click.Parameter, value: str | None
     if value is None:
         return None
     if not value.strip():
-        raise click.BadParameter("an empty folder name; give the result folder a name")
+        raise click.BadParameter(_("an empty folder name; give the result folder a name"))
     return Path(value)
 
 
@@ -126,19 +175,23 @@ data_option = click.option(
     metavar="PATH|URL",
     multiple=True,
     callback=_data_source,
-    help="A folder of CSV, Parquet or Arrow files; a spreadsheet (.xlsx, .xls, .xlsb, .ods); "
-    "a SQLite file or sqlite:///PATH; or postgresql://USER@HOST/DB "
-    "(default: the scheme's example data). Give it several times to read the tables from "
-    "several sources (each table from one).",
+    help=N_(
+        "A folder of CSV, Parquet or Arrow files; a spreadsheet (.xlsx, .xls, .xlsb, .ods); "
+        "a SQLite file or sqlite:///PATH; or postgresql://USER@HOST/DB "
+        "(default: the scheme's example data). Give it several times to read the tables from "
+        "several sources (each table from one)."
+    ),
 )
 plugins_option = click.option(
     "--plugins",
     "plugin_dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Also load plugin files (*.py) from this folder.",
+    help=N_("Also load plugin files (*.py) from this folder."),
 )
 as_of_option = click.option(
-    "--as-of", callback=_date, help="Assess as of this date (YYYY-MM-DD) instead of the scheme's."
+    "--as-of",
+    callback=_date,
+    help=N_("Assess as of this date (YYYY-MM-DD) instead of the scheme's."),
 )
 
 
@@ -154,12 +207,51 @@ def _load(
     return inputs.scheme, inputs.data, inputs.data_path, list(inputs.warnings)
 
 
-class LazyGroup(click.Group):
+def _choose_language(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        i18n.use(value.lower())
+    return value
+
+
+LANG = "--lang"
+
+
+def _lang_first(args: list[str]) -> list[str]:
+    """``args`` with ``--lang X`` moved to the front, where the group reads it, from
+    wherever it is before ``--``: ``kaohe score S --lang en`` is ``kaohe --lang en score S``."""
+    args = list(args)
+    end = args.index("--") if "--" in args else len(args)
+    for i, arg in enumerate(args[:end]):
+        if arg == LANG and i + 1 < end:
+            return [LANG, args[i + 1], *args[:i], *args[i + 2 :]]
+        if arg.startswith(LANG + "="):
+            return [arg, *args[:i], *args[i + 1 :]]
+    return args
+
+
+class LazyGroup(click.Group, TranslatedHelp):
     """A group whose heavier commands are imported only when they are run.
 
     ``lazy`` maps a command name to ``"module:attribute"``; ``kaohe score``
     then never pays for importing the what-if or audit code.
+
+    Every run starts in the language of the environment, and with click's
+    own messages translated (:func:`kaohe.i18n.translate_click`); ``--lang``
+    anywhere on the command line chooses another.
     """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        if parent is None:
+            i18n.use(None)
+            i18n.translate_click()
+            args = _lang_first(args)
+        return super().make_context(info_name, args, parent, **extra)
 
     lazy: Mapping[str, str] = {
         "whatif": "kaohe.cli_whatif:whatif",
@@ -171,6 +263,7 @@ class LazyGroup(click.Group):
         "ledger": "kaohe.cli_ledger:ledger",
         "diff": "kaohe.cli_diff:diff",
         "appeal": "kaohe.cli_appeal:appeal",
+        "serve": "kaohe.cli_serve:serve",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -178,38 +271,52 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy and cmd_name not in self.commands:
-            module, _, attribute = self.lazy[cmd_name].partition(":")
+            module, _colon, attribute = self.lazy[cmd_name].partition(":")
             command = getattr(importlib.import_module(module), attribute)
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
 
-@click.group(cls=LazyGroup)
+@click.group(
+    cls=LazyGroup, help=N_("kaohe (考核): score a year of records under an assessment scheme.")
+)
 @click.version_option(package_name="kaohe")
+@click.option(
+    LANG,
+    type=click.Choice(["zh", "en"], case_sensitive=False),
+    callback=_choose_language,
+    expose_value=False,
+    is_eager=True,
+    help=N_("Language of help, messages and errors (default: zh, or en if LANG is en_*)."),
+)
 def main() -> None:
-    """kaohe (考核): score a year of records under an assessment scheme."""
+    pass
 
 
-@main.command(cls=KaoheCommand)
+@main.command(cls=KaoheCommand, help=N_("Score the data under SCHEME and write the result folder."))
 @scheme_argument
 @data_option
 @out_option(
-    "The result folder (default: out/<scheme name>). An existing folder is replaced only if "
-    "it is a result kaohe wrote, unchanged."
+    N_(
+        "The result folder (default: out/<scheme name>). An existing folder is replaced only "
+        "if it is a result kaohe wrote, unchanged."
+    )
 )
 @click.option(
     "--format",
     "formats",
     multiple=True,
     type=click.Choice(["xlsx", "html", "pdf", "all"]),
-    help="Also write results.xlsx (Excel), report.html and/or report.pdf (A4, printed by a "
-    "headless Chromium: pip install 'kaohe[pdf]' and a chromium browser) beside the CSV files.",
+    help=N_(
+        "Also write results.xlsx (Excel), report.html and/or report.pdf (A4, printed by a "
+        "headless Chromium: pip install 'kaohe[pdf]' and a chromium browser) beside the CSV files."
+    ),
 )
 @click.option(
     "--sign",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     metavar="KEY",
-    help="Sign the manifest with this private key (from kaohe keygen): manifest.sig.",
+    help=N_("Sign the manifest with this private key (from kaohe keygen): manifest.sig."),
 )
 @as_of_option
 @plugins_option
@@ -222,7 +329,6 @@ def score(
     as_of: dt.date | None,
     plugin_dir: Path | None,
 ) -> None:
-    """Score the data under SCHEME and write the result folder."""
     from . import publish
     from .folders import recover, write_folder
     from .kernel import plan
@@ -239,27 +345,32 @@ def score(
     if out is not None:
         recover(out)  # a killed run's earlier result back in place, whatever happens next
     registry = _registry(plugin_dir)
-    with progress(len(registry.tables), "loading") as bar:
+    with progress(len(registry.tables), _("loading")) as bar:
         inputs = publish.load(scheme, data, registry, as_of=as_of, progress=bar.update)
-    with progress(len(plan(inputs.scheme).steps), "scoring") as bar:
+    with progress(len(plan(inputs.scheme).steps), _("scoring")) as bar:
         results = publish.score(inputs, progress=bar.update)
     call_hook(inputs.scheme.registry.manager, "kaohe_run_finished", results=results)
     out = out or Path("out") / inputs.scheme.name
     chosen = tuple(FORMATS) if "all" in formats else tuple(formats)
     info, files = publish.result_files(results, inputs, chosen)
     replaced = archive(out)  # the earlier run kept beside the folder, never silently lost
-    with progress(len(files), "writing") as bar:
+    with progress(len(files), _("writing")) as bar:
         write_folder(out, files, signer=signer, progress=bar.update)
     if replaced is not None:
         click.echo(replaced)
-    for warning in inputs.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    warn(inputs.warnings)
     _summary(results)
     _tables_summary(info)
-    click.echo(f"wrote {out}")
+    click.echo(_("wrote {folder}").format(folder=out))
 
 
-@main.command(cls=KaoheCommand)
+def warn(warnings: Sequence[str]) -> None:
+    """Print each warning of a load, in yellow, on stderr."""
+    for warning in warnings:
+        click.secho(_("warning: {warning}").format(warning=warning), fg="yellow", err=True)
+
+
+@main.command(cls=KaoheCommand, help=N_("Check SCHEME and its data without writing anything."))
 @scheme_argument
 @data_option
 @as_of_option
@@ -267,21 +378,28 @@ def score(
 def validate(
     scheme: Path, data: Path | None, as_of: dt.date | None, plugin_dir: Path | None
 ) -> None:
-    """Check SCHEME and its data without writing anything."""
     the_scheme, dataset, data_path, warnings = _load(scheme, data, as_of, plugin_dir)
     api.evaluate(the_scheme, dataset)
-    for warning in warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
-    click.echo(f"{scheme}: ok ({len(the_scheme.enabled)} rules enabled)")
-    click.echo(f"{data_path}: ok ({len(dataset.unit_ids)} units, {len(dataset.cadre_ids)} cadres)")
+    warn(warnings)
+    click.echo(
+        _("{scheme}: ok ({rules} rules enabled)").format(
+            scheme=scheme, rules=len(the_scheme.enabled)
+        )
+    )
+    click.echo(
+        _("{data}: ok ({units} units, {cadres} cadres)").format(
+            data=data_path, units=len(dataset.unit_ids), cadres=len(dataset.cadre_ids)
+        )
+    )
     if dataset.absent:
-        click.echo("absent tables (no records): " + ", ".join(dataset.absent))
+        click.echo(
+            _("absent tables (no records): {tables}").format(tables=", ".join(dataset.absent))
+        )
 
 
-@main.command(cls=KaoheCommand)
+@main.command(cls=KaoheCommand, help=N_("List installed plugins, their versions, hooks and rules."))
 @plugins_option
 def plugins(plugin_dir: Path | None) -> None:
-    """List installed plugins, their versions, hooks and rules."""
     manager = get_plugin_manager(plugin_dir=plugin_dir)
     registry = Registry.from_plugin_manager(manager)
     rules_of: dict[str, list[str]] = {}
@@ -292,10 +410,15 @@ def plugins(plugin_dir: Path | None) -> None:
         provider = next((registry.provider(r) for r in rules_of.get(name, [])), None)
         where = f"{provider.distribution} {provider.version}" if provider else name
         click.echo(f"{name}  [{where}]")
-        click.echo(f"    hooks: {', '.join(hooks)}")
+        click.echo("    " + _("hooks: {hooks}").format(hooks=", ".join(hooks)))
         for rule in rules_of.get(name, []):
             click.echo(
-                f"    rule {rule}: {registry.rule(rule).title} ({registry.rule(rule).reference})"
+                "    "
+                + _("rule {rule}: {title} ({reference})").format(
+                    rule=rule,
+                    title=registry.rule(rule).title,
+                    reference=registry.rule(rule).reference,
+                )
             )
 
 
@@ -317,11 +440,11 @@ def _summary(results: Any) -> None:
         grades = results.cadres.grade[0]
         labels = (*CADRE_GRADES, NO_GRADE)
         listed = ", ".join(f"{label} {int((grades == i).sum())}" for i, label in enumerate(labels))
-        click.echo(f"干部等次: {listed}")
+        click.echo(_("cadre grades: {grades}").format(grades=listed))
     if "unit_grading" not in results.plan.rules:
         return
     units = results.units
-    header = ["考核类别", *UNIT_GRADES, "合计"]
+    header = [_("category"), *UNIT_GRADES, _("total")]
     rows = []
     for category in results.scheme.categories:
         mine = units.categories == category
@@ -335,10 +458,22 @@ def _summary(results: Any) -> None:
 def _tables_summary(info: Mapping[str, Any]) -> None:
     """Absent tables, tables no rule reads, and ledger rows outside the period."""
     if info["absent_tables"]:
-        click.echo("absent tables (no records this year): " + ", ".join(info["absent_tables"]))
+        click.echo(
+            _("absent tables (no records this year): {tables}").format(
+                tables=", ".join(info["absent_tables"])
+            )
+        )
     if info["unread_tables"]:
-        click.echo("tables no enabled rule reads: " + ", ".join(info["unread_tables"]))
+        click.echo(
+            _("tables no enabled rule reads: {tables}").format(
+                tables=", ".join(info["unread_tables"])
+            )
+        )
     outside = {name: count for name, count in info["out_of_period"].items() if count}
     if outside:
         listed = ", ".join(f"{name} {count}" for name, count in outside.items())
-        click.echo(f"rows dated outside {info['scheme']['period'][0][:4]}, not scored: {listed}")
+        click.echo(
+            _("rows dated outside {year}, not scored: {rows}").format(
+                year=info["scheme"]["period"][0][:4], rows=listed
+            )
+        )

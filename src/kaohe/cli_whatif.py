@@ -25,6 +25,7 @@ from .cli import (
 )
 from .data import Dataset
 from .errors import KaoheError
+from .i18n import N_, _
 from .paths import parameter_paths, show
 from .progress import progress
 from .scheme import Scheme
@@ -52,45 +53,62 @@ from .whatif.tally import CADRE_LABELS
 SHOWN_CHANGES = 40
 
 
-@click.command(cls=KaoheCommand)
+@click.command(
+    cls=KaoheCommand,
+    help=N_(
+        "Try scheme changes on the same data: compare, sweep or Monte Carlo.\n\n"
+        "With --set/--off/--on or --against: who moves and who changes grade. "
+        "With --sweep: one scenario per value (several --sweep make a grid). "
+        "With --monte-carlo N --vary ...: N drawn scenarios, repeatable by --seed. "
+        "Studies larger than --max-scenarios are refused before they start. "
+        "With --workers N or --scheduler ADDRESS the scenarios are scored on a Dask "
+        "cluster, with the same results."
+    ),
+)
 @scheme_argument
 @data_option
-@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE", help="Set a parameter.")
-@click.option("--off", multiple=True, metavar="RULE", help="Switch a rule off.")
+@click.option("--set", "sets", multiple=True, metavar="PATH=VALUE", help=N_("Set a parameter."))
+@click.option("--off", multiple=True, metavar="RULE", help=N_("Switch a rule off."))
 @click.option(
-    "--on", multiple=True, metavar="RULE", help="Switch a rule on (its table must exist)."
+    "--on", multiple=True, metavar="RULE", help=N_("Switch a rule on (its table must exist).")
 )
 @click.option(
     "--against",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Compare with a whole second scheme file.",
+    help=N_("Compare with a whole second scheme file."),
 )
 @click.option(
-    "--sweep", "sweeps", multiple=True, metavar="PATH=SPEC", help="START:STOP:STEP or V1,V2,..."
-)
-@click.option("--monte-carlo", "draws", type=click.IntRange(1), help="Number of random scenarios.")
-@click.option(
-    "--vary", multiple=True, metavar="PATH=DIST", help="uniform(LOW,HIGH) or dirichlet(C)."
+    "--sweep", "sweeps", multiple=True, metavar="PATH=SPEC", help=N_("START:STOP:STEP or V1,V2,...")
 )
 @click.option(
-    "--seed", type=int, default=0, show_default=True, help="Seed of the Monte Carlo draws."
+    "--monte-carlo", "draws", type=click.IntRange(1), help=N_("Number of random scenarios.")
 )
-@out_option("Result folder (default: out/<scheme name>-whatif).")
-@click.option("--chunk", type=click.IntRange(1), help="Scenarios evaluated at once (memory bound).")
+@click.option(
+    "--vary", multiple=True, metavar="PATH=DIST", help=N_("uniform(LOW,HIGH) or dirichlet(C).")
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help=N_("Seed of the Monte Carlo draws.")
+)
+@out_option(N_("Result folder (default: out/<scheme name>-whatif)."))
+@click.option(
+    "--chunk", type=click.IntRange(1), help=N_("Scenarios evaluated at once (memory bound).")
+)
 @click.option(
     "--max-scenarios",
     type=click.IntRange(1),
-    help="Refuse larger sweeps and Monte Carlo studies (default: what fits in half the memory).",
+    help=N_(
+        "Refuse larger sweeps and Monte Carlo studies (default: what fits in half the memory)."
+    ),
 )
 @click.option(
     "--workers",
     type=click.IntRange(1),
-    help="Score on a local Dask cluster of N worker processes (pip install 'kaohe[dask]').",
+    help=N_("Score on a local Dask cluster of N worker processes (pip install 'kaohe[dask]')."),
 )
 @click.option(
     "--scheduler",
     metavar="tcp://HOST:PORT",
-    help="Score on the Dask cluster of this scheduler (pip install 'kaohe[dask]').",
+    help=N_("Score on the Dask cluster of this scheduler (pip install 'kaohe[dask]')."),
 )
 @click.option(
     "--format",
@@ -98,7 +116,7 @@ SHOWN_CHANGES = 40
     type=click.Choice(["csv", "parquet"]),
     default="csv",
     show_default=True,
-    help="parquet: a study also writes every scenario's results, one file pair per chunk.",
+    help=N_("parquet: a study also writes every scenario's results, one file pair per chunk."),
 )
 @as_of_option
 @plugins_option
@@ -122,36 +140,31 @@ def whatif(
     as_of: dt.date | None,
     plugin_dir: Path | None,
 ) -> None:
-    """Try scheme changes on the same data: compare, sweep or Monte Carlo.
-
-    With --set/--off/--on or --against: who moves and who changes grade.
-    With --sweep: one scenario per value (several --sweep make a grid).
-    With --monte-carlo N --vary ...: N drawn scenarios, repeatable by --seed.
-    Studies larger than --max-scenarios are refused before they start.
-    With --workers N or --scheduler ADDRESS the scenarios are scored on a Dask
-    cluster, with the same results.
-    """
     if workers is not None and scheduler is not None:
-        raise click.UsageError("--workers starts a local cluster; --scheduler names one: not both")
+        raise click.UsageError(
+            _("--workers starts a local cluster; --scheduler names one: not both")
+        )
     if out_format == "parquet" and not (sweeps or draws is not None):
         raise click.UsageError(
-            "--format parquet writes a study's results: give --sweep or --monte-carlo"
+            _("--format parquet writes a study's results: give --sweep or --monte-carlo")
         )
-    base, dataset, _, _ = _load(scheme, data, as_of, plugin_dir)
+    base, dataset, _path, _warnings = _load(scheme, data, as_of, plugin_dir)
     if chunk is not None:
         check_chunk(chunk, dataset)
     overrides = dict(parse_assignment(text) for text in sets)
     if draws is not None and not vary:
-        raise click.UsageError("--monte-carlo needs at least one --vary PATH=DIST")
+        raise click.UsageError(_("--monte-carlo needs at least one --vary PATH=DIST"))
     if vary and draws is None:
-        raise click.UsageError("--vary needs --monte-carlo N")
+        raise click.UsageError(_("--vary needs --monte-carlo N"))
     studying = bool(sweeps) or draws is not None
     if not studying and not (overrides or off or on or against):
         raise click.UsageError(
-            "say what to change: --set, --off, --on, --against, --sweep or --monte-carlo"
+            _("say what to change: --set, --off, --on, --against, --sweep or --monte-carlo")
         )
     if studying and against is not None:
-        raise click.UsageError("--against compares two schemes; it does not combine with studies")
+        raise click.UsageError(
+            _("--against compares two schemes; it does not combine with studies")
+        )
     _check_switched_on(base, dataset, on)
     start = (
         Scenario.from_overrides(base, overrides, off=off, on=on)
@@ -182,7 +195,7 @@ def whatif(
             other = Scenario.from_file(base, against) if against is not None else start
             assert other is not None
             _write_comparison(base, other, overrides, dataset, out, chunk, client)
-    click.echo(f"wrote {out}")
+    click.echo(_("wrote {folder}").format(folder=out))
 
 
 def _cluster(scheduler: str | None, workers: int | None) -> AbstractContextManager[Any]:
@@ -206,7 +219,7 @@ def _write_study(
 ) -> None:
     """Summarise a study chunk by chunk; its Parquet parts go beside ``out`` until written."""
     with tempfile.TemporaryDirectory(prefix=".kaohe-parts-", dir=_parent(out)) as spool:
-        with progress(len(scenarios), "scoring scenarios") as bar:
+        with progress(len(scenarios), _("scoring scenarios")) as bar:
             found = study(
                 scenarios,
                 dataset,
@@ -246,12 +259,16 @@ def _parent(out: Path) -> Path:
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise KaoheError(f"{out}: cannot create the result folder ({error.strerror})") from None
+        raise KaoheError(
+            _("{folder}: cannot create the result folder ({reason})").format(
+                folder=out, reason=error.strerror
+            )
+        ) from None
     return parent
 
 
 def _run(scenarios: list[Scenario], dataset: Dataset, chunk: int | None, client: Any) -> Outcome:
-    with progress(len(scenarios), "scoring scenarios") as bar:
+    with progress(len(scenarios), _("scoring scenarios")) as bar:
         return simulate(scenarios, dataset, chunk=chunk, progress=bar.update, client=client)
 
 

@@ -4,6 +4,10 @@ All of them derive from :class:`KaoheError`; the CLI turns any of them into
 a one-paragraph message and exit code 1. Each message names where the
 problem is (file, row or key) and what was expected, so that an official can
 fix the input without reading code.
+
+Messages are in the reader's language (:mod:`kaohe.i18n`), made when the
+error is raised; the attributes (``key``, ``expected``, ``row``, ...) hold
+the parts.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import reprlib
 from collections.abc import Sequence
+
+from .i18n import _, ngettext
 
 #: How much of a wrong value an error message shows: enough to find it in
 #: the file, never so much that the message is unreadable or cannot be made
@@ -30,11 +36,20 @@ def shown(value: object) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, int) and value.bit_length() > _LONGEST_INT_BITS:
-        return f"a whole number of about {int(value.bit_length() * 0.30103) + 1} digits"
+        digits = int(value.bit_length() * 0.30103) + 1
+        return _("a whole number of about {digits} digits").format(digits=digits)
     try:
         return _SHOWN.repr(value)
     except (RecursionError, ValueError):  # pragma: no cover - reprlib limits the depth
-        return f"a {type(value).__name__} that cannot be shown"
+        return _("a {kind} that cannot be shown").format(kind=type(value).__name__)
+
+
+def bug_message(error: str) -> str:
+    """What a user is told of an unexpected error (a bug of kaohe or a plugin) ``error``."""
+    return _(
+        "kaohe stopped on an unexpected error ({error}). This is a bug; please "
+        "report it with the command you ran (KAOHE_DEBUG=1 shows where it happened)"
+    ).format(error=error)
 
 
 class KaoheError(Exception):
@@ -53,10 +68,13 @@ class SchemeError(KaoheError):
         self.key = key
         self.expected = expected
         self.got = got
-        where = f"{source}: key '{key}'" if key else source
-        message = f"{where}: expected {expected}"
-        if got is not None:
-            message += f", got {shown(got)}"
+        where = _("{source}: key '{key}'").format(source=source, key=key) if key else source
+        if got is None:
+            message = _("{where}: expected {expected}").format(where=where, expected=expected)
+        else:
+            message = _("{where}: expected {expected}, got {got}").format(
+                where=where, expected=expected, got=shown(got)
+            )
         super().__init__(message)
 
 
@@ -99,9 +117,9 @@ class DataError(KaoheError):
         """``source, row N, column 'C'``: where the problem is."""
         where = self.source
         if self.row is not None:
-            where += f", row {self.row}"
+            where += _(", row {row}").format(row=self.row)
         if self.column is not None:
-            where += f", column '{self.column}'"
+            where += _(", column '{column}'").format(column=self.column)
         return where
 
     @classmethod
@@ -115,7 +133,13 @@ class DataError(KaoheError):
         error.more = more
         lines = [str(problem) for problem in problems]
         if more:
-            lines.append(f"... and {more} more problem{'s' if more > 1 else ''} not listed")
+            lines.append(
+                ngettext(
+                    "... and {n} more problem not listed",
+                    "... and {n} more problems not listed",
+                    more,
+                ).format(n=more)
+            )
         error.args = ("\n".join(lines),)
         return error
 
@@ -138,8 +162,13 @@ class PluginError(KaoheError):
         self.distribution = distribution
         self.rule = rule
         self.stage = stage
-        where = ", ".join(part for part in (f"rule '{rule}'" if rule else "", stage) if part)
-        super().__init__(f"plugin {distribution} ({where}): {message}")
+        named = _("rule '{rule}'").format(rule=rule) if rule else ""
+        where = ", ".join(part for part in (named, stage) if part)
+        super().__init__(
+            _("plugin {distribution} ({where}): {message}").format(
+                distribution=distribution, where=where, message=message
+            )
+        )
 
 
 class UnknownRuleError(SchemeError):
@@ -167,8 +196,10 @@ class MissingExtraError(KaoheError):
     def __init__(self, what: str, extra: str, module: str) -> None:
         self.extra = extra
         super().__init__(
-            f"{what} needs the optional package '{module}', which is not installed; "
-            f"install it with: pip install 'kaohe[{extra}]'"
+            _(
+                "{what} needs the optional package '{module}', which is not installed; "
+                "install it with: pip install 'kaohe[{extra}]'"
+            ).format(what=what, module=module, extra=extra)
         )
 
 

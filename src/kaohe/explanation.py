@@ -35,6 +35,7 @@ from numpy.typing import NDArray
 
 from .errors import KaoheError
 from .explaining import ExplainView, Part, day, f4, num
+from .i18n import _
 from .numeric import round2
 from .results import Results
 from .tables_out import FORMULA_START, adjustment_rows, cadre_rows, freeze_rows, unit_rows
@@ -176,7 +177,7 @@ def explain(results: Results, entity_id: str) -> Explanation:
 
 def _resolve(results: Results, wanted: str) -> tuple[str, int]:
     kinds: tuple[str, ...] = (UNIT, CADRE)
-    prefix, _, rest = wanted.partition(":")
+    prefix, _colon, rest = wanted.partition(":")
     if rest and prefix in kinds:
         kinds, wanted = (prefix,), rest
     found = []
@@ -189,12 +190,14 @@ def _resolve(results: Results, wanted: str) -> tuple[str, int]:
         return found[0]
     if found:
         raise KaoheError(
-            f"'{wanted}' is both a unit and a cadre; write unit:{wanted} or cadre:{wanted}"
+            _("'{id}' is both a unit and a cadre; write unit:{id} or cadre:{id}").format(id=wanted)
         )
     known = [*results.units.ids.tolist(), *results.cadres.ids.tolist()]
     close = difflib.get_close_matches(wanted, known, n=5, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else ""
-    raise KaoheError(f"'{wanted}' is neither a unit_id nor a cadre_id of this result{hint}")
+    hint = _("; did you mean {ids}?").format(ids=", ".join(close)) if close else ""
+    raise KaoheError(
+        _("'{id}' is neither a unit_id nor a cadre_id of this result").format(id=wanted) + hint
+    )
 
 
 # -- helpers -----------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import OutputError
+from .i18n import _
 from .manifest import MANIFEST, SIGNATURE, listed_files, seal
 
 if TYPE_CHECKING:
@@ -118,17 +119,23 @@ def not_ours(folder: Path) -> str | None:
 
 def _check_replaceable(out: Path) -> None:
     if out.is_symlink():
-        raise OutputError(f"{out}: is a symbolic link; choose another --out")
+        raise OutputError(
+            _("{folder}: is a symbolic link; choose another --out").format(folder=out)
+        )
     if not out.exists():
         return
     if not out.is_dir():
-        raise OutputError(f"{out}: exists and is not a folder; choose another --out")
+        raise OutputError(
+            _("{folder}: exists and is not a folder; choose another --out").format(folder=out)
+        )
     reason = not_ours(out)
     if reason is not None:
         raise OutputError(
-            f"{out}: is not a result folder that kaohe wrote ({reason}); kaohe replaces only "
-            "its own results and has changed nothing: choose another --out, or move the folder "
-            "away yourself"
+            _(
+                "{folder}: is not a result folder that kaohe wrote ({reason}); kaohe replaces "
+                "only its own results and has changed nothing: choose another --out, or move "
+                "the folder away yourself"
+            ).format(folder=out, reason=reason)
         )
 
 
@@ -177,8 +184,10 @@ def recover(out: str | Path) -> None:
         if _running(int(found["pid"])):
             if found["kind"] == OLD and not os.path.lexists(out):
                 raise OutputError(
-                    f"{out}: another kaohe run (process {found['pid']}) is replacing this "
-                    "folder; run again when it has finished"
+                    _(
+                        "{folder}: another kaohe run (process {pid}) is replacing this "
+                        "folder; run again when it has finished"
+                    ).format(folder=out, pid=found["pid"])
                 )
             continue
         stale[found["kind"]].append(parent / name)
@@ -273,14 +282,22 @@ def write_folder(
     """
     out = Path(out)
     if out.name in ("", ".", ".."):
-        raise OutputError(f"{str(out)!r}: not a name for a result folder; give --out a folder name")
+        raise OutputError(
+            _("{folder!r}: not a name for a result folder; give --out a folder name").format(
+                folder=str(out)
+            )
+        )
     _check_names(files)
     try:
         recover(out)
         _check_replaceable(out)
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise OutputError(f"{out}: cannot create the result folder ({error.strerror})") from None
+        raise OutputError(
+            _("{folder}: cannot create the result folder ({reason})").format(
+                folder=out, reason=error.strerror
+            )
+        ) from None
     _after("recovered")
     staging, old = _leftover_name(out, NEW), _leftover_name(out, OLD)
     moved_aside = in_place = False
@@ -306,10 +323,16 @@ def write_folder(
                     os.rename(old, out)
                 except OSError:
                     raise OutputError(
-                        f"{out}: the result could not be written, and the earlier one is in {old}; "
-                        "the next run puts it back"
+                        _(
+                            "{folder}: the result could not be written, and the earlier one is "
+                            "in {old}; the next run puts it back"
+                        ).format(folder=out, old=old)
                     ) from None
         if isinstance(error, OSError):
-            raise OutputError(f"{out}: cannot write the result folder ({error.strerror})") from None
+            raise OutputError(
+                _("{folder}: cannot write the result folder ({reason})").format(
+                    folder=out, reason=error.strerror
+                )
+            ) from None
         raise
     return out

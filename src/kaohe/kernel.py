@@ -23,6 +23,7 @@ import attrs
 from .blocks import CADRE, UNIT
 from .context import StepContext
 from .errors import DataError, KaoheError, PluginError, RuleGraphError
+from .i18n import _
 from .rule import TABLE_PREFIX, Rule, Slot, Step, slot
 
 if TYPE_CHECKING:
@@ -73,8 +74,10 @@ def plan(scheme: Scheme) -> Plan:
         for needed in rule.needs:
             if needed not in enabled:
                 raise RuleGraphError(
-                    f"{scheme.path}: rule '{rule.name}' ({rule.title}) needs rule "
-                    f"'{needed}'; add a [{needed}] table to the scheme"
+                    _(
+                        "{scheme}: rule '{rule}' ({title}) needs rule '{needed}'; "
+                        "add a [{needed}] table to the scheme"
+                    ).format(scheme=scheme.path, rule=rule.name, title=rule.title, needed=needed)
                 )
     steps = [PlannedStep(rule, step) for rule in rules for step in rule.steps]
     writers: dict[str, list[int]] = {}
@@ -85,8 +88,10 @@ def plan(scheme: Scheme) -> Plan:
         if len(indices) > 1 and not registry.slot(name).collection:
             first, second = (steps[i].rule.name for i in indices[:2])
             raise RuleGraphError(
-                f"{scheme.path}: rules '{first}' and '{second}' both write '{name}'; "
-                "enable only one of them"
+                _(
+                    "{scheme}: rules '{first}' and '{second}' both write '{slot}'; "
+                    "enable only one of them"
+                ).format(scheme=scheme.path, first=first, second=second, slot=name)
             )
     graph: dict[int, set[int]] = {}
     for index, planned in enumerate(steps):
@@ -96,9 +101,15 @@ def plan(scheme: Scheme) -> Plan:
                 continue
             if name not in writers:
                 raise RuleGraphError(
-                    f"{scheme.path}: rule '{planned.rule.name}' needs '{name}' "
-                    f"({registry.slot(name).doc or 'a result of another rule'}), which no enabled "
-                    "rule provides"
+                    _(
+                        "{scheme}: rule '{rule}' needs '{slot}' ({what}), which no enabled "
+                        "rule provides"
+                    ).format(
+                        scheme=scheme.path,
+                        rule=planned.rule.name,
+                        slot=name,
+                        what=registry.slot(name).doc or _("a result of another rule"),
+                    )
                 )
             deps.update(writers[name])
         for name in planned.step.uses:
@@ -110,7 +121,11 @@ def plan(scheme: Scheme) -> Plan:
         order = list(sorter.static_order())
     except graphlib.CycleError as error:
         cycle = " -> ".join(f"{steps[i].rule.name}.{steps[i].step.name}" for i in error.args[1])
-        raise RuleGraphError(f"{scheme.path}: the enabled rules form a cycle: {cycle}") from None
+        raise RuleGraphError(
+            _("{scheme}: the enabled rules form a cycle: {cycle}").format(
+                scheme=scheme.path, cycle=cycle
+            )
+        ) from None
     tables = frozenset().union(*(rule.tables() for rule in rules))
     return Plan(tuple(steps[i] for i in order), tables)
 
@@ -145,8 +160,9 @@ def check_tables(scheme: Scheme, data: Dataset) -> None:
             if not data.tables[table].present:
                 raise DataError(
                     table,
-                    f"missing required table '{table}' "
-                    f"(rule '{rule.name}', {rule.title}, reads it)",
+                    _("missing required table '{table}' (rule '{rule}', {title}, reads it)").format(
+                        table=table, rule=rule.name, title=rule.title
+                    ),
                 )
 
 

@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from .errors import SchemeError
+from .i18n import _
 
 #: Where a map's keys come from when they are not a fixed list.
 KEYS_CATEGORIES = "categories"
@@ -81,7 +82,7 @@ def _bounds_text(low: float | None, high: float | None, low_open: bool) -> str:
         parts.append(f"{'>' if low_open else '>='} {low:g}")
     if high is not None:
         parts.append(f"<= {high:g}")
-    return " and ".join(parts)
+    return _(" and ").join(parts)
 
 
 @attrs.frozen
@@ -119,7 +120,7 @@ class Number(Param):
             low = -LARGEST_NUMBER if low is None else low
             high = LARGEST_NUMBER if high is None else min(high, LARGEST_NUMBER)
         bounds = _bounds_text(low, high, self.low_open)
-        return f"a number {bounds}" if bounds else "a number"
+        return _("a number {bounds}").format(bounds=bounds) if bounds else _("a number")
 
 
 @attrs.frozen
@@ -139,7 +140,9 @@ class Integer(Param):
         return value
 
     def describe(self) -> str:
-        return f"a whole number from {self.low} to {min(self.high, LARGEST_INTEGER)}"
+        return _("a whole number from {low} to {high}").format(
+            low=self.low, high=min(self.high, LARGEST_INTEGER)
+        )
 
 
 @attrs.frozen
@@ -158,7 +161,7 @@ class Choice(Param):
         return ctx.normalise(name)
 
     def describe(self) -> str:
-        return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        return _("one of {choices}").format(choices=", ".join(f'"{c}"' for c in self.choices))
 
 
 @attrs.frozen
@@ -174,7 +177,7 @@ class Text(Param):
         return value.strip()
 
     def describe(self) -> str:
-        return "a non-empty string"
+        return _("a non-empty string")
 
 
 #: A name that is safe as a file or folder name: letters (any script),
@@ -201,10 +204,10 @@ class Name(Param):
         return value
 
     def describe(self) -> str:
-        return (
-            f"a name of at most {LONGEST_NAME} letters, digits, '-', '_' and inner dots, "
+        return _(
+            "a name of at most {n} letters, digits, '-', '_' and inner dots, "
             "without '/', '\\' or '..' (it names the result folder), e.g. county-2019"
-        )
+        ).format(n=LONGEST_NAME)
 
 
 @attrs.frozen
@@ -222,15 +225,18 @@ class TextList(Param):
         if self.choices is not None:
             for index, item in enumerate(items):
                 if item not in self.choices:
-                    raise ctx.fail(f"{key}[{index}]", "one of " + ", ".join(self.choices), item)
+                    choices = ", ".join(self.choices)
+                    raise ctx.fail(
+                        f"{key}[{index}]", _("one of {choices}").format(choices=choices), item
+                    )
         if len(set(items)) != len(items):
-            raise ctx.fail(key, "a list without repeated entries", value)
+            raise ctx.fail(key, _("a list without repeated entries"), value)
         return items
 
     def describe(self) -> str:
         if self.choices is None:
-            return "a list of non-empty strings"
-        return "a list of strings from " + ", ".join(self.choices)
+            return _("a list of non-empty strings")
+        return _("a list of strings from {choices}").format(choices=", ".join(self.choices))
 
 
 def _allowed_keys(keys: tuple[str, ...] | str, ctx: CheckContext) -> tuple[str, ...] | None:
@@ -255,9 +261,9 @@ def _check_key(
     name = ctx.normalise((aliases or {}).get(name, name))
     if allowed is not None and name not in allowed:
         hint = difflib.get_close_matches(name, allowed, n=1)
-        expected = "a key among " + ", ".join(allowed)
+        expected = _("a key among {keys}").format(keys=", ".join(allowed))
         if hint:
-            expected += f" (did you mean '{hint[0]}'?)"
+            expected += _(" (did you mean '{key}'?)").format(key=hint[0])
         raise ctx.fail(f"{key}.{raw}", expected)
     return name
 
@@ -284,7 +290,7 @@ class NumberMap(Param):
 
     def check(self, value: object, key: str, ctx: CheckContext) -> dict[str, float]:
         if not isinstance(value, dict):
-            raise ctx.fail(key, f"a table of {self.value.describe()} values", value)
+            raise ctx.fail(key, self.describe(), value)
         allowed = _allowed_keys(self.keys, ctx)
         # a table over a fixed vocabulary fills in left-out keys; a free table replaces
         merged = dict(self.default) if isinstance(self.keys, tuple) else {}
@@ -296,7 +302,7 @@ class NumberMap(Param):
             if missing:
                 raise ctx.fail(f"{key}.{missing[0]}", self.value.describe())
         if self.non_empty and not merged:
-            raise ctx.fail(key, "at least one entry")
+            raise ctx.fail(key, _("at least one entry"))
         order = allowed if allowed is not None else tuple(merged)
         checked = {k: merged[k] for k in order if k in merged}
         self.check_order(checked, key, ctx)
@@ -318,13 +324,21 @@ class NumberMap(Param):
                 blame = changed if changed in (higher, lower) else lower
                 raise ctx.fail(
                     f"{key}.{blame}",
-                    f"values that do not rise in the order {', '.join(names)} "
-                    f"({higher} = {values[higher]:g} is below {lower} = {values[lower]:g})",
+                    _(
+                        "values that do not rise in the order {order} "
+                        "({higher} = {high:g} is below {lower} = {low:g})"
+                    ).format(
+                        order=", ".join(names),
+                        higher=higher,
+                        high=values[higher],
+                        lower=lower,
+                        low=values[lower],
+                    ),
                     values[blame],
                 )
 
     def describe(self) -> str:
-        return f"a table of {self.value.describe()} values"
+        return _("a table of {values} values").format(values=self.value.describe())
 
 
 @attrs.frozen
@@ -342,26 +356,28 @@ class RecordMap(Param):
 
     def check(self, value: object, key: str, ctx: CheckContext) -> dict[str, dict[str, Any]]:
         if not isinstance(value, dict):
-            raise ctx.fail(key, "a table of records", value)
+            raise ctx.fail(key, self.describe(), value)
         merged = {name: dict(record) for name, record in self.default.items()}
         for raw, record in value.items():
             name = _check_key(raw, self.keys, key, ctx)
             if not isinstance(record, dict):
+                keys = ", ".join(self.fields)
                 raise ctx.fail(
-                    f"{key}.{raw}", "a table with keys " + ", ".join(self.fields), record
+                    f"{key}.{raw}", _("a table with keys {keys}").format(keys=keys), record
                 )
             current = merged.setdefault(name, {})
             for field, item in record.items():
                 spec = self.fields.get(field)
                 if spec is None:
+                    keys = ", ".join(self.fields)
                     raise ctx.fail(
-                        f"{key}.{raw}.{field}", "one of the keys " + ", ".join(self.fields)
+                        f"{key}.{raw}.{field}", _("one of the keys {keys}").format(keys=keys)
                     )
                 current[field] = spec.check(item, f"{key}.{raw}.{field}", ctx)
         return merged
 
     def describe(self) -> str:
-        return "a table of records"
+        return _("a table of records")
 
 
 @attrs.frozen
@@ -381,7 +397,7 @@ class OneOf(Param):
         raise ctx.fail(key, self.describe(), value)
 
     def describe(self) -> str:
-        return " or ".join(option.describe() for option in self.options)
+        return _(" or ").join(option.describe() for option in self.options)
 
 
 @attrs.frozen
@@ -399,7 +415,9 @@ class DateParam(Param):
         return value
 
     def describe(self) -> str:
-        return f"a TOML date from {EARLIEST_DATE} to {LATEST_DATE}, such as 2019-12-31"
+        return _("a TOML date from {earliest} to {latest}, such as 2019-12-31").format(
+            earliest=EARLIEST_DATE, latest=LATEST_DATE
+        )
 
 
 def check_table(
@@ -418,9 +436,12 @@ def check_table(
         if key not in specs and key not in reserved:
             choices = sorted(list(specs) + list(reserved))
             hint = difflib.get_close_matches(key, choices, n=1)
-            expected = "one of the keys " + ", ".join(choices)
+            listed = ", ".join(choices)
+            expected = _("one of the keys {keys}").format(keys=listed)
             if hint:
-                expected = f"'{hint[0]}' (unknown key '{key}'); allowed keys: " + ", ".join(choices)
+                expected = _("'{hint}' (unknown key '{key}'); allowed keys: {keys}").format(
+                    hint=hint[0], key=key, keys=listed
+                )
             raise ctx.fail(f"{prefix}.{key}", expected)
     values: dict[str, Any] = {}
     for key, spec in specs.items():

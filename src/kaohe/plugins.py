@@ -27,6 +27,7 @@ import pluggy
 
 from . import hookspecs
 from .errors import KaoheError, PluginError
+from .i18n import _
 from .rule import SLOTS, Rule, Slot
 from .tables import TABLES, TableSpec, contract
 
@@ -164,7 +165,9 @@ def _load_folder(folder: Path) -> list[tuple[Path, ModuleType]]:
     exception or ``sys.exit`` while it runs) is a PluginError naming it.
     """
     if not folder.is_dir():
-        raise KaoheError(f"{folder}: expected a folder of plugin files (*.py)")
+        raise KaoheError(
+            _("{folder}: expected a folder of plugin files (*.py)").format(folder=folder)
+        )
     modules = []
     for path in sorted(folder.glob("*.py")):
         spec = importlib.util.spec_from_file_location(f"kaohe_local_{path.stem}", path)
@@ -308,8 +311,10 @@ class Registry:
                 if rule.name in rules:
                     other = providers[rule.name]
                     raise KaoheError(
-                        f"rule '{rule.name}' is provided twice: by {other.distribution} "
-                        f"and by {dist}; uninstall one of them"
+                        _(
+                            "rule '{rule}' is provided twice: by {first} and by {second}; "
+                            "uninstall one of them"
+                        ).format(rule=rule.name, first=other.distribution, second=dist)
                     )
                 rules[rule.name] = rule
                 providers[rule.name] = Provider(name, dist, version)

@@ -18,6 +18,7 @@ import attrs
 from . import api
 from .data import Dataset
 from .errors import KaoheError, PluginError
+from .i18n import _
 from .plugins import Registry, call_hook
 from .results import Results
 from .scheme import Scheme
@@ -75,7 +76,9 @@ def load(
     else:
         data_path = Path(data_path)
         if not data_path.exists():
-            raise KaoheError(f"{data_path}: no example data next to the scheme; give --data")
+            raise KaoheError(
+                _("{data}: no example data next to the scheme; give --data").format(data=data_path)
+            )
         data = api.load_data(data_path, scheme, progress=progress)
     warnings = (*data.warnings, *check_inputs(scheme, data))
     return Inputs(scheme, data, data_path, warnings)

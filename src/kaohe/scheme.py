@@ -24,6 +24,7 @@ import attrs
 
 from .data.simplify import to_simplified
 from .errors import OverrideError, SchemeError, UnknownRuleError
+from .i18n import _
 from .nesting import MAX_DEPTH, deep_key, too_deep
 from .params import (
     LATEST_DATE,
@@ -148,22 +149,25 @@ class Scheme:
         try:
             raw = path.read_bytes()
         except OSError as error:
-            raise SchemeError(str(path), "", "a readable scheme file", error.strerror) from None
+            raise SchemeError(str(path), "", _("a readable scheme file"), error.strerror) from None
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise SchemeError(str(path), "", "a UTF-8 text file") from None
+            raise SchemeError(str(path), "", _("a UTF-8 text file")) from None
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
-            raise SchemeError(str(path), "", f"valid TOML ({error})") from None
+            raise SchemeError(
+                str(path), "", _("valid TOML ({error})").format(error=error)
+            ) from None
         except RecursionError:  # the parser recurses: a value nested hundreds deep
             key, line = deep_key(text, MAX_DEPTH) or ("", 0)
-            raise SchemeError(
-                str(path), key, f"a value nested at most {MAX_DEPTH} deep (line {line})"
-            ) from None
+            expected = _("a value nested at most {depth} deep (line {line})")
+            raise SchemeError(str(path), key, expected.format(depth=MAX_DEPTH, line=line)) from None
         except ValueError as error:  # e.g. a whole number of more than 4,300 digits
-            raise SchemeError(str(path), "", f"valid TOML ({error})") from None
+            raise SchemeError(
+                str(path), "", _("valid TOML ({error})").format(error=error)
+            ) from None
         scheme = cls.from_dict(document, registry, source=str(path))
         return attrs.evolve(scheme, sha256=hashlib.sha256(raw).hexdigest())
 
@@ -183,23 +187,24 @@ class Scheme:
         ctx = CheckContext(source, normalise=to_simplified)
         deep = too_deep(document)
         if deep is not None:
-            raise ctx.fail(deep, f"a value nested at most {MAX_DEPTH} deep (tables and arrays)")
+            expected = _("a value nested at most {depth} deep (tables and arrays)")
+            raise ctx.fail(deep, expected.format(depth=MAX_DEPTH))
         head = document.get(SCHEME_TABLE)
         if not isinstance(head, dict):
-            raise ctx.fail(
-                SCHEME_TABLE, "a [scheme] table with " + ", ".join(_REQUIRED_SCHEME_KEYS)
-            )
+            keys = ", ".join(_REQUIRED_SCHEME_KEYS)
+            raise ctx.fail(SCHEME_TABLE, _("a [scheme] table with {keys}").format(keys=keys))
         for key in _REQUIRED_SCHEME_KEYS:
             if key not in head:
                 raise ctx.fail(f"{SCHEME_TABLE}.{key}", _SCHEME_KEYS[key].describe())
         meta = check_table(_SCHEME_KEYS, head, SCHEME_TABLE, ctx)
         if not meta["categories"]:
-            raise ctx.fail(f"{SCHEME_TABLE}.categories", "at least one category")
+            raise ctx.fail(f"{SCHEME_TABLE}.categories", _("at least one category"))
         year = meta["year"]
         period_start, period_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
         as_of = meta["as_of"] or period_end
         if as_of < period_start:
-            raise ctx.fail(f"{SCHEME_TABLE}.as_of", f"a date on or after {period_start}", as_of)
+            expected = _("a date on or after {start}").format(start=period_start)
+            raise ctx.fail(f"{SCHEME_TABLE}.as_of", expected, as_of)
         indicators = _indicator_names(document, ctx)
         ctx = attrs.evolve(ctx, categories=meta["categories"], indicators=indicators)
         rules = _check_rules(document, registry, ctx)
@@ -262,7 +267,7 @@ class Scheme:
             raise SchemeError(
                 self.path,
                 "scheme.as_of",
-                f"a date from {self.period_start} to {LATEST_DATE}",
+                _("a date from {start} to {end}").format(start=self.period_start, end=LATEST_DATE),
                 as_of,
             )
         return attrs.evolve(self, as_of=as_of, structure=None)
@@ -350,12 +355,12 @@ def _set_path(
         raise OverrideError(
             path,
             path,
-            _expected_path(scheme, path, "a path RULE.PARAMETER[.KEY] naming an installed rule"),
+            _expected_path(scheme, path, _("a path RULE.PARAMETER[.KEY] naming an installed rule")),
         )
     rule = registry.rule(keys[0])
     if keys[1] == "enabled" and len(keys) == 2:
         if not isinstance(value, bool):
-            raise OverrideError(path, path, "true or false", value)
+            raise OverrideError(path, path, _("true or false"), value)
         table = document.setdefault(keys[0], {})
         if value and "basis" not in table:
             table["basis"] = f"what-if: {keys[0]} switched on"
@@ -381,16 +386,15 @@ def _set_path(
     table[keys[-1]] = value
 
 
-def _expected_path(
-    scheme: Scheme, path: str, expected: str = "an existing parameter of an enabled rule"
-) -> str:
+def _expected_path(scheme: Scheme, path: str, expected: str | None = None) -> str:
     """What a wrong override path should have been: the closest path, and where to find them."""
     from .paths import suggestion
 
+    expected = _("an existing parameter of an enabled rule") if expected is None else expected
     hint = suggestion(scheme, path)
     if hint is not None:
-        expected += f" (did you mean '{hint}'?)"
-    return expected + "; kaohe params SCHEME lists every path"
+        expected += _(" (did you mean '{path}'?)").format(path=hint)
+    return expected + _("; kaohe params SCHEME lists every path")
 
 
 def _indicator_names(document: Mapping[str, Any], ctx: CheckContext) -> tuple[str, ...]:
@@ -409,17 +413,20 @@ def _check_rules(
             continue
         if key not in known:
             hint = difflib.get_close_matches(key, known, n=1)
-            expected = "a rule provided by an installed plugin"
+            expected = _("a rule provided by an installed plugin")
             if hint:
-                expected += f" (did you mean '{hint[0]}'?)"
+                expected += _(" (did you mean '{key}'?)").format(key=hint[0])
             missing = registry.missing_distribution(key)
             if missing:
-                expected += f"; rule '{key}' is provided by the distribution {missing}: install it"
+                expected += _(
+                    "; rule '{rule}' is provided by the distribution {distribution}: install it"
+                ).format(rule=key, distribution=missing)
             raise UnknownRuleError(ctx.source, key, expected)
         if registry.rule(key).activation == ALWAYS:
-            raise ctx.fail(key, "no table: this rule is part of the kernel and takes no parameters")
+            expected = _("no table: this rule is part of the kernel and takes no parameters")
+            raise ctx.fail(key, expected)
         if not isinstance(table, dict):
-            raise ctx.fail(key, "a table [" + key + "]", table)
+            raise ctx.fail(key, _("a table [{name}]").format(name=key), table)
     rules: dict[str, RuleConfig] = {}
     for name in known:
         rule = registry.rule(name)
@@ -429,17 +436,19 @@ def _check_rules(
             continue
         if table is None:
             if rule.activation == REQUIRED:
-                raise ctx.fail(name, f"a [{name}] table: {rule.title} is part of every scheme")
+                expected = _("a [{name}] table: {title} is part of every scheme")
+                raise ctx.fail(name, expected.format(name=name, title=rule.title))
             continue
         enabled = table.get("enabled", True)
         if not isinstance(enabled, bool):
-            raise ctx.fail(f"{name}.enabled", "true or false", enabled)
+            raise ctx.fail(f"{name}.enabled", _("true or false"), enabled)
         if rule.activation == REQUIRED and not enabled:
-            raise ctx.fail(f"{name}.enabled", f"true: {rule.title} cannot be switched off")
+            expected = _("true: {title} cannot be switched off").format(title=rule.title)
+            raise ctx.fail(f"{name}.enabled", expected)
         basis = table.get("basis")
         if not isinstance(basis, str) or not basis.strip():
             raise ctx.fail(
-                f"{name}.basis", "the legal basis (文件依据) of the rule as a string", basis
+                f"{name}.basis", _("the legal basis (文件依据) of the rule as a string"), basis
             )
         params = check_table(rule.params, table, name, ctx, reserved=_RESERVED_RULE_KEYS)
         rules[name] = RuleConfig(name, enabled, basis.strip(), params)

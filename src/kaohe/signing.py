@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .errors import SigningError
+from .i18n import N_, _
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -85,7 +86,9 @@ def generate(path: str | Path) -> tuple[Path, Path]:
     public_path = private_path.with_name(private_path.name + PUBLIC_SUFFIX)
     for existing in (private_path, public_path):
         if os.path.lexists(existing):
-            raise SigningError(f"{existing}: exists; kaohe keygen never overwrites a key file")
+            raise SigningError(
+                _("{file}: exists; kaohe keygen never overwrites a key file").format(file=existing)
+            )
     key = Ed25519PrivateKey.generate()
     private = key.private_bytes(
         serialization.Encoding.PEM,
@@ -105,7 +108,11 @@ def generate(path: str | Path) -> tuple[Path, Path]:
     except OSError as error:
         for target in written:
             target.unlink(missing_ok=True)
-        raise SigningError(f"{error.filename}: cannot write the key ({error.strerror})") from None
+        raise SigningError(
+            _("{file}: cannot write the key ({reason})").format(
+                file=error.filename, reason=error.strerror
+            )
+        ) from None
     return private_path, public_path
 
 
@@ -113,7 +120,11 @@ def _read(path: str | Path, what: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:
-        raise SigningError(f"{path}: cannot read the {what} ({error.strerror})") from None
+        raise SigningError(
+            _("{file}: cannot read the {what} ({reason})").format(
+                file=path, what=_(what), reason=error.strerror
+            )
+        ) from None
 
 
 def load_signer(path: str | Path) -> Signer:
@@ -121,22 +132,27 @@ def load_signer(path: str | Path) -> Signer:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    content = _read(path, "private key")
+    content = _read(path, N_("private key"))
     try:
         key = serialization.load_pem_private_key(content, password=None)
     except TypeError:
         raise SigningError(
-            f"{path}: the private key is protected by a password; use a key made by kaohe keygen"
+            _(
+                "{file}: the private key is protected by a password; use a key made by kaohe keygen"
+            ).format(file=path)
         ) from None
     except (ValueError, binascii.Error):
         raise SigningError(
-            f"{path}: not a private key in PEM form; expected the private key that "
-            "kaohe keygen wrote (not the .pub file)"
+            _(
+                "{file}: not a private key in PEM form; expected the private key that "
+                "kaohe keygen wrote (not the .pub file)"
+            ).format(file=path)
         ) from None
     if not isinstance(key, Ed25519PrivateKey):
         raise SigningError(
-            f"{path}: a key of another kind ({type(key).__name__}); expected an {ALGORITHM} "
-            "private key"
+            _("{file}: a key of another kind ({kind}); expected an {algorithm} private key").format(
+                file=path, kind=type(key).__name__, algorithm=ALGORITHM
+            )
         )
     return Signer(key, str(path))
 
@@ -146,17 +162,20 @@ def load_public(path: str | Path) -> Ed25519PublicKey:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    content = _read(path, "public key")
+    content = _read(path, N_("public key"))
     try:
         key = serialization.load_pem_public_key(content)
     except (ValueError, binascii.Error):
         raise SigningError(
-            f"{path}: not a public key in PEM form; expected the .pub file of kaohe keygen"
+            _(
+                "{file}: not a public key in PEM form; expected the .pub file of kaohe keygen"
+            ).format(file=path)
         ) from None
     if not isinstance(key, Ed25519PublicKey):
         raise SigningError(
-            f"{path}: a key of another kind ({type(key).__name__}); expected an {ALGORITHM} "
-            "public key"
+            _("{file}: a key of another kind ({kind}); expected an {algorithm} public key").format(
+                file=path, kind=type(key).__name__, algorithm=ALGORITHM
+            )
         )
     return key
 
@@ -166,29 +185,40 @@ def check(key: Ed25519PublicKey, manifest: bytes, signature: bytes | None) -> li
     from cryptography.exceptions import InvalidSignature
 
     if signature is None:
-        return ["manifest.sig: missing; the result is not signed (kaohe score --sign KEY signs it)"]
+        return [
+            _("manifest.sig: missing; the result is not signed (kaohe score --sign KEY signs it)")
+        ]
     try:
         content = json.loads(signature.decode("utf-8"))
         algorithm, made_by = content["algorithm"], content["key"]
         value = base64.b64decode(content["signature"], validate=True)
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, binascii.Error):
         return [
-            "manifest.sig: not a signature file of kaohe (expected JSON with algorithm, "
-            "key and signature)"
+            _(
+                "manifest.sig: not a signature file of kaohe (expected JSON with algorithm, "
+                "key and signature)"
+            )
         ]
     if algorithm != ALGORITHM:
-        return [f"manifest.sig: algorithm {algorithm!r}; expected {ALGORITHM}"]
+        return [
+            _("manifest.sig: algorithm {algorithm!r}; expected {expected}").format(
+                algorithm=algorithm, expected=ALGORITHM
+            )
+        ]
     expected = fingerprint(key)
     if made_by != expected:
         return [
-            f"manifest.sig: made with the key {str(made_by)[:64]}, not with the key given "
-            f"({expected})"
+            _("manifest.sig: made with the key {made_by}, not with the key given ({given})").format(
+                made_by=str(made_by)[:64], given=expected
+            )
         ]
     try:
         key.verify(value, manifest)
     except InvalidSignature:
         return [
-            "manifest.json: does not match its signature in manifest.sig; the manifest was "
-            "changed after it was signed"
+            _(
+                "manifest.json: does not match its signature in manifest.sig; the manifest was "
+                "changed after it was signed"
+            )
         ]
     return []

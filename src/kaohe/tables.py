@@ -71,6 +71,7 @@ from typing import Literal
 import attrs
 
 from kaohe import vocab
+from kaohe.i18n import N_
 from kaohe.vocab import Vocabulary
 
 Kind = Literal["id", "text", "date", "count", "score", "bool", "vocab"]
@@ -237,7 +238,7 @@ def ledger(
         columns,
         key=("id",),
         unique=True,
-        unique_rule="every id is unique within its table",
+        unique_rule=N_("every id is unique within its table"),
         aliases=aliases,
         id_column="id",
         one_target=one_target,
@@ -257,7 +258,7 @@ _SPECS: tuple[TableSpec, ...] = (
         aliases=("单位", "單位"),
         key=("unit_id",),
         unique=True,
-        unique_rule="every unit_id is unique",
+        unique_rule=N_("every unit_id is unique"),
         id_column="unit_id",
         required=True,
     ),
@@ -272,7 +273,7 @@ _SPECS: tuple[TableSpec, ...] = (
         aliases=("干部", "幹部"),
         key=("cadre_id",),
         unique=True,
-        unique_rule="every cadre_id is unique",
+        unique_rule=N_("every cadre_id is unique"),
         id_column="cadre_id",
         required=True,
     ),

@@ -60,6 +60,7 @@ import attrs
 
 from .data.locations import is_database
 from .errors import KaoheError, shown
+from .i18n import _
 from .manifest import MANIFEST, SCORE, SIGNATURE, seal
 from .tables_out import ADJUSTMENT_COLUMNS, CADRE_COLUMNS, FREEZE_COLUMNS, UNIT_COLUMNS
 
@@ -126,7 +127,10 @@ def audit(
     try:
         raw = (out / MANIFEST).read_bytes()
     except OSError as error:
-        return Audit((f"{MANIFEST}: cannot be read ({error.strerror})",), False)
+        message = _("{file}: cannot be read ({reason})").format(
+            file=MANIFEST, reason=error.strerror
+        )
+        return Audit((message,), False)
     manifest, problems = _manifest(raw)
     if manifest is None:
         return Audit(tuple(problems), False)
@@ -140,7 +144,8 @@ def audit(
     problems += changed_inputs
     if changed_inputs:
         problems += _sums(out, manifest)
-        return Audit(tuple(problems), False, ("not scored again: the inputs are not as they were",))
+        note = _("not scored again: the inputs are not as they were")
+        return Audit(tuple(problems), False, (note,))
     if registry is None:
         from .plugins import Registry
 
@@ -209,22 +214,31 @@ def _manifest(raw: bytes) -> tuple[dict[str, Any] | None, list[str]]:
     try:
         manifest = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        return None, [f"{MANIFEST}: not UTF-8 text"]
+        return None, [_("{file}: not UTF-8 text").format(file=MANIFEST)]
     except RecursionError:
-        return None, [f"{MANIFEST}: not a manifest of kaohe (JSON nested too deep)"]
+        return None, [
+            _("{file}: not a manifest of kaohe (JSON nested too deep)").format(file=MANIFEST)
+        ]
     except ValueError as error:
-        return None, [f"{MANIFEST}: not valid JSON ({error})"]
+        return None, [_("{file}: not valid JSON ({error})").format(file=MANIFEST, error=error)]
     if not isinstance(manifest, dict):
         return None, [
-            f"{MANIFEST}: expected a JSON object (the manifest kaohe score writes), "
-            f"got a {type(manifest).__name__}"
+            _(
+                "{file}: expected a JSON object (the manifest kaohe score writes), got a {kind}"
+            ).format(file=MANIFEST, kind=type(manifest).__name__)
         ]
     if manifest.get("kind") == "whatif":
-        return None, [f"{MANIFEST}: a what-if folder; kaohe verify checks results of kaohe score"]
+        return None, [
+            _("{file}: a what-if folder; kaohe verify checks results of kaohe score").format(
+                file=MANIFEST
+            )
+        ]
     if "files" not in manifest and "kind" not in manifest:
         return None, [
-            f"{MANIFEST}: lists no output files: written by a kaohe from before sealed "
-            "results; its files cannot be checked"
+            _(
+                "{file}: lists no output files: written by a kaohe from before sealed "
+                "results; its files cannot be checked"
+            ).format(file=MANIFEST)
         ]
     problem = _shape(manifest, SHAPE, "")
     if problem is None and manifest["kind"] != SCORE:
@@ -239,7 +253,11 @@ def _manifest(raw: bytes) -> tuple[dict[str, Any] | None, list[str]]:
         except ValueError:
             problem = f"key 'as_of': expected a date YYYY-MM-DD, got {shown(manifest['as_of'])}"
     if problem is not None:
-        return None, [f"{MANIFEST}: not a manifest of kaohe score ({problem})"]
+        return None, [
+            _("{file}: not a manifest of kaohe score ({problem})").format(
+                file=MANIFEST, problem=problem
+            )
+        ]
     return manifest, []
 
 
@@ -271,10 +289,14 @@ def _resolve(base: Path, name: str) -> Path:
 
 def _check_file(what: str, path: Path, recorded: str | None) -> list[str]:
     if not path.is_file():
-        return [f"{what}: {path} is missing"]
+        return [_("{what}: {path} is missing").format(what=what, path=path)]
     now = _sha256(path)
     if recorded != now:
-        return [f"{what}: {path} has changed since the run (sha256 {recorded} then, {now} now)"]
+        return [
+            _("{what}: {path} has changed since the run (sha256 {then} then, {now} now)").format(
+                what=what, path=path, then=recorded, now=now
+            )
+        ]
     return []
 
 
@@ -284,12 +306,16 @@ def _outputs(out: Path, listed: Mapping[str, str]) -> list[str]:
     for name, digest in sorted(listed.items()):
         path = out / name
         if not path.is_file() or path.is_symlink():
-            problems.append(f"{name}: missing from the result folder")
+            problems.append(_("{file}: missing from the result folder").format(file=name))
         elif _sha256(path) != digest:
-            problems.append(f"{name}: changed since the run (its sha256 is not the recorded one)")
+            problems.append(
+                _("{file}: changed since the run (its sha256 is not the recorded one)").format(
+                    file=name
+                )
+            )
     known = {*listed, MANIFEST, SIGNATURE}
     problems += [
-        f"{path.name}: in the result folder but not part of the result"
+        _("{file}: in the result folder but not part of the result").format(file=path.name)
         for path in sorted(out.iterdir())
         if path.name not in known
     ]
@@ -301,15 +327,19 @@ def _inputs(manifest: Mapping[str, Any], base: Path) -> list[str]:
     problems: list[str] = []
     scheme = manifest["scheme"]
     if scheme["file"] == MEMORY or not scheme["sha256"]:
-        problems.append("scheme: given in memory; its content cannot be verified")
+        problems.append(_("scheme: given in memory; its content cannot be verified"))
     else:
-        problems += _check_file("scheme", _resolve(base, scheme["file"]), scheme["sha256"])
+        problems += _check_file(_("scheme"), _resolve(base, scheme["file"]), scheme["sha256"])
     workbooks: dict[tuple[str, str | None], list[str]] = {}
     for name, info in sorted(manifest["tables"].items()):
         source = info["source"]
         if source.startswith(MEMORY):
             if info["present"]:
-                problems.append(f"table {name}: given in memory; its content cannot be verified")
+                problems.append(
+                    _("table {table}: given in memory; its content cannot be verified").format(
+                        table=name
+                    )
+                )
             continue
         if is_database(source.partition("[")[0]):
             continue  # no file to hash: scoring again reads the tables and compares their digests
@@ -320,15 +350,20 @@ def _inputs(manifest: Mapping[str, Any], base: Path) -> list[str]:
             continue
         path = _resolve(base, source)
         if info["present"]:
-            problems += _check_file(f"table {name}", path, info["sha256"])
+            problems += _check_file(_("table {table}").format(table=name), path, info["sha256"])
         elif path.exists():
-            problems.append(f"table {name}: {path} was absent at the run and exists now")
+            problems.append(
+                _("table {table}: {path} was absent at the run and exists now").format(
+                    table=name, path=path
+                )
+            )
     for (book_path, digest), names in workbooks.items():
-        problems += _check_file(f"tables {', '.join(names)}", _resolve(base, book_path), digest)
+        what = _("tables {tables}").format(tables=", ".join(names))
+        problems += _check_file(what, _resolve(base, book_path), digest)
     for plugin in manifest["plugins"]:
         file, digest = plugin.get("file"), plugin.get("sha256")
         if isinstance(file, str) and isinstance(digest, str):
-            what = f"plugin {plugin['plugin']}"
+            what = _("plugin {plugin}").format(plugin=plugin["plugin"])
             problems += _check_file(what, _resolve(base, file), digest)
     return problems
 
@@ -371,22 +406,28 @@ def _rescored(out: Path, manifest: Mapping[str, Any], base: Path, registry: Regi
                 overrides=manifest["overrides"],
             )
             results = publish.score(inputs)
-            _, files = publish.result_files(results, inputs, formats, manifest["overrides"])
+            _info, files = publish.result_files(results, inputs, formats, manifest["overrides"])
     except KaoheError as error:
-        return [f"scoring the recorded inputs again failed: {error}"]
+        return [_("scoring the recorded inputs again failed: {error}").format(error=error)]
     expected = seal(files)
     problems = _versions(manifest, json.loads(expected[MANIFEST]))
     for name in sorted({*manifest["files"], *expected} - {MANIFEST}):
         path = out / name
         if name not in expected:
-            problems.append(f"{name}: scoring the inputs again makes no such file")
+            problems.append(
+                _("{file}: scoring the inputs again makes no such file").format(file=name)
+            )
         elif name not in manifest["files"]:
-            problems.append(f"{name}: missing; scoring the inputs again makes it")
+            problems.append(
+                _("{file}: missing; scoring the inputs again makes it").format(file=name)
+            )
         elif path.is_file() and not path.is_symlink():
             problems += _differences(name, path.read_bytes(), expected[name])
     differences = _manifest_differences(manifest, json.loads(expected[MANIFEST]))
     if not differences and not problems and (out / MANIFEST).read_bytes() != expected[MANIFEST]:
-        differences = [f"{MANIFEST}: the same values, but not written as kaohe writes it"]
+        differences = [
+            _("{file}: the same values, but not written as kaohe writes it").format(file=MANIFEST)
+        ]
     return problems + differences
 
 
@@ -395,9 +436,10 @@ def _versions(recorded: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
     problems = []
     if recorded["kaohe_version"] != now["kaohe_version"]:
         problems.append(
-            f"kaohe: the run used version {recorded['kaohe_version']}, version "
-            f"{now['kaohe_version']} is installed; the result can only be confirmed with "
-            f"kaohe {recorded['kaohe_version']}"
+            _(
+                "kaohe: the run used version {then}, version {now} is installed; the result "
+                "can only be confirmed with kaohe {then}"
+            ).format(then=recorded["kaohe_version"], now=now["kaohe_version"])
         )
     then = {p["plugin"]: p for p in recorded["plugins"]}
     installed = {p["plugin"]: p for p in now["plugins"]}
@@ -406,20 +448,41 @@ def _versions(recorded: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
         if old is None:
             assert new is not None
             problems.append(
-                f"plugin {name}: installed ({new['distribution']} {new['version']}), but the "
-                "manifest does not list it among the plugins of the run"
+                _(
+                    "plugin {plugin}: installed ({distribution} {version}), but the manifest "
+                    "does not list it among the plugins of the run"
+                ).format(plugin=name, distribution=new["distribution"], version=new["version"])
             )
         elif new is None:
-            how = "give --plugins FOLDER" if old.get("file") else "install it"
+            message = (
+                _(
+                    "plugin {plugin}: the run used {distribution} {version}, which is not "
+                    "installed; give --plugins FOLDER to score the inputs as the run did"
+                )
+                if old.get("file")
+                else _(
+                    "plugin {plugin}: the run used {distribution} {version}, which is not "
+                    "installed; install it to score the inputs as the run did"
+                )
+            )
             problems.append(
-                f"plugin {name}: the run used {old['distribution']} {old['version']}, which is "
-                f"not installed; {how} to score the inputs as the run did"
+                message.format(
+                    plugin=name, distribution=old["distribution"], version=old["version"]
+                )
             )
         elif (old["distribution"], old["version"]) != (new["distribution"], new["version"]):
             problems.append(
-                f"plugin {name}: the run used {old['distribution']} {old['version']}, "
-                f"{new['distribution']} {new['version']} is installed; the result can only be "
-                f"confirmed with {old['distribution']}=={old['version']}"
+                _(
+                    "plugin {plugin}: the run used {distribution} {version}, {now_distribution} "
+                    "{now_version} is installed; the result can only be confirmed with "
+                    "{distribution}=={version}"
+                ).format(
+                    plugin=name,
+                    distribution=old["distribution"],
+                    version=old["version"],
+                    now_distribution=new["distribution"],
+                    now_version=new["version"],
+                )
             )
     return problems
 
@@ -429,7 +492,7 @@ def _limited(name: str, found: Iterator[str]) -> list[str]:
     listed = list(itertools.islice(found, SHOWN_DIFFERENCES + 1))
     if len(listed) <= SHOWN_DIFFERENCES:
         return listed
-    return [*listed[:SHOWN_DIFFERENCES], f"{name}: more differences, not shown"]
+    return [*listed[:SHOWN_DIFFERENCES], _("{file}: more differences, not shown").format(file=name)]
 
 
 def _differences(name: str, found: bytes, expected: bytes) -> list[str]:
@@ -448,7 +511,9 @@ def _differences(name: str, found: bytes, expected: bytes) -> list[str]:
         listed = [f"{name}: not the PDF that printing the scored report again makes"]
     else:
         listed = _limited(name, _line_differences(name, found, expected))
-    return listed or [f"{name}: not the file scoring again makes (the values are the same)"]
+    return listed or [
+        _("{file}: not the file scoring again makes (the values are the same)").format(file=name)
+    ]
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 
 import attrs
 
+from .i18n import N_
+
 
 @attrs.frozen
 class Vocabulary:
@@ -28,7 +30,7 @@ class Vocabulary:
     ``head``: 主要负责人).
     """
 
-    name: str
+    name: str  # a message id: _(name) in messages
     values: tuple[str, ...]
     aliases: Mapping[str, str] = attrs.field(factory=dict)
     labels: Mapping[str, str] = attrs.field(factory=dict)
@@ -57,24 +59,24 @@ class Vocabulary:
         return table
 
 
-SEVERITY = Vocabulary("severity", ("一般", "较重", "严重"), {"較重": "较重", "嚴重": "严重"})
+SEVERITY = Vocabulary(N_("severity"), ("一般", "较重", "严重"), {"較重": "较重", "嚴重": "严重"})
 
 #: Who exposed a problem (曝光/查处).
 EXPOSURE_LEVEL = Vocabulary(
-    "exposure level",
+    N_("exposure level"),
     ("县", "市", "省"),
     {"縣": "县", "区": "县", "區": "县"},
 )
 
 #: The issuer level of a criticism or notice, lowest first.
 ADMIN_LEVEL = Vocabulary(
-    "level",
+    N_("level"),
     ("乡镇", "县", "市", "省"),
     {"鄉鎮": "乡镇", "街道": "乡镇", "縣": "县", "区": "县", "區": "县"},
 )
 
 ROLE = Vocabulary(
-    "role",
+    N_("role"),
     ("head", "leader", "middle", "staff"),
     {
         "主要负责人": "head",
@@ -93,7 +95,7 @@ ROLE = Vocabulary(
 
 #: Sanction types of R9, in the order of the handbook's table.
 SANCTION_TYPE = Vocabulary(
-    "sanction type",
+    N_("sanction type"),
     (
         "批评教育",
         "诫勉",
@@ -135,26 +137,26 @@ SANCTION_TYPE = Vocabulary(
 )
 
 ISSUER = Vocabulary(
-    "issuer",
+    N_("issuer"),
     ("self", "superior"),
     {"本单位": "self", "本單位": "self", "上级": "superior", "上級": "superior"},
 )
 
 TOLERANCE_DECISION = Vocabulary(
-    "tolerance decision",
+    N_("tolerance decision"),
     ("免责", "从轻", "减轻"),
     {"免責": "免责", "從輕": "从轻", "減輕": "减轻"},
 )
 
 #: Ledger tables that a tolerance row may refer to.
 TOLERANCE_TARGET = Vocabulary(
-    "tolerance target table",
+    N_("tolerance target table"),
     ("supervision", "exposures", "criticisms", "interviews", "notices", "sanctions", "vetoes"),
 )
 
 #: Grade-effect severities, lightest first (rules.md R9, "heavier last").
 EFFECT = Vocabulary(
-    "grade effect",
+    N_("grade effect"),
     ("无", "不得评优", "最高基本称职", "不定等次", "不称职"),
     {"無": "无", "不得評優": "不得评优", "最高基本稱職": "最高基本称职", "不稱職": "不称职"},
 )

@@ -26,6 +26,7 @@ from kaohe.data.dataset import Columns, Dataset, Table, frozen
 from kaohe.data.parse import parse_column
 from kaohe.data.problems import Problems, Where
 from kaohe.data.raw import RawTable
+from kaohe.i18n import _
 from kaohe.tables import ColumnSpec, TableSpec, required_tables
 
 _EMPTY_DTYPES = {
@@ -103,7 +104,12 @@ def require_tables(
             raise ValueError(f"require names an unknown table: {name!r}")
     for name in (*required_tables(tables), *require):
         if name not in found:
-            problems.add_error(origin, f"missing required table '{name}'; expected {hint(name)}")
+            problems.add_error(
+                origin,
+                _("missing required table '{table}'; expected {where}").format(
+                    table=name, where=hint(name)
+                ),
+            )
 
 
 def _sort_key(values: Column) -> pa.Array:

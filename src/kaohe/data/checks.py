@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from kaohe import vocab
 from kaohe.data.arrays import Column
 from kaohe.data.problems import Where
+from kaohe.i18n import _
 from kaohe.tables import CASE_REVIEW, TableSpec
 
 Columns = Mapping[str, Column]
@@ -43,13 +44,20 @@ def rows(spec: TableSpec, columns: Columns, where: Where) -> None:
 
         def explain(row: int) -> str:
             if has_unit[row]:
-                named = (
-                    f"names both unit_id '{value(columns['unit_id'], row)}' and "
-                    f"cadre_id '{value(columns['cadre_id'], row)}'"
+                message = _(
+                    "a {table} row names both unit_id '{unit}' and cadre_id '{cadre}'; "
+                    "expected exactly one of unit_id and cadre_id"
                 )
             else:
-                named = "names neither a unit_id nor a cadre_id"
-            return f"a {spec.name} row {named}; expected exactly one of unit_id and cadre_id"
+                message = _(
+                    "a {table} row names neither a unit_id nor a cadre_id; "
+                    "expected exactly one of unit_id and cadre_id"
+                )
+            return message.format(
+                table=spec.name,
+                unit=value(columns["unit_id"], row),
+                cadre=value(columns["cadre_id"], row),
+            )
 
         where.check(has_unit == has_cadre, explain)
     if spec.name == "sanctions":
@@ -57,30 +65,29 @@ def rows(spec: TableSpec, columns: Columns, where: Where) -> None:
         review = vocab.SANCTION_TYPE.code(CASE_REVIEW)
         where.check(
             ~np.isnat(columns["closed_on"]) & (types != review) & (types >= 0),
-            lambda row: (
-                f"closed_on is given for a sanction of type "
-                f"'{vocab.SANCTION_TYPE.values[types[row]]}'; expected closed_on only for "
-                f"{CASE_REVIEW}"
-            ),
+            lambda row: _(
+                "closed_on is given for a sanction of type '{type}'; "
+                "expected closed_on only for {review}"
+            ).format(type=vocab.SANCTION_TYPE.values[types[row]], review=CASE_REVIEW),
             "closed_on",
         )
     if spec.name == "exams":
         scores = columns["score"]
         where.check(
             (scores < 0) | (scores > 100),
-            lambda row: (
-                f"exam score {scores[row]:g} is outside 0-100; expected a score from 0 to 100"
-            ),
+            lambda row: _(
+                "exam score {score:g} is outside 0-100; expected a score from 0 to 100"
+            ).format(score=scores[row]),
             "score",
         )
     if "rectified_on" in columns and spec.date_column is not None:
         dated, rectified = columns[spec.date_column], columns["rectified_on"]
         where.check(
             rectified < dated,
-            lambda row: (
-                f"rectified_on {rectified[row]} is before the record's {spec.date_column} "
-                f"{dated[row]}; expected a rectification on or after it"
-            ),
+            lambda row: _(
+                "rectified_on {rectified} is before the record's {column} {dated}; "
+                "expected a rectification on or after it"
+            ).format(rectified=rectified[row], column=spec.date_column, dated=dated[row]),
             "rectified_on",
         )
 
@@ -131,7 +138,9 @@ def unique(spec: TableSpec, columns: Columns, where: Where) -> None:
     def explain(row: int) -> str:
         key = ", ".join(f"{name} '{value(columns[name], row)}'" for name in spec.key)
         also = lines[original[start[row]]]
-        return f"duplicate {key} (also on row {also}); expected {spec.unique_rule}"
+        return _("duplicate {key} (also on row {also}); expected {rule}").format(
+            key=key, also=also, rule=_(spec.unique_rule)
+        )
 
     where.fail(members[~earliest], explain, spec.key[0])
 
@@ -152,9 +161,9 @@ def references(
     if check:
         where.check(
             (index < 0) & _filled(values),
-            lambda row: (
-                f"unknown {column} '{value(values, row)}'; expected a {column} listed in {target}"
-            ),
+            lambda row: _(
+                "unknown {column} '{value}'; expected a {column} listed in {target}"
+            ).format(column=column, value=value(values, row), target=target),
             column,
         )
     return index
@@ -177,11 +186,15 @@ def one_head(columns: Columns, where: Where) -> None:
 
     def explain(row: int) -> str:
         first = start[position[row]]
-        return (
-            f"unit '{value(columns['unit_id'], row)}' has two heads: cadres "
-            f"'{value(columns['cadre_id'], first)}' (row {lines[first]}) and "
-            f"'{value(columns['cadre_id'], row)}' (row {lines[row]}); "
-            "expected at most one head (主要负责人) per unit"
+        return _(
+            "unit '{unit}' has two heads: cadres '{first}' (row {first_row}) and "
+            "'{second}' (row {second_row}); expected at most one head (主要负责人) per unit"
+        ).format(
+            unit=value(columns["unit_id"], row),
+            first=value(columns["cadre_id"], first),
+            first_row=lines[first],
+            second=value(columns["cadre_id"], row),
+            second_row=lines[row],
         )
 
     where.fail(heads[np.flatnonzero(same) + 1], explain, "role")
@@ -207,10 +220,10 @@ def tolerance_targets(
 
     def explain(row: int) -> str:
         table = vocab.TOLERANCE_TARGET.values[tables[row]]
-        return (
-            f"the tolerance names no row: table '{table}' ({ids[table][1]}) has no id "
-            f"'{value(ref_ids, row)}'; expected the id of an existing {table} row"
-        )
+        return _(
+            "the tolerance names no row: table '{table}' ({source}) has no id '{id}'; "
+            "expected the id of an existing {table} row"
+        ).format(table=table, source=ids[table][1], id=value(ref_ids, row))
 
     where.check((found < 0) & checked, explain, "ref_id")
     return found

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, from_arrow
+from kaohe.i18n import _
 from kaohe.tables import TableSpec
 
 #: File name endings of the columnar formats, and how each is read.
@@ -31,7 +32,9 @@ def read_columnar(file: Path, spec: TableSpec, problems: Problems) -> RawTable |
         table = _read(file, data)
     except (pa.ArrowException, OSError, ValueError) as error:
         kind = "Parquet" if file.suffix.lower() in PARQUET else "Arrow IPC"
-        problems.add_error(source, f"not a readable {kind} file ({error})")
+        problems.add_error(
+            source, _("not a readable {kind} file ({error})").format(kind=kind, error=error)
+        )
         return None
     return from_arrow(spec, table, source, problems, sha256=hashlib.sha256(data).hexdigest())
 

@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from kaohe.data import encoding
 from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, drop_empty_rows, find_header, resolve_headers, title_warning
+from kaohe.i18n import _
 from kaohe.tables import TableSpec
 
 #: How much of the file's start is searched for the header (bytes).
@@ -77,11 +78,13 @@ def _head(
                 break
     except csv.Error:
         pass  # the body's reader reports it, with its line
-    index = find_header(spec, [cells for _, cells, _, _ in rows])
+    index = find_header(spec, [cells for _line, cells, _end, _chars in rows])
     if index is None:
         return None
-    _, header, last_line, chars = rows[index]
-    titles = [(line, cells) for line, cells, _, _ in rows[:index] if any(c.strip() for c in cells)]
+    _first, header, last_line, chars = rows[index]
+    titles = [
+        (line, cells) for line, cells, _end, _chars in rows[:index] if any(c.strip() for c in cells)
+    ]
     return header, len(text[:chars].encode("utf-8")), last_line, titles
 
 
@@ -111,7 +114,9 @@ def _read(
 ) -> RawTable | None:
     head = _head(data, spec)
     if head is None:
-        problems.add_error(source, "the file has no header line; expected a header line and rows")
+        problems.add_error(
+            source, _("the file has no header line; expected a header line and rows")
+        )
         return None
     header, offset, header_line, titles = head
     if titles:
@@ -236,8 +241,10 @@ def _records(
         column = header[cell - 1].strip() if cell <= width and header[cell - 1].strip() else None
         problems.add_error(
             source,
-            f"a quoted cell (cell {cell}) is never closed: the quote takes in every line after "
-            'it; expected a closing quote (") at the end of the cell',
+            _(
+                "a quoted cell (cell {cell}) is never closed: the quote takes in every line "
+                'after it; expected a closing quote (") at the end of the cell'
+            ).format(cell=cell),
             row=start,
             column=column,
         )
@@ -245,8 +252,10 @@ def _records(
     if found != expected:
         problems.add_error(
             source,
-            f"the file was read as {expected} rows by one reading and {found} by another; "
-            "expected one way to read it (check the quotes)",
+            _(
+                "the file was read as {expected} rows by one reading and {found} by another; "
+                "expected one way to read it (check the quotes)"
+            ).format(expected=expected, found=found),
         )
         return None
     return np.array(lines, dtype=np.int64)
@@ -272,8 +281,10 @@ def _records_lenient(
     if found != expected:
         problems.add_error(
             source,
-            f"the file was read as {expected} rows by one reading and {found} by another; "
-            "expected one way to read it (check the quotes)",
+            _(
+                "the file was read as {expected} rows by one reading and {found} by another; "
+                "expected one way to read it (check the quotes)"
+            ).format(expected=expected, found=found),
         )
         return None
     return np.array(lines, dtype=np.int64)
@@ -285,19 +296,24 @@ def _wrong_width(
     width = len(header)
     if len(row) > width:
         extra = next((cell for cell in row[width:] if cell.strip()), "")
-        shown = f" (unexpected '{extra.strip()}')" if extra.strip() else ""
+        shown = _(" (unexpected '{cell}')").format(cell=extra.strip()) if extra.strip() else ""
         problems.add_error(
             source,
-            f"the row has {len(row)} cells but the header has {width} columns; expected "
-            f"{width} cells in every row{shown}",
+            _(
+                "the row has {cells} cells but the header has {width} columns; "
+                "expected {width} cells in every row"
+            ).format(cells=len(row), width=width)
+            + shown,
             row=line,
         )
     else:
         missing = header[len(row)].strip() or None
         problems.add_error(
             source,
-            f"the row has {len(row)} cells but the header has {width} columns; expected "
-            f"{width} cells in every row",
+            _(
+                "the row has {cells} cells but the header has {width} columns; "
+                "expected {width} cells in every row"
+            ).format(cells=len(row), width=width),
             row=line,
             column=missing,
         )
@@ -307,7 +323,7 @@ def _open_quote(text: str, skip_lines: int) -> int:
     """The cell (1-based) of the quoted cell that is never closed in the record that
     starts after ``skip_lines`` lines of ``text``."""
     at = 0
-    for _ in range(skip_lines):
+    for _line in range(skip_lines):
         at = text.find("\n", at) + 1
     cell, opened, quoted, cell_start = 1, 1, False, True
     index = at

@@ -25,6 +25,7 @@ import pyarrow as pa
 from kaohe.data.locations import shown, sqlite_path
 from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, from_arrow
+from kaohe.i18n import _
 from kaohe.tables import TableSpec, find_table
 
 
@@ -89,7 +90,9 @@ def read_database(
     try:
         connection = _connect(location)
     except Exception as error:  # drivers raise their own errors for every connection failure
-        problems.add_error(where, f"cannot open the database ({_first_line(error)})")
+        problems.add_error(
+            where, _("cannot open the database ({error})").format(error=_first_line(error))
+        )
         return {}
     found: dict[str, RawTable] = {}
     try:
@@ -107,7 +110,10 @@ def read_database(
                     continue
                 source = f"{where}[{name}]"
                 if table_name in found:
-                    problems.add_error(source, f"a second table for '{table_name}'; expected one")
+                    problems.add_error(
+                        source,
+                        _("a second table for '{table}'; expected one").format(table=table_name),
+                    )
                     continue
                 table = _read_table(cursor, name, sqlite)
                 raw = from_arrow(
@@ -120,7 +126,9 @@ def read_database(
         finally:
             cursor.close()
     except Exception as error:  # a driver error while reading: name the database
-        problems.add_error(where, f"cannot read the database ({_first_line(error)})")
+        problems.add_error(
+            where, _("cannot read the database ({error})").format(error=_first_line(error))
+        )
     finally:
         connection.close()
     return found

@@ -13,6 +13,7 @@ import codecs
 import re
 
 from kaohe.data.problems import Problems
+from kaohe.i18n import N_, _
 
 #: Control characters never found in a text table (tab, CR and LF allowed).
 #: In UTF-8 and GB18030 a byte below 0x80 is always an ASCII character.
@@ -21,7 +22,7 @@ _CONTROL_AT = re.compile(b"[" + re.escape(_CONTROL) + b"]")
 #: Private-use code points: what GB18030 gives for bytes that are no real text.
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
-NOT_TEXT = "not UTF-8 or GBK/GB18030 text"
+NOT_TEXT = N_("not UTF-8 or GBK/GB18030 text")
 
 
 def position(data: bytes, offset: int) -> tuple[int, int]:
@@ -34,8 +35,10 @@ def _bad_byte(data: bytes, offset: int, source: str, problems: Problems, what: s
     line, cell = position(data, offset)
     problems.add_error(
         source,
-        f"{NOT_TEXT}: {what} 0x{data[offset]:02x} in cell {cell}; "
-        "save the file as UTF-8 or GBK (CSV), or give the workbook itself",
+        _(
+            "{not_text}: {what} 0x{byte:02x} in cell {cell}; "
+            "save the file as UTF-8 or GBK (CSV), or give the workbook itself"
+        ).format(not_text=_(NOT_TEXT), what=_(what), byte=data[offset], cell=cell),
         row=line,
     )
 
@@ -48,26 +51,32 @@ def utf8(data: bytes, source: str, problems: Problems) -> bytes | None:
     which checks every cell; :func:`from_gb18030` is the fallback.
     """
     if not data:
-        problems.add_error(source, "the file is empty; expected a header line and rows")
+        problems.add_error(source, _("the file is empty; expected a header line and rows"))
         return None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        problems.add_error(source, f"{NOT_TEXT} (it looks like UTF-16; save it as UTF-8)")
+        problems.add_error(source, _(NOT_TEXT) + _(" (it looks like UTF-16; save it as UTF-8)"))
         return None
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     if len(data.translate(None, _CONTROL)) != len(data):
         if data[:1000].count(0) > len(data[:1000]) // 4:
-            problems.add_error(source, f"{NOT_TEXT} (it looks like UTF-16; save it as UTF-8)")
+            problems.add_error(source, _(NOT_TEXT) + _(" (it looks like UTF-16; save it as UTF-8)"))
             return None
         found = _CONTROL_AT.search(data)
         assert found is not None
         line, cell = position(data, found.start())
         byte = data[found.start()]
-        what = "a NUL character" if byte == 0 else f"a control character 0x{byte:02x}"
+        what = (
+            _("a NUL character")
+            if byte == 0
+            else _("a control character 0x{byte:02x}").format(byte=byte)
+        )
         problems.add_error(
             source,
-            f"{what} in cell {cell}; expected text (a damaged export or a binary file?): "
-            "remove it, or save the file again as UTF-8 or GBK CSV",
+            _(
+                "{what} in cell {cell}; expected text (a damaged export or a binary file?): "
+                "remove it, or save the file again as UTF-8 or GBK CSV"
+            ).format(what=what, cell=cell),
             row=line,
         )
         return None
@@ -80,16 +89,16 @@ def from_gb18030(data: bytes, source: str, problems: Problems) -> bytes | None:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as error:
-            _bad_byte(data, error.start, source, problems, "the byte")
+            _bad_byte(data, error.start, source, problems, N_("the byte"))
         return None
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError as error:
-        _bad_byte(data, error.start, source, problems, "the byte")
+        _bad_byte(data, error.start, source, problems, N_("the byte"))
         return None
     private = _PRIVATE_USE.search(text)
     if private is not None:
         offset = len(text[: private.start()].encode("gb18030"))
-        _bad_byte(data, offset, source, problems, "the byte")
+        _bad_byte(data, offset, source, problems, N_("the byte"))
         return None
     return text.encode("utf-8")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from kaohe.data.dataset import Dataset
 from kaohe.data.problems import Problems
 from kaohe.errors import DataError
+from kaohe.i18n import _
 from kaohe.tables import TableSpec, find_table, installed_tables
 
 if TYPE_CHECKING:
@@ -62,15 +63,17 @@ def load(
         raws, origin, hint, absent = _read(location, tables, problems, progress)
     else:
         raws, origin = {}, location
-        hint = lambda name: f"'{name}' in one of the sources"  # noqa: E731
+        hint = lambda name: _("'{name}' in one of the sources").format(name=name)  # noqa: E731
         absent = lambda name: f"{origin}[{name}]"  # noqa: E731
         for part in parts:
             for name, raw in _read(part, tables, problems, progress)[0].items():
                 if name in raws:
                     problems.add_error(
                         raw.source,
-                        f"table '{name}' is also given by {raws[name].source}; "
-                        "expected each table from one source (or import both into a store)",
+                        _(
+                            "table '{name}' is also given by {other}; "
+                            "expected each table from one source (or import both into a store)"
+                        ).format(name=name, other=raws[name].source),
                     )
                 else:
                     raws[name] = raw
@@ -147,15 +150,20 @@ def _read_folder(
             if close is not None:
                 problems.add_error(
                     str(file),
-                    f"unknown table file '{file.name}' (did you mean '{close}{file.suffix}'?); "
-                    f"expected tables: {', '.join(tables)}",
+                    _(
+                        "unknown table file '{file}' (did you mean '{close}'?); "
+                        "expected tables: {tables}"
+                    ).format(file=file.name, close=close + file.suffix, tables=", ".join(tables)),
                 )
             else:
-                problems.warn(f"{file}: not named after a table; ignored")
+                problems.warn(_("{file}: not named after a table; ignored").format(file=file))
             continue
         if name in files:
             problems.add_error(
-                str(file), f"a second file for table '{name}' ({files[name].name}); expected one"
+                str(file),
+                _("a second file for table '{table}' ({other}); expected one").format(
+                    table=name, other=files[name].name
+                ),
             )
             continue
         files[name] = file

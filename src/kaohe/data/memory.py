@@ -23,6 +23,7 @@ from kaohe.data.dataset import Dataset
 from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, from_arrow
 from kaohe.errors import DataError
+from kaohe.i18n import _
 from kaohe.tables import TableSpec, installed_tables
 
 _NUMBER_KINDS = ("count", "score")
@@ -63,14 +64,18 @@ def _table(spec: TableSpec, given: Any, source: str, problems: Problems) -> RawT
         try:
             table = pa.table(given)
         except (pa.ArrowException, TypeError, ValueError) as error:
-            problems.add_error(source, f"cannot be read as an Arrow table ({error})")
+            problems.add_error(
+                source, _("cannot be read as an Arrow table ({error})").format(error=error)
+            )
             return None
         return from_arrow(spec, table, source, problems)
     if not isinstance(given, Mapping):
         problems.add_error(
             source,
-            f"a {type(given).__name__}; expected a mapping of column name to values, or an "
-            "Arrow table or data frame",
+            _(
+                "a {kind}; expected a mapping of column name to values, or an Arrow table or "
+                "data frame"
+            ).format(kind=type(given).__name__),
         )
         return None
     headers = [str(header) for header in given]
@@ -93,8 +98,10 @@ def _table(spec: TableSpec, given: Any, source: str, problems: Problems) -> RawT
             longest = max(lengths, key=lambda key: lengths[key])
             problems.add_error(
                 source,
-                f"column '{header}' has {length} values, column '{longest}' has {n}; "
-                "expected one value per row in every column",
+                _(
+                    "column '{column}' has {length} values, column '{longest}' has {n}; "
+                    "expected one value per row in every column"
+                ).format(column=header, length=length, longest=longest, n=n),
                 column=header,
             )
             return None
@@ -114,10 +121,18 @@ def from_columns(
     for name in tables:
         if name not in contract:
             raise DataError(
-                source, f"unknown table '{name}'; expected tables: {', '.join(contract)}"
+                source,
+                _("unknown table '{table}'; expected tables: {tables}").format(
+                    table=name, tables=", ".join(contract)
+                ),
             )
     require_tables(
-        tables.keys(), require, source, lambda name: f"an entry '{name}'", problems, contract
+        tables.keys(),
+        require,
+        source,
+        lambda name: _("an entry '{name}'").format(name=name),
+        problems,
+        contract,
     )
     raws = {}
     for name, given in tables.items():

@@ -31,6 +31,7 @@ from numpy.typing import NDArray
 from kaohe.data.arrays import Column, combined, text
 from kaohe.data.problems import Where
 from kaohe.data.simplify import simplify
+from kaohe.i18n import N_, _
 from kaohe.tables import ColumnSpec
 from kaohe.vocab import Vocabulary
 
@@ -45,9 +46,10 @@ LAST_SERIAL = int((LAST_DAY - EXCEL_EPOCH).astype(np.int64))
 #: The largest count accepted: larger ones are typing errors (and could not be added exactly).
 MAX_COUNT = 10_000_000
 
-DATE_FORM = "a date such as 2019-03-12, 2019/3/12, 2019.3.12 or 2019年3月12日"
-COUNT_FORM = f"a whole number from 0 to {MAX_COUNT:,} (a count)"
-SCORE_FORM = "a finite number"
+#: What a cell must hold, by kind (message ids: :func:`form` translates them).
+DATE_FORM = N_("a date such as 2019-03-12, 2019/3/12, 2019.3.12 or 2019年3月12日")
+COUNT_FORM = N_("a whole number from 0 to {largest} (a count)")
+SCORE_FORM = N_("a finite number")
 BOOL_FORM = "true/false/1/0/是/否"
 _TRUE = ("true", "1", "是")
 _FALSE = ("false", "0", "否")
@@ -64,19 +66,24 @@ _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.ASCII | re.IGNORECASE)
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
+def form(message: str) -> str:
+    """One of the ``*_FORM`` texts in the current language."""
+    return _(message).format(largest=f"{MAX_COUNT:,}")
+
+
 def expected(spec: ColumnSpec) -> str:
     """What a cell of ``spec`` must hold, for error messages."""
     if spec.vocab is not None:
-        return "one of: " + ", ".join(spec.vocab.values)
+        return _("one of: {values}").format(values=", ".join(spec.vocab.values))
     forms = {
-        "id": "an id (text without ':')",
-        "text": "text",
+        "id": N_("an id (text without ':')"),
+        "text": N_("text"),
         "date": DATE_FORM,
         "count": COUNT_FORM,
         "score": SCORE_FORM,
         "bool": BOOL_FORM,
     }
-    return forms[spec.kind]
+    return form(forms[spec.kind])
 
 
 def parse_column(spec: ColumnSpec, values: pa.Array | pa.ChunkedArray, where: Where) -> Column:
@@ -96,7 +103,9 @@ def _number_type(values: pa.Array) -> bool:
 def _required(spec: ColumnSpec, empty: NDArray[np.bool_], where: Where) -> None:
     if spec.required:
         where.check(
-            empty, lambda row: f"required cell is empty; expected {expected(spec)}", spec.name
+            empty,
+            lambda row: _("required cell is empty; expected {form}").format(form=expected(spec)),
+            spec.name,
         )
 
 
@@ -117,15 +126,15 @@ def _shown(cells: pa.Array, row: int) -> str:
 
 def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
     """Text without ``:`` (reserved for derived records)."""
-    cells, _ = _cells(spec, values, where)
+    cells, _empty = _cells(spec, values, where)
     colon = pc.match_substring(cells, ":")
     if pc.any(colon).as_py():
         where.fail(
             np.asarray(colon, dtype=np.bool_),
-            lambda row: (
-                f"id '{_shown(cells, row)}' contains ':', which is reserved for derived "
-                "records; expected an id without ':'"
-            ),
+            lambda row: _(
+                "id '{id}' contains ':', which is reserved for derived records; "
+                "expected an id without ':'"
+            ).format(id=_shown(cells, row)),
             spec.name,
         )
     return cells
@@ -133,7 +142,7 @@ def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
 
 def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
     """Any text; scheme-defined values (``simplified``) in simplified characters."""
-    cells, _ = _cells(spec, values, where)
+    cells, _empty = _cells(spec, values, where)
     return simplify(cells) if spec.simplified else cells
 
 
@@ -203,7 +212,9 @@ def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
             partial = pc.not_equal(pc.cast(day, kind), values)
             where.check(
                 np.asarray(pc.fill_null(partial, False), dtype=np.bool_),
-                lambda row: f"{values[row].as_py()} is not a whole day; expected {DATE_FORM}",
+                lambda row: _("{value} is not a whole day; expected {form}").format(
+                    value=values[row].as_py(), form=form(DATE_FORM)
+                ),
                 spec.name,
             )
         days = _to_days(pc.cast(values, pa.date32()))
@@ -218,9 +229,15 @@ def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
         shown = lambda row: f"{numbers[row]:g}"  # noqa: E731
         where.check(
             ~empty & np.isnat(days),
-            lambda row: (
-                f"{shown(row)} is not an Excel date of {FIRST_YEAR}-{LAST_YEAR}; "
-                f"expected {DATE_FORM} or an Excel date serial from 1 to {LAST_SERIAL}"
+            lambda row: _(
+                "{value} is not an Excel date of {first}-{last}; "
+                "expected {form} or an Excel date serial from 1 to {serial}"
+            ).format(
+                value=shown(row),
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+                form=form(DATE_FORM),
+                serial=LAST_SERIAL,
             ),
             spec.name,
         )
@@ -231,14 +248,21 @@ def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
         shown = lambda row: _shown(cells, row)  # noqa: E731
         where.check(
             ~empty & np.isnat(days),
-            lambda row: f"'{shown(row)}' is not a date; expected {DATE_FORM}",
+            lambda row: _("'{value}' is not a date; expected {form}").format(
+                value=shown(row), form=form(DATE_FORM)
+            ),
             spec.name,
         )
     where.check(
         (days < FIRST_DAY) | (days > LAST_DAY),
-        lambda row: (
-            f"'{shown(row)}' is outside {FIRST_YEAR}-{LAST_YEAR}; expected a date from "
-            f"{FIRST_DAY} to {LAST_DAY}"
+        lambda row: _(
+            "'{value}' is outside {first}-{last}; expected a date from {first_day} to {last_day}"
+        ).format(
+            value=shown(row),
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
+            first_day=FIRST_DAY,
+            last_day=LAST_DAY,
         ),
         spec.name,
     )
@@ -290,8 +314,14 @@ def _text_numbers(
     table = np.array([np.nan if n is None else n for n in spelled], np.float64)
     known = np.array([n is not None for n in spelled], np.bool_)
     bad = ~empty & ~known[indices]
-    form = COUNT_FORM if integer else SCORE_FORM
-    where.check(bad, lambda row: f"{shown(row)} is not a number; expected {form}", spec.name)
+    wanted = COUNT_FORM if integer else SCORE_FORM
+    where.check(
+        bad,
+        lambda row: _("{value} is not a number; expected {form}").format(
+            value=shown(row), form=form(wanted)
+        ),
+        spec.name,
+    )
     return _Numbers(table[indices], empty | bad, shown)
 
 
@@ -308,7 +338,9 @@ def _numbers(spec: ColumnSpec, values: pa.Array, where: Where, integer: bool) ->
     if pa.types.is_boolean(values.type):
         where.fail(
             np.arange(len(values)),
-            lambda row: f"{values[row].as_py()} is a boolean; expected {expected(spec)}",
+            lambda row: _("{value} is a boolean; expected {form}").format(
+                value=values[row].as_py(), form=expected(spec)
+            ),
             spec.name,
         )
         return _Numbers(np.zeros(len(values)), np.ones(len(values), np.bool_), str)
@@ -316,7 +348,7 @@ def _numbers(spec: ColumnSpec, values: pa.Array, where: Where, integer: bool) ->
     return _text_numbers(spec, cells, empty, where, integer)
 
 
-_NOT_FINITE_TEXT = "is not a finite number; NaN and infinity are not accepted"
+_NOT_FINITE_TEXT = N_("{value} is not a finite number; NaN and infinity are not accepted")
 
 
 def parse_counts(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.int64]:
@@ -326,21 +358,32 @@ def parse_counts(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np
         finite = np.isfinite(numbers)
         where.check(
             ~finite & ~reported,
-            lambda row: f"{shown(row)} {_NOT_FINITE_TEXT}; expected {COUNT_FORM}",
+            lambda row: (
+                _(_NOT_FINITE_TEXT).format(value=shown(row))
+                + _("; expected {form}").format(form=form(COUNT_FORM))
+            ),
             spec.name,
         )
         where.check(
             finite & (numbers != np.floor(numbers)),
-            lambda row: f"{shown(row)} is not a whole number; expected {COUNT_FORM}",
+            lambda row: _("{value} is not a whole number; expected {form}").format(
+                value=shown(row), form=form(COUNT_FORM)
+            ),
             spec.name,
         )
         numbers = np.where(finite, numbers, 0)
     where.check(
-        numbers < 0, lambda row: f"{shown(row)} is negative; expected {COUNT_FORM}", spec.name
+        numbers < 0,
+        lambda row: _("{value} is negative; expected {form}").format(
+            value=shown(row), form=form(COUNT_FORM)
+        ),
+        spec.name,
     )
     where.check(
         numbers > MAX_COUNT,
-        lambda row: f"{shown(row)} is too large; expected {COUNT_FORM}",
+        lambda row: _("{value} is too large; expected {form}").format(
+            value=shown(row), form=form(COUNT_FORM)
+        ),
         spec.name,
     )
     counts: NDArray[np.int64] = np.clip(numbers, 0, MAX_COUNT).astype(np.int64)
@@ -352,7 +395,11 @@ def parse_scores(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np
     numbers, reported, shown = _numbers(spec, values, where, integer=False)
     numbers = numbers.astype(np.float64)
     finite = np.isfinite(numbers)
-    where.check(~finite & ~reported, lambda row: f"{shown(row)} {_NOT_FINITE_TEXT}", spec.name)
+    where.check(
+        ~finite & ~reported,
+        lambda row: _(_NOT_FINITE_TEXT).format(value=shown(row)),
+        spec.name,
+    )
     return np.where(finite, numbers, 0.0)
 
 
@@ -370,7 +417,9 @@ def parse_bools(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
     false = np.asarray(pc.is_in(lowered, pa.array(_FALSE)), dtype=np.bool_)
     where.check(
         ~(truth | false | empty),
-        lambda row: f"'{_shown(cells, row)}' is not a boolean; expected {BOOL_FORM}",
+        lambda row: _("'{value}' is not a boolean; expected {form}").format(
+            value=_shown(cells, row), form=BOOL_FORM
+        ),
         spec.name,
     )
     return truth
@@ -392,9 +441,10 @@ def parse_vocab(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
     codes = table[np.asarray(encoded.indices)] if len(table) else np.zeros(len(cells), np.int8)
     where.check(
         (codes < 0) & ~empty,
-        lambda row: (
-            f"unknown {vocabulary.name} '{_shown(cells, row)}'; expected one of: "
-            + ", ".join(vocabulary.values)
+        lambda row: _("unknown {vocabulary} '{value}'; expected one of: {values}").format(
+            vocabulary=_(vocabulary.name),
+            value=_shown(cells, row),
+            values=", ".join(vocabulary.values),
         ),
         spec.name,
     )
@@ -409,9 +459,13 @@ def _codes(
     codes = np.asarray(pc.fill_null(pc.cast(values, pa.int64()), -1))
     where.check(
         (codes < -1) | (codes >= len(vocabulary.values)),
-        lambda row: (
-            f"code {codes[row]} is not a {vocabulary.name} code; expected -1 .. "
-            f"{len(vocabulary.values) - 1} ({', '.join(vocabulary.values)})"
+        lambda row: _(
+            "code {code} is not a {vocabulary} code; expected -1 .. {last} ({values})"
+        ).format(
+            code=codes[row],
+            vocabulary=_(vocabulary.name),
+            last=len(vocabulary.values) - 1,
+            values=", ".join(vocabulary.values),
         ),
         spec.name,
     )

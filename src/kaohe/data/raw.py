@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 
 from kaohe.data.arrays import text
 from kaohe.data.problems import Problems
+from kaohe.i18n import _, ngettext
 from kaohe.tables import TableSpec
 
 #: How many rows from the top of a sheet or file are searched for the header.
@@ -64,7 +65,7 @@ def expected_columns(spec: TableSpec) -> str:
 def _suggestion(header: str, spec: TableSpec) -> str:
     known = [h for column in spec.columns for h in column.headers]
     close = difflib.get_close_matches(header, known, n=1, cutoff=0.75)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '{key}'?)").format(key=close[0]) if close else ""
 
 
 def resolve_headers(
@@ -91,8 +92,10 @@ def resolve_headers(
         if name in seen:
             problems.add_error(
                 source,
-                f"duplicate column '{name}': headers '{seen[name]}' and '{written}' "
-                "name the same column; expected each column once",
+                _(
+                    "duplicate column '{column}': headers '{first}' and '{second}' "
+                    "name the same column; expected each column once"
+                ).format(column=name, first=seen[name], second=written),
             )
             ok = False
             continue
@@ -103,16 +106,28 @@ def resolve_headers(
         hints = "".join(_suggestion(header, spec) for header in extra[:1])
         problems.add_error(
             source,
-            f"missing required column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(repr(name) for name in missing)} in table '{spec.name}'{hints}; "
-            f"expected columns: {expected_columns(spec)}",
+            ngettext(
+                "missing required column {columns} in table '{table}'{hints}; "
+                "expected columns: {expected}",
+                "missing required columns {columns} in table '{table}'{hints}; "
+                "expected columns: {expected}",
+                len(missing),
+            ).format(
+                columns=", ".join(repr(name) for name in missing),
+                table=spec.name,
+                hints=hints,
+                expected=expected_columns(spec),
+            ),
         )
         return None
     if extra:
         listed = ", ".join(f"'{h}'{_suggestion(h, spec)}" for h in extra)
         problems.warn(
-            f"{source}: column{'s' if len(extra) > 1 else ''} {listed} not part of "
-            f"table '{spec.name}'; ignored"
+            ngettext(
+                "{source}: column {columns} not part of table '{table}'; ignored",
+                "{source}: columns {columns} not part of table '{table}'; ignored",
+                len(extra),
+            ).format(source=source, columns=listed, table=spec.name)
         )
     return found if ok else None
 
@@ -134,10 +149,16 @@ def find_header(spec: TableSpec, rows: Sequence[Sequence[str]]) -> int | None:
 def title_warning(source: str, titles: Sequence[tuple[int, Sequence[str]]]) -> str:
     """The warning for title rows found above the header: ``(line, cells)`` each."""
     shown = "; ".join(
-        f"row {line} '{' '.join(str(c).strip() for c in cells if str(c).strip())}'"
+        _("row {row} '{cells}'").format(
+            row=line, cells=" ".join(str(c).strip() for c in cells if str(c).strip())
+        )
         for line, cells in titles
     )
-    return f"{source}: title row{'s' if len(titles) > 1 else ''} above the header skipped: {shown}"
+    return ngettext(
+        "{source}: title row above the header skipped: {rows}",
+        "{source}: title rows above the header skipped: {rows}",
+        len(titles),
+    ).format(source=source, rows=shown)
 
 
 def line_ranges(lines: NDArray[np.int64], limit: int = 10) -> str:
@@ -185,7 +206,11 @@ def drop_empty_rows(
         last = np.flatnonzero(keep)
         skipped[last[-1] + 1 if last.shape[0] else 0 :] = False
     if skipped.any():
-        problems.warn(f"{source}: empty rows skipped (row {line_ranges(lines[skipped])})")
+        problems.warn(
+            _("{source}: empty rows skipped (row {rows})").format(
+                source=source, rows=line_ranges(lines[skipped])
+            )
+        )
     return table.filter(pa.array(keep)), lines[keep]
 
 

@@ -25,6 +25,7 @@ import pyarrow as pa
 from kaohe.data.arrays import python_cells
 from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, drop_empty_rows, find_header, resolve_headers, title_warning
+from kaohe.i18n import _
 from kaohe.tables import TableSpec, find_table
 
 #: File name endings of the spreadsheets calamine reads.
@@ -49,14 +50,17 @@ def read_spreadsheet(
 
     data = path.read_bytes()
     if not data:
-        problems.add_error(str(path), "the file is empty; expected a spreadsheet")
+        problems.add_error(str(path), _("the file is empty; expected a spreadsheet"))
         return {}
     digest = hashlib.sha256(data).hexdigest()
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:  # calamine raises its own and builtin errors for bad files
         problems.add_error(
-            str(path), f"not a readable spreadsheet ({error}); expected {', '.join(SPREADSHEETS)}"
+            str(path),
+            _("not a readable spreadsheet ({error}); expected {kinds}").format(
+                error=error, kinds=", ".join(SPREADSHEETS)
+            ),
         )
         return {}
     found: dict[str, RawTable] = {}
@@ -66,7 +70,7 @@ def read_spreadsheet(
         try:
             rows = book.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
         except Exception as error:  # a damaged sheet
-            problems.add_error(source, f"the sheet cannot be read ({error})")
+            problems.add_error(source, _("the sheet cannot be read ({error})").format(error=error))
             continue
         name = find_table(sheet_name, tables)
         if name is None and sheet_name.strip() in INSTRUCTION_SHEETS:
@@ -77,20 +81,29 @@ def read_spreadsheet(
             if close is not None and filled:
                 problems.add_error(
                     source,
-                    f"unknown sheet '{sheet_name}' (did you mean '{close}'?); expected sheets "
-                    f"named like the tables: {', '.join(tables)}",
+                    _(
+                        "unknown sheet '{sheet}' (did you mean '{close}'?); expected sheets "
+                        "named like the tables: {tables}"
+                    ).format(sheet=sheet_name, close=close, tables=", ".join(tables)),
                 )
             elif filled:
-                problems.warn(f"{source}: sheet '{sheet_name}' is not a table; ignored")
+                problems.warn(
+                    _("{source}: sheet '{sheet}' is not a table; ignored").format(
+                        source=source, sheet=sheet_name
+                    )
+                )
             continue
         if name in seen:
             problems.add_error(
-                source, f"a second sheet for table '{name}' (also '{seen[name]}'); expected one"
+                source,
+                _("a second sheet for table '{table}' (also '{other}'); expected one").format(
+                    table=name, other=seen[name]
+                ),
             )
             continue
         seen[name] = sheet_name
         if not filled:
-            problems.add_error(source, "the sheet is empty; expected a header row and rows")
+            problems.add_error(source, _("the sheet is empty; expected a header row and rows"))
             continue
         table = _sheet(tables[name], rows, source, problems, digest)
         if table is None:
@@ -116,7 +129,7 @@ def _sheet(
     positions = resolve_headers(spec, header, source, problems)
     body = rows[index + 1 :]
     lines = np.arange(index + 2, index + 2 + len(body), dtype=np.int64)
-    columns = list(zip(*body, strict=True)) if body else [() for _ in header]
+    columns = list(zip(*body, strict=True)) if body else [() for _cell in header]
     for position, cell in enumerate(header):
         if cell or position >= len(columns):
             continue
@@ -124,7 +137,9 @@ def _sheet(
         if stray:
             problems.add_error(
                 source,
-                f"column {position + 1} has values but no header; expected a header naming it",
+                _("column {n} has values but no header; expected a header naming it").format(
+                    n=position + 1
+                ),
                 row=int(lines[stray[0]]),
             )
             return None
