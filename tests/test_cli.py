@@ -115,6 +115,13 @@ def test_plugins_lists_distributions_hooks_and_rules(runner: CliRunner) -> None:
     assert "kaohe-supervision 1.0.0" in result.output
     assert "hooks: kaohe_check_inputs, kaohe_register_rules" in result.output
     assert "rule supervision: 督查督办扣分 (R3)" in result.output
+    hotline = result.output.split("hotline  [kaohe-hotline ")[1].split("\n")
+    assert hotline[1:4] == [
+        "    plugin API: 1.0",
+        "    hooks: kaohe_register_rules, kaohe_register_tables",
+        "    tables: hotline",
+    ]
+    assert "not stated" not in result.output  # neither a reference plugin nor kaohe's own
 
 
 def broken_copy(tmp_path: Path, table: str, text: str) -> Path:
@@ -189,6 +196,8 @@ def test_local_plugin_files_load_only_from_the_folder_given(
     listed = runner.invoke(main, ["plugins", "--plugins", str(folder)])
     assert "rule local_bonus: 本地加分 (X1)" in listed.output
     assert "[local:bonus.py unregistered]" in listed.output
+    # it states no plugin API: said, not refused
+    assert "plugin API: not stated (KAOHE_API); it may break with any kaohe" in listed.output
 
 
 def test_text_that_looks_like_a_formula_is_neutralised_numbers_stay_numbers(

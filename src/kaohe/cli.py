@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import os
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -78,6 +79,10 @@ class TranslatedHelp(click.Command):
             self.help, self.short_help = saved
 
 
+#: The exit status of a command whose reader closed the pipe (as a shell reports SIGPIPE).
+BROKEN_PIPE = 141
+
+
 class KaoheCommand(TranslatedHelp):
     """Turns :class:`~kaohe.errors.KaoheError` into a clean message and exit code 1.
 
@@ -92,6 +97,10 @@ class KaoheCommand(TranslatedHelp):
             raise click.ClickException(str(error)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # the reader went away (kaohe plugins | head): stop quietly, as a shell tool does
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(BROKEN_PIPE) from None
         except MemoryError:
             raise click.ClickException(
                 _("out of memory; give kaohe smaller inputs or a machine with more memory")
@@ -397,20 +406,38 @@ def validate(
         )
 
 
-@main.command(cls=KaoheCommand, help=N_("List installed plugins, their versions, hooks and rules."))
+@main.command(
+    cls=KaoheCommand,
+    help=N_(
+        "List installed plugins: their versions, the plugin API they state, hooks, tables "
+        "and rules."
+    ),
+)
 @plugins_option
 def plugins(plugin_dir: Path | None) -> None:
+    from .plugins import origins
+
     manager = get_plugin_manager(plugin_dir=plugin_dir)
     registry = Registry.from_plugin_manager(manager)
+    known = origins(manager)
     rules_of: dict[str, list[str]] = {}
     for name in registry.names():
         rules_of.setdefault(registry.provider(name).plugin, []).append(name)
     for name, plugin in sorted(manager.list_name_plugin()):
         hooks = sorted(h.name for h in manager.get_hookcallers(plugin) or ())
-        provider = next((registry.provider(r) for r in rules_of.get(name, [])), None)
-        where = f"{provider.distribution} {provider.version}" if provider else name
-        click.echo(f"{name}  [{where}]")
+        dist, version = known.get(name, (name, ""))
+        click.echo(f"{name}  [{dist} {version}]" if version else f"{name}  [{dist}]")
+        stated = getattr(plugin, "KAOHE_API", None)
+        if stated is not None:
+            click.echo("    " + _("plugin API: {version}").format(version=stated))
+        elif dist != "kaohe":  # kaohe's own rules are its API's, whatever the version
+            click.echo(
+                "    " + _("plugin API: not stated (KAOHE_API); it may break with any kaohe")
+            )
         click.echo("    " + _("hooks: {hooks}").format(hooks=", ".join(hooks)))
+        if "kaohe_register_tables" in hooks:
+            owned = [t for t, owner in registry.table_owners.items() if owner == dist]
+            click.echo("    " + _("tables: {tables}").format(tables=", ".join(owned)))
         for rule in rules_of.get(name, []):
             click.echo(
                 "    "
