@@ -309,3 +309,54 @@ def test_with_the_key_the_hashes_and_signature_find_the_edit(
         assert edits[0].startswith("manifest.json: does not match its signature"), edits
     else:
         assert named(edits, f"{name}: changed since the run"), edits
+
+
+def printed_by_another_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This machine's Chromium as a later version: the same page, other bytes and producer."""
+    import kaohe.pdf
+
+    printed = kaohe.pdf.pdf_bytes
+
+    def later(html: str, day: object) -> bytes:
+        pdf = printed(html, day)  # type: ignore[arg-type]
+        return re.sub(rb"/Producer \(Skia/PDF m[0-9]+\)", b"/Producer (Skia/PDF m999)", pdf)
+
+    monkeypatch.setattr(kaohe.pdf, "pdf_bytes", later)
+
+
+def test_a_pdf_another_browser_printed_is_sealed_by_the_signed_manifest(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    printed_by_another_browser(monkeypatch)
+    monkeypatch.chdir(copy)
+    result = CliRunner().invoke(main, ["verify", "out", "--key", "key.pub"])
+    assert result.exit_code == 0, result.output
+    assert "and this machine prints with Skia/PDF m999" in result.output
+    assert "checked by its sha256 in the signed manifest" in result.output
+    assert result.output.rstrip().endswith("; signed with the key given")
+
+
+def test_a_pdf_another_browser_printed_is_not_confirmed_without_the_key(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    printed_by_another_browser(monkeypatch)
+    monkeypatch.chdir(copy)
+    result = CliRunner().invoke(main, ["verify", "out"])
+    assert result.exit_code == 1
+    assert re.search(
+        r"report\.pdf: printed by Skia/PDF m[0-9]+, and this machine prints with Skia/PDF m999; "
+        r"it cannot be printed again the same way to confirm it",
+        result.output,
+    )
+    assert "1 problem" in result.output
+
+
+def test_an_edited_pdf_is_found_whatever_the_browser(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    printed_by_another_browser(monkeypatch)
+    PDF_PAGE(copy / "out")
+    monkeypatch.chdir(copy)
+    result = CliRunner().invoke(main, ["verify", "out", "--key", "key.pub"])
+    assert result.exit_code == 1
+    assert "report.pdf" in result.output

@@ -150,8 +150,8 @@ def audit(
         from .plugins import Registry
 
         registry = Registry.from_plugin_manager()
-    problems += _rescored(out, manifest, base, registry)
-    return Audit(tuple(problems), True)
+    found, notes = _rescored(out, manifest, base, registry, signed=public is not None)
+    return Audit(tuple(problems + found), True, tuple(notes))
 
 
 # -- the manifest --------------------------------------------------------------------------
@@ -390,7 +390,9 @@ def _working_directory(folder: Path) -> Iterator[None]:
         os.chdir(before)
 
 
-def _rescored(out: Path, manifest: Mapping[str, Any], base: Path, registry: Registry) -> list[str]:
+def _rescored(
+    out: Path, manifest: Mapping[str, Any], base: Path, registry: Registry, *, signed: bool
+) -> tuple[list[str], list[str]]:
     """Score the recorded inputs again and compare every file with the folder's."""
     from . import publish
     from .reports import FORMATS
@@ -408,8 +410,9 @@ def _rescored(out: Path, manifest: Mapping[str, Any], base: Path, registry: Regi
             results = publish.score(inputs)
             _info, files = publish.result_files(results, inputs, formats, manifest["overrides"])
     except KaoheError as error:
-        return [_("scoring the recorded inputs again failed: {error}").format(error=error)]
+        return [_("scoring the recorded inputs again failed: {error}").format(error=error)], []
     expected = seal(files)
+    notes = []
     problems = _versions(manifest, json.loads(expected[MANIFEST]))
     for name in sorted({*manifest["files"], *expected} - {MANIFEST}):
         path = out / name
@@ -422,13 +425,56 @@ def _rescored(out: Path, manifest: Mapping[str, Any], base: Path, registry: Regi
                 _("{file}: missing; scoring the inputs again makes it").format(file=name)
             )
         elif path.is_file() and not path.is_symlink():
-            problems += _differences(name, path.read_bytes(), expected[name])
+            content = path.read_bytes()
+            other_browser = _other_printer(name, content, expected[name], signed=signed)
+            if other_browser:
+                (notes if signed else problems).append(other_browser)
+            else:
+                problems += _differences(name, content, expected[name])
     differences = _manifest_differences(manifest, json.loads(expected[MANIFEST]))
-    if not differences and not problems and (out / MANIFEST).read_bytes() != expected[MANIFEST]:
+    printed_elsewhere = bool(notes)  # its hash in the manifest cannot be made again either
+    if (
+        not differences
+        and not problems
+        and not printed_elsewhere
+        and (out / MANIFEST).read_bytes() != expected[MANIFEST]
+    ):
         differences = [
             _("{file}: the same values, but not written as kaohe writes it").format(file=MANIFEST)
         ]
-    return problems + differences
+    return problems + differences, notes
+
+
+def _producer(pdf: bytes) -> str:
+    """The program a PDF says made it (Chromium's ``Skia/PDF m131``), or ""."""
+    found = re.search(rb"/Producer \(([^)]{1,200})\)", pdf)
+    return found.group(1).decode("latin-1") if found else ""
+
+
+def _other_printer(name: str, found: bytes, expected: bytes, *, signed: bool) -> str:
+    """What to say when ``name`` is a PDF that another browser version printed ("" otherwise).
+
+    Another Chromium lays out the same page in other bytes, so such a PDF cannot be
+    printed again to compare. With a signed manifest (``signed``: checked with
+    ``--key``) its sha256 seals it: a note. Without, nothing confirms it: a problem
+    that says how to check it.
+    """
+    if not name.endswith(".pdf") or found == expected:
+        return ""
+    then, now = _producer(found), _producer(expected)
+    if not then or not now or then == now:
+        return ""
+    if signed:
+        return _(
+            "{file}: printed by {then}, and this machine prints with {now}; it cannot be "
+            "printed again the same way, so it is checked by its sha256 in the signed "
+            "manifest (the report it was printed from is compared value by value)"
+        ).format(file=name, then=then, now=now)
+    return _(
+        "{file}: printed by {then}, and this machine prints with {now}; it cannot be printed "
+        "again the same way to confirm it: check it on a machine with the same browser, or "
+        "sign results (kaohe score --sign) and verify with --key"
+    ).format(file=name, then=then, now=now)
 
 
 def _versions(recorded: Mapping[str, Any], now: Mapping[str, Any]) -> list[str]:
@@ -508,7 +554,9 @@ def _differences(name: str, found: bytes, expected: bytes) -> list[str]:
     elif name.endswith(".xlsx"):
         listed = _limited(name, _workbook_differences(name, found, expected))
     elif name.endswith(".pdf"):  # a printed page: no values to name, its bytes differ
-        listed = [f"{name}: not the PDF that printing the scored report again makes"]
+        listed = [
+            _("{file}: not the PDF that printing the scored report again makes").format(file=name)
+        ]
     else:
         listed = _limited(name, _line_differences(name, found, expected))
     return listed or [
