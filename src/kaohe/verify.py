@@ -412,7 +412,7 @@ def _rescored(
     except KaoheError as error:
         return [_("scoring the recorded inputs again failed: {error}").format(error=error)], []
     expected = seal(files)
-    notes = []
+    notes: list[str] = []
     problems = _versions(manifest, json.loads(expected[MANIFEST]))
     for name in sorted({*manifest["files"], *expected} - {MANIFEST}):
         path = out / name
