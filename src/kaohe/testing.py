@@ -431,3 +431,26 @@ def kaohe_reference_scheme(tmp_path: Path) -> Callable[[str, str], Path]:
         return copy_reference_scheme(name, tmp_path, append)
 
     return copy
+
+
+@pytest.fixture
+def kaohe_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """kaohe's messages in English, whatever the machine's locale.
+
+    kaohe speaks Chinese by default (or as the environment says); a test that
+    reads English messages asks for this fixture. The environment says so too,
+    as every ``kaohe`` command reads it afresh.
+    """
+    from kaohe import i18n
+
+    monkeypatch.setenv("LANGUAGE", "en")
+    i18n.use("en")
+
+
+@pytest.fixture
+def kaohe_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    """kaohe's messages in Chinese, its default, whatever the machine's locale."""
+    from kaohe import i18n
+
+    monkeypatch.setenv("LANGUAGE", "zh_CN")
+    i18n.use("zh_CN")

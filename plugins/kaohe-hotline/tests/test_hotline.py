@@ -20,6 +20,9 @@ from click.testing import CliRunner
 import kaohe
 from kaohe.testing import as_plain, d, data, engine, rule_rows, scheme
 
+#: The messages these tests read are kaohe's English ones, whatever the machine's locale.
+pytestmark = pytest.mark.usefixtures("kaohe_english")
+
 BASIS = "种子001:「便利群众和企业办事」;「从群众反映最强烈、行政效能中最突出的问题入手」"
 
 
