@@ -30,11 +30,12 @@ def template(scheme: Path, out: Path, by_bureau: bool, plugin_dir: Path | None) 
     if out.suffix.lower() != ".xlsx":
         raise KaoheError(f"{out}: a template is an .xlsx workbook; expected a name ending in .xlsx")
     the_scheme = api.load_scheme(scheme, _registry(plugin_dir))
-    names = template_tables(the_scheme)
+    contract = the_scheme.registry.tables  # the core's, the plugins' and --plugins files'
+    names = template_tables(the_scheme, contract)
     books = (
         {
             out.with_name(f"{out.stem}-{office}{out.suffix}"): tables
-            for office, tables in by_office(names).items()
+            for office, tables in by_office(names, contract).items()
         }
         if by_bureau
         else {out: names}
@@ -44,5 +45,5 @@ def template(scheme: Path, out: Path, by_bureau: bool, plugin_dir: Path | None) 
             raise KaoheError(f"{path}: already exists; a template never replaces a workbook")
     for path, tables in books.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        workbook(the_scheme, tables).save(path)
+        workbook(the_scheme, tables, contract).save(path)
         click.echo(f"wrote {path} ({len(tables)} 张表: {', '.join(tables)})")

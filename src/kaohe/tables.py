@@ -143,6 +143,9 @@ class TableSpec:
     - ``date_column``: the date that places a ledger row in a period, or None;
       ``period_scored``: rows dated outside the period are not scored and are
       counted by :meth:`kaohe.data.Dataset.out_of_period`.
+    - ``office``: the office that keeps the table (督查室, 纪委监委, 组织部, or
+      a bureau's own); ``kaohe template --by-bureau`` makes its workbook.
+      Empty: 考核办, which keeps the registers and what no other office keeps.
     """
 
     name: str
@@ -157,6 +160,7 @@ class TableSpec:
     required: bool = False
     date_column: str | None = None
     period_scored: bool = False
+    office: str = ""
     _headers: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
 
     @_headers.default
@@ -231,6 +235,7 @@ def ledger(
     one_target: bool = False,
     date: str = "date",
     period_scored: bool = True,
+    office: str = "",
 ) -> TableSpec:
     """A ledger (台账) table: unique ``id`` key, rows placed in the period by ``date``."""
     return TableSpec(
@@ -244,6 +249,7 @@ def ledger(
         one_target=one_target,
         date_column=date,
         period_scored=period_scored,
+        office=office,
     )
 
 
@@ -290,6 +296,7 @@ _SPECS: tuple[TableSpec, ...] = (
         key=("cadre_id",),
         unique=False,
         summed=True,
+        office="组织部",
     ),
     ledger(
         "supervision",
@@ -302,6 +309,7 @@ _SPECS: tuple[TableSpec, ...] = (
         column("rectified_on", "date", "整改完成日期"),
         column("category", "text", "问题类别", "問題類別", simplified=True),
         NOTE,
+        office="督查室",
     ),
     ledger(
         "exposures",
@@ -312,6 +320,7 @@ _SPECS: tuple[TableSpec, ...] = (
         required("level", "vocab", *LEVEL, vocab=vocab.EXPOSURE_LEVEL),
         column("cadre_id", "id", *CADRE_ID),
         NOTE,
+        office="督查室",
     ),
     ledger(
         "criticisms",
@@ -323,8 +332,17 @@ _SPECS: tuple[TableSpec, ...] = (
         column("cadre_id", "id", *CADRE_ID),
         DOC_NO,
         one_target=True,
+        office="纪委监委",
     ),
-    ledger("interviews", ("约谈", "約談"), ID, DATE, required("unit_id", "id", *UNIT_ID), NOTE),
+    ledger(
+        "interviews",
+        ("约谈", "約談"),
+        ID,
+        DATE,
+        required("unit_id", "id", *UNIT_ID),
+        NOTE,
+        office="督查室",
+    ),
     ledger(
         "notices",
         ("整改通知",),
@@ -337,6 +355,7 @@ _SPECS: tuple[TableSpec, ...] = (
         column("cadre_id", "id", *CADRE_ID),
         one_target=True,
         date="issued",
+        office="督查室",
     ),
     ledger(
         "sanctions",
@@ -349,6 +368,7 @@ _SPECS: tuple[TableSpec, ...] = (
         column("issuer", "vocab", "处理机关", "處理機關", vocab=vocab.ISSUER, default="self"),
         column("closed_on", "date", "结案日期", "結案日期"),
         period_scored=False,
+        office="纪委监委",
     ),
     ledger(
         "tolerances",
@@ -360,6 +380,7 @@ _SPECS: tuple[TableSpec, ...] = (
         required("decision", "vocab", "认定结果", "認定結果", vocab=vocab.TOLERANCE_DECISION),
         DOC_NO,
         period_scored=False,
+        office="纪委监委",
     ),
     ledger(
         "vetoes",

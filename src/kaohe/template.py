@@ -10,9 +10,10 @@ vocabulary column (the contract's vocabularies and the scheme's own:
 unit categories, indicators, survey groups, problem categories), and date
 and number formats on the columns that hold them.
 
-:data:`OWNERS` says which office keeps each table; ``by_bureau`` makes one
-workbook per office. A table no office is listed for (a plugin's) belongs to
-the assessment office (考核办).
+Each table's spec says which office keeps it (``TableSpec.office``: the
+core's and the plugins' tables alike); ``by_office`` groups a template's
+tables so that ``--by-bureau`` makes one workbook per office. A table that
+names no office belongs to the assessment office (考核办).
 """
 
 from __future__ import annotations
@@ -32,27 +33,8 @@ if TYPE_CHECKING:
 #: The name of the instructions sheet; the spreadsheet reader skips it quietly.
 INSTRUCTIONS = INSTRUCTION_SHEETS[0]
 
-#: The office that keeps each table (handbook README: who uses it).
-OWNERS: Mapping[str, str] = {
-    "units": "考核办",  # the registers of who is assessed: every office's records refer to them
-    "cadres": "考核办",
-    "targets": "考核办",
-    "surveys": "考核办",
-    "vetoes": "考核办",
-    "awards": "考核办",
-    "supervision": "督查室",
-    "exposures": "督查室",
-    "notices": "督查室",
-    "interviews": "督查室",
-    "criticisms": "纪委监委",
-    "sanctions": "纪委监委",
-    "tolerances": "纪委监委",
-    "votes": "组织部",
-    "exams": "组织部",
-    "attendance": "组织部",
-}
-
-#: The offices in the order their workbooks are listed.
+#: The offices in the order their workbooks are listed (a bureau's own office after them);
+#: the first keeps the registers of who is assessed and what no other office keeps.
 OFFICES = ("考核办", "督查室", "纪委监委", "组织部")
 
 #: Rows of each table sheet that carry the validations and formats.
@@ -213,14 +195,19 @@ def example(scheme: Scheme, spec: TableSpec, column: ColumnSpec) -> str:
     return by_name.get(column.name, by_kind.get(column.kind, "示例"))
 
 
-def owner(table: str) -> str:
-    """The office that keeps ``table``."""
-    return OWNERS.get(table, OFFICES[0])
+def owner(table: str, tables: Mapping[str, TableSpec] | None = None) -> str:
+    """The office that keeps ``table`` (its spec's ``office``; 考核办 when it names none)."""
+    spec = (installed_tables() if tables is None else tables).get(table)
+    return (spec.office if spec is not None else "") or OFFICES[0]
 
 
-def by_office(names: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """``names`` grouped by the office that keeps them, offices in :data:`OFFICES` order."""
-    grouped = {office: tuple(n for n in names if owner(n) == office) for office in OFFICES}
+def by_office(
+    names: Sequence[str], tables: Mapping[str, TableSpec] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """``names`` grouped by the office that keeps them: :data:`OFFICES` first, in that
+    order, then the offices the plugins' tables name, in the order they come."""
+    offices = dict.fromkeys([*OFFICES, *(owner(name, tables) for name in names)])
+    grouped = {office: tuple(n for n in names if owner(n, tables) == office) for office in offices}
     return {office: listed for office, listed in grouped.items() if listed}
 
 

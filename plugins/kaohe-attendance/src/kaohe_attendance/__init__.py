@@ -93,6 +93,7 @@ TABLE = TableSpec(
     key=("cadre_id",),
     unique=False,
     summed=True,
+    office="组织部",
 )
 
 

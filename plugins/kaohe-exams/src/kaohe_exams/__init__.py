@@ -94,6 +94,7 @@ TABLE = TableSpec(
     key=("cadre_id",),
     unique=True,
     unique_rule="at most one exams row per cadre",
+    office="组织部",
 )
 
 

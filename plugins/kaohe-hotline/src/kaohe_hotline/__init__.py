@@ -69,6 +69,7 @@ TABLE = ledger(
     column("rating", "vocab", "是否满意", "是否滿意", vocab=RATING, default="未评价"),
     required("returned", "bool", "是否退单", "是否退單"),
     NOTE,
+    office="12345热线办",
 )
 
 
