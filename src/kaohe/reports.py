@@ -75,6 +75,8 @@ ROLE_LABELS: Mapping[str, str] = {
 }
 REASON_LABELS: Mapping[str, str] = {"score": "按得分", "quota": "比例限额"}
 EFFECT_LABELS: Mapping[str, str] = {"cap": "封顶"}
+#: How a report names the reference tables (a name of what was done, 督查督办, rather
+#: than of the sheet, 督查问题); any other table (a plugin's) by its first Chinese name.
 TABLE_LABELS: Mapping[str, str] = {
     "targets": "目标任务",
     "surveys": "满意度测评",
@@ -140,9 +142,17 @@ def relabel(values: NDArray[np.str_], labels: Mapping[str, str]) -> NDArray[np.s
     return out.astype(str)
 
 
-def _name_tables(values: NDArray[np.str_]) -> NDArray[np.str_]:
+def table_labels(results: Results) -> dict[str, str]:
+    """Every table of the run's contract -> its Chinese name in reports (:data:`TABLE_LABELS`,
+    else the table's first Chinese name, else its name)."""
+    tables = results.scheme.registry.tables
+    named = {name: (spec.aliases or (name,))[0] for name, spec in tables.items()}
+    return named | dict(TABLE_LABELS)
+
+
+def _name_tables(results: Results, values: NDArray[np.str_]) -> NDArray[np.str_]:
     """Source tables named in Chinese where a reason cites its row: ``(vetoes VT001)``."""
-    for table, label in TABLE_LABELS.items():
+    for table, label in table_labels(results).items():
         values = replace(values, f"({table} ", f"({label} ")
     return values
 
@@ -154,11 +164,11 @@ def display(results: Results, column: str, values: NDArray[np.str_]) -> NDArray[
     if column == "role":
         return relabel(values, ROLE_LABELS)
     if column == "grade_reason":
-        return _name_tables(relabel(values, REASON_LABELS))
+        return _name_tables(results, relabel(values, REASON_LABELS))
     if column == "effect":
         return relabel(values, EFFECT_LABELS)
     if column == "source_table":
-        return relabel(values, TABLE_LABELS)
+        return relabel(values, table_labels(results))
     if column in ("frozen_until", "end"):
         return relabel(values, {"indefinite": INDEFINITE})
     if column == "rule":
