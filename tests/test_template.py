@@ -55,6 +55,7 @@ def test_every_template_table_has_an_owner(county_scheme: object) -> None:
     assert set(template_tables(county_scheme)) <= set(OWNERS)  # type: ignore[arg-type]
 
 
+@pytest.mark.usefixtures("chinese")
 def test_by_bureau_gives_one_workbook_per_office(tmp_path: Path) -> None:
     out = tmp_path / "2020台账.xlsx"
     output = run("template", str(COUNTY), "--out", str(out), "--by-bureau")

@@ -309,6 +309,7 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.mark.usefixtures("chinese")
 def test_cli_answers_who_changes_grade(tmp_path: Path) -> None:
     code, output = run("--set", "satisfaction.weight.乡镇=0.35", "--out", str(tmp_path / "o"))
     assert code == 0, output
@@ -335,6 +336,7 @@ def test_cli_decomposes_several_overrides(tmp_path: Path) -> None:
     assert len(lines) == 1 + 2 * 20
 
 
+@pytest.mark.usefixtures("chinese")
 def test_cli_sweep_and_monte_carlo_write_tables_and_charts(tmp_path: Path) -> None:
     code, output = run(
         "--sweep", "satisfaction.weight.乡镇=0:0.5:0.25", "--out", str(tmp_path / "s")

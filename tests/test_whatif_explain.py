@@ -22,6 +22,7 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.mark.usefixtures("chinese")
 def test_an_override_shows_the_value_it_replaces(tmp_path: Path) -> None:
     code, output = run("--set", "satisfaction.weight.乡镇=0.25", "--out", str(tmp_path / "o"))
     assert code == 0, output
@@ -30,6 +31,7 @@ def test_an_override_shows_the_value_it_replaces(tmp_path: Path) -> None:
     assert "  criticism.enabled: true -> false\n" in output
 
 
+@pytest.mark.usefixtures("chinese")
 def test_against_lists_every_parameter_that_differs(tmp_path: Path) -> None:
     text = COUNTY.read_text("utf-8")
     assert "cap = 10.0" in text
@@ -94,6 +96,7 @@ def test_on_a_rule_whose_table_is_absent_is_an_error(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.usefixtures("chinese")
 def test_monte_carlo_names_the_uncertain_with_probabilities(tmp_path: Path) -> None:
     out = tmp_path / "mc"
     code, output = run(
@@ -123,6 +126,7 @@ def test_monte_carlo_names_the_uncertain_with_probabilities(tmp_path: Path) -> N
     assert "等次随情景变化的单位" in page
 
 
+@pytest.mark.usefixtures("chinese")
 def test_a_cut_list_says_how_much_is_left_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -150,6 +154,7 @@ def test_results_for_people_have_chinese_headers(tmp_path: Path) -> None:
     assert "优秀比例限额被 BM07 县行政审批局 占用" in page
 
 
+@pytest.mark.usefixtures("chinese")
 def test_params_lists_every_path_with_value_kind_range_and_basis() -> None:
     result = CliRunner().invoke(main, ["params", str(COUNTY)])
     assert result.exit_code == 0, result.output

@@ -150,7 +150,6 @@ def whatif(
             _("--format parquet writes a study's results: give --sweep or --monte-carlo")
         )
     base, dataset, _path, warnings = _load(scheme, data, as_of, plugin_dir)
-    warn(warnings)
     if chunk is not None:
         check_chunk(chunk, dataset)
     overrides = dict(parse_assignment(text) for text in sets)
@@ -189,6 +188,7 @@ def whatif(
             scenarios = monte_carlo(scheme_for_study, [Draw.parse(t) for t in vary], draws, seed)
             title = f"蒙特卡洛模拟(N={draws}, seed={seed})"
             along = None
+    warn(warnings)  # as kaohe score does, once the study is known to run
     with _cluster(scheduler, workers) as client:
         if studying:
             parquet = out_format == "parquet"
@@ -292,14 +292,14 @@ def _check_switched_on(base: Scheme, dataset: Dataset, on: Sequence[str]) -> Non
             )
 
 
-def _listed(items: Sequence[str], where: str) -> list[str]:
+def _listed(items: Sequence[str], what: str, where: str) -> list[str]:
     """The first :data:`SHOWN_CHANGES` items, and a line saying how many were left out."""
     lines = [f"  {item}" for item in items[:SHOWN_CHANGES]]
     if len(items) > SHOWN_CHANGES:
         lines.append(
             "  "
-            + _("(showing {shown} of {total}; all in {where})").format(
-                shown=SHOWN_CHANGES, total=len(items), where=where
+            + _("(showing {shown} {what} of {total}; all in {where})").format(
+                shown=SHOWN_CHANGES, what=_(what), total=len(items), where=where
             )
         )
     return lines
@@ -309,7 +309,7 @@ def _print_comparison(comparison: Comparison) -> None:
     click.echo(_("scheme changed: {scenario}").format(scenario=comparison.scenario))
     changes = [f"{path}: {show(old)} -> {show(new)}" for path, old, new in comparison.changes]
     click.echo(_("parameters changed ({n}):").format(n=len(changes)))
-    for line in _listed(changes, "summary.json"):
+    for line in _listed(changes, N_("parameters"), "summary.json"):
         click.echo(line)
     for kind, label in (("units", N_("units")), ("cadres", N_("cadres"))):
         s = comparison.summary[kind]
@@ -322,7 +322,7 @@ def _print_comparison(comparison: Comparison) -> None:
     grade_changes = comparison.grade_changes()
     if not grade_changes:
         click.echo(_("No unit or cadre changes grade."))
-    for line in _listed(grade_changes, "units.csv / cadres.csv"):
+    for line in _listed(grade_changes, N_("grade changes"), "units.csv / cadres.csv"):
         click.echo(line)
 
 
@@ -363,7 +363,7 @@ def _print_distribution(summary: Study, *, sweeping: bool) -> None:
             + ", ".join(f"{grade} {int(counts[i, g])}" for g, grade in enumerate(UNIT_GRADES))
             for i, scenario in enumerate(summary.scenarios)
         ]
-        for line in _listed(lines, "scenarios.csv"):
+        for line in _listed(lines, N_("scenarios"), "scenarios.csv"):
             click.echo(line)
     elif summary.n:
         ranges = ", ".join(
@@ -382,7 +382,7 @@ def _print_distribution(summary: Study, *, sweeping: bool) -> None:
             else _("units whose grade varies with the scenario: {n}")
         ).format(n=len(units))
     )
-    for line in _listed(units, "units.csv, grade_probability.svg"):
+    for line in _listed(units, N_("units"), "units.csv、grade_probability.svg"):
         click.echo(line)
     cadres = _uncertain(
         summary.cadre_ids, summary.cadre_names, found.cadre_grade_probability, CADRE_LABELS
@@ -394,7 +394,7 @@ def _print_distribution(summary: Study, *, sweeping: bool) -> None:
             else _("cadres whose grade varies with the scenario: {n}")
         ).format(n=len(cadres))
     )
-    for line in _listed(cadres, "cadres.csv"):
+    for line in _listed(cadres, N_("cadres"), "cadres.csv"):
         click.echo(line)
 
 

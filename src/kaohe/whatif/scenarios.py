@@ -101,10 +101,10 @@ class Axis:
 
         :meth:`count` tells how many values that is without making them.
         """
-        path, _, spec = text.partition("=")
+        path, _eq, spec = text.partition("=")
         count = cls.count(text)
         if ":" in spec:
-            start, _, step = (float(part) for part in spec.split(":"))
+            start, _stop, step = (float(part) for part in spec.split(":"))
             values = tuple(float(np.round(start + i * step, 12)) for i in range(count))
         else:
             values = tuple(float(part) for part in spec.split(","))
@@ -159,7 +159,7 @@ class Draw:
         path, sep, spec = text.partition("=")
         expected = _("PATH=uniform(LOW,HIGH) or PATH=dirichlet(CONCENTRATION)")
         spec = spec.strip()
-        kind, _, rest = spec.partition("(")
+        kind, _paren, rest = spec.partition("(")
         try:
             if not sep or not rest.endswith(")") or kind not in ("uniform", "dirichlet"):
                 raise ValueError
@@ -181,7 +181,7 @@ def monte_carlo(base: Scheme, draws: Sequence[Draw], n: int, seed: int) -> list[
     tables = {}
     for draw in draws:
         if draw.kind == "dirichlet":
-            rule, _, key = draw.path.partition(".")
+            rule, _dot, key = draw.path.partition(".")
             current = base.rules.get(rule)
             table = current.params.get(key) if current is not None else None
             if not isinstance(table, dict) or not table:
