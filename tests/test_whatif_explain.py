@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,39 @@ def test_results_for_people_have_chinese_headers(tmp_path: Path) -> None:
     page = (tmp_path / "o" / "report.html").read_text("utf-8")
     assert "<th>原等次</th>" in page or ">原等次<" in page
     assert "优秀比例限额被 BM07 县行政审批局 占用" in page
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize(
+    "study",
+    [
+        ["--set", "satisfaction.weight.乡镇=0.35", "--set", "supervision.cap=8"],
+        ["--sweep", "supervision.cap=6:12:3"],
+        ["--monte-carlo", "5", "--vary", "supervision.cap=uniform(6,12)"],
+    ],
+)
+def test_every_header_of_the_xlsx_and_html_is_chinese(tmp_path: Path, study: list[str]) -> None:
+    """In English too: the files are for people; the CSV keeps its machine-readable names."""
+    code, output = run(*study, "--out", str(tmp_path / "o"))
+    assert code == 0, output
+    book = load_workbook(tmp_path / "o" / "results.xlsx")
+    headers = {
+        sheet.title: [cell.value for cell in next(sheet.iter_rows(min_row=1, max_row=1))]
+        for sheet in book.worksheets
+    }
+    assert len(headers) >= 3
+    assert {name: [h for h in row if not CJK.search(str(h))] for name, row in headers.items()} == {
+        name: [] for name in headers
+    }
+    cells = re.findall(
+        r"<th[^>]*>([^<]*)</th>", (tmp_path / "o" / "report.html").read_text("utf-8")
+    )
+    assert len(cells) >= 5
+    assert [cell for cell in cells if cell and not CJK.search(cell)] == []
+    units = (tmp_path / "o" / "units.csv").read_text("utf-8-sig").splitlines()[0].split(",")
+    assert units[:3] == ["id" if study[0] == "--set" else "unit_id", "name", "category"]
 
 
 @pytest.mark.usefixtures("chinese")
