@@ -50,9 +50,7 @@ def appeals(location: str) -> list[Appeal]:
 def file(location: str, against: str, *, by: str, grounds: str) -> Entry:
     """Record an appeal against a record or a result."""
     if not against.strip():
-        raise StoreError(
-            _("--against: empty; expected a record id (SV012) or a unit or cadre")
-        )
+        raise StoreError(_("--against: empty; expected a record id (SV012) or a unit or cadre"))
     if not by.strip() or not grounds.strip():
         raise StoreError(_("--by and --grounds: expected who appeals and on what grounds"))
     existing = store.entries(location)

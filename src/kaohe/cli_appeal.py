@@ -18,9 +18,7 @@ def appeal() -> None:
 
 @appeal.command("file", cls=KaoheCommand, help=N_("Record an appeal."))
 @click.argument("store", metavar="STORE")
-@click.option(
-    "--against", required=True, help=N_("A record id (SV012) or a result (XZ08 等次).")
-)
+@click.option("--against", required=True, help=N_("A record id (SV012) or a result (XZ08 等次)."))
 @click.option("--by", required=True, help=N_("Who appeals."))
 @click.option("--grounds", required=True, help=N_("The grounds of the appeal."))
 def file_(store: str, against: str, by: str, grounds: str) -> None:
@@ -46,9 +44,7 @@ def file_(store: str, against: str, by: str, grounds: str) -> None:
     type=click.Choice(["维持", "部分更正", "更正"]),
     help=N_("The outcome: 维持 (upheld), 部分更正 (partly corrected) or 更正 (corrected)."),
 )
-@click.option(
-    "--correction", type=int, metavar="ENTRY", help=N_("The correction's entry number.")
-)
+@click.option("--correction", type=int, metavar="ENTRY", help=N_("The correction's entry number."))
 @click.option("--by", required=True, help=N_("Who decides."))
 @click.option("--reason", required=True, help=N_("The reasons of the decision."))
 def decide(

@@ -12,12 +12,8 @@ from .errors import KaoheError
 from .i18n import N_, _, ngettext
 
 store_argument = click.argument("store", metavar="STORE")
-by_option = click.option(
-    "--by", required=True, help=N_("Who makes the entry (经办人 or office).")
-)
-reason_option = click.option(
-    "--reason", required=True, help=N_("Why the entry is made (事由).")
-)
+by_option = click.option("--by", required=True, help=N_("Who makes the entry (经办人 or office)."))
+reason_option = click.option("--reason", required=True, help=N_("Why the entry is made (事由)."))
 
 
 def _location(store: str) -> str:
@@ -86,7 +82,8 @@ def _pair(_ctx: click.Context, _param: click.Parameter, values: Sequence[str]) -
 
 
 @ledger.command(
-    cls=KaoheCommand, help=N_("Correct a record (更正): a new entry that replaces the record's last one.")
+    cls=KaoheCommand,
+    help=N_("Correct a record (更正): a new entry that replaces the record's last one."),
 )
 @store_argument
 @click.argument("table")
@@ -132,9 +129,7 @@ def withdraw(store: str, table: str, record_id: str, by: str, reason: str) -> No
 @ledger.command(cls=KaoheCommand, help=N_("A record's history (录入, 更正, 撤销), in Chinese."))
 @store_argument
 @click.argument("record_id", metavar="ID")
-@click.option(
-    "--table", help=N_("Only the record of this table (ids of two tables may agree).")
-)
+@click.option("--table", help=N_("Only the record of this table (ids of two tables may agree)."))
 def log(store: str, record_id: str, table: str | None) -> None:
     from . import store as ledger_store
 

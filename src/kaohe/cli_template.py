@@ -60,6 +60,8 @@ def template(scheme: Path, out: Path, by_bureau: bool, plugin_dir: Path | None) 
         workbook(the_scheme, tables).save(path)
         click.echo(
             ngettext(
-                "wrote {file} ({n} table: {tables})", "wrote {file} ({n} tables: {tables})", len(tables)
+                "wrote {file} ({n} table: {tables})",
+                "wrote {file} ({n} tables: {tables})",
+                len(tables),
             ).format(file=path, n=len(tables), tables=", ".join(tables))
         )

@@ -370,7 +370,9 @@ def _print_distribution(summary: Study, *, sweeping: bool) -> None:
             f"{grade} {int(counts[:, g].min())}–{int(counts[:, g].max())}"
             for g, grade in enumerate(UNIT_GRADES)
         )
-        click.echo(_("unit grade counts over the scenarios (least–most): {ranges}").format(ranges=ranges))
+        click.echo(
+            _("unit grade counts over the scenarios (least–most): {ranges}").format(ranges=ranges)
+        )
     units = _uncertain(summary.unit_ids, summary.unit_names, found.grade_probability, UNIT_GRADES)
     click.echo(
         (

@@ -45,6 +45,5 @@ def archive(out: Path) -> str | None:
         target = kept / f"{number:03d}-{digest}"
         shutil.copytree(out, target)
     return _(
-        "replaces {folder} (scored from {source}, as of {as_of}); the earlier run is kept in "
-        "{kept}"
+        "replaces {folder} (scored from {source}, as of {as_of}); the earlier run is kept in {kept}"
     ).format(folder=out, source=source, as_of=as_of, kept=target)

@@ -222,9 +222,7 @@ def init(location: str, tables: Mapping[str, TableSpec] | None = None) -> None:
                 f"WHERE table_schema = current_schema() AND table_name = '{ENTRIES}'"
             )
             if cursor.fetchone()[0]:
-                raise StoreError(
-                    _("{store}: already a ledger store").format(store=shown(location))
-                )
+                raise StoreError(_("{store}: already a ledger store").format(store=shown(location)))
         cursor.execute(_DDL)
         for statement in _POSTGRES_GUARDS if postgres else _SQLITE_GUARDS:
             cursor.execute(statement)
@@ -375,7 +373,7 @@ def _append(location: str, new: Sequence[Entry]) -> None:
 
 def _state(latest: Mapping[tuple[str, str], Entry]) -> dict[str, list[dict[str, str]]]:
     state: dict[str, list[dict[str, str]]] = {}
-    for (table, _), entry in sorted(latest.items(), key=lambda item: item[1].seq):
+    for (table, _id), entry in sorted(latest.items(), key=lambda item: item[1].seq):
         if entry.kind != WITHDRAWN and table in installed_tables():  # appeals are not input tables
             state.setdefault(table, []).append(dict(entry.values))
     return state
