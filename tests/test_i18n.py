@@ -287,3 +287,38 @@ def test_every_command_is_listed_with_chinese_help(group: list[str]) -> None:
     assert len(entries) >= {"": 13, "ledger": 5, "appeal": 3}["".join(group)]
     not_chinese = [entry for entry in entries if not re.search(r"[\u4e00-\u9fff]", entry[-1])]
     assert not_chinese == []
+
+
+@pytest.mark.usefixtures("chinese")
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["ledger", "init", "x.txt"],
+            "错误:x.txt:应为台账库:FILE.db、sqlite:///FILE.db 或 postgresql://...",
+        ),
+        (
+            ["ledger", "log", "{tmp}/none.db", "SV012"],
+            "{tmp}/none.db:没有这个台账库;请用 kaohe ledger init 新建",
+        ),
+        (
+            ["template", str(COUNTY), "--out", "{tmp}/t.csv"],
+            "{tmp}/t.csv:模板是 .xlsx 工作簿;文件名应以 .xlsx 结尾",
+        ),
+        (
+            ["whatif", str(COUNTY), "--sweep", "supervision.cap=6:4:1"],
+            "应为PATH=起:止:步长 或 PATH=V1,V2,...,如 supervision.cap=6:12:2",
+        ),
+        (
+            ["whatif", str(COUNTY), "--monte-carlo", "1000000000",
+             "--vary", "supervision.cap=uniform(8,12)"],
+            "1,000,000,000 个情景的测算约需占用",
+        ),
+    ],
+)  # fmt: skip
+def test_errors_of_the_newer_commands_in_chinese(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    result = CliRunner().invoke(main, [arg.format(tmp=tmp_path) for arg in args])
+    assert result.exit_code == 1
+    assert said.format(tmp=tmp_path) in result.output
