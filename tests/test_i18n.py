@@ -7,8 +7,10 @@ import re
 import string
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from tests.conftest import COUNTY, ROOT
@@ -228,3 +230,95 @@ def test_babel_is_not_needed_to_run() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert found.stdout.strip() == "False"
+
+
+# -- every help text of every command -------------------------------------------------------
+
+
+def _commands(
+    group: click.Group, ctx: click.Context, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], click.Command]]:
+    """Every command below ``group`` with its path, lazily loaded ones and subgroups' too."""
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
+        yield (*path, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, click.Context(command, parent=ctx), (*path, name))
+
+
+def _help_texts() -> dict[str, str]:
+    """The help of every command and option of ``kaohe``, by where it is shown."""
+    ctx = click.Context(main, info_name="kaohe")
+    texts = {"kaohe": main.help or ""}
+    texts |= {
+        f"kaohe {p.opts[0]}": p.help or "" for p in main.params if isinstance(p, click.Option)
+    }
+    for path, command in _commands(main, ctx):
+        where = "kaohe " + " ".join(path)
+        texts[where] = command.help or ""
+        for param in command.params:
+            if isinstance(param, click.Option):
+                texts[f"{where} {param.opts[0]}"] = param.help or ""
+    return texts
+
+
+def test_every_command_and_option_has_its_help_in_the_catalog() -> None:
+    texts = _help_texts()
+    assert {"kaohe ledger correct --set", "kaohe appeal decide --outcome", "kaohe params"} <= set(
+        texts
+    )
+    known = {message.id for message in catalog() if message.id}
+    assert sorted(where for where, text in texts.items() if not text) == [], "no help"
+    missing = sorted(f"{where}: {text!r}" for where, text in texts.items() if text not in known)
+    assert missing == [], f"help not marked with N_() or not in the catalog: {HOW}"
+
+
+@pytest.mark.usefixtures("chinese")
+@pytest.mark.parametrize("group", [[], ["ledger"], ["appeal"]])
+def test_every_command_is_listed_with_chinese_help(group: list[str]) -> None:
+    result = CliRunner().invoke(main, [*group, "--help"], prog_name="kaohe")
+    assert result.exit_code == 0
+    listed = result.output.partition("\n命令:\n")[2].splitlines()
+    entries = [line.split(maxsplit=1) for line in listed if line.strip()]
+    names = [" ".join(path) for path, _command in _commands(main, click.Context(main))]
+    listed_here = [name for name in names if name.split()[:-1] == group]
+    assert [entry[0] for entry in entries] == [name.split()[-1] for name in listed_here]
+    assert len(entries) >= {"": 13, "ledger": 5, "appeal": 3}["".join(group)]
+    not_chinese = [entry for entry in entries if not re.search(r"[\u4e00-\u9fff]", entry[-1])]
+    assert not_chinese == []
+
+
+@pytest.mark.usefixtures("chinese")
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["ledger", "init", "x.txt"],
+            "错误:x.txt:应为台账库:FILE.db、sqlite:///FILE.db 或 postgresql://...",
+        ),
+        (
+            ["ledger", "log", "{tmp}/none.db", "SV012"],
+            "{tmp}/none.db:没有这个台账库;请用 kaohe ledger init 新建",
+        ),
+        (
+            ["template", str(COUNTY), "--out", "{tmp}/t.csv"],
+            "{tmp}/t.csv:模板是 .xlsx 工作簿;文件名应以 .xlsx 结尾",
+        ),
+        (
+            ["whatif", str(COUNTY), "--sweep", "supervision.cap=6:4:1"],
+            "应为PATH=起:止:步长 或 PATH=V1,V2,...,如 supervision.cap=6:12:2",
+        ),
+        (
+            ["whatif", str(COUNTY), "--monte-carlo", "1000000000",
+             "--vary", "supervision.cap=uniform(8,12)"],
+            "1,000,000,000 个情景的测算约需占用",
+        ),
+    ],
+)  # fmt: skip
+def test_errors_of_the_newer_commands_in_chinese(
+    tmp_path: Path, args: list[str], said: str
+) -> None:
+    result = CliRunner().invoke(main, [arg.format(tmp=tmp_path) for arg in args])
+    assert result.exit_code == 1
+    assert said.format(tmp=tmp_path) in result.output

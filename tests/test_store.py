@@ -120,7 +120,11 @@ def test_an_import_with_changed_values_is_refused(tmp_path: Path) -> None:
     run("ledger", "init", db)
     run("ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "录入")
     same = run("ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "再录")
-    assert "录入 0 条" in same.output
+    assert "entered 0 records: no new records" in same.output
+    again = run(
+        "--lang", "zh", "ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "再录"
+    )
+    assert "录入 0 条: 无新记录" in again.output
     changed = tmp_path / "changed"
     changed.mkdir()
     text = (FOLDER / "interviews.csv").read_text(encoding="utf-8-sig")
@@ -195,5 +199,6 @@ def test_appeal_decisions_are_checked(tmp_path: Path) -> None:
     unknown = run("appeal", "decide", db, "AP009", "--outcome", "维持", "--by", "a",
                   "--reason", "b", code=1)  # fmt: skip
     assert "no appeal 'AP009'" in unknown.output
-    assert "结果: 维持" in run("appeal", "list", db).output
+    assert "outcome: 维持" in run("appeal", "list", db).output
+    assert "结果: 维持" in run("--lang", "zh", "appeal", "list", db).output
     assert "    against: XZ08 等次" in run("ledger", "log", db, "AP001").output

@@ -66,6 +66,7 @@ def test_each_table_is_kept_by_the_office_its_spec_names() -> None:
     }
 
 
+@pytest.mark.usefixtures("chinese")
 def test_by_bureau_gives_one_workbook_per_office(tmp_path: Path) -> None:
     out = tmp_path / "2020台账.xlsx"
     output = run("template", str(COUNTY), "--out", str(out), "--by-bureau")

@@ -309,6 +309,7 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.mark.usefixtures("chinese")
 def test_cli_answers_who_changes_grade(tmp_path: Path) -> None:
     code, output = run("--set", "satisfaction.weight.乡镇=0.35", "--out", str(tmp_path / "o"))
     assert code == 0, output
@@ -318,6 +319,18 @@ def test_cli_answers_who_changes_grade(tmp_path: Path) -> None:
     assert summary["units"]["grade_changed"] == 1
     units = (tmp_path / "o" / "units.csv").read_text("utf-8-sig").splitlines()
     assert units[0].startswith("id,name,category,score_before,score_after,rank_before")
+
+
+def test_cli_prints_the_load_warnings_that_score_prints(tmp_path: Path) -> None:
+    scored = CliRunner().invoke(main, ["score", str(COUNTY), "--out", str(tmp_path / "s")])
+    tried = CliRunner().invoke(
+        main, ["whatif", str(COUNTY), "--set", "supervision.cap=8", "--out", str(tmp_path / "w")]
+    )
+    assert (scored.exit_code, tried.exit_code) == (0, 0), tried.output
+    warnings = [line for line in scored.stderr.splitlines() if line.startswith("warning: ")]
+    assert any("supervision.taxonomy" in line for line in warnings)
+    assert [line for line in tried.stderr.splitlines() if line.startswith("warning: ")] == warnings
+    assert "warning: " not in tried.stdout
 
 
 def test_cli_decomposes_several_overrides(tmp_path: Path) -> None:
@@ -335,6 +348,7 @@ def test_cli_decomposes_several_overrides(tmp_path: Path) -> None:
     assert len(lines) == 1 + 2 * 20
 
 
+@pytest.mark.usefixtures("chinese")
 def test_cli_sweep_and_monte_carlo_write_tables_and_charts(tmp_path: Path) -> None:
     code, output = run(
         "--sweep", "satisfaction.weight.乡镇=0:0.5:0.25", "--out", str(tmp_path / "s")

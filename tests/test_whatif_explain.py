@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+@pytest.mark.usefixtures("chinese")
 def test_an_override_shows_the_value_it_replaces(tmp_path: Path) -> None:
     code, output = run("--set", "satisfaction.weight.乡镇=0.25", "--out", str(tmp_path / "o"))
     assert code == 0, output
@@ -30,6 +32,7 @@ def test_an_override_shows_the_value_it_replaces(tmp_path: Path) -> None:
     assert "  criticism.enabled: true -> false\n" in output
 
 
+@pytest.mark.usefixtures("chinese")
 def test_against_lists_every_parameter_that_differs(tmp_path: Path) -> None:
     text = COUNTY.read_text("utf-8")
     assert "cap = 10.0" in text
@@ -94,6 +97,7 @@ def test_on_a_rule_whose_table_is_absent_is_an_error(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.usefixtures("chinese")
 def test_monte_carlo_names_the_uncertain_with_probabilities(tmp_path: Path) -> None:
     out = tmp_path / "mc"
     code, output = run(
@@ -123,6 +127,7 @@ def test_monte_carlo_names_the_uncertain_with_probabilities(tmp_path: Path) -> N
     assert "等次随情景变化的单位" in page
 
 
+@pytest.mark.usefixtures("chinese")
 def test_a_cut_list_says_how_much_is_left_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -150,6 +155,40 @@ def test_results_for_people_have_chinese_headers(tmp_path: Path) -> None:
     assert "优秀比例限额被 BM07 县行政审批局 占用" in page
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize(
+    "study",
+    [
+        ["--set", "satisfaction.weight.乡镇=0.35", "--set", "supervision.cap=8"],
+        ["--sweep", "supervision.cap=6:12:3"],
+        ["--monte-carlo", "5", "--vary", "supervision.cap=uniform(6,12)"],
+    ],
+)
+def test_every_header_of_the_xlsx_and_html_is_chinese(tmp_path: Path, study: list[str]) -> None:
+    """In English too: the files are for people; the CSV keeps its machine-readable names."""
+    code, output = run(*study, "--out", str(tmp_path / "o"))
+    assert code == 0, output
+    book = load_workbook(tmp_path / "o" / "results.xlsx")
+    headers = {
+        sheet.title: [cell.value for cell in next(sheet.iter_rows(min_row=1, max_row=1))]
+        for sheet in book.worksheets
+    }
+    assert len(headers) >= 3
+    assert {name: [h for h in row if not CJK.search(str(h))] for name, row in headers.items()} == {
+        name: [] for name in headers
+    }
+    cells = re.findall(
+        r"<th[^>]*>([^<]*)</th>", (tmp_path / "o" / "report.html").read_text("utf-8")
+    )
+    assert len(cells) >= 5
+    assert [cell for cell in cells if cell and not CJK.search(cell)] == []
+    units = (tmp_path / "o" / "units.csv").read_text("utf-8-sig").splitlines()[0].split(",")
+    assert units[:3] == ["id" if study[0] == "--set" else "unit_id", "name", "category"]
+
+
+@pytest.mark.usefixtures("chinese")
 def test_params_lists_every_path_with_value_kind_range_and_basis() -> None:
     result = CliRunner().invoke(main, ["params", str(COUNTY)])
     assert result.exit_code == 0, result.output

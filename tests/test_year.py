@@ -51,18 +51,19 @@ def play(location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     run("score", str(COUNTY), "--out", str(tmp_path / "csv"), "--format", "all")
     assert results(first) == results(tmp_path / "csv")  # the store holds the year's records
     clock[0] = dt.datetime(2020, 1, 20, 15, 0)  # 河坝乡 appeals: SV012 was rectified in time
-    filed = run("appeal", "file", location, "--against", "SV012", "--by", "河坝乡",
+    filed = run("--lang", "zh", "appeal", "file", location, "--against", "SV012", "--by", "河坝乡",
                 "--grounds", "6月10日已整改")  # fmt: skip
     assert filed == "申诉 AP001: 针对 SV012,第 825 条\n"
     clock[0] = dt.datetime(2020, 2, 1, 10, 0)
     corrected = run(
-        "ledger", "correct", location, "督查问题", "SV012", "--set", "整改完成日期=2019-06-10",
+        "--lang", "zh", "ledger", "correct", location, "督查问题", "SV012",
+        "--set", "整改完成日期=2019-06-10",
         "--by", "督查室", "--reason", "申诉:6月10日已整改,见整改报告",
     )  # fmt: skip
     assert corrected == "更正 supervision SV012: 第 826 条,替代第 382 条\n"
     run("appeal", "decide", location, "AP001", "--outcome", "更正", "--correction", "826",
         "--by", "考核委员会", "--reason", "整改报告属实")  # fmt: skip
-    assert run("appeal", "list", location) == (
+    assert run("--lang", "zh", "appeal", "list", location) == (
         "AP001  2020-01-20  针对 SV012  申诉人: 河坝乡  理由: 6月10日已整改  "
         "结果: 更正(supervision SV012 第 826 条)\n"
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import attrs
 
 from . import store
+from .i18n import _
 from .store import CORRECTED, ENTERED, WITHDRAWN, Entry, StoreError
 
 APPEALS = "kaohe_appeals"
@@ -49,9 +50,9 @@ def appeals(location: str) -> list[Appeal]:
 def file(location: str, against: str, *, by: str, grounds: str) -> Entry:
     """Record an appeal against a record or a result."""
     if not against.strip():
-        raise StoreError("--against: empty; expected a record id (SV012) or a unit or cadre")
+        raise StoreError(_("--against: empty; expected a record id (SV012) or a unit or cadre"))
     if not by.strip() or not grounds.strip():
-        raise StoreError("--by and --grounds: expected who appeals and on what grounds")
+        raise StoreError(_("--by and --grounds: expected who appeals and on what grounds"))
     existing = store.entries(location)
     number = sum(1 for e in existing if e.table == APPEALS and e.kind == ENTERED) + 1
     seq = existing[-1].seq + 1 if existing else 1
@@ -68,25 +69,35 @@ def decide(
 ) -> Entry:
     """Record an appeal's outcome; a correction outcome names the entry that corrected."""
     if outcome not in OUTCOMES:
-        raise StoreError(f"--outcome {outcome!r}: expected one of {', '.join(OUTCOMES)}")
+        raise StoreError(
+            _("--outcome {outcome!r}: expected one of {outcomes}").format(
+                outcome=outcome, outcomes=", ".join(OUTCOMES)
+            )
+        )
     existing = store.entries(location)
     found = {a.appeal_id: a for a in appeals(location)}
     if appeal_id not in found:
-        raise StoreError(f"no appeal '{appeal_id}' in the store")
+        raise StoreError(_("no appeal '{appeal}' in the store").format(appeal=appeal_id))
     appeal = found[appeal_id]
     if appeal.decided is not None:
-        raise StoreError(f"appeal {appeal_id} was decided already (entry {appeal.decided.seq})")
+        raise StoreError(
+            _("appeal {appeal} was decided already (entry {seq})").format(
+                appeal=appeal_id, seq=appeal.decided.seq
+            )
+        )
     values = {**appeal.filed.values, "outcome": outcome}
     if outcome == "维持":
         if correction is not None:
-            raise StoreError("--correction: an appeal upheld (维持) corrects nothing")
+            raise StoreError(_("--correction: an appeal upheld (维持) corrects nothing"))
     else:
         by_seq = {e.seq: e for e in existing}
         made = by_seq.get(correction) if correction is not None else None
         if made is None or made.kind not in (CORRECTED, WITHDRAWN):
             raise StoreError(
-                f"--correction: outcome {outcome} needs the entry number of the correction "
-                "(更正 or 撤销, as kaohe ledger correct printed it)"
+                _(
+                    "--correction: outcome {outcome} needs the entry number of the correction "
+                    "(更正 or 撤销, as kaohe ledger correct printed it)"
+                ).format(outcome=outcome)
             )
         values["correction"] = f"{made.table} {made.record_id} 第 {made.seq} 条"
     entry = Entry(

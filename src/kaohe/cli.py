@@ -79,6 +79,10 @@ class TranslatedHelp(click.Command):
             self.help, self.short_help = saved
 
 
+class TranslatedGroup(click.Group, TranslatedHelp):
+    """A group of commands whose help is shown in the current language."""
+
+
 #: The exit status of a command whose reader closed the pipe (as a shell reports SIGPIPE).
 BROKEN_PIPE = 141
 
@@ -159,7 +163,9 @@ def _one_source(value: str) -> Path | str:
         return value  # a ledger store's state at a time (kaohe.store)
     if not Path(value).exists():
         raise click.BadParameter(
-            f"{value!r} does not exist (expected a folder, a file or a database URL)"
+            _("{value!r} does not exist (expected a folder, a file or a database URL)").format(
+                value=value
+            )
         )
     return Path(value)
 
@@ -238,7 +244,7 @@ def _lang_first(args: list[str]) -> list[str]:
     return args
 
 
-class LazyGroup(click.Group, TranslatedHelp):
+class LazyGroup(TranslatedGroup):
     """A group whose heavier commands are imported only when they are run.
 
     ``lazy`` maps a command name to ``"module:attribute"``; ``kaohe score``

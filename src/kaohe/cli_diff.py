@@ -7,20 +7,22 @@ from pathlib import Path
 import click
 
 from .cli import KaoheCommand
+from .i18n import N_, _
 
 folder = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
-@click.command(cls=KaoheCommand)
+@click.command(
+    cls=KaoheCommand, help=N_("List per unit and cadre what changed from FIRST to SECOND, and why.")
+)
 @click.argument("first", type=folder)
 @click.argument("second", type=folder)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Also write diff.csv, diff.xlsx and diff.html into this folder.",
+    help=N_("Also write diff.csv, diff.xlsx and diff.html into this folder."),
 )
 def diff(first: Path, second: Path, out: Path | None) -> None:
-    """List per unit and cadre what changed from FIRST to SECOND, and why."""
     from . import diff as diffs
     from .errors import OutputError
 
@@ -29,9 +31,11 @@ def diff(first: Path, second: Path, out: Path | None) -> None:
         click.echo(line)
     if out is not None:
         if out.exists():
-            raise OutputError(f"{out}: already exists; give --out a new folder name")
+            raise OutputError(
+                _("{folder}: already exists; give --out a new folder name").format(folder=out)
+            )
         made = diffs.files(found)
         out.mkdir(parents=True)
         for name, data in made.items():
             (out / name).write_bytes(data)
-        click.echo(f"wrote {out}")
+        click.echo(_("wrote {folder}").format(folder=out))

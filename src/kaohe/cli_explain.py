@@ -17,8 +17,9 @@ from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand, _load, _registry, as_of_option, data_option, plugins_option
+from .cli import KaoheCommand, _load, _registry, as_of_option, data_option, plugins_option, warn
 from .errors import KaoheError
+from .i18n import N_, _
 
 
 def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str]:
@@ -28,7 +29,11 @@ def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str
 
     path = out / "manifest.json"
     if not path.is_file():
-        raise KaoheError(f"{out}: not a result folder (no manifest.json); expected kaohe's")
+        raise KaoheError(
+            _("{folder}: not a result folder (no manifest.json); expected kaohe's").format(
+                folder=out
+            )
+        )
     manifest = json.loads(path.read_text(encoding="utf-8"))
     inputs = publish.load(
         Path(manifest["scheme"]["file"]),
@@ -45,18 +50,25 @@ def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str
     ]
     if changed:
         raise KaoheError(
-            f"{out}: the inputs of the run changed since (tables {', '.join(changed)}); "
-            "explain --run needs them as recorded (a run scored from a ledger store keeps them)"
+            _(
+                "{folder}: the inputs of the run changed since (tables {tables}); "
+                "explain --run needs them as recorded (a run scored from a ledger store keeps them)"
+            ).format(folder=out, tables=", ".join(changed))
         )
     return inputs.scheme, inputs.data, str(manifest["data"])
 
 
-@click.command(cls=KaoheCommand)
+@click.command(
+    cls=KaoheCommand,
+    help=N_("Explain the result of unit or cadre ID (or name): every number and why."),
+)
 @click.argument("args", nargs=-1, required=True, metavar="[SCHEME] ID")
 @click.option(
     "--run",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Explain this published result folder from the inputs it recorded (then give ID only).",
+    help=N_(
+        "Explain this published result folder from the inputs it recorded (then give ID only)."
+    ),
 )
 @data_option
 @as_of_option
@@ -68,7 +80,6 @@ def explain(
     as_of: dt.date | None,
     plugin_dir: Path | None,
 ) -> None:
-    """Explain the result of unit or cadre ID (or name): every number and why."""
     from . import api
     from .data.locations import is_database
     from .explanation import explain as derive
@@ -77,20 +88,23 @@ def explain(
 
     if run is not None:
         if len(args) != 1 or data is not None or as_of is not None:
-            raise click.UsageError("with --run give only ID (the run recorded its scheme and data)")
+            raise click.UsageError(
+                _("with --run give only ID (the run recorded its scheme and data)")
+            )
         the_scheme, dataset, source = _run_inputs(run, plugin_dir)
         warnings: list[str] = []
     else:
         if len(args) != 2:
-            raise click.UsageError("expected SCHEME ID (or --run OUT ID)")
+            raise click.UsageError(_("expected SCHEME ID (or --run OUT ID)"))
         scheme_path = Path(args[0])
         if not scheme_path.is_file():
-            raise click.BadParameter(f"{args[0]!r}: no such scheme file", param_hint="SCHEME")
+            raise click.BadParameter(
+                _("{file!r}: no such scheme file").format(file=args[0]), param_hint="SCHEME"
+            )
         the_scheme, dataset, data_path, warnings = _load(scheme_path, data, as_of, plugin_dir)
         source = str(data_path)
     results = api.evaluate(the_scheme, dataset)  # type: ignore[arg-type]
-    for warning in warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    warn(warnings)
     entity_id = find_entity(results, dataset, args[-1])
     click.echo(derive(results, entity_id).render(), nl=False)
     base = split_at(source)[0]

@@ -8,27 +8,38 @@ import click
 
 from .cli import KaoheCommand, plugins_option, scheme_argument
 from .errors import KaoheError
+from .i18n import N_, _, ngettext
 
 
-@click.command(cls=KaoheCommand)
+@click.command(
+    cls=KaoheCommand,
+    help=N_("Write the data-entry workbook (台账模板) of SCHEME: a sheet per table it reads."),
+)
 @scheme_argument
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The workbook to write (.xlsx); with --by-bureau, each office's workbook is named "
-    "after it beside this one (2020台账-督查室.xlsx).",
+    help=N_(
+        "The workbook to write (.xlsx); with --by-bureau, each office's workbook is named "
+        "after it beside this one (2020台账-督查室.xlsx)."
+    ),
 )
-@click.option("--by-bureau", is_flag=True, help="One workbook per office that keeps the tables.")
+@click.option(
+    "--by-bureau", is_flag=True, help=N_("One workbook per office that keeps the tables.")
+)
 @plugins_option
 def template(scheme: Path, out: Path, by_bureau: bool, plugin_dir: Path | None) -> None:
-    """Write the data-entry workbook (台账模板) of SCHEME: a sheet per table it reads."""
     from . import api
     from .cli import _registry
     from .template import by_office, template_tables, workbook
 
     if out.suffix.lower() != ".xlsx":
-        raise KaoheError(f"{out}: a template is an .xlsx workbook; expected a name ending in .xlsx")
+        raise KaoheError(
+            _("{file}: a template is an .xlsx workbook; expected a name ending in .xlsx").format(
+                file=out
+            )
+        )
     the_scheme = api.load_scheme(scheme, _registry(plugin_dir))
     contract = the_scheme.registry.tables  # the core's, the plugins' and --plugins files'
     names = template_tables(the_scheme, contract)
@@ -42,8 +53,16 @@ def template(scheme: Path, out: Path, by_bureau: bool, plugin_dir: Path | None) 
     )
     for path in books:
         if path.exists():
-            raise KaoheError(f"{path}: already exists; a template never replaces a workbook")
+            raise KaoheError(
+                _("{file}: already exists; a template never replaces a workbook").format(file=path)
+            )
     for path, tables in books.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         workbook(the_scheme, tables, contract).save(path)
-        click.echo(f"wrote {path} ({len(tables)} 张表: {', '.join(tables)})")
+        click.echo(
+            ngettext(
+                "wrote {file} ({n} table: {tables})",
+                "wrote {file} ({n} tables: {tables})",
+                len(tables),
+            ).format(file=path, n=len(tables), tables=", ".join(tables))
+        )

@@ -22,10 +22,11 @@ from .cli import (
     out_option,
     plugins_option,
     scheme_argument,
+    warn,
 )
 from .data import Dataset
 from .errors import KaoheError
-from .i18n import N_, _
+from .i18n import N_, _, ngettext
 from .paths import parameter_paths, show
 from .progress import progress
 from .scheme import Scheme
@@ -148,7 +149,7 @@ def whatif(
         raise click.UsageError(
             _("--format parquet writes a study's results: give --sweep or --monte-carlo")
         )
-    base, dataset, _path, _warnings = _load(scheme, data, as_of, plugin_dir)
+    base, dataset, _path, warnings = _load(scheme, data, as_of, plugin_dir)
     if chunk is not None:
         check_chunk(chunk, dataset)
     overrides = dict(parse_assignment(text) for text in sets)
@@ -179,7 +180,7 @@ def whatif(
             check_study(math.prod(Axis.count(t) for t in sweeps), dataset, limit, "sweep")
             axes = [Axis.parse(text) for text in sweeps]
             scenarios = sweep(scheme_for_study, axes)
-            title = "参数扫描"
+            title = "参数扫描"  # the title of the study's files, written in Chinese
             along = report.SweepAxis.of(scheme_for_study, axes)
         else:
             assert draws is not None
@@ -187,6 +188,7 @@ def whatif(
             scenarios = monte_carlo(scheme_for_study, [Draw.parse(t) for t in vary], draws, seed)
             title = f"蒙特卡洛模拟(N={draws}, seed={seed})"
             along = None
+    warn(warnings)  # as kaohe score does, once the study is known to run
     with _cluster(scheduler, workers) as client:
         if studying:
             parquet = out_format == "parquet"
@@ -283,8 +285,10 @@ def _check_switched_on(base: Scheme, dataset: Dataset, on: Sequence[str]) -> Non
         needed = sorted((rule.tables() | set(rule.requires_tables)) - always)
         if needed and all(table in dataset.absent for table in needed):
             raise KaoheError(
-                f"--on {name}: the data has no {', '.join(needed)} table, so switching "
-                f"{rule.title} on would change nothing; give --data with that table"
+                _(
+                    "--on {rule}: the data has no {tables} table, so switching {title} on "
+                    "would change nothing; give --data with that table"
+                ).format(rule=name, tables=", ".join(needed), title=rule.title)
             )
 
 
@@ -292,26 +296,33 @@ def _listed(items: Sequence[str], what: str, where: str) -> list[str]:
     """The first :data:`SHOWN_CHANGES` items, and a line saying how many were left out."""
     lines = [f"  {item}" for item in items[:SHOWN_CHANGES]]
     if len(items) > SHOWN_CHANGES:
-        lines.append(f"  (显示 {SHOWN_CHANGES} 个{what}, 共 {len(items)} 个; 全部见 {where})")
+        lines.append(
+            "  "
+            + _("(showing {shown} {what} of {total}; all in {where})").format(
+                shown=SHOWN_CHANGES, what=_(what), total=len(items), where=where
+            )
+        )
     return lines
 
 
 def _print_comparison(comparison: Comparison) -> None:
-    click.echo(f"方案变化: {comparison.scenario}")
+    click.echo(_("scheme changed: {scenario}").format(scenario=comparison.scenario))
     changes = [f"{path}: {show(old)} -> {show(new)}" for path, old, new in comparison.changes]
-    click.echo(f"参数变化 ({len(changes)} 项):")
-    for line in _listed(changes, "参数", "summary.json"):
+    click.echo(_("parameters changed ({n}):").format(n=len(changes)))
+    for line in _listed(changes, N_("parameters"), "summary.json"):
         click.echo(line)
-    for kind, label in (("units", "单位"), ("cadres", "干部")):
+    for kind, label in (("units", N_("units")), ("cadres", N_("cadres"))):
         s = comparison.summary[kind]
         click.echo(
-            f"{label}: 得分上升 {s['score_up']}, 下降 {s['score_down']}; 排名上升 {s['rank_up']}, "
-            f"下降 {s['rank_down']}; 等次变化 {s['grade_changed']}"
+            _(
+                "{who}: score up {score_up}, down {score_down}; rank up {rank_up}, "
+                "down {rank_down}; grade changed {grade_changed}"
+            ).format(who=_(label), **s)
         )
     grade_changes = comparison.grade_changes()
     if not grade_changes:
-        click.echo("没有单位或干部的等次发生变化。")
-    for line in _listed(grade_changes, "等次变化", "units.csv / cadres.csv"):
+        click.echo(_("No unit or cadre changes grade."))
+    for line in _listed(grade_changes, N_("grade changes"), "units.csv / cadres.csv"):
         click.echo(line)
 
 
@@ -343,46 +354,62 @@ def _percent(share: float) -> str:
 
 def _print_distribution(summary: Study, *, sweeping: bool) -> None:
     found = summary.found
-    click.echo(f"{summary.n} 个情景")
+    click.echo(ngettext("{n} scenario", "{n} scenarios", summary.n).format(n=summary.n))
     counts = found.unit_grade_counts
     if sweeping:
-        click.echo("各情景单位等次数:")
+        click.echo(_("unit grade counts per scenario:"))
         lines = [
             f"{scenario.name}: "
             + ", ".join(f"{grade} {int(counts[i, g])}" for g, grade in enumerate(UNIT_GRADES))
             for i, scenario in enumerate(summary.scenarios)
         ]
-        for line in _listed(lines, "情景", "scenarios.csv"):
+        for line in _listed(lines, N_("scenarios"), "scenarios.csv"):
             click.echo(line)
     elif summary.n:
         ranges = ", ".join(
             f"{grade} {int(counts[:, g].min())}–{int(counts[:, g].max())}"
             for g, grade in enumerate(UNIT_GRADES)
         )
-        click.echo(f"各情景单位等次数(最少–最多): {ranges}")
+        click.echo(
+            _("unit grade counts over the scenarios (least–most): {ranges}").format(ranges=ranges)
+        )
     units = _uncertain(summary.unit_ids, summary.unit_names, found.grade_probability, UNIT_GRADES)
     click.echo(
-        f"等次随情景变化的单位: {len(units)} 个"
-        + (" (各等次所占情景比例, 最不确定的在前):" if units else "")
+        (
+            _(
+                "units whose grade varies with the scenario: {n} (share of scenarios in each "
+                "grade, most uncertain first):"
+            )
+            if units
+            else _("units whose grade varies with the scenario: {n}")
+        ).format(n=len(units))
     )
-    for line in _listed(units, "单位", "units.csv、grade_probability.svg"):
+    for line in _listed(units, N_("units"), "units.csv、grade_probability.svg"):
         click.echo(line)
     cadres = _uncertain(
         summary.cadre_ids, summary.cadre_names, found.cadre_grade_probability, CADRE_LABELS
     )
-    click.echo(f"等次随情景变化的干部: {len(cadres)} 个" + (":" if cadres else ""))
-    for line in _listed(cadres, "干部", "cadres.csv"):
+    click.echo(
+        (
+            _("cadres whose grade varies with the scenario: {n}:")
+            if cadres
+            else _("cadres whose grade varies with the scenario: {n}")
+        ).format(n=len(cadres))
+    )
+    for line in _listed(cadres, N_("cadres"), "cadres.csv"):
         click.echo(line)
 
 
-@click.command(cls=KaoheCommand)
+@click.command(
+    cls=KaoheCommand,
+    help=N_(
+        "List every parameter path of SCHEME: value, kind, allowed values, basis.\n\n"
+        "Each path can be given to kaohe whatif --set PATH=VALUE, --sweep and --vary."
+    ),
+)
 @scheme_argument
 @plugins_option
 def params(scheme: Path, plugin_dir: Path | None) -> None:
-    """List every parameter path of SCHEME: value, kind, allowed values, basis.
-
-    Each path can be given to kaohe whatif --set PATH=VALUE, --sweep and --vary.
-    """
     from . import api
     from .cli import _registry, _width
 
@@ -394,11 +421,16 @@ def params(scheme: Path, plugin_dir: Path | None) -> None:
         if item.rule != current:
             current = item.rule
             click.echo(f"\n[{item.rule}] {item.title}")
-            click.echo(f"  依据: {item.basis or '(无)'}")
+            click.echo("  " + _("basis: {basis}").format(basis=item.basis or _("(none)")))
         cells = [item.path, item.shown, item.kind]
         padded = [c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)]
         click.echo("  " + "  ".join([*padded, item.allowed]))
-    click.echo(f"\n共 {len(found)} 个参数路径。")
+    click.echo(
+        "\n"
+        + ngettext("{n} parameter path in all.", "{n} parameter paths in all.", len(found)).format(
+            n=len(found)
+        )
+    )
 
 
 __all__ = ["KaoheError", "params", "whatif"]

@@ -27,6 +27,7 @@ from typing import Any
 import attrs
 
 from .errors import KaoheError
+from .i18n import _
 
 #: Result fields compared, with their Chinese names, per result file.
 FIELDS: Mapping[str, Mapping[str, str]] = {
@@ -96,11 +97,17 @@ class Diff:
 def _manifest(folder: Path) -> dict[str, Any]:
     path = folder / "manifest.json"
     if not path.is_file():
-        raise KaoheError(f"{folder}: not a result folder (no manifest.json); expected kaohe's")
+        raise KaoheError(
+            _("{folder}: not a result folder (no manifest.json); expected kaohe's").format(
+                folder=folder
+            )
+        )
     try:
         found: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
-        raise KaoheError(f"{path}: not a readable manifest ({error})") from None
+        raise KaoheError(
+            _("{file}: not a readable manifest ({reason})").format(file=path, reason=error)
+        ) from None
     return found
 
 

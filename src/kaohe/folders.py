@@ -87,33 +87,35 @@ def not_ours(folder: Path) -> str | None:
     try:
         entries = {entry.name: entry for entry in os.scandir(folder)}
     except OSError as error:
-        return f"it cannot be read ({error.strerror})"
+        return _("it cannot be read ({reason})").format(reason=error.strerror)
     if not entries:
         return None
     if MANIFEST not in entries:
-        return "it holds files and no manifest.json"
+        return _("it holds files and no manifest.json")
     try:
         listed = listed_files(Path(folder, MANIFEST).read_bytes())
     except OSError as error:
-        return f"its manifest.json cannot be read ({error.strerror})"
+        return _("its manifest.json cannot be read ({reason})").format(reason=error.strerror)
     if listed is None:
-        return "its manifest.json does not list the files kaohe wrote"
+        return _("its manifest.json does not list the files kaohe wrote")
     expected = {*listed, MANIFEST} | ({SIGNATURE} & entries.keys())
     others = sorted(entries.keys() - expected)
     if others:
-        return f"it holds files kaohe did not write: {', '.join(others[:5])}"
+        return _("it holds files kaohe did not write: {files}").format(files=", ".join(others[:5]))
     missing = sorted(expected - entries.keys())
     if missing:
-        return f"files its manifest lists are missing: {', '.join(missing[:5])}"
+        return _("files its manifest lists are missing: {files}").format(
+            files=", ".join(missing[:5])
+        )
     for name, entry in sorted(entries.items()):
         if not entry.is_file(follow_symlinks=False):
-            return f"{name} is not a plain file"
+            return _("{file} is not a plain file").format(file=name)
     for name, digest in sorted(listed.items()):
         try:
             if _sha256(Path(folder, name)) != digest:
-                return f"{name} was changed after kaohe wrote it"
+                return _("{file} was changed after kaohe wrote it").format(file=name)
         except OSError as error:
-            return f"{name} cannot be read ({error.strerror})"
+            return _("{file} cannot be read ({reason})").format(file=name, reason=error.strerror)
     return None
 
 

@@ -21,6 +21,7 @@ import shutil
 from pathlib import Path
 
 from .errors import OutputError
+from .i18n import _
 
 #: Where a browser is looked for, in this order, after ``KAOHE_CHROMIUM``.
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -33,15 +34,17 @@ def chromium() -> str:
     named = os.environ.get("KAOHE_CHROMIUM")
     if named:
         if not Path(named).is_file():
-            raise OutputError(f"KAOHE_CHROMIUM={named}: no such browser")
+            raise OutputError(_("KAOHE_CHROMIUM={named}: no such browser").format(named=named))
         return named
     for name in BROWSERS:
         found = shutil.which(name)
         if found:
             return found
     raise OutputError(
-        f"report.pdf is printed by a Chromium browser and none was found; install one "
-        f"({INSTALL}) or name it in KAOHE_CHROMIUM"
+        _(
+            "report.pdf is printed by a Chromium browser and none was found; install one "
+            "({install}) or name it in KAOHE_CHROMIUM"
+        ).format(install=INSTALL)
     )
 
 
@@ -67,7 +70,7 @@ def pdf_bytes(html: str, day: dt.date) -> bytes:
         from playwright.sync_api import Error, sync_playwright
     except ImportError:
         raise OutputError(
-            "report.pdf needs Playwright to drive the browser: pip install 'kaohe[pdf]'"
+            _("report.pdf needs Playwright to drive the browser: pip install 'kaohe[pdf]'")
         ) from None
     # Chromium refuses to run as root inside its sandbox; the page is our own and offline
     args = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
@@ -83,5 +86,9 @@ def pdf_bytes(html: str, day: dt.date) -> bytes:
             finally:
                 browser.close()
     except Error as error:
-        raise OutputError(f"report.pdf: the browser {browser_path} failed ({error})") from None
+        raise OutputError(
+            _("report.pdf: the browser {browser} failed ({reason})").format(
+                browser=browser_path, reason=error
+            )
+        ) from None
     return _stamp(pdf, day)

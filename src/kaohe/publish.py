@@ -91,7 +91,9 @@ def check_inputs(scheme: Scheme, data: Dataset) -> list[str]:
     for dist, warnings in call_hook(manager, "kaohe_check_inputs", scheme=scheme, data=data):
         items = list(warnings) if isinstance(warnings, Iterable) else None
         if isinstance(warnings, str) or items is None or not all(isinstance(w, str) for w in items):
-            got = f"returned {type(warnings).__name__}, expected a list of strings"
+            got = _("returned {type}, expected a list of strings").format(
+                type=type(warnings).__name__
+            )
             raise PluginError(dist, "", got, stage="kaohe_check_inputs")
         found.extend(items)
     return found
@@ -133,7 +135,9 @@ def plugin_files(results: Results, taken: Mapping[str, bytes]) -> dict[str, byte
     manager = results.scheme.registry.manager
     for dist, files in call_hook(manager, "kaohe_result_files", results=results):
         if not isinstance(files, Mapping):
-            got = f"returned {type(files).__name__}, expected a mapping of file names to bytes"
+            got = _("returned {type}, expected a mapping of file names to bytes").format(
+                type=type(files).__name__
+            )
             raise PluginError(dist, "", got, stage="kaohe_result_files")
         for name, content in files.items():
             problem = _file_problem(name, content, {*taken, *found, "manifest.sig"})
@@ -146,9 +150,11 @@ def plugin_files(results: Results, taken: Mapping[str, bytes]) -> dict[str, byte
 def _file_problem(name: object, content: object, taken: set[str]) -> str:
     """What is wrong with one file a plugin gives ("" when nothing)."""
     if not isinstance(name, str) or name in ("", ".", "..") or name != Path(name).name:
-        return f"file name {name!r} is not a plain file name"
+        return _("file name {name!r} is not a plain file name").format(name=name)
     if name in taken:
-        return f"file '{name}' is kaohe's or another plugin's"
+        return _("file '{name}' is kaohe's or another plugin's").format(name=name)
     if not isinstance(content, bytes):
-        return f"file '{name}': {type(content).__name__}, expected bytes"
+        return _("file '{name}': {type}, expected bytes").format(
+            name=name, type=type(content).__name__
+        )
     return ""

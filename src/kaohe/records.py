@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .errors import KaoheError
+from .i18n import _
 from .results import Results
 from .tables import installed_tables
 from .template import header
@@ -39,13 +40,19 @@ def find_entity(results: Results, data: Any, wanted: str) -> str:
     if wanted in names:
         found = names[wanted]
         if len(found) > 1:
-            raise KaoheError(f"'{wanted}' names {', '.join(found)}; give one of these ids")
+            raise KaoheError(
+                _("'{name}' names {ids}; give one of these ids").format(
+                    name=wanted, ids=", ".join(found)
+                )
+            )
         return found[0]
     close = difflib.get_close_matches(wanted, list(names), n=5, cutoff=0.5)
     if not close:  # not like a name: the explanation names the closest ids
         return wanted
     raise KaoheError(
-        f"no unit or cadre with the id or name '{wanted}'; did you mean {', '.join(close)}?"
+        _("no unit or cadre with the id or name '{name}'; did you mean {close}?").format(
+            name=wanted, close=", ".join(close)
+        )
     )
 
 

@@ -15,6 +15,8 @@ import json
 import shutil
 from pathlib import Path
 
+from .i18n import _
+
 
 def runs_folder(out: Path) -> Path:
     """Where earlier runs of the result folder ``out`` are kept."""
@@ -42,6 +44,6 @@ def archive(out: Path) -> str | None:
         number = len(list(kept.iterdir())) + 1 if kept.is_dir() else 1
         target = kept / f"{number:03d}-{digest}"
         shutil.copytree(out, target)
-    return (
-        f"replaces {out} (scored from {source}, as of {as_of}); the earlier run is kept in {target}"
-    )
+    return _(
+        "replaces {folder} (scored from {source}, as of {as_of}); the earlier run is kept in {kept}"
+    ).format(folder=out, source=source, as_of=as_of, kept=target)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .errors import KaoheError
+from .i18n import _
 from .tables import TableSpec, find_table, installed_tables
 
 if TYPE_CHECKING:
@@ -89,7 +90,9 @@ def cutoff(text: str) -> str:
         return stamp(dt.datetime.fromisoformat(text))
     except ValueError:
         raise StoreError(
-            f"{text!r}: not a date or time; expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS"
+            _("{text!r}: not a date or time; expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS").format(
+                text=text
+            )
         ) from None
 
 
@@ -118,12 +121,20 @@ def connect(location: str, *, create: bool = False) -> Iterator[Any]:
 
             path = sqlite_path(location)
             if not create and not path.is_file():
-                raise StoreError(f"{path}: no such ledger store; make one with kaohe ledger init")
+                raise StoreError(
+                    _("{store}: no such ledger store; make one with kaohe ledger init").format(
+                        store=path
+                    )
+                )
             connection = adbc_driver_sqlite.dbapi.connect(str(path))
     except StoreError:
         raise
     except Exception as error:  # drivers raise their own errors for connection failures
-        raise StoreError(f"{shown(location)}: cannot open the ledger store ({error})") from None
+        raise StoreError(
+            _("{store}: cannot open the ledger store ({reason})").format(
+                store=shown(location), reason=error
+            )
+        ) from None
     try:
         yield connection
     finally:
@@ -199,7 +210,11 @@ def init(location: str, tables: Mapping[str, TableSpec] | None = None) -> None:
 
     postgres = is_postgres(location)
     if not postgres and sqlite_path(location).exists():
-        raise StoreError(f"{sqlite_path(location)}: already exists; a store is never replaced")
+        raise StoreError(
+            _("{store}: already exists; a store is never replaced").format(
+                store=sqlite_path(location)
+            )
+        )
     with connect(location, create=True) as connection, connection.cursor() as cursor:
         if postgres:
             cursor.execute(
@@ -207,7 +222,7 @@ def init(location: str, tables: Mapping[str, TableSpec] | None = None) -> None:
                 f"WHERE table_schema = current_schema() AND table_name = '{ENTRIES}'"
             )
             if cursor.fetchone()[0]:
-                raise StoreError(f"{shown(location)}: already a ledger store")
+                raise StoreError(_("{store}: already a ledger store").format(store=shown(location)))
         cursor.execute(_DDL)
         for statement in _POSTGRES_GUARDS if postgres else _SQLITE_GUARDS:
             cursor.execute(statement)
@@ -287,13 +302,16 @@ def read_files(
             columns = {c: text(raw.columns.column(c)).to_pylist() for c in raw.columns.column_names}
             for index in range(raw.columns.num_rows):
                 values = {c: str(cells[index]) for c, cells in columns.items() if cells[index]}
-                source = f"{raw.source}, row {int(raw.lines[index])}"
+                source = _("{file}, row {row}").format(file=raw.source, row=int(raw.lines[index]))
                 if spec.unique:
                     key = record_key(spec, values)
                     first = where.setdefault((name, key), source)
                     if first != source and not first.startswith(raw.source + ","):
                         problems.add_error(
-                            source, f"{name} '{key}' is also given by {first}; expected it once"
+                            source,
+                            _("{table} '{key}' is also given by {first}; expected it once").format(
+                                table=name, key=key, first=first
+                            ),
                         )
                         continue
                 found.setdefault(name, []).append((source, values))
@@ -355,7 +373,7 @@ def _append(location: str, new: Sequence[Entry]) -> None:
 
 def _state(latest: Mapping[tuple[str, str], Entry]) -> dict[str, list[dict[str, str]]]:
     state: dict[str, list[dict[str, str]]] = {}
-    for (table, _), entry in sorted(latest.items(), key=lambda item: item[1].seq):
+    for (table, _id), entry in sorted(latest.items(), key=lambda item: item[1].seq):
         if entry.kind != WITHDRAWN and table in installed_tables():  # appeals are not input tables
             state.setdefault(table, []).append(dict(entry.values))
     return state
@@ -363,9 +381,9 @@ def _state(latest: Mapping[tuple[str, str], Entry]) -> dict[str, list[dict[str, 
 
 def _who(by: str, reason: str) -> None:
     if not by.strip():
-        raise StoreError("--by: empty; expected who makes the entry")
+        raise StoreError(_("--by: empty; expected who makes the entry"))
     if not reason.strip():
-        raise StoreError("--reason: empty; expected why the entry is made")
+        raise StoreError(_("--reason: empty; expected why the entry is made"))
 
 
 def import_files(location: str, paths: Sequence[Path], *, by: str, reason: str) -> dict[str, int]:
@@ -406,8 +424,10 @@ def import_files(location: str, paths: Sequence[Path], *, by: str, reason: str) 
             if before is not None and before.kind != WITHDRAWN:
                 if dict(before.values) != values:
                     errors.append(
-                        f"{source}: {table} '{key}' is already in the store with other values; "
-                        "expected a correction (kaohe ledger correct)"
+                        _(
+                            "{source}: {table} '{key}' is already in the store with other "
+                            "values; expected a correction (kaohe ledger correct)"
+                        ).format(source=source, table=table, key=key)
                     )
                 continue
             new.append(
@@ -429,14 +449,22 @@ def _live(location: str, table: str, record_id: str) -> tuple[list[Entry], Entry
     name = find_table(table)
     if name is None:
         raise StoreError(
-            f"unknown table '{table}'; expected one of {', '.join(installed_tables())}"
+            _("unknown table '{table}'; expected one of {tables}").format(
+                table=table, tables=", ".join(installed_tables())
+            )
         )
     existing = entries(location)
     before = current(existing).get((name, record_id))
     if before is None:
-        raise StoreError(f"{name}: no record '{record_id}' in the store")
+        raise StoreError(
+            _("{table}: no record '{id}' in the store").format(table=name, id=record_id)
+        )
     if before.kind == WITHDRAWN:
-        raise StoreError(f"{name} '{record_id}' was withdrawn (entry {before.seq})")
+        raise StoreError(
+            _("{table} '{id}' was withdrawn (entry {seq})").format(
+                table=name, id=record_id, seq=before.seq
+            )
+        )
     return existing, before, installed_tables()[name]
 
 
@@ -454,16 +482,26 @@ def correct(
         column = spec.canonical(header)
         if column is None:
             raise StoreError(
-                f"{spec.name}: no column '{header}'; expected one of {', '.join(spec.names)}"
+                _("{table}: no column '{column}'; expected one of {columns}").format(
+                    table=spec.name, column=header, columns=", ".join(spec.names)
+                )
             )
         if spec.id_column == column and value != record_id:
-            raise StoreError(f"{spec.name}: the id of a record is not corrected; withdraw it")
+            raise StoreError(
+                _("{table}: the id of a record is not corrected; withdraw it").format(
+                    table=spec.name
+                )
+            )
         if value:
             values[column] = value
         else:
             values.pop(column, None)
     if values == dict(before.values):
-        raise StoreError(f"{spec.name} '{record_id}': the correction changes nothing")
+        raise StoreError(
+            _("{table} '{id}': the correction changes nothing").format(
+                table=spec.name, id=record_id
+            )
+        )
     entry = Entry(
         existing[-1].seq + 1, spec.name, record_id, CORRECTED, before.seq,
         stamp(clock()), by, reason, values,
@@ -496,7 +534,7 @@ def history(location: str, record_id: str, table: str | None = None) -> list[Ent
         if e.record_id == record_id and (name is None or e.table == name)
     ]  # fmt: skip
     if not found:
-        raise StoreError(f"no record '{record_id}' in the store")
+        raise StoreError(_("no record '{id}' in the store").format(id=record_id))
     return found
 
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from ..errors import ClusterError, MissingExtraError
+from ..i18n import _
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -53,7 +54,7 @@ def _distributed() -> Any:
         import distributed
     except ImportError:
         raise MissingExtraError(
-            "scoring on a Dask cluster (--workers, --scheduler)", "dask", "distributed"
+            _("scoring on a Dask cluster (--workers, --scheduler)"), "dask", "distributed"
         ) from None
     return distributed
 
@@ -64,14 +65,16 @@ def connect(*, scheduler: str | None = None, workers: int | None = None) -> Iter
     cluster of ``workers`` processes (one thread each) that is closed afterwards."""
     distributed = _distributed()
     if (scheduler is None) == (workers is None):
-        raise ClusterError("give either a scheduler address or a number of local workers")
+        raise ClusterError(_("give either a scheduler address or a number of local workers"))
     if scheduler is not None:
         try:
             client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as error:
             raise ClusterError(
-                f"cannot reach the Dask scheduler at {scheduler} ({error}); "
-                "give its address as tcp://HOST:PORT"
+                _(
+                    "cannot reach the Dask scheduler at {scheduler} ({reason}); "
+                    "give its address as tcp://HOST:PORT"
+                ).format(scheduler=scheduler, reason=error)
             ) from None
         with client:
             yield client
@@ -131,8 +134,10 @@ def map_chunks(
                 value = future.result()
             except distributed.KilledWorker as error:
                 raise ClusterError(
-                    f"chunk {index + 1} of the study killed the workers that ran it ({error}); "
-                    "give the workers more memory or use smaller chunks (--chunk)"
+                    _(
+                        "chunk {chunk} of the study killed the workers that ran it ({reason}); "
+                        "give the workers more memory or use smaller chunks (--chunk)"
+                    ).format(chunk=index + 1, reason=error)
                 ) from None
             future.release()
             yield index, value

@@ -18,6 +18,7 @@ import os
 
 from ..data import Dataset
 from ..errors import StudyError
+from ..i18n import _
 from .batch import CHUNK_BUDGET, VALUES_PER_ENTITY, VALUES_PER_ROW
 
 #: Memory of one scenario's scheme (measured on county-2019: about 19 KiB).
@@ -66,16 +67,25 @@ def check_study(scenarios: int, data: Dataset, limit: int, kind: str) -> None:
     if scenarios <= limit:
         return
     split = (
-        "sweep fewer values per --sweep axis (a part of each range per run)"
+        _("sweep fewer values per --sweep axis (a part of each range per run)")
         if kind == "sweep"
-        else f"run --monte-carlo {limit} or fewer several times with different --seed values"
+        else _(
+            "run --monte-carlo {limit} or fewer several times with different --seed values"
+        ).format(limit=limit)
     )
     raise StudyError(
-        f"a study of {scenarios:,} scenarios would keep about "
-        f"{_gib(study_bytes(scenarios, data))} in memory ({scenario_bytes(data) // 1024} KiB a "
-        f"scenario); the limit is {limit:,} scenarios (--max-scenarios; by default what fits in "
-        f"half of this machine's memory). Split the study: {split}, and combine the parts; or "
-        "raise --max-scenarios on a machine with the memory"
+        _(
+            "a study of {scenarios:,} scenarios would keep about {memory} in memory "
+            "({kib} KiB a scenario); the limit is {limit:,} scenarios (--max-scenarios; by "
+            "default what fits in half of this machine's memory). Split the study: {split}, "
+            "and combine the parts; or raise --max-scenarios on a machine with the memory"
+        ).format(
+            scenarios=scenarios,
+            memory=_gib(study_bytes(scenarios, data)),
+            kib=scenario_bytes(data) // 1024,
+            limit=limit,
+            split=split,
+        )
     )
 
 
@@ -87,7 +97,9 @@ def check_chunk(chunk: int, data: Dataset, memory: int | None = None) -> None:
     fits = max(1, budget // (8 * (VALUES_PER_ENTITY * entities + VALUES_PER_ROW * rows)))
     if chunk > fits:
         raise StudyError(
-            f"--chunk {chunk}: scoring that many scenarios at once would need more than half of "
-            f"this machine's memory ({_gib(budget)}); give --chunk {fits} or less, or leave it out "
-            "(kaohe then sizes the chunks itself)"
+            _(
+                "--chunk {chunk}: scoring that many scenarios at once would need more than half "
+                "of this machine's memory ({memory}); give --chunk {fits} or less, or leave it "
+                "out (kaohe then sizes the chunks itself)"
+            ).format(chunk=chunk, memory=_gib(budget), fits=fits)
         )

@@ -18,6 +18,7 @@ import attrs
 import numpy as np
 
 from ..errors import OverrideError
+from ..i18n import _
 from ..scheme import Scheme
 
 if sys.version_info >= (3, 11):
@@ -83,7 +84,7 @@ def parse_assignment(text: str) -> tuple[str, object]:
     """``PATH=VALUE`` as ``(path, value)``."""
     path, sep, value = text.partition("=")
     if not sep or not path.strip() or not value.strip():
-        raise OverrideError(text, text, "PATH=VALUE, e.g. satisfaction.weight.乡镇=0.25")
+        raise OverrideError(text, text, _("PATH=VALUE, e.g. satisfaction.weight.乡镇=0.25"))
     return path.strip(), parse_value(value.strip())
 
 
@@ -100,10 +101,10 @@ class Axis:
 
         :meth:`count` tells how many values that is without making them.
         """
-        path, _, spec = text.partition("=")
+        path, _eq, spec = text.partition("=")
         count = cls.count(text)
         if ":" in spec:
-            start, _, step = (float(part) for part in spec.split(":"))
+            start, _stop, step = (float(part) for part in spec.split(":"))
             values = tuple(float(np.round(start + i * step, 12)) for i in range(count))
         else:
             values = tuple(float(part) for part in spec.split(","))
@@ -113,7 +114,7 @@ class Axis:
     def count(text: str) -> int:
         """How many values the axis ``text`` has (OverrideError if it is not one)."""
         path, sep, spec = text.partition("=")
-        expected = "PATH=START:STOP:STEP or PATH=V1,V2,..., e.g. supervision.cap=6:12:2"
+        expected = _("PATH=START:STOP:STEP or PATH=V1,V2,..., e.g. supervision.cap=6:12:2")
         if not sep or not path.strip():
             raise OverrideError(text, text, expected)
         try:
@@ -156,9 +157,9 @@ class Draw:
     def parse(cls, text: str) -> Draw:
         """``PATH=uniform(LOW,HIGH)`` or ``PATH=dirichlet(CONCENTRATION)``."""
         path, sep, spec = text.partition("=")
-        expected = "PATH=uniform(LOW,HIGH) or PATH=dirichlet(CONCENTRATION)"
+        expected = _("PATH=uniform(LOW,HIGH) or PATH=dirichlet(CONCENTRATION)")
         spec = spec.strip()
-        kind, _, rest = spec.partition("(")
+        kind, _paren, rest = spec.partition("(")
         try:
             if not sep or not rest.endswith(")") or kind not in ("uniform", "dirichlet"):
                 raise ValueError
@@ -180,11 +181,13 @@ def monte_carlo(base: Scheme, draws: Sequence[Draw], n: int, seed: int) -> list[
     tables = {}
     for draw in draws:
         if draw.kind == "dirichlet":
-            rule, _, key = draw.path.partition(".")
+            rule, _dot, key = draw.path.partition(".")
             current = base.rules.get(rule)
             table = current.params.get(key) if current is not None else None
             if not isinstance(table, dict) or not table:
-                raise OverrideError(draw.path, draw.path, "a table of weights of an enabled rule")
+                raise OverrideError(
+                    draw.path, draw.path, _("a table of weights of an enabled rule")
+                )
             tables[draw.path] = table
     scenarios = []
     for index in range(n):
