@@ -148,10 +148,35 @@ TOLERANCE_DECISION = Vocabulary(
     {"免責": "免责", "從輕": "从轻", "減輕": "减轻"},
 )
 
-#: Ledger tables that a tolerance row may refer to.
+#: Ledger tables that a tolerance row may refer to, by name or Chinese name (as
+#: the tables are named in :mod:`kaohe.tables`).
 TOLERANCE_TARGET = Vocabulary(
     N_("tolerance target table"),
     ("supervision", "exposures", "criticisms", "interviews", "notices", "sanctions", "vetoes"),
+    {
+        "督查问题": "supervision",
+        "督查問題": "supervision",
+        "曝光问题": "exposures",
+        "曝光問題": "exposures",
+        "通报批评": "criticisms",
+        "通報批評": "criticisms",
+        "约谈": "interviews",
+        "約談": "interviews",
+        "整改通知": "notices",
+        "处分": "sanctions",
+        "處分": "sanctions",
+        "一票否决": "vetoes",
+        "一票否決": "vetoes",
+    },
+    {
+        "supervision": "督查问题",
+        "exposures": "曝光问题",
+        "criticisms": "通报批评",
+        "interviews": "约谈",
+        "notices": "整改通知",
+        "sanctions": "处分",
+        "vetoes": "一票否决",
+    },
 )
 
 #: Grade-effect severities, lightest first (rules.md R9, "heavier last").
