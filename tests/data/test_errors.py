@@ -61,11 +61,11 @@ def assert_names(error: DataError, source: str, row: int | None, column: str | N
 @pytest.mark.parametrize("name", ["units", "cadres", "targets"])
 def test_missing_required_table(tmp_path: Path, tables: Tables, name: str) -> None:
     del tables[name]
-    error = csv_error(tmp_path, tables)
-    assert str(error.problems[0]).startswith(f"{tmp_path / 'data'}: missing required table")
-    message = str(error)
-    assert f"'{name}'" in message
-    assert f"{name}.csv" in message
+    folder = tmp_path / "data"
+    # the only problem: the rows naming its ids are not reported as naming unknown ids
+    assert str(csv_error(tmp_path, tables)) == (
+        f"{folder}: missing required table '{name}'; expected a file {folder / name}.csv"
+    )
 
 
 def test_votes_required_only_when_asked(tmp_path: Path, tables: Tables) -> None:
@@ -457,7 +457,7 @@ def test_workbook_missing_sheet_and_unknown_sheet(tmp_path: Path, tables: Tables
 
     del tables["cadres"]
     path = write_xlsx(tmp_path / "book.xlsx", tables)
-    missing = r"book\.xlsx\n  missing required table 'cadres'; expected a sheet"
+    missing = r"book\.xlsx: missing required table 'cadres'; expected a sheet"
     with pytest.raises(DataError, match=missing):
         load(path)
     book = openpyxl.load_workbook(path)

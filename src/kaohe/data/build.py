@@ -93,7 +93,8 @@ def require_tables(
     problems: Problems,
     tables: Mapping[str, TableSpec],
 ) -> None:
-    """Report each required table that is not among ``found``.
+    """Report each required table that is not among ``found`` (and mark it failed, so
+    that the rows of other tables are not reported for naming ids it would list).
 
     The tables ``tables`` marks required are always required (``units``,
     ``cadres``, ``targets``), the tables of ``require`` in addition;
@@ -110,6 +111,7 @@ def require_tables(
                     table=name, where=hint(name)
                 ),
             )
+            problems.failed.add(name)  # rows naming its ids are not checked against it
 
 
 def _sort_key(values: Column) -> pa.Array:
