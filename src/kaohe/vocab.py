@@ -39,6 +39,14 @@ class Vocabulary:
         """The label of canonical ``value`` (the value itself when it has none)."""
         return self.labels.get(value, value)
 
+    def listed(self) -> str:
+        """The values as a message lists what is accepted: a code after its label
+        (``主要负责人 (head), 班子成员 (leader), ...``), other values as they are."""
+        return ", ".join(
+            f"{self.labels[value]} ({value})" if value in self.labels else value
+            for value in self.values
+        )
+
     def code(self, text: str) -> int:
         """The code of ``text`` (canonical or alias), or -1 if unknown."""
         canonical = self.aliases.get(text, text)
@@ -140,6 +148,7 @@ ISSUER = Vocabulary(
     N_("issuer"),
     ("self", "superior"),
     {"本单位": "self", "本單位": "self", "上级": "superior", "上級": "superior"},
+    {"self": "本单位", "superior": "上级"},
 )
 
 TOLERANCE_DECISION = Vocabulary(

@@ -358,11 +358,16 @@ def test_nan_or_infinity(
     [
         ("supervision", "severity", "很严重", "一般, 较重, 严重"),
         ("exposures", "level", "乡镇", "县, 市, 省"),
-        ("cadres", "role", "boss", "head, leader, middle, staff"),
+        (
+            "cadres",
+            "role",
+            "boss",
+            "主要负责人 (head), 班子成员 (leader), 中层干部 (middle), 一般干部 (staff)",
+        ),
         ("sanctions", "type", "罚款", "批评教育, 诫勉, 调离岗位"),
-        ("sanctions", "issuer", "县委", "self, superior"),
+        ("sanctions", "issuer", "县委", "本单位 (self), 上级 (superior)"),
         ("tolerances", "decision", "原谅", "免责, 从轻, 减轻"),
-        ("tolerances", "ref_table", "units", "supervision, exposures, criticisms"),
+        ("tolerances", "ref_table", "units", "督查问题 (supervision), 曝光问题 (exposures)"),
         ("awards", "level", "乡镇", "县, 市, 省, 国家"),
     ],
 )
