@@ -125,3 +125,24 @@ def test_two_hundred_problems_in_english(bad_dates: Path) -> None:
     assert lines[2] == f"  row 2, column '日期': 'bad' is not a date; {DATES_EN}"
     assert len(lines) == 203
     assert lines[-1] == "... and 50 more problems not listed"
+
+
+@pytest.mark.usefixtures("chinese")
+def test_a_category_the_scheme_lacks_is_listed_with_the_other_problems(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(COUNTY.with_suffix(""), folder)
+    units = chinese_headers(rows_of(folder / "units.csv"), "units")
+    units[2][2] = "外星"
+    write(folder / "units.csv", units)
+    supervision = rows_of(folder / "supervision.csv")
+    supervision[1][2] = "NOPE"
+    write(folder / "supervision.csv", supervision)
+    assert run("validate", folder) == (
+        "错误:数据中有 2 个问题,按文件列出:\n"
+        f"{folder / 'units.csv'}\n"
+        "  第 3 行,列 '考核类别': 考核类别 '外星' 不在方案所列的类别中"
+        "(乡镇, 县级部门, 条管单位)\n"
+        f"{folder / 'supervision.csv'}\n"
+        "  第 2 行,列 'unit_id': 未知的 unit_id 'NOPE';"
+        f"应为 table 'units' ({folder / 'units.csv'}) 中列出的 unit_id\n"
+    )
