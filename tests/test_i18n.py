@@ -216,11 +216,20 @@ def test_errors_are_made_in_the_language_of_the_moment() -> None:
     assert str(SchemeError("s.toml", "a.b", "x", 3)) == "s.toml: key 'a.b': expected x, got 3"
     i18n.use("zh")
     assert str(SchemeError("s.toml", "a.b", "x", 3)) == "s.toml:键 'a.b':应为x,实际为 3"
-    error = DataError.of([DataError("t.csv", "bad", row=2, column="c")] * 2, more=3)
-    assert str(error).splitlines() == [
-        "t.csv,第 2 行,列 'c': bad",
-        "t.csv,第 2 行,列 'c': bad",
-        "……另有 3 个问题未列出",
+    problems = [
+        DataError("t.csv", "bad", row=2, column="c"),
+        DataError("u.csv", "empty"),
+        DataError("t.csv", "worse", row=3),
+    ]
+    assert str(problems[0]) == "t.csv,第 2 行,列 'c': bad"
+    assert str(DataError.of(problems, more=3)).splitlines() == [
+        "数据中有 6 个问题,按文件列出:",
+        "t.csv",
+        "  第 2 行,列 'c': bad",
+        "  第 3 行: worse",
+        "u.csv",
+        "  empty",
+        "……还有 3 个问题未列出",
     ]
 
 

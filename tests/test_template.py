@@ -120,6 +120,6 @@ def test_the_offices_workbooks_score_together_like_the_csv_folder(tmp_path: Path
     twice = CliRunner().invoke(main, ["validate", str(COUNTY), *given, "--data", str(FOLDER)])
     assert twice.exit_code == 1
     assert (
-        f"{FOLDER / 'supervision.csv'}: table 'supervision' is also given by "
+        f"{FOLDER / 'supervision.csv'}\n  table 'supervision' is also given by "
         f"{tmp_path / '督查室.xlsx'}[督查问题]; expected each table from one source"
     ) in twice.output

@@ -52,7 +52,8 @@ def load_data(
     """
     require = required_tables(scheme) if scheme is not None else ()
     tables = scheme.registry.tables if scheme is not None else None
-    data = load(path, require=require, tables=tables, progress=progress)
+    categories = scheme.categories if scheme is not None else None
+    data = load(path, require=require, tables=tables, progress=progress, categories=categories)
     if scheme is not None:
         check_dataset(scheme, data)
     return data

@@ -16,7 +16,7 @@ from .tables_out import ADJUSTMENT_COLUMNS, CADRE_COLUMNS, FREEZE_COLUMNS, UNIT_
 KIND_TEXT = {
     "id": "id (text without `:`)",
     "text": "text",
-    "date": "date (`YYYY-MM-DD`, `YYYY/M/D`, Excel date)",
+    "date": "date (`2019-03-12`, `2019/3/12`, `2019.3.12`, `2019年3月12日`, Excel date)",
     "count": "count (whole number >= 0)",
     "score": "number",
     "bool": "true/false/1/0/是/否",
@@ -26,6 +26,21 @@ KIND_TEXT = {
 
 if TYPE_CHECKING:
     from .plugins import Registry
+    from .vocab import Vocabulary
+
+
+def spellings(vocabulary: Vocabulary) -> str:
+    """Every value of ``vocabulary`` with the other spellings the readers accept for it,
+    its Chinese label first: ``head (主要负责人, 主要負責人, 一把手)``."""
+    others: dict[str, list[str]] = {value: [] for value in vocabulary.values}
+    for alias, value in vocabulary.aliases.items():
+        others[value].append(alias)
+    shown = []
+    for value in vocabulary.values:
+        label = vocabulary.labels.get(value)
+        accepted = sorted(others[value], key=lambda alias: alias != label)
+        shown.append(f"{value} ({', '.join(accepted)})" if accepted else value)
+    return ", ".join(shown)
 
 
 def markdown(registry: Registry | None = None) -> str:
@@ -46,13 +61,18 @@ def markdown(registry: Registry | None = None) -> str:
         "the tests fail when this file and the code disagree.",
         "",
         "A data set is a folder of `<table>.csv` files (UTF-8, UTF-8 with BOM or",
-        "GBK/GB18030), an `.xlsx` workbook with one sheet per table, or in-memory",
-        "columns. Required tables: "
+        "GBK/GB18030; or `.parquet`, `.arrow`, `.feather` files), a spreadsheet",
+        "(`.xlsx`, `.xlsm`, `.xls`, `.xlsb`, `.ods`) with one sheet per table, a",
+        "SQLite or PostgreSQL database (tables or views named like the tables), or",
+        "in-memory columns. Required tables: "
         + ", ".join(f"`{t}`" for t in required_tables(tables))
         + ", and",
         "`votes` when the scheme scores cadres; any other table may be absent (no",
         "records). `*` marks a required column; headers may be the Chinese aliases,",
-        "in simplified or traditional characters; values too.",
+        "in simplified or traditional characters. A table's file, sheet or database",
+        "table may be named by its Chinese names. A column of controlled values",
+        "accepts each value as listed or by any spelling in brackets after it (its",
+        "Chinese label first, then traditional characters and synonyms).",
         "",
         "## Input tables",
     ]
@@ -63,7 +83,8 @@ def markdown(registry: Registry | None = None) -> str:
             "",
             f"### `{name}`",
             "",
-            f"{brought}Chinese names: {', '.join(spec.aliases) or '(none)'}.",
+            f"{brought}Chinese names (of its file, sheet or database table): "
+            f"{', '.join(spec.aliases) or '(none)'}.",
             "",
             "| column | header aliases | values |",
             "| --- | --- | --- |",
@@ -71,7 +92,7 @@ def markdown(registry: Registry | None = None) -> str:
         for column in spec.columns:
             values = KIND_TEXT[column.kind]
             if column.vocab is not None:
-                values += " " + ", ".join(column.vocab.values)
+                values += " " + spellings(column.vocab)
                 if column.default is not None:
                     values += f" (empty: {column.default})"
             star = "*" if column.required else ""

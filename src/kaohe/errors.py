@@ -92,8 +92,10 @@ class DataError(KaoheError):
     A load reports every problem it finds in one pass: ``problems`` holds
     them all (at most :data:`kaohe.data.problems.LIMIT`, in file and row
     order; ``more`` counts those left out), and ``source``, ``row`` and
-    ``column`` are those of the first. The message lists every problem, one
-    per line, each naming its file, row and column.
+    ``column`` are those of the first. The message of several problems
+    counts them, then lists them grouped by file: the file on a line of its
+    own, each of its problems under it (indented) with its row, column, the
+    value and what was expected; then how many more were not listed.
     """
 
     def __init__(
@@ -122,16 +124,42 @@ class DataError(KaoheError):
             where += _(", column '{column}'").format(column=self.column)
         return where
 
+    @property
+    def place(self) -> str:
+        """``row N, column 'C'``: where the problem is in its source ("" for the whole)."""
+        if self.row is not None and self.column is not None:
+            return _("row {row}, column '{column}'").format(row=self.row, column=self.column)
+        if self.row is not None:
+            return _("row {row}").format(row=self.row)
+        if self.column is not None:
+            return _("column '{column}'").format(column=self.column)
+        return ""
+
     @classmethod
     def of(cls, problems: Sequence[DataError], more: int = 0) -> DataError:
-        """One error for several ``problems`` (at least one), ``more`` others not listed."""
+        """One error for several ``problems`` (at least one, in file and row order),
+        ``more`` others not listed."""
         first = problems[0]
         if len(problems) == 1 and not more:
             return first
         error = cls(first.source, first.reason, row=first.row, column=first.column)
         error.problems = tuple(problems)
         error.more = more
-        lines = [str(problem) for problem in problems]
+        total = len(problems) + more
+        lines = [
+            ngettext(
+                "{n} problem in the data, by file:", "{n} problems in the data, by file:", total
+            ).format(n=total)
+        ]
+        files: dict[str, int] = {}
+        grouped = sorted(problems, key=lambda p: files.setdefault(p.source, len(files)))
+        source = None
+        for problem in grouped:
+            if problem.source != source:
+                source = problem.source
+                lines.append(source)
+            place = problem.place
+            lines.append("  " + (f"{place}: {problem.reason}" if place else problem.reason))
         if more:
             lines.append(
                 ngettext(

@@ -66,7 +66,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
@@ -174,6 +174,11 @@ class TableSpec:
             if name not in table:
                 raise ValueError(f"table {self.name}: key column {name!r} is not a column")
         return MappingProxyType(table)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as the fields it was made with; its header map is made again."""
+        fields = {a.name: getattr(self, a.name) for a in attrs.fields(type(self)) if a.init}
+        return (_table_spec, (type(self), fields))
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -431,6 +436,10 @@ def contract(
         tables[spec.name] = spec
         owners[spec.name] = owner
     return MappingProxyType(tables)
+
+
+def _table_spec(cls: type[TableSpec], fields: dict[str, Any]) -> TableSpec:
+    return cls(**fields)
 
 
 def installed_tables() -> Mapping[str, TableSpec]:

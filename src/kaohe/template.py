@@ -22,7 +22,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .data.spreadsheet import INSTRUCTION_SHEETS
+from .data.spreadsheet import GUIDE_TITLE, INSTRUCTION_SHEETS
 from .scheme import Scheme
 from .tables import ColumnSpec, TableSpec, installed_tables
 from .vocab import Vocabulary
@@ -224,7 +224,7 @@ def workbook(
     assert guide is not None
     guide.title = INSTRUCTIONS
     bold = Font(bold=True)
-    guide.append([f"{scheme.title} 数据填报模板"])
+    guide.append([f"{scheme.title} {GUIDE_TITLE}"])
     guide["A1"].font = Font(bold=True, size=14)
     guide.append(
         [

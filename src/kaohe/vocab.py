@@ -39,6 +39,14 @@ class Vocabulary:
         """The label of canonical ``value`` (the value itself when it has none)."""
         return self.labels.get(value, value)
 
+    def listed(self) -> str:
+        """The values as a message lists what is accepted: a code after its label
+        (``主要负责人 (head), 班子成员 (leader), ...``), other values as they are."""
+        return ", ".join(
+            f"{self.labels[value]} ({value})" if value in self.labels else value
+            for value in self.values
+        )
+
     def code(self, text: str) -> int:
         """The code of ``text`` (canonical or alias), or -1 if unknown."""
         canonical = self.aliases.get(text, text)
@@ -140,6 +148,7 @@ ISSUER = Vocabulary(
     N_("issuer"),
     ("self", "superior"),
     {"本单位": "self", "本單位": "self", "上级": "superior", "上級": "superior"},
+    {"self": "本单位", "superior": "上级"},
 )
 
 TOLERANCE_DECISION = Vocabulary(
@@ -148,10 +157,35 @@ TOLERANCE_DECISION = Vocabulary(
     {"免責": "免责", "從輕": "从轻", "減輕": "减轻"},
 )
 
-#: Ledger tables that a tolerance row may refer to.
+#: Ledger tables that a tolerance row may refer to, by name or Chinese name (as
+#: the tables are named in :mod:`kaohe.tables`).
 TOLERANCE_TARGET = Vocabulary(
     N_("tolerance target table"),
     ("supervision", "exposures", "criticisms", "interviews", "notices", "sanctions", "vetoes"),
+    {
+        "督查问题": "supervision",
+        "督查問題": "supervision",
+        "曝光问题": "exposures",
+        "曝光問題": "exposures",
+        "通报批评": "criticisms",
+        "通報批評": "criticisms",
+        "约谈": "interviews",
+        "約談": "interviews",
+        "整改通知": "notices",
+        "处分": "sanctions",
+        "處分": "sanctions",
+        "一票否决": "vetoes",
+        "一票否決": "vetoes",
+    },
+    {
+        "supervision": "督查问题",
+        "exposures": "曝光问题",
+        "criticisms": "通报批评",
+        "interviews": "约谈",
+        "notices": "整改通知",
+        "sanctions": "处分",
+        "vetoes": "一票否决",
+    },
 )
 
 #: Grade-effect severities, lightest first (rules.md R9, "heavier last").

@@ -146,6 +146,15 @@ def test_traditional_values_load_equal(tmp_path: Path, baseline: Dataset) -> Non
     assert load(write_csv(tmp_path / "data", tables, style="hant", encoding="gb18030")) == baseline
 
 
+def test_chinese_labels_of_coded_values_load_equal(tmp_path: Path, baseline: Dataset) -> None:
+    tables = sample()
+    for row, table in zip(tables["tolerances"], ["督查问题", "處分"], strict=True):
+        row["ref_table"] = table
+    for row in tables["cadres"]:
+        row["role"] = vocab.ROLE.label(str(row["role"]))
+    assert load(write_csv(tmp_path / "data", tables)) == baseline
+
+
 def test_slash_dates_load_equal(tmp_path: Path, baseline: Dataset) -> None:
     assert load(write_csv(tmp_path / "data", sample(), date_style="slash")) == baseline
 

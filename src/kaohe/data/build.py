@@ -93,7 +93,8 @@ def require_tables(
     problems: Problems,
     tables: Mapping[str, TableSpec],
 ) -> None:
-    """Report each required table that is not among ``found``.
+    """Report each required table that is not among ``found`` (and mark it failed, so
+    that the rows of other tables are not reported for naming ids it would list).
 
     The tables ``tables`` marks required are always required (``units``,
     ``cadres``, ``targets``), the tables of ``require`` in addition;
@@ -110,6 +111,7 @@ def require_tables(
                     table=name, where=hint(name)
                 ),
             )
+            problems.failed.add(name)  # rows naming its ids are not checked against it
 
 
 def _sort_key(values: Column) -> pa.Array:
@@ -147,8 +149,12 @@ def assemble(
     *,
     absent_source: Callable[[str], str],
     tables: Mapping[str, TableSpec],
+    categories: Sequence[str] | None = None,
 ) -> Dataset:
     """Parse, check, order, resolve and freeze the tables a reader found.
+
+    With ``categories`` (a scheme's), a unit of another category is a problem
+    reported with the others.
 
     Tables not in ``raws`` are absent (``absent_source(name)`` says where
     they were looked for), unless a problem was reported for them already.
@@ -168,6 +174,9 @@ def assemble(
         checks.unique(spec, table.columns, table.where)
         parsed[name] = table
     resolved = _resolve(parsed, problems, tables)
+    if categories is not None:  # after _resolve: the units' ids are sound all the same
+        checks.categories(parsed["units"].columns, parsed["units"].where, categories)
+    problems.arrange([table.where.source for table in parsed.values()])
     problems.raise_any()
     return Dataset(
         tables=MappingProxyType(

@@ -8,7 +8,7 @@ columns are Arrow string arrays here, other columns numpy arrays.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -29,6 +29,19 @@ def value(values: Column, row: int) -> str:
     if isinstance(values, np.ndarray):
         return str(values[row])
     return str(values[row].as_py())
+
+
+def categories(columns: Columns, where: Where, declared: Sequence[str]) -> None:
+    """Units whose category is not one of the ``declared`` (the scheme's)."""
+    category = columns["category"]
+    unknown = ~np.asarray(pc.is_in(category, value_set=pa.array(declared, pa.string())))
+    where.check(
+        unknown & _filled(category),
+        lambda row: _("category '{category}' is not one the scheme declares ({categories})").format(
+            category=value(category, row), categories=", ".join(declared)
+        ),
+        "category",
+    )
 
 
 def _filled(values: pa.Array) -> NDArray[np.bool_]:

@@ -120,7 +120,7 @@ def _read(
         return None
     header, offset, header_line, titles = head
     if titles:
-        problems.warn(title_warning(source, titles))
+        problems.warn(title_warning(source, titles, header_line))
     positions = resolve_headers(spec, header, source, problems)
     body = data[offset:]
     table, invalid = _parse(body, len(header))

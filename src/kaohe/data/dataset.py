@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -60,6 +61,10 @@ class Columns(Mapping[str, NDArray[Any]]):
     def __len__(self) -> int:
         return len(self._names)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its arrays and the Arrow text columns not yet read, read-only again."""
+        return (Columns, (self._arrays, self._texts))
+
 
 @attrs.frozen(eq=False)
 class Table:
@@ -109,6 +114,14 @@ class Table:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled field by field, its ``lines`` read-only again when unpickled."""
+        return (_table, (attrs.asdict(self, recurse=False),))
+
+
+def _table(fields: dict[str, Any]) -> Table:
+    return Table(**dict(fields, lines=frozen(fields["lines"])))
 
 
 @attrs.frozen(eq=False)
@@ -193,3 +206,18 @@ class Dataset:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """A dataset pickles (to Dask workers and other processes) as its tables and ids;
+        unpickled, it is equal to this one, read-only as this one."""
+        fields = (dict(self.tables), self.unit_ids, self.cadre_ids, self.warnings)
+        return (_dataset, fields)
+
+
+def _dataset(
+    tables: dict[str, Table],
+    unit_ids: NDArray[np.str_],
+    cadre_ids: NDArray[np.str_],
+    warnings: tuple[str, ...],
+) -> Dataset:
+    return Dataset(MappingProxyType(tables), frozen(unit_ids), frozen(cadre_ids), warnings)

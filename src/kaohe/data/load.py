@@ -39,6 +39,7 @@ def load(
     require: Sequence[str] = (),
     tables: Mapping[str, TableSpec] | None = None,
     progress: Callable[[int], None] | None = None,
+    categories: Sequence[str] | None = None,
 ) -> Dataset:
     """Read and validate the input tables at ``path`` (see the module docstring).
 
@@ -50,7 +51,8 @@ def load(
     tables may be absent. Raises :class:`~kaohe.errors.DataError` listing
     every problem found, each naming its file, row and column. ``tables``
     is the contract (a registry's ``tables``), by default the core's and
-    the installed plugins' tables.
+    the installed plugins' tables. ``categories``: the unit categories a
+    scheme declares (any, by default).
     """
     from kaohe.data.build import assemble, require_tables
     from kaohe.data.locations import sources
@@ -79,7 +81,7 @@ def load(
                     raws[name] = raw
     if not problems.found:
         require_tables(raws.keys(), require, origin, hint, problems, tables)
-    dataset = assemble(raws, problems, absent_source=absent, tables=tables)
+    dataset = assemble(raws, problems, absent_source=absent, tables=tables, categories=categories)
     if progress is not None:
         progress(len(tables) - (len(raws) if Path(location).is_dir() else 0))
     return dataset

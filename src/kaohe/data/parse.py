@@ -74,7 +74,7 @@ def form(message: str) -> str:
 def expected(spec: ColumnSpec) -> str:
     """What a cell of ``spec`` must hold, for error messages."""
     if spec.vocab is not None:
-        return _("one of: {values}").format(values=", ".join(spec.vocab.values))
+        return _("one of: {values}").format(values=spec.vocab.listed())
     forms = {
         "id": N_("an id (text without ':')"),
         "text": N_("text"),
@@ -444,7 +444,7 @@ def parse_vocab(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
         lambda row: _("unknown {vocabulary} '{value}'; expected one of: {values}").format(
             vocabulary=_(vocabulary.name),
             value=_shown(cells, row),
-            values=", ".join(vocabulary.values),
+            values=vocabulary.listed(),
         ),
         spec.name,
     )

@@ -9,7 +9,7 @@ columns, title rows, skipped empty rows) are collected beside them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -57,6 +57,13 @@ class Problems:
     def warn(self, message: str) -> None:
         """Record a warning: something read differently from how it was written."""
         self.warnings.append(message)
+
+    def arrange(self, sources: Sequence[str]) -> None:
+        """List the problems of ``sources`` in this order (the tables' files in the order
+        of the contract), after those of any other source (the folder, the workbook)."""
+        rank = {source: i for i, source in enumerate(sources)}
+        ordered = sorted(self._order, key=lambda s: (s in rank, rank.get(s, self._order[s])))
+        self._order = {source: i for i, source in enumerate(ordered)}
 
     def about(self, source: str) -> bool:
         """Whether a problem was found in ``source``."""

@@ -146,8 +146,9 @@ def find_header(spec: TableSpec, rows: Sequence[Sequence[str]]) -> int | None:
     return filled[0] if filled else None
 
 
-def title_warning(source: str, titles: Sequence[tuple[int, Sequence[str]]]) -> str:
-    """The warning for title rows found above the header: ``(line, cells)`` each."""
+def title_warning(source: str, titles: Sequence[tuple[int, Sequence[str]]], header: int) -> str:
+    """The warning for title rows found above the header (``(line, cells)`` each) and
+    the row taken as the header."""
     shown = "; ".join(
         _("row {row} '{cells}'").format(
             row=line, cells=" ".join(str(c).strip() for c in cells if str(c).strip())
@@ -155,10 +156,10 @@ def title_warning(source: str, titles: Sequence[tuple[int, Sequence[str]]]) -> s
         for line, cells in titles
     )
     return ngettext(
-        "{source}: title row above the header skipped: {rows}",
-        "{source}: title rows above the header skipped: {rows}",
+        "{source}: title row above the header skipped: {rows}; the header is row {header}",
+        "{source}: title rows above the header skipped: {rows}; the header is row {header}",
         len(titles),
-    ).format(source=source, rows=shown)
+    ).format(source=source, rows=shown, header=header)
 
 
 def line_ranges(lines: NDArray[np.int64], limit: int = 10) -> str:

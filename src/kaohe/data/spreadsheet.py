@@ -5,10 +5,12 @@ One sheet per table, named like the table in English or Chinese (单位,
 sheet declares, and keeps their types: date cells arrive as dates, numbers
 as numbers (a number in a date column is an Excel serial date). The header
 is the first row that names a column of the table; rows above it are title
-rows, skipped with a warning. The instructions sheet of a kaohe template
-(说明) is skipped quietly; another sheet named after no table is ignored with
-a warning, unless its name is close to a table's (a misspelling, which would
-silently leave the table out).
+rows, skipped with a warning naming them and the header row. The
+instructions sheet of a kaohe template (说明, its title ending in
+:data:`GUIDE_TITLE`) is skipped quietly; any other sheet named after no
+table (a 说明 of the office's own too) is ignored with a warning naming it,
+unless its name is close to a table's (a misspelling, which would silently
+leave the table out).
 """
 
 from __future__ import annotations
@@ -31,8 +33,11 @@ from kaohe.tables import TableSpec, find_table
 #: File name endings of the spreadsheets calamine reads.
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
-#: Instructions sheets (``kaohe template`` writes 说明), skipped without a warning.
+#: Names of the instructions sheet ``kaohe template`` writes.
 INSTRUCTION_SHEETS = ("说明", "說明")
+#: How the title (cell A1) of a template's instructions sheet ends: such a sheet is
+#: skipped without a warning.
+GUIDE_TITLE = "数据填报模板"
 
 
 def misspelt_table(name: str, tables: Mapping[str, TableSpec]) -> str | None:
@@ -73,7 +78,7 @@ def read_spreadsheet(
             problems.add_error(source, _("the sheet cannot be read ({error})").format(error=error))
             continue
         name = find_table(sheet_name, tables)
-        if name is None and sheet_name.strip() in INSTRUCTION_SHEETS:
+        if name is None and _template_guide(sheet_name, rows):
             continue
         filled = any(str(cell).strip() for row in rows for cell in row)
         if name is None:
@@ -113,6 +118,12 @@ def read_spreadsheet(
     return found
 
 
+def _template_guide(sheet_name: str, rows: Sequence[Sequence[object]]) -> bool:
+    """Whether a sheet is the instructions sheet of a kaohe template."""
+    title = str(rows[0][0]).strip() if rows and rows[0] else ""
+    return sheet_name.strip() in INSTRUCTION_SHEETS and title.endswith(GUIDE_TITLE)
+
+
 def _sheet(
     spec: TableSpec, rows: Sequence[Sequence[object]], source: str, problems: Problems, digest: str
 ) -> RawTable | None:
@@ -125,7 +136,7 @@ def _sheet(
         if any(str(c).strip() for c in row)
     ]
     if titles:
-        problems.warn(title_warning(source, titles))
+        problems.warn(title_warning(source, titles, index + 1))
     positions = resolve_headers(spec, header, source, problems)
     body = rows[index + 1 :]
     lines = np.arange(index + 2, index + 2 + len(body), dtype=np.int64)

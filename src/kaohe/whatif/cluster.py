@@ -18,16 +18,14 @@ same results as in one process.
 
 from __future__ import annotations
 
-import copyreg
 import mmap
 import os
 import pickle
 import shutil
 import socket
 import tempfile
-import types
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -114,7 +112,6 @@ def map_chunks(
     chunk that keeps killing its workers is a :class:`~kaohe.errors.ClusterError`.
     """
     distributed = _distributed()
-    _teach_pickle()
     study = uuid.uuid4().hex
     local = _all_local(client)
     folder = Path(tempfile.mkdtemp(prefix="kaohe-data-", dir=_memory_dir())) if local else None
@@ -186,7 +183,6 @@ class Spooled:
     @classmethod
     def write(cls, data: Dataset, folder: Path) -> Spooled:
         """Write ``data`` into ``folder``."""
-        _teach_pickle()
         buffers: list[pickle.PickleBuffer] = []
         head = pickle.dumps(data, protocol=5, buffer_callback=buffers.append)
         places = []
@@ -218,13 +214,3 @@ class Spooled:
 
 #: The dataset a worker process has mapped, by file (one at a time).
 _MAPPED: dict[str, Any] = {}
-
-
-def _mapping_proxy(mapping: Mapping[str, Any]) -> types.MappingProxyType[str, Any]:
-    return types.MappingProxyType(dict(mapping))
-
-
-def _teach_pickle() -> None:
-    """Let pickle send a dataset: its tables are read-only views of dicts
-    (``types.MappingProxyType``), which travel as the dict they show."""
-    copyreg.pickle(types.MappingProxyType, lambda proxy: (_mapping_proxy, (dict(proxy),)))

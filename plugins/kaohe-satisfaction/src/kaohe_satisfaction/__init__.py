@@ -76,7 +76,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     w = np.where(present[None, :, :], weights[:, None, :], 0.0)  # (K or 1, n, g)
     weight_sum = w.sum(axis=2)
     has_survey = present.any(axis=1)
-    s = (w * rate.reshape(-1, n, g)).sum(axis=2) / np.where(weight_sum > 0, weight_sum, 1.0)
+    s = (w * rate.reshape(values.shape[0], n, g)).sum(axis=2) / np.where(
+        weight_sum > 0, weight_sum, 1.0
+    )
     s = np.where(has_survey[None, :], s, np.nan)
 
     categories = ctx.scheme.categories
