@@ -22,12 +22,16 @@ import csv
 import datetime as dt
 import json
 import sys
-import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from benchmarks.purepython import score
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 
 def _text(cell: str) -> str | None:
@@ -65,8 +69,7 @@ def read_tables(folder: Path, kinds: dict[str, dict[str, str]]) -> dict[str, lis
             reader = csv.DictReader(fh)
             convert = [(col, CONVERT[kind]) for col, kind in columns.items()]
             tables[name] = [
-                {col: fn(row[col]) if col in row else None for col, fn in convert}
-                for row in reader
+                {col: fn(row[col]) if col in row else None for col, fn in convert} for row in reader
             ]
     return tables
 
