@@ -1,12 +1,15 @@
 """The benchmark runner at smoke size: it completes and prints every workload's figures.
 
 No timing is asserted here (quality.md: benchmarks are not timed tests); the
-figures themselves come from ``python -m benchmarks.run --size full``.
+figures themselves come from ``python -m benchmarks.run --size full`` and
+``python -m benchmarks.endtoend``.
 """
 
 from __future__ import annotations
 
+import csv
 import re
+from pathlib import Path
 
 import pytest
 from benchmarks import run
@@ -94,3 +97,49 @@ def test_only_and_cli(capsys: pytest.CaptureFixture[str]) -> None:
 def test_only_rejects_unknown_workloads() -> None:
     with pytest.raises(SystemExit):
         run.main(["--size", "smoke", "--only", "W9"])
+
+
+def test_end_to_end_quick(capsys: pytest.CaptureFixture[str]) -> None:
+    """``python -m benchmarks.endtoend --quick``: every figure of issue 9 with its baseline."""
+    from benchmarks import endtoend
+
+    assert endtoend.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    assert "size quick" in out
+    (w1,) = _rows(out, "W1")
+    assert 'python -c "import numpy"' in w1
+    process, memory, csv_load, parquet_load = _rows(out, "W2")
+    assert "pure-Python process (csv module)" in process
+    assert re.search(r"\d+\.\dx faster", process)
+    assert "peak memory of the kaohe score process" in memory
+    assert re.search(r"\d+ MiB", memory)
+    assert "pyarrow.csv.read_csv of every file" in csv_load
+    assert "pyarrow.parquet.read_table of every file" in parquet_load
+
+
+def test_pure_python_process_scores_as_kaohe_does(tmp_path: Path) -> None:
+    """The baseline process does the same job: the grades it writes are kaohe's."""
+    from benchmarks import endtoend, purecsv
+    from benchmarks.generate import generate, write_csv
+    from click.testing import CliRunner
+
+    from kaohe.cli import main
+
+    write_csv(generate(12, 200, 1_000, seed=1), tmp_path / "csv")
+    endtoend._kinds(tmp_path / "kinds.json")
+    scheme = str(endtoend.SCHEME)
+    args = [scheme, str(tmp_path / "csv"), str(tmp_path / "kinds.json"), str(tmp_path / "pure")]
+    assert purecsv.main(args) == 0
+    done = CliRunner().invoke(
+        main, ["score", scheme, "--data", str(tmp_path / "csv"), "--out", str(tmp_path / "k")]
+    )
+    assert done.exit_code == 0, done.output
+    for table, key in (("units", "unit_id"), ("cadres", "cadre_id")):
+        ours = _grades(tmp_path / "k" / f"{table}.csv", key)
+        assert ours == _grades(tmp_path / "pure" / f"{table}.csv", key)
+        assert len(ours) == (12 if table == "units" else 200)
+
+
+def _grades(file: Path, key: str) -> dict[str, str]:
+    with open(file, encoding="utf-8-sig", newline="") as fh:
+        return {row[key]: row["grade"] for row in csv.DictReader(fh)}

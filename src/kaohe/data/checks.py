@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from kaohe import vocab
-from kaohe.data.arrays import Column
+from kaohe.data.arrays import Column, combined
 from kaohe.data.problems import Where
 from kaohe.i18n import _
 from kaohe.tables import CASE_REVIEW, TableSpec
@@ -159,9 +159,22 @@ def unique(spec: TableSpec, columns: Columns, where: Where) -> None:
 
 
 def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
-    """The index of each of ``values`` in the distinct ``ids``, -1 where absent."""
-    found = pc.index_in(values, value_set=ids)
-    return np.asarray(pc.fill_null(pc.cast(found, pa.int64()), -1), dtype=np.int64)
+    """The index of each of ``values`` in the distinct ``ids``, -1 where absent.
+
+    The smaller side is hashed: the ids when there are fewer of them, else
+    the distinct values (a few tolerances naming rows of a ledger of
+    millions), which the ids are then looked up in.
+    """
+    if len(values) >= len(ids):
+        found = pc.index_in(values, value_set=ids)
+        return np.asarray(pc.fill_null(pc.cast(found, pa.int64()), -1), dtype=np.int64)
+    encoded = pc.dictionary_encode(combined(values))
+    matched = pc.index_in(ids, value_set=encoded.dictionary)
+    hit = np.asarray(pc.is_valid(matched), dtype=np.bool_)
+    position = np.full(len(encoded.dictionary) + 1, -1, np.int64)  # the last: null values
+    position[np.asarray(pc.filter(matched, pa.array(hit)), dtype=np.int64)] = np.flatnonzero(hit)
+    codes = pc.fill_null(pc.cast(encoded.indices, pa.int64()), len(encoded.dictionary))
+    return position[np.asarray(codes, dtype=np.int64)]
 
 
 def references(

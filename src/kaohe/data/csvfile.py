@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,6 +38,8 @@ from kaohe.tables import TableSpec
 
 #: How much of the file's start is searched for the header (bytes).
 HEAD_BYTES = 1 << 16
+#: Any byte that is not a line break (a body without one holds no records).
+_FILLED = re.compile(rb"[^\r\n]")
 #: How far past a record's start an unterminated quote is looked for (characters).
 QUOTE_SEARCH = 1 << 20
 
@@ -124,11 +127,8 @@ def _read(
     positions = resolve_headers(spec, header, source, problems)
     body = data[offset:]
     table, invalid = _parse(body, len(header))
-    multiline = table.num_rows and any(
-        pc.any(pc.match_substring_regex(column, "[\r\n]")).as_py() for column in table.columns
-    )
     lines = None
-    if not invalid and not multiline:
+    if not invalid and not _open_at_end(table):
         lines = _single_line_records(body, table.num_rows, header_line)
     if lines is None:
         lines = _records(body, header, header_line, table.num_rows + len(invalid), source, problems)
@@ -167,7 +167,7 @@ def _parse(body: bytes, width: int) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
         invalid.append(row)
         return "skip"
 
-    if not body.strip(b"\r\n"):
+    if _FILLED.search(body) is None:
         return pa.table({name: pa.array([], pa.string()) for name in names}), invalid
     try:
         table = pacsv.read_csv(
@@ -189,11 +189,24 @@ def _parse(body: bytes, width: int) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
     return table, invalid
 
 
+def _open_at_end(table: pa.Table) -> bool:
+    """Whether a cell of the last record holds a line break: so it does when a quote
+    is left open at the end of the file (it takes in the line ends after it), which
+    counting lines cannot see."""
+    if not table.num_rows:
+        return False
+    last = table.slice(table.num_rows - 1).to_pylist()[0].values()
+    return any("\n" in cell or "\r" in cell for cell in last)
+
+
 def _single_line_records(body: bytes, rows: int, header_line: int) -> NDArray[np.int64] | None:
     """The line of each record when every record is one line; None if that is unsure.
 
     Lines are counted by their breaks; blank lines (which the parser skips)
-    are found when there are more lines than records.
+    are found when there are more lines than records. A record whose quoted
+    cell spans lines fills at least two lines (the opening and the closing
+    quote's), so ``rows`` records on ``rows`` filled lines are one line each;
+    any other count returns None (the lines are then read with :mod:`csv`).
     """
     if b"\r" in body and body.count(b"\r") != body.count(b"\r\n"):
         return None  # old Mac line ends: let the csv module count

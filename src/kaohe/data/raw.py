@@ -194,12 +194,13 @@ def drop_empty_rows(
     """
     if table.num_rows == 0 or table.num_columns == 0:
         return table, lines
-    filled = None
-    for column in table.columns:
-        cells = pc.not_equal(text(column), "")
-        filled = cells if filled is None else pc.or_(filled, cells)
-    assert filled is not None
-    keep = np.asarray(filled, dtype=np.bool_)
+    keep = np.zeros(table.num_rows, np.bool_)
+    for column in table.columns:  # a column at a time, on the rows not yet known filled
+        unknown = np.flatnonzero(~keep)
+        if not unknown.shape[0]:
+            break
+        cells = column if unknown.shape[0] == keep.shape[0] else column.take(pa.array(unknown))
+        keep[unknown] = np.asarray(pc.not_equal(text(cells), ""), dtype=np.bool_)
     if keep.all():
         return table, lines
     skipped = ~keep
