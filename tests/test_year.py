@@ -76,11 +76,11 @@ def play(location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     # become 9.75, so XZ08 gains 0.25 and its cadres the unit score's weight 0.4 of it
     # (0.10, rounded from their unrounded scores); no rank, grade or other unit moves.
     assert rows == [
-        ("单位", "XZ08", "河坝乡", "得分", "58.69", "58.94", CAUSE),
-        ("干部", "XZ08-01", "冯平", "得分", "75.84", "75.95", CAUSE),
-        ("干部", "XZ08-02", "郭杰", "得分", "74.08", "74.18", CAUSE),
-        ("干部", "XZ08-03", "张燕鸿", "得分", "73.79", "73.89", CAUSE),
-        ("干部", "XZ08-04", "邵祥秀", "得分", "74.13", "74.23", CAUSE),
+        ("单位", "XZ08", "河坝乡", "得分", "58.69", "58.94", f"{CAUSE} +0.25"),
+        ("干部", "XZ08-01", "冯平", "得分", "75.84", "75.95", f"{CAUSE} +0.11"),
+        ("干部", "XZ08-02", "郭杰", "得分", "74.08", "74.18", f"{CAUSE} +0.10"),
+        ("干部", "XZ08-03", "张燕鸿", "得分", "73.79", "73.89", f"{CAUSE} +0.10"),
+        ("干部", "XZ08-04", "邵祥秀", "得分", "74.13", "74.23", f"{CAUSE} +0.10"),
     ]
     assert {p.name for p in (tmp_path / "diff").iterdir()} == {"diff.csv", "diff.xlsx", "diff.html"}
     recorded = json.loads((first / "manifest.json").read_text(encoding="utf-8"))["data"]
