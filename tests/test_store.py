@@ -261,3 +261,36 @@ def test_the_report_and_workbook_list_the_appeals_of_the_run(
         "<td>否决依据充分</td></tr>"
     ) in page
     run("verify", str(out))  # the appeals are part of what the run reproduces
+
+
+def test_explain_shows_a_records_corrections_from_a_store_and_from_a_run(
+    tmp_path: Path, ticking: list[dt.datetime]
+) -> None:
+    db = str(tmp_path / "kaohe.db")
+    run("ledger", "init", db)
+    run("ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "录入")
+    ticking[0] = dt.datetime(2020, 2, 1, 10, 0)
+    corrected = run(
+        "ledger",
+        "correct",
+        db,
+        "督查问题",
+        "SV012",
+        "--set",
+        "整改完成日期=2019-06-10",
+        "--by",
+        "督查室",
+        "--reason",
+        "申诉属实",
+    ).output
+    seq, replaced = corrected.split("第 ")[1].split(" 条")[0], corrected.split("替代第 ")[1][:-3]
+    history = (
+        f"    第 {seq} 条  2020-02-01 10:00:00  更正(替代第 {replaced} 条)  经办: 督查室  "
+        "事由: 申诉属实\n        整改完成日期: 2019-07-01 → 2019-06-10\n"
+    )
+    today = run("explain", str(COUNTY), "--data", db, "XZ08").output
+    assert history in today
+    run("score", str(COUNTY), "--data", db, "--out", str(tmp_path / "out"))
+    assert history in run("explain", "--run", str(tmp_path / "out"), "河坝乡").output
+    plain = run("explain", str(COUNTY), "XZ08").output  # a CSV folder has no history
+    assert "整改完成日期: 2019-07-01 →" not in plain
