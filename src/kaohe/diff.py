@@ -6,12 +6,20 @@ and manifests) and lists, per unit and cadre, each result field that changed
 are found from what the manifests record:
 
 - when both runs read one ledger store (:mod:`kaohe.store`), the entries made
-  between their two ``#at=`` points: records entered, corrected, withdrawn.
-  Each is then applied alone to the first run's state and scored again (the
-  idea of the what-if decomposition, one cause at a time): the units and
-  cadres whose results it moves are attributed to it;
+  between their two ``#at=`` points: records entered, corrected, withdrawn;
 - otherwise, the input tables whose content (sha256) differs;
-- the scheme file (sha256), as-of date and overrides, and plugin versions.
+- the scheme's parameters whose values differ (:func:`kaohe.paths.differences`
+  of the two runs' schemes, overrides included) and the as-of date;
+- plugin versions.
+
+Each cause that can be is applied alone to the first run's inputs and scored
+again (the idea of the what-if decomposition, one cause at a time): the
+results it moves are attributed to it, a score with how much it moves it,
+and the part of a score change its causes alone do not add up to is shown
+as their interaction (交互/余项). A plugin version cannot be scored alone
+(one version is installed), nor a table when the first run's files changed
+since, nor the registers of units and cadres; the causes say so, and a lone
+cause that cannot be scored explains every change.
 """
 
 from __future__ import annotations
@@ -417,12 +425,15 @@ def _store_causes(
             alone[record] = state_b[record]
         else:
             alone.pop(record, None)
-        causes.append((Cause(label, record), _state(store.dataset(store._state(alone), "diff"))))
+        causes.append((Cause(label, record), _state(alone)))
     return store.dataset(store._state(state_a), "diff"), causes
 
 
-def _state(data: Dataset) -> Apply:
-    return lambda scheme, _data: (scheme, data)
+def _state(latest: Mapping[tuple[str, str], Any]) -> Apply:
+    """Replace the data by the store state ``latest`` (read only when scored)."""
+    from . import store
+
+    return lambda scheme, _data: (scheme, store.dataset(store._state(latest), "diff"))
 
 
 def _score(scheme: Scheme, data: Dataset) -> dict[str, str]:
