@@ -47,7 +47,15 @@ def test_diff_of_two_folders_names_the_tables_and_settings_that_changed(tmp_path
     lines = text.splitlines()
     (data / "vetoes.csv").write_text("\n".join(lines[:1] + lines[2:]) + "\n", encoding="utf-8")
     run("score", str(COUNTY), "--data", str(data), "--out", str(tmp_path / "b"))
-    shown = run("diff", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "d"))
+    shown = run(
+        "--lang",
+        "zh",
+        "diff",
+        str(tmp_path / "a"),
+        str(tmp_path / "b"),
+        "--out",
+        str(tmp_path / "d"),
+    )
     assert "  输入表 vetoes 已改变(2 → 1 行)\n" in shown.output
     with (tmp_path / "d" / "diff.csv").open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
@@ -66,7 +74,7 @@ def test_diff_of_two_folders_names_the_tables_and_settings_that_changed(tmp_path
 
 def test_diff_of_a_run_with_itself_finds_nothing(tmp_path: Path) -> None:
     run("score", str(COUNTY), "--out", str(tmp_path / "a"))
-    shown = run("diff", str(tmp_path / "a"), str(tmp_path / "a")).output
+    shown = run("--lang", "zh", "diff", str(tmp_path / "a"), str(tmp_path / "a")).output
     assert shown.splitlines()[1:] == ["输入与设置: 无变化", "结果: 无变化"]
 
 
@@ -74,9 +82,9 @@ def test_diff_needs_result_folders(tmp_path: Path) -> None:
     run("score", str(COUNTY), "--out", str(tmp_path / "a"))
     result = run("diff", str(tmp_path / "a"), str(tmp_path), code=1)
     assert f"{tmp_path}: not a result folder (no manifest.json)" in result.output
-    taken = run("diff", str(tmp_path / "a"), str(tmp_path / "a"), "--out", str(tmp_path / "a"),
-                code=1)  # fmt: skip
-    assert "already exists; give --out a new folder name" in taken.output
+    taken = run("--lang", "zh", "diff", str(tmp_path / "a"), str(tmp_path / "a"),
+                "--out", str(tmp_path / "a"), code=1)  # fmt: skip
+    assert "已存在;请给 --out 一个新的文件夹名" in taken.output
 
 
 def test_explain_run_refuses_inputs_changed_since_the_run(tmp_path: Path) -> None:
@@ -110,7 +118,15 @@ def test_diff_attributes_a_scheme_parameter_and_a_corrected_record(tmp_path: Pat
     recorded["plugins"][0]["version"] = "0.0.1"  # as if run B had another plugin version
     manifest.write_text(json.dumps(recorded), encoding="utf-8")
     plugin = recorded["plugins"][0]["distribution"]
-    shown = run("diff", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "d"))
+    shown = run(
+        "--lang",
+        "zh",
+        "diff",
+        str(tmp_path / "a"),
+        str(tmp_path / "b"),
+        "--out",
+        str(tmp_path / "d"),
+    )
     record = "更正 督查问题 SV012(第 825 条,督查室:申诉)"
     cap = "方案参数 supervision.cap: 10 → 3"
     assert f"  {record}\n  {cap}\n  插件 {plugin}: " in shown.output
@@ -146,6 +162,13 @@ def test_diff_attributes_a_scheme_parameter_and_a_corrected_record(tmp_path: Pat
         (cap, "已单独重算"),
     ]
     assert causes[3][1] == "无法单独重算:只装有一个版本,其影响计入余项"
+    english = run("diff", str(tmp_path / "a"), str(tmp_path / "b")).output
+    assert "  scheme parameter supervision.cap: 10 → 3\n" in english
+    assert (
+        "  单位 XZ08 河坝乡: 得分 58.69 → 65.69  because: "
+        "更正 督查问题 SV012 (entry 825, 督查室: 申诉) +0.25;"
+        "scheme parameter supervision.cap: 10 → 3 +7.00;interaction / remainder -0.25\n"
+    ) in english
 
 
 def test_diff_of_two_data_folders_attributes_each_table(tmp_path: Path) -> None:
@@ -158,7 +181,7 @@ def test_diff_of_two_data_folders_attributes_each_table(tmp_path: Path) -> None:
                                                encoding="utf-8")  # fmt: skip
     run("score", str(COUNTY), "--data", str(tmp_path / "a"), "--out", str(tmp_path / "ra"))
     run("score", str(COUNTY), "--data", str(tmp_path / "b"), "--out", str(tmp_path / "rb"))
-    shown = run("diff", str(tmp_path / "ra"), str(tmp_path / "rb")).output
+    shown = run("--lang", "zh", "diff", str(tmp_path / "ra"), str(tmp_path / "rb")).output
     cause = "输入表 vetoes 已改变(2 → 1 行)"
     assert f"  {cause}\n结果变化" in shown  # scored alone: no note under it
     assert f"  单位 BM03 县教育局: 等次 较差 → 优秀  原因: {cause}\n" in shown

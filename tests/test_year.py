@@ -68,7 +68,7 @@ def play(location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     )
     clock[0] = dt.datetime(2020, 2, 3, 9, 0)
     run("score", str(COUNTY), "--data", location, "--out", str(second), "--format", "all")
-    shown = run("diff", str(first), str(second), "--out", str(tmp_path / "diff"))
+    shown = run("--lang", "zh", "diff", str(first), str(second), "--out", str(tmp_path / "diff"))
     assert f"  {CAUSE}\n" in shown
     with (tmp_path / "diff" / "diff.csv").open(encoding="utf-8-sig", newline="") as file:
         rows = [tuple(row.values()) for row in csv.DictReader(file)]

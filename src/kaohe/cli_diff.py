@@ -23,15 +23,18 @@ def diff(first: Path, second: Path, out: Path | None) -> None:
     """List per unit and cadre what changed from FIRST to SECOND, and why."""
     from . import diff as diffs
     from .errors import OutputError
+    from .i18n import _
 
     found = diffs.compare(first, second)
     for line in diffs.text(found):
         click.echo(line)
     if out is not None:
         if out.exists():
-            raise OutputError(f"{out}: already exists; give --out a new folder name")
+            raise OutputError(
+                _("{folder}: already exists; give --out a new folder name").format(folder=out)
+            )
         made = diffs.files(found)
         out.mkdir(parents=True)
         for name, data in made.items():
             (out / name).write_bytes(data)
-        click.echo(f"wrote {out}")
+        click.echo(_("wrote {folder}").format(folder=out))

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .errors import KaoheError
+from .i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from .data import Dataset
@@ -86,8 +87,8 @@ class Cause:
 #: A changed result field: (entity, id, field label).
 Key = tuple[str, str, str]
 
-#: The share of a change nobody single cause explains, in Chinese.
-REMAINDER = "交互/余项"
+#: The share of a score change its causes alone do not add up to.
+REMAINDER = N_("interaction / remainder")
 
 
 @attrs.frozen
@@ -118,7 +119,9 @@ class Diff:
         if not found:
             if self.lone is not None:
                 return self.lone
-            return "未能单独归因(多项变化共同作用)" if self.causes else "输入未变"
+            if not self.causes:
+                return _("inputs unchanged")
+            return _("not attributable to one change alone (several changes together)")
         total, base = _number(change.after), _number(self.base.get(key, change.before))
         before = _number(change.before)
         if total is None or base is None or before is None:
@@ -127,7 +130,7 @@ class Diff:
         shown = [f"{label} {value - base:+.2f}" for label, value in parts]
         rest = (total - before) - sum(value - base for _, value in parts)
         if abs(rest) >= 0.005:
-            shown.append(f"{REMAINDER} {rest:+.2f}")
+            shown.append(f"{_(REMAINDER)} {rest:+.2f}")
         return ";".join(shown)
 
     def rows(self) -> list[tuple[str, ...]]:
@@ -207,7 +210,10 @@ def _files(folder: Path) -> dict[str, str]:
 #: What a cause does to the first run's inputs when it is applied alone.
 Apply = Callable[["Scheme", "Dataset"], "tuple[Scheme, Dataset]"]
 
-_PLUGIN_UNSCORED = "无法单独重算:只装有一个版本,其影响计入余项"
+
+def _unscored(why: str) -> str:
+    """Why a cause was not scored alone, as its note says."""
+    return _("cannot be scored alone: {why}").format(why=why)
 
 
 def plugin_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Cause]:
@@ -218,7 +224,9 @@ def plugin_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[C
     for name in sorted(versions[0].keys() | versions[1].keys()):
         old, new = versions[0].get(name, "(无)"), versions[1].get(name, "(无)")
         if old != new:
-            causes.append(Cause(f"插件 {name}: {old} → {new}", unscored=_PLUGIN_UNSCORED))
+            label = _("plugin {plugin}: {old} → {new}").format(plugin=name, old=old, new=new)
+            why = _("one version is installed; its effect is left in the remainder")
+            causes.append(Cause(label, unscored=_unscored(why)))
     return causes
 
 
@@ -226,8 +234,9 @@ def setting_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[
     """Scheme file, as-of date, overrides and plugin versions that differ (none scored)."""
     causes = []
     if first["scheme"]["sha256"] != second["scheme"]["sha256"]:
-        causes.append(Cause(f"方案文件已改变({second['scheme']['file']})"))
-    for key, label in (("as_of", "考核截止日"), ("overrides", "参数覆盖")):
+        file = second["scheme"]["file"]
+        causes.append(Cause(_("scheme file changed ({file})").format(file=file)))
+    for key, label in (("as_of", _("as-of date")), ("overrides", _("overrides"))):
         if first.get(key) != second.get(key):
             causes.append(Cause(f"{label}: {first.get(key)} → {second.get(key)}"))
     return [*causes, *plugin_causes(first, second)]
@@ -240,14 +249,17 @@ def _scheme_causes(first: Scheme, second: Scheme) -> list[tuple[Cause, Apply | N
 
     found: list[tuple[Cause, Apply | None]] = []
     for path, old, new in differences(first, second):
-        label = f"方案参数 {path}: {show(old)} → {show(new)}"
+        label = _("scheme parameter {path}: {old} → {new}").format(
+            path=path, old=show(old), new=show(new)
+        )
         if new is None:
-            found.append((Cause(label, unscored="无法单独重算:新方案没有此参数"), None))
+            why = _unscored(_("the second scheme has no such parameter"))
+            found.append((Cause(label, unscored=why), None))
             continue
         value = list(new) if isinstance(new, tuple) else new
         found.append((Cause(label), _override(path, value)))
     if first.as_of != second.as_of:
-        label = f"考核截止日: {first.as_of} → {second.as_of}"
+        label = f"{_('as-of date')}: {first.as_of} → {second.as_of}"
         found.append((Cause(label), _as_of(second.as_of)))
     return found
 
@@ -266,9 +278,10 @@ def table_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Ca
     for name in sorted(first["tables"].keys() | second["tables"].keys()):
         old, new = first["tables"].get(name, {}), second["tables"].get(name, {})
         if old.get("sha256") != new.get("sha256"):
-            causes.append(
-                Cause(f"输入表 {name} 已改变({old.get('rows', 0)} → {new.get('rows', 0)} 行)")
+            label = _("input table {table} changed ({old} → {new} rows)").format(
+                table=name, old=old.get("rows", 0), new=new.get("rows", 0)
             )
+            causes.append(Cause(label))
     return causes
 
 
@@ -279,14 +292,14 @@ def _recorded(manifest: Mapping[str, Any], registry: Registry) -> Scheme | str:
 
     path = Path(manifest["scheme"]["file"])
     if not path.is_file() or sha256(path.read_bytes()) != manifest["scheme"]["sha256"]:
-        return f"方案文件 {path} 已改动或不在"
+        return _("the scheme file {file} changed since or is gone").format(file=path)
     try:
         scheme = api.load_scheme(path, registry)
         if manifest.get("overrides"):
             scheme = scheme.with_overrides(manifest["overrides"])
         return scheme.with_as_of(dt.date.fromisoformat(manifest["as_of"]))
     except KaoheError as error:
-        return f"方案 {path} 不能读入({error})"
+        return _("the scheme {file} cannot be read ({error})").format(file=path, error=error)
 
 
 def _table_data(manifest: Mapping[str, Any], scheme: Scheme) -> Dataset | str:
@@ -297,7 +310,7 @@ def _table_data(manifest: Mapping[str, Any], scheme: Scheme) -> Dataset | str:
     try:
         data = api.load_data(_data_source(str(manifest["data"])), scheme)
     except KaoheError as error:
-        return f"输入数据不能读入({error})"
+        return _("the input data cannot be read ({error})").format(error=error)
     recorded = manifest["tables"]
     changed = [
         name
@@ -306,7 +319,7 @@ def _table_data(manifest: Mapping[str, Any], scheme: Scheme) -> Dataset | str:
         and (table.present or recorded.get(name, {}).get("present"))
     ]
     if changed:
-        return f"输入表 {'、'.join(changed)} 已改动"
+        return _("the input tables {tables} changed since").format(tables=", ".join(changed))
     return data
 
 
@@ -328,16 +341,16 @@ def _table_causes(
         != manifests[1]["tables"].get(name, {}).get("sha256")
     ]
     if isinstance(first, str) or isinstance(second, str):
-        why = f"无法单独重算:{first if isinstance(first, str) else second}"
+        why = _unscored(first if isinstance(first, str) else str(second))
         return first, [(attrs.evolve(c, unscored=why), None) for c in causes]
     found: list[tuple[Cause, Apply | None]] = []
     for cause, name in zip(causes, changed, strict=True):
         if name in ("units", "cadres"):
-            found.append(
-                (attrs.evolve(cause, unscored="无法单独重算:单位、干部名册是其他表的依据"), None)
-            )
+            why = _unscored(_("the other tables refer to the units and cadres"))
+            found.append((attrs.evolve(cause, unscored=why), None))
         elif name not in second.tables:
-            found.append((attrs.evolve(cause, unscored="无法单独重算:表已不在"), None))
+            why = _unscored(_("the table is gone"))
+            found.append((attrs.evolve(cause, unscored=why), None))
         else:
             found.append((cause, _table(name, second.tables[name])))
     return first, found
@@ -359,13 +372,13 @@ def compare(first: Path, second: Path) -> Diff:
     scheme_a, scheme_b = schemes
     found: list[tuple[Cause, Apply | None]] = []
     if isinstance(scheme_a, str) or isinstance(scheme_b, str):
-        why = f"无法单独重算:{scheme_a if isinstance(scheme_a, str) else scheme_b}"
+        why = _unscored(scheme_a if isinstance(scheme_a, str) else str(scheme_b))
         found += [(attrs.evolve(c, unscored=why), None) for c in setting_causes(*manifests)]
     else:
         found += _scheme_causes(scheme_a, scheme_b)
         found += [(c, None) for c in plugin_causes(*manifests)]
     (base_a, at_a), (base_b, at_b) = (split_at(str(m["data"])) for m in manifests)
-    data: Dataset | str = "无法重算"
+    data: Dataset | str = "not scored"
     if base_a == base_b and at_a is not None and at_b is not None:
         data, records = _store_causes(base_a, at_a, at_b)
     elif not isinstance(scheme_a, str) and not isinstance(scheme_b, str):
@@ -419,7 +432,10 @@ def _store_causes(
         what = "、".join(dict.fromkeys(e.kind for e in mine))
         table = sheet_name(installed_tables()[record[0]])
         last = mine[-1]
-        label = f"{what} {table} {record[1]}(第 {last.seq} 条,{last.recorded_by}:{last.reason})"
+        label = _("{kind} {table} {record} (entry {seq}, {by}: {reason})").format(
+            kind=what, table=table, record=record[1], seq=last.seq, by=last.recorded_by,
+            reason=last.reason,
+        )  # fmt: skip
         alone = dict(state_a)
         if record in state_b:
             alone[record] = state_b[record]
@@ -448,19 +464,26 @@ def _score(scheme: Scheme, data: Dataset) -> dict[str, str]:
 
 def text(diff: Diff) -> list[str]:
     """The diff for the terminal, in Chinese."""
-    lines = [f"比较 {diff.first} → {diff.second}"]
-    lines.append("输入与设置的变化:" if diff.causes else "输入与设置: 无变化")
+    lines = [_("compared {first} → {second}").format(first=diff.first, second=diff.second)]
+    lines.append(
+        _("changes of inputs and settings:") if diff.causes else _("inputs and settings: unchanged")
+    )
     for cause in diff.causes:
         lines.append(f"  {cause.label}")
         if cause.unscored:
             lines.append(f"    ({cause.unscored})")
     if not diff.changes:
-        lines.append("结果: 无变化")
+        lines.append(_("results: unchanged"))
         return lines
-    lines.append(f"结果变化({len(diff.changes)} 项):")
+    count = len(diff.changes)
+    lines.append(ngettext("{n} result changed:", "{n} results changed:", count).format(n=count))
     for row in diff.rows():
         entity, entity_id, name, field, before, after, reason = row
-        lines.append(f"  {entity} {entity_id} {name}: {field} {before} → {after}  原因: {reason}")
+        line = _("{entity} {id} {name}: {field} {before} → {after}  because: {reason}").format(
+            entity=entity, id=entity_id, name=name, field=field, before=before, after=after,
+            reason=reason,
+        )  # fmt: skip
+        lines.append(f"  {line}")
     return lines
 
 
@@ -483,7 +506,7 @@ def files(diff: Diff) -> dict[str, bytes]:
     causes = book.create_sheet("变化原因")
     causes.append(["输入与设置的变化", "单独重算"])
     for cause in diff.causes:
-        causes.append([cause.label, cause.unscored or "已单独重算"])
+        causes.append([cause.label, cause.unscored or _("scored alone")])
     workbook = io.BytesIO()
     book.save(workbook)
     cells = "".join(
