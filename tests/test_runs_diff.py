@@ -6,11 +6,13 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 from tests.conftest import COUNTY
 
 from kaohe.cli import main
+from kaohe.errors import KaoheError
 
 FOLDER = COUNTY.with_suffix("")
 
@@ -186,3 +188,26 @@ def test_diff_of_two_data_folders_attributes_each_table(tmp_path: Path) -> None:
     assert f"  {cause}\n结果变化" in shown  # scored alone: no note under it
     assert f"  单位 BM03 县教育局: 等次 较差 → 优秀  原因: {cause}\n" in shown
     assert f"  单位 BM02 县财政局: 等次 优秀 → 良好  原因: {cause}\n" in shown
+
+
+def test_a_cause_that_cannot_be_scored_alone_says_why_and_alone_explains_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaohe import diff
+
+    def refused(path: str, value: object) -> object:
+        def apply(scheme: object, data: object) -> object:
+            raise KaoheError(f"{path}={value} refused alone")
+
+        return apply
+
+    monkeypatch.setattr(diff, "_override", refused)
+    capped = tmp_path / "capped.toml"
+    text = COUNTY.read_text(encoding="utf-8")
+    capped.write_text(text.replace("\ncap = 10.0\n", "\ncap = 3.0\n"), encoding="utf-8")
+    run("score", str(COUNTY), "--data", str(FOLDER), "--out", str(tmp_path / "a"))
+    run("score", str(capped), "--data", str(FOLDER), "--out", str(tmp_path / "b"))
+    shown = run("diff", str(tmp_path / "a"), str(tmp_path / "b")).output
+    cause = "scheme parameter supervision.cap: 10 → 3"
+    assert f"  {cause}\n    (cannot be scored alone: supervision.cap=3.0 refused alone)\n" in shown
+    assert f"  单位 BM05 县交通运输局: 得分 75.95 → 77.45  because: {cause}\n" in shown

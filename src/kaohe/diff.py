@@ -386,19 +386,25 @@ def compare(first: Path, second: Path) -> Diff:
     else:
         records = [(c, None) for c in table_causes(*manifests)]
     found = [*records, *found]
-    causes = tuple(cause for cause, _ in found)
     effects: dict[Key, list[tuple[str, str]]] = {}
     base: dict[Key, str] = {}
     scored = [(cause, apply) for cause, apply in found if apply is not None]
     if changes and scored and not isinstance(scheme_a, str) and not isinstance(data, str):
         base = _values(_score(scheme_a, data))
-        wanted = {(c.entity, c.entity_id, c.field) for c in changes}
-        for cause, apply in scored:
-            alone = _values(_score(*apply(scheme_a, data)))
+        wanted = sorted({(c.entity, c.entity_id, c.field) for c in changes})
+        for number, (cause, apply) in enumerate(found):
+            if apply is None:
+                continue
+            try:
+                alone = _values(_score(*apply(scheme_a, data)))
+            except KaoheError as error:  # the change alone is not a valid scheme or data set
+                found[number] = (attrs.evolve(cause, unscored=_unscored(str(error))), None)
+                continue
             for key in wanted:
                 if alone.get(key, "(无)") != base.get(key, "(无)"):
                     effects.setdefault(key, []).append((cause.label, alone.get(key, "(无)")))
-    lone = causes[0].label if len(causes) == 1 and not scored else None
+    causes = tuple(cause for cause, _ in found)
+    lone = causes[0].label if len(found) == 1 and found[0][1] is None else None
     return Diff(
         first,
         second,
