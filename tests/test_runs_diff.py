@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
+from openpyxl import load_workbook
 from tests.conftest import COUNTY
 
 from kaohe.cli import main
+from kaohe.errors import KaoheError
 
 FOLDER = COUNTY.with_suffix("")
 
@@ -45,7 +49,15 @@ def test_diff_of_two_folders_names_the_tables_and_settings_that_changed(tmp_path
     lines = text.splitlines()
     (data / "vetoes.csv").write_text("\n".join(lines[:1] + lines[2:]) + "\n", encoding="utf-8")
     run("score", str(COUNTY), "--data", str(data), "--out", str(tmp_path / "b"))
-    shown = run("diff", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "d"))
+    shown = run(
+        "--lang",
+        "zh",
+        "diff",
+        str(tmp_path / "a"),
+        str(tmp_path / "b"),
+        "--out",
+        str(tmp_path / "d"),
+    )
     assert "  输入表 vetoes 已改变(2 → 1 行)\n" in shown.output
     with (tmp_path / "d" / "diff.csv").open(encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
@@ -64,7 +76,7 @@ def test_diff_of_two_folders_names_the_tables_and_settings_that_changed(tmp_path
 
 def test_diff_of_a_run_with_itself_finds_nothing(tmp_path: Path) -> None:
     run("score", str(COUNTY), "--out", str(tmp_path / "a"))
-    shown = run("diff", str(tmp_path / "a"), str(tmp_path / "a")).output
+    shown = run("--lang", "zh", "diff", str(tmp_path / "a"), str(tmp_path / "a")).output
     assert shown.splitlines()[1:] == ["输入与设置: 无变化", "结果: 无变化"]
 
 
@@ -72,9 +84,9 @@ def test_diff_needs_result_folders(tmp_path: Path) -> None:
     run("score", str(COUNTY), "--out", str(tmp_path / "a"))
     result = run("diff", str(tmp_path / "a"), str(tmp_path), code=1)
     assert f"{tmp_path}: not a result folder (no manifest.json)" in result.output
-    taken = run("diff", str(tmp_path / "a"), str(tmp_path / "a"), "--out", str(tmp_path / "a"),
-                code=1)  # fmt: skip
-    assert "already exists; give --out a new folder name" in taken.output
+    taken = run("--lang", "zh", "diff", str(tmp_path / "a"), str(tmp_path / "a"),
+                "--out", str(tmp_path / "a"), code=1)  # fmt: skip
+    assert "已存在;请为 --out 另取一个文件夹名" in taken.output
 
 
 def test_explain_run_refuses_inputs_changed_since_the_run(tmp_path: Path) -> None:
@@ -89,3 +101,113 @@ def test_explain_run_refuses_inputs_changed_since_the_run(tmp_path: Path) -> Non
     assert "the inputs of the run changed since (tables vetoes)" in result.output
     usage = run("explain", "--run", str(tmp_path / "a"), str(COUNTY), "BM03", code=2)
     assert "with --run give only ID" in usage.output
+
+
+def test_diff_attributes_a_scheme_parameter_and_a_corrected_record(tmp_path: Path) -> None:
+    db = str(tmp_path / "kaohe.db")
+    run("ledger", "init", db)
+    run("ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "录入")
+    run("score", str(COUNTY), "--data", db, "--out", str(tmp_path / "a"))
+    run("ledger", "correct", db, "督查问题", "SV012", "--set", "整改完成日期=2019-06-10",
+        "--by", "督查室", "--reason", "申诉")  # fmt: skip
+    capped = tmp_path / "capped.toml"
+    text = COUNTY.read_text(encoding="utf-8")
+    assert text.count("\ncap = 10.0\n") == 1  # supervision's cap
+    capped.write_text(text.replace("\ncap = 10.0\n", "\ncap = 3.0\n"), encoding="utf-8")
+    run("score", str(capped), "--data", db, "--out", str(tmp_path / "b"))
+    manifest = tmp_path / "b" / "manifest.json"
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    recorded["plugins"][0]["version"] = "0.0.1"  # as if run B had another plugin version
+    manifest.write_text(json.dumps(recorded), encoding="utf-8")
+    plugin = recorded["plugins"][0]["distribution"]
+    shown = run(
+        "--lang",
+        "zh",
+        "diff",
+        str(tmp_path / "a"),
+        str(tmp_path / "b"),
+        "--out",
+        str(tmp_path / "d"),
+    )
+    record = "更正 督查问题 SV012(第 825 条,督查室:申诉)"
+    cap = "方案参数 supervision.cap: 10 → 3"
+    assert f"  {record}\n  {cap}\n  插件 {plugin}: " in shown.output
+    assert "    (无法单独重算:只装有一个版本,其影响计入余项)\n" in shown.output
+    with (tmp_path / "d" / "diff.csv").open(encoding="utf-8-sig", newline="") as file:
+        rows = {
+            (r["编码"], r["项目"]): (r["原值"], r["新值"], r["原因"]) for r in csv.DictReader(file)
+        }
+    # XZ08's supervision deductions are 11.75, capped at 10. The correction alone makes them
+    # 9.75 (+0.25); the cap of 3 alone leaves 3 (+7.00); both together 3 as well (+7.00),
+    # so the two parts overlap by 0.25. BM05's 4.50 are capped at 3 only by the new cap
+    # (+1.50), and its cadres gain the unit's weight 0.4 of it.
+    assert rows[("XZ08", "得分")] == (
+        "58.69",
+        "65.69",
+        f"{record} +0.25;{cap} +7.00;交互/余项 -0.25",
+    )
+    assert rows[("XZ08", "等次")] == ("较差", "一般", cap)
+    assert rows[("BM05", "得分")] == ("75.95", "77.45", f"{cap} +1.50")
+    assert rows[("BM05-01", "得分")] == ("80.16", "80.76", f"{cap} +0.60")
+    assert rows[("XZ08-01", "得分")] == (
+        "75.84", "78.95", f"{record} +0.11;{cap} +3.11;交互/余项 -0.11"
+    )  # fmt: skip
+    assert len(rows) == 11
+    page = (tmp_path / "d" / "diff.html").read_text(encoding="utf-8")
+    assert f"{record} +0.25;{cap} +7.00;交互/余项 -0.25" in page
+    assert "<small>无法单独重算:只装有一个版本,其影响计入余项</small>" in page
+    book = load_workbook(tmp_path / "d" / "diff.xlsx")
+    causes = [tuple(row) for row in book["变化原因"].iter_rows(values_only=True)]
+    assert causes[:3] == [
+        ("输入与设置的变化", "单独重算"),
+        (record, "已单独重算"),
+        (cap, "已单独重算"),
+    ]
+    assert causes[3][1] == "无法单独重算:只装有一个版本,其影响计入余项"
+    english = run("diff", str(tmp_path / "a"), str(tmp_path / "b")).output
+    assert "  scheme parameter supervision.cap: 10 → 3\n" in english
+    assert (
+        "  单位 XZ08 河坝乡: 得分 58.69 → 65.69  because: "
+        "更正 督查问题 SV012 (entry 825, 督查室: 申诉) +0.25;"
+        "scheme parameter supervision.cap: 10 → 3 +7.00;interaction / remainder -0.25\n"
+    ) in english
+
+
+def test_diff_of_two_data_folders_attributes_each_table(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        for path in FOLDER.glob("*.csv"):
+            (tmp_path / name / path.name).write_bytes(path.read_bytes())
+    vetoes = (tmp_path / "b" / "vetoes.csv").read_text(encoding="utf-8-sig").splitlines()
+    (tmp_path / "b" / "vetoes.csv").write_text("\n".join(vetoes[:1] + vetoes[2:]) + "\n",
+                                               encoding="utf-8")  # fmt: skip
+    run("score", str(COUNTY), "--data", str(tmp_path / "a"), "--out", str(tmp_path / "ra"))
+    run("score", str(COUNTY), "--data", str(tmp_path / "b"), "--out", str(tmp_path / "rb"))
+    shown = run("--lang", "zh", "diff", str(tmp_path / "ra"), str(tmp_path / "rb")).output
+    cause = "输入表 vetoes 已改变(2 → 1 行)"
+    assert f"  {cause}\n结果变化" in shown  # scored alone: no note under it
+    assert f"  单位 BM03 县教育局: 等次 较差 → 优秀  原因: {cause}\n" in shown
+    assert f"  单位 BM02 县财政局: 等次 优秀 → 良好  原因: {cause}\n" in shown
+
+
+def test_a_cause_that_cannot_be_scored_alone_says_why_and_alone_explains_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaohe import diff
+
+    def refused(path: str, value: object) -> object:
+        def apply(scheme: object, data: object) -> object:
+            raise KaoheError(f"{path}={value} refused alone")
+
+        return apply
+
+    monkeypatch.setattr(diff, "_override", refused)
+    capped = tmp_path / "capped.toml"
+    text = COUNTY.read_text(encoding="utf-8")
+    capped.write_text(text.replace("\ncap = 10.0\n", "\ncap = 3.0\n"), encoding="utf-8")
+    run("score", str(COUNTY), "--data", str(FOLDER), "--out", str(tmp_path / "a"))
+    run("score", str(capped), "--data", str(FOLDER), "--out", str(tmp_path / "b"))
+    shown = run("diff", str(tmp_path / "a"), str(tmp_path / "b")).output
+    cause = "scheme parameter supervision.cap: 10 → 3"
+    assert f"  {cause}\n    (cannot be scored alone: supervision.cap=3.0 refused alone)\n" in shown
+    assert f"  单位 BM05 县交通运输局: 得分 75.95 → 77.45  because: {cause}\n" in shown

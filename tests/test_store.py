@@ -202,3 +202,100 @@ def test_appeal_decisions_are_checked(tmp_path: Path) -> None:
     assert "outcome: 维持" in run("appeal", "list", db).output
     assert "结果: 维持" in run("--lang", "zh", "appeal", "list", db).output
     assert "    against: XZ08 等次" in run("ledger", "log", db, "AP001").output
+
+
+def test_the_report_and_workbook_list_the_appeals_of_the_run(
+    tmp_path: Path, ticking: list[dt.datetime]
+) -> None:
+    from openpyxl import load_workbook
+
+    db = str(tmp_path / "kaohe.db")
+    run("ledger", "init", db)
+    run("ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "录入")
+    run("score", str(COUNTY), "--data", db, "--out", str(tmp_path / "none"), "--format", "xlsx",
+        "--format", "html")  # fmt: skip
+    none = tmp_path / "none"
+    assert "申诉" not in load_workbook(none / "results.xlsx").sheetnames
+    assert 'id="appeals"' not in (none / "report.html").read_text(encoding="utf-8")
+    ticking[0] = dt.datetime(2020, 1, 20, 15, 30)
+    run("appeal", "file", db, "--against", "SV012", "--by", "河坝乡", "--grounds", "6月10日已整改")
+    ticking[0] = dt.datetime(2020, 1, 21, 8, 5)
+    run(
+        "appeal", "file", db, "--against", "BM03 等次", "--by", "县教育局", "--grounds", "=否决有误"
+    )
+    ticking[0] = dt.datetime(2020, 2, 1, 10, 0)
+    corrected = run(
+        "ledger",
+        "correct",
+        db,
+        "督查问题",
+        "SV012",
+        "--set",
+        "整改完成日期=2019-06-10",
+        "--by",
+        "督查室",
+        "--reason",
+        "申诉属实",
+    ).output
+    seq = corrected.split("entry ")[1].split(",")[0]
+    run("appeal", "decide", db, "AP001", "--outcome", "更正", "--correction", seq,
+        "--by", "考核委员会", "--reason", "整改报告属实")  # fmt: skip
+    ticking[0] = dt.datetime(2020, 2, 2, 9, 0)
+    run("appeal", "decide", db, "AP002", "--outcome", "维持", "--by", "考核委员会",
+        "--reason", "否决依据充分")  # fmt: skip
+    out = tmp_path / "out"
+    run("score", str(COUNTY), "--data", db, "--out", str(out), "--format", "xlsx",
+        "--format", "html")  # fmt: skip
+    sheet = load_workbook(out / "results.xlsx")["申诉"]
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["编号", "申诉对象", "申诉人", "申诉时间", "申诉理由", "结果", "所引起的更正", "决定人",
+         "决定时间", "决定理由"],
+        ["AP001", "SV012", "河坝乡", "2020-01-20 15:30", "6月10日已整改", "更正",
+         f"supervision SV012 第 {seq} 条", "考核委员会", "2020-02-01 10:00", "整改报告属实"],
+        ["AP002", "BM03 等次", "县教育局", "2020-01-21 08:05", "'=否决有误", "维持", None,
+         "考核委员会", "2020-02-02 09:00", "否决依据充分"],
+    ]  # fmt: skip
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert (
+        "<tr><td>AP001</td><td>SV012</td><td>河坝乡</td><td>2020-01-20 15:30</td>"
+        "<td>6月10日已整改</td><td>更正</td>"
+        f"<td>supervision SV012 第 {seq} 条</td><td>考核委员会</td><td>2020-02-01 10:00</td>"
+        "<td>整改报告属实</td></tr>"
+        "<tr><td>AP002</td><td>BM03 等次</td><td>县教育局</td><td>2020-01-21 08:05</td>"
+        "<td>=否决有误</td><td>维持</td><td></td><td>考核委员会</td><td>2020-02-02 09:00</td>"
+        "<td>否决依据充分</td></tr>"
+    ) in page
+    run("verify", str(out))  # the appeals are part of what the run reproduces
+
+
+def test_explain_shows_a_records_corrections_from_a_store_and_from_a_run(
+    tmp_path: Path, ticking: list[dt.datetime]
+) -> None:
+    db = str(tmp_path / "kaohe.db")
+    run("ledger", "init", db)
+    run("ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "录入")
+    ticking[0] = dt.datetime(2020, 2, 1, 10, 0)
+    corrected = run(
+        "ledger",
+        "correct",
+        db,
+        "督查问题",
+        "SV012",
+        "--set",
+        "整改完成日期=2019-06-10",
+        "--by",
+        "督查室",
+        "--reason",
+        "申诉属实",
+    ).output
+    seq, replaced = corrected.split("entry ")[1].split(",")[0], corrected.split("entry ")[2].strip()
+    history = (
+        f"    第 {seq} 条  2020-02-01 10:00:00  更正(替代第 {replaced} 条)  经办: 督查室  "
+        "事由: 申诉属实\n        整改完成日期: 2019-07-01 → 2019-06-10\n"
+    )
+    today = run("explain", str(COUNTY), "--data", db, "XZ08").output
+    assert history in today
+    run("score", str(COUNTY), "--data", db, "--out", str(tmp_path / "out"))
+    assert history in run("explain", "--run", str(tmp_path / "out"), "河坝乡").output
+    plain = run("explain", str(COUNTY), "XZ08").output  # a CSV folder has no history
+    assert "整改完成日期: 2019-07-01 →" not in plain

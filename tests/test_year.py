@@ -69,7 +69,7 @@ def play(location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     )
     clock[0] = dt.datetime(2020, 2, 3, 9, 0)
     run("score", str(COUNTY), "--data", location, "--out", str(second), "--format", "all")
-    shown = run("diff", str(first), str(second), "--out", str(tmp_path / "diff"))
+    shown = run("--lang", "zh", "diff", str(first), str(second), "--out", str(tmp_path / "diff"))
     assert f"  {CAUSE}\n" in shown
     with (tmp_path / "diff" / "diff.csv").open(encoding="utf-8-sig", newline="") as file:
         rows = [tuple(row.values()) for row in csv.DictReader(file)]
@@ -77,11 +77,11 @@ def play(location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     # become 9.75, so XZ08 gains 0.25 and its cadres the unit score's weight 0.4 of it
     # (0.10, rounded from their unrounded scores); no rank, grade or other unit moves.
     assert rows == [
-        ("单位", "XZ08", "河坝乡", "得分", "58.69", "58.94", CAUSE),
-        ("干部", "XZ08-01", "冯平", "得分", "75.84", "75.95", CAUSE),
-        ("干部", "XZ08-02", "郭杰", "得分", "74.08", "74.18", CAUSE),
-        ("干部", "XZ08-03", "张燕鸿", "得分", "73.79", "73.89", CAUSE),
-        ("干部", "XZ08-04", "邵祥秀", "得分", "74.13", "74.23", CAUSE),
+        ("单位", "XZ08", "河坝乡", "得分", "58.69", "58.94", f"{CAUSE} +0.25"),
+        ("干部", "XZ08-01", "冯平", "得分", "75.84", "75.95", f"{CAUSE} +0.11"),
+        ("干部", "XZ08-02", "郭杰", "得分", "74.08", "74.18", f"{CAUSE} +0.10"),
+        ("干部", "XZ08-03", "张燕鸿", "得分", "73.79", "73.89", f"{CAUSE} +0.10"),
+        ("干部", "XZ08-04", "邵祥秀", "得分", "74.13", "74.23", f"{CAUSE} +0.10"),
     ]
     assert {p.name for p in (tmp_path / "diff").iterdir()} == {"diff.csv", "diff.xlsx", "diff.html"}
     recorded = json.loads((first / "manifest.json").read_text(encoding="utf-8"))["data"]

@@ -47,6 +47,59 @@ def appeals(location: str) -> list[Appeal]:
     return list(found.values())
 
 
+#: The columns of the appeals listed in results.xlsx and report.html.
+COLUMNS = (
+    "编号",
+    "申诉对象",
+    "申诉人",
+    "申诉时间",
+    "申诉理由",
+    "结果",
+    "所引起的更正",
+    "决定人",
+    "决定时间",
+    "决定理由",
+)
+
+
+def rows(location: str) -> tuple[tuple[str, ...], ...]:
+    """The appeals of a run's store location (``kaohe.db#at=...``) as they stood at its point,
+    as rows of :data:`COLUMNS` (times in UTC to the minute; empty fields for what is
+    undecided). A location that is not a ledger store has none."""
+    base, at = store.split_at(location)
+    try:
+        found = appeals(base)
+    except Exception:  # not a ledger store (a database of plain tables): no appeals
+        return ()
+    last = store.cutoff(at) if at is not None else None
+    listed = []
+    for appeal in found:
+        filed, decided = appeal.filed, appeal.decided
+        if last is not None and filed.recorded_at > last:
+            continue
+        if decided is not None and last is not None and decided.recorded_at > last:
+            decided = None
+        listed.append(
+            (
+                appeal.appeal_id,
+                filed.values["against"],
+                filed.recorded_by,
+                _minute(filed.recorded_at),
+                filed.values["grounds"],
+                "待决定" if decided is None else decided.values["outcome"],
+                "" if decided is None else decided.values.get("correction", ""),
+                "" if decided is None else decided.recorded_by,
+                "" if decided is None else _minute(decided.recorded_at),
+                "" if decided is None else decided.reason,
+            )
+        )
+    return tuple(listed)
+
+
+def _minute(recorded_at: str) -> str:
+    return recorded_at[:16].replace("T", " ")
+
+
 def file(location: str, against: str, *, by: str, grounds: str) -> Entry:
     """Record an appeal against a record or a result."""
     if not against.strip():

@@ -6,28 +6,42 @@ and manifests) and lists, per unit and cadre, each result field that changed
 are found from what the manifests record:
 
 - when both runs read one ledger store (:mod:`kaohe.store`), the entries made
-  between their two ``#at=`` points: records entered, corrected, withdrawn.
-  Each is then applied alone to the first run's state and scored again (the
-  idea of the what-if decomposition, one cause at a time): the units and
-  cadres whose results it moves are attributed to it;
+  between their two ``#at=`` points: records entered, corrected, withdrawn;
 - otherwise, the input tables whose content (sha256) differs;
-- the scheme file (sha256), as-of date and overrides, and plugin versions.
+- the scheme's parameters whose values differ (:func:`kaohe.paths.differences`
+  of the two runs' schemes, overrides included) and the as-of date;
+- plugin versions.
+
+Each cause that can be is applied alone to the first run's inputs and scored
+again (the idea of the what-if decomposition, one cause at a time): the
+results it moves are attributed to it, a score with how much it moves it,
+and the part of a score change its causes alone do not add up to is shown
+as their interaction (交互/余项). A plugin version cannot be scored alone
+(one version is installed), nor a table when the first run's files changed
+since, nor the registers of units and cadres; the causes say so, and a lone
+cause that cannot be scored explains every change.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import html
 import io
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .errors import KaoheError
-from .i18n import _
+from .i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from .data import Dataset
+    from .plugins import Registry
+    from .scheme import Scheme
 
 #: Result fields compared, with their Chinese names, per result file.
 FIELDS: Mapping[str, Mapping[str, str]] = {
@@ -61,30 +75,63 @@ class Change:
 
 @attrs.frozen
 class Cause:
-    """An input change between the runs: a ledger record, a table, the scheme, a plugin."""
+    """An input change between the runs: a ledger record, a table, a scheme parameter, a plugin."""
 
     label: str
     #: (table, record id) of a ledger record, or None
     record: tuple[str, str] | None = None
+    #: why the cause could not be scored alone (empty when it was, or when nothing was)
+    unscored: str = ""
+
+
+#: A changed result field: (entity, id, field label).
+Key = tuple[str, str, str]
+
+#: The share of a score change its causes alone do not add up to.
+REMAINDER = N_("interaction / remainder")
 
 
 @attrs.frozen
 class Diff:
-    """The changes between two runs, their causes and which cause moved what."""
+    """The changes between two runs, their causes and which cause moved what.
+
+    ``effects`` maps a changed field to the causes that, applied alone to the
+    first run's inputs and scored again, change it, each with the value it
+    then takes; ``base`` holds the first run's inputs scored again (the
+    value the effects are measured from). ``lone`` is the only cause's label
+    when there is exactly one and it could not be scored: it explains all.
+    """
 
     first: Path
     second: Path
     changes: tuple[Change, ...]
     causes: tuple[Cause, ...]
-    #: for each changed (entity, id): the labels of the causes that move it alone
-    because: Mapping[tuple[str, str], tuple[str, ...]]
+    effects: Mapping[Key, tuple[tuple[str, str], ...]] = attrs.field(factory=dict)
+    base: Mapping[Key, str] = attrs.field(factory=dict)
+    lone: str | None = None
 
     def reason(self, change: Change) -> str:
-        """Why ``change`` happened, in Chinese."""
-        found = self.because.get((change.entity, change.entity_id), ())
-        if found:
-            return ";".join(found)
-        return "未能单独归因(多项变化共同作用)" if self.causes else "输入未变"
+        """Why ``change`` happened, in Chinese: the causes that move it alone and, for a score,
+        how much each moves it, with the part they leave unexplained (their interaction, or
+        what could not be scored alone)."""
+        key = (change.entity, change.entity_id, change.field)
+        found = self.effects.get(key, ())
+        if not found:
+            if self.lone is not None:
+                return self.lone
+            if not self.causes:
+                return _("inputs unchanged")
+            return _("not attributable to one change alone (several changes together)")
+        total, base = _number(change.after), _number(self.base.get(key, change.before))
+        before = _number(change.before)
+        if total is None or base is None or before is None:
+            return ";".join(label for label, _ in found)
+        parts = [(label, _number(value) or 0.0) for label, value in found]
+        shown = [f"{label} {value - base:+.2f}" for label, value in parts]
+        rest = (total - before) - sum(value - base for _, value in parts)
+        if abs(rest) >= 0.005:
+            shown.append(f"{_(REMAINDER)} {rest:+.2f}")
+        return ";".join(shown)
 
     def rows(self) -> list[tuple[str, ...]]:
         """The changes as rows of :data:`COLUMNS`."""
@@ -92,6 +139,13 @@ class Diff:
             (c.entity, c.entity_id, c.name, c.field, c.before, c.after, self.reason(c))
             for c in self.changes
         ]
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _manifest(folder: Path) -> dict[str, Any]:
@@ -114,6 +168,17 @@ def _manifest(folder: Path) -> dict[str, Any]:
 def _rows(text: str, key: str) -> dict[str, dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     return {row[key]: row for row in reader}
+
+
+def _values(files: Mapping[str, str]) -> dict[Key, str]:
+    """Every compared result field of every unit and cadre of one run's result files."""
+    found = {}
+    for file, fields in FIELDS.items():
+        entity, key = _ENTITY[file]
+        for entity_id, row in _rows(files.get(file, ""), key).items():
+            for field, label in fields.items():
+                found[(entity, entity_id, label)] = row.get(field, "") or "(无)"
+    return found
 
 
 def result_changes(first: Mapping[str, str], second: Mapping[str, str]) -> list[Change]:
@@ -148,20 +213,69 @@ def _files(folder: Path) -> dict[str, str]:
     }
 
 
-def setting_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Cause]:
-    """Scheme, as-of date, overrides and plugin versions that differ."""
-    causes = []
-    if first["scheme"]["sha256"] != second["scheme"]["sha256"]:
-        causes.append(Cause(f"方案文件已改变({second['scheme']['file']})"))
-    for key, label in (("as_of", "考核截止日"), ("overrides", "参数覆盖")):
-        if first.get(key) != second.get(key):
-            causes.append(Cause(f"{label}: {first.get(key)} → {second.get(key)}"))
+#: What a cause does to the first run's inputs when it is applied alone.
+Apply = Callable[["Scheme", "Dataset"], "tuple[Scheme, Dataset]"]
+
+
+def _unscored(why: str) -> str:
+    """Why a cause was not scored alone, as its note says."""
+    return _("cannot be scored alone: {why}").format(why=why)
+
+
+def plugin_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Cause]:
+    """Plugins whose version differs: causes that cannot be scored alone (one version is
+    installed), so their effect is left in the remainder."""
     versions = [{p["distribution"]: p["version"] for p in m["plugins"]} for m in (first, second)]
+    causes = []
     for name in sorted(versions[0].keys() | versions[1].keys()):
         old, new = versions[0].get(name, "(无)"), versions[1].get(name, "(无)")
         if old != new:
-            causes.append(Cause(f"插件 {name}: {old} → {new}"))
+            label = _("plugin {plugin}: {old} → {new}").format(plugin=name, old=old, new=new)
+            why = _("one version is installed; its effect is left in the remainder")
+            causes.append(Cause(label, unscored=_unscored(why)))
     return causes
+
+
+def setting_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Cause]:
+    """Scheme file, as-of date, overrides and plugin versions that differ (none scored)."""
+    causes = []
+    if first["scheme"]["sha256"] != second["scheme"]["sha256"]:
+        file = second["scheme"]["file"]
+        causes.append(Cause(_("scheme file changed ({file})").format(file=file)))
+    for key, label in (("as_of", _("as-of date")), ("overrides", _("overrides"))):
+        if first.get(key) != second.get(key):
+            causes.append(Cause(f"{label}: {first.get(key)} → {second.get(key)}"))
+    return [*causes, *plugin_causes(first, second)]
+
+
+def _scheme_causes(first: Scheme, second: Scheme) -> list[tuple[Cause, Apply | None]]:
+    """One cause per scheme parameter path whose value differs (:func:`kaohe.paths.differences`),
+    and the as-of date: each applied alone sets that one value of the first run's scheme."""
+    from .paths import differences, show
+
+    found: list[tuple[Cause, Apply | None]] = []
+    for path, old, new in differences(first, second):
+        label = _("scheme parameter {path}: {old} → {new}").format(
+            path=path, old=show(old), new=show(new)
+        )
+        if new is None:
+            why = _unscored(_("the second scheme has no such parameter"))
+            found.append((Cause(label, unscored=why), None))
+            continue
+        value = list(new) if isinstance(new, tuple) else new
+        found.append((Cause(label), _override(path, value)))
+    if first.as_of != second.as_of:
+        label = f"{_('as-of date')}: {first.as_of} → {second.as_of}"
+        found.append((Cause(label), _as_of(second.as_of)))
+    return found
+
+
+def _override(path: str, value: object) -> Apply:
+    return lambda scheme, data: (scheme.with_overrides({path: value}), data)
+
+
+def _as_of(day: dt.date) -> Apply:
+    return lambda scheme, data: (scheme.with_as_of(day), data)
 
 
 def table_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Cause]:
@@ -170,45 +284,149 @@ def table_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Ca
     for name in sorted(first["tables"].keys() | second["tables"].keys()):
         old, new = first["tables"].get(name, {}), second["tables"].get(name, {})
         if old.get("sha256") != new.get("sha256"):
-            causes.append(
-                Cause(f"输入表 {name} 已改变({old.get('rows', 0)} → {new.get('rows', 0)} 行)")
+            label = _("input table {table} changed ({old} → {new} rows)").format(
+                table=name, old=old.get("rows", 0), new=new.get("rows", 0)
             )
+            causes.append(Cause(label))
     return causes
+
+
+def _recorded(manifest: Mapping[str, Any], registry: Registry) -> Scheme | str:
+    """The scheme a run was scored with (file, overrides, as-of), or why it cannot be had."""
+    from . import api
+    from .manifest import sha256
+
+    path = Path(manifest["scheme"]["file"])
+    if not path.is_file() or sha256(path.read_bytes()) != manifest["scheme"]["sha256"]:
+        return _("the scheme file {file} changed since or is gone").format(file=path)
+    try:
+        scheme = api.load_scheme(path, registry)
+        if manifest.get("overrides"):
+            scheme = scheme.with_overrides(manifest["overrides"])
+        return scheme.with_as_of(dt.date.fromisoformat(manifest["as_of"]))
+    except KaoheError as error:
+        return _("the scheme {file} cannot be read ({error})").format(file=path, error=error)
+
+
+def _table_data(manifest: Mapping[str, Any], scheme: Scheme) -> Dataset | str:
+    """The input tables a run read from files, as they were, or why they cannot be had."""
+    from . import api
+    from .verify import _data_source
+
+    try:
+        data = api.load_data(_data_source(str(manifest["data"])), scheme)
+    except KaoheError as error:
+        return _("the input data cannot be read ({error})").format(error=error)
+    recorded = manifest["tables"]
+    changed = [
+        name
+        for name, table in data.tables.items()
+        if table.sha256 != recorded.get(name, {}).get("sha256")
+        and (table.present or recorded.get(name, {}).get("present"))
+    ]
+    if changed:
+        return _("the input tables {tables} changed since").format(tables=", ".join(changed))
+    return data
+
+
+def _table_causes(
+    manifests: tuple[Mapping[str, Any], Mapping[str, Any]], schemes: tuple[Scheme, Scheme]
+) -> tuple[Dataset | str, list[tuple[Cause, Apply | None]]]:
+    """The first run's tables, and one cause per changed table: applied alone, it replaces
+    the first run's table by the second's (not the registers of units and cadres, which
+    every other table refers to)."""
+    causes = table_causes(*manifests)
+    if not causes:
+        return _table_data(manifests[0], schemes[0]), []
+    first, second = (_table_data(m, s) for m, s in zip(manifests, schemes, strict=True))
+    names = sorted(manifests[0]["tables"].keys() | manifests[1]["tables"].keys())
+    changed = [
+        name
+        for name in names
+        if manifests[0]["tables"].get(name, {}).get("sha256")
+        != manifests[1]["tables"].get(name, {}).get("sha256")
+    ]
+    if isinstance(first, str) or isinstance(second, str):
+        why = _unscored(first if isinstance(first, str) else str(second))
+        return first, [(attrs.evolve(c, unscored=why), None) for c in causes]
+    found: list[tuple[Cause, Apply | None]] = []
+    for cause, name in zip(causes, changed, strict=True):
+        if name in ("units", "cadres"):
+            why = _unscored(_("the other tables refer to the units and cadres"))
+            found.append((attrs.evolve(cause, unscored=why), None))
+        elif name not in second.tables:
+            why = _unscored(_("the table is gone"))
+            found.append((attrs.evolve(cause, unscored=why), None))
+        else:
+            found.append((cause, _table(name, second.tables[name])))
+    return first, found
+
+
+def _table(name: str, table: Any) -> Apply:
+    return lambda scheme, data: (scheme, attrs.evolve(data, tables={**data.tables, name: table}))
 
 
 def compare(first: Path, second: Path) -> Diff:
     """The diff of two result folders (see the module docstring)."""
+    from .plugins import Registry
     from .store import split_at
 
     manifests = _manifest(first), _manifest(second)
     changes = result_changes(_files(first), _files(second))
-    settings = setting_causes(*manifests)
-    (base_a, at_a), (base_b, at_b) = (split_at(str(m["data"])) for m in manifests)
-    because: dict[tuple[str, str], list[str]] = {}
-    if base_a == base_b and at_a is not None and at_b is not None:
-        records, moved = _store_causes(base_a, at_a, at_b, manifests[0], bool(changes))
-        for cause, entities in zip(records, moved, strict=True):
-            for entity in entities:
-                because.setdefault(entity, []).append(cause.label)
+    registry = Registry.installed(None)
+    schemes = tuple(_recorded(m, registry) for m in manifests)
+    scheme_a, scheme_b = schemes
+    found: list[tuple[Cause, Apply | None]] = []
+    if isinstance(scheme_a, str) or isinstance(scheme_b, str):
+        why = _unscored(scheme_a if isinstance(scheme_a, str) else str(scheme_b))
+        found += [(attrs.evolve(c, unscored=why), None) for c in setting_causes(*manifests)]
     else:
-        records = table_causes(*manifests)
-    causes = [*records, *settings]
-    if len(causes) == 1 and not because:  # the only cause, not scored alone: it explains all
-        for change in changes:
-            because.setdefault((change.entity, change.entity_id), []).append(causes[0].label)
+        found += _scheme_causes(scheme_a, scheme_b)
+        found += [(c, None) for c in plugin_causes(*manifests)]
+    (base_a, at_a), (base_b, at_b) = (split_at(str(m["data"])) for m in manifests)
+    data: Dataset | str = "not scored"
+    if base_a == base_b and at_a is not None and at_b is not None:
+        data, records = _store_causes(base_a, at_a, at_b)
+    elif not isinstance(scheme_a, str) and not isinstance(scheme_b, str):
+        data, records = _table_causes(manifests, (scheme_a, scheme_b))
+    else:
+        records = [(c, None) for c in table_causes(*manifests)]
+    found = [*records, *found]
+    effects: dict[Key, list[tuple[str, str]]] = {}
+    base: dict[Key, str] = {}
+    scored = [(cause, apply) for cause, apply in found if apply is not None]
+    if changes and scored and not isinstance(scheme_a, str) and not isinstance(data, str):
+        base = _values(_score(scheme_a, data))
+        wanted = sorted({(c.entity, c.entity_id, c.field) for c in changes})
+        for number, (cause, apply) in enumerate(found):
+            if apply is None:
+                continue
+            try:
+                alone = _values(_score(*apply(scheme_a, data)))
+            except KaoheError as error:  # the change alone is not a valid scheme or data set
+                found[number] = (attrs.evolve(cause, unscored=_unscored(str(error))), None)
+                continue
+            for key in wanted:
+                if alone.get(key, "(无)") != base.get(key, "(无)"):
+                    effects.setdefault(key, []).append((cause.label, alone.get(key, "(无)")))
+    causes = tuple(cause for cause, _ in found)
+    lone = causes[0].label if len(found) == 1 and found[0][1] is None else None
     return Diff(
         first,
         second,
         tuple(changes),
-        tuple(causes),
-        {key: tuple(dict.fromkeys(value)) for key, value in because.items()},
+        causes,
+        {key: tuple(value) for key, value in effects.items()},
+        base,
+        lone,
     )
 
 
 def _store_causes(
-    location: str, at_a: str, at_b: str, manifest: Mapping[str, Any], score: bool
-) -> tuple[list[Cause], list[set[tuple[str, str]]]]:
-    """The store's entries between the runs, one cause per record, and what each moves."""
+    location: str, at_a: str, at_b: str
+) -> tuple[Dataset, list[tuple[Cause, Apply | None]]]:
+    """The store's state at the first run, and the entries between the runs, one cause per
+    record: applied alone, the record takes its state at the second run."""
     from . import store
     from .tables import installed_tables
     from .template import sheet_name
@@ -220,47 +438,36 @@ def _store_causes(
         e for e in entries if first < e.recorded_at <= second and e.table in installed_tables()
     ]
     records = list(dict.fromkeys((e.table, e.record_id) for e in between))
-    causes = []
+    causes: list[tuple[Cause, Apply | None]] = []
     for record in records:
-        last = [e for e in between if (e.table, e.record_id) == record][-1]
-        what = "、".join(dict.fromkeys(e.kind for e in between if (e.table, e.record_id) == record))
-        table = (
-            sheet_name(installed_tables()[record[0]])
-            if record[0] in installed_tables()
-            else record[0]
-        )
-        label = f"{what} {table} {record[1]}(第 {last.seq} 条,{last.recorded_by}:{last.reason})"
-        causes.append(Cause(label, record))
-    if not score or not records:
-        return causes, [set() for _ in records]
-    base = _score_state(store._state(state_a), manifest)
-    moved = []
-    for record in records:
+        mine = [e for e in between if (e.table, e.record_id) == record]
+        what = "、".join(dict.fromkeys(e.kind for e in mine))
+        table = sheet_name(installed_tables()[record[0]])
+        last = mine[-1]
+        label = _("{kind} {table} {record} (entry {seq}, {by}: {reason})").format(
+            kind=what, table=table, record=record[1], seq=last.seq, by=last.recorded_by,
+            reason=last.reason,
+        )  # fmt: skip
         alone = dict(state_a)
         if record in state_b:
             alone[record] = state_b[record]
         else:
             alone.pop(record, None)
-        changed = result_changes(base, _score_state(store._state(alone), manifest))
-        moved.append({(c.entity, c.entity_id) for c in changed})
-    return causes, moved
+        causes.append((Cause(label, record), _state(alone)))
+    return store.dataset(store._state(state_a), "diff"), causes
 
 
-def _score_state(
-    state: Mapping[str, list[dict[str, str]]], manifest: Mapping[str, Any]
-) -> dict[str, str]:
-    """The result files (units.csv, cadres.csv) of a store state under the first run's scheme."""
-    import datetime as dt
+def _state(latest: Mapping[tuple[str, str], Any]) -> Apply:
+    """Replace the data by the store state ``latest`` (read only when scored)."""
+    from . import store
 
-    from . import api, publish
-    from .plugins import Registry
-    from .store import dataset
+    return lambda scheme, _data: (scheme, store.dataset(store._state(latest), "diff"))
 
-    scheme = api.load_scheme(Path(manifest["scheme"]["file"]), Registry.installed(None))
-    if manifest.get("overrides"):
-        scheme = scheme.with_overrides(manifest["overrides"])
-    scheme = scheme.with_as_of(dt.date.fromisoformat(manifest["as_of"]))
-    data = dataset(state, "diff")
+
+def _score(scheme: Scheme, data: Dataset) -> dict[str, str]:
+    """The result files (units.csv, cadres.csv) of ``data`` scored under ``scheme``."""
+    from . import publish
+
     inputs = publish.Inputs(scheme, data, "diff", ())
     results = publish.score(inputs)
     _, files = publish.result_files(results, inputs)
@@ -269,16 +476,26 @@ def _score_state(
 
 def text(diff: Diff) -> list[str]:
     """The diff for the terminal, in Chinese."""
-    lines = [f"比较 {diff.first} → {diff.second}"]
-    lines.append("输入与设置的变化:" if diff.causes else "输入与设置: 无变化")
-    lines += [f"  {cause.label}" for cause in diff.causes]
+    lines = [_("compared {first} → {second}").format(first=diff.first, second=diff.second)]
+    lines.append(
+        _("changes of inputs and settings:") if diff.causes else _("inputs and settings: unchanged")
+    )
+    for cause in diff.causes:
+        lines.append(f"  {cause.label}")
+        if cause.unscored:
+            lines.append(f"    ({cause.unscored})")
     if not diff.changes:
-        lines.append("结果: 无变化")
+        lines.append(_("results: unchanged"))
         return lines
-    lines.append(f"结果变化({len(diff.changes)} 项):")
+    count = len(diff.changes)
+    lines.append(ngettext("{n} result changed:", "{n} results changed:", count).format(n=count))
     for row in diff.rows():
         entity, entity_id, name, field, before, after, reason = row
-        lines.append(f"  {entity} {entity_id} {name}: {field} {before} → {after}  原因: {reason}")
+        line = _("{entity} {id} {name}: {field} {before} → {after}  because: {reason}").format(
+            entity=entity, id=entity_id, name=name, field=field, before=before, after=after,
+            reason=reason,
+        )  # fmt: skip
+        lines.append(f"  {line}")
     return lines
 
 
@@ -299,15 +516,23 @@ def files(diff: Diff) -> dict[str, bytes]:
     for row in rows:
         sheet.append(list(row))
     causes = book.create_sheet("变化原因")
-    causes.append(["输入与设置的变化"])
+    causes.append(["输入与设置的变化", "单独重算"])
     for cause in diff.causes:
-        causes.append([cause.label])
+        causes.append([cause.label, cause.unscored or _("scored alone")])
     workbook = io.BytesIO()
     book.save(workbook)
     cells = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows
     )
-    listed = "".join(f"<li>{html.escape(c.label)}</li>" for c in diff.causes) or "<li>无</li>"
+    listed = (
+        "".join(
+            f"<li>{html.escape(c.label)}"
+            + (f"<br><small>{html.escape(c.unscored)}</small>" if c.unscored else "")
+            + "</li>"
+            for c in diff.causes
+        )
+        or "<li>无</li>"
+    )
     page = (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>结果比较</title>'
         "<style>body{font-family:sans-serif}table{border-collapse:collapse}"

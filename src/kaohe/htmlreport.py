@@ -924,8 +924,24 @@ def _grade_reasons(results: Results) -> dict[str, list[str]]:
     return reasons
 
 
-def report_html(results: Results) -> str:
-    """The HTML report of scenario 0 of ``results`` (see the module docstring)."""
+def _appeals(rows: Sequence[Sequence[str]]) -> str:
+    """The section 申诉及处理结果: every appeal of the run's store; nothing without any."""
+    from .appeals import COLUMNS
+
+    if not rows:
+        return ""
+    body = "".join(
+        "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return (
+        '<section id="appeals"><h2>申诉及处理结果</h2><table class="appeals">'
+        f"{thead(COLUMNS)}<tbody>{body}</tbody></table></section>"
+    )
+
+
+def report_html(results: Results, appeals: Sequence[Sequence[str]] = ()) -> str:
+    """The HTML report of scenario 0 of ``results`` (see the module docstring); ``appeals``
+    (rows of :data:`kaohe.appeals.COLUMNS`) are listed after the basis when there are any."""
     scheme = results.scheme
     units = _shown_units(results)
     cadres = _table_of(cadre_rows(results))
@@ -947,6 +963,7 @@ def report_html(results: Results) -> str:
         _flagged_cadres(results, cadres, units),
         "</section>",
         _basis(results),
+        _appeals(appeals),
         "<footer>本报告根据考核方案和台账数据生成;"
         "完整数据见同一文件夹中的 CSV 文件和 results.xlsx。</footer>",
         '<div id="notices">',

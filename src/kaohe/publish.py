@@ -33,6 +33,9 @@ class Inputs:
     #: where the data was read: a path, or a database URL (shown without a password)
     data_path: Path | str
     warnings: tuple[str, ...]
+    #: the appeals recorded in a ledger store at the run's point (rows of
+    #: :data:`kaohe.appeals.COLUMNS`), listed in results.xlsx and report.html
+    appeals: tuple[tuple[str, ...], ...] = ()
 
 
 def default_data(scheme_path: Path) -> Path:
@@ -64,14 +67,17 @@ def load(
     if as_of is not None:
         scheme = scheme.with_as_of(as_of)
     data_path = data_path or default_data(scheme_path)
+    appeals: tuple[tuple[str, ...], ...] = ()
     if len(sources(str(data_path))) > 1:
         data = api.load_data(str(data_path), scheme, progress=progress)
         data_path = SOURCES.join(shown(part) for part in sources(str(data_path)))
     elif is_database(str(data_path)) and not Path(data_path).is_dir():
+        from .appeals import rows
         from .store import pinned
 
         data_path = pinned(str(data_path))
         data = api.load_data(data_path, scheme, progress=progress)
+        appeals = rows(data_path) if "#at=" in data_path else ()
         data_path = shown(data_path)
     else:
         data_path = Path(data_path)
@@ -81,7 +87,7 @@ def load(
             )
         data = api.load_data(data_path, scheme, progress=progress)
     warnings = (*data.warnings, *check_inputs(scheme, data))
-    return Inputs(scheme, data, data_path, warnings)
+    return Inputs(scheme, data, data_path, warnings, appeals)
 
 
 def check_inputs(scheme: Scheme, data: Dataset) -> list[str]:
@@ -124,7 +130,7 @@ def result_files(
         overrides=overrides,
         warnings=inputs.warnings,
     )
-    files = {**output.result_files(results, info), **extra_files(results, formats)}
+    files = {**output.result_files(results, info), **extra_files(results, formats, inputs.appeals)}
     return info, {**files, **plugin_files(results, files)}
 
 

@@ -224,9 +224,15 @@ def kept_labels(labels: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]]
 FORMATS = {"xlsx": "results.xlsx", "html": "report.html", "pdf": "report.pdf"}
 
 
-def extra_files(results: Results, formats: Sequence[str] = tuple(FORMATS)) -> dict[str, bytes]:
+def extra_files(
+    results: Results,
+    formats: Sequence[str] = tuple(FORMATS),
+    appeals: Sequence[Sequence[str]] = (),
+) -> dict[str, bytes]:
     """The human-facing files for scenario 0 in ``formats``: ``results.xlsx``, ``report.html``,
     ``report.pdf`` (report.html printed to A4 by a headless Chromium, :mod:`kaohe.pdf`).
+    ``appeals`` (rows of :data:`kaohe.appeals.COLUMNS`) are listed in the workbook and the
+    report when there are any.
 
     Deterministic: the same results give the same bytes.
     """
@@ -234,11 +240,11 @@ def extra_files(results: Results, formats: Sequence[str] = tuple(FORMATS)) -> di
     if "xlsx" in formats:
         from .workbook import workbook_bytes
 
-        files[FORMATS["xlsx"]] = workbook_bytes(results)
+        files[FORMATS["xlsx"]] = workbook_bytes(results, appeals)
     if "html" in formats or "pdf" in formats:
         from .htmlreport import report_html
 
-        page = report_html(results)
+        page = report_html(results, appeals)
         if "html" in formats:
             files[FORMATS["html"]] = page.encode("utf-8")
         if "pdf" in formats:

@@ -546,8 +546,19 @@ def _insert_rows(sheet: bytes, rows: bytes, dimension: str) -> bytes:
                   sheet, count=1)  # fmt: skip
 
 
-def workbook_bytes(results: Results) -> bytes:
-    """``results.xlsx`` for scenario 0 of ``results`` (see the module docstring)."""
+def appeals_sheet(ws: Worksheet, rows: Sequence[Sequence[str]]) -> None:
+    """Write the sheet 申诉: a header of :data:`kaohe.appeals.COLUMNS` and one row per
+    appeal, as text (rows appended in order, so it suits a write-only sheet too)."""
+    from .appeals import COLUMNS
+
+    ws.append(list(COLUMNS))
+    for row in rows:
+        ws.append(text(np.asarray(list(row), dtype=str)).tolist())
+
+
+def workbook_bytes(results: Results, appeals: Sequence[Sequence[str]] = ()) -> bytes:
+    """``results.xlsx`` for scenario 0 of ``results`` (see the module docstring); with
+    ``appeals`` (rows of :data:`kaohe.appeals.COLUMNS`) a sheet 申诉 lists them."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
     from openpyxl.writer.excel import ExcelWriter
@@ -568,6 +579,8 @@ def workbook_bytes(results: Results) -> bytes:
         n = int(table.columns[0].shape[0]) - cuts[table.title] if table.columns else 0
         dimensions[table.title] = f"A1:{get_column_letter(len(table.names))}{n + 1}"
     _grades_sheet(wb.create_sheet("等次统计"), results, styles)
+    if appeals:
+        appeals_sheet(wb.create_sheet("申诉"), appeals)
     _about_sheet(wb.create_sheet("说明"), results, cuts, styles)
 
     as_of = results.scheme.as_of
