@@ -193,14 +193,39 @@ def test_the_bytes_are_deterministic(results: Results) -> None:
     assert book.properties.title == "2019年度县政府系统综合目标考核"
 
 
-def test_a_sheet_over_excels_row_limit_is_cut_and_says_so(
+def test_a_table_over_the_row_limit_continues_on_further_sheets(
+    results: Results, book: Workbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbook, "MAX_ROWS", 80)
+    notices: list[str] = []
+    cut = load_workbook(io.BytesIO(workbook_bytes(results, notices)))
+    sizes = {ws.title: ws.max_row - 1 for ws in cut.worksheets}
+    assert sizes == {
+        "单位": 20,
+        "干部": 80, "干部(续1)": 80, "干部(续2)": 40,
+        "加减分明细": 80, **{f"加减分明细(续{i})": 80 for i in range(1, 6)}, "加减分明细(续6)": 70,
+        "影响期": 80, "影响期(续1)": 6,
+        "问题类别": 12, "等次统计": 10, "说明": 10,
+    }  # fmt: skip
+    for title in ("干部", "加减分明细", "影响期"):
+        parts = [ws for ws in cut.worksheets if ws.title.startswith(title)]
+        assert all(rows(ws)[0] == rows(book[title])[0] for ws in parts)  # the header on each
+        assert [r for ws in parts for r in rows(ws)[1:]] == rows(book[title])[1:]
+        assert all(ws.freeze_panes == book[title].freeze_panes for ws in parts)
+    notes = dict(rows(cut["说明"])[1:])
+    assert notes["影响期(续表)"] == "超过 Excel 每表 80 行的上限,续于:影响期(续1)。"
+    assert notices[2] == (
+        "results.xlsx: 影响期 has 86 rows, more than Excel's 80 per sheet; it continues on 影响期(续1)"
+    )
+    assert len(notices) == 3
+
+
+def test_rows_written_chunk_by_chunk_give_the_same_bytes(
     results: Results, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(workbook, "MAX_ROWS", 5)
-    book = load_workbook(io.BytesIO(workbook_bytes(results)))
-    assert len(rows(book["加减分明细"])) == 6
-    notes = [row[0] for row in rows(book["说明"])]
-    assert "加减分明细(不完整)" in notes
+    whole = workbook_bytes(results)
+    monkeypatch.setattr(workbook, "CHUNK_ROWS", 7)
+    assert workbook_bytes(results) == whole
 
 
 def test_extra_files_hold_the_workbook_beside_the_csv_files(results: Results) -> None:
