@@ -290,3 +290,27 @@ def test_the_workbook_does_not_force_a_recalculation(book: Workbook, results: Re
     workbook_xml = archive.read("xl/workbook.xml").decode("utf-8")
     assert 'fullCalcOnLoad="1"' not in workbook_xml
     assert book.calculation.fullCalcOnLoad is False
+
+
+def test_the_terminal_says_which_tables_continue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from kaohe.cli import main
+
+    monkeypatch.setattr(workbook, "MAX_ROWS", 80)
+    args = ["score", str(COUNTY), "--out", str(tmp_path / "out"), "--format", "xlsx"]
+    result = CliRunner().invoke(main, [*args, "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert "results.xlsx:影响期 共 86 行,超过 Excel 每表 80 行的上限,续于 影响期(续1)\n" in (
+        result.output
+    )
+    english = CliRunner().invoke(main, [*args, "--lang", "en"]).output
+    assert (
+        "results.xlsx: 干部 has 200 rows, more than Excel's 80 per sheet; "
+        "it continues on 干部(续1), 干部(续2)\n"
+    ) in english
+    assert load_workbook(tmp_path / "out" / "results.xlsx").sheetnames[:4] == [
+        "单位", "干部", "干部(续1)", "干部(续2)"
+    ]  # fmt: skip
