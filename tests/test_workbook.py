@@ -215,7 +215,8 @@ def test_a_table_over_the_row_limit_continues_on_further_sheets(
     notes = dict(rows(cut["说明"])[1:])
     assert notes["影响期(续表)"] == "超过 Excel 每表 80 行的上限,续于:影响期(续1)。"
     assert notices[2] == (
-        "results.xlsx: 影响期 has 86 rows, more than Excel's 80 per sheet; it continues on 影响期(续1)"
+        "results.xlsx: 影响期 has 86 rows, more than Excel's 80 per sheet; "
+        "it continues on 影响期(续1)"
     )
     assert len(notices) == 3
 

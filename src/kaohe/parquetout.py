@@ -74,7 +74,9 @@ def parquet_bytes(header: Sequence[str], columns: Sequence[NDArray[np.str_]]) ->
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.table({name: _typed(name, cells) for name, cells in zip(header, columns, strict=True)})
+    table = pa.table(
+        {name: _typed(name, cells) for name, cells in zip(header, columns, strict=True)}
+    )
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
     return buffer.getvalue()
