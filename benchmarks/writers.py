@@ -24,7 +24,8 @@ import kaohe
 from benchmarks.csv_reference import reference_csv_bytes
 from benchmarks.generate import generate
 from kaohe.output import csv_bytes
-from kaohe.parquetout import PARQUET_TABLES, parquet_files
+from kaohe.parquetout import parquet_files
+from kaohe.tables_out import RESULT_TABLES
 from kaohe.workbook import workbook_bytes
 
 SCHEME = Path(__file__).resolve().parent.parent / "schemes" / "county-2019.toml"
@@ -46,7 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     scheme = kaohe.load_scheme(SCHEME)
     data = kaohe.data_from_columns(generate(n_units, n_cadres, n_ledger, seed=1), scheme)
     results = kaohe.evaluate(scheme, data)
-    tables = [rows(results) for rows in PARQUET_TABLES.values()]
+    tables = [rows(results) for rows in RESULT_TABLES.values()]
     n_rows = sum(int(columns[0].shape[0]) for _, columns in tables)
 
     def arrow() -> list[bytes]:

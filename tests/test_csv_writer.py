@@ -45,8 +45,7 @@ def test_the_reference_schemes_files_are_byte_identical(name: str) -> None:
 
 #: Cells with everything quoting and formula neutralisation look at, and CJK text.
 CELL = st.text(
-    alphabet=st.sampled_from(list("ab ,\"\n\r\t=+-@'(九十)0.;"))
-    | st.characters(codec="utf-8"),
+    alphabet=st.sampled_from(list("ab ,\"\n\r\t=+-@'(九十)0.;")) | st.characters(codec="utf-8"),
     max_size=10,
 )
 

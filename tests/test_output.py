@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 import numpy as np
 import pyarrow as pa
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaohe.output import csv_bytes, quote
@@ -18,6 +18,7 @@ from kaohe.workbook import xml_text
 CELL = st.text(alphabet=st.sampled_from(list('ab ,"\n\r-=(九十)0.')), max_size=8)
 
 
+@settings(deadline=None)  # the first example imports pyarrow.compute
 @given(st.lists(st.tuples(CELL, CELL, CELL), max_size=12))
 def test_a_reader_reads_back_every_cell(rows: list[tuple[str, str, str]]) -> None:
     columns = [np.asarray([row[i] for row in rows], dtype=str) for i in range(3)]

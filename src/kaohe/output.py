@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from .folders import write_folder
 from .results import Results
-from .tables_out import adjustment_rows, cadre_rows, finding_rows, freeze_rows, unit_rows
+from .tables_out import RESULT_TABLES
 
 __all__ = ["csv_bytes", "quote", "result_files", "write_folder"]
 
@@ -92,19 +92,13 @@ def _lines(columns: Sequence[Any]) -> memoryview:
 
 
 def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, bytes]:
-    """Every file of the data contract for scenario 0 of ``results``."""
-    units_header, units = unit_rows(results)
-    cadres_header, cadres = cadre_rows(results)
-    adjustments_header, adjustments = adjustment_rows(results)
-    freezes_header, freezes = freeze_rows(results)
-    findings_header, findings = finding_rows(results)
-    return {
-        "units.csv": csv_bytes(units_header, units),
-        "cadres.csv": csv_bytes(cadres_header, cadres),
-        "adjustments.csv": csv_bytes(adjustments_header, adjustments),
-        "freezes.csv": csv_bytes(freezes_header, freezes),
-        "findings.csv": csv_bytes(findings_header, findings),
-        "manifest.json": (
-            json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-        ).encode("utf-8"),
-    }
+    """Every file of the data contract for scenario 0 of ``results``.
+
+    One table at a time: the text columns of a table are freed once its
+    bytes are made.
+    """
+    files = {f"{name}.csv": csv_bytes(*rows(results)) for name, rows in RESULT_TABLES.items()}
+    files["manifest.json"] = (
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    ).encode("utf-8")
+    return files

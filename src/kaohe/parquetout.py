@@ -29,9 +29,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .results import Results
-from .tables_out import adjustment_rows, cadre_rows, finding_rows, freeze_rows, unit_rows
+from .tables_out import RESULT_TABLES
 
-__all__ = ["DATES", "FLOATS", "INTEGERS", "PARQUET_TABLES", "parquet_bytes", "parquet_files"]
+__all__ = ["DATES", "FLOATS", "INTEGERS", "parquet_bytes", "parquet_files"]
 
 FLOATS = frozenset(
     {"target_score", "satisfaction", "composite", "deductions", "bonus", "score", "points"}
@@ -40,14 +40,6 @@ INTEGERS = frozenset({"rank", "rank_in_unit", "findings"})
 DATES = frozenset({"start", "end", "frozen_until"})
 #: The CSV's word for a window that never ends, and the date it is in Parquet.
 INDEFINITE, FAR_END = "indefinite", "9999-12-31"
-#: The result tables written as Parquet, and the function that makes each one's columns.
-PARQUET_TABLES = {
-    "units": unit_rows,
-    "cadres": cadre_rows,
-    "adjustments": adjustment_rows,
-    "freezes": freeze_rows,
-    "findings": finding_rows,
-}
 
 
 def _typed(name: str, cells: NDArray[np.str_]) -> Any:
@@ -85,5 +77,5 @@ def parquet_bytes(header: Sequence[str], columns: Sequence[NDArray[np.str_]]) ->
 def parquet_files(results: Results) -> dict[str, bytes]:
     """``TABLE.parquet`` for every result table of scenario 0 of ``results``."""
     return {
-        f"{table}.parquet": parquet_bytes(*rows(results)) for table, rows in PARQUET_TABLES.items()
+        f"{table}.parquet": parquet_bytes(*rows(results)) for table, rows in RESULT_TABLES.items()
     }
