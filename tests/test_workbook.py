@@ -315,3 +315,22 @@ def test_the_terminal_says_which_tables_continue(
     assert load_workbook(tmp_path / "out" / "results.xlsx").sheetnames[:4] == [
         "单位", "干部", "干部(续1)", "干部(续2)"
     ]  # fmt: skip
+
+
+def local_extras(content: bytes) -> list[int]:
+    """The length of each zip entry's local extra field (ZIP64 sizes live there)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        offsets = [info.header_offset for info in archive.infolist()]
+    return [int.from_bytes(content[at + 28 : at + 30], "little") for at in offsets]
+
+
+def test_sheets_written_with_zip64_sizes_read_the_same(
+    results: Results, book: Workbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert set(local_extras(workbook_bytes(results))) == {0}  # a county needs no ZIP64
+    monkeypatch.setattr(workbook, "_may_pass_zip64_limit", lambda part: True)
+    content = workbook_bytes(results)
+    assert sum(1 for extra in local_extras(content) if extra) == 5  # the five table sheets
+    large = load_workbook(io.BytesIO(content))
+    assert large.sheetnames == book.sheetnames
+    assert all(rows(large[title]) == rows(book[title]) for title in book.sheetnames)

@@ -75,8 +75,8 @@ if TYPE_CHECKING:
 MAX_ROWS = 1_048_575
 #: Rows of a table sheet turned into XML at a time: a sheet is written chunk by chunk.
 CHUNK_ROWS = 50_000
-#: A sheet entry with more cells than this is written with ZIP64 sizes (it may pass 4 GiB).
-ZIP64_CELLS = 2_000_000
+#: Bytes of sheet XML around a cell's text, at most (``<c r="AB1048576" s="12" t=...>``).
+CELL_MARKUP = 100
 MAX_WIDTH = 60
 #: zlib level of the archive: fast; the sheets are plain XML and still shrink about tenfold.
 COMPRESSION = 1
@@ -364,6 +364,17 @@ def _shown_chunks(results: Results, part: _Part) -> Iterator[tuple[int, list[NDA
         yield lo - part.start, [shown_column(results, name, c[lo:hi]) for name, c in columns]
 
 
+def _may_pass_zip64_limit(part: _Part) -> bool:
+    """Whether the part's sheet XML may be too large for a zip entry without ZIP64 sizes.
+
+    A bound, not a guess: a character is at most 8 bytes of XML (``&`` is
+    ``&amp;``), 2 per byte of numpy's UTF-32; the zip module wants ZIP64
+    announced before an entry is written, and refuses a larger entry without.
+    """
+    per_row = sum(2 * column.dtype.itemsize + CELL_MARKUP for column in part.table.columns)
+    return part.size * per_row * 1.05 > zipfile.ZIP64_LIMIT
+
+
 def _table_sheet(
     ws: Worksheet, results: Results, part: _Part, styles: _Styles, ids: StyleIds
 ) -> Callable[[], Iterator[bytes]]:
@@ -635,7 +646,7 @@ def workbook_bytes(results: Results, notices: list[str] | None = None) -> bytes:
             ws = wb.create_sheet(part.title)
             rows[part.title] = _table_sheet(ws, results, part, styles, ids)
             dimensions[part.title] = f"A1:{get_column_letter(len(table.names))}{part.size + 1}"
-            if part.size * len(table.names) > ZIP64_CELLS:
+            if _may_pass_zip64_limit(part):
                 large.add(part.title)
         if len(parts) > 1 and notices is not None:
             notices.append(_continued_notice(table.title, parts))
