@@ -94,3 +94,19 @@ def test_only_and_cli(capsys: pytest.CaptureFixture[str]) -> None:
 def test_only_rejects_unknown_workloads() -> None:
     with pytest.raises(SystemExit):
         run.main(["--size", "smoke", "--only", "W9"])
+
+
+def test_the_writers_benchmark_runs_and_its_writers_agree(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks import writers
+
+    writers.main(["--size", "smoke", "--repeat", "1"])  # exits if the CSV bytes differ
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "data: 12 units, 200 cadres, 1,000 ledger rows"
+    assert [line.split(":")[0] for line in lines[2:]] == [
+        "CSV bytes, Arrow writer",
+        "CSV bytes, former writer",
+        "Parquet files",
+        "results.xlsx",
+    ]
