@@ -52,7 +52,6 @@ def csv_bytes(header: Sequence[str], columns: Sequence[NDArray[np.str_]]) -> byt
     ended with ``\n``, and the lines' text taken as one buffer, without a
     Python string per row or cell.
     """
-
     names = np.asarray(header, dtype=str)
     head = _lines([_arrow(names[i : i + 1]) for i in range(len(names))]) if len(names) else b"\n"
     body = _lines([_arrow(column) for column in columns])
