@@ -143,3 +143,19 @@ def test_pure_python_process_scores_as_kaohe_does(tmp_path: Path) -> None:
 def _grades(file: Path, key: str) -> dict[str, str]:
     with open(file, encoding="utf-8-sig", newline="") as fh:
         return {row[key]: row["grade"] for row in csv.DictReader(fh)}
+
+
+def test_the_writers_benchmark_runs_and_its_writers_agree(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks import writers
+
+    writers.main(["--size", "smoke", "--repeat", "1"])  # exits if the CSV bytes differ
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "data: 12 units, 200 cadres, 1,000 ledger rows"
+    assert [line.split(":")[0] for line in lines[2:]] == [
+        "CSV bytes, Arrow writer",
+        "CSV bytes, former writer",
+        "Parquet files",
+        "results.xlsx",
+    ]

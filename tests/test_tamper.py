@@ -19,6 +19,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
@@ -74,6 +76,20 @@ def edit_csv(name: str, change: Callable[[Rows], None]) -> Edit:
         path.write_text("\ufeff" + text.getvalue(), encoding="utf-8")
 
     return edit
+
+
+def edit_parquet(name: str, change: Callable[[list[dict[str, object]]], None]) -> Edit:
+    def edit(out: Path) -> None:
+        table = pq.read_table(out / name)
+        rows = table.to_pylist()
+        change(rows)
+        pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), out / name)
+
+    return edit
+
+
+#: The Parquet twins of the CSV files (``--format parquet``, part of ``all``).
+PARQUET = tuple(f"{t}.parquet" for t in ("units", "cadres", "adjustments", "freezes", "findings"))
 
 
 def both(*edits: Edit) -> Edit:
@@ -197,6 +213,10 @@ ONE_CELL: dict[str, Edit] = {
     ),
     "freezes.csv": edit_csv("freezes.csv", lambda r: r[0].update(reason="无")),
     "findings.csv": edit_csv("findings.csv", lambda r: r[0].update(findings="0")),
+    **{
+        name: edit_parquet(name, lambda r: r[0].update({next(iter(r[0])): "X0"}))
+        for name in PARQUET
+    },
     "results.xlsx": edit_workbook(cell("单位", "I2", 99.0)),
     "report.html": edit_text("report.html", r"58\.69", "68.69"),
     "report.pdf": PDF_PAGE,
@@ -225,6 +245,14 @@ CONSISTENT: dict[str, Edit] = {
         "freezes.csv", lambda r: r[0].update(source_id="SX999", reason="改过的原因")
     ),
     "findings.csv": edit_csv("findings.csv", lambda r: r[0].update(findings="0", points="0.0000")),
+    **{
+        name: edit_parquet(name, lambda r: r.append(dict(r[-1])))  # a row twice
+        for name in PARQUET
+    },
+    "units.parquet": edit_parquet(
+        "units.parquet",
+        lambda r: r[0].update(composite=r[0]["composite"] + 2, score=r[0]["score"] + 2),  # type: ignore[operator]
+    ),
     "results.xlsx": edit_workbook(
         lambda book: (cell("单位", "F2", 1.0)(book), cell("单位", "I2", 1.0)(book))
     ),
@@ -244,6 +272,7 @@ DELETED_ROW: dict[str, Edit] = {
         name: edit_csv(name, lambda r: r.pop(0))
         for name in ("units.csv", "cadres.csv", "adjustments.csv", "freezes.csv", "findings.csv")
     },
+    **{name: edit_parquet(name, lambda r: r.pop(0)) for name in PARQUET},
     "results.xlsx": edit_workbook(delete_row("加减分明细", 5)),
     "report.html": edit_text("report.html", r"<tr>.*?</tr>", ""),
     "report.pdf": PDF_PRODUCER,

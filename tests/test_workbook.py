@@ -193,14 +193,40 @@ def test_the_bytes_are_deterministic(results: Results) -> None:
     assert book.properties.title == "2019年度县政府系统综合目标考核"
 
 
-def test_a_sheet_over_excels_row_limit_is_cut_and_says_so(
+def test_a_table_over_the_row_limit_continues_on_further_sheets(
+    results: Results, book: Workbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbook, "MAX_ROWS", 80)
+    notices: list[str] = []
+    cut = load_workbook(io.BytesIO(workbook_bytes(results, notices)))
+    sizes = {ws.title: ws.max_row - 1 for ws in cut.worksheets}
+    assert sizes == {
+        "单位": 20,
+        "干部": 80, "干部(续1)": 80, "干部(续2)": 40,
+        "加减分明细": 80, **{f"加减分明细(续{i})": 80 for i in range(1, 6)}, "加减分明细(续6)": 70,
+        "影响期": 80, "影响期(续1)": 6,
+        "问题类别": 12, "等次统计": 10, "说明": 10,
+    }  # fmt: skip
+    for title in ("干部", "加减分明细", "影响期"):
+        parts = [ws for ws in cut.worksheets if ws.title.startswith(title)]
+        assert all(rows(ws)[0] == rows(book[title])[0] for ws in parts)  # the header on each
+        assert [r for ws in parts for r in rows(ws)[1:]] == rows(book[title])[1:]
+        assert all(ws.freeze_panes == book[title].freeze_panes for ws in parts)
+    notes = dict(rows(cut["说明"])[1:])
+    assert notes["影响期(续表)"] == "超过 Excel 每表 80 行的上限,续于:影响期(续1)。"
+    assert notices[2] == (
+        "results.xlsx: 影响期 has 86 rows, more than Excel's 80 per sheet; "
+        "it continues on 影响期(续1)"
+    )
+    assert len(notices) == 3
+
+
+def test_rows_written_chunk_by_chunk_give_the_same_bytes(
     results: Results, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(workbook, "MAX_ROWS", 5)
-    book = load_workbook(io.BytesIO(workbook_bytes(results)))
-    assert len(rows(book["加减分明细"])) == 6
-    notes = [row[0] for row in rows(book["说明"])]
-    assert "加减分明细(不完整)" in notes
+    whole = workbook_bytes(results)
+    monkeypatch.setattr(workbook, "CHUNK_ROWS", 7)
+    assert workbook_bytes(results) == whole
 
 
 def test_extra_files_hold_the_workbook_beside_the_csv_files(results: Results) -> None:
@@ -265,3 +291,46 @@ def test_the_workbook_does_not_force_a_recalculation(book: Workbook, results: Re
     workbook_xml = archive.read("xl/workbook.xml").decode("utf-8")
     assert 'fullCalcOnLoad="1"' not in workbook_xml
     assert book.calculation.fullCalcOnLoad is False
+
+
+def test_the_terminal_says_which_tables_continue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from kaohe.cli import main
+
+    monkeypatch.setattr(workbook, "MAX_ROWS", 80)
+    args = ["score", str(COUNTY), "--out", str(tmp_path / "out"), "--format", "xlsx"]
+    result = CliRunner().invoke(main, [*args, "--lang", "zh"])
+    assert result.exit_code == 0, result.output
+    assert "results.xlsx:影响期 共 86 行,超过 Excel 每表 80 行的上限,续于 影响期(续1)\n" in (
+        result.output
+    )
+    english = CliRunner().invoke(main, [*args, "--lang", "en"]).output
+    assert (
+        "results.xlsx: 干部 has 200 rows, more than Excel's 80 per sheet; "
+        "it continues on 干部(续1), 干部(续2)\n"
+    ) in english
+    assert load_workbook(tmp_path / "out" / "results.xlsx").sheetnames[:4] == [
+        "单位", "干部", "干部(续1)", "干部(续2)"
+    ]  # fmt: skip
+
+
+def local_extras(content: bytes) -> list[int]:
+    """The length of each zip entry's local extra field (ZIP64 sizes live there)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        offsets = [info.header_offset for info in archive.infolist()]
+    return [int.from_bytes(content[at + 28 : at + 30], "little") for at in offsets]
+
+
+def test_sheets_written_with_zip64_sizes_read_the_same(
+    results: Results, book: Workbook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert set(local_extras(workbook_bytes(results))) == {0}  # a county needs no ZIP64
+    monkeypatch.setattr(workbook, "_may_pass_zip64_limit", lambda part: True)
+    content = workbook_bytes(results)
+    assert sum(1 for extra in local_extras(content) if extra) == 5  # the five table sheets
+    large = load_workbook(io.BytesIO(content))
+    assert large.sheetnames == book.sheetnames
+    assert all(rows(large[title]) == rows(book[title]) for title in book.sheetnames)

@@ -321,10 +321,11 @@ def main() -> None:
     "--format",
     "formats",
     multiple=True,
-    type=click.Choice(["xlsx", "html", "pdf", "all"]),
+    type=click.Choice(["xlsx", "html", "pdf", "parquet", "all"]),
     help=N_(
         "Also write results.xlsx (Excel), report.html and/or report.pdf (A4, printed by a "
-        "headless Chromium: pip install 'kaohe[pdf]' and a chromium browser) beside the CSV files."
+        "headless Chromium: pip install 'kaohe[pdf]' and a chromium browser) beside the CSV "
+        "files; parquet: the result tables also as typed Parquet files (units.parquet, ...)."
     ),
 )
 @click.option(
@@ -367,13 +368,16 @@ def score(
     call_hook(inputs.scheme.registry.manager, "kaohe_run_finished", results=results)
     out = out or Path("out") / inputs.scheme.name
     chosen = tuple(FORMATS) if "all" in formats else tuple(formats)
-    info, files = publish.result_files(results, inputs, chosen)
+    notices: list[str] = []
+    info, files = publish.result_files(results, inputs, chosen, notices=notices)
     replaced = archive(out)  # the earlier run kept beside the folder, never silently lost
     with progress(len(files), _("writing")) as bar:
         write_folder(out, files, signer=signer, progress=bar.update)
     if replaced is not None:
         click.echo(replaced)
     warn(inputs.warnings)
+    for notice in notices:
+        click.echo(notice)
     _summary(results)
     _tables_summary(info)
     click.echo(_("wrote {folder}").format(folder=out))

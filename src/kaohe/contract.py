@@ -113,7 +113,12 @@ def markdown(registry: Registry | None = None) -> str:
         "  every plugin's distribution and version, as-of date, overrides, absent and unread",
         "  tables, rows outside the period, warnings",
         "- `manifest.sig` (with `--sign KEY`): the Ed25519 signature of `manifest.json`",
-        "- `results.xlsx`, `report.html` (with `--format`): the same results for people to read",
+        "- `results.xlsx`, `report.html` (with `--format`): the same results for people to read;",
+        "  a table longer than Excel's 1,048,575 rows continues on sheets `名称(续1)`, ...",
+        "- `units.parquet`, `cadres.parquet`, `adjustments.parquet`, `freezes.parquet`,",
+        "  `findings.parquet` (with `--format parquet`): the CSV tables' rows typed (numbers",
+        "  `float64`, ranks and counts `int64`, dates `date32`, an indefinite end 9999-12-31,",
+        "  empty numbers and dates null, text as in the CSV)",
         "",
     ]
     return "\n".join(lines)

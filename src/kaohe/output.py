@@ -16,58 +16,88 @@ from numpy.typing import NDArray
 
 from .folders import write_folder
 from .results import Results
-from .tables_out import adjustment_rows, cadre_rows, finding_rows, freeze_rows, unit_rows
+from .tables_out import RESULT_TABLES
 
 __all__ = ["csv_bytes", "quote", "result_files", "write_folder"]
 
 
-def quote(cells: NDArray[np.str_]) -> NDArray[np.str_]:
-    """CSV quoting (RFC 4180) of a column: cells with a comma, quote or line break are quoted."""
-    if cells.dtype.itemsize == 0 or not cells.shape[0]:
+#: The characters that make a cell need quoting (RFC 4180).
+NEEDS_QUOTES = r'[,"\n\r]'
+#: UTF-8's byte order mark: Excel opens the file as UTF-8.
+BOM = "\ufeff".encode()
+
+
+def quote(cells: Any) -> Any:
+    """CSV quoting (RFC 4180) of an Arrow string column: cells with a comma, quote or line break.
+
+    Such cells are enclosed in double quotes, their quotes doubled; others
+    are kept as they are.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    special = pc.match_substring_regex(cells, NEEDS_QUOTES)
+    if not pc.any(special).as_py():
         return cells
-    # the characters that need quoting are all below "-" (45); padding is 0: one
-    # cheap pass finds the cells that may need it, an exact look settles those
-    raw = cells.view(np.uint32).reshape(cells.shape[0], -1)
-    maybe = np.flatnonzero(((raw - np.uint32(1)) < np.uint32(ord("-") - 1)).any(axis=1))
-    if not maybe.shape[0]:
-        return cells
-    special = maybe[np.isin(raw[maybe], [ord(","), ord('"'), ord("\n"), ord("\r")]).any(axis=1)]
-    if not special.shape[0]:
-        return cells
-    # few cells: quoted one by one (numpy.strings.replace can cut a widened cell short)
-    quoted = np.asarray(['"' + cell.replace('"', '""') + '"' for cell in cells[special].tolist()])
-    width = max(cells.dtype.itemsize, quoted.dtype.itemsize) // 4
-    out = cells.astype(f"<U{width}")
-    out[special] = quoted
-    return out
+    mark, none = pa.scalar('"', cells.type), pa.scalar("", cells.type)
+    quoted = pc.binary_join_element_wise(mark, pc.replace_substring(cells, '"', '""'), mark, none)
+    return pc.if_else(special, quoted, cells)
 
 
 def csv_bytes(header: Sequence[str], columns: Sequence[NDArray[np.str_]]) -> bytes:
     """A UTF-8 CSV file (with BOM, so that Excel opens it as UTF-8) as bytes.
 
-    Built column-wise with numpy string operations: one line per row, ``\n``
-    line ends, RFC 4180 quoting.
+    Built column-wise through Apache Arrow (imported only here): each column
+    quoted (:func:`quote`), the cells of a row joined with ``,``, each line
+    ended with ``\n``, and the lines' text taken as one buffer, without a
+    Python string per row or cell.
     """
-    lines = [",".join(quote(np.asarray(header, dtype=str)).tolist())]
-    cells = [quote(column).tolist() for column in columns]
-    lines.extend(map(",".join, zip(*cells, strict=True)))
-    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
+    names = np.asarray(header, dtype=str)
+    head = _lines([_arrow(names[i : i + 1]) for i in range(len(names))]) if len(names) else b"\n"
+    body = _lines([_arrow(column) for column in columns])
+    return b"".join((BOM, head, body))
+
+
+def _arrow(cells: NDArray[np.str_]) -> Any:
+    """A numpy text column as an Arrow ``large_string`` array (no 2 GiB limit on a file).
+
+    Arrow's conversion of numpy text ends a cell at a NUL character; a column
+    that has one (its lengths do not add up) is converted cell by cell.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = np.asarray(cells, dtype=str)
+    column = pa.array(cells, pa.large_string())
+    length = pc.sum(pc.utf8_length(column)).as_py() or 0
+    if length != int(np.strings.str_len(cells).sum()):
+        column = pa.array(cells.tolist(), pa.large_string())
+    return column
+
+
+def _lines(columns: Sequence[Any]) -> memoryview:
+    """The CSV lines of Arrow string columns of one length, as UTF-8 bytes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not columns or not len(columns[0]):
+        return memoryview(b"")
+    comma, newline, none = (pa.scalar(s, pa.large_string()) for s in (",", "\n", ""))
+    rows = pc.binary_join_element_wise(*(quote(c) for c in columns), comma)
+    lines = pc.binary_join_element_wise(rows, newline, none)
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
+    first, last = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
+    return memoryview(lines.buffers()[2])[first:last]
 
 
 def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, bytes]:
-    """Every file of the data contract for scenario 0 of ``results``."""
-    units_header, units = unit_rows(results)
-    cadres_header, cadres = cadre_rows(results)
-    adjustments_header, adjustments = adjustment_rows(results)
-    freezes_header, freezes = freeze_rows(results)
-    findings_header, findings = finding_rows(results)
-    return {
-        "units.csv": csv_bytes(units_header, units),
-        "cadres.csv": csv_bytes(cadres_header, cadres),
-        "adjustments.csv": csv_bytes(adjustments_header, adjustments),
-        "freezes.csv": csv_bytes(freezes_header, freezes),
-        "findings.csv": csv_bytes(findings_header, findings),
-        "manifest.json": (
-            json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-        ).encode("utf-8"),
-    }
+    """Every file of the data contract for scenario 0 of ``results``.
+
+    One table at a time: the text columns of a table are freed once its
+    bytes are made.
+    """
+    files = {f"{name}.csv": csv_bytes(*rows(results)) for name, rows in RESULT_TABLES.items()}
+    files["manifest.json"] = (
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    ).encode("utf-8")
+    return files

@@ -115,11 +115,13 @@ def result_files(
     inputs: Inputs,
     formats: Sequence[str] = (),
     overrides: Mapping[str, object] | None = None,
+    notices: list[str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The manifest (as data) and every file of the result folder, the manifest unsealed.
 
     ``formats`` are the human-facing formats (``xlsx``, ``html``) besides
     the CSV files; :func:`kaohe.manifest.seal` adds the output hashes.
+    What the terminal should say about the files is added to ``notices``.
     """
     from . import manifest, output
     from .reports import extra_files
@@ -130,7 +132,10 @@ def result_files(
         overrides=overrides,
         warnings=inputs.warnings,
     )
-    files = {**output.result_files(results, info), **extra_files(results, formats, inputs.appeals)}
+    files = {
+        **output.result_files(results, info),
+        **extra_files(results, formats, notices, inputs.appeals),
+    }
     return info, {**files, **plugin_files(results, files)}
 
 

@@ -220,27 +220,36 @@ def kept_labels(labels: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]]
     return [i for i in range(len(labels)) if i < last or any(counts[i] for _, counts in rows)]
 
 
-#: Human-facing formats written beside the CSV files, and the file each makes.
-FORMATS = {"xlsx": "results.xlsx", "html": "report.html", "pdf": "report.pdf"}
+#: Formats written beside the CSV files, and the file each makes (parquet: the first of
+#: its files, one per result table, :mod:`kaohe.parquetout`).
+FORMATS = {
+    "xlsx": "results.xlsx",
+    "html": "report.html",
+    "pdf": "report.pdf",
+    "parquet": "units.parquet",
+}
 
 
 def extra_files(
     results: Results,
     formats: Sequence[str] = tuple(FORMATS),
+    notices: list[str] | None = None,
     appeals: Sequence[Sequence[str]] = (),
 ) -> dict[str, bytes]:
-    """The human-facing files for scenario 0 in ``formats``: ``results.xlsx``, ``report.html``,
-    ``report.pdf`` (report.html printed to A4 by a headless Chromium, :mod:`kaohe.pdf`).
+    """The files for scenario 0 in ``formats``: ``results.xlsx``, ``report.html``,
+    ``report.pdf`` (report.html printed to A4 by a headless Chromium, :mod:`kaohe.pdf`), the
+    result tables as Parquet (``units.parquet``, ...: :mod:`kaohe.parquetout`).
     ``appeals`` (rows of :data:`kaohe.appeals.COLUMNS`) are listed in the workbook and the
     report when there are any.
 
-    Deterministic: the same results give the same bytes.
+    Deterministic: the same results give the same bytes. What a user should
+    know about them (a table continued on further sheets) is added to ``notices``.
     """
     files: dict[str, bytes] = {}
     if "xlsx" in formats:
         from .workbook import workbook_bytes
 
-        files[FORMATS["xlsx"]] = workbook_bytes(results, appeals)
+        files[FORMATS["xlsx"]] = workbook_bytes(results, notices, appeals)
     if "html" in formats or "pdf" in formats:
         from .htmlreport import report_html
 
@@ -251,4 +260,8 @@ def extra_files(
             from .pdf import pdf_bytes
 
             files[FORMATS["pdf"]] = pdf_bytes(page, results.scheme.as_of)
+    if "parquet" in formats:
+        from .parquetout import parquet_files
+
+        files.update(parquet_files(results))
     return files

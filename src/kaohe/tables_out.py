@@ -281,3 +281,13 @@ def finding_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
     names, inverse, counts = np.unique(category, return_inverse=True, return_counts=True)
     totals = np.bincount(inverse, weights=-points[mine], minlength=names.shape[0]).astype(float)
     return FINDING_COLUMNS, _rows(text(names), integer(counts.astype(np.int64)), number(totals, 4))
+
+
+#: The result tables, in the order of the folder, and the function that makes each one's columns.
+RESULT_TABLES = {
+    "units": unit_rows,
+    "cadres": cadre_rows,
+    "adjustments": adjustment_rows,
+    "freezes": freeze_rows,
+    "findings": finding_rows,
+}

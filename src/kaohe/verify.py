@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
 from .data.locations import is_database
 from .errors import KaoheError, shown
@@ -553,6 +554,8 @@ def _differences(name: str, found: bytes, expected: bytes) -> list[str]:
         listed = _limited(name, _csv_differences(name, found, expected))
     elif name.endswith(".xlsx"):
         listed = _limited(name, _workbook_differences(name, found, expected))
+    elif name.endswith(".parquet"):
+        listed = _limited(name, _parquet_differences(name, found, expected))
     elif name.endswith(".pdf"):  # a printed page: no values to name, its bytes differ
         listed = [
             _("{file}: not the PDF that printing the scored report again makes").format(file=name)
@@ -661,6 +664,35 @@ def _workbook_differences(name: str, found: bytes, expected: bytes) -> Iterator[
                         yield f"{where}: {_both(cell, wanted_cell)}"
         if same:
             yield f"{name}: the cell values are the same, but the styles or layout are not"
+
+
+def _parquet_differences(name: str, found: bytes, expected: bytes) -> Iterator[str]:
+    """Value by value: the cells of the folder's Parquet file that scoring again does not make."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(pa.BufferReader(found))
+    except Exception as error:  # pyarrow raises several kinds for damaged bytes
+        yield f"{name}: not a readable Parquet file ({type(error).__name__}: {shown(str(error))})"
+        return
+    wanted = pq.read_table(pa.BufferReader(expected))
+    if table.schema.remove_metadata() != wanted.schema.remove_metadata():
+        yield f"{name}: columns {_both(str(table.schema), str(wanted.schema))}"
+        return
+    if table.num_rows != wanted.num_rows:
+        yield f"{name}: {table.num_rows} rows; scoring again gives {wanted.num_rows}"
+        return
+    for column in wanted.column_names:
+        found_cells, wanted_cells = table[column], wanted[column]
+        same = pc.or_kleene(
+            pc.equal(found_cells, wanted_cells),
+            pc.and_(pc.is_null(found_cells), pc.is_null(wanted_cells)),
+        )
+        for row in np.flatnonzero(~pc.fill_null(same, False).to_numpy(zero_copy_only=False)):
+            cell, want = found_cells[int(row)].as_py(), wanted_cells[int(row)].as_py()
+            yield f"{name} row {int(row) + 1}, column {column}: {_both(cell, want)}"
 
 
 def _cell_name(row: int, column: int) -> str:

@@ -12,15 +12,18 @@ Excel to recalculate when it is opened; number columns
 are written as numbers (published scores with the format ``0.00``, other
 numbers ``0.0000``, ranks and counts as integers), dates as dates, grades
 with a fill by tone (优秀 green, 较差 and 不称职 red). A sheet holds at
-most :data:`MAX_ROWS` rows; the sheet 说明 says when one was cut (the CSV
-files hold every row).
+most :data:`MAX_ROWS` rows (Excel's limit); a longer table continues on
+further sheets, ``加减分明细(续1)``, ``加减分明细(续2)``..., which the sheet
+说明 lists.
 
 openpyxl (imported only when a workbook is written) lays out the workbook:
 styles, headers, frozen panes, filters, widths, print setup. The data rows
 of the five table sheets, which are most of the cells, are written as
-sheet XML built column-wise with numpy and put into openpyxl's sheets as
-the archive is written; building a Python cell object per value would be
-some fifty times slower on a county's year of records.
+sheet XML built column-wise with numpy, :data:`CHUNK_ROWS` rows at a time,
+and streamed into openpyxl's sheets as the archive is written: building a
+Python cell object per value would be some fifty times slower on a
+county's year of records, and the XML of a province's detail rows, built
+whole, would take gigabytes.
 
 The bytes are deterministic: the workbook's created and modified
 properties and every zip entry's time are the scheme's ``as_of`` at
@@ -33,7 +36,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import zip_longest
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,8 +70,13 @@ if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell, MergedCell
     from openpyxl.worksheet.worksheet import Worksheet
 
-#: Excel's last row is 1,048,576; one row is the header.
+#: Excel's last row is 1,048,576; one row is the header. A longer table continues on
+#: further sheets (``名称(续1)``, ...).
 MAX_ROWS = 1_048_575
+#: Rows of a table sheet turned into XML at a time: a sheet is written chunk by chunk.
+CHUNK_ROWS = 50_000
+#: Bytes of sheet XML around a cell's text, at most (``<c r="AB1048576" s="12" t=...>``).
+CELL_MARKUP = 100
 MAX_WIDTH = 60
 #: zlib level of the archive: fast; the sheets are plain XML and still shrink about tenfold.
 COMPRESSION = 1
@@ -199,12 +207,15 @@ def column_cells(
     return _text_cells(letter, rows, values)
 
 
-def rows_xml(names: Sequence[str], columns: Sequence[NDArray[np.str_]], styles: StyleIds) -> bytes:
-    """The ``<row>`` elements of a table's data rows (rows 2, 3, ...) as UTF-8 sheet XML."""
+def rows_xml(
+    names: Sequence[str], columns: Sequence[NDArray[np.str_]], styles: StyleIds, first: int = 2
+) -> bytes:
+    """The ``<row>`` elements of data rows numbered from ``first`` (2: under the header), as
+    UTF-8 sheet XML."""
     from openpyxl.utils import get_column_letter
 
     n = int(columns[0].shape[0]) if columns else 0
-    rows = range(2, n + 2)
+    rows = range(first, n + first)
     cells = [
         column_cells(name, get_column_letter(col), rows, values, styles)
         for col, (name, values) in enumerate(zip(names, columns, strict=True), start=1)
@@ -312,28 +323,77 @@ class _Table:
     freeze: str = "A2"
 
 
-def _table_sheet(
-    ws: Worksheet, results: Results, table: _Table, styles: _Styles, ids: StyleIds
-) -> tuple[bytes, int]:
-    """Lay out a table sheet (header, widths, panes, filter); return its rows' XML and the cut.
+@attrs.frozen
+class _Part:
+    """The rows ``start:stop`` of a table, shown on the sheet ``title``."""
 
-    The cut is how many rows did not fit under Excel's row limit.
+    title: str
+    table: _Table
+    start: int
+    stop: int
+
+    @property
+    def size(self) -> int:
+        """How many data rows the sheet holds."""
+        return self.stop - self.start
+
+
+def sheet_titles(title: str, n_rows: int) -> list[str]:
+    """The sheets of a table of ``n_rows`` rows: ``title``, then ``title(续1)``, ``title(续2)``...
+
+    Each holds at most :data:`MAX_ROWS` rows (read when called, so that a test may lower it).
     """
+    n_sheets = max(1, -(-n_rows // MAX_ROWS))
+    return [title, *(f"{title}(续{i})" for i in range(1, n_sheets))]
+
+
+def _parts(table: _Table) -> list[_Part]:
     n = int(table.columns[0].shape[0]) if table.columns else 0
-    cut = max(0, n - MAX_ROWS)
-    shown = [
-        shown_column(results, name, column[:MAX_ROWS])
-        for name, column in zip(table.names, table.columns, strict=True)
+    return [
+        _Part(title, table, i * MAX_ROWS, min(n, (i + 1) * MAX_ROWS))
+        for i, title in enumerate(sheet_titles(table.title, n))
     ]
+
+
+def _shown_chunks(results: Results, part: _Part) -> Iterator[tuple[int, list[NDArray[np.str_]]]]:
+    """The part's columns as the sheet shows them, :data:`CHUNK_ROWS` rows at a time, with
+    the first row's offset in the part: the text of a whole detail table is never held."""
+    for lo in range(part.start, max(part.stop, part.start + 1), CHUNK_ROWS):
+        hi = min(part.stop, lo + CHUNK_ROWS)
+        columns = zip(part.table.names, part.table.columns, strict=True)
+        yield lo - part.start, [shown_column(results, name, c[lo:hi]) for name, c in columns]
+
+
+def _may_pass_zip64_limit(part: _Part) -> bool:
+    """Whether the part's sheet XML may be too large for a zip entry without ZIP64 sizes.
+
+    A bound, not a guess: a character is at most 8 bytes of XML (``&`` is
+    ``&amp;``), 2 per byte of numpy's UTF-32; the zip module wants ZIP64
+    announced before an entry is written, and refuses a larger entry without.
+    """
+    per_row = sum(2 * column.dtype.itemsize + CELL_MARKUP for column in part.table.columns)
+    return part.size * per_row * 1.05 > zipfile.ZIP64_LIMIT
+
+
+def _table_sheet(
+    ws: Worksheet, results: Results, part: _Part, styles: _Styles, ids: StyleIds
+) -> Callable[[], Iterator[bytes]]:
+    """Lay out a table sheet (header, widths, panes, filter); return its rows' XML, chunk by
+    chunk, as a generator function (the archive calls it when it writes the sheet)."""
+    table = part.table
     titles = [header(table.kind, name) for name in table.names]
     styles.header_row(ws, 1, titles)
-    widths = [
-        max(text_width(np.asarray([title])), text_width(column))
-        for title, column in zip(titles, shown, strict=True)
-    ]
+    widths = [text_width(np.asarray([title])) for title in titles]
+    for _, shown in _shown_chunks(results, part):
+        widths = [max(w, text_width(column)) for w, column in zip(widths, shown, strict=True)]
     _fit_widths(ws, widths)
-    _finish(ws, len(titles), n - cut, table.freeze)
-    return rows_xml(table.names, shown, ids), cut
+    _finish(ws, len(titles), part.size, table.freeze)
+
+    def chunks() -> Iterator[bytes]:
+        for offset, shown in _shown_chunks(results, part):
+            yield rows_xml(table.names, shown, ids, first=offset + 2)
+
+    return chunks
 
 
 def _with_names(
@@ -459,8 +519,10 @@ def _excellent_quota(results: Results) -> float | None:
     return float(results.scheme.param("cadre_grading", "excellent_quota"))
 
 
-def _about_sheet(ws: Worksheet, results: Results, cuts: Mapping[str, int], styles: _Styles) -> None:
-    """说明: what the workbook is, and which sheets were cut at Excel's row limit."""
+def _about_sheet(
+    ws: Worksheet, results: Results, continued: Mapping[str, Sequence[str]], styles: _Styles
+) -> None:
+    """说明: what the workbook is, and which tables continue past Excel's row limit."""
     scheme = results.scheme
     rows: list[tuple[str, str]] = [
         ("考核方案", scheme.title),
@@ -473,11 +535,11 @@ def _about_sheet(ws: Worksheet, results: Results, cuts: Mapping[str, int], style
     ]
     rows.extend(
         (
-            f"{sheet}(不完整)",
-            f"共 {MAX_ROWS + cut} 行,本表只列出前 {MAX_ROWS} 行;完整数据见 CSV 文件。",
+            f"{titles[0]}(续表)",
+            f"超过 Excel 每表 {MAX_ROWS} 行的上限,续于:{'、'.join(titles[1:])}。",
         )
-        for sheet, cut in cuts.items()
-        if cut
+        for titles in continued.values()
+        if len(titles) > 1
     )
     styles.header_row(ws, 1, ["项目", "内容"])
     for key, value in rows:
@@ -492,16 +554,19 @@ def _about_sheet(ws: Worksheet, results: Results, cuts: Mapping[str, int], style
 
 
 class _Archive(zipfile.ZipFile):
-    """The workbook's zip: every entry at one fixed time; data rows put into their sheets.
+    """The workbook's zip: every entry at one fixed time; data rows streamed into their sheets.
 
-    ``rows`` maps a sheet's entry name (``xl/worksheets/sheet1.xml``) to the
-    XML of its data rows, inserted after the header row openpyxl wrote; the
-    sheet's ``dimension`` is set to ``A1:<last cell>`` from ``dimensions``.
+    ``rows`` maps a sheet's entry name (``xl/worksheets/sheet1.xml``) to a
+    generator function of the XML of its data rows, written chunk by chunk
+    after the header row openpyxl wrote; the sheet's ``dimension`` is set to
+    ``A1:<last cell>`` from ``dimensions``; entries in ``large`` get ZIP64
+    sizes.
     """
 
     stamp: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)
-    rows: Mapping[str, bytes] = {}
+    rows: Mapping[str, Callable[[], Iterator[bytes]]] = {}
     dimensions: Mapping[str, str] = {}
+    large: frozenset[str] = frozenset()
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self.stamp)
@@ -524,9 +589,23 @@ class _Archive(zipfile.ZipFile):
             else zinfo_or_arcname
         )
         if name in self.rows:
-            data = data.encode("utf-8") if isinstance(data, str) else data
-            data = _insert_rows(data, self.rows[name], self.dimensions[name])
+            self._write_sheet(name, data.encode("utf-8") if isinstance(data, str) else data)
+            return
         super().writestr(self._info(name), data, compresslevel=COMPRESSION)
+
+    def _write_sheet(self, name: str, sheet: bytes) -> None:
+        """The sheet openpyxl wrote, with its data rows streamed in before ``</sheetData>``."""
+        end = sheet.index(b"</sheetData>")
+        head = re.sub(rb'<dimension ref="[^"]*"\s*/>',
+                      f'<dimension ref="{self.dimensions[name]}"/>'.encode(),
+                      sheet[:end], count=1)  # fmt: skip
+        info = self._info(name)
+        info._compresslevel = COMPRESSION  # type: ignore[attr-defined]
+        with self.open(info, "w", force_zip64=name in self.large) as entry:
+            entry.write(head)
+            for chunk in self.rows[name]():
+                entry.write(chunk)
+            entry.write(sheet[end:])
 
     def write(  # type: ignore[override]
         self,
@@ -539,13 +618,6 @@ class _Archive(zipfile.ZipFile):
         self.writestr(arcname or Path(filename).name, Path(filename).read_bytes())
 
 
-def _insert_rows(sheet: bytes, rows: bytes, dimension: str) -> bytes:
-    end = sheet.index(b"</sheetData>")
-    sheet = sheet[:end] + rows + sheet[end:]
-    return re.sub(rb'<dimension ref="[^"]*"\s*/>', f'<dimension ref="{dimension}"/>'.encode(),
-                  sheet, count=1)  # fmt: skip
-
-
 def appeals_sheet(ws: Worksheet, rows: Sequence[Sequence[str]]) -> None:
     """Write the sheet 申诉: a header of :data:`kaohe.appeals.COLUMNS` and one row per
     appeal, as text (rows appended in order, so it suits a write-only sheet too)."""
@@ -556,9 +628,17 @@ def appeals_sheet(ws: Worksheet, rows: Sequence[Sequence[str]]) -> None:
         ws.append(text(np.asarray(list(row), dtype=str)).tolist())
 
 
-def workbook_bytes(results: Results, appeals: Sequence[Sequence[str]] = ()) -> bytes:
-    """``results.xlsx`` for scenario 0 of ``results`` (see the module docstring); with
-    ``appeals`` (rows of :data:`kaohe.appeals.COLUMNS`) a sheet 申诉 lists them."""
+def workbook_bytes(
+    results: Results,
+    notices: list[str] | None = None,
+    appeals: Sequence[Sequence[str]] = (),
+) -> bytes:
+    """``results.xlsx`` for scenario 0 of ``results`` (see the module docstring).
+
+    A table longer than :data:`MAX_ROWS` continues on further sheets; each
+    such table adds a line to ``notices`` (for the terminal). With ``appeals``
+    (rows of :data:`kaohe.appeals.COLUMNS`) a sheet 申诉 lists them.
+    """
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
     from openpyxl.writer.excel import ExcelWriter
@@ -570,18 +650,25 @@ def workbook_bytes(results: Results, appeals: Sequence[Sequence[str]] = ()) -> b
     wb.remove(first)
     ids = styles.register(wb)
 
-    rows: dict[str, bytes] = {}
+    rows: dict[str, Callable[[], Iterator[bytes]]] = {}
     dimensions: dict[str, str] = {}
-    cuts: dict[str, int] = {}
+    large: set[str] = set()
+    continued: dict[str, list[str]] = {}
     for table in _tables(results):
-        ws = wb.create_sheet(table.title)
-        rows[table.title], cuts[table.title] = _table_sheet(ws, results, table, styles, ids)
-        n = int(table.columns[0].shape[0]) - cuts[table.title] if table.columns else 0
-        dimensions[table.title] = f"A1:{get_column_letter(len(table.names))}{n + 1}"
+        parts = _parts(table)
+        continued[table.title] = [part.title for part in parts]
+        for part in parts:
+            ws = wb.create_sheet(part.title)
+            rows[part.title] = _table_sheet(ws, results, part, styles, ids)
+            dimensions[part.title] = f"A1:{get_column_letter(len(table.names))}{part.size + 1}"
+            if _may_pass_zip64_limit(part):
+                large.add(part.title)
+        if len(parts) > 1 and notices is not None:
+            notices.append(_continued_notice(table.title, parts))
     _grades_sheet(wb.create_sheet("等次统计"), results, styles)
     if appeals:
         appeals_sheet(wb.create_sheet("申诉"), appeals)
-    _about_sheet(wb.create_sheet("说明"), results, cuts, styles)
+    _about_sheet(wb.create_sheet("说明"), results, continued, styles)
 
     as_of = results.scheme.as_of
     stamp = dt.datetime(as_of.year, as_of.month, as_of.day)
@@ -600,8 +687,23 @@ def workbook_bytes(results: Results, appeals: Sequence[Sequence[str]] = ()) -> b
     entries = {ws.title: f"xl/worksheets/sheet{i}.xml" for i, ws in enumerate(wb.worksheets, 1)}
     archive.rows = {entries[title]: xml for title, xml in rows.items()}
     archive.dimensions = {entries[title]: ref for title, ref in dimensions.items()}
+    archive.large = frozenset(entries[title] for title in large)
     ExcelWriter(wb, archive).save()
     return buffer.getvalue()
+
+
+def _continued_notice(title: str, parts: Sequence[_Part]) -> str:
+    from .i18n import _
+
+    return _(
+        "results.xlsx: {table} has {rows} rows, more than Excel's {limit} per sheet; "
+        "it continues on {sheets}"
+    ).format(
+        table=title,
+        rows=sum(part.size for part in parts),
+        limit=MAX_ROWS,
+        sheets=", ".join(part.title for part in parts[1:]),
+    )
 
 
 @attrs.frozen

@@ -1,0 +1,71 @@
+"""The Arrow CSV writer gives exactly the bytes of the numpy writer it replaced.
+
+``reference_csv_bytes`` (in ``benchmarks/csv_reference.py``) is the writer
+of the result CSVs before they were built through Arrow, kept verbatim as the oracle: the reference
+schemes' files and generated cells (quotes, commas, line breaks, cells a
+spreadsheet would take for a formula) must come out byte for byte the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from benchmarks.csv_reference import reference_csv_bytes
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tests.bridge import registry
+
+import kaohe
+from kaohe.output import csv_bytes
+from kaohe.tables_out import (
+    adjustment_rows,
+    cadre_rows,
+    finding_rows,
+    freeze_rows,
+    text,
+    unit_rows,
+)
+from kaohe.testing import REFERENCE_SCHEMES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", REFERENCE_SCHEMES)
+def test_the_reference_schemes_files_are_byte_identical(name: str) -> None:
+    path = ROOT / "schemes" / f"{name}.toml"
+    scheme = kaohe.load_scheme(path, registry())
+    results = kaohe.evaluate(scheme, kaohe.load_data(path.with_suffix(""), scheme))
+    for rows in (unit_rows, cadre_rows, adjustment_rows, freeze_rows, finding_rows):
+        header, columns = rows(results)
+        assert columns[0].shape[0] > 0 or rows in (freeze_rows, finding_rows)
+        assert csv_bytes(header, columns) == reference_csv_bytes(header, columns)
+
+
+#: Cells with everything quoting and formula neutralisation look at, and CJK text.
+CELL = st.text(
+    alphabet=st.sampled_from(list("ab ,\"\n\r\t=+-@'(九十)0.;")) | st.characters(codec="utf-8"),
+    max_size=10,
+)
+
+
+@settings(deadline=None)
+@given(
+    st.integers(min_value=0, max_value=4).flatmap(
+        lambda width: st.lists(st.lists(CELL, min_size=width, max_size=width), max_size=12)
+    ),
+    st.lists(CELL, min_size=4, max_size=4),
+)
+def test_generated_cells_are_byte_identical(rows: list[list[str]], names: list[str]) -> None:
+    width = len(rows[0]) if rows else 3
+    header = names[:width] + [""] * (width - len(names))
+    columns = [text(np.asarray([row[i] for row in rows], dtype=str)) for i in range(width)]
+    assert csv_bytes(header, columns) == reference_csv_bytes(header, columns)
+
+
+def test_neutralised_and_quoted_cells_are_written_as_before() -> None:
+    cells = text(np.asarray(["=1+1", "+a", "-2", "@x", "\tt", "\rr", 'a"b', "x,y", "九"]))
+    assert csv_bytes(["c"], [cells]).decode("utf-8") == (
+        '\ufeffc\n\'=1+1\n\'+a\n\'-2\n\'@x\n\'\tt\n"\'\rr"\n"a""b"\n"x,y"\n九\n'
+    )
