@@ -96,6 +96,10 @@ def _check_column(instance: ColumnSpec, attribute: object, value: object) -> Non
         raise ValueError(f"column {instance.name}: default must be a vocabulary value")
     if instance.simplified and instance.kind != "text":
         raise ValueError(f"column {instance.name}: only text columns are simplified")
+    if instance.bounds is not None and (
+        instance.kind != "score" or not instance.bounds[0] <= instance.bounds[1]
+    ):
+        raise ValueError(f"column {instance.name}: bounds (low, high) go with kind 'score' only")
 
 
 @attrs.frozen
@@ -107,7 +111,9 @@ class ColumnSpec:
     first, then traditional). ``required`` columns must be present and every
     cell filled. ``vocab`` is the vocabulary of a ``vocab`` column and
     ``default`` the value an empty cell takes. ``simplified`` text columns
-    store the simplified-character spelling of their values.
+    store the simplified-character spelling of their values. ``bounds``
+    ``(low, high)``: the values a ``score`` column allows (an exam score
+    0-100); a value outside is a data error naming the row.
     """
 
     name: str
@@ -117,6 +123,7 @@ class ColumnSpec:
     vocab: Vocabulary | None = None
     default: str | None = None
     simplified: bool = False
+    bounds: tuple[float, float] | None = None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -216,10 +223,18 @@ def column(
 
 
 def required(
-    name: str, kind: Kind, *aliases: str, vocab: Vocabulary | None = None, simplified: bool = False
+    name: str,
+    kind: Kind,
+    *aliases: str,
+    vocab: Vocabulary | None = None,
+    simplified: bool = False,
+    bounds: tuple[float, float] | None = None,
 ) -> ColumnSpec:
     """A required column (present, and every cell filled)."""
-    return column(name, kind, *aliases, required=True, vocab=vocab, simplified=simplified)
+    return attrs.evolve(
+        column(name, kind, *aliases, required=True, vocab=vocab, simplified=simplified),
+        bounds=bounds,
+    )
 
 
 #: Header aliases of the columns every table spells alike.

@@ -442,7 +442,7 @@ def test_tolerance_of_an_absent_table(tmp_path: Path, tables: Tables) -> None:
 def test_exam_score_out_of_range(tmp_path: Path, tables: Tables, value: float) -> None:
     tables["exams"][1]["score"] = value
     message = assert_names(csv_error(tmp_path, tables), "data/exams.csv", 3, "score")
-    assert f"exam score {value:g} is outside 0-100" in message
+    assert f"exams score {value:g} is outside 0-100; expected a value from 0 to 100" in message
 
 
 # --- workbooks and memory ---------------------------------------------------------

@@ -48,9 +48,29 @@ def _filled(values: pa.Array) -> NDArray[np.bool_]:
     return np.asarray(pc.not_equal(values, ""), dtype=np.bool_)
 
 
+def _within(
+    table: str,
+    column: str,
+    bounds: tuple[float, float],
+    scores: NDArray[np.float64],
+    where: Where,
+) -> None:
+    """A score outside its column's ``bounds`` is a problem naming row and column."""
+    low, high = bounds
+    where.check(
+        (scores < low) | (scores > high),
+        lambda row: _(
+            "{table} {column} {value:g} is outside {low:g}-{high:g}; "
+            "expected a value from {low:g} to {high:g}"
+        ).format(table=table, column=column, value=scores[row], low=low, high=high),
+        column,
+    )
+
+
 def rows(spec: TableSpec, columns: Columns, where: Where) -> None:
-    """Row rules: one target; ``closed_on`` only for 立案审查; exam scores in 0-100;
-    no rectification dated before the record it rectifies."""
+    """Row rules: one target; ``closed_on`` only for 立案审查; scores within their
+    column's ``bounds`` (an exam score 0-100); no rectification dated before the record
+    it rectifies."""
     if spec.one_target:
         has_unit = _filled(columns["unit_id"])
         has_cadre = _filled(columns["cadre_id"])
@@ -84,15 +104,9 @@ def rows(spec: TableSpec, columns: Columns, where: Where) -> None:
             ).format(type=vocab.SANCTION_TYPE.values[types[row]], review=CASE_REVIEW),
             "closed_on",
         )
-    if spec.name == "exams":
-        scores = columns["score"]
-        where.check(
-            (scores < 0) | (scores > 100),
-            lambda row: _(
-                "exam score {score:g} is outside 0-100; expected a score from 0 to 100"
-            ).format(score=scores[row]),
-            "score",
-        )
+    for bounded in spec.columns:
+        if bounded.bounds is not None:
+            _within(spec.name, bounded.name, bounded.bounds, columns[bounded.name], where)
     if "rectified_on" in columns and spec.date_column is not None:
         dated, rectified = columns[spec.date_column], columns["rectified_on"]
         where.check(

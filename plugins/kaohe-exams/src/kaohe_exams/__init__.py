@@ -88,7 +88,7 @@ TABLE = TableSpec(
     "exams",
     (
         required("cadre_id", "id", *CADRE_ID),
-        required("score", "score", "得分", "考试成绩", "考試成績"),
+        required("score", "score", "得分", "考试成绩", "考試成績", bounds=(0.0, 100.0)),
     ),
     aliases=("考试", "考試"),
     key=("cadre_id",),
