@@ -173,7 +173,8 @@ def line_ranges(lines: NDArray[np.int64], limit: int = 10) -> str:
             ranges.append([line, line])
     shown = [f"{a}" if a == b else f"{a}-{b}" for a, b in ranges[:limit]]
     rest = sum(b - a + 1 for a, b in ranges[limit:])
-    return ", ".join(shown) + (f" and {rest} more" if rest else "")
+    more = _(" and {n} more").format(n=rest) if rest else ""
+    return ", ".join(shown) + more
 
 
 def drop_empty_rows(
