@@ -95,6 +95,8 @@ def markdown(registry: Registry | None = None) -> str:
                 values += " " + spellings(column.vocab)
                 if column.default is not None:
                     values += f" (empty: {column.default})"
+            if column.bounds is not None:
+                values += f" from {column.bounds[0]:g} to {column.bounds[1]:g}"
             star = "*" if column.required else ""
             aliases = ", ".join(column.aliases)
             lines.append(f"| `{column.name}`{star} | {aliases} | {values} |")
