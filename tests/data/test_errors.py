@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import codecs
+import shutil
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 from data_samples import Tables, columns_of, write_csv, write_xlsx
+from tests.conftest import COUNTY
 
+import kaohe
 from kaohe.data import Dataset, load
 from kaohe.errors import DataError
 
@@ -537,3 +540,23 @@ def test_duplicates_in_any_order_name_the_earliest_line(tables: Tables) -> None:
         "duplicate id 'S9' (also on row 1); expected every id is unique within its table",
         "duplicate id 'S1' (also on row 2); expected every id is unique within its table",
     ]
+
+
+def test_a_stray_quote_after_a_bad_row_names_the_bad_row_once(tmp_path: Path) -> None:
+    """A stray quote in a cell (read as the lenient reading takes it) after a row of
+    the wrong width: that row is the one problem, said once."""
+    data = tmp_path / "data"
+    shutil.copytree(COUNTY.with_suffix(""), data)
+    (data / "interviews.csv").write_text(
+        "id,date,unit_id,note\n"
+        "IV001,2019-04-02,XZ06,县政府约谈,多余\n"
+        'IV002,2019-10-11,XZ06,"县政府"约谈\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as caught:
+        kaohe.load_data(data, kaohe.load_scheme(COUNTY))
+    assert str(caught.value).endswith(
+        "interviews.csv, row 2: the row has 5 cells but the header has 4 columns; "
+        "expected 4 cells in every row (unexpected '多余')"
+    )
+    assert len(caught.value.problems) == 1

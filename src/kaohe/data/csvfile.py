@@ -227,17 +227,25 @@ def _single_line_records(body: bytes, rows: int, header_line: int) -> NDArray[np
     return (filled + first).astype(np.int64)
 
 
-def _records(
-    body: bytes, header: list[str], header_line: int, expected: int, source: str, problems: Problems
-) -> NDArray[np.int64] | None:
-    """The line of each well-formed record, read with :mod:`csv`; malformed records,
-    an unterminated quote, or a count that differs from Arrow's are reported."""
-    text = body.decode("utf-8")
-    width = len(header)
+class _Refused(Exception):
+    """The strict :mod:`csv` reader refused the text at line ``line`` (``reason``)."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+
+
+def _scan(
+    text: str, width: int, header_line: int, *, strict: bool
+) -> tuple[list[int], int, list[tuple[list[str], int]]]:
+    """Read ``text`` (the records below the header) with :mod:`csv`: the line of each
+    record of ``width`` cells, how many records there are, and the others with their
+    lines. Strict, a quote the reader refuses raises :class:`_Refused`."""
     lines: list[int] = []
+    wrong: list[tuple[list[str], int]] = []
     found = 0
     start = header_line + 1
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=strict)
     try:
         for row in reader:
             if row:
@@ -245,52 +253,43 @@ def _records(
                 if len(row) == width:
                     lines.append(start)
                 else:
-                    _wrong_width(row, header, start, source, problems)
+                    wrong.append((row, start))
             start = header_line + 1 + reader.line_num
     except csv.Error as error:
-        if "unexpected end of data" not in str(error):
-            return _records_lenient(text, header, header_line, expected, source, problems)
-        cell = _open_quote(text, start - header_line - 1)
-        column = header[cell - 1].strip() if cell <= width and header[cell - 1].strip() else None
-        problems.add_error(
-            source,
-            _(
-                "a quoted cell (cell {cell}) is never closed: the quote takes in every line "
-                'after it; expected a closing quote (") at the end of the cell'
-            ).format(cell=cell),
-            row=start,
-            column=column,
-        )
-        return None
-    if found != expected:
-        problems.add_error(
-            source,
-            _(
-                "the file was read as {expected} rows by one reading and {found} by another; "
-                "expected one way to read it (check the quotes)"
-            ).format(expected=expected, found=found),
-        )
-        return None
-    return np.array(lines, dtype=np.int64)
+        raise _Refused(start, str(error)) from None
+    return lines, found, wrong
 
 
-def _records_lenient(
-    text: str, header: list[str], header_line: int, expected: int, source: str, problems: Problems
+def _records(
+    body: bytes, header: list[str], header_line: int, expected: int, source: str, problems: Problems
 ) -> NDArray[np.int64] | None:
-    """:func:`_records` for a file with a quote inside an unquoted cell (``5" tv``),
-    which Arrow's parser takes as it is; so does :mod:`csv` when not strict."""
-    lines: list[int] = []
-    found = 0
-    start = header_line + 1
-    reader = csv.reader(io.StringIO(text, newline=""))
-    for row in reader:
-        if row:
-            found += 1
-            if len(row) == len(header):
-                lines.append(start)
-            else:
-                _wrong_width(row, header, start, source, problems)
-        start = header_line + 1 + reader.line_num
+    """The line of each well-formed record, read with :mod:`csv`; malformed records,
+    an unterminated quote, or a count that differs from Arrow's are reported.
+
+    A quote inside an unquoted cell (``5" tv``), which Arrow's parser takes as it
+    is, is read as the non-strict :mod:`csv` reader takes it too."""
+    text = body.decode("utf-8")
+    width = len(header)
+    try:
+        lines, found, wrong = _scan(text, width, header_line, strict=True)
+    except _Refused as refused:
+        if "unexpected end of data" not in str(refused):
+            lines, found, wrong = _scan(text, width, header_line, strict=False)
+        else:
+            cell = _open_quote(text, refused.line - header_line - 1)
+            named = cell <= width and header[cell - 1].strip()
+            problems.add_error(
+                source,
+                _(
+                    "a quoted cell (cell {cell}) is never closed: the quote takes in every line "
+                    'after it; expected a closing quote (") at the end of the cell'
+                ).format(cell=cell),
+                row=refused.line,
+                column=header[cell - 1].strip() if named else None,
+            )
+            return None
+    for row, line in wrong:
+        _wrong_width(row, header, line, source, problems)
     if found != expected:
         problems.add_error(
             source,
