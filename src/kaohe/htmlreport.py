@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from html import escape
 
 import numpy as np
@@ -226,6 +226,34 @@ def _tick_step(span: float) -> float:
     return 50.0
 
 
+def _score_axis(
+    values: NDArray[np.float64], start: float, end: float
+) -> tuple[float, float, Callable[[float], float]]:
+    """The score axis of a dot chart drawn from ``start`` to ``end``: its ends, on fives
+    around ``values`` and at least 10 points apart, and where a score is drawn."""
+    lo = math.floor((float(values.min()) - 1.0) / 5.0) * 5.0
+    hi = math.ceil((float(values.max()) + 1.0) / 5.0) * 5.0
+    hi = max(hi, lo + 10.0)
+    scale = (end - start) / (hi - lo)
+    return lo, hi, lambda value: start + (value - lo) * scale
+
+
+def _ticks(
+    lo: float, hi: float, x: Callable[[float], float], top: float, base: float, label_y: float
+) -> list[str]:
+    """Grid lines from ``top`` to ``base`` at round scores of the axis, each labelled at
+    ``label_y``."""
+    marks = []
+    step = _tick_step(hi - lo)
+    tick = math.ceil(lo / step) * step
+    while tick <= hi + 1e-9:
+        tx = x(tick)
+        marks.append(f'<line x1="{tx:.1f}" y1="{top}" x2="{tx:.1f}" y2="{base}" stroke="#eef0f3"/>')
+        marks.append(_text(tx, label_y, f"{tick:g}", "middle", ' fill="#616e7c"'))
+        tick += step
+    return marks
+
+
 def dot_plot(
     scores: NDArray[np.float64],
     grades: Sequence[str],
@@ -239,14 +267,7 @@ def dot_plot(
     shown = np.flatnonzero(~np.isnan(scores))
     if not shown.size:
         return '<p class="note">本类别无得分。</p>'
-    values = scores[shown]
-    lo = math.floor((float(values.min()) - 1.0) / 5.0) * 5.0
-    hi = math.ceil((float(values.max()) + 1.0) / 5.0) * 5.0
-    hi = max(hi, lo + 10.0)
-    scale = (width - left - right) / (hi - lo)
-
-    def x(value: float) -> float:
-        return left + (value - lo) * scale
+    lo, hi, x = _score_axis(scores[shown], left, width - right)
 
     order = shown[np.lexsort((shown, scores[shown]))]
     last: list[float] = []
@@ -262,15 +283,7 @@ def dot_plot(
     height = top + len(last) * pitch + 8 + bottom
     base = top + len(last) * pitch + 8
     body = [f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>']
-    step = _tick_step(hi - lo)
-    tick = math.ceil(lo / step) * step
-    while tick <= hi + 1e-9:
-        tx = x(tick)
-        body.append(
-            f'<line x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{base}" stroke="#eef0f3"/>'
-        )
-        body.append(_text(tx, base + 18, f"{tick:g}", "middle", ' fill="#616e7c"'))
-        tick += step
+    body += _ticks(lo, hi, x, top - 6, base, base + 18)
     body.append(
         f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="#9aa5b1"/>'
     )
@@ -321,27 +334,12 @@ def labelled_dots(
     shown = np.flatnonzero(~np.isnan(scores))
     if not shown.size:
         return '<p class="note">本类别无得分。</p>'
-    values = scores[shown]
-    lo = math.floor((float(values.min()) - 1.0) / 5.0) * 5.0
-    hi = math.ceil((float(values.max()) + 1.0) / 5.0) * 5.0
-    hi = max(hi, lo + 10.0)
-    scale = (width - left - right) / (hi - lo)
-
-    def x(value: float) -> float:
-        return left + (value - lo) * scale
+    lo, hi, x = _score_axis(scores[shown], left, width - right)
 
     order = shown[np.lexsort((shown, -scores[shown]))]
     base = top + row * len(order) + 4
     body = [f'<rect x="0" y="0" width="{width}" height="{base + 28}" fill="#fff"/>']
-    step = _tick_step(hi - lo)
-    tick = math.ceil(lo / step) * step
-    while tick <= hi + 1e-9:
-        tx = x(tick)
-        body.append(
-            f'<line x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{base}" stroke="#eef0f3"/>'
-        )
-        body.append(_text(tx, base + 16, f"{tick:g}", "middle", ' fill="#616e7c"'))
-        tick += step
+    body += _ticks(lo, hi, x, top - 6, base, base + 16)
     for grade, threshold in sorted(thresholds.items(), key=lambda item: -item[1]):
         if not lo <= threshold <= hi:
             continue
