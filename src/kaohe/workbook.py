@@ -641,7 +641,6 @@ def workbook_bytes(
     """
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
-    from openpyxl.writer.excel import ExcelWriter
 
     styles = _Styles()
     wb = Workbook()
@@ -670,24 +669,45 @@ def workbook_bytes(
         appeals_sheet(wb.create_sheet("申诉"), appeals)
     _about_sheet(wb.create_sheet("说明"), results, continued, styles)
 
-    as_of = results.scheme.as_of
-    stamp = dt.datetime(as_of.year, as_of.month, as_of.day)
-    wb.properties.title = results.scheme.title
-    wb.properties.creator = "kaohe"
-    wb.properties.lastModifiedBy = "kaohe"
-    wb.properties.created = stamp
-    wb.properties.modified = stamp
-    # openpyxl asks Excel to recalculate every formula on opening; there are none
-    wb.calculation.fullCalcOnLoad = False
-
-    buffer = io.BytesIO()
-    archive = _Archive(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    archive.stamp = (as_of.year, as_of.month, as_of.day, 0, 0, 0)
     # openpyxl names the sheets' entries by their position in the workbook
     entries = {ws.title: f"xl/worksheets/sheet{i}.xml" for i, ws in enumerate(wb.worksheets, 1)}
-    archive.rows = {entries[title]: xml for title, xml in rows.items()}
-    archive.dimensions = {entries[title]: ref for title, ref in dimensions.items()}
-    archive.large = frozenset(entries[title] for title in large)
+    return _saved(
+        wb,
+        results.scheme.title,
+        results.scheme.as_of,
+        rows={entries[title]: xml for title, xml in rows.items()},
+        dimensions={entries[title]: ref for title, ref in dimensions.items()},
+        large=frozenset(entries[title] for title in large),
+    )
+
+
+def _saved(
+    wb: Workbook,
+    title: str,
+    day: dt.date,
+    rows: Mapping[str, Callable[[], Iterator[bytes]]] | None = None,
+    dimensions: Mapping[str, str] | None = None,
+    large: frozenset[str] = frozenset(),
+) -> bytes:
+    """``wb`` as bytes, titled ``title``, made by kaohe on ``day`` (every time in it is
+    that day's, so the same workbook gives the same bytes); ``rows``, ``dimensions`` and
+    ``large`` as :class:`_Archive` takes them."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    when = dt.datetime(day.year, day.month, day.day)
+    wb.properties.title = title
+    wb.properties.creator = "kaohe"
+    wb.properties.lastModifiedBy = "kaohe"
+    wb.properties.created = when
+    wb.properties.modified = when
+    # openpyxl asks Excel to recalculate every formula on opening; there are none
+    wb.calculation.fullCalcOnLoad = False
+    buffer = io.BytesIO()
+    archive = _Archive(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    archive.stamp = (day.year, day.month, day.day, 0, 0, 0)
+    archive.rows = rows or {}
+    archive.dimensions = dimensions or {}
+    archive.large = large
     ExcelWriter(wb, archive).save()
     return buffer.getvalue()
 
@@ -729,7 +749,6 @@ def tables_workbook(sheets: Sequence[Sheet], title: str, stamp: dt.date) -> byte
     For tables of units and cadres (thousands of rows, not a year of records).
     """
     from openpyxl import Workbook
-    from openpyxl.writer.excel import ExcelWriter
 
     styles = _Styles()
     wb = Workbook()
@@ -763,15 +782,4 @@ def tables_workbook(sheets: Sequence[Sheet], title: str, stamp: dt.date) -> byte
             widths.append(max(text_width(np.asarray([heading])), text_width(shown)))
         _fit_widths(ws, widths)
         _finish(ws, len(sheet.titles), n)
-    when = dt.datetime(stamp.year, stamp.month, stamp.day)
-    wb.properties.title = title
-    wb.properties.creator = "kaohe"
-    wb.properties.lastModifiedBy = "kaohe"
-    wb.properties.created = when
-    wb.properties.modified = when
-    wb.calculation.fullCalcOnLoad = False
-    buffer = io.BytesIO()
-    archive = _Archive(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
-    archive.stamp = (stamp.year, stamp.month, stamp.day, 0, 0, 0)
-    ExcelWriter(wb, archive).save()
-    return buffer.getvalue()
+    return _saved(wb, title, stamp)
