@@ -170,6 +170,18 @@ def test_the_store_on_postgresql(
         cursor.execute("DELETE FROM kaohe_entries")
 
 
+def test_importing_again_after_an_appeal_adds_only_what_is_new(tmp_path: Path) -> None:
+    """Appeals are entries of the store, not records of an input table: an import
+    after one matches the stored records as before (it crashed on the appeal)."""
+    db = str(tmp_path / "kaohe.db")
+    run("ledger", "init", db)
+    run("ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "录入")
+    run("appeal", "file", db, "--against", "SV012", "--by", "河坝乡", "--grounds", "已整改")
+    again = run("ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "再次录入")
+    assert again.output == "entered 0 records: no new records\n"
+    assert "AP001" in run("appeal", "list", db).output
+
+
 def test_appeal_decisions_are_checked(tmp_path: Path) -> None:
     db = str(tmp_path / "kaohe.db")
     run("ledger", "init", db)

@@ -434,15 +434,14 @@ def _store_causes(
     entries = store.entries(location)
     first, second = store.cutoff(at_a), store.cutoff(at_b)
     state_a, state_b = store.current(entries, first), store.current(entries, second)
-    between = [
-        e for e in entries if first < e.recorded_at <= second and e.table in installed_tables()
-    ]
+    tables = installed_tables()
+    between = [e for e in entries if first < e.recorded_at <= second and e.table in tables]
     records = list(dict.fromkeys((e.table, e.record_id) for e in between))
     causes: list[tuple[Cause, Apply | None]] = []
     for record in records:
         mine = [e for e in between if (e.table, e.record_id) == record]
         what = "、".join(dict.fromkeys(e.kind for e in mine))
-        table = sheet_name(installed_tables()[record[0]])
+        table = sheet_name(tables[record[0]])
         last = mine[-1]
         label = _("{kind} {table} {record} (entry {seq}, {by}: {reason})").format(
             kind=what, table=table, record=record[1], seq=last.seq, by=last.recorded_by,

@@ -66,7 +66,8 @@ def cited(results: Results, entity_id: str) -> list[tuple[str, str]]:
     pairs = zip(
         table["source_table"][mine].tolist(), table["source_id"][mine].tolist(), strict=True
     )
-    return list(dict.fromkeys((str(t), str(i)) for t, i in pairs if t in installed_tables() and i))
+    tables = results.scheme.registry.tables
+    return list(dict.fromkeys((str(t), str(i)) for t, i in pairs if t in tables and i))
 
 
 def _cells(data: Any, table: str, record_id: str) -> dict[str, str] | None:

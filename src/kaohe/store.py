@@ -373,8 +373,9 @@ def _append(location: str, new: Sequence[Entry]) -> None:
 
 def _state(latest: Mapping[tuple[str, str], Entry]) -> dict[str, list[dict[str, str]]]:
     state: dict[str, list[dict[str, str]]] = {}
+    tables = installed_tables()
     for (table, _id), entry in sorted(latest.items(), key=lambda item: item[1].seq):
-        if entry.kind != WITHDRAWN and table in installed_tables():  # appeals are not input tables
+        if entry.kind != WITHDRAWN and table in tables:  # appeals are not input tables
             state.setdefault(table, []).append(dict(entry.values))
     return state
 
@@ -405,13 +406,15 @@ def import_files(location: str, paths: Sequence[Path], *, by: str, reason: str) 
     now = stamp(clock())
     new: list[Entry] = []
     errors: list[str] = []
+    tables = installed_tables()
     alike = Counter(  # rows of tables without a unique key, matched by their values
         (table, json.dumps(dict(e.values), sort_keys=True))
         for (table, _), e in latest.items()
-        if e.kind != WITHDRAWN and not installed_tables()[table].unique
+        # appeals are entries of the store, not of an input table
+        if e.kind != WITHDRAWN and table in tables and not tables[table].unique
     )
     for table, listed in rows.items():
-        spec = installed_tables()[table]
+        spec = tables[table]
         for source, values in listed:
             key = record_key(spec, values)
             if not spec.unique:
