@@ -60,7 +60,7 @@ def test_the_import_check_sees_other_imports(tmp_path: Path) -> None:
 
 def test_the_reference_plugins_state_the_api_version() -> None:
     for path in PLUGINS:
-        assert 'KAOHE_API = "1.0"' in path.read_text(encoding="utf-8"), path
+        assert f'KAOHE_API = "{sdk.API_VERSION}"' in path.read_text(encoding="utf-8"), path
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_an_incompatible_plugin_is_refused_at_registration() -> None:
         get_plugin_manager(entry_points=False, plugins=[Future()])
     assert str(caught.value) == (
         "plugin Future (registration): needs plugin API '2.0' (KAOHE_API), but this kaohe "
-        "provides 1.0; install a version of Future written for API 1.x or a kaohe that "
+        "provides 1.1; install a version of Future written for API 1.x or a kaohe that "
         "provides its API"
     )
 

@@ -21,9 +21,12 @@ that is set starts with ``en`` (:func:`language_from_env`). ``kaohe
 from __future__ import annotations
 
 import gettext as _gettext
+import importlib.util
 import os
 from collections.abc import Mapping
 from pathlib import Path
+
+import attrs
 
 DOMAIN = "kaohe"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -97,6 +100,72 @@ def N_(message: str) -> str:
 _ = gettext
 
 
+@attrs.frozen
+class Messages:
+    """A plugin's messages in kaohe's current language, from the plugin's own catalog.
+
+    ``Messages(__name__)`` in a plugin's package reads
+    ``<package>/locale/<language>/LC_MESSAGES/<domain>.mo`` (the domain is
+    the top-level package's name unless told), shipped as package data
+    beside the code; it follows whatever language kaohe has chosen
+    (:func:`use`, ``--lang``, the environment). A message the catalog lacks,
+    and every message in English, is its English id. Call it like ``_``::
+
+        _ = Messages(__name__)
+        raise DataError(table.source, _("score {score} is negative").format(score=s))
+
+    Constants (parameter descriptions) are marked with :func:`N_` and
+    translated where shown: a :class:`~kaohe.rule.Rule` made with
+    ``messages=_`` translates them through this catalog
+    (:meth:`~kaohe.rule.Rule.text`).
+    """
+
+    module: str
+    domain: str = attrs.field()
+    _loaded: dict[str, _gettext.NullTranslations] = attrs.field(
+        factory=dict, init=False, repr=False, eq=False
+    )
+
+    @domain.default
+    def _package_name(self) -> str:
+        return self.package
+
+    @property
+    def package(self) -> str:
+        """The top-level package that holds the catalogs."""
+        return self.module.partition(".")[0]
+
+    def locale_dir(self) -> Path:
+        """The package's ``locale`` folder (it may not exist)."""
+        spec = importlib.util.find_spec(self.package)
+        places = list(spec.submodule_search_locations or ()) if spec is not None else []
+        return Path(places[0]) / "locale" if places else Path(self.package) / "locale"
+
+    def translations(self) -> _gettext.NullTranslations:
+        """The catalog of kaohe's current language (none for English)."""
+        chosen = language()
+        if chosen not in self._loaded:
+            self._loaded[chosen] = (
+                _gettext.NullTranslations()
+                if chosen == ENGLISH
+                else _gettext.translation(
+                    self.domain, self.locale_dir(), languages=[chosen], fallback=True
+                )
+            )
+        return self._loaded[chosen]
+
+    def gettext(self, message: str) -> str:
+        """``message`` in the current language (an empty message stays empty)."""
+        return self.translations().gettext(message) if message else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """``singular`` or ``plural`` (as ``n`` asks) in the current language."""
+        return self.translations().ngettext(singular, plural, n)
+
+    def __call__(self, message: str) -> str:
+        return self.gettext(message)
+
+
 def translate_click() -> None:
     """Show click's own messages (``Usage:``, ``Error:``, ...) in the current language.
 
@@ -124,6 +193,7 @@ __all__ = [
     "ENGLISH",
     "LANGUAGES",
     "N_",
+    "Messages",
     "_",
     "gettext",
     "language",

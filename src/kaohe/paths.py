@@ -150,7 +150,14 @@ def parameter_paths(scheme: Scheme) -> list[ParameterPath]:
                 kind, allowed = describe(leaf)
                 found.append(
                     ParameterPath(
-                        path, name, rule.title, config.basis, value, kind, allowed, spec.doc
+                        path,
+                        name,
+                        rule.title,
+                        config.basis,
+                        value,
+                        kind,
+                        allowed,
+                        rule.text(spec.doc),
                     )
                 )
     return found

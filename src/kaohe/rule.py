@@ -20,6 +20,7 @@ import attrs
 
 from . import blocks
 from .explaining import Explainer
+from .i18n import Messages, gettext
 from .params import Param
 
 if TYPE_CHECKING:
@@ -184,7 +185,9 @@ class Rule:
     slots this rule introduces (a slot of :data:`SLOTS` is declared already;
     every other slot a step reads, uses or writes must be declared by some
     installed rule); ``explainer`` its part of ``kaohe explain``
-    (:class:`~kaohe.explaining.Explainer`).
+    (:class:`~kaohe.explaining.Explainer`); ``messages`` the plugin's own
+    catalog (:class:`~kaohe.i18n.Messages`), which translates the
+    descriptions of its parameters where they are shown (:meth:`text`).
     """
 
     name: str
@@ -198,6 +201,12 @@ class Rule:
     doc: str = ""
     slots: tuple[Slot, ...] = attrs.field(default=(), converter=tuple)
     explainer: Explainer | None = None
+    messages: Messages | None = None
+
+    def text(self, message: str) -> str:
+        """``message`` (a parameter's ``doc``, marked with ``N_``) in the current language:
+        from the rule's own catalog (``messages``), else from kaohe's."""
+        return self.messages.gettext(message) if self.messages is not None else gettext(message)
 
     def tables(self) -> frozenset[str]:
         """Every input table this rule's steps read."""

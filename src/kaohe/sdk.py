@@ -12,7 +12,9 @@ in ``docs/plugin-api.md`` (``python -m kaohe.sdk`` writes it).
 A deduction rule over a ledger needs six of them: :data:`hookimpl` (and
 the entry point), :class:`Rule`, a parameter kind (:class:`Number`),
 :class:`Step` with the slots it reads and writes, :class:`StepContext` and
-:func:`deduct`. The rest is there when a rule needs more.
+:func:`deduct`. The rest is there when a rule needs more. A plugin's
+messages are translated through its own catalog (:class:`Messages`, and
+:func:`N_` for its parameters' descriptions; ``docs/translations.md``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from .errors import DataError, KaoheError, PluginError, SchemeError
 from .explaining import Explainer, ExplainView, day, f4, num
 from .explaining import Part as ExplainedPart
 from .hookspecs import hookimpl
+from .i18n import N_, Messages
 from .ledger import (
     capped,
     counted,
@@ -95,7 +98,7 @@ from .vocab import (
 )
 
 #: The version of this API, ``major.minor`` (see the module docstring).
-API_VERSION = "1.0"
+API_VERSION = "1.1"
 
 __all__ = [
     "ADMIN_LEVEL",
@@ -118,6 +121,7 @@ __all__ = [
     "LEVEL",
     "NAT",
     "NOTE",
+    "N_",
     "OPTIONAL",
     "REQUIRED",
     "ROLE",
@@ -142,6 +146,7 @@ __all__ = [
     "Freezes",
     "Integer",
     "KaoheError",
+    "Messages",
     "Number",
     "NumberMap",
     "OneOf",

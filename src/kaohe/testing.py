@@ -433,6 +433,23 @@ def kaohe_reference_scheme(tmp_path: Path) -> Callable[[str, str], Path]:
     return copy
 
 
+def assert_catalog_complete(package: str, domain: str | None = None) -> None:
+    """Fail unless ``package``'s Chinese catalog holds every message its source marks,
+    each translated, and its ``.mo`` is its ``.po`` compiled.
+
+    Needs only the installed package (its source and the catalog shipped as
+    package data), so a plugin's tests check it wherever the plugin is
+    installed::
+
+        def test_every_message_is_translated() -> None:
+            assert_catalog_complete("kaohe_hotline")
+    """
+    from kaohe.catalogs import catalog_problems
+
+    problems = catalog_problems(package, domain)
+    assert problems == [], f"{package}: update its catalog as kaohe's docs/translations.md says"
+
+
 @pytest.fixture
 def kaohe_english(monkeypatch: pytest.MonkeyPatch) -> None:
     """kaohe's messages in English, whatever the machine's locale.

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from .i18n import N_
+from .i18n import N_, Messages, gettext
 
 
 @attrs.frozen
@@ -27,13 +27,20 @@ class Vocabulary:
     ``values`` are the canonical spellings in code order; ``aliases`` maps
     any other accepted spelling to a canonical one; ``labels`` gives the
     Chinese label people read for a value that is an English code (role
-    ``head``: 主要负责人).
+    ``head``: 主要负责人). ``name`` is a message id (marked with ``N_``),
+    translated by ``messages``, the catalog of the plugin that declares the
+    vocabulary (kaohe's own when None).
     """
 
-    name: str  # a message id: _(name) in messages
+    name: str
     values: tuple[str, ...]
     aliases: Mapping[str, str] = attrs.field(factory=dict)
     labels: Mapping[str, str] = attrs.field(factory=dict)
+    messages: Messages | None = attrs.field(default=None, eq=False)
+
+    def title(self) -> str:
+        """``name`` in the current language, as messages name the vocabulary."""
+        return self.messages.gettext(self.name) if self.messages is not None else gettext(self.name)
 
     def label(self, value: str) -> str:
         """The label of canonical ``value`` (the value itself when it has none)."""

@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import kaohe
-from kaohe.testing import as_plain, d, data, engine, rule_rows, scheme
+from kaohe.testing import as_plain, assert_catalog_complete, d, data, engine, rule_rows, scheme
 
 #: The messages these tests read are kaohe's English ones, whatever the machine's locale.
 pytestmark = pytest.mark.usefixtures("kaohe_english")
@@ -172,4 +172,27 @@ def test_a_bad_rating_is_refused_naming_file_row_and_column(county_with_hotline:
     message = str(caught.value)
     assert "工单.csv" in message
     assert "row 3" in message
-    assert "rating" in message or "是否满意" in message
+    assert "unknown hotline rating '一般'; expected one of: 满意, 不满意, 未评价" in message
+
+
+def test_every_message_has_its_chinese() -> None:
+    assert_catalog_complete("kaohe_hotline")
+
+
+def test_the_parameters_are_described_in_english(kaohe_registry: kaohe.Registry) -> None:
+    rule = kaohe_registry.rule("hotline")
+    assert rule.text(rule.params["cap"].doc) == "at most this many points per unit"
+
+
+def test_the_parameters_and_the_rating_in_chinese(
+    kaohe_chinese: None, kaohe_registry: kaohe.Registry, county_with_hotline: Path
+) -> None:
+    rule = kaohe_registry.rule("hotline")
+    assert rule.text(rule.params["cap"].doc) == "每个单位最多扣的分数"
+    assert rule.text(rule.params["unsatisfied_points"].doc) == "每件评价为不满意的工单扣分"
+    folder = county_with_hotline.with_suffix("")
+    text = (folder / "工单.csv").read_text(encoding="utf-8").replace("不满意,否", "一般,否", 1)
+    (folder / "工单.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(kaohe.DataError) as caught:
+        kaohe.load_data(folder, kaohe.load_scheme(county_with_hotline))
+    assert "未知的热线工单满意度评价 '一般';应为以下之一:满意, 不满意, 未评价" in str(caught.value)

@@ -442,7 +442,7 @@ def parse_vocab(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
     where.check(
         (codes < 0) & ~empty,
         lambda row: _("unknown {vocabulary} '{value}'; expected one of: {values}").format(
-            vocabulary=_(vocabulary.name),
+            vocabulary=vocabulary.title(),
             value=_shown(cells, row),
             values=vocabulary.listed(),
         ),
@@ -463,7 +463,7 @@ def _codes(
             "code {code} is not a {vocabulary} code; expected -1 .. {last} ({values})"
         ).format(
             code=codes[row],
-            vocabulary=_(vocabulary.name),
+            vocabulary=vocabulary.title(),
             last=len(vocabulary.values) - 1,
             values=", ".join(vocabulary.values),
         ),

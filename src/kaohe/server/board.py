@@ -70,11 +70,14 @@ def parameters(scheme: Scheme) -> list[Parameter]:
         for key, spec in rule.params.items():
             value = scheme.rules[name].params.get(key)
             if isinstance(spec, Number) and isinstance(value, float):
-                found.append(_parameter(f"{name}.{key}", value, spec, name, rule.title))
+                found.append(
+                    _parameter(f"{name}.{key}", value, spec, name, rule.title, rule.text(spec.doc))
+                )
             elif isinstance(spec, NumberMap) and isinstance(value, Mapping):
                 for entry, number in value.items():
                     path = f"{name}.{key}.{entry}"
-                    found.append(_parameter(path, number, spec.value, name, rule.title, spec.doc))
+                    doc = rule.text(spec.doc)
+                    found.append(_parameter(path, number, spec.value, name, rule.title, doc))
     return found
 
 

@@ -25,10 +25,12 @@ from typing import Any
 import numpy as np
 
 from kaohe.sdk import (
+    N_,
     NOTE,
     UNIT_ID,
     Explainer,
     ExplainView,
+    Messages,
     Number,
     Rule,
     Step,
@@ -47,13 +49,17 @@ from kaohe.sdk import (
 )
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.0"
+KAOHE_API = "1.1"
+
+#: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
+_ = Messages(__name__)
 
 #: How the caller rated the handling of an order (是否满意), with its labels.
 RATING = Vocabulary(
-    "hotline rating",
+    N_("hotline rating"),
     ("满意", "不满意", "未评价"),
     {"是": "满意", "否": "不满意", "滿意": "满意", "不滿意": "不满意", "未評價": "未评价"},
+    messages=_,
 )
 UNSATISFIED = RATING.code("不满意")
 
@@ -137,9 +143,11 @@ RULE = Rule(
     title="12345热线工单",
     reference="B1",
     params={
-        "overdue_points": Number(0.2, "points per order closed late or open past its limit", low=0),
-        "unsatisfied_points": Number(0.1, "points per order rated 不满意", low=0),
-        "cap": Number(3.0, "at most this many points per unit", low=0),
+        "overdue_points": Number(
+            0.2, N_("points per order closed late or open past its limit"), low=0
+        ),
+        "unsatisfied_points": Number(0.1, N_("points per order rated 不满意"), low=0),
+        "cap": Number(3.0, N_("at most this many points per unit"), low=0),
     },
     steps=(
         Step(
@@ -152,6 +160,7 @@ RULE = Rule(
     ),
     doc=__doc__ or "",
     explainer=Explainer("12345热线工单扣分", unit=explain_unit),
+    messages=_,
 )
 
 

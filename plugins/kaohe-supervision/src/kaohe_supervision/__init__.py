@@ -46,7 +46,7 @@ from kaohe.sdk import (
 SHOWN_IDS = 5
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.0"
+KAOHE_API = "1.1"
 
 
 def supervision_rows(ctx: StepContext) -> Any:

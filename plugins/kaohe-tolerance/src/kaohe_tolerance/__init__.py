@@ -36,7 +36,7 @@ from kaohe.sdk import (
 )
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.0"
+KAOHE_API = "1.1"
 
 EXEMPT_CODE = TOLERANCE_DECISION.code("免责")
 

@@ -22,7 +22,7 @@ from kaohe.sdk import (
 )
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.0"
+KAOHE_API = "1.1"
 
 VETO = 2  # blocks.UNIT_EFFECT
 
