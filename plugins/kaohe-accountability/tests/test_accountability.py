@@ -19,10 +19,12 @@ from kaohe.sdk import FOREVER
 from kaohe.testing import (
     NO_CADRE_QUOTA,
     as_plain,
+    assert_catalog_complete,
     d,
     data,
     engine,
     expo,
+    registry,
     sanction,
     scheme,
     tol,
@@ -435,3 +437,25 @@ def test_zero_accountability() -> None:
 def test_derivations_need_accountability(rule: str) -> None:
     with pytest.raises(kaohe.RuleGraphError, match="needs rule 'accountability'"):
         engine(scheme(**{rule: {}}), data([("u1", "乡镇", 90)]))
+
+
+# -- its messages: Chinese first, English on request ---------------------------------
+
+
+def test_every_message_has_its_chinese() -> None:
+    assert_catalog_complete("kaohe_accountability")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("kaohe_english", "sanction derived for the head"),
+        ("kaohe_chinese", "对单位主要负责人派生的问责处理"),
+    ],
+)
+def test_a_parameter_is_described_in_the_language_of_kaohe(
+    language: str, said: str, request: pytest.FixtureRequest
+) -> None:
+    request.getfixturevalue(language)
+    rule = registry().rule("dual_investigation")
+    assert rule.text(rule.params["derived_type"].doc) == said

@@ -14,7 +14,19 @@ import pytest
 
 import kaohe
 from kaohe import Results
-from kaohe.testing import NO_CADRE_QUOTA, as_plain, att, data, engine, scheme, v80, v100, vote
+from kaohe.testing import (
+    NO_CADRE_QUOTA,
+    as_plain,
+    assert_catalog_complete,
+    att,
+    data,
+    engine,
+    registry,
+    scheme,
+    v80,
+    v100,
+    vote,
+)
 
 STAFF = [(f"t{i}", "u1", "staff") for i in range(1, 5)]
 VOTES = [v80(f"t{i}") for i in range(1, 5)]
@@ -132,3 +144,25 @@ def test_attendance_decides_the_grade_threshold() -> None:
 def test_attendance_needs_cadre_scoring() -> None:
     with pytest.raises(kaohe.RuleGraphError, match="needs rule 'cadre_score'"):
         engine(scheme(attendance={}), data([("u1", "乡镇", 90)]))
+
+
+# -- its messages: Chinese first, English on request ---------------------------------
+
+
+def test_every_message_has_its_chinese() -> None:
+    assert_catalog_complete("kaohe_attendance")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("kaohe_english", "points per late arrival or early leave"),
+        ("kaohe_chinese", "每次迟到早退的扣分"),
+    ],
+)
+def test_a_parameter_is_described_in_the_language_of_kaohe(
+    language: str, said: str, request: pytest.FixtureRequest
+) -> None:
+    request.getfixturevalue(language)
+    rule = registry().rule("attendance")
+    assert rule.text(rule.params["late_points"].doc) == said

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from kaohe import Results
 from kaohe.testing import (
     NO_CADRE_QUOTA,
     as_plain,
+    assert_catalog_complete,
     award,
     d,
     data,
     engine,
+    registry,
     rule_rows,
     sanction,
     scheme,
@@ -176,3 +180,25 @@ def test_no_flag_without_cadre_grades() -> None:
         ),
     )
     assert as_plain(results)["cadres"]["c1"]["flags"] == []
+
+
+# -- its messages: Chinese first, English on request ---------------------------------
+
+
+def test_every_message_has_its_chinese() -> None:
+    assert_catalog_complete("kaohe_awards")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("kaohe_english", "most bonus points per unit (B)"),
+        ("kaohe_chinese", "每个单位加分的上限(B)"),
+    ],
+)
+def test_a_parameter_is_described_in_the_language_of_kaohe(
+    language: str, said: str, request: pytest.FixtureRequest
+) -> None:
+    request.getfixturevalue(language)
+    rule = registry().rule("awards")
+    assert rule.text(rule.params["cap"].doc) == said

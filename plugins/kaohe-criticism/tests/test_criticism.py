@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from kaohe import Results
 from kaohe.testing import (
     NO_CADRE_QUOTA,
     NO_UNIT_QUOTA,
     as_plain,
+    assert_catalog_complete,
     crit,
     d,
     data,
     engine,
     notice,
+    registry,
     rule_rows,
     scheme,
     talk,
@@ -214,3 +218,22 @@ def test_parameters_replace_the_reference_values() -> None:
     # two criticisms reach cadre_basic_from = 2
     assert got["cadres"]["c1"]["grade"] == "基本称职"
     assert got["cadres"]["c2"]["grade"] == "称职"
+
+
+# -- its messages: Chinese first, English on request ---------------------------------
+
+
+def test_every_message_has_its_chinese() -> None:
+    assert_catalog_complete("kaohe_criticism")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("kaohe_english", "points per interview (约谈)"), ("kaohe_chinese", "每次被约谈的扣分")],
+)
+def test_a_parameter_is_described_in_the_language_of_kaohe(
+    language: str, said: str, request: pytest.FixtureRequest
+) -> None:
+    request.getfixturevalue(language)
+    rule = registry().rule("criticism")
+    assert rule.text(rule.params["interview_points"].doc) == said

@@ -15,7 +15,17 @@ import pytest
 
 import kaohe
 from kaohe import Results
-from kaohe.testing import as_plain, data, engine, exam, scheme, v80, v100
+from kaohe.testing import (
+    as_plain,
+    assert_catalog_complete,
+    data,
+    engine,
+    exam,
+    registry,
+    scheme,
+    v80,
+    v100,
+)
 
 CADRES = [
     ("h1", "u1", "head"),
@@ -145,3 +155,22 @@ def test_bad_exam_rows_are_errors() -> None:
 def test_exams_need_cadre_scoring() -> None:
     with pytest.raises(kaohe.RuleGraphError, match="needs rule 'cadre_score'"):
         engine(scheme(exams={}), data([("u1", "乡镇", 90)]))
+
+
+# -- its messages: Chinese first, English on request ---------------------------------
+
+
+def test_every_message_has_its_chinese() -> None:
+    assert_catalog_complete("kaohe_exams")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("kaohe_english", "weight of E per role"), ("kaohe_chinese", "各职务类别的考试成绩 E 权重")],
+)
+def test_a_parameter_is_described_in_the_language_of_kaohe(
+    language: str, said: str, request: pytest.FixtureRequest
+) -> None:
+    request.getfixturevalue(language)
+    rule = registry().rule("exams")
+    assert rule.text(rule.params["weight"].doc) == said

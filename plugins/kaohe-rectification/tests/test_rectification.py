@@ -19,6 +19,7 @@ from kaohe.testing import (
     NO_CADRE_QUOTA,
     NO_UNIT_QUOTA,
     as_plain,
+    assert_catalog_complete,
     d,
     data,
     engine,
@@ -198,3 +199,9 @@ def test_without_the_criticism_rule_notices_score_nothing() -> None:
     assert "rectification" in results.plan.rules
     assert as_plain(results)["units"]["u1"]["score"] == 90.0
     assert [block for block in results.adjustments if len(block)] == []
+
+
+def test_every_message_has_its_chinese() -> None:
+    """The rule's texts are Chinese documents: it marks no message, and so needs no catalog
+    (a message marked later without one fails here)."""
+    assert_catalog_complete("kaohe_rectification")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 import kaohe
-from kaohe.testing import as_plain, data, engine, scheme, survey
+from kaohe.testing import as_plain, assert_catalog_complete, data, engine, registry, scheme, survey
 
 WEIGHTS = {"weight": {"乡镇": 0.2, "县级部门": 0.3}}
 
@@ -124,3 +124,34 @@ def test_satisfaction_writes_no_adjustment_rows() -> None:
     # C = 0.8*80 + 0.2*100 = 84: a composite, not a bonus
     got = as_plain(results)["units"]["u1"]
     assert (got["composite"], got["bonus"], got["score"]) == (84.0, 0.0, 84.0)
+
+
+# -- its messages: Chinese first, English on request ---------------------------------
+
+
+def test_every_message_has_its_chinese() -> None:
+    assert_catalog_complete("kaohe_satisfaction")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("kaohe_english", "weight of each survey group (> 0)"),
+        ("kaohe_chinese", "各测评群体的权重(> 0)"),
+    ],
+)
+def test_a_parameter_is_described_in_the_language_of_kaohe(
+    language: str, said: str, request: pytest.FixtureRequest
+) -> None:
+    request.getfixturevalue(language)
+    rule = registry().rule("satisfaction")
+    assert rule.text(rule.params["group_weights"].doc) == said
+
+
+def test_no_survey_error_in_chinese(kaohe_chinese: None) -> None:
+    tables = data([("u1", "乡镇", 80), ("u2", "乡镇", 70)], surveys=[survey("u1", "企业", 1, 0, 0)])
+    with pytest.raises(kaohe.DataError) as caught:
+        engine(scheme(satisfaction={**WEIGHTS, "no_survey": "error"}), tables)
+    assert str(caught.value).endswith(
+        "单位 'u2' 没有满意度测评答卷(satisfaction.no_survey = \"error\")"
+    )

@@ -14,17 +14,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from kaohe import Results
 from kaohe.testing import (
     NO_CADRE_QUOTA,
     NO_UNIT_QUOTA,
     as_plain,
+    assert_catalog_complete,
     crit,
     d,
     data,
     engine,
     expo,
     notice,
+    registry,
     scheme,
     tol,
     v100,
@@ -249,3 +253,22 @@ def test_parameters_replace_the_reference_values() -> None:
     assert {w[:5] for w in windows(results)} == {
         ("h1", d(8, 31), d(2, 29, 2020), "criticisms", "c")
     }
+
+
+# -- its messages: Chinese first, English on request ---------------------------------
+
+
+def test_every_message_has_its_chinese() -> None:
+    assert_catalog_complete("kaohe_serious_units")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("kaohe_english", "months of the promotion freeze"), ("kaohe_chinese", "不得提拔的月数")],
+)
+def test_a_parameter_is_described_in_the_language_of_kaohe(
+    language: str, said: str, request: pytest.FixtureRequest
+) -> None:
+    request.getfixturevalue(language)
+    rule = registry().rule("serious_units")
+    assert rule.text(rule.params["freeze_months"].doc) == said

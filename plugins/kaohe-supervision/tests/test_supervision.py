@@ -16,6 +16,7 @@ import kaohe
 from kaohe import Results
 from kaohe.testing import (
     as_plain,
+    assert_catalog_complete,
     columns,
     d,
     data,
@@ -270,14 +271,38 @@ def test_unknown_problem_category_is_a_warning() -> None:
     assert kaohe.evaluate(the_scheme, dataset).units.deductions[0, 0] == 2.0
 
 
-def test_an_unknown_category_warning_names_five_rows_then_a_count() -> None:
+def unknown_categories(count: int) -> list[str]:
+    """The warnings of ``count`` findings of category 其他, outside the taxonomy 庸."""
     the_scheme = kaohe.Scheme.from_dict(scheme(supervision={"taxonomy": ["庸"]}), registry())
-    findings = [sup(f"s{i}", d(3, 1), "u1", "一般") for i in range(1, 9)]
+    findings = [sup(f"s{i}", d(3, 1), "u1", "一般") for i in range(1, count + 1)]
     for row in findings:
         row["category"] = "其他"
     dataset = kaohe.data_from_columns(columns(data([("u1", "乡镇", 90)], supervision=findings)))
     (found,) = registry().manager.hook.kaohe_check_inputs(scheme=the_scheme, data=dataset)
-    assert found[0].endswith("'其他' (8 rows: s1, s2, s3, s4, s5 and 3 more)")
+    return list(found)
+
+
+def test_an_unknown_category_warning_names_five_rows_then_a_count() -> None:
+    assert unknown_categories(8)[0].endswith("'其他' (8 rows: s1, s2, s3, s4, s5 and 3 more)")
+    assert unknown_categories(1)[0].endswith(
+        ": 问题类别 not in supervision.taxonomy (庸): '其他' (1 row: s1)"
+    )
+
+
+def test_the_warning_in_chinese(kaohe_chinese: None) -> None:
+    (warning,) = unknown_categories(7)
+    assert warning.endswith(
+        ":问题类别不在 supervision.taxonomy(庸)之列:'其他'(7 条:s1, s2, s3, s4, s5,另有 2 条)"
+    )
+
+
+def test_the_parameters_described_in_chinese(kaohe_chinese: None) -> None:
+    rule = registry().rule("supervision")
+    assert rule.text(rule.params["on_time_factor"].doc) == "按期整改时扣分所乘的系数"
+
+
+def test_every_message_has_its_chinese() -> None:
+    assert_catalog_complete("kaohe_supervision")
 
 
 def test_disabled_rule_and_plan() -> None:

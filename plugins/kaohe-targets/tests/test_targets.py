@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import kaohe
-from kaohe.testing import as_plain, data, engine, scheme
+from kaohe.testing import as_plain, assert_catalog_complete, data, engine, registry, scheme
 
 INDICATORS = {"经济发展": 20.0, "党的建设": 30.0}  # sum of maxima 50
 
@@ -121,3 +121,43 @@ def test_targets_run_in_every_scheme() -> None:
     results = engine(scheme(), data([("u1", "乡镇", 90)]))
     # the minimal scheme runs R1 and the kernel's unit score, nothing else
     assert results.plan.rules == ("targets", "unit_score")
+
+
+# -- its messages: Chinese first, English on request ---------------------------------
+
+
+def test_every_message_has_its_chinese() -> None:
+    assert_catalog_complete("kaohe_targets")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("kaohe_english", "a missing (unit, indicator) row"),
+        ("kaohe_chinese", "缺少某单位某指标的行时如何处理"),
+    ],
+)
+def test_a_parameter_is_described_in_the_language_of_kaohe(
+    language: str, said: str, request: pytest.FixtureRequest
+) -> None:
+    request.getfixturevalue(language)
+    rule = registry().rule("targets")
+    assert rule.text(rule.params["missing"].doc) == said
+
+
+def test_a_missing_row_in_english_and_in_chinese(request: pytest.FixtureRequest) -> None:
+    request.getfixturevalue("kaohe_english")
+    tables = data([("u1", "乡镇", 0)], targets=[target("u1", "经济发展", 15.0)])
+    with pytest.raises(kaohe.DataError) as caught:
+        engine(scheme(indicators=INDICATORS), tables)
+    assert str(caught.value).endswith(
+        "no row for unit 'u1' and indicator '党的建设' (1 (unit, indicator) row missing; every "
+        'unit needs one row per indicator, or set targets.missing = "zero")'
+    )
+    request.getfixturevalue("kaohe_chinese")
+    with pytest.raises(kaohe.DataError) as caught:
+        engine(scheme(indicators=INDICATORS), tables)
+    assert str(caught.value).endswith(
+        "缺少单位 'u1' 指标 '党的建设' 的行(共缺 1 行;每个单位每个指标都要有一行,"
+        '或设 targets.missing = "zero")'
+    )

@@ -21,12 +21,14 @@ from kaohe.testing import (
     NO_CADRE_QUOTA,
     NO_UNIT_QUOTA,
     as_plain,
+    assert_catalog_complete,
     crit,
     d,
     data,
     engine,
     expo,
     notice,
+    registry,
     rule_rows,
     sanction,
     scheme,
@@ -251,3 +253,25 @@ def test_without_the_rule_decisions_do_nothing() -> None:
     assert "tolerance" not in results.plan.rules
     assert deductions(results) == {"u1": 2.0}
     assert rows(results, "tolerance") == []
+
+
+# -- its messages: Chinese first, English on request ---------------------------------
+
+
+def test_every_message_has_its_chinese() -> None:
+    assert_catalog_complete("kaohe_tolerance")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("kaohe_english", "multiplier of a mitigated row's points"),
+        ("kaohe_chinese", "从轻或减轻处理的记录扣分所乘的系数"),
+    ],
+)
+def test_a_parameter_is_described_in_the_language_of_kaohe(
+    language: str, said: str, request: pytest.FixtureRequest
+) -> None:
+    request.getfixturevalue(language)
+    rule = registry().rule("tolerance")
+    assert rule.text(rule.params["mitigation_factor"].doc) == said

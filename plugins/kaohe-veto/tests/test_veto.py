@@ -9,7 +9,18 @@ published as usual. R13 (reference values): 优秀 F >= 90 within
 from __future__ import annotations
 
 from kaohe import Results
-from kaohe.testing import NO_UNIT_QUOTA, as_plain, d, data, engine, scheme, sup, tol, veto
+from kaohe.testing import (
+    NO_UNIT_QUOTA,
+    as_plain,
+    assert_catalog_complete,
+    d,
+    data,
+    engine,
+    scheme,
+    sup,
+    tol,
+    veto,
+)
 
 VETO_LEVEL = 2  # kaohe.blocks.UNIT_EFFECT: 无, 不得评优, 一票否决
 
@@ -119,3 +130,9 @@ def test_veto_rule_off_ignores_the_table() -> None:
     )
     assert "veto" not in results.plan.rules
     assert as_plain(results)["units"]["u1"]["grade"] == "优秀"
+
+
+def test_every_message_has_its_chinese() -> None:
+    """The rule's texts are Chinese documents: it marks no message, and so needs no catalog
+    (a message marked later without one fails here)."""
+    assert_catalog_complete("kaohe_veto")

@@ -23,6 +23,7 @@ from kaohe.sdk import (
     EFFECT,
     FOREVER,
     ISSUER,
+    N_,
     NAT,
     ROLE,
     SANCTION_TYPE,
@@ -37,6 +38,7 @@ from kaohe.sdk import (
     Flags,
     Freezes,
     Integer,
+    Messages,
     OneOf,
     RecordMap,
     Rule,
@@ -53,6 +55,9 @@ from kaohe.sdk import (
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
 KAOHE_API = "1.1"
+
+#: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
+_ = Messages(__name__)
 
 INDEFINITE = "indefinite"
 UNTIL_CLOSED = "until_closed"
@@ -324,8 +329,8 @@ def zero(ctx: StepContext) -> Mapping[str, Any]:
 
 
 _TYPE_FIELDS = {
-    "grade": Choice("无", EFFECT.values, "grade effect in the year of the decision"),
-    "later_years": Integer(0, "later years with 不定等次", high=100),
+    "grade": Choice("无", EFFECT.values, N_("grade effect in the year of the decision")),
+    "later_years": Integer(0, N_("later years with 不定等次"), high=100),
     # at most 100 years: a longer freeze is "indefinite"
     "freeze_months": OneOf(
         0, (Integer(0, high=1200), Choice(INDEFINITE, (INDEFINITE, UNTIL_CLOSED)))
@@ -336,12 +341,13 @@ ACCOUNTABILITY = Rule(
     name="accountability",
     title="问责处理",
     reference="R9",
+    messages=_,
     params={
         "types": RecordMap(
             REFERENCE_TYPES,
             keys=SANCTION_TYPE.values,
             fields=_TYPE_FIELDS,
-            doc="effects per sanction type",
+            doc=N_("effects per sanction type"),
         ),
     },
     steps=(
@@ -398,9 +404,12 @@ DUAL_INVESTIGATION = Rule(
     name="dual_investigation",
     title="一案双查",
     reference="R10",
+    messages=_,
     params={
-        "derived_type": Choice("诫勉", SANCTION_TYPE.values, "sanction derived for the head"),
-        "qualifying": TextList(DUAL_QUALIFYING, SANCTION_TYPE.values, "sanctions that derive one"),
+        "derived_type": Choice("诫勉", SANCTION_TYPE.values, N_("sanction derived for the head")),
+        "qualifying": TextList(
+            DUAL_QUALIFYING, SANCTION_TYPE.values, N_("sanctions that derive one")
+        ),
     },
     needs=("accountability",),
     steps=(
@@ -420,8 +429,11 @@ ZERO_ACCOUNTABILITY = Rule(
     name="zero_accountability",
     title="零问责",
     reference="R11",
+    messages=_,
     params={
-        "derived_type": Choice("调离岗位", SANCTION_TYPE.values, "sanction derived for the head"),
+        "derived_type": Choice(
+            "调离岗位", SANCTION_TYPE.values, N_("sanction derived for the head")
+        ),
     },
     needs=("accountability",),
     steps=(

@@ -12,7 +12,9 @@ from kaohe.sdk import (
     CADRE,
     CADRE_ID,
     DEDUCTION,
+    N_,
     Adjustments,
+    Messages,
     Number,
     Rule,
     Step,
@@ -25,6 +27,9 @@ from kaohe.sdk import (
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
 KAOHE_API = "1.1"
+
+#: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
+_ = Messages(__name__)
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:
@@ -64,10 +69,11 @@ RULE = Rule(
     name="attendance",
     title="考勤",
     reference="R14",
+    messages=_,
     params={
-        "late_points": Number(0.2, "points per late arrival or early leave"),
-        "absent_day_points": Number(1.0, "points per day absent without leave"),
-        "cap": Number(5.0, "most points deducted per cadre (A)"),
+        "late_points": Number(0.2, N_("points per late arrival or early leave")),
+        "absent_day_points": Number(1.0, N_("points per day absent without leave")),
+        "cap": Number(5.0, N_("most points deducted per cadre (A)")),
     },
     needs=("cadre_score",),
     steps=(Step("attendance", compute, reads={"table.attendance"}, writes={"cadre.adjustments"}),),

@@ -19,9 +19,11 @@ from kaohe.sdk import (
     DATE,
     ID,
     LEVEL,
+    N_,
     UNIT,
     UNIT_ID,
     Flags,
+    Messages,
     Number,
     NumberMap,
     Rule,
@@ -43,13 +45,17 @@ from kaohe.sdk import (
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
 KAOHE_API = "1.1"
 
+#: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
+_ = Messages(__name__)
+
 PROMOTE = "优先提拔"
 
 #: Who gave an award, lowest first.
 AWARD_LEVEL = Vocabulary(
-    "award level",
+    N_("award level"),
     ("县", "市", "省", "国家"),
     {"縣": "县", "区": "县", "區": "县", "國家": "国家"},
+    messages=_,
 )
 
 
@@ -94,14 +100,15 @@ RULE = Rule(
     name="awards",
     title="表彰奖励",
     reference="R6",
+    messages=_,
     params={
         "points": NumberMap(
             {"县": 0.5, "市": 1.0, "省": 2.0, "国家": 3.0},
             keys=AWARD_LEVEL.values,
             aliases=AWARD_LEVEL.aliases,
-            doc="bonus per unit award by level",
+            doc=N_("bonus per unit award by level"),
         ),
-        "cap": Number(3.0, "most bonus points per unit (B)"),
+        "cap": Number(3.0, N_("most bonus points per unit (B)")),
     },
     steps=(
         Step("bonus", bonus, reads={"table.awards"}, writes={"unit.adjustments"}),

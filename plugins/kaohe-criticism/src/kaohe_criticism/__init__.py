@@ -19,10 +19,12 @@ from kaohe.sdk import (
     CADRE,
     DEDUCTION,
     EFFECT,
+    N_,
     UNIT,
     Adjustments,
     Effects,
     Integer,
+    Messages,
     Number,
     NumberMap,
     Rule,
@@ -41,6 +43,9 @@ from kaohe.sdk import (
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
 KAOHE_API = "1.1"
+
+#: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
+_ = Messages(__name__)
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:
@@ -123,17 +128,18 @@ RULE = Rule(
     name="criticism",
     title="通报批评与约谈",
     reference="R4",
+    messages=_,
     params={
         "points": NumberMap(
             {"乡镇": 0.5, "县": 1.0, "市": 2.0, "省": 3.0},
             keys=ADMIN_LEVEL.values,
             aliases=ADMIN_LEVEL.aliases,
-            doc="points per unit criticism by issuing level",
+            doc=N_("points per unit criticism by issuing level"),
         ),
-        "interview_points": Number(0.5, "points per interview (约谈)"),
-        "cap": Number(5.0, "most points deducted per unit (D_crit)"),
+        "interview_points": Number(0.5, N_("points per interview (约谈)")),
+        "cap": Number(5.0, N_("most points deducted per unit (D_crit)")),
         "cadre_basic_from": Integer(
-            3, "criticisms of a cadre that make them at most 基本称职", low=1
+            3, N_("criticisms of a cadre that make them at most 基本称职"), low=1
         ),
     },
     steps=(

@@ -12,11 +12,13 @@ import numpy as np
 
 from kaohe.sdk import (
     CADRE_ID,
+    N_,
     ROLE,
     Component,
     ExplainedPart,
     Explainer,
     ExplainView,
+    Messages,
     NumberMap,
     Rule,
     Step,
@@ -29,6 +31,9 @@ from kaohe.sdk import (
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
 KAOHE_API = "1.1"
+
+#: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
+_ = Messages(__name__)
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:
@@ -63,11 +68,12 @@ RULE = Rule(
     name="exams",
     title="考试测评",
     reference="R14",
+    messages=_,
     params={
         "weight": NumberMap(
             dict(zip(ROLE.values, (0.1, 0.1, 0.2, 0.2), strict=True)),
             keys=ROLE.values,
-            doc="weight of E per role",
+            doc=N_("weight of E per role"),
         ),
     },
     needs=("cadre_score",),

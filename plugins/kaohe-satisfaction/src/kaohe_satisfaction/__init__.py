@@ -18,11 +18,13 @@ import numpy as np
 from kaohe.sdk import (
     KEYS_ANY,
     KEYS_CATEGORIES,
+    N_,
     UNIT_ID,
     Choice,
     DataError,
     Explainer,
     ExplainView,
+    Messages,
     Number,
     NumberMap,
     Rule,
@@ -40,6 +42,9 @@ from kaohe.sdk import (
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
 KAOHE_API = "1.1"
 
+#: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
+_ = Messages(__name__)
+
 RESPONSES = ("satisfied", "basic", "unsatisfied")
 
 
@@ -55,8 +60,10 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         row = int(np.flatnonzero(~known)[0])
         raise DataError(
             surveys.source,
-            f"survey group '{column[row]}' has no weight in the scheme "
-            f"(satisfaction.group_weights has {', '.join(groups)})",
+            _(
+                "survey group '{group}' has no weight in the scheme "
+                "(satisfaction.group_weights has {groups})"
+            ).format(group=column[row], groups=", ".join(groups)),
             row=int(surveys.lines[row]),
             column="group",
         )
@@ -91,7 +98,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         raise SchemeError(
             ctx.scheme.path,
             f"satisfaction.weight.{name}",
-            "a weight for every category, or satisfaction.default_weight",
+            _("a weight for every category, or satisfaction.default_weight"),
         )
     weight = by_category[:, ctx.unit_categories()]  # (K or 1, n)
     target = ctx.get("unit.target").score
@@ -99,8 +106,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         unit = int(np.flatnonzero(~has_survey)[0])
         raise DataError(
             surveys.source,
-            f"unit '{ctx.data.unit_ids[unit]}' has no survey responses "
-            '(satisfaction.no_survey = "error")',
+            _("unit '{unit}' has no survey responses (satisfaction.no_survey = \"error\")").format(
+                unit=ctx.data.unit_ids[unit]
+            ),
         )
     composite = np.where(
         has_survey[None, :], (1.0 - weight) * target + weight * 100.0 * np.nan_to_num(s), target
@@ -160,28 +168,29 @@ RULE = Rule(
     name="satisfaction",
     title="满意度测评",
     reference="R2",
+    messages=_,
     params={
         "weight": NumberMap(
             {},
             keys=KEYS_CATEGORIES,
             value=Number(0.0, high=1.0),
-            doc="weight w of satisfaction per unit category",
+            doc=N_("weight w of satisfaction per unit category"),
         ),
-        "default_weight": Number(None, "w for categories not in `weight`", high=1.0),
+        "default_weight": Number(None, N_("w for categories not in `weight`"), high=1.0),
         "group_weights": NumberMap(
             {"服务对象": 0.4, "企业": 0.3, "人大代表": 0.15, "政协委员": 0.15},
             keys=KEYS_ANY,
             value=Number(1.0, low=0.0, low_open=True),
             non_empty=True,
-            doc="weight of each survey group (> 0)",
+            doc=N_("weight of each survey group (> 0)"),
         ),
         "response_values": NumberMap(
             {"satisfied": 1.0, "basic": 0.6, "unsatisfied": 0.0},
             keys=RESPONSES,
             value=Number(0.0, high=1.0),
-            doc="value of one response of each kind",
+            doc=N_("value of one response of each kind"),
         ),
-        "no_survey": Choice("target_only", ("target_only", "error"), "a unit without survey"),
+        "no_survey": Choice("target_only", ("target_only", "error"), N_("a unit without survey")),
     },
     steps=(
         Step(

@@ -23,6 +23,7 @@ from kaohe.sdk import (
     ADMIN_LEVEL,
     CADRE,
     EFFECT,
+    N_,
     ROLE,
     UNIT,
     Choice,
@@ -30,6 +31,7 @@ from kaohe.sdk import (
     Flags,
     Freezes,
     Integer,
+    Messages,
     Rule,
     Step,
     StepContext,
@@ -42,6 +44,9 @@ from kaohe.sdk import (
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
 KAOHE_API = "1.1"
+
+#: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
+_ = Messages(__name__)
 
 TABLES = ("exposures", "criticisms", "vetoes")
 
@@ -163,14 +168,15 @@ RULE = Rule(
     name="serious_units",
     title="作风问题严重的单位",
     reference="R8",
+    messages=_,
     params={
         "criticisms": Integer(
-            2, "unit criticisms at or above the level that make a unit serious", low=1
+            2, N_("unit criticisms at or above the level that make a unit serious"), low=1
         ),
         "criticism_min_level": Choice(
-            "县", ADMIN_LEVEL.values, "lowest level of those criticisms", ADMIN_LEVEL.aliases
+            "县", ADMIN_LEVEL.values, N_("lowest level of those criticisms"), ADMIN_LEVEL.aliases
         ),
-        "freeze_months": Integer(12, "months of the promotion freeze", low=0, high=1200),
+        "freeze_months": Integer(12, N_("months of the promotion freeze"), low=0, high=1200),
     },
     steps=(
         Step(

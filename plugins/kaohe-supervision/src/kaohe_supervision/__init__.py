@@ -19,11 +19,13 @@ import numpy as np
 
 from kaohe.sdk import (
     EXPOSURE_LEVEL,
+    N_,
     SEVERITY,
     UNIT,
     Dataset,
     Explainer,
     ExplainView,
+    Messages,
     Number,
     NumberMap,
     Rule,
@@ -47,6 +49,9 @@ SHOWN_IDS = 5
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
 KAOHE_API = "1.1"
+
+#: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
+_ = Messages(__name__)
 
 
 def supervision_rows(ctx: StepContext) -> Any:
@@ -139,18 +144,18 @@ RULE = Rule(
             {"一般": 0.5, "较重": 1.0, "严重": 2.0},
             keys=SEVERITY.values,
             aliases=SEVERITY.aliases,
-            doc="points per finding of each severity",
+            doc=N_("points per finding of each severity"),
         ),
-        "on_time_factor": Number(0.5, "multiplier when rectified by the deadline", high=1.0),
-        "overdue_points": Number(1.0, "added when the deadline passed unrectified"),
+        "on_time_factor": Number(0.5, N_("multiplier when rectified by the deadline"), high=1.0),
+        "overdue_points": Number(1.0, N_("added when the deadline passed unrectified")),
         "exposure_points": NumberMap(
             {"县": 1.0, "市": 2.0, "省": 3.0},
             keys=EXPOSURE_LEVEL.values,
             aliases=EXPOSURE_LEVEL.aliases,
-            doc="points per exposure by level",
+            doc=N_("points per exposure by level"),
         ),
-        "cap": Number(10.0, "most points deducted per unit (D_sup)"),
-        "taxonomy": TextList((), doc="问题类别: the scheme's problem categories"),
+        "cap": Number(10.0, N_("most points deducted per unit (D_sup)")),
+        "taxonomy": TextList((), doc=N_("问题类别: the scheme's problem categories")),
     },
     steps=(
         Step(
@@ -163,6 +168,7 @@ RULE = Rule(
     ),
     doc=__doc__ or "",
     explainer=Explainer(record=record_parts),
+    messages=_,
 )
 
 
@@ -188,10 +194,16 @@ def kaohe_check_inputs(scheme: Scheme, data: Dataset) -> Sequence[str]:
     for name in np.unique(category[unknown]).tolist():
         rows = ids[category == name]
         shown = ", ".join(rows[:SHOWN_IDS].tolist())
-        more = f" and {rows.size - SHOWN_IDS} more" if rows.size > SHOWN_IDS else ""
-        parts.append(f"'{name}' ({rows.size} rows: {shown}{more})")
-    listed = "; ".join(parts)
+        more = _(" and {n} more").format(n=rows.size - SHOWN_IDS) if rows.size > SHOWN_IDS else ""
+        parts.append(
+            _.ngettext(
+                "'{name}' ({n} row: {ids}{more})", "'{name}' ({n} rows: {ids}{more})", rows.size
+            ).format(name=name, n=rows.size, ids=shown, more=more)
+        )
     return [
-        f"{table.source}: 问题类别 not in supervision.taxonomy "
-        f"({', '.join(config.params['taxonomy'])}): {listed}"
+        _("{file}: 问题类别 not in supervision.taxonomy ({taxonomy}): {listed}").format(
+            file=table.source,
+            taxonomy=", ".join(config.params["taxonomy"]),
+            listed=_("; ").join(parts),
+        )
     ]

@@ -16,12 +16,14 @@ from numpy.typing import NDArray
 
 from kaohe.sdk import (
     KEYS_ANY,
+    N_,
     REQUIRED,
     UNIT_ID,
     Choice,
     DataError,
     Explainer,
     ExplainView,
+    Messages,
     Number,
     NumberMap,
     Rule,
@@ -37,6 +39,9 @@ from kaohe.sdk import (
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
 KAOHE_API = "1.1"
+
+#: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
+_ = Messages(__name__)
 
 
 @attrs.frozen
@@ -70,8 +75,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             table,
             row,
             "indicator",
-            f"indicator '{indicator[row]}' is not defined by the scheme "
-            f"(expected one of {', '.join(names)})",
+            _(
+                "indicator '{indicator}' is not defined by the scheme (expected one of {names})"
+            ).format(indicator=indicator[row], names=", ".join(names)),
         )
     code = positions(indicator, name_array)
     score = table["score"]
@@ -83,8 +89,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             table,
             row,
             "score",
-            f"score {score[row]:g} is outside 0..{limit[row]:g} "
-            f"(the maximum of '{indicator[row]}')",
+            _("score {score} is outside 0..{limit} (the maximum of '{indicator}')").format(
+                score=f"{score[row]:g}", limit=f"{limit[row]:g}", indicator=indicator[row]
+            ),
         )
     key = table["unit"] * n_ind + code
     counts = np.bincount(key, minlength=n_units * n_ind)
@@ -95,8 +102,13 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             table,
             int(rows[1]),
             "indicator",
-            f"duplicate row for unit '{ctx.data.unit_ids[dup // n_ind]}' and indicator "
-            f"'{names[dup % n_ind]}' (also on row {int(table.lines[rows[0]])})",
+            _(
+                "duplicate row for unit '{unit}' and indicator '{indicator}' (also on row {row})"
+            ).format(
+                unit=ctx.data.unit_ids[dup // n_ind],
+                indicator=names[dup % n_ind],
+                row=int(table.lines[rows[0]]),
+            ),
         )
     by_indicator = np.full(n_units * n_ind, np.nan)
     by_indicator[key] = score
@@ -106,9 +118,15 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         unit, ind = (int(i) for i in np.argwhere(missing)[0])
         raise DataError(
             table.source,
-            f"no row for unit '{ctx.data.unit_ids[unit]}' and indicator '{names[ind]}' "
-            f"({int(missing.sum())} (unit, indicator) rows missing; every unit needs one row per "
-            'indicator, or set targets.missing = "zero")',
+            _.ngettext(
+                "no row for unit '{unit}' and indicator '{indicator}' ({n} (unit, indicator) "
+                "row missing; every unit needs one row per indicator, or set "
+                'targets.missing = "zero")',
+                "no row for unit '{unit}' and indicator '{indicator}' ({n} (unit, indicator) "
+                "rows missing; every unit needs one row per indicator, or set "
+                'targets.missing = "zero")',
+                int(missing.sum()),
+            ).format(unit=ctx.data.unit_ids[unit], indicator=names[ind], n=int(missing.sum())),
             column="indicator",
         )
     total = np.nan_to_num(by_indicator).sum(axis=1)
@@ -139,6 +157,7 @@ RULE = Rule(
     name="targets",
     title="目标任务",
     reference="R1",
+    messages=_,
     activation=REQUIRED,
     params={
         "indicators": NumberMap(
@@ -146,9 +165,9 @@ RULE = Rule(
             keys=KEYS_ANY,
             value=Number(0.0, low=0.0, low_open=True),
             non_empty=True,
-            doc="indicator name -> maximum score",
+            doc=N_("indicator name -> maximum score"),
         ),
-        "missing": Choice("error", ("error", "zero"), "a missing (unit, indicator) row"),
+        "missing": Choice("error", ("error", "zero"), N_("a missing (unit, indicator) row")),
     },
     steps=(
         Step("target", compute, reads={"table.targets", "table.units"}, writes={"unit.target"}),

@@ -20,10 +20,12 @@ from numpy.typing import NDArray
 from kaohe.sdk import (
     CADRE,
     EXEMPT,
+    N_,
     TOLERANCE_DECISION,
     TOLERANCE_TARGET,
     UNIT,
     Adjustments,
+    Messages,
     Number,
     Rule,
     Step,
@@ -37,6 +39,9 @@ from kaohe.sdk import (
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
 KAOHE_API = "1.1"
+
+#: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
+_ = Messages(__name__)
 
 EXEMPT_CODE = TOLERANCE_DECISION.code("免责")
 
@@ -126,7 +131,10 @@ RULE = Rule(
     name="tolerance",
     title="容错纠错",
     reference="R12",
-    params={"mitigation_factor": Number(0.5, "multiplier of a mitigated row's points", high=1.0)},
+    messages=_,
+    params={
+        "mitigation_factor": Number(0.5, N_("multiplier of a mitigated row's points"), high=1.0)
+    },
     steps=(
         Step(
             "decide",
