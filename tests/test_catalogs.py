@@ -116,15 +116,13 @@ def test_what_a_catalog_lacks(plugin: Path) -> None:
     source.write_text(SOURCE + '\nNEW = N_("a new message")\n', encoding="utf-8")
     assert catalog_problems("plugin_fake") == ["not in the catalog: ('a new message',)"]
     source.write_text(SOURCE.replace('N_("points per finding")', '"points"'), encoding="utf-8")
-    assert catalog_problems("plugin_fake") == [
-        "no longer in the source: ('points per finding',)"
-    ]
+    assert catalog_problems("plugin_fake") == ["no longer in the source: ('points per finding',)"]
 
 
 def test_untranslated_fuzzy_or_misplaced(plugin: Path) -> None:
-    untranslated = PO.replace('msgstr "未知的 \'{value}\'"', 'msgstr ""')
+    untranslated = PO.replace("msgstr \"未知的 '{value}'\"", 'msgstr ""')
     write_catalog(plugin, untranslated)
-    assert catalog_problems("plugin_fake") == ['not translated: "\'{value}\' is not known"']
+    assert catalog_problems("plugin_fake") == ["not translated: \"'{value}' is not known\""]
     fuzzy = PO.replace('msgid "points per finding"', '#, fuzzy\nmsgid "points per finding"')
     write_catalog(plugin, fuzzy)
     assert catalog_problems("plugin_fake") == ["not translated: 'points per finding'"]
