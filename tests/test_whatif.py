@@ -259,6 +259,10 @@ def test_monte_carlo_repeats_exactly_from_its_seed_and_dirichlet_keeps_the_sum()
     first = monte_carlo(base, draws, 5, seed=7)
     again = monte_carlo(base, draws, 5, seed=7)
     other = monte_carlo(base, draws, 5, seed=8)
+    assert [(s.name, s.draw, s.label()) for s in first[:2]] == [
+        ("draw 1", 1, "第 1 次抽样"),
+        ("draw 2", 2, "第 2 次抽样"),
+    ]
     weights = [s.scheme.param("satisfaction", "group_weights") for s in first]
     assert weights == [s.scheme.param("satisfaction", "group_weights") for s in again]
     assert weights != [s.scheme.param("satisfaction", "group_weights") for s in other]
@@ -391,6 +395,17 @@ def test_cli_sweep_and_monte_carlo_write_tables_and_charts(tmp_path: Path) -> No
     assert (tmp_path / "m1" / "units.csv").read_bytes() == (
         tmp_path / "m2" / "units.csv"
     ).read_bytes()
+    # a draw keeps its id in scenarios.csv; the workbook, for people, names it in Chinese
+    csv_rows = (tmp_path / "m1" / "scenarios.csv").read_text("utf-8-sig").splitlines()
+    assert [row.split(",")[:2] for row in csv_rows[:3]] == [
+        ["scenario", "name"],
+        ["1", "draw 1"],
+        ["2", "draw 2"],
+    ]
+    openpyxl = pytest.importorskip("openpyxl")
+    sheet = openpyxl.load_workbook(tmp_path / "m1" / "results.xlsx")["情景"]
+    names = [row[1] for row in sheet.iter_rows(values_only=True)]
+    assert names[-4:] == ["第 1 次抽样", "第 2 次抽样", "第 3 次抽样", "第 4 次抽样"]
 
 
 @pytest.mark.parametrize(

@@ -274,8 +274,10 @@ def distribution_files(
             f"{title}:各等次单位占比",
         )
     base = study.scenarios[0].scheme
+    # the workbook names a draw in Chinese (第 7 次抽样); scenarios.csv keeps its id (draw 7)
+    labels = np.asarray([s.label() for s in study.scenarios], dtype=str)
     sheets = [
-        _sheet("情景", scenario_table),
+        _sheet("情景", {**scenario_table, "name": labels}),
         _sheet("单位", unit_table),
         _sheet("干部", cadre_table),
     ]

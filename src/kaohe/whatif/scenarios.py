@@ -29,11 +29,21 @@ else:  # pragma: no cover - Python 3.10 only
 
 @attrs.frozen(eq=False)
 class Scenario:
-    """One variant of the baseline: its name, its scheme and the overrides that made it."""
+    """One variant of the baseline: its name, its scheme and the overrides that made it.
+
+    ``name`` is its id in the machine-read files (``scenarios.csv``: ``draw 7``
+    for the seventh draw of a Monte Carlo study, ``draw`` = 7); :meth:`label`
+    is what the documents for people show.
+    """
 
     name: str
     scheme: Scheme
     overrides: Mapping[str, object] = attrs.field(factory=dict)
+    draw: int = 0
+
+    def label(self) -> str:
+        """The name in the what-if workbook and page, written in Chinese (第 7 次抽样)."""
+        return f"第 {self.draw} 次抽样" if self.draw else self.name
 
     @classmethod
     def baseline(cls, scheme: Scheme) -> Scenario:
@@ -201,5 +211,6 @@ def monte_carlo(base: Scheme, draws: Sequence[Draw], n: int, seed: int) -> list[
                 shares = rng.dirichlet(draw.args[0] * weights / weights.sum())
                 for key, value in zip(table, weights.sum() * shares, strict=True):
                     changes[f"{draw.path}.{key}"] = float(value)
-        scenarios.append(Scenario.from_overrides(base, changes, name=f"draw {index + 1}"))
+        drawn = Scenario.from_overrides(base, changes, name=f"draw {index + 1}")
+        scenarios.append(attrs.evolve(drawn, draw=index + 1))
     return scenarios
