@@ -167,10 +167,15 @@ def test_diff_attributes_a_scheme_parameter_and_a_corrected_record(tmp_path: Pat
     english = run("diff", str(tmp_path / "a"), str(tmp_path / "b")).output
     assert "  scheme parameter supervision.cap: 10 → 3\n" in english
     assert (
-        "  单位 XZ08 河坝乡: 得分 58.69 → 65.69  because: "
-        "更正 督查问题 SV012 (entry 825, 督查室: 申诉) +0.25;"
+        "  unit XZ08 河坝乡: score 58.69 → 65.69  because: "
+        "corrected 督查问题 SV012 (entry 825, 督查室: 申诉) +0.25;"
         "scheme parameter supervision.cap: 10 → 3 +7.00;interaction / remainder -0.25\n"
     ) in english
+    assert "  unit XZ08 河坝乡: grade 较差 → 一般  because: scheme parameter" in english
+    assert (
+        "  单位 XZ08 河坝乡: 得分 58.69 → 65.69  原因: "
+        f"{record} +0.25;{cap} +7.00;交互/余项 -0.25\n"
+    ) in shown.output
 
 
 def test_diff_of_two_data_folders_attributes_each_table(tmp_path: Path) -> None:
@@ -210,4 +215,4 @@ def test_a_cause_that_cannot_be_scored_alone_says_why_and_alone_explains_all(
     shown = run("diff", str(tmp_path / "a"), str(tmp_path / "b")).output
     cause = "scheme parameter supervision.cap: 10 → 3"
     assert f"  {cause}\n    (cannot be scored alone: supervision.cap=3.0 refused alone)\n" in shown
-    assert f"  单位 BM05 县交通运输局: 得分 75.95 → 77.45  because: {cause}\n" in shown
+    assert f"  unit BM05 县交通运输局: score 75.95 → 77.45  because: {cause}\n" in shown

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import adbc_driver_postgresql.dbapi
@@ -63,11 +64,28 @@ def test_a_store_scores_like_the_csv_folder_and_keeps_its_past(
     assert first["data"] == f"{db}#at=2020-01-10T09:00:00.000000"  # the state it scored
     run("verify", str(tmp_path / "first"))
     run("verify", str(tmp_path / "again"))
-    log = run("ledger", "log", db, "SV012").output
-    assert "录入  经办: 考核办  事由: 年度录入" in log
-    assert "更正(替代第" in log
-    assert "整改完成日期: 2019-07-01 → 2019-06-10" in log
-    assert "2020-02-01 10:00:00" in log
+    log = run("--lang", "zh", "ledger", "log", db, "SV012").output.splitlines()
+    assert log[0].startswith("[supervision] 第 ")
+    assert log[0].endswith("录入  经办: 考核办  事由: 年度录入")
+    assert "    整改期限: 2019-06-15" in log
+    corrected = next(line for line in log if "更正" in line)
+    assert re.fullmatch(
+        r"\[supervision\] 第 \d+ 条  2020-02-01 10:00:00  更正\(替代第 \d+ 条\)  "
+        r"经办: 督查室  事由: 申诉:已按期整改",
+        corrected,
+    ), corrected
+    assert "    整改完成日期: 2019-07-01 → 2019-06-10" in log
+    english = run("ledger", "log", db, "SV012").output.splitlines()
+    assert english[0].startswith("[supervision] entry ")
+    assert english[0].endswith("entered  by: 考核办  reason: 年度录入")
+    assert "    deadline: 2019-06-15" in english
+    corrected = next(line for line in english if "corrected" in line)
+    assert re.fullmatch(
+        r"\[supervision\] entry \d+  2020-02-01 10:00:00  corrected \(replaces entry \d+\)  "
+        r"by: 督查室  reason: 申诉:已按期整改",
+        corrected,
+    ), corrected
+    assert "    rectified_on: 2019-07-01 → 2019-06-10" in english
 
 
 def test_entries_are_never_updated_or_deleted(tmp_path: Path) -> None:
@@ -86,6 +104,9 @@ def test_a_withdrawn_record_no_longer_counts(tmp_path: Path) -> None:
     run("ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "录入")
     run("ledger", "withdraw", db, "interviews", "IV002", "--by", "督查室", "--reason", "误录")
     log = run("ledger", "log", db, "IV002").output
+    assert "withdrawn (replaces entry " in log
+    assert "by: 督查室  reason: 误录" in log
+    log = run("--lang", "zh", "ledger", "log", db, "IV002").output
     assert "撤销(替代第" in log
     assert "经办: 督查室  事由: 误录" in log
     result = run("ledger", "correct", db, "interviews", "IV002", "--set", "备注=x",

@@ -109,9 +109,12 @@ def play(location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert "    扣分构成: 2.0 严重 × 0.5 按期整改 = 1.00\n" in run(
         "explain", "--run", str(second), "XZ08"
     )
-    log = run("ledger", "log", location, "SV012")
+    log = run("--lang", "zh", "ledger", "log", location, "SV012")
     assert "经办: 督查室  事由: 2019年度台账" in log
     assert "整改完成日期: 2019-07-01 → 2019-06-10" in log
+    log = run("ledger", "log", location, "SV012")
+    assert "by: 督查室  reason: 2019年度台账" in log
+    assert "    rectified_on: 2019-07-01 → 2019-06-10\n" in log
 
 
 def test_a_year_on_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -126,17 +126,17 @@ def withdraw(store: str, table: str, record_id: str, by: str, reason: str) -> No
     )
 
 
-@ledger.command(cls=KaoheCommand, help=N_("A record's history (录入, 更正, 撤销), in Chinese."))
+@ledger.command(cls=KaoheCommand, help=N_("A record's history: entered, corrected, withdrawn."))
 @store_argument
 @click.argument("record_id", metavar="ID")
 @click.option("--table", help=N_("Only the record of this table (ids of two tables may agree)."))
 def log(store: str, record_id: str, table: str | None) -> None:
     from . import store as ledger_store
+    from .i18n import language
 
     found = ledger_store.history(_location(store), record_id, table)
     before: dict[str, ledger_store.Entry] = {}
     for entry in found:
-        click.echo(
-            f"[{entry.table}] " + "\n".join(ledger_store.describe(entry, before.get(entry.table)))
-        )
+        said = ledger_store.describe(entry, before.get(entry.table), language())
+        click.echo(f"[{entry.table}] " + "\n".join(said))
         before[entry.table] = entry

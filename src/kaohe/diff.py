@@ -36,26 +36,30 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .errors import KaoheError
-from .i18n import N_, _, ngettext
+from .i18n import N_, _, chinese, ngettext
 
 if TYPE_CHECKING:
     from .data import Dataset
     from .plugins import Registry
     from .scheme import Scheme
 
-#: Result fields compared, with their Chinese names, per result file.
+#: Result fields compared, with their names (messages: 得分, 排名, ... in Chinese), per file.
 FIELDS: Mapping[str, Mapping[str, str]] = {
-    "units.csv": {"score": "得分", "rank": "排名", "grade": "等次", "flags": "标记"},
+    "units.csv": {"score": N_("score"), "rank": N_("rank"), "grade": N_("grade"),
+                  "flags": N_("flags")},
     "cadres.csv": {
-        "score": "得分",
-        "grade": "等次",
-        "grade_reason": "定等依据",
-        "frozen_until": "影响期至",
-        "flags": "标记",
+        "score": N_("score"),
+        "grade": N_("grade"),
+        "grade_reason": N_("grade reason"),
+        "frozen_until": N_("frozen until"),
+        "flags": N_("flags"),
     },
-}
+}  # fmt: skip
 
-_ENTITY = {"units.csv": ("单位", "unit_id"), "cadres.csv": ("干部", "cadre_id")}
+_ENTITY = {"units.csv": (N_("unit"), "unit_id"), "cadres.csv": (N_("cadre"), "cadre_id")}
+
+#: The value of a field a run does not have (无).
+NONE = N_("(none)")
 
 #: The columns of diff.csv and diff.xlsx.
 COLUMNS = ("对象", "编码", "名称", "项目", "原值", "新值", "原因")
@@ -63,7 +67,8 @@ COLUMNS = ("对象", "编码", "名称", "项目", "原值", "新值", "原因")
 
 @attrs.frozen
 class Change:
-    """One result field of one unit or cadre that differs between the runs."""
+    """One result field of one unit or cadre that differs between the runs: ``entity`` and
+    ``field`` are messages (:data:`FIELDS`), ``before`` and ``after`` values or :data:`NONE`."""
 
     entity: str
     entity_id: str
@@ -133,12 +138,19 @@ class Diff:
             shown.append(f"{_(REMAINDER)} {rest:+.2f}")
         return ";".join(shown)
 
-    def rows(self) -> list[tuple[str, ...]]:
-        """The changes as rows of :data:`COLUMNS`."""
+    def rows(self, say: Callable[[str], str] = chinese) -> list[tuple[str, ...]]:
+        """The changes as rows of :data:`COLUMNS`, their names said by ``say`` (in Chinese,
+        as the files are written, unless told)."""
         return [
-            (c.entity, c.entity_id, c.name, c.field, c.before, c.after, self.reason(c))
+            (say(c.entity), c.entity_id, c.name, say(c.field), _value(c.before, say),
+             _value(c.after, say), self.reason(c))
             for c in self.changes
-        ]
+        ]  # fmt: skip
+
+
+def _value(value: str, say: Callable[[str], str]) -> str:
+    """A field's value as shown: :data:`NONE` said by ``say``, any other value as it is."""
+    return say(value) if value == NONE else value
 
 
 def _number(text: str) -> float | None:
@@ -177,7 +189,7 @@ def _values(files: Mapping[str, str]) -> dict[Key, str]:
         entity, key = _ENTITY[file]
         for entity_id, row in _rows(files.get(file, ""), key).items():
             for field, label in fields.items():
-                found[(entity, entity_id, label)] = row.get(field, "") or "(无)"
+                found[(entity, entity_id, label)] = row.get(field, "") or NONE
     return found
 
 
@@ -198,8 +210,8 @@ def result_changes(first: Mapping[str, str], second: Mapping[str, str]) -> list[
                             entity_id,
                             name,
                             label,
-                            old.get(field, "") or "(无)",
-                            new.get(field, "") or "(无)",
+                            old.get(field, "") or NONE,
+                            new.get(field, "") or NONE,
                         )
                     )
     return changes
@@ -228,7 +240,7 @@ def plugin_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[C
     versions = [{p["distribution"]: p["version"] for p in m["plugins"]} for m in (first, second)]
     causes = []
     for name in sorted(versions[0].keys() | versions[1].keys()):
-        old, new = versions[0].get(name, "(无)"), versions[1].get(name, "(无)")
+        old, new = versions[0].get(name, _(NONE)), versions[1].get(name, _(NONE))
         if old != new:
             label = _("plugin {plugin}: {old} → {new}").format(plugin=name, old=old, new=new)
             why = _("one version is installed; its effect is left in the remainder")
@@ -407,8 +419,8 @@ def compare(first: Path, second: Path) -> Diff:
                 found[number] = (attrs.evolve(cause, unscored=_unscored(str(error))), None)
                 continue
             for key in wanted:
-                if alone.get(key, "(无)") != base.get(key, "(无)"):
-                    effects.setdefault(key, []).append((cause.label, alone.get(key, "(无)")))
+                if alone.get(key, NONE) != base.get(key, NONE):
+                    effects.setdefault(key, []).append((cause.label, alone.get(key, NONE)))
     causes = tuple(cause for cause, _ in found)
     lone = causes[0].label if len(found) == 1 and found[0][1] is None else None
     return Diff(
@@ -428,6 +440,7 @@ def _store_causes(
     """The store's state at the first run, and the entries between the runs, one cause per
     record: applied alone, the record takes its state at the second run."""
     from . import store
+    from .i18n import language
     from .tables import installed_tables
     from .template import sheet_name
 
@@ -440,7 +453,7 @@ def _store_causes(
     causes: list[tuple[Cause, Apply | None]] = []
     for record in records:
         mine = [e for e in between if (e.table, e.record_id) == record]
-        what = "、".join(dict.fromkeys(e.kind for e in mine))
+        what = _(", ").join(dict.fromkeys(store.kind_name(e.kind, language()) for e in mine))
         table = sheet_name(tables[record[0]])
         last = mine[-1]
         label = _("{kind} {table} {record} (entry {seq}, {by}: {reason})").format(
@@ -488,7 +501,7 @@ def text(diff: Diff) -> list[str]:
         return lines
     count = len(diff.changes)
     lines.append(ngettext("{n} result changed:", "{n} results changed:", count).format(n=count))
-    for row in diff.rows():
+    for row in diff.rows(_):
         entity, entity_id, name, field, before, after, reason = row
         line = _("{entity} {id} {name}: {field} {before} → {after}  because: {reason}").format(
             entity=entity, id=entity_id, name=name, field=field, before=before, after=after,

@@ -23,7 +23,7 @@ from __future__ import annotations
 import gettext as _gettext
 import importlib.util
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import attrs
@@ -90,6 +90,29 @@ def gettext(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """``singular`` or ``plural`` (as ``n`` asks) in the current language."""
     return _translations().ngettext(singular, plural, n)
+
+
+_fixed: dict[str, _gettext.NullTranslations] = {}
+
+
+def translator(language: str) -> Callable[[str], str]:
+    """gettext of ``language`` (a key of :data:`LANGUAGES`), whatever the current language:
+    for the texts written in one language on purpose (:func:`chinese`)."""
+    chosen = LANGUAGES[language]
+    if chosen not in _fixed:
+        _fixed[chosen] = (
+            _gettext.NullTranslations()
+            if chosen == ENGLISH
+            else _gettext.translation(DOMAIN, LOCALE_DIR, languages=[chosen], fallback=True)
+        )
+    translations = _fixed[chosen]
+    return lambda message: translations.gettext(message) if message else message
+
+
+def chinese(message: str) -> str:
+    """``message`` in Chinese whatever the current language: the documents for the people
+    assessed and their offices (the explanation, the files of ``kaohe diff``)."""
+    return translator(CHINESE)(message)
 
 
 def N_(message: str) -> str:
@@ -195,10 +218,12 @@ __all__ = [
     "N_",
     "Messages",
     "_",
+    "chinese",
     "gettext",
     "language",
     "language_from_env",
     "ngettext",
     "translate_click",
+    "translator",
     "use",
 ]

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .errors import KaoheError
-from .i18n import _
+from .i18n import CHINESE, LANGUAGES, N_, _, translator
 from .tables import TableSpec, find_table, installed_tables
 
 if TYPE_CHECKING:
@@ -43,6 +43,8 @@ ENTRIES = "kaohe_entries"
 
 #: Entry kinds: a record entered, corrected, withdrawn.
 ENTERED, CORRECTED, WITHDRAWN = "录入", "更正", "撤销"
+#: The kinds as messages, translated where shown (:func:`kind_name`).
+KIND_NAMES = {ENTERED: N_("entered"), CORRECTED: N_("corrected"), WITHDRAWN: N_("withdrawn")}
 
 #: The stamp format of ``recorded_at`` (text that sorts like time).
 STAMP = "%Y-%m-%dT%H:%M:%S.%f"
@@ -541,23 +543,39 @@ def history(location: str, record_id: str, table: str | None = None) -> list[Ent
     return found
 
 
-def describe(entry: Entry, before: Entry | None) -> list[str]:
-    """An entry in Chinese: when, what, who, why, and the values it set or changed."""
+def kind_name(kind: str, language: str = CHINESE) -> str:
+    """An entry's kind (stored as 录入, 更正, 撤销) in ``language``."""
+    return translator(language)(KIND_NAMES.get(kind, kind))
+
+
+def describe(entry: Entry, before: Entry | None, language: str = CHINESE) -> list[str]:
+    """An entry in ``language`` (Chinese for the explanation, a document; ``kaohe ledger
+    log`` in the reader's): when, what, who, why, and the values it set or changed (columns
+    by their Chinese headers, or in English by name)."""
     from .template import header
 
+    say = translator(language)
     spec = installed_tables().get(entry.table)
     when = entry.recorded_at[:19].replace("T", " ")
-    what = entry.kind + ("" if entry.replaces is None else f"(替代第 {entry.replaces} 条)")
-    lines = [f"第 {entry.seq} 条  {when}  {what}  经办: {entry.recorded_by}  事由: {entry.reason}"]
+    what = kind_name(entry.kind, language)
+    if entry.replaces is not None:
+        what += say(N_(" (replaces entry {seq})")).format(seq=entry.replaces)
+    lines = [
+        say(N_("entry {seq}  {when}  {what}  by: {by}  reason: {reason}")).format(
+            seq=entry.seq, when=when, what=what, by=entry.recorded_by, reason=entry.reason
+        )
+    ]
     if spec is None:  # an appeal (kaohe.appeals): its fields as they are
         lines += [f"    {name}: {value}" for name, value in entry.values.items()]
         return lines
+    empty = say(N_("(empty)"))
     for column in spec.columns:
         new, old = entry.values.get(column.name, ""), None
         if before is not None:
             old = before.values.get(column.name, "")
+        name = header(column) if LANGUAGES[language] == CHINESE else column.name
         if entry.kind == CORRECTED and old != new:
-            lines.append(f"    {header(column)}: {old or '(空)'} → {new or '(空)'}")
+            lines.append(f"    {name}: {old or empty} → {new or empty}")
         elif entry.kind == ENTERED and new:
-            lines.append(f"    {header(column)}: {new}")
+            lines.append(f"    {name}: {new}")
     return lines

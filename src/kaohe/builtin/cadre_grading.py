@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from ..blocks import CADRE, EffectRows, Effects, RowText
 from ..context import StepContext
 from ..hookspecs import hookimpl
+from ..i18n import N_
 from ..numeric import column_wise, quota, round9, width
 from ..ordering import governing, order_in_groups
 from ..params import Number, NumberMap
@@ -160,7 +161,7 @@ RULE = Rule(
             keys=CADRE_GRADES[:3],
             value=Number(0.0, high=100.0),
             descending=True,
-            doc="lowest S of each grade",
+            doc=N_("lowest S of each grade"),
         ),
         "excellent_quota": Number(
             0.20, "share of a unit's graded cadres that may be 优秀", high=1.0

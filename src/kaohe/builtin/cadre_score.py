@@ -22,6 +22,7 @@ from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, RowText,
 from ..context import StepContext
 from ..explaining import Explainer, ExplainView, Part, f4, num
 from ..hookspecs import hookimpl
+from ..i18n import N_
 from ..numeric import round2, varying_columns, width
 from ..params import Number, NumberMap
 from ..rule import Rule, Step
@@ -229,13 +230,13 @@ RULE = Rule(
             dict(zip(VOTE_COLUMNS, (100.0, 80.0, 60.0, 40.0), strict=True)),
             keys=VOTE_COLUMNS,
             value=Number(0.0, high=100.0),
-            doc="points of a vote of each kind",
+            doc=N_("points of a vote of each kind"),
         ),
         "appraisal_weight": NumberMap(
-            _by_role(0.5, 0.5, 0.8, 0.8), keys=ROLE.values, doc="weight of V per role"
+            _by_role(0.5, 0.5, 0.8, 0.8), keys=ROLE.values, doc=N_("weight of V per role")
         ),
         "unit_weight": NumberMap(
-            _by_role(0.4, 0.4, 0.0, 0.0), keys=ROLE.values, doc="weight of U per role"
+            _by_role(0.4, 0.4, 0.0, 0.0), keys=ROLE.values, doc=N_("weight of U per role")
         ),
     },
     requires_tables=("votes",),

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from ..blocks import UNIT, EffectRows, Flags, RowText
 from ..context import StepContext
 from ..hookspecs import hookimpl
+from ..i18n import N_
 from ..numeric import quota, round9, width
 from ..ordering import GroupOrder, cents, governing
 from ..params import Integer, Number, NumberMap
@@ -107,7 +108,7 @@ RULE = Rule(
             keys=UNIT_GRADES[:3],
             value=Number(0.0, high=100.0),
             descending=True,
-            doc="lowest F of each grade",
+            doc=N_("lowest F of each grade"),
         ),
         "excellent_quota": Number(0.30, "share of a category that may be 优秀", high=1.0),
         "interview_min_units": Integer(3, "last-rank 约谈 only in categories this large"),
