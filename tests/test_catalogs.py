@@ -147,3 +147,15 @@ def test_no_catalog(plugin: Path) -> None:
     assert problem.startswith("no catalog: ")
     (plugin / "__init__.py").write_text("X = 1\n", encoding="utf-8")
     assert catalog_problems("plugin_fake") == []
+
+
+def test_a_rule_pickles_with_its_messages_once_they_are_read() -> None:
+    """Dask sends rules to its workers: a catalog read is kept outside the rule."""
+    import pickle
+
+    from kaohe_hotline import RULE  # type: ignore[import-untyped]
+
+    i18n.use("zh")
+    assert RULE.text(RULE.params["cap"].doc) == "每个单位最多扣的分数"
+    again = pickle.loads(pickle.dumps(RULE))
+    assert again.text(again.params["cap"].doc) == "每个单位最多扣的分数"

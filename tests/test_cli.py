@@ -117,7 +117,7 @@ def test_plugins_lists_distributions_hooks_and_rules(runner: CliRunner) -> None:
     assert "rule supervision: 督查督办扣分 (R3)" in result.output
     hotline = result.output.split("hotline  [kaohe-hotline ")[1].split("\n")
     assert hotline[1:4] == [
-        "    plugin API: 1.0",
+        "    plugin API: 1.1",
         "    hooks: kaohe_register_rules, kaohe_register_tables",
         "    tables: hotline",
     ]

@@ -331,3 +331,23 @@ def test_errors_of_the_newer_commands_in_chinese(
     result = CliRunner().invoke(main, [arg.format(tmp=tmp_path) for arg in args])
     assert result.exit_code == 1
     assert said.format(tmp=tmp_path) in result.output
+
+
+def test_a_folder_scored_in_chinese_is_verified_in_english(tmp_path: Path) -> None:
+    """The manifest keeps the warnings in the language of the run (here supervision's
+    taxonomy warning, in its plugin's catalog); kaohe verify in the other language reads
+    the inputs again in that one."""
+    import json
+
+    out = tmp_path / "out"
+    scored = CliRunner().invoke(main, ["--lang", "zh", "score", str(COUNTY), "--out", str(out)])
+    assert scored.exit_code == 0, scored.output
+    (warning,) = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["warnings"]
+    assert warning == (
+        f"{COUNTY.parent / 'county-2019' / 'supervision.csv'}:问题类别不在 supervision.taxonomy"
+        "(不担当, 不亲民, 不认真, 不深入, 不学习, 不碰硬, 不习惯, 不思考, 不留痕, 不开明)之列:"
+        "'不作为'(1 条:SV010)"
+    )
+    verified = CliRunner().invoke(main, ["--lang", "en", "verify", str(out)])
+    assert verified.exit_code == 0, verified.output
+    assert "scored again" in verified.output

@@ -123,6 +123,10 @@ def N_(message: str) -> str:
 _ = gettext
 
 
+#: The plugins' catalogs read so far, by (package, domain, language).
+_plugin_catalogs: dict[tuple[str, str, str], _gettext.NullTranslations] = {}
+
+
 @attrs.frozen
 class Messages:
     """A plugin's messages in kaohe's current language, from the plugin's own catalog.
@@ -145,9 +149,6 @@ class Messages:
 
     module: str
     domain: str = attrs.field()
-    _loaded: dict[str, _gettext.NullTranslations] = attrs.field(
-        factory=dict, init=False, repr=False, eq=False
-    )
 
     @domain.default
     def _package_name(self) -> str:
@@ -167,15 +168,16 @@ class Messages:
     def translations(self) -> _gettext.NullTranslations:
         """The catalog of kaohe's current language (none for English)."""
         chosen = language()
-        if chosen not in self._loaded:
-            self._loaded[chosen] = (
+        key = (self.package, self.domain, chosen)
+        if key not in _plugin_catalogs:  # kept outside: a rule and its messages are pickled
+            _plugin_catalogs[key] = (
                 _gettext.NullTranslations()
                 if chosen == ENGLISH
                 else _gettext.translation(
                     self.domain, self.locale_dir(), languages=[chosen], fallback=True
                 )
             )
-        return self._loaded[chosen]
+        return _plugin_catalogs[key]
 
     def gettext(self, message: str) -> str:
         """``message`` in the current language (an empty message stays empty)."""

@@ -394,20 +394,37 @@ def _working_directory(folder: Path) -> Iterator[None]:
 def _rescored(
     out: Path, manifest: Mapping[str, Any], base: Path, registry: Registry, *, signed: bool
 ) -> tuple[list[str], list[str]]:
-    """Score the recorded inputs again and compare every file with the folder's."""
-    from . import publish
+    """Score the recorded inputs again and compare every file with the folder's.
+
+    The warnings the manifest records were written in the language of the run:
+    when the reader's language does not make them, the inputs are read again in
+    the other one, and the run is compared with the warnings that match."""
+    from . import i18n, publish
     from .reports import FORMATS
 
     formats = [kind for kind, name in FORMATS.items() if name in manifest["files"]]
+
+    def load() -> publish.Inputs:
+        return publish.load(
+            Path(manifest["scheme"]["file"]),
+            _data_source(manifest["data"]),
+            registry,
+            as_of=dt.date.fromisoformat(manifest["as_of"]),
+            overrides=manifest["overrides"],
+        )
+
     try:
         with _working_directory(base):
-            inputs = publish.load(
-                Path(manifest["scheme"]["file"]),
-                _data_source(manifest["data"]),
-                registry,
-                as_of=dt.date.fromisoformat(manifest["as_of"]),
-                overrides=manifest["overrides"],
-            )
+            inputs = load()
+            if list(inputs.warnings) != list(manifest.get("warnings", [])):
+                reader = i18n.language()
+                i18n.use(i18n.ENGLISH if reader == i18n.CHINESE else i18n.CHINESE)
+                try:
+                    other = load()
+                finally:
+                    i18n.use(reader)
+                if list(other.warnings) == list(manifest.get("warnings", [])):
+                    inputs = attrs.evolve(inputs, warnings=other.warnings)
             results = publish.score(inputs)
             _info, files = publish.result_files(results, inputs, formats, manifest["overrides"])
     except KaoheError as error:
