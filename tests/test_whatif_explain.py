@@ -202,3 +202,17 @@ def test_params_lists_every_path_with_value_kind_range_and_basis() -> None:
     assert any(line.split()[:2] == ["criticism.enabled", "true"] for line in lines)
     count = int(lines[-1].split()[1])
     assert count == sum(1 for line in lines if line.startswith("  ") and "." in line.split()[0])
+    # each parameter described once, above its entries, in the plugin's catalog's Chinese
+    at = lines.index("  # 每个督查问题按严重程度的扣分(一般、较重、严重)")
+    assert [line.split()[0] for line in lines[at + 1 : at + 4]] == [
+        f"supervision.severity_points.{severity}" for severity in ("一般", "较重", "严重")
+    ]
+    assert "  # 每个单位督查督办扣分的上限(D_sup)" in lines
+    assert "  # 各等次的最低综合得分 F" in lines  # a built-in rule's, in kaohe's catalog
+
+
+def test_params_describes_each_parameter_in_english_with_lang_en() -> None:
+    lines = CliRunner().invoke(main, ["params", str(COUNTY)]).output.splitlines()
+    at = lines.index("  # points per finding of each severity")
+    assert lines[at + 1].split()[:2] == ["supervision.severity_points.一般", "0.5"]
+    assert "  # most points deducted per unit (D_sup)" in lines

@@ -416,12 +416,15 @@ def params(scheme: Path, plugin_dir: Path | None) -> None:
     the_scheme = api.load_scheme(scheme, _registry(plugin_dir))
     found = parameter_paths(the_scheme)
     widths = [max(_width(getattr(p, name)) for p in found) for name in ("path", "shown", "kind")]
-    current = None
+    current, described = None, ""
     for item in found:
         if item.rule != current:
-            current = item.rule
+            current, described = item.rule, ""
             click.echo(f"\n[{item.rule}] {item.title}")
             click.echo("  " + _("basis: {basis}").format(basis=item.basis or _("(none)")))
+        if item.doc and item.doc != described:  # once above the entries of a table
+            described = item.doc
+            click.echo(f"  # {item.doc}")
         cells = [item.path, item.shown, item.kind]
         padded = [c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)]
         click.echo("  " + "  ".join([*padded, item.allowed]))
