@@ -116,9 +116,9 @@ class Diff:
     lone: str | None = None
 
     def reason(self, change: Change) -> str:
-        """Why ``change`` happened, in Chinese: the causes that move it alone and, for a score,
-        how much each moves it, with the part they leave unexplained (their interaction, or
-        what could not be scored alone)."""
+        """Why ``change`` happened, in the reader's language: the causes that move it alone
+        and, for a score, how much each moves it, with the part they leave unexplained (their
+        interaction, or what could not be scored alone)."""
         key = (change.entity, change.entity_id, change.field)
         found = self.effects.get(key, ())
         if not found:
@@ -487,7 +487,7 @@ def _score(scheme: Scheme, data: Dataset) -> dict[str, str]:
 
 
 def text(diff: Diff) -> list[str]:
-    """The diff for the terminal, in Chinese."""
+    """The diff for the terminal, in the reader's language (Chinese unless told)."""
     lines = [_("compared {first} → {second}").format(first=diff.first, second=diff.second)]
     lines.append(
         _("changes of inputs and settings:") if diff.causes else _("inputs and settings: unchanged")
