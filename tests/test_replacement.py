@@ -23,10 +23,10 @@ from tests.conftest import COUNTY
 
 import kaohe
 from kaohe import publish
-from kaohe.explanation import explain
+from kaohe.audit.explain import explain
+from kaohe.audit.verify import verify
 from kaohe.folders import write_folder
 from kaohe.plugins import REFERENCE_DISTRIBUTIONS, Registry, get_plugin_manager
-from kaohe.verify import verify
 from kaohe.whatif import Axis, simulate, sweep
 
 MODULES = sorted({dist.replace("-", "_") for dist in REFERENCE_DISTRIBUTIONS.values()})

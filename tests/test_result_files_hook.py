@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from tests.conftest import COUNTY
 
+from kaohe.audit.verify import verify
 from kaohe.cli import main
-from kaohe.verify import verify
 
 SUMMARY = """
 import kaohe

@@ -19,11 +19,11 @@ from tests.test_explain import formula_ids
 
 import kaohe
 from kaohe import manifest
+from kaohe.audit.verify import Audit, _adds_up, audit, verify
 from kaohe.cli import main
-from kaohe.cli_audit import verify as verify_command
+from kaohe.cli.audit import verify as verify_command
 from kaohe.output import result_files, write_folder
 from kaohe.plugins import Registry, get_plugin_manager
-from kaohe.verify import Audit, _adds_up, audit, verify
 
 Rows = list[dict[str, str]]
 

@@ -311,7 +311,7 @@ def _recorded(manifest: Mapping[str, Any], registry: Registry) -> Scheme | str:
 def _table_data(manifest: Mapping[str, Any], scheme: Scheme) -> Dataset | str:
     """The input tables a run read from files, as they were, or why they cannot be had."""
     from . import api
-    from .verify import _data_source
+    from .audit.verify import _data_source
 
     try:
         data = api.load_data(_data_source(str(manifest["data"])), scheme)

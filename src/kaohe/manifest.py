@@ -10,7 +10,7 @@ period, absent tables, tables no enabled rule reads, and warnings.
 :func:`seal` adds ``files``: the sha256 of every other file of the
 folder, so that the manifest covers every byte of the result; a signature
 (``manifest.sig``, :mod:`kaohe.signing`) then covers the manifest.
-``kaohe verify`` (:mod:`kaohe.verify`) checks a result folder against it,
+``kaohe verify`` (:mod:`kaohe.audit.verify`) checks a result folder against it,
 and :mod:`kaohe.folders` replaces only a folder whose manifest lists
 exactly the files it holds.
 """

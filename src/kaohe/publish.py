@@ -2,7 +2,7 @@
 
 Shared by ``kaohe score``, which writes the files as a result folder, and
 ``kaohe verify``, which makes them again from the inputs a folder records
-and compares every value (:mod:`kaohe.verify`). One path for both means a
+and compares every value (:mod:`kaohe.audit.verify`). One path for both means a
 verified folder is exactly what scoring its inputs gives.
 """
 
@@ -124,7 +124,7 @@ def result_files(
     What the terminal should say about the files is added to ``notices``.
     """
     from . import manifest, output
-    from .reports import extra_files
+    from .report.labels import extra_files
 
     info = manifest.build(
         results,

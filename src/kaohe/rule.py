@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import blocks
-from .explaining import Explainer
+from .audit.explaining import Explainer
 from .params import Param
 
 if TYPE_CHECKING:
@@ -184,7 +184,7 @@ class Rule:
     slots this rule introduces (a slot of :data:`SLOTS` is declared already;
     every other slot a step reads, uses or writes must be declared by some
     installed rule); ``explainer`` its part of ``kaohe explain``
-    (:class:`~kaohe.explaining.Explainer`).
+    (:class:`~kaohe.audit.explaining.Explainer`).
     """
 
     name: str

@@ -17,6 +17,8 @@ the entry point), :class:`Rule`, a parameter kind (:class:`Number`),
 
 from __future__ import annotations
 
+from .audit.explaining import Explainer, ExplainView, day, f4, num
+from .audit.explaining import Part as ExplainedPart
 from .blocks import (
     BONUS,
     CADRE,
@@ -35,8 +37,6 @@ from .context import StepContext, Tolerance
 from .data import Dataset, Table
 from .dates import FOREVER, NAT, add_months, in_period, year_of
 from .errors import DataError, KaoheError, PluginError, SchemeError
-from .explaining import Explainer, ExplainView, day, f4, num
-from .explaining import Part as ExplainedPart
 from .hookspecs import hookimpl
 from .ledger import (
     capped,

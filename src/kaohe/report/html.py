@@ -32,8 +32,11 @@ from html import escape
 import numpy as np
 from numpy.typing import NDArray
 
+from ..results import Results
+from ..tables_out import adjustment_rows, cadre_rows, finding_rows, number, unit_rows
+from ..vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
 from .chartkit import A4_WIDTH, fit, grade_fill, grade_patterns, halo_text, legend, text_width
-from .reports import (
+from .labels import (
     GRADE_TONES,
     POSITIVE_FLAGS,
     ROLE_LABELS,
@@ -43,9 +46,6 @@ from .reports import (
     rule_title,
     unit_grade_counts,
 )
-from .results import Results
-from .tables_out import adjustment_rows, cadre_rows, finding_rows, number, unit_rows
-from .vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
 
 Table = dict[str, NDArray[np.str_]]
 
@@ -924,7 +924,7 @@ def _grade_reasons(results: Results) -> dict[str, list[str]]:
 
 def _appeals(rows: Sequence[Sequence[str]]) -> str:
     """The section 申诉及处理结果: every appeal of the run's store; nothing without any."""
-    from .appeals import COLUMNS
+    from ..appeals import COLUMNS
 
     if not rows:
         return ""

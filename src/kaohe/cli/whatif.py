@@ -14,24 +14,14 @@ import click
 import numpy as np
 from numpy.typing import NDArray
 
-from .cli import (
-    KaoheCommand,
-    _load,
-    as_of_option,
-    data_option,
-    out_option,
-    plugins_option,
-    scheme_argument,
-    warn,
-)
-from .data import Dataset
-from .errors import KaoheError
-from .i18n import N_, _, ngettext
-from .paths import parameter_paths, show
-from .progress import progress
-from .scheme import Scheme
-from .vocab import UNIT_GRADES
-from .whatif import (
+from ..data import Dataset
+from ..errors import KaoheError
+from ..i18n import N_, _, ngettext
+from ..paths import parameter_paths, show
+from ..progress import progress
+from ..scheme import Scheme
+from ..vocab import UNIT_GRADES
+from ..whatif import (
     Axis,
     Comparison,
     Draw,
@@ -47,9 +37,19 @@ from .whatif import (
     study,
     sweep,
 )
-from .whatif.charts import uncertainty_order
-from .whatif.limits import check_chunk, check_study, default_max_scenarios
-from .whatif.tally import CADRE_LABELS
+from ..whatif.charts import uncertainty_order
+from ..whatif.limits import check_chunk, check_study, default_max_scenarios
+from ..whatif.tally import CADRE_LABELS
+from .app import (
+    KaoheCommand,
+    _load,
+    as_of_option,
+    data_option,
+    out_option,
+    plugins_option,
+    scheme_argument,
+    warn,
+)
 
 SHOWN_CHANGES = 40
 
@@ -204,7 +204,7 @@ def _cluster(scheduler: str | None, workers: int | None) -> AbstractContextManag
     """A Dask client when a cluster is asked for, else None (score in this process)."""
     if scheduler is None and workers is None:
         return nullcontext(None)
-    from .whatif.cluster import connect
+    from ..whatif.cluster import connect
 
     return connect(scheduler=scheduler, workers=workers)
 
@@ -410,8 +410,8 @@ def _print_distribution(summary: Study, *, sweeping: bool) -> None:
 @scheme_argument
 @plugins_option
 def params(scheme: Path, plugin_dir: Path | None) -> None:
-    from . import api
-    from .cli import _registry, _width
+    from .. import api
+    from .app import _registry, _width
 
     the_scheme = api.load_scheme(scheme, _registry(plugin_dir))
     found = parameter_paths(the_scheme)

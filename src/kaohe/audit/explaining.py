@@ -3,7 +3,7 @@
 A rule may carry an :class:`Explainer`: a titled section of a unit's
 derivation (how the rule computed the unit's target or composite score, in
 Chinese) and the dates of the records it derives (a derived criticism is
-dated the day after its notice's deadline). :mod:`kaohe.explanation` lays
+dated the day after its notice's deadline). :mod:`kaohe.audit.explain` lays
 out the derivation and asks the enabled rules, in run order, for their
 parts; it holds no knowledge of any one rule. A function gets an
 :class:`ExplainView` of the result it explains (scenario 0).
@@ -19,9 +19,9 @@ import attrs
 import numpy as np
 
 if TYPE_CHECKING:
-    from .data import Dataset
-    from .results import Results
-    from .scheme import Scheme
+    from ..data import Dataset
+    from ..results import Results
+    from ..scheme import Scheme
 
 
 @attrs.frozen(eq=False)

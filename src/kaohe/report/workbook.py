@@ -45,16 +45,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .reports import (
-    GRADE_TONES,
-    cadre_grade_counts,
-    display,
-    header,
-    kept_labels,
-    unit_grade_counts,
-)
-from .results import Results
-from .tables_out import (
+from ..results import Results
+from ..tables_out import (
     adjustment_rows,
     cadre_rows,
     finding_rows,
@@ -63,7 +55,15 @@ from .tables_out import (
     text,
     unit_rows,
 )
-from .vocab import CADRE_GRADES
+from ..vocab import CADRE_GRADES
+from .labels import (
+    GRADE_TONES,
+    cadre_grade_counts,
+    display,
+    header,
+    kept_labels,
+    unit_grade_counts,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -621,7 +621,7 @@ class _Archive(zipfile.ZipFile):
 def appeals_sheet(ws: Worksheet, rows: Sequence[Sequence[str]]) -> None:
     """Write the sheet 申诉: a header of :data:`kaohe.appeals.COLUMNS` and one row per
     appeal, as text (rows appended in order, so it suits a write-only sheet too)."""
-    from .appeals import COLUMNS
+    from ..appeals import COLUMNS
 
     ws.append(list(COLUMNS))
     for row in rows:
@@ -713,7 +713,7 @@ def _saved(
 
 
 def _continued_notice(title: str, parts: Sequence[_Part]) -> str:
-    from .i18n import _
+    from ..i18n import _
 
     return _(
         "results.xlsx: {table} has {rows} rows, more than Excel's {limit} per sheet; "

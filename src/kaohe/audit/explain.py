@@ -1,7 +1,7 @@
 """Explain one unit's or cadre's result: the full derivation, in Chinese.
 
 >>> import kaohe
->>> from kaohe.explanation import explain
+>>> from kaohe.audit.explain import explain
 >>> print(explain(results, "XZ08").render())
 
 :func:`explain` reads only the stable surface of :class:`~kaohe.results.Results`
@@ -33,19 +33,19 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .errors import KaoheError
-from .explaining import ExplainView, Part, day, f4, num
-from .i18n import _
-from .numeric import round2
-from .results import Results
-from .tables_out import FORMULA_START, adjustment_rows, cadre_rows, freeze_rows, unit_rows
-from .vocab import (
+from ..errors import KaoheError
+from ..i18n import _
+from ..numeric import round2
+from ..results import Results
+from ..tables_out import FORMULA_START, adjustment_rows, cadre_rows, freeze_rows, unit_rows
+from ..vocab import (
     CADRE_GRADES,
     EFFECT,
     NO_GRADE,
     ROLE,
     UNIT_GRADES,
 )
+from .explaining import ExplainView, Part, day, f4, num
 
 UNIT, CADRE = "unit", "cadre"
 #: ``effect`` labels of rows that carry points; every other label is a grade effect.

@@ -16,7 +16,9 @@ from pathlib import Path
 
 import click
 
-from .cli import (
+from ..errors import KaoheError, MissingExtraError
+from ..i18n import N_, _
+from .app import (
     KaoheCommand,
     _load,
     as_of_option,
@@ -25,8 +27,6 @@ from .cli import (
     scheme_argument,
     warn,
 )
-from .errors import KaoheError, MissingExtraError
-from .i18n import N_, _
 
 DEFAULT_PORT = 8000
 
@@ -74,8 +74,8 @@ def serve(
     try:
         import uvicorn
 
-        from .server.app import create_app, is_loopback
-        from .server.board import Board
+        from ..server.app import create_app, is_loopback
+        from ..server.board import Board
     except ImportError as error:
         raise MissingExtraError("kaohe serve", "serve", error.name or "starlette") from None
     if token is not None and not token.strip():

@@ -20,9 +20,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .results import Results
-from .tables_out import replace
-from .vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
+from ..results import Results
+from ..tables_out import replace
+from ..vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
 
 #: Chinese header of every column of the result files (data.md) and of the findings.
 HEADERS: Mapping[str, str] = {
@@ -237,7 +237,7 @@ def extra_files(
     appeals: Sequence[Sequence[str]] = (),
 ) -> dict[str, bytes]:
     """The files for scenario 0 in ``formats``: ``results.xlsx``, ``report.html``,
-    ``report.pdf`` (report.html printed to A4 by a headless Chromium, :mod:`kaohe.pdf`), the
+    ``report.pdf`` (report.html printed to A4 by a headless Chromium, :mod:`kaohe.report.pdf`), the
     result tables as Parquet (``units.parquet``, ...: :mod:`kaohe.parquetout`).
     ``appeals`` (rows of :data:`kaohe.appeals.COLUMNS`) are listed in the workbook and the
     report when there are any.
@@ -251,7 +251,7 @@ def extra_files(
 
         files[FORMATS["xlsx"]] = workbook_bytes(results, notices, appeals)
     if "html" in formats or "pdf" in formats:
-        from .htmlreport import report_html
+        from .html import report_html
 
         page = report_html(results, appeals)
         if "html" in formats:
@@ -261,7 +261,7 @@ def extra_files(
 
             files[FORMATS["pdf"]] = pdf_bytes(page, results.scheme.as_of)
     if "parquet" in formats:
-        from .parquetout import parquet_files
+        from ..parquetout import parquet_files
 
         files.update(parquet_files(results))
     return files

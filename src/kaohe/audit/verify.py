@@ -59,14 +59,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
-from .data.locations import is_database
-from .errors import KaoheError, shown
-from .i18n import _
-from .manifest import MANIFEST, SCORE, SIGNATURE, seal
-from .tables_out import ADJUSTMENT_COLUMNS, CADRE_COLUMNS, FREEZE_COLUMNS, UNIT_COLUMNS
+from ..data.locations import is_database
+from ..errors import KaoheError, shown
+from ..i18n import _
+from ..manifest import MANIFEST, SCORE, SIGNATURE, seal
+from ..tables_out import ADJUSTMENT_COLUMNS, CADRE_COLUMNS, FREEZE_COLUMNS, UNIT_COLUMNS
 
 if TYPE_CHECKING:
-    from .plugins import Registry
+    from ..plugins import Registry
 
 MEMORY = "<memory>"
 _WORKBOOK = re.compile(r"^(?P<path>.*\.xlsx)\[(?P<sheet>[^\]]*)\]$", re.IGNORECASE)
@@ -122,7 +122,7 @@ def audit(
     base = Path(root) if root is not None else Path.cwd()
     public = None
     if key is not None:
-        from .signing import load_public
+        from ..signing import load_public
 
         public = load_public(key)
     try:
@@ -136,7 +136,7 @@ def audit(
     if manifest is None:
         return Audit(tuple(problems), False)
     if public is not None:
-        from .signing import check
+        from ..signing import check
 
         signature = out / SIGNATURE
         problems += check(public, raw, signature.read_bytes() if signature.is_file() else None)
@@ -148,7 +148,7 @@ def audit(
         note = _("not scored again: the inputs are not as they were")
         return Audit(tuple(problems), False, (note,))
     if registry is None:
-        from .plugins import Registry
+        from ..plugins import Registry
 
         registry = Registry.from_plugin_manager()
     found, notes = _rescored(out, manifest, base, registry, signed=public is not None)
@@ -395,8 +395,8 @@ def _rescored(
     out: Path, manifest: Mapping[str, Any], base: Path, registry: Registry, *, signed: bool
 ) -> tuple[list[str], list[str]]:
     """Score the recorded inputs again and compare every file with the folder's."""
-    from . import publish
-    from .reports import FORMATS
+    from .. import publish
+    from ..report.labels import FORMATS
 
     formats = [kind for kind, name in FORMATS.items() if name in manifest["files"]]
     try:

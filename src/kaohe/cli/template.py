@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand, plugins_option, scheme_argument
-from .errors import KaoheError
-from .i18n import N_, _, ngettext
+from ..errors import KaoheError
+from ..i18n import N_, _, ngettext
+from .app import KaoheCommand, plugins_option, scheme_argument
 
 
 @click.command(
@@ -30,9 +30,9 @@ from .i18n import N_, _, ngettext
 )
 @plugins_option
 def template(scheme: Path, out: Path, by_bureau: bool, plugin_dir: Path | None) -> None:
-    from . import api
-    from .cli import _registry
-    from .template import by_office, template_tables, workbook
+    from .. import api
+    from ..template import by_office, template_tables, workbook
+    from .app import _registry
 
     if out.suffix.lower() != ".xlsx":
         raise KaoheError(

@@ -5,7 +5,7 @@
 manifest recorded (a ledger store's state at the run's point), refusing
 inputs that changed since. ID may be an id or a name. Below the derivation
 come the records it cites, with their fields and, from a store, their
-corrections (:mod:`kaohe.records`).
+corrections (:mod:`kaohe.audit.records`).
 """
 
 from __future__ import annotations
@@ -17,15 +17,15 @@ from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand, _load, _registry, as_of_option, data_option, plugins_option, warn
-from .errors import KaoheError
-from .i18n import N_, _
+from ..errors import KaoheError
+from ..i18n import N_, _
+from .app import KaoheCommand, _load, _registry, as_of_option, data_option, plugins_option, warn
 
 
 def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str]:
     """The scheme and data a result folder recorded, checked to be as they were."""
-    from . import publish
-    from .verify import _data_source
+    from .. import publish
+    from ..audit.verify import _data_source
 
     path = out / "manifest.json"
     if not path.is_file():
@@ -80,11 +80,11 @@ def explain(
     as_of: dt.date | None,
     plugin_dir: Path | None,
 ) -> None:
-    from . import api
-    from .data.locations import is_database
-    from .explanation import explain as derive
-    from .records import cited, find_entity, record_lines
-    from .store import split_at
+    from .. import api
+    from ..audit.explain import explain as derive
+    from ..audit.records import cited, find_entity, record_lines
+    from ..data.locations import is_database
+    from ..store import split_at
 
     if run is not None:
         if len(args) != 1 or data is not None or as_of is not None:
@@ -115,7 +115,7 @@ def explain(
 
 def _tables(location: str) -> set[str]:
     """The table names of a database (empty if it cannot be read)."""
-    from .store import connect
+    from ..store import connect
 
     try:
         with connect(location) as connection, connection.cursor() as cursor:

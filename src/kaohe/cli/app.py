@@ -25,10 +25,10 @@ from typing import Any, TypeVar
 
 import click
 
-from . import api, i18n
-from .errors import KaoheError, bug_message
-from .i18n import N_, _
-from .plugins import Registry, get_plugin_manager
+from .. import api, i18n
+from ..errors import KaoheError, bug_message
+from ..i18n import N_, _
+from ..plugins import Registry, get_plugin_manager
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 
@@ -155,7 +155,7 @@ scheme_argument = click.argument(
 
 
 def _one_source(value: str) -> Path | str:
-    from .data.locations import SCHEMES
+    from ..data.locations import SCHEMES
 
     if value.startswith(SCHEMES):
         return value
@@ -175,7 +175,7 @@ def _data_source(
 ) -> Path | str | None:
     """``--data`` (once or more): existing folders or files, or database URLs (kept as
     text); several are joined by `` + `` (:data:`kaohe.data.locations.SOURCES`)."""
-    from .data.locations import SOURCES
+    from ..data.locations import SOURCES
 
     found = [_one_source(value) for value in values]
     if not found:
@@ -213,8 +213,8 @@ as_of_option = click.option(
 def _load(
     scheme_path: Path, data_path: Path | str | None, as_of: dt.date | None, plugin_dir: Path | None
 ) -> tuple[Any, Any, Path | str, list[str]]:
-    from . import publish
-    from .progress import progress
+    from .. import publish
+    from ..progress import progress
 
     registry = _registry(plugin_dir)
     with progress(len(registry.tables), "loading") as bar:
@@ -269,16 +269,16 @@ class LazyGroup(TranslatedGroup):
         return super().make_context(info_name, args, parent, **extra)
 
     lazy: Mapping[str, str] = {
-        "whatif": "kaohe.cli_whatif:whatif",
-        "params": "kaohe.cli_whatif:params",
-        "explain": "kaohe.cli_explain:explain",
-        "verify": "kaohe.cli_audit:verify",
-        "keygen": "kaohe.cli_audit:keygen",
-        "template": "kaohe.cli_template:template",
-        "ledger": "kaohe.cli_ledger:ledger",
-        "diff": "kaohe.cli_diff:diff",
-        "appeal": "kaohe.cli_appeal:appeal",
-        "serve": "kaohe.cli_serve:serve",
+        "whatif": "kaohe.cli.whatif:whatif",
+        "params": "kaohe.cli.whatif:params",
+        "explain": "kaohe.cli.explain:explain",
+        "verify": "kaohe.cli.audit:verify",
+        "keygen": "kaohe.cli.audit:keygen",
+        "template": "kaohe.cli.template:template",
+        "ledger": "kaohe.cli.ledger:ledger",
+        "diff": "kaohe.cli.diff:diff",
+        "appeal": "kaohe.cli.appeal:appeal",
+        "serve": "kaohe.cli.serve:serve",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -345,17 +345,17 @@ def score(
     as_of: dt.date | None,
     plugin_dir: Path | None,
 ) -> None:
-    from . import publish
-    from .folders import recover, write_folder
-    from .kernel import plan
-    from .plugins import call_hook
-    from .progress import progress
-    from .reports import FORMATS
-    from .runs import archive
+    from .. import publish
+    from ..folders import recover, write_folder
+    from ..kernel import plan
+    from ..plugins import call_hook
+    from ..progress import progress
+    from ..report.labels import FORMATS
+    from ..runs import archive
 
     signer = None
     if sign is not None:
-        from .signing import load_signer
+        from ..signing import load_signer
 
         signer = load_signer(sign)
     if out is not None:
@@ -425,7 +425,7 @@ def validate(
 )
 @plugins_option
 def plugins(plugin_dir: Path | None) -> None:
-    from .plugins import origins
+    from ..plugins import origins
 
     manager = get_plugin_manager(plugin_dir=plugin_dir)
     registry = Registry.from_plugin_manager(manager)
@@ -471,7 +471,7 @@ def _cells(cells: Sequence[str], widths: Sequence[int]) -> str:
 
 def _summary(results: Any) -> None:
     """Grade counts per unit category (when units are graded) and of cadres."""
-    from .vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
+    from ..vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
 
     if "cadre_grading" in results.plan.rules:
         grades = results.cadres.grade[0]
