@@ -22,7 +22,8 @@ from kaohe import manifest
 from kaohe.output import result_files
 from kaohe.report import workbook
 from kaohe.report.labels import extra_files
-from kaohe.report.workbook import text_width, workbook_bytes
+from kaohe.report.workbook import workbook_bytes
+from kaohe.report.xlsx import text_width
 from kaohe.results import Results
 
 SHEETS = ["单位", "干部", "加减分明细", "影响期", "问题类别", "等次统计", "说明"]

@@ -24,10 +24,9 @@ escaped with :func:`html.escape`. Same results give the same string.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from html import escape
+import functools
+from collections.abc import Sequence
+from importlib import resources
 
 import numpy as np
 from numpy.typing import NDArray
@@ -35,9 +34,8 @@ from numpy.typing import NDArray
 from ..results import Results
 from ..tables_out import adjustment_rows, cadre_rows, finding_rows, number, unit_rows
 from ..vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
-from .chartkit import A4_WIDTH, fit, grade_fill, grade_patterns, halo_text, legend, text_width
+from .html_charts import TONE_COLOURS, bar, dot_plot, labelled_dots, share_bars
 from .labels import (
-    GRADE_TONES,
     POSITIVE_FLAGS,
     ROLE_LABELS,
     cadre_grade_counts,
@@ -46,18 +44,9 @@ from .labels import (
     rule_title,
     unit_grade_counts,
 )
+from .markup import Table, e, floats, grade_badge, long_date, table_of, thead, tone
+from .notices import grade_reasons, notices
 
-Table = dict[str, NDArray[np.str_]]
-
-#: Grade tone -> the colour of its dots, bars and lines.
-TONE_COLOURS: Mapping[str, str] = {
-    "good": "#2e7d32",
-    "fine": "#1565c0",
-    "fair": "#e0a000",
-    "bad": "#c62828",
-    "open": "#8a8a8a",
-}
-NO_TONE = "#b0b0b0"
 FONT = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
     '"WenQuanYi Micro Hei", "Helvetica Neue", Arial, sans-serif'
@@ -66,117 +55,6 @@ FONT = (
 MAX_LISTED = 500
 #: Categories of at most this many units get a chart with every unit named.
 MAX_LABELLED = 40
-#: Effects of adjustment rows that are scores, not grade effects.
-SCORE_EFFECTS = frozenset({"扣分", "加分", "cap", "得分", "容错免责"})
-
-CSS = """
-:root { --ink: #1f2933; --muted: #616e7c; --line: #d9dee4; --band: #f5f7fa;
-  --accent: #1f4e79; }
-* { box-sizing: border-box; }
-body { margin: 0; background: #eef1f5; color: var(--ink);
-  font-family: FONT; font-size: 14px; line-height: 1.6; }
-main { max-width: 1180px; margin: 0 auto; padding: 28px 32px 48px; }
-header.title { background: var(--accent); color: #fff; padding: 28px 32px;
-  border-radius: 6px; margin-bottom: 20px; }
-header.title h1 { margin: 0 0 4px; font-size: 26px; font-weight: 700; letter-spacing: 0.04em; }
-header.title p { margin: 0; opacity: 0.85; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(120px, 1fr));
-  gap: 12px; margin: 0 0 20px; }
-.card { background: #fff; border-radius: 6px; padding: 12px 16px;
-  border-top: 3px solid var(--accent); }
-.card b { display: block; font-size: 24px; font-variant-numeric: tabular-nums; }
-.card span { color: var(--muted); font-size: 13px; }
-section { background: #fff; border-radius: 6px; padding: 20px 24px 24px; margin: 0 0 20px; }
-h2 { font-size: 19px; margin: 0 0 12px; padding-left: 10px; border-left: 4px solid var(--accent); }
-h3 { font-size: 16px; margin: 20px 0 8px; }
-p.note { color: var(--muted); font-size: 13px; margin: 6px 0 0; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 0; }
-th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: left;
-  vertical-align: middle; }
-thead th { background: var(--band); color: var(--muted); font-weight: 600; font-size: 13px;
-  border-bottom: 2px solid var(--line); white-space: nowrap; }
-tbody tr:nth-child(even) td { background: #fafbfc; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums;
-  font-family: "DejaVu Sans Mono", Consolas, Menlo, monospace; font-size: 13px;
-  white-space: nowrap; }
-th.num { font-family: inherit; }
-td.score { font-weight: 700; font-size: 14px; }
-td.zero { color: #a9b2bc; }
-td.code, span.code { color: var(--muted); font-size: 12px;
-  font-family: "DejaVu Sans Mono", Consolas, Menlo, monospace; }
-span.code { margin-left: 6px; font-weight: 400; }
-td.centre, th.centre { text-align: center; }
-.grade { display: inline-block; min-width: 3.6em; padding: 1px 8px; border-radius: 10px;
-  font-size: 13px; font-weight: 600; text-align: center; white-space: nowrap; }
-.g-good { background: #e3f4e6; color: #1b5e20; }
-.g-fine { background: #e3eefb; color: #0d47a1; }
-.g-fair { background: #fff4d6; color: #7a5200; }
-.g-bad { background: #fde4e4; color: #9b1c1c; }
-.g-open { background: #ececec; color: #424242; }
-.flag { display: inline-block; margin: 1px 4px 1px 0; padding: 0 7px; border-radius: 3px;
-  font-size: 12px; border: 1px solid #e7b2b2; color: #9b1c1c; background: #fff5f5;
-  white-space: nowrap; }
-.flag.plus { border-color: #a8d5b0; color: #1b5e20; background: #f2fbf3; }
-.chart { margin: 4px 0 8px; }
-.chart svg { display: block; width: 100%; height: auto; }
-.legend { font-size: 13px; color: var(--muted); }
-.legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%;
-  margin: 0 4px 0 12px; vertical-align: baseline; }
-.legend i.sq { border-radius: 1px; }
-.two { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; }
-.basis td:first-child { white-space: nowrap; font-weight: 600; }
-footer { color: var(--muted); font-size: 12px; text-align: center; }
-header.title p.issuer { margin-top: 6px; }
-section.notice { max-width: 760px; margin: 0 auto 20px; padding: 32px 40px; }
-section.notice h2 { text-align: center; border: 0; padding: 0; font-size: 24px;
-  letter-spacing: 0.3em; margin-bottom: 24px; }
-section.notice .to { font-weight: 700; font-size: 16px; }
-section.notice td, section.notice th { font-size: 14px; }
-section.notice .sign { text-align: right; margin-top: 36px; line-height: 2; }
-.grade-text { font-weight: 700; }
-@page { size: A4; margin: 16mm 14mm 18mm;
-  @bottom-center { content: "第 " counter(page) " 页 共 " counter(pages) " 页";
-    font-size: 9pt; color: #555; }
-  @top-right { content: "ISSUER"; font-size: 9pt; color: #555; } }
-@media print {
-  body { background: #fff; font-size: 11pt; }
-  main { padding: 0; max-width: none; }
-  section { padding: 4px 0; margin: 0 0 12px; }
-  h2, h3 { break-after: avoid; }
-  tr, .chart, .cards, .legend { break-inside: avoid; }
-  section.notice { break-before: page; padding: 0; margin: 0; max-width: none; }
-  header.title { background: #fff; color: var(--ink); border-bottom: 2px solid var(--ink);
-    border-radius: 0; padding: 0 0 8px; }
-  .g-good, .g-fine, .g-fair, .g-bad, .g-open { border: 1px solid currentColor; }
-}
-""".replace("FONT", FONT)
-
-
-def e(value: object) -> str:
-    """Escaped text for HTML content and attribute values."""
-    return escape(str(value), quote=True)
-
-
-def _table_of(rows: tuple[tuple[str, ...], list[NDArray[np.str_]]]) -> Table:
-    names, columns = rows
-    return dict(zip(names, columns, strict=True))
-
-
-def _floats(values: NDArray[np.str_]) -> NDArray[np.float64]:
-    """Numbers from number text; empty is NaN."""
-    values = np.asarray(values, dtype=str)
-    return np.where(values == "", "nan", values).astype(np.float64)
-
-
-def _tone(grade: str) -> str | None:
-    return GRADE_TONES.get(grade)
-
-
-def grade_badge(grade: str) -> str:
-    tone = _tone(grade)
-    if not grade:
-        return '<span class="code">—</span>'
-    return f'<span class="grade g-{tone}">{e(grade)}</span>' if tone else e(grade)
 
 
 def _flag_chips(flags: str) -> str:
@@ -196,254 +74,17 @@ def _num(text: str, score: bool = False) -> str:
     return f'<td class="{" ".join(classes)}">{e(text)}</td>'
 
 
-def thead(titles: Iterable[str], numeric: Iterable[int] = ()) -> str:
-    right = set(numeric)
-    cells = "".join(
-        f'<th class="num">{e(t)}</th>' if i in right else f"<th>{e(t)}</th>"
-        for i, t in enumerate(titles)
-    )
-    return f"<thead><tr>{cells}</tr></thead>"
-
-
 # ---------------------------------------------------------------- SVG pieces
 
 
-def _svg(width: int, height: int, label: str, body: Sequence[str]) -> str:
-    return (
-        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        f'aria-label="{e(label)}" font-size="12" fill="#1f2933">' + "".join(body) + "</svg>"
-    )
-
-
-def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{e(text)}</text>'
-
-
-def _tick_step(span: float) -> float:
-    for step in (1.0, 2.0, 5.0, 10.0, 20.0):
-        if span / step <= 14:
-            return step
-    return 50.0
-
-
-def _score_axis(
-    values: NDArray[np.float64], start: float, end: float
-) -> tuple[float, float, Callable[[float], float]]:
-    """The score axis of a dot chart drawn from ``start`` to ``end``: its ends, on fives
-    around ``values`` and at least 10 points apart, and where a score is drawn."""
-    lo = math.floor((float(values.min()) - 1.0) / 5.0) * 5.0
-    hi = math.ceil((float(values.max()) + 1.0) / 5.0) * 5.0
-    hi = max(hi, lo + 10.0)
-    scale = (end - start) / (hi - lo)
-    return lo, hi, lambda value: start + (value - lo) * scale
-
-
-def _ticks(
-    lo: float, hi: float, x: Callable[[float], float], top: float, base: float, label_y: float
-) -> list[str]:
-    """Grid lines from ``top`` to ``base`` at round scores of the axis, each labelled at
-    ``label_y``."""
-    marks = []
-    step = _tick_step(hi - lo)
-    tick = math.ceil(lo / step) * step
-    while tick <= hi + 1e-9:
-        tx = x(tick)
-        marks.append(f'<line x1="{tx:.1f}" y1="{top}" x2="{tx:.1f}" y2="{base}" stroke="#eef0f3"/>')
-        marks.append(_text(tx, label_y, f"{tick:g}", "middle", ' fill="#616e7c"'))
-        tick += step
-    return marks
-
-
-def dot_plot(
-    scores: NDArray[np.float64],
-    grades: Sequence[str],
-    labels: Sequence[str],
-    thresholds: Mapping[str, float],
-    title: str,
-) -> str:
-    """Published scores as stacked dots coloured by grade, the grade thresholds as lines."""
-    width, left, right, top, bottom, radius = 1000, 28, 28, 40, 36, 6
-    pitch = 2 * radius + 2
-    shown = np.flatnonzero(~np.isnan(scores))
-    if not shown.size:
-        return '<p class="note">本类别无得分。</p>'
-    lo, hi, x = _score_axis(scores[shown], left, width - right)
-
-    order = shown[np.lexsort((shown, scores[shown]))]
-    last: list[float] = []
-    placed: list[tuple[int, float, int]] = []
-    for i in order.tolist():
-        cx = x(float(scores[i]))
-        level = next((n for n, at in enumerate(last) if cx - at >= pitch), len(last))
-        if level == len(last):
-            last.append(cx)
-        else:
-            last[level] = cx
-        placed.append((i, cx, level))
-    height = top + len(last) * pitch + 8 + bottom
-    base = top + len(last) * pitch + 8
-    body = [f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>']
-    body += _ticks(lo, hi, x, top - 6, base, base + 18)
-    body.append(
-        f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="#9aa5b1"/>'
-    )
-    for grade, threshold in sorted(thresholds.items(), key=lambda item: -item[1]):
-        if not lo <= threshold <= hi:
-            continue
-        colour = TONE_COLOURS.get(_tone(grade) or "", NO_TONE)
-        tx = x(threshold)
-        body.append(
-            f'<line x1="{tx:.1f}" y1="{top - 16}" x2="{tx:.1f}" y2="{base}" stroke="{colour}" '
-            'stroke-width="1.5" stroke-dasharray="5 4"/>'
-        )
-        near_end = tx > width - right - 90
-        body.append(
-            _text(
-                tx - 4 if near_end else tx + 4,
-                top - 20,
-                f"{grade} ≥ {threshold:g}",
-                "end" if near_end else "start",
-                f' fill="{colour}" font-weight="600"',
-            )
-        )
-    for i, cx, level in placed:
-        colour = TONE_COLOURS.get(_tone(grades[i]) or "", NO_TONE)
-        cy = base - radius - 3 - level * pitch
-        body.append(
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" fill="{colour}" '
-            f'fill-opacity="0.85" stroke="#fff" stroke-width="1">'
-            f"<title>{e(labels[i])}</title></circle>"
-        )
-    body.append(_text(width - right, height - 4, "得分", "end", ' fill="#616e7c"'))
-    return _svg(width, height, title, body)
-
-
-def labelled_dots(
-    scores: NDArray[np.float64],
-    grades: Sequence[str],
-    names: Sequence[str],
-    thresholds: Mapping[str, float],
-    title: str,
-) -> str:
-    """One row per unit, best first: its name, a dot at its score, the score and grade in words.
-
-    Readable without colour: every dot is labelled; the thresholds are
-    dashed lines named ``良好 ≥ 80``.
-    """
-    width, left, right, top, row = A4_WIDTH, 150, 120, 34, 20
-    shown = np.flatnonzero(~np.isnan(scores))
-    if not shown.size:
-        return '<p class="note">本类别无得分。</p>'
-    lo, hi, x = _score_axis(scores[shown], left, width - right)
-
-    order = shown[np.lexsort((shown, -scores[shown]))]
-    base = top + row * len(order) + 4
-    body = [f'<rect x="0" y="0" width="{width}" height="{base + 28}" fill="#fff"/>']
-    body += _ticks(lo, hi, x, top - 6, base, base + 16)
-    for grade, threshold in sorted(thresholds.items(), key=lambda item: -item[1]):
-        if not lo <= threshold <= hi:
-            continue
-        colour = TONE_COLOURS.get(_tone(grade) or "", NO_TONE)
-        tx = x(threshold)
-        body.append(
-            f'<line x1="{tx:.1f}" y1="{top - 12}" x2="{tx:.1f}" y2="{base}" stroke="{colour}" '
-            'stroke-width="1.5" stroke-dasharray="5 4"/>'
-        )
-        words = f"{grade} ≥ {threshold:g}"
-        anchor = "end" if tx + text_width(words, 12) + 4 > width - 4 else "start"
-        body.append(
-            _text(tx - 3 if anchor == "end" else tx + 3, top - 16, words, anchor,
-                  f' fill="{colour}" font-weight="600"')
-        )  # fmt: skip
-    for n, i in enumerate(order.tolist()):
-        cy = top + n * row + row / 2
-        cx = x(float(scores[i]))
-        colour = TONE_COLOURS.get(_tone(grades[i]) or "", NO_TONE)
-        body.append(_text(left - 10, cy + 4, fit(names[i], 12, left - 14), "end"))
-        body.append(
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5.5" fill="{colour}" stroke="#1f2933" '
-            f'stroke-width="0.8"><title>{e(names[i])}</title></circle>'
-        )
-        body.append(_text(cx + 9, cy + 4, f"{scores[i]:.2f} {grades[i]}".strip(), "start",
-                          ' font-size="11"'))  # fmt: skip
-    body.append(
-        f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="#9aa5b1"/>'
-    )
-    return _svg(width, base + 28, title, body)
-
-
-def _bar(value: float, largest: float, colour: str, width: int = 180) -> str:
-    """A small horizontal bar for a table cell."""
-    length = 0.0 if largest <= 0 else max(1.0, width * abs(value) / largest)
-    if value == 0:
-        length = 0.0
-    return (
-        f'<svg viewBox="0 0 {width} 12" width="{width}" height="12" aria-hidden="true">'
-        f'<rect x="0" y="1" width="{width}" height="10" fill="#f1f3f6"/>'
-        f'<rect x="0" y="1" width="{length:.1f}" height="10" fill="{colour}"/></svg>'
-    )
-
-
-def share_bars(
-    rows: Sequence[tuple[str, Sequence[int]]],
-    labels: Sequence[str],
-    quota: float | None,
-    title: str,
-) -> str:
-    """Per category, one bar of the graded cadres' grade shares; the 优秀 quota as a line.
-
-    Each grade has its own fill pattern (and colour) and its share written
-    in its segment, so the chart reads in black and white.
-    """
-    width, left, right, row = A4_WIDTH, 90, 16, 34
-    top = 56
-    height = top + row * len(rows) + 10
-    span = width - left - right
-    body = [
-        grade_patterns("sb", len(labels)),
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',
-    ]
-    marks, _ = legend("sb", labels, left, 16)
-    body += marks
-    for n, (category, counts) in enumerate(rows):
-        y = top + n * row
-        total = sum(counts)
-        body.append(
-            _text(left - 10, y + 17, fit(category, 12, left - 14), "end", ' font-weight="600"')
-        )
-        body.append(f'<rect x="{left}" y="{y + 4}" width="{span}" height="18" fill="#f1f3f6"/>')
-        at = float(left)
-        for g, (label, count) in enumerate(zip(labels, counts, strict=True)):
-            if not total or not count:
-                continue
-            part = span * count / total
-            body.append(
-                f'<rect x="{at:.1f}" y="{y + 4}" width="{part:.1f}" height="18" '
-                f'fill="{grade_fill("sb", g)}">'
-                f"<title>{e(f'{category} {label} {count} 人')}</title></rect>"
-            )
-            words = f"{label} {100 * count / total:.1f}%"
-            if text_width(words, 11) + 6 > part:
-                words = f"{100 * count / total:.1f}%"
-            if text_width(words, 11) + 6 <= part:
-                body.append(halo_text(at + part / 2, y + 17, words))
-            at += part
-    if quota is not None:
-        qx = left + span * quota
-        body.append(
-            f'<line x1="{qx:.1f}" y1="{top - 6}" x2="{qx:.1f}" y2="{height - 6}" '
-            'stroke="#1f2933" stroke-width="1.5" stroke-dasharray="4 3"/>'
-        )
-        words = f"优秀比例上限 {100 * quota:g}%"
-        anchor = "end" if qx + 4 + text_width(words, 12) > width - 4 else "start"
-        body.append(
-            _text(qx + 4 if anchor == "start" else qx - 4, top - 10, words, anchor,
-                  ' font-weight="600"')
-        )  # fmt: skip
-    return _svg(width, height, title, body)
-
-
 # ---------------------------------------------------------------- sections
+
+
+@functools.cache
+def style_sheet() -> str:
+    """The page's style sheet: ``report.css`` (package data) with the font list filled in."""
+    css = resources.files(__package__).joinpath("report.css").read_text(encoding="utf-8")
+    return css[css.index("*/") + 2 :].lstrip("\n").replace("FONT", FONT)
 
 
 def page_head(title: str, issuer: str = "") -> str:
@@ -452,7 +93,8 @@ def page_head(title: str, issuer: str = "") -> str:
     return (
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(title)}</title>\n<style>{CSS.replace('ISSUER', running)}</style>\n</head>\n"
+        f"<title>{e(title)}</title>\n<style>{style_sheet().replace('ISSUER', running)}</style>\n"
+        "</head>\n"
     )
 
 
@@ -484,9 +126,7 @@ def _count_table(
     head = (
         "<thead><tr>"
         + f"<th>{e(titles[0])}</th>"
-        + "".join(
-            f'<th class="num">{grade_badge(t) if _tone(t) else e(t)}</th>' for t in titles[1:]
-        )
+        + "".join(f'<th class="num">{grade_badge(t) if tone(t) else e(t)}</th>' for t in titles[1:])
         + "</tr></thead>"
     )
     body = []
@@ -516,8 +156,8 @@ def _thresholds(results: Results) -> dict[str, float]:
 def _ranking(results: Results, units: Table) -> str:
     """Per category: the dot plot of published scores, then the ranking table."""
     thresholds = _thresholds(results)
-    scores = _floats(units["score"])
-    ranks = _floats(units["rank"])
+    scores = floats(units["score"])
+    ranks = floats(units["rank"])
     title = "各类别排名与得分分布" if thresholds else "各类别得分与分布"
     parts = [f'<section id="ranking"><h2>{title}</h2>']
     if thresholds:
@@ -546,7 +186,7 @@ def _ranking(results: Results, units: Table) -> str:
         parts.append(f'<h3>{e(category)}<span class="code">共 {mine.size} 个单位</span></h3>')
         parts.append(f'<div class="chart">{chart}</div>')
         if thresholds:
-            parts.append(_legend([(g, _tone(g) or "open") for g in UNIT_GRADES]))
+            parts.append(_legend([(g, tone(g) or "open") for g in UNIT_GRADES]))
         parts.append(_ranking_table(units, order.tolist()))
     parts.append(
         '<p class="note">得分 = 综合得分 − 扣分 + 加分(扣分、加分均为封顶后),四舍五入到分;'
@@ -588,10 +228,10 @@ def _legend(items: Sequence[tuple[str, str]], square: bool = False) -> str:
 
 def _deductions(results: Results) -> str:
     """Units' adjustment rows summed per rule (deductions, bonuses, caps), then per 问题类别."""
-    adjustments = _table_of(adjustment_rows(results))
+    adjustments = table_of(adjustment_rows(results))
     unit = adjustments["entity"] == "unit"
     rules = adjustments["rule"][unit]
-    points = _floats(adjustments["points"][unit])
+    points = floats(adjustments["points"][unit])
     cap = adjustments["effect"][unit] == "cap"
     scored = ~cap
     rows = []
@@ -615,7 +255,7 @@ def _deductions(results: Results) -> str:
             + _num(f"{added:.2f}")
             + _num(f"{capped:+.2f}" if capped else "0.00")
             + _num(f"{-net + 0.0:+.2f}", score=True)
-            + f"<td>{_bar(net, largest, colour)}</td></tr>"
+            + f"<td>{bar(net, largest, colour)}</td></tr>"
         )
     by_rule = (
         "<h3>按规则</h3><table>"
@@ -630,17 +270,17 @@ def _deductions(results: Results) -> str:
 
 
 def _findings(results: Results) -> str:
-    findings = _table_of(finding_rows(results))
+    findings = table_of(finding_rows(results))
     if not findings["category"].shape[0]:
         return '<h3>按问题类别</h3><p class="note">本年度无督查督办问题。</p>'
-    points = _floats(findings["points"])
+    points = floats(findings["points"])
     order = np.lexsort((findings["category"], -points))
     largest = float(points.max()) if points.size else 0.0
     body = [
         f"<tr><td>{e(findings['category'][i])}</td>"
         f'<td class="num">{e(findings["findings"][i])}</td>'
         + _num(findings["points"][i], score=True)
-        + f"<td>{_bar(float(points[i]), largest, TONE_COLOURS['bad'], 320)}</td></tr>"
+        + f"<td>{bar(float(points[i]), largest, TONE_COLOURS['bad'], 320)}</td></tr>"
         for i in order.tolist()
     ]
     return (
@@ -696,7 +336,7 @@ def _cadre_shares(results: Results) -> str:
     return (
         '<section id="cadres"><h2>干部等次与优秀比例</h2>'
         f'<div class="chart">{chart}</div>'
-        + _legend([(label, _tone(label) or "open") for label in graded_labels], square=True)
+        + _legend([(label, tone(label) or "open") for label in graded_labels], square=True)
         + f"<table>{thead(titles, numeric)}<tbody>{''.join(body)}</tbody></table>"
         f'<p class="note">{e(note)}</p></section>'
     )
@@ -704,7 +344,7 @@ def _cadre_shares(results: Results) -> str:
 
 def _flagged_units(results: Results, units: Table) -> str:
     """Units with a flag or a grade effect, with the effect rows that explain the grade."""
-    reasons = _grade_reasons(results)
+    reasons = grade_reasons(results)
     flagged = np.flatnonzero(
         (units["flags"] != "") | np.isin(units["unit_id"], np.asarray(list(reasons), dtype=str))
     )
@@ -778,11 +418,6 @@ def _basis(results: Results) -> str:
     )
 
 
-def long_date(day: dt.date) -> str:
-    """A date as an official document writes it: 2020年1月15日."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _issuer(results: Results) -> str:
     """The issuing office, date and 公示 period of the scheme's ``[publish]`` table ('' if none)."""
     publish = results.scheme.publish
@@ -803,7 +438,7 @@ def _percent(values: NDArray[np.float64]) -> NDArray[np.str_]:
 
 def _shown_units(results: Results) -> Table:
     """``units.csv``'s rows as people read them: points with two decimals, shares as %."""
-    units = _table_of(unit_rows(results))
+    units = table_of(unit_rows(results))
     u = results.units
     for column, values in (
         ("target_score", u.target[0]),
@@ -814,112 +449,6 @@ def _shown_units(results: Results) -> Table:
         units[column] = number(values, 2)
     units["satisfaction"] = _percent(u.satisfaction[0])
     return units
-
-
-def _unit_points(results: Results) -> dict[str, list[tuple[str, float]]]:
-    """Per unit, its points by rule (deductions negative, caps included), rules by title."""
-    adjustments = _table_of(adjustment_rows(results))
-    unit = (adjustments["entity"] == "unit") & np.isin(adjustments["effect"], list(SCORE_EFFECTS))
-    ids, rules = adjustments["entity_id"][unit], adjustments["rule"][unit]
-    points = _floats(adjustments["points"][unit])
-    keys, where = np.unique(np.char.add(np.char.add(ids, "\x1f"), rules), return_inverse=True)
-    sums = np.bincount(where, weights=np.nan_to_num(points), minlength=keys.shape[0])
-    found: dict[str, list[tuple[str, float]]] = {}
-    for key, total in zip(keys.tolist(), sums.tolist(), strict=True):
-        unit_id, _, rule = key.partition("\x1f")
-        if round(total, 2) != 0:
-            found.setdefault(unit_id, []).append((rule_title(results, rule), total))
-    return found
-
-
-def _notices(results: Results, units: Table) -> str:
-    """One 考核结果通知书 per unit (a printed page each): its result, points and grade."""
-    scheme = results.scheme
-    publish = scheme.publish
-    counts = {c: int(np.count_nonzero(units["category"] == c)) for c in scheme.categories}
-    points = _unit_points(results)
-    reasons = _grade_reasons(results)
-    graded = "unit_grading" in scheme.enabled
-    order = np.lexsort((units["unit_id"], units["category"]))
-    pages = []
-    for i in order.tolist():
-        uid = units["unit_id"][i]
-        rank = units["rank"][i]
-        rank_text = (
-            f"第 {rank} 名(共 {counts.get(units['category'][i], 0)} 个单位)" if rank else "—"
-        )
-        rows = [
-            ("考核类别", e(units["category"][i])),
-            ("目标得分", e(units["target_score"][i])),
-            ("满意度", e(units["satisfaction"][i] or "无测评")),
-            ("综合得分", e(units["composite"][i])),
-            ("扣分", e(units["deductions"][i])),
-            ("加分", e(units["bonus"][i])),
-            ("考核得分", f"<b>{e(units['score'][i])}</b>"),
-            ("类别内排名", e(rank_text)),
-        ]
-        if graded:
-            grade = units["grade"][i] or "未定等次"
-            rows.append(("考核等次", f'<span class="grade-text">{e(grade)}</span>'))
-        if units["flags"][i]:
-            rows.append(("标记", e("、".join(f for f in units["flags"][i].split(";") if f))))
-        table = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-        detail = "".join(
-            f'<tr><td>{e(title)}</td><td class="num">{total:+.2f}</td></tr>'
-            for title, total in points.get(uid, [])
-        )
-        detail_table = (
-            f"<h3>加减分明细</h3><table>{thead(['事项', '分值'], (1,))}<tbody>{detail}</tbody>"
-            "</table>"
-            if detail
-            else '<p class="note">本年度无加减分事项。</p>'
-        )
-        why = reasons.get(uid, [])
-        effects = (
-            "<h3>影响等次的事项</h3><ul>" + "".join(f"<li>{e(r)}</li>" for r in why) + "</ul>"
-            if why
-            else ""
-        )
-        notice = ""
-        sign = ""
-        if publish is not None:
-            if publish.notice_start is not None and publish.notice_end is not None:
-                notice = (
-                    f"<p>公示期:{long_date(publish.notice_start)}至"
-                    f"{long_date(publish.notice_end)}。{e(publish.contact or '')}</p>"
-                )
-            elif publish.contact:
-                notice = f"<p>{e(publish.contact)}</p>"
-            day = f"<br>{long_date(publish.date)}" if publish.date is not None else ""
-            sign = f'<p class="sign">{e(publish.office)}{day}</p>'
-        pages.append(
-            f'<section class="notice" id="notice-{e(uid)}"><h2>考核结果通知书</h2>'
-            f'<p class="to">{e(units["name"][i])}:</p>'
-            f"<p>根据《{e(scheme.title)}》,经考核,你单位{scheme.year}年度考核结果如下:</p>"
-            f'<table class="result">{table}</table>{detail_table}{effects}{notice}{sign}'
-            "</section>"
-        )
-    return "".join(pages)
-
-
-def _grade_reasons(results: Results) -> dict[str, list[str]]:
-    """Per unit, the effect rows bearing on its grade (一票否决, 约谈 ...), as people read them."""
-    adjustments = _table_of(adjustment_rows(results))
-    effect_rows = (adjustments["entity"] == "unit") & ~np.isin(
-        adjustments["effect"], list(SCORE_EFFECTS)
-    )
-    reasons: dict[str, list[str]] = {}
-    for unit_id, note, table, source in zip(
-        adjustments["entity_id"][effect_rows].tolist(),
-        adjustments["note"][effect_rows].tolist(),
-        display(results, "source_table", adjustments["source_table"][effect_rows]).tolist(),
-        adjustments["source_id"][effect_rows].tolist(),
-        strict=True,
-    ):
-        text = f"{note}({table} {source})" if source else note
-        if text not in reasons.setdefault(unit_id, []):
-            reasons[unit_id].append(text)
-    return reasons
 
 
 def _appeals(rows: Sequence[Sequence[str]]) -> str:
@@ -942,7 +471,7 @@ def report_html(results: Results, appeals: Sequence[Sequence[str]] = ()) -> str:
     (rows of :data:`kaohe.appeals.COLUMNS`) are listed after the basis when there are any."""
     scheme = results.scheme
     units = _shown_units(results)
-    cadres = _table_of(cadre_rows(results))
+    cadres = table_of(cadre_rows(results))
     period = f"考核年度 {scheme.year} · 考核截止日期 {long_date(scheme.as_of)}"
     issuer = _issuer(results)
     issued = f'<p class="issuer">{e(issuer)}</p>' if issuer else ""
@@ -965,7 +494,7 @@ def report_html(results: Results, appeals: Sequence[Sequence[str]] = ()) -> str:
         "<footer>本报告根据考核方案和台账数据生成;"
         "完整数据见同一文件夹中的 CSV 文件和 results.xlsx。</footer>",
         '<div id="notices">',
-        _notices(results, units),
+        notices(results, units),
         "</div>",
         "</main></body></html>\n",
     ]
