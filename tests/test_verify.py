@@ -19,7 +19,8 @@ from tests.test_explain import formula_ids
 
 import kaohe
 from kaohe import manifest
-from kaohe.audit.verify import Audit, _adds_up, audit, verify
+from kaohe.audit.sums import _adds_up
+from kaohe.audit.verify import Audit, audit, verify
 from kaohe.cli import main
 from kaohe.cli.audit import verify as verify_command
 from kaohe.output import result_files, write_folder

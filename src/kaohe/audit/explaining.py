@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -62,7 +63,7 @@ class ExplainView:
         return [f"注意:按输入重算的 {what} = {mine:.10f},引擎结果为 {engine:.10f}"]
 
 
-def f4(x: float) -> str:
+def f4(x: float | Decimal) -> str:
     """A value with 4 decimals, as the result files print points: 94.6667."""
     return f"{x:.4f}"
 
