@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from ..i18n import N_, _
-from .app import KaoheCommand, TranslatedGroup
 from .ledger import _location
+from .shared import KaoheCommand, TranslatedGroup
 
 
 @click.group(

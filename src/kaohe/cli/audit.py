@@ -19,7 +19,7 @@ import click
 
 from ..i18n import N_, _, ngettext
 from ..plugins import Registry, get_plugin_manager
-from .app import KaoheCommand, plugins_option
+from .shared import KaoheCommand, plugins_option
 
 
 @click.command(

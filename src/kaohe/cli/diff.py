@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..i18n import N_, _
-from .app import KaoheCommand
+from .shared import KaoheCommand
 
 folder = click.Path(exists=True, file_okay=False, path_type=Path)
 

@@ -19,7 +19,15 @@ import click
 
 from ..errors import KaoheError
 from ..i18n import N_, _
-from .app import KaoheCommand, _load, _registry, as_of_option, data_option, plugins_option, warn
+from .shared import (
+    KaoheCommand,
+    as_of_option,
+    data_option,
+    installed_registry,
+    load_inputs,
+    plugins_option,
+    warn,
+)
 
 
 def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str]:
@@ -38,7 +46,7 @@ def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str
     inputs = publish.load(
         Path(manifest["scheme"]["file"]),
         _data_source(manifest["data"]),
-        _registry(plugin_dir),
+        installed_registry(plugin_dir),
         as_of=dt.date.fromisoformat(manifest["as_of"]),
         overrides=manifest.get("overrides") or None,
     )
@@ -101,7 +109,7 @@ def explain(
             raise click.BadParameter(
                 _("{file!r}: no such scheme file").format(file=args[0]), param_hint="SCHEME"
             )
-        the_scheme, dataset, data_path, warnings = _load(scheme_path, data, as_of, plugin_dir)
+        the_scheme, dataset, data_path, warnings = load_inputs(scheme_path, data, as_of, plugin_dir)
         source = str(data_path)
     results = api.evaluate(the_scheme, dataset)  # type: ignore[arg-type]
     warn(warnings)

@@ -9,7 +9,7 @@ import click
 
 from ..errors import KaoheError
 from ..i18n import N_, _, ngettext
-from .app import KaoheCommand, TranslatedGroup
+from .shared import KaoheCommand, TranslatedGroup
 
 store_argument = click.argument("store", metavar="STORE")
 by_option = click.option("--by", required=True, help=N_("Who makes the entry (经办人 or office)."))

@@ -18,11 +18,11 @@ import click
 
 from ..errors import KaoheError, MissingExtraError
 from ..i18n import N_, _
-from .app import (
+from .shared import (
     KaoheCommand,
-    _load,
     as_of_option,
     data_option,
+    load_inputs,
     plugins_option,
     scheme_argument,
     warn,
@@ -89,7 +89,7 @@ def serve(
         )
     listening = _listen(host, port)  # before scoring: a port in use is said at once
     with listening:
-        the_scheme, dataset, _path, warnings = _load(scheme, data, as_of, plugin_dir)
+        the_scheme, dataset, _path, warnings = load_inputs(scheme, data, as_of, plugin_dir)
         board = Board.build(the_scheme, dataset, warnings)
         warn(warnings)
         app = create_app(board, token=token, host=host)

@@ -40,11 +40,11 @@ from ..whatif import (
 from ..whatif.charts import uncertainty_order
 from ..whatif.limits import check_chunk, check_study, default_max_scenarios
 from ..whatif.tally import CADRE_LABELS
-from .app import (
+from .shared import (
     KaoheCommand,
-    _load,
     as_of_option,
     data_option,
+    load_inputs,
     out_option,
     plugins_option,
     scheme_argument,
@@ -149,7 +149,7 @@ def whatif(
         raise click.UsageError(
             _("--format parquet writes a study's results: give --sweep or --monte-carlo")
         )
-    base, dataset, _path, warnings = _load(scheme, data, as_of, plugin_dir)
+    base, dataset, _path, warnings = load_inputs(scheme, data, as_of, plugin_dir)
     if chunk is not None:
         check_chunk(chunk, dataset)
     overrides = dict(parse_assignment(text) for text in sets)
@@ -411,11 +411,13 @@ def _print_distribution(summary: Study, *, sweeping: bool) -> None:
 @plugins_option
 def params(scheme: Path, plugin_dir: Path | None) -> None:
     from .. import api
-    from .app import _registry, _width
+    from .shared import display_width, installed_registry
 
-    the_scheme = api.load_scheme(scheme, _registry(plugin_dir))
+    the_scheme = api.load_scheme(scheme, installed_registry(plugin_dir))
     found = parameter_paths(the_scheme)
-    widths = [max(_width(getattr(p, name)) for p in found) for name in ("path", "shown", "kind")]
+    widths = [
+        max(display_width(getattr(p, name)) for p in found) for name in ("path", "shown", "kind")
+    ]
     current = None
     for item in found:
         if item.rule != current:
@@ -423,7 +425,7 @@ def params(scheme: Path, plugin_dir: Path | None) -> None:
             click.echo(f"\n[{item.rule}] {item.title}")
             click.echo("  " + _("basis: {basis}").format(basis=item.basis or _("(none)")))
         cells = [item.path, item.shown, item.kind]
-        padded = [c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)]
+        padded = [c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=True)]
         click.echo("  " + "  ".join([*padded, item.allowed]))
     click.echo(
         "\n"
