@@ -54,6 +54,3 @@ def thead(titles: Iterable[str], numeric: Iterable[int] = ()) -> str:
 def long_date(day: dt.date) -> str:
     """A date as an official document writes it: 2020年1月15日."""
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-Table = dict[str, NDArray[np.str_]]
