@@ -34,6 +34,7 @@ MODULES = sorted({dist.replace("-", "_") for dist in REFERENCE_DISTRIBUTIONS.val
 
 class BureauPlugin:
     """A bureau's plugin: copies of ``rules``, and the tables of ``module``."""
+    KAOHE_API = "1.1"
 
     def __init__(self, rules: list[kaohe.Rule], module: ModuleType) -> None:
         self.rules = rules

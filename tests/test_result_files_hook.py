@@ -15,6 +15,8 @@ from kaohe.cli import main
 SUMMARY = """
 import kaohe
 
+KAOHE_API = "1.1"
+
 @kaohe.hookimpl
 def kaohe_result_files(results):
     return {FILES}

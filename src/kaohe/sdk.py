@@ -3,10 +3,16 @@
 A plugin imports from ``kaohe.sdk`` only; every other module of kaohe is
 internal and may change in any release. The names here change only with
 :data:`API_VERSION`: a new name raises the minor version, a changed or
-removed one the major version. A plugin states the version it was written
-against as ``KAOHE_API = "1.0"`` in the module of its entry point; kaohe
-refuses it at registration (a :class:`PluginError`) when the major versions
-differ or the plugin needs a newer minor version. Every name is documented
+removed one the major version (a new optional field of a class, too, raises
+the minor version). A plugin states the version it was written against as
+``KAOHE_API = "1.1"`` in the module of its entry point; kaohe refuses it at
+registration (a :class:`PluginError`) when it states none, when the major
+versions differ or when the plugin needs a newer minor version.
+
+Versions: 1.0 the first; 1.1 ``TableSpec(label=, finding_category=)`` (a
+table's name in reports, the column by which ``findings.csv`` counts its
+rows) and ``column(not_before=, only_for=)`` (a date that may not precede
+another of the row, a column filled only for some values of another). Every name is documented
 in ``docs/plugin-api.md`` (``python -m kaohe.sdk`` writes it).
 
 A deduction rule over a ledger needs six of them: :data:`hookimpl` (and
@@ -95,7 +101,7 @@ from .vocab import (
 )
 
 #: The version of this API, ``major.minor`` (see the module docstring).
-API_VERSION = "1.0"
+API_VERSION = "1.1"
 
 __all__ = [
     "ADMIN_LEVEL",

@@ -41,7 +41,7 @@ from kaohe.sdk import (
 )
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.0"
+KAOHE_API = "1.1"
 
 PROMOTE = "优先提拔"
 
@@ -134,6 +134,7 @@ TABLE = ledger(
     column("cadre_id", "id", *CADRE_ID),
     column("title", "text", "称号", "稱號"),
     one_target=True,
+    label="表彰奖励",
 )
 
 

@@ -28,7 +28,7 @@ from kaohe.sdk import (
 )
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.0"
+KAOHE_API = "1.1"
 
 
 def compute(ctx: StepContext) -> Mapping[str, Any]:
@@ -95,6 +95,7 @@ TABLE = TableSpec(
     unique=True,
     unique_rule="at most one exams row per cadre",
     office="组织部",
+    label="考试测评",
 )
 
 
