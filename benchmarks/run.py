@@ -630,9 +630,9 @@ def _bench_purepython(
 ) -> None:
     """The engine against the pure-Python reference on the slice, scoring only."""
     from tests.bridge import rows
+    from tests.reference import purepython
 
     import kaohe
-    from benchmarks import purepython
 
     if sys.version_info >= (3, 11):
         import tomllib

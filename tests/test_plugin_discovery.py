@@ -47,12 +47,6 @@ REFERENCE: dict[str, tuple[str, ...]] = {
 }
 PROVIDER = {rule: dist for dist, rules in REFERENCE.items() for rule in rules}
 
-#: Known bug: kaohe.plugins.REFERENCE_DISTRIBUTIONS names "kaohe-cadre-parts", a
-#: distribution that does not exist, for these two rules (they ship as kaohe-exams
-#: and kaohe-attendance). The test below is a strict xfail for them: once the
-#: mapping is fixed it passes, and the strict xfail asks for this set to be emptied.
-
-
 def entry_points_by_distribution() -> dict[str, list[metadata.EntryPoint]]:
     found: dict[str, list[metadata.EntryPoint]] = {}
     for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
@@ -223,6 +217,7 @@ def _rule(name: str) -> Rule:
 
 class SecondSupervision:
     """A third-party plugin that claims the name of a reference rule."""
+
     KAOHE_API = "1.1"
 
     @kaohe.hookimpl
@@ -239,6 +234,7 @@ def test_two_plugins_providing_one_rule_is_an_error() -> None:
 
 class NotARule:
     KAOHE_API = "1.1"
+
     @kaohe.hookimpl
     def kaohe_register_rules(self) -> list[Any]:
         return ["supervision"]

@@ -96,8 +96,7 @@ def run(tmp_path: Path, *args: str, scheme: Path = COUNTY) -> tuple[int, str]:
             "(kaohe_register_rules): returned str, expected kaohe.Rule objects",
         ),
         (
-            HEAD + "@kaohe.hookimpl\ndef kaohe_check_inputs(scheme, data):\n"
-            "    return 1 / 0\n",
+            HEAD + "@kaohe.hookimpl\ndef kaohe_check_inputs(scheme, data):\n    return 1 / 0\n",
             "(kaohe_check_inputs): ZeroDivisionError: division by zero",
         ),
         (

@@ -22,6 +22,7 @@ PETITIONS = sdk.ledger(
 
 class Tables:
     """A plugin object registering ``tables``."""
+
     KAOHE_API = "1.1"
 
     def __init__(self, tables: Any) -> None:
@@ -90,6 +91,7 @@ def test_a_slot_that_is_not_a_slot_is_refused() -> None:
 
     class Rules:
         KAOHE_API = "1.1"
+
         @kaohe.hookimpl
         def kaohe_register_rules(self) -> list[kaohe.Rule]:
             return [rule]

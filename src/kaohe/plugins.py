@@ -42,6 +42,7 @@ BUILTIN_PLUGINS = (
     "kaohe.builtin.promotion_freeze",
 )
 
+
 def get_plugin_manager(
     *,
     entry_points: bool = True,

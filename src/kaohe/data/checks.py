@@ -67,9 +67,7 @@ def _within(
     )
 
 
-def _not_before(
-    spec: TableSpec, name: str, other: str, columns: Columns, where: Where
-) -> None:
+def _not_before(spec: TableSpec, name: str, other: str, columns: Columns, where: Where) -> None:
     """A date of column ``name`` before the same row's ``other`` date is a problem."""
     later, earlier = columns[name], columns[other]
     where.check(
