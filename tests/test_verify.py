@@ -325,7 +325,7 @@ def test_a_changed_local_plugin_file_is_found(runner: CliRunner, tmp_path: Path)
     folder = tmp_path / "local"
     folder.mkdir()
     plugin = folder / "quiet.py"
-    plugin.write_text("import kaohe\n", encoding="utf-8")
+    plugin.write_text('import kaohe\nKAOHE_API = "1.1"\n', encoding="utf-8")
     out = tmp_path / "out"
     result = runner.invoke(
         main, ["score", str(COUNTY), "--out", str(out), "--plugins", str(folder)]
@@ -337,7 +337,7 @@ def test_a_changed_local_plugin_file_is_found(runner: CliRunner, tmp_path: Path)
         "plugin local:quiet.py: the run used local:quiet.py unregistered, which is not "
         "installed; give --plugins FOLDER to score the inputs as the run did"
     ]
-    plugin.write_text("import kaohe  # changed\n", encoding="utf-8")
+    plugin.write_text('import kaohe\nKAOHE_API = "1.1"  # changed\n', encoding="utf-8")
     problems = verify(out, registry=with_plugin)
     assert problems == [
         next(p for p in problems if p.startswith(f"plugin local:quiet.py: {plugin} has changed"))
