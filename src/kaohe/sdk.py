@@ -9,11 +9,14 @@ the minor version). A plugin states the version it was written against as
 registration (a :class:`PluginError`) when it states none, when the major
 versions differ or when the plugin needs a newer minor version.
 
+Every name is documented in ``docs/plugin-api.md`` (``python -m kaohe.sdk``
+writes it).
+
 Versions: 1.0 the first; 1.1 ``TableSpec(label=, finding_category=)`` (a
 table's name in reports, the column by which ``findings.csv`` counts its
-rows) and ``column(not_before=, only_for=)`` (a date that may not precede
-another of the row, a column filled only for some values of another). Every name is documented
-in ``docs/plugin-api.md`` (``python -m kaohe.sdk`` writes it).
+rows), ``column(not_before=, only_for=, choices=)`` (a date that may not
+precede another of the row, a column filled only for some values of
+another, the scheme parameter that lists a column's values).
 
 A deduction rule over a ledger needs six of them: :data:`hookimpl` (and
 the entry point), :class:`Rule`, a parameter kind (:class:`Number`),

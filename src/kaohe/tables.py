@@ -100,6 +100,10 @@ def _check_column(instance: ColumnSpec, attribute: object, value: object) -> Non
         instance.kind != "score" or not instance.bounds[0] <= instance.bounds[1]
     ):
         raise ValueError(f"column {instance.name}: bounds (low, high) go with kind 'score' only")
+    if instance.choices is not None and (
+        instance.kind != "text" or instance.choices.count(".") != 1
+    ):
+        raise ValueError(f"column {instance.name}: choices 'rule.parameter' go with kind 'text'")
     if instance.not_before is not None and instance.kind != "date":
         raise ValueError(f"column {instance.name}: not_before goes with kind 'date' only")
     if instance.only_for is not None and (
@@ -128,7 +132,10 @@ class ColumnSpec:
     ``only_for`` ``(column, values)``: the column may be filled only in rows
     whose vocabulary column ``column`` holds one of ``values`` (a sanction's
     结案日期 only for 立案审查). Both are checked on load, a breach named by
-    row and column.
+    row and column. ``choices``: ``"rule.parameter"``, the scheme parameter
+    whose values (a list) or keys (a table) are the column's values when the
+    rule is enabled (问题类别 from ``supervision.taxonomy``): the drop-down of
+    the column in a data-entry template.
     """
 
     name: str
@@ -141,6 +148,7 @@ class ColumnSpec:
     bounds: tuple[float, float] | None = None
     not_before: str | None = None
     only_for: tuple[str, tuple[str, ...]] | None = None
+    choices: str | None = None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -269,6 +277,7 @@ def column(
     simplified: bool = False,
     not_before: str | None = None,
     only_for: tuple[str, tuple[str, ...]] | None = None,
+    choices: str | None = None,
 ) -> ColumnSpec:
     """A column: canonical ``name``, ``kind``, then its Chinese header aliases."""
     return ColumnSpec(
@@ -281,6 +290,7 @@ def column(
         simplified,
         not_before=not_before,
         only_for=only_for,
+        choices=choices,
     )
 
 
@@ -291,10 +301,19 @@ def required(
     vocab: Vocabulary | None = None,
     simplified: bool = False,
     bounds: tuple[float, float] | None = None,
+    choices: str | None = None,
 ) -> ColumnSpec:
     """A required column (present, and every cell filled)."""
     return attrs.evolve(
-        column(name, kind, *aliases, required=True, vocab=vocab, simplified=simplified),
+        column(
+            name,
+            kind,
+            *aliases,
+            required=True,
+            vocab=vocab,
+            simplified=simplified,
+            choices=choices,
+        ),
         bounds=bounds,
     )
 
@@ -393,7 +412,14 @@ _SPECS: tuple[TableSpec, ...] = (
         required("severity", "vocab", "严重程度", "嚴重程度", vocab=vocab.SEVERITY),
         column("deadline", "date", "整改期限"),
         column("rectified_on", "date", "整改完成日期", not_before="date"),
-        column("category", "text", "问题类别", "問題類別", simplified=True),
+        column(
+            "category",
+            "text",
+            "问题类别",
+            "問題類別",
+            simplified=True,
+            choices="supervision.taxonomy",
+        ),
         NOTE,
         office="督查室",
         label="督查督办",

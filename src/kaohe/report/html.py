@@ -106,8 +106,8 @@ def _cards(results: Results, units: Table, cadres: Table) -> str:
     items = [(str(n_units), "参评单位")]
     if "unit_grading" in enabled:
         items.append((str(int(np.count_nonzero(units["grade"] == "优秀"))), "优秀单位"))
-    if "veto" in enabled:
-        vetoed = np.char.find(unit_flags, "一票否决") >= 0
+    vetoed = np.char.find(unit_flags, "一票否决") >= 0
+    if vetoed.any():
         items.append((str(int(np.count_nonzero(vetoed))), "一票否决单位"))
     items.append((str(cadres["cadre_id"].shape[0]), "参评干部"))
     if "cadre_grading" in enabled:

@@ -36,7 +36,7 @@ from kaohe.sdk import (
 )
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.0"
+KAOHE_API = "1.1"
 
 
 @attrs.frozen
@@ -169,7 +169,9 @@ TABLE = TableSpec(
     "targets",
     (
         required("unit_id", "id", *UNIT_ID),
-        required("indicator", "text", "指标", "指標", simplified=True),
+        required(
+            "indicator", "text", "指标", "指標", simplified=True, choices="targets.indicators"
+        ),
         required("score", "score", "得分"),
     ),
     aliases=("目标任务", "目標任務"),
