@@ -209,8 +209,7 @@ class Scheme:
         if as_of < period_start:
             expected = _("a date on or after {start}").format(start=period_start)
             raise ctx.fail(f"{SCHEME_TABLE}.as_of", expected, as_of)
-        indicators = _indicator_names(document, ctx)
-        ctx = attrs.evolve(ctx, categories=meta["categories"], indicators=indicators)
+        ctx = attrs.evolve(ctx, categories=meta["categories"])
         rules = _check_rules(document, registry, ctx, meta["requires"])
         publish = Publish.check(document[PUBLISH_TABLE], ctx) if PUBLISH_TABLE in document else None
         return cls(
@@ -399,13 +398,6 @@ def _expected_path(scheme: Scheme, path: str, expected: str | None = None) -> st
     if hint is not None:
         expected += _(" (did you mean '{path}'?)").format(path=hint)
     return expected + _("; kaohe params SCHEME lists every path")
-
-
-def _indicator_names(document: Mapping[str, Any], ctx: CheckContext) -> tuple[str, ...]:
-    targets = document.get("targets")
-    if isinstance(targets, dict) and isinstance(targets.get("indicators"), dict):
-        return tuple(to_simplified(str(key).strip()) for key in targets["indicators"])
-    return ()
 
 
 def _check_rules(
