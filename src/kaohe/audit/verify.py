@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import os
 import re
@@ -53,6 +52,7 @@ import attrs
 
 from ..data.locations import is_database
 from ..errors import KaoheError
+from ..folders import file_sha256
 from ..i18n import _
 from ..manifest import MANIFEST, SIGNATURE, seal
 from .compare import differences, manifest_differences
@@ -150,14 +150,6 @@ def audit(
 # -- hashes --------------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _resolve(base: Path, name: str) -> Path:
     path = Path(name)
     return path if path.is_absolute() else base / path
@@ -166,7 +158,7 @@ def _resolve(base: Path, name: str) -> Path:
 def _check_file(what: str, path: Path, recorded: str | None) -> list[str]:
     if not path.is_file():
         return [_("{what}: {path} is missing").format(what=what, path=path)]
-    now = _sha256(path)
+    now = file_sha256(path)
     if recorded != now:
         return [
             _("{what}: {path} has changed since the run (sha256 {then} then, {now} now)").format(
@@ -183,7 +175,7 @@ def _outputs(out: Path, listed: Mapping[str, str]) -> list[str]:
         path = out / name
         if not path.is_file() or path.is_symlink():
             problems.append(_("{file}: missing from the result folder").format(file=name))
-        elif _sha256(path) != digest:
+        elif file_sha256(path) != digest:
             problems.append(
                 _("{file}: changed since the run (its sha256 is not the recorded one)").format(
                     file=name
