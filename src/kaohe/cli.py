@@ -210,6 +210,46 @@ as_of_option = click.option(
 )
 
 
+
+def _ledger_point(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from .store import StoreError, cutoff
+
+    try:
+        cutoff(value)
+    except StoreError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
+ledger_as_of_option = click.option(
+    "--ledger-as-of",
+    metavar="DATE|TIME",
+    callback=_ledger_point,
+    help=N_(
+        "Read the ledger store given by --data as it stood then: a date (YYYY-MM-DD, up to "
+        "the end of that day) or a time (YYYY-MM-DDTHH:MM:SS, UTC). The run records it, so "
+        "kaohe verify reads the same state. Not the assessment's date: that is --as-of."
+    ),
+)
+
+
+def at_ledger_point(data: Path | str | None, when: str | None) -> Path | str | None:
+    """``--data`` read at ``--ledger-as-of`` (``#at=WHEN`` on its ledger stores), or as given
+    without it; a usage error when no ``--data`` is a ledger store."""
+    if when is None:
+        return data
+    from .store import StoreError, at_point
+
+    if data is None:
+        raise click.UsageError(_("--ledger-as-of needs --data naming a ledger store"))
+    try:
+        return at_point(str(data), when)
+    except StoreError as error:
+        raise click.UsageError(str(error)) from None
+
+
 def _load(
     scheme_path: Path, data_path: Path | str | None, as_of: dt.date | None, plugin_dir: Path | None
 ) -> tuple[Any, Any, Path | str, list[str]]:
@@ -335,6 +375,7 @@ def main() -> None:
     help=N_("Sign the manifest with this private key (from kaohe keygen): manifest.sig."),
 )
 @as_of_option
+@ledger_as_of_option
 @plugins_option
 def score(
     scheme: Path,
@@ -343,6 +384,7 @@ def score(
     formats: Sequence[str],
     sign: Path | None,
     as_of: dt.date | None,
+    ledger_as_of: str | None,
     plugin_dir: Path | None,
 ) -> None:
     from . import publish
@@ -353,6 +395,7 @@ def score(
     from .reports import FORMATS
     from .runs import archive
 
+    source = at_ledger_point(data, ledger_as_of)
     signer = None
     if sign is not None:
         from .signing import load_signer
@@ -362,7 +405,7 @@ def score(
         recover(out)  # a killed run's earlier result back in place, whatever happens next
     registry = _registry(plugin_dir)
     with progress(len(registry.tables), _("loading")) as bar:
-        inputs = publish.load(scheme, data, registry, as_of=as_of, progress=bar.update)
+        inputs = publish.load(scheme, source, registry, as_of=as_of, progress=bar.update)
     with progress(len(plan(inputs.scheme).steps), _("scoring")) as bar:
         results = publish.score(inputs, progress=bar.update)
     call_hook(inputs.scheme.registry.manager, "kaohe_run_finished", results=results)
@@ -393,11 +436,17 @@ def warn(warnings: Sequence[str]) -> None:
 @scheme_argument
 @data_option
 @as_of_option
+@ledger_as_of_option
 @plugins_option
 def validate(
-    scheme: Path, data: Path | None, as_of: dt.date | None, plugin_dir: Path | None
+    scheme: Path,
+    data: Path | None,
+    as_of: dt.date | None,
+    ledger_as_of: str | None,
+    plugin_dir: Path | None,
 ) -> None:
-    the_scheme, dataset, data_path, warnings = _load(scheme, data, as_of, plugin_dir)
+    source = at_ledger_point(data, ledger_as_of)
+    the_scheme, dataset, data_path, warnings = _load(scheme, source, as_of, plugin_dir)
     api.evaluate(the_scheme, dataset)
     warn(warnings)
     click.echo(

@@ -17,7 +17,17 @@ from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand, _load, _registry, as_of_option, data_option, plugins_option, warn
+from .cli import (
+    KaoheCommand,
+    _load,
+    _registry,
+    as_of_option,
+    at_ledger_point,
+    data_option,
+    ledger_as_of_option,
+    plugins_option,
+    warn,
+)
 from .errors import KaoheError
 from .i18n import N_, _
 
@@ -72,12 +82,14 @@ def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str
 )
 @data_option
 @as_of_option
+@ledger_as_of_option
 @plugins_option
 def explain(
     args: Sequence[str],
     run: Path | None,
     data: Path | str | None,
     as_of: dt.date | None,
+    ledger_as_of: str | None,
     plugin_dir: Path | None,
 ) -> None:
     from . import api
@@ -87,7 +99,7 @@ def explain(
     from .store import split_at
 
     if run is not None:
-        if len(args) != 1 or data is not None or as_of is not None:
+        if len(args) != 1 or data is not None or as_of is not None or ledger_as_of is not None:
             raise click.UsageError(
                 _("with --run give only ID (the run recorded its scheme and data)")
             )
@@ -101,7 +113,8 @@ def explain(
             raise click.BadParameter(
                 _("{file!r}: no such scheme file").format(file=args[0]), param_hint="SCHEME"
             )
-        the_scheme, dataset, data_path, warnings = _load(scheme_path, data, as_of, plugin_dir)
+        source_data = at_ledger_point(data, ledger_as_of)
+        the_scheme, dataset, data_path, warnings = _load(scheme_path, source_data, as_of, plugin_dir)
         source = str(data_path)
     results = api.evaluate(the_scheme, dataset)  # type: ignore[arg-type]
     warn(warnings)
