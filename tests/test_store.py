@@ -324,7 +324,8 @@ def test_ledger_as_of_reads_the_store_as_it_stood_and_reproduces_the_run(
     run("ledger", "correct", db, "督查问题", "SV012", "--set", "整改完成日期=2019-06-10",
         "--by", "督查室", "--reason", "申诉")  # fmt: skip
     for when, out in (("2020-01-31", "by-date"), ("2020-02-01T09:59:59", "by-time")):
-        run("score", str(COUNTY), "--data", db, "--ledger-as-of", when, "--out", str(tmp_path / out))
+        run("score", str(COUNTY), "--data", db, "--ledger-as-of", when,
+            "--out", str(tmp_path / out))  # fmt: skip
         for name in ("units.csv", "cadres.csv", "adjustments.csv", "freezes.csv"):
             assert (tmp_path / out / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
         recorded = json.loads((tmp_path / out / "manifest.json").read_text(encoding="utf-8"))
@@ -361,4 +362,6 @@ def test_ledger_as_of_is_refused_without_a_store(tmp_path: Path) -> None:
     assert "already gives the store's point (#at=); give it once" in twice.output
     chinese = run("--lang", "zh", "validate", str(COUNTY), "--data", str(FOLDER),
                   "--ledger-as-of", "2020-01-31", code=2)  # fmt: skip
-    assert "--ledger-as-of" in chinese.output
+    assert f"--ledger-as-of 读取台账库在某一时点的状态,而 --data 给出的都不是台账库({FOLDER})" in (
+        chinese.output
+    )

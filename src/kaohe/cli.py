@@ -210,7 +210,6 @@ as_of_option = click.option(
 )
 
 
-
 def _ledger_point(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None

@@ -113,8 +113,8 @@ def explain(
             raise click.BadParameter(
                 _("{file!r}: no such scheme file").format(file=args[0]), param_hint="SCHEME"
             )
-        source_data = at_ledger_point(data, ledger_as_of)
-        the_scheme, dataset, data_path, warnings = _load(scheme_path, source_data, as_of, plugin_dir)
+        read = at_ledger_point(data, ledger_as_of)
+        the_scheme, dataset, data_path, warnings = _load(scheme_path, read, as_of, plugin_dir)
         source = str(data_path)
     results = api.evaluate(the_scheme, dataset)  # type: ignore[arg-type]
     warn(warnings)
