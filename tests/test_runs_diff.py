@@ -271,3 +271,44 @@ def test_diff_scores_a_plugin_version_change_alone(
     run("score", str(COUNTY), "--data", recorded["data"], "--out", str(tmp_path / "c"))
     alone = run("--lang", "zh", "diff", str(tmp_path / "a"), str(tmp_path / "c")).output
     assert f"  单位 XZ08 河坝乡: 得分 58.69 → 57.69  原因: {plugin} -1.00\n" in alone
+
+
+def test_a_scheme_edited_in_place_is_rebuilt_from_the_text_its_run_kept(tmp_path: Path) -> None:
+    scheme = tmp_path / COUNTY.name
+    scheme.write_bytes(COUNTY.read_bytes())
+    run("score", str(scheme), "--data", str(FOLDER), "--out", str(tmp_path / "a"))
+    text = scheme.read_text(encoding="utf-8")
+    assert text.count("\ncap = 10.0\n") == 1  # supervision's cap
+    scheme.write_text(text.replace("\ncap = 10.0\n", "\ncap = 3.0\n"), encoding="utf-8")
+    run("score", str(scheme), "--data", str(FOLDER), "--out", str(tmp_path / "b"))
+    note = f"注意:方案:{scheme} 在运行后已改变或已不存在;使用 manifest.json 中保存的方案文本"
+    shown = run("--lang", "zh", "diff", str(tmp_path / "a"), str(tmp_path / "b"),
+                "--out", str(tmp_path / "d")).output  # fmt: skip
+    cap = "方案参数 supervision.cap: 10 → 3"
+    assert shown.splitlines()[1:4] == [note, "输入与设置的变化:", f"  {cap}"]
+    with (tmp_path / "d" / "diff.csv").open(encoding="utf-8-sig", newline="") as file:
+        rows = {
+            (r["编码"], r["项目"]): (r["原值"], r["新值"], r["原因"]) for r in csv.DictReader(file)
+        }
+    # the cap of 3 alone: XZ08's 11.75 capped at 3 instead of 10 (+7.00), BM05's 4.50
+    # (+1.50); the only cause, so all of each change
+    assert rows[("XZ08", "得分")] == ("58.69", "65.69", f"{cap} +7.00")
+    assert rows[("BM05", "得分")] == ("75.95", "77.45", f"{cap} +1.50")
+    assert {reason.partition(" +")[0].partition(" -")[0] for *_, reason in rows.values()} == {cap}
+    checked = run("verify", str(tmp_path / "a")).output
+    assert f"note: scheme: {scheme} has changed since the run or is gone" in checked
+    assert "ok: the inputs scored again give every value of every file" in checked
+    published = run("explain", "--run", str(tmp_path / "a"), "XZ08").output
+    assert "    封顶返还 +1.7500  督查督办扣分封顶,上限 10 分\n" in published  # as published
+    assert "公布得分 = round2(max(0, 合计)) = 58.69  ✓ 与公布得分一致" in published
+    assert "note: scheme: " in published
+    manifest = tmp_path / "a" / "manifest.json"
+    recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    recorded["scheme"]["text"] = recorded["scheme"]["text"].replace("cap = 10.0", "cap = 9.0")
+    manifest.write_text(json.dumps(recorded, ensure_ascii=False), encoding="utf-8")
+    tampered = run("verify", str(tmp_path / "a"), code=1).output
+    assert "scheme: the text manifest.json keeps is not the scheme the run was scored with" in (
+        tampered
+    )
+    refused = run("explain", "--run", str(tmp_path / "a"), "XZ08", code=1).output
+    assert "changed since or is gone, and the manifest keeps no text of it as it was" in refused

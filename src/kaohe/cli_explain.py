@@ -35,6 +35,7 @@ from .i18n import N_, _
 def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str]:
     """The scheme and data a result folder recorded, checked to be as they were."""
     from . import publish
+    from .manifest import recorded_scheme
     from .verify import _data_source
 
     path = out / "manifest.json"
@@ -45,12 +46,24 @@ def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str
             )
         )
     manifest = json.loads(path.read_text(encoding="utf-8"))
+    scheme_file = Path(manifest["scheme"]["file"])
+    kept = recorded_scheme(manifest["scheme"], scheme_file)
+    if not kept.found and manifest["scheme"].get("sha256"):
+        raise KaoheError(
+            _(
+                "{folder}: the scheme of the run, {file}, changed since or is gone, and the "
+                "manifest keeps no text of it as it was; explain --run needs it as recorded"
+            ).format(folder=out, file=scheme_file)
+        )
+    if kept.note:
+        click.echo(_("note: {note}").format(note=kept.note), err=True)
     inputs = publish.load(
-        Path(manifest["scheme"]["file"]),
+        scheme_file,
         _data_source(manifest["data"]),
         _registry(plugin_dir),
         as_of=dt.date.fromisoformat(manifest["as_of"]),
         overrides=manifest.get("overrides") or None,
+        scheme_text=kept.text,
     )
     changed = [
         name

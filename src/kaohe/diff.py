@@ -123,6 +123,8 @@ class Diff:
     base: Mapping[Key, str] = attrs.field(factory=dict)
     lone: str | None = None
     code: str | None = None
+    #: how the runs' inputs were had (a scheme rebuilt from the text its manifest keeps)
+    notes: tuple[str, ...] = ()
 
     def reason(self, change: Change) -> str:
         """Why ``change`` happened, in Chinese: the causes that move it alone and, for a score,
@@ -344,21 +346,25 @@ def table_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Ca
     return causes
 
 
-def _recorded(manifest: Mapping[str, Any], registry: Registry) -> Scheme | str:
-    """The scheme a run was scored with (file, overrides, as-of), or why it cannot be had."""
-    from . import api
-    from .manifest import sha256
+def _recorded(manifest: Mapping[str, Any], registry: Registry) -> tuple[Scheme | str, str]:
+    """The scheme a run was scored with (file, overrides, as-of), or why it cannot be had;
+    and a note when it is rebuilt from the text its manifest keeps (the file changed)."""
+    from .manifest import recorded_scheme
+    from .scheme import Scheme
 
     path = Path(manifest["scheme"]["file"])
-    if not path.is_file() or sha256(path.read_bytes()) != manifest["scheme"]["sha256"]:
-        return _("the scheme file {file} changed since or is gone").format(file=path)
+    kept = recorded_scheme(manifest["scheme"], path)
+    if not kept.found:
+        return _("the scheme file {file} changed since or is gone").format(file=path), ""
     try:
-        scheme = api.load_scheme(path, registry)
+        raw = Scheme.read(path) if kept.text is None else kept.text.encode("utf-8")
+        scheme = Scheme.from_bytes(raw, registry, source=str(path))
         if manifest.get("overrides"):
             scheme = scheme.with_overrides(manifest["overrides"])
-        return scheme.with_as_of(dt.date.fromisoformat(manifest["as_of"]))
+        return scheme.with_as_of(dt.date.fromisoformat(manifest["as_of"])), kept.note
     except KaoheError as error:
-        return _("the scheme {file} cannot be read ({error})").format(file=path, error=error)
+        error_text = _("the scheme {file} cannot be read ({error})")
+        return error_text.format(file=path, error=error), ""
 
 
 def _table_data(manifest: Mapping[str, Any], scheme: Scheme) -> Dataset | str:
@@ -427,8 +433,8 @@ def compare(first: Path, second: Path) -> Diff:
     manifests = _manifest(first), _manifest(second)
     changes = result_changes(_files(first), _files(second))
     registry = Registry.installed(None)
-    schemes = tuple(_recorded(m, registry) for m in manifests)
-    scheme_a, scheme_b = schemes
+    (scheme_a, note_a), (scheme_b, note_b) = (_recorded(m, registry) for m in manifests)
+    notes = tuple(dict.fromkeys(note for note in (note_a, note_b) if note))
     found: list[tuple[Cause, Apply | None]] = []
     if isinstance(scheme_a, str) or isinstance(scheme_b, str):
         why = _unscored(scheme_a if isinstance(scheme_a, str) else str(scheme_b))
@@ -487,6 +493,7 @@ def compare(first: Path, second: Path) -> Diff:
         base,
         lone,
         code.label if recoded and code is not None else None,
+        notes,
     )
 
 
@@ -544,6 +551,7 @@ def _score(scheme: Scheme, data: Dataset) -> dict[str, str]:
 def text(diff: Diff) -> list[str]:
     """The diff for the terminal, in Chinese."""
     lines = [_("compared {first} → {second}").format(first=diff.first, second=diff.second)]
+    lines += [_("note: {note}").format(note=note) for note in diff.notes]
     lines.append(
         _("changes of inputs and settings:") if diff.causes else _("inputs and settings: unchanged")
     )
@@ -605,7 +613,8 @@ def files(diff: Diff) -> dict[str, bytes]:
         "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
         "td,th{border:1px solid #999;padding:2px 6px}</style></head><body>"
         f"<h1>结果比较</h1><p>{html.escape(str(diff.first))} → {html.escape(str(diff.second))}</p>"
-        f"<h2>输入与设置的变化</h2><ul>{listed}</ul><h2>结果变化</h2><table><tr>"
+        + "".join(f"<p><small>{html.escape(note)}</small></p>" for note in diff.notes)
+        + f"<h2>输入与设置的变化</h2><ul>{listed}</ul><h2>结果变化</h2><table><tr>"
         + "".join(f"<th>{c}</th>" for c in COLUMNS)
         + f"</tr>{cells}</table></body></html>\n"
     )
