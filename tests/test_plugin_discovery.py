@@ -47,6 +47,7 @@ REFERENCE: dict[str, tuple[str, ...]] = {
 }
 PROVIDER = {rule: dist for dist, rules in REFERENCE.items() for rule in rules}
 
+
 def entry_points_by_distribution() -> dict[str, list[metadata.EntryPoint]]:
     found: dict[str, list[metadata.EntryPoint]] = {}
     for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):

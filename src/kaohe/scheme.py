@@ -149,11 +149,24 @@ class Scheme:
     @classmethod
     def from_toml(cls, path: str | Path, registry: Registry | None = None) -> Scheme:
         """Read and check a scheme file; errors name the file and key path."""
-        path = Path(path)
+        return cls.from_bytes(cls.read(path), registry, source=str(Path(path)))
+
+    @staticmethod
+    def read(path: str | Path) -> bytes:
+        """A scheme file's bytes; a SchemeError naming it when it cannot be read."""
         try:
-            raw = path.read_bytes()
+            return Path(path).read_bytes()
         except OSError as error:
             raise SchemeError(str(path), "", _("a readable scheme file"), error.strerror) from None
+
+    @classmethod
+    def from_bytes(
+        cls, raw: bytes, registry: Registry | None = None, *, source: str = "<memory>"
+    ) -> Scheme:
+        """Check a scheme file's content ``raw`` as if read from ``source`` (its path, which
+        errors and the scheme's ``path`` name; a result's manifest keeps the content of the
+        scheme it was scored with)."""
+        path = Path(source)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -11,7 +11,11 @@ and lists every problem it finds (none: the folder passes):
 3. Every file the manifest lists hashes to the sha256 it records; no file
    is missing and none has been added.
 4. The inputs: the scheme file, every input table file and every plugin
-   file loaded with ``--plugins`` hash to what the manifest records (tables
+   file loaded with ``--plugins`` hash to what the manifest records. A
+   scheme file edited since the run is no problem when the manifest keeps
+   the scheme's text (``scheme.text``) and that text hashes to the recorded
+   sha256: the text is used, and a note says so; a kept text that does not
+   hash to it is a problem (tables
    of one ``.xlsx`` workbook share its hash; a table absent at the run must
    still be absent; inputs given in memory cannot be verified).
 5. When every input is at hand and unchanged, they are scored again with
@@ -54,7 +58,7 @@ from ..data.locations import is_database
 from ..errors import KaoheError
 from ..folders import file_sha256
 from ..i18n import _
-from ..manifest import MANIFEST, SIGNATURE, seal
+from ..manifest import MANIFEST, SIGNATURE, RecordedScheme, recorded_scheme, seal, to_bytes
 from .compare import differences, manifest_differences
 from .manifest_shape import read_manifest
 from .sums import sums
@@ -130,18 +134,23 @@ def audit(
         signature = out / SIGNATURE
         problems += check(public, raw, signature.read_bytes() if signature.is_file() else None)
     problems += _outputs(out, manifest["files"])
-    changed_inputs = _inputs(manifest, base)
+    copy = _scheme_copy(manifest, base)
+    problems += [copy.problem] if copy.problem else []
+    kept = [copy.note] if copy.note else []
+    changed_inputs = _inputs(manifest, base, scheme_kept=copy.text is not None)
     problems += changed_inputs
     if changed_inputs:
         problems += sums(out, manifest)
         note = _("not scored again: the inputs are not as they were")
-        return Audit(tuple(problems), False, (note,))
+        return Audit(tuple(problems), False, (*kept, note))
     if registry is None:
         from ..plugins import Registry
 
         registry = Registry.from_plugin_manager()
-    found, notes = _rescored(out, manifest, base, registry, signed=public is not None)
-    return Audit(tuple(problems + found), True, tuple(notes))
+    found, notes = _rescored(
+        out, manifest, base, registry, signed=public is not None, scheme_text=copy.text
+    )
+    return Audit(tuple(problems + found), True, (*kept, *notes))
 
 
 # -- the manifest --------------------------------------------------------------------------
@@ -190,13 +199,23 @@ def _outputs(out: Path, listed: Mapping[str, str]) -> list[str]:
     return problems
 
 
-def _inputs(manifest: Mapping[str, Any], base: Path) -> list[str]:
-    """Problems with the scheme file, the input table files and local plugin files."""
+def _scheme_copy(manifest: Mapping[str, Any], base: Path) -> RecordedScheme:
+    """The scheme file, or the text the manifest keeps when the file changed since
+    (:func:`kaohe.manifest.recorded_scheme`)."""
+    scheme = manifest["scheme"]
+    if scheme["file"] == MEMORY or not scheme["sha256"]:
+        return RecordedScheme()
+    return recorded_scheme(scheme, _resolve(base, scheme["file"]))
+
+
+def _inputs(manifest: Mapping[str, Any], base: Path, *, scheme_kept: bool = False) -> list[str]:
+    """Problems with the scheme file (none when the manifest's text of it is used:
+    ``scheme_kept``), the input table files and local plugin files."""
     problems: list[str] = []
     scheme = manifest["scheme"]
     if scheme["file"] == MEMORY or not scheme["sha256"]:
         problems.append(_("scheme: given in memory; its content cannot be verified"))
-    else:
+    elif not scheme_kept:
         problems += _check_file(_("scheme"), _resolve(base, scheme["file"]), scheme["sha256"])
     workbooks: dict[tuple[str, str | None], list[str]] = {}
     for name, info in sorted(manifest["tables"].items()):
@@ -259,9 +278,16 @@ def _working_directory(folder: Path) -> Iterator[None]:
 
 
 def _rescored(
-    out: Path, manifest: Mapping[str, Any], base: Path, registry: Registry, *, signed: bool
+    out: Path,
+    manifest: Mapping[str, Any],
+    base: Path,
+    registry: Registry,
+    *,
+    signed: bool,
+    scheme_text: str | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Score the recorded inputs again and compare every file with the folder's."""
+    """Score the recorded inputs again (the scheme from ``scheme_text`` when given) and
+    compare every file with the folder's."""
     from .. import publish
     from ..report.labels import FORMATS
 
@@ -274,11 +300,15 @@ def _rescored(
                 registry,
                 as_of=dt.date.fromisoformat(manifest["as_of"]),
                 overrides=manifest["overrides"],
+                scheme_text=scheme_text,
             )
             results = publish.score(inputs)
-            _info, files = publish.result_files(results, inputs, formats, manifest["overrides"])
+            info, files = publish.result_files(results, inputs, formats, manifest["overrides"])
     except KaoheError as error:
         return [_("scoring the recorded inputs again failed: {error}").format(error=error)], []
+    if "text" not in manifest["scheme"]:  # written before manifests kept the scheme's text
+        info["scheme"].pop("text", None)
+        files[MANIFEST] = to_bytes(info)
     expected = seal(files)
     notes: list[str] = []
     problems = _versions(manifest, json.loads(expected[MANIFEST]))

@@ -28,9 +28,11 @@ from .shared import (
     KaoheCommand,
     TranslatedGroup,
     as_of_option,
+    at_ledger_point,
     data_option,
     display_width,
     installed_registry,
+    ledger_as_of_option,
     load_inputs,
     out_option,
     padded_row,
@@ -155,6 +157,7 @@ def main() -> None:
     help=N_("Sign the manifest with this private key (from kaohe keygen): manifest.sig."),
 )
 @as_of_option
+@ledger_as_of_option
 @plugins_option
 def score(
     scheme: Path,
@@ -163,6 +166,7 @@ def score(
     formats: Sequence[str],
     sign: Path | None,
     as_of: dt.date | None,
+    ledger_as_of: str | None,
     plugin_dir: Path | None,
 ) -> None:
     from .. import publish
@@ -173,6 +177,7 @@ def score(
     from ..report.labels import FORMATS
     from ..runs import archive
 
+    source = at_ledger_point(data, ledger_as_of)
     signer = None
     if sign is not None:
         from ..signing import load_signer
@@ -182,7 +187,7 @@ def score(
         recover(out)  # a killed run's earlier result back in place, whatever happens next
     registry = installed_registry(plugin_dir)
     with progress(len(registry.tables), _("loading")) as bar:
-        inputs = publish.load(scheme, data, registry, as_of=as_of, progress=bar.update)
+        inputs = publish.load(scheme, source, registry, as_of=as_of, progress=bar.update)
     with progress(len(plan(inputs.scheme).steps), _("scoring")) as bar:
         results = publish.score(inputs, progress=bar.update)
     call_hook(inputs.scheme.registry.manager, "kaohe_run_finished", results=results)
@@ -207,11 +212,17 @@ def score(
 @scheme_argument
 @data_option
 @as_of_option
+@ledger_as_of_option
 @plugins_option
 def validate(
-    scheme: Path, data: Path | None, as_of: dt.date | None, plugin_dir: Path | None
+    scheme: Path,
+    data: Path | None,
+    as_of: dt.date | None,
+    ledger_as_of: str | None,
+    plugin_dir: Path | None,
 ) -> None:
-    the_scheme, dataset, data_path, warnings = load_inputs(scheme, data, as_of, plugin_dir)
+    source = at_ledger_point(data, ledger_as_of)
+    the_scheme, dataset, data_path, warnings = load_inputs(scheme, source, as_of, plugin_dir)
     api.evaluate(the_scheme, dataset)
     warn(warnings)
     click.echo(

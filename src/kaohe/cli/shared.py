@@ -210,6 +210,45 @@ as_of_option = click.option(
 )
 
 
+def _ledger_point(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from ..store import StoreError, cutoff
+
+    try:
+        cutoff(value)
+    except StoreError as error:
+        raise click.BadParameter(str(error)) from None
+    return value
+
+
+ledger_as_of_option = click.option(
+    "--ledger-as-of",
+    metavar="DATE|TIME",
+    callback=_ledger_point,
+    help=N_(
+        "Read the ledger store given by --data as it stood then: a date (YYYY-MM-DD, up to "
+        "the end of that day) or a time (YYYY-MM-DDTHH:MM:SS, UTC). The run records it, so "
+        "kaohe verify reads the same state. Not the assessment's date: that is --as-of."
+    ),
+)
+
+
+def at_ledger_point(data: Path | str | None, when: str | None) -> Path | str | None:
+    """``--data`` read at ``--ledger-as-of`` (``#at=WHEN`` on its ledger stores), or as given
+    without it; a usage error when no ``--data`` is a ledger store."""
+    if when is None:
+        return data
+    from ..store import StoreError, at_point
+
+    if data is None:
+        raise click.UsageError(_("--ledger-as-of needs --data naming a ledger store"))
+    try:
+        return at_point(str(data), when)
+    except StoreError as error:
+        raise click.UsageError(str(error)) from None
+
+
 def load_inputs(
     scheme_path: Path, data_path: Path | str | None, as_of: dt.date | None, plugin_dir: Path | None
 ) -> tuple[Any, Any, Path | str, list[str]]:
