@@ -12,7 +12,7 @@ reported with the ratio and the target (``benchmarks/README.md``):
   ``python -c "import numpy"``; target at most 4x.
 - **W2 process**: the whole ``kaohe score`` process against the whole
   pure-Python reference process (``benchmarks/purecsv.py``: :mod:`csv` in,
-  :func:`benchmarks.purepython.score`, :mod:`csv` out) on the same CSV
+  :func:`tests.reference.purepython.score`, :mod:`csv` out) on the same CSV
   folder; target at least 8x faster. Both run through a small launcher
   that reports its children's peak RSS: the ``kaohe score`` process's is
   the **W2 peak memory** figure, target under 4 GiB.

@@ -7,7 +7,7 @@
 The baseline of the W2 process figure of ``benchmarks/io.py``: what a
 straightforward pure-Python program does for ``kaohe score`` (read every
 ``<table>.csv`` of ``DATA_DIR`` with :class:`csv.DictReader`, turn the
-cells into the values :func:`benchmarks.purepython.score` expects, score,
+cells into the values :func:`tests.reference.purepython.score` expects, score,
 write ``units.csv``, ``cadres.csv`` and ``freezes.csv`` with
 :class:`csv.writer`). Like the reference it shares no code with kaohe:
 ``KINDS.json`` (``{table: {column: kind}}``, the kinds of the data
@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.purepython import score
+from tests.reference.purepython import score
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -427,7 +427,7 @@ def _import_offenders(repeat: int) -> list[str]:
 
 
 def _w1_steps(data_dir: str, out_dir: str) -> dict[str, Any]:
-    """The steps of ``kaohe score`` (kaohe/cli.py) timed one by one in this fresh process.
+    """The steps of ``kaohe score`` (kaohe/cli/app.py) timed one by one in this fresh process.
 
     ``{"steps": {step: seconds}, "first": epoch seconds at the start of the
     first step, "last": ... at the end of the last}``, so that the caller can
@@ -630,9 +630,9 @@ def _bench_purepython(
 ) -> None:
     """The engine against the pure-Python reference on the slice, scoring only."""
     from tests.bridge import rows
+    from tests.reference import purepython
 
     import kaohe
-    from benchmarks import purepython
 
     if sys.version_info >= (3, 11):
         import tomllib

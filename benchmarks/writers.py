@@ -25,8 +25,8 @@ from benchmarks.csv_reference import reference_csv_bytes
 from benchmarks.generate import generate
 from kaohe.output import csv_bytes
 from kaohe.parquetout import parquet_files
+from kaohe.report.workbook import workbook_bytes
 from kaohe.tables_out import RESULT_TABLES
-from kaohe.workbook import workbook_bytes
 
 SCHEME = Path(__file__).resolve().parent.parent / "schemes" / "county-2019.toml"
 SIZES = {"quarter": (5_000, 250_000, 2_500_000), "smoke": (12, 200, 1_000)}

@@ -1,6 +1,6 @@
 """Run the engine on the plain-Python case format, and read its results the same way.
 
-The reference implementation (``benchmarks/purepython.py``) and the
+The reference implementation (``tests/reference/purepython.py``) and the
 hand-worked cases (``tests/cases``) speak plain Python: schemes as parsed
 TOML, tables as lists of row dicts, results as nested dicts. These helpers
 put the vectorised engine behind that same interface, so that one set of
@@ -24,7 +24,7 @@ from kaohe.testing import rule_rows as rule_rows
 
 
 def rows(data: kaohe.Dataset) -> dict[str, list[dict[str, Any]]]:
-    """A validated dataset as plain rows for ``benchmarks.purepython.score``."""
+    """A validated dataset as plain rows for ``tests.reference.purepython.score``."""
     out: dict[str, list[dict[str, Any]]] = {}
     for name, table in data.tables.items():
         if not table.present:

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from tests.browser import browser, needs_browser
 from tests.conftest import COUNTY
 
-from kaohe.chartkit import A4_WIDTH, text_width
 from kaohe.cli import main
+from kaohe.report.chartkit import A4_WIDTH, text_width
 
 __all__ = ["browser"]
 
@@ -153,8 +153,8 @@ def test_a_long_list_is_cut_and_says_so(tmp_path: Path) -> None:
 @needs_browser
 def test_the_reports_charts_keep_their_labels_inside(browser: Any) -> None:
     import kaohe
-    from kaohe.htmlreport import report_html
     from kaohe.plugins import Registry
+    from kaohe.report.html import report_html
 
     scheme = kaohe.load_scheme(COUNTY, Registry.installed(None))
     page_html = report_html(kaohe.evaluate(scheme, kaohe.load_data(COUNTY.with_suffix(""), scheme)))

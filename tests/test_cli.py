@@ -117,7 +117,7 @@ def test_plugins_lists_distributions_hooks_and_rules(runner: CliRunner) -> None:
     assert "rule supervision: 督查督办扣分 (R3)" in result.output
     hotline = result.output.split("hotline  [kaohe-hotline ")[1].split("\n")
     assert hotline[1:4] == [
-        "    plugin API: 1.1",
+        "    plugin API: 1.2",
         "    hooks: kaohe_register_rules, kaohe_register_tables",
         "    tables: hotline",
     ]
@@ -186,6 +186,7 @@ def test_local_plugin_files_load_only_from_the_folder_given(
     folder.mkdir()
     (folder / "bonus.py").write_text(
         "import kaohe\n\n"
+        'KAOHE_API = "1.1"\n\n'
         "@kaohe.hookimpl\n"
         "def kaohe_register_rules():\n"
         "    return [kaohe.Rule(name='local_bonus', title='本地加分', reference='X1', steps=())]\n",
@@ -196,8 +197,7 @@ def test_local_plugin_files_load_only_from_the_folder_given(
     listed = runner.invoke(main, ["plugins", "--plugins", str(folder)])
     assert "rule local_bonus: 本地加分 (X1)" in listed.output
     assert "[local:bonus.py unregistered]" in listed.output
-    # it states no plugin API: said, not refused
-    assert "plugin API: not stated (KAOHE_API); it may break with any kaohe" in listed.output
+    assert "[local:bonus.py unregistered]\n    plugin API: 1.1\n" in listed.output
 
 
 def test_text_that_looks_like_a_formula_is_neutralised_numbers_stay_numbers(

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from benchmarks import purepython
 from benchmarks.generate import generate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.bridge import as_plain, registry, rows
+from tests.reference import purepython
 
 import kaohe
 

@@ -15,9 +15,9 @@ from tests.bridge import registry
 from tests.conftest import COUNTY, ROOT
 
 import kaohe
+from kaohe.audit.explain import Explanation, explain
 from kaohe.cli import main
-from kaohe.cli_explain import explain as explain_command
-from kaohe.explanation import Explanation, explain
+from kaohe.cli.explain import explain as explain_command
 from kaohe.results import Results
 from kaohe.tables_out import adjustment_rows
 

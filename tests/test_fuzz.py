@@ -33,8 +33,8 @@ from tests.conftest import COUNTY
 
 import kaohe
 from kaohe import KaoheError, SchemeError
+from kaohe.audit.verify import audit
 from kaohe.cli import main
-from kaohe.verify import audit
 
 if sys.version_info >= (3, 11):
     import tomllib

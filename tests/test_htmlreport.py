@@ -16,10 +16,11 @@ from tests.ci import IN_CI
 from tests.conftest import COUNTY
 
 import kaohe
-from kaohe import htmlreport, manifest
-from kaohe.htmlreport import report_html
+from kaohe import manifest
 from kaohe.output import result_files, write_folder
-from kaohe.reports import extra_files
+from kaohe.report import html as htmlreport
+from kaohe.report.html import report_html
+from kaohe.report.labels import extra_files
 from kaohe.results import Results
 from kaohe.tables_out import number
 

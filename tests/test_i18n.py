@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from tests.conftest import COUNTY, ROOT
 
 from kaohe import i18n
-from kaohe.cli import _lang_first, main
+from kaohe.cli import main
+from kaohe.cli.app import _lang_first
 from kaohe.errors import DataError, SchemeError
 
 babel = pytest.importorskip("babel", reason="Babel reads the catalogs (tox installs it)")

@@ -25,6 +25,8 @@ TABLES = data([("u1", "乡镇", 80.0), ("u2", "乡镇", 90.0)])
 class RulesPlugin:
     """A plugin object providing the given rules."""
 
+    KAOHE_API = "1.1"
+
     def __init__(self, *rules: Rule) -> None:
         self.rules = list(rules)
 

@@ -6,12 +6,11 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kaohe.batch_order import MergedOrder, order_in_groups
 from kaohe.ordering import (
     GroupOrder,
-    MergedOrder,
     governing,
     nth_per_group,
-    order_in_groups,
     rank_by_higher,
     sort_rows,
 )

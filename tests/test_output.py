@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaohe.output import csv_bytes, quote
+from kaohe.report.xlsx import xml_text
 from kaohe.tables_out import replace
-from kaohe.workbook import xml_text
 
 CELL = st.text(alphabet=st.sampled_from(list('ab ,"\n\r-=(九十)0.')), max_size=8)
 

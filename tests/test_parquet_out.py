@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 from tests.conftest import COUNTY
 
+from kaohe.audit.verify import verify
 from kaohe.cli import main
 from kaohe.manifest import MANIFEST
 from kaohe.parquetout import DATES, FLOATS, INTEGERS, parquet_bytes
-from kaohe.verify import verify
 
 TABLES = ("units", "cadres", "adjustments", "freezes", "findings")
 

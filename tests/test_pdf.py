@@ -14,8 +14,8 @@ from tests.conftest import COUNTY
 
 import kaohe
 from kaohe.cli import main
-from kaohe.htmlreport import report_html
 from kaohe.plugins import Registry
+from kaohe.report.html import report_html
 
 #: A4 in PDF points (1/72 inch): 210 x 297 mm.
 A4 = (595.28, 841.89)

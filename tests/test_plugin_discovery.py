@@ -47,11 +47,6 @@ REFERENCE: dict[str, tuple[str, ...]] = {
 }
 PROVIDER = {rule: dist for dist, rules in REFERENCE.items() for rule in rules}
 
-#: Known bug: kaohe.plugins.REFERENCE_DISTRIBUTIONS names "kaohe-cadre-parts", a
-#: distribution that does not exist, for these two rules (they ship as kaohe-exams
-#: and kaohe-attendance). The test below is a strict xfail for them: once the
-#: mapping is fixed it passes, and the strict xfail asks for this set to be emptied.
-
 
 def entry_points_by_distribution() -> dict[str, list[metadata.EntryPoint]]:
     found: dict[str, list[metadata.EntryPoint]] = {}
@@ -93,7 +88,6 @@ def test_registry_names_the_provider_of_each_rule(registry: Registry, rule: str)
     provider = registry.provider(rule)
     assert provider.distribution == dist
     assert provider.version == metadata.version(dist) == declared_version(dist)
-    assert registry.missing_distribution(rule) is None
 
 
 def test_kernel_rules_come_from_kaohe_itself(registry: Registry) -> None:
@@ -175,23 +169,39 @@ def test_scheme_naming_an_absent_rule_names_the_distribution_to_install(rule: st
     registry = registry_without(dist)
     assert rule not in registry.names()
     document = scheme() if rule == "targets" else scheme(**{rule: {}})
+    document["scheme"]["requires"] = [dist]
     with pytest.raises(kaohe.UnknownRuleError) as caught:
         kaohe.Scheme.from_dict(document, registry)
     assert caught.value.key == rule
-    assert f"distribution {dist}: install it" in str(caught.value)
+    assert str(caught.value).endswith(
+        f"the scheme requires {dist} ([scheme] requires), which provide no installed plugin: "
+        "install them"
+    )
 
 
 def test_builtin_only_manager_has_no_reference_rule() -> None:
     registry = Registry.from_plugin_manager(kaohe.get_plugin_manager(entry_points=False))
     assert set(registry.names()).isdisjoint(PROVIDER)
-    with pytest.raises(kaohe.UnknownRuleError, match="kaohe-targets"):
-        kaohe.Scheme.from_dict(scheme(), registry)
+    document = scheme()
+    document["scheme"]["requires"] = ["kaohe-targets"]
+    with pytest.raises(kaohe.UnknownRuleError, match="requires kaohe-targets "):
+        kaohe.Scheme.from_dict(document, registry)
 
 
-def test_unknown_rule_of_no_reference_distribution() -> None:
+def test_unknown_rule_of_a_scheme_requiring_nothing_names_no_distribution() -> None:
     with pytest.raises(kaohe.UnknownRuleError, match="did you mean 'supervision'") as caught:
         kaohe.Scheme.from_dict(scheme(supervison={}), Registry.from_plugin_manager())
-    assert "distribution" not in str(caught.value)
+    assert "requires" not in str(caught.value)
+
+
+def test_the_reference_schemes_require_exactly_the_distributions_of_their_rules(
+    registry: Registry,
+) -> None:
+    for path in sorted(ROOT.glob("schemes/*.toml")):
+        loaded = kaohe.load_scheme(path, registry)
+        providers = {registry.provider(name).distribution for name in loaded.rules} - {"kaohe"}
+        requires = tomllib.loads(path.read_text(encoding="utf-8"))["scheme"]["requires"]
+        assert set(requires) == providers, path
 
 
 # -- conflicts ------------------------------------------------------------------
@@ -209,6 +219,8 @@ def _rule(name: str) -> Rule:
 class SecondSupervision:
     """A third-party plugin that claims the name of a reference rule."""
 
+    KAOHE_API = "1.1"
+
     @kaohe.hookimpl
     def kaohe_register_rules(self) -> list[Rule]:
         return [_rule("supervision")]
@@ -222,6 +234,8 @@ def test_two_plugins_providing_one_rule_is_an_error() -> None:
 
 
 class NotARule:
+    KAOHE_API = "1.1"
+
     @kaohe.hookimpl
     def kaohe_register_rules(self) -> list[Any]:
         return ["supervision"]
@@ -243,6 +257,8 @@ import numpy as np
 import kaohe
 from kaohe.blocks import BONUS, UNIT, Adjustments, strings
 from kaohe.params import Number
+
+KAOHE_API = "1.1"
 
 
 def compute(ctx):

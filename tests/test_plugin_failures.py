@@ -20,9 +20,13 @@ import kaohe
 from kaohe.cli import main
 
 #: A rule that deducts one point from the first unit, with ``NOTE`` as its note text.
+#: The first lines of a plugin file: it states the plugin API it is written against.
+HEAD = 'import kaohe\nKAOHE_API = "1.1"\n'
+
 RULE = """
 import numpy as np
 import kaohe
+KAOHE_API = "1.1"
 from kaohe.blocks import Adjustments
 
 
@@ -76,33 +80,32 @@ def run(tmp_path: Path, *args: str, scheme: Path = COUNTY) -> tuple[int, str]:
         ("import kaohe_no_such_module\n", "(import): ModuleNotFoundError: No module named"),
         ("import sys\nsys.exit(3)\n", "(import): SystemExit: 3"),
         (
-            "import kaohe\n@kaohe.hookimpl\ndef kaohe_regster_rules():\n    return []\n",
+            HEAD + "@kaohe.hookimpl\ndef kaohe_regster_rules():\n    return []\n",
             "(registration): unknown hook 'kaohe_regster_rules'",
         ),
         (
-            "import kaohe\n@kaohe.hookimpl\ndef kaohe_register_rules():\n    raise KeyError('x')\n",
+            HEAD + "@kaohe.hookimpl\ndef kaohe_register_rules():\n    raise KeyError('x')\n",
             "(kaohe_register_rules): KeyError: 'x'",
         ),
         (
-            "import kaohe\n@kaohe.hookimpl\ndef kaohe_register_rules():\n    return 5\n",
+            HEAD + "@kaohe.hookimpl\ndef kaohe_register_rules():\n    return 5\n",
             "(kaohe_register_rules): TypeError: 'int' object is not iterable",
         ),
         (
-            "import kaohe\n@kaohe.hookimpl\ndef kaohe_register_rules():\n    return ['rule']\n",
+            HEAD + "@kaohe.hookimpl\ndef kaohe_register_rules():\n    return ['rule']\n",
             "(kaohe_register_rules): returned str, expected kaohe.Rule objects",
         ),
         (
-            "import kaohe\n@kaohe.hookimpl\ndef kaohe_check_inputs(scheme, data):\n"
-            "    return 1 / 0\n",
+            HEAD + "@kaohe.hookimpl\ndef kaohe_check_inputs(scheme, data):\n    return 1 / 0\n",
             "(kaohe_check_inputs): ZeroDivisionError: division by zero",
         ),
         (
-            "import kaohe\n@kaohe.hookimpl\ndef kaohe_check_inputs(scheme, data):\n"
+            HEAD + "@kaohe.hookimpl\ndef kaohe_check_inputs(scheme, data):\n"
             "    return 'one warning'\n",
             "(kaohe_check_inputs): returned str, expected a list of strings",
         ),
         (
-            "import kaohe\n@kaohe.hookimpl\ndef kaohe_run_finished(results):\n"
+            HEAD + "@kaohe.hookimpl\ndef kaohe_run_finished(results):\n"
             "    raise ValueError('audit log full')\n",
             "(kaohe_run_finished): ValueError: audit log full",
         ),
@@ -147,7 +150,7 @@ def test_a_failing_text_function_is_named_in_explain_too(tmp_path: Path) -> None
 
 def test_a_kaohe_error_from_check_inputs_refuses_the_inputs_as_it_says(tmp_path: Path) -> None:
     source = (
-        "import kaohe\n@kaohe.hookimpl\ndef kaohe_check_inputs(scheme, data):\n"
+        HEAD + "@kaohe.hookimpl\ndef kaohe_check_inputs(scheme, data):\n"
         "    raise kaohe.KaoheError('units.csv: 县 has no 乡镇')\n"
     )
     code, output = run(tmp_path, "--plugins", str(folder_with(tmp_path, source)))

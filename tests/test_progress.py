@@ -93,12 +93,12 @@ class Recorded:
 
 @pytest.fixture
 def recorded(monkeypatch: pytest.MonkeyPatch) -> Recorded:
-    import kaohe.cli_whatif
+    import kaohe.cli.whatif
     import kaohe.progress
 
     bars = Recorded()
     monkeypatch.setattr(kaohe.progress, "progress", bars)
-    monkeypatch.setattr(kaohe.cli_whatif, "progress", bars)
+    monkeypatch.setattr(kaohe.cli.whatif, "progress", bars)
     return bars
 
 

@@ -2,7 +2,7 @@
 
 ``tests/cases`` holds the cases as data (so that the vectorised engine can be
 checked against them too); this module runs every case through
-``benchmarks.purepython`` and tests its small helpers by hand.
+``tests.reference.purepython`` and tests its small helpers by hand.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ _ROOT = str(Path(__file__).resolve().parent.parent)
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-from benchmarks import purepython  # noqa: E402
-from benchmarks.purepython import (  # noqa: E402
+from tests.cases import CASES, Case, d, data, mismatches, sanction, scheme, v100  # noqa: E402
+from tests.reference import purepython  # noqa: E402
+from tests.reference.purepython import (  # noqa: E402
     DEFAULTS,
     add_months,
     freeze_sort_key,
@@ -34,7 +35,6 @@ from benchmarks.purepython import (  # noqa: E402
     round2,
     score,
 )
-from tests.cases import CASES, Case, d, data, mismatches, sanction, scheme, v100  # noqa: E402
 
 
 def test_cases_are_many_and_named_uniquely() -> None:

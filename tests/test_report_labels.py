@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import kaohe
-from kaohe.reports import display, table_labels
+from kaohe.report.labels import display, table_labels
 
 
 def test_tables_are_named_in_chinese_plugins_tables_by_their_first_chinese_name(

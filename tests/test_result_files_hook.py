@@ -9,11 +9,13 @@ import pytest
 from click.testing import CliRunner
 from tests.conftest import COUNTY
 
+from kaohe.audit.verify import verify
 from kaohe.cli import main
-from kaohe.verify import verify
 
 SUMMARY = """
 import kaohe
+
+KAOHE_API = "1.1"
 
 @kaohe.hookimpl
 def kaohe_result_files(results):

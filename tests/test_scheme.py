@@ -119,8 +119,9 @@ def test_a_misspelt_rule_is_an_unknown_rule_with_a_suggestion(tmp_path: Path) ->
 
 def test_a_rule_whose_plugin_is_missing_names_the_distribution_to_install(tmp_path: Path) -> None:
     bare = Registry.from_plugin_manager(get_plugin_manager(entry_points=False))
-    with pytest.raises(UnknownRuleError, match="distribution kaohe-targets: install it"):
-        load(tmp_path, HEAD + '[supervision]\nbasis = "b"\n', bare)
+    head = HEAD.replace("year = 2019", 'year = 2019\nrequires = ["kaohe-targets"]')
+    with pytest.raises(UnknownRuleError, match=r"requires kaohe-targets \(\[scheme\] requires\)"):
+        load(tmp_path, head + '[supervision]\nbasis = "b"\n', bare)
 
 
 @pytest.mark.parametrize(

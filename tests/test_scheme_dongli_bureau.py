@@ -2,7 +2,7 @@
 
 - golden values of the edge rows, worked out by hand from handbook/rules.md
   (the arithmetic is in the comments; the data are in
-  ``benchmarks/make_examples_more.py`` and each folder's README.md);
+  ``tools/make_examples_more.py`` and each folder's README.md);
 - the derived records (``notice:``, ``dual:``, ``zero:``) that must and must
   not appear;
 - bureau-2016's traditional-character data (Chinese headers, GBK and
@@ -22,9 +22,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from benchmarks import make_examples_more, purepython
 from click.testing import CliRunner
 from tests.bridge import as_plain, registry, rows
+from tests.reference import purepython
+from tools import make_examples_more
 
 import kaohe
 from kaohe.cli import main

@@ -3,7 +3,7 @@
 ``schemes/street-2016.toml`` (seed 000, one category 街道部门, R1-R5, R8-R10,
 R12-R16) and ``schemes/street-2012.toml`` (seed 002, 科室 and 社区, R1, R3,
 R4, R6, R9, R12-R16), scored on ``schemes/street-2016/`` and
-``schemes/street-2012/`` (written by ``benchmarks/make_examples.py``).
+``schemes/street-2012/`` (written by ``tools/make_examples.py``).
 
 Every expected value below was worked out by hand from handbook/rules.md
 and the CSV rows; the arithmetic is in the comments. Notation: T target
@@ -13,7 +13,7 @@ A attendance, S cadre score. Unit targets, surveys and the votes of the
 edge cadres are hand-set in make_examples.py; the votes of the other
 cadres are drawn, so for those only what does not depend on their score
 is asserted. The whole result is also compared with the pure-Python
-reference (benchmarks/purepython.py).
+reference (tests/reference/purepython.py).
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
-from benchmarks import make_examples, purepython
 from tests.bridge import as_plain, registry, rows
 from tests.conftest import ROOT
+from tests.reference import purepython
+from tools import make_examples
 
 import kaohe
 

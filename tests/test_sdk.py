@@ -4,6 +4,7 @@ only part of kaohe the reference plugins import."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,7 @@ def test_the_import_check_sees_other_imports(tmp_path: Path) -> None:
 
 def test_the_reference_plugins_state_the_api_version() -> None:
     for path in PLUGINS:
-        assert f'KAOHE_API = "{sdk.API_VERSION}"' in path.read_text(encoding="utf-8"), path
+        assert re.search(r'^KAOHE_API = "1\.\d+"$', path.read_text(encoding="utf-8"), re.M), path
 
 
 @pytest.mark.parametrize(
@@ -86,9 +87,39 @@ def test_an_incompatible_plugin_is_refused_at_registration() -> None:
         get_plugin_manager(entry_points=False, plugins=[Future()])
     assert str(caught.value) == (
         "plugin Future (registration): needs plugin API '2.0' (KAOHE_API), but this kaohe "
-        "provides 1.1; install a version of Future written for API 1.x or a kaohe that "
+        "provides 1.2; install a version of Future written for API 1.x or a kaohe that "
         "provides its API"
     )
+
+
+class Unstated:
+    """A plugin that does not say which plugin API it was written against."""
+
+    @kaohe.hookimpl
+    def kaohe_register_rules(self) -> list[kaohe.Rule]:
+        return []
+
+
+def test_a_plugin_stating_no_api_version_is_refused_at_registration() -> None:
+    with pytest.raises(kaohe.PluginError) as caught:
+        get_plugin_manager(entry_points=False, plugins=[Unstated()])
+    assert str(caught.value) == (
+        "plugin Unstated (registration): states no plugin API version; add "
+        'KAOHE_API = "1.1" (the kaohe.sdk it was written against) to the module of its '
+        "entry point"
+    )
+
+
+def test_a_plugin_needing_a_newer_minor_version_is_refused_and_an_older_one_accepted() -> None:
+    class Older(Unstated):
+        KAOHE_API = "1.0"
+
+    class Newer(Unstated):
+        KAOHE_API = "1.2"
+
+    get_plugin_manager(entry_points=False, plugins=[Older()])
+    with pytest.raises(kaohe.PluginError, match=r"needs plugin API '1\.2'"):
+        get_plugin_manager(entry_points=False, plugins=[Newer()])
 
 
 def test_plugins_bound_their_kaohe_version() -> None:

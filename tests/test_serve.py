@@ -18,8 +18,8 @@ from tests.conftest import COUNTY
 from tests.test_htmlreport import CHROMIUM, IN_CI, INSTALL
 
 import kaohe
+from kaohe.audit.explain import explain
 from kaohe.cli import main
-from kaohe.explanation import explain
 
 pytest.importorskip("starlette", reason="kaohe[serve] is not installed")
 uvicorn = pytest.importorskip("uvicorn", reason="kaohe[serve] is not installed")

@@ -332,3 +332,57 @@ def test_explain_shows_a_records_corrections_from_a_store_and_from_a_run(
     assert history in run("explain", "--run", str(tmp_path / "out"), "河坝乡").output
     plain = run("explain", str(COUNTY), "XZ08").output  # a CSV folder has no history
     assert "整改完成日期: 2019-07-01 →" not in plain
+
+
+def test_ledger_as_of_reads_the_store_as_it_stood_and_reproduces_the_run(
+    tmp_path: Path, ticking: list[dt.datetime]
+) -> None:
+    db = str(tmp_path / "kaohe.db")
+    run("ledger", "init", db)
+    run("ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "年度录入")
+    run("score", str(COUNTY), "--data", db, "--out", str(tmp_path / "a"))
+    ticking[0] = dt.datetime(2020, 2, 1, 10, 0)
+    run("ledger", "correct", db, "督查问题", "SV012", "--set", "整改完成日期=2019-06-10",
+        "--by", "督查室", "--reason", "申诉")  # fmt: skip
+    for when, out in (("2020-01-31", "by-date"), ("2020-02-01T09:59:59", "by-time")):
+        run("score", str(COUNTY), "--data", db, "--ledger-as-of", when,
+            "--out", str(tmp_path / out))  # fmt: skip
+        for name in ("units.csv", "cadres.csv", "adjustments.csv", "freezes.csv"):
+            assert (tmp_path / out / name).read_bytes() == (tmp_path / "a" / name).read_bytes()
+        recorded = json.loads((tmp_path / out / "manifest.json").read_text(encoding="utf-8"))
+        assert recorded["data"] == f"{db}#at={when}"
+        assert recorded["as_of"] == "2019-12-31"  # the assessment's date is --as-of's
+        assert "scored again" in run("verify", str(tmp_path / out)).output
+    # a date is its whole day: the correction, made on 2020-02-01, is in that day's state
+    run("score", str(COUNTY), "--data", db, "--ledger-as-of", "2020-02-01",
+        "--out", str(tmp_path / "after"))  # fmt: skip
+    units = (tmp_path / "after" / "units.csv").read_text(encoding="utf-8-sig")
+    assert ",14.7500,0.0000,58.94,8" in units  # XZ08 with SV012 on time (see the test above)
+    checked = run("validate", str(COUNTY), "--data", db, "--ledger-as-of", "2020-01-31").output
+    assert f"{db}#at=2020-01-31: ok (" in checked
+    explained = run("explain", str(COUNTY), "XZ08", "--data", db, "--ledger-as-of", "2020-01-31")
+    assert "整改完成日期 2019-07-01" in explained.output
+
+
+def test_ledger_as_of_is_refused_without_a_store(tmp_path: Path) -> None:
+    db = str(tmp_path / "kaohe.db")
+    run("ledger", "init", db)
+    run("ledger", "import", db, str(FOLDER), "--by", "考核办", "--reason", "年度录入")
+    plain = run("score", str(COUNTY), "--data", str(FOLDER), "--ledger-as-of", "2020-01-31",
+                "--out", str(tmp_path / "x"), code=2)  # fmt: skip
+    assert "--ledger-as-of reads a ledger store as it stood at a time, and no --data" in (
+        plain.output
+    )
+    assert not (tmp_path / "x").exists()
+    missing = run("score", str(COUNTY), "--ledger-as-of", "2020-01-31", code=2).output
+    assert "--ledger-as-of needs --data naming a ledger store" in missing
+    bad = run("validate", str(COUNTY), "--data", db, "--ledger-as-of", "31.01.2020", code=2)
+    assert "'31.01.2020': not a date or time; expected YYYY-MM-DD" in bad.output
+    twice = run("validate", str(COUNTY), "--data", f"{db}#at=2020-01-31",
+                "--ledger-as-of", "2020-01-31", code=2)  # fmt: skip
+    assert "already gives the store's point (#at=); give it once" in twice.output
+    chinese = run("--lang", "zh", "validate", str(COUNTY), "--data", str(FOLDER),
+                  "--ledger-as-of", "2020-01-31", code=2)  # fmt: skip
+    assert f"--ledger-as-of 读取台账库在某一时点的状态,而 --data 给出的都不是台账库({FOLDER})" in (
+        chinese.output
+    )

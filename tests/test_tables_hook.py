@@ -23,6 +23,8 @@ PETITIONS = sdk.ledger(
 class Tables:
     """A plugin object registering ``tables``."""
 
+    KAOHE_API = "1.1"
+
     def __init__(self, tables: Any) -> None:
         self.tables = tables
 
@@ -88,6 +90,8 @@ def test_a_slot_that_is_not_a_slot_is_refused() -> None:
     rule = kaohe.Rule(name="x", title="x", reference="X1", steps=(), slots=("unit.mine",))
 
     class Rules:
+        KAOHE_API = "1.1"
+
         @kaohe.hookimpl
         def kaohe_register_rules(self) -> list[kaohe.Rule]:
             return [rule]

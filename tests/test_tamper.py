@@ -26,9 +26,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from tests.conftest import COUNTY
 
+from kaohe.audit.verify import verify
 from kaohe.cli import main
 from kaohe.manifest import MANIFEST
-from kaohe.verify import verify
 
 Rows = list[dict[str, str]]
 Edit = Callable[[Path], None]
@@ -342,15 +342,15 @@ def test_with_the_key_the_hashes_and_signature_find_the_edit(
 
 def printed_by_another_browser(monkeypatch: pytest.MonkeyPatch) -> None:
     """This machine's Chromium as a later version: the same page, other bytes and producer."""
-    import kaohe.pdf
+    import kaohe.report.pdf
 
-    printed = kaohe.pdf.pdf_bytes
+    printed = kaohe.report.pdf.pdf_bytes
 
     def later(html: str, day: object) -> bytes:
         pdf = printed(html, day)  # type: ignore[arg-type]
         return re.sub(rb"/Producer \(Skia/PDF m[0-9]+\)", b"/Producer (Skia/PDF m999)", pdf)
 
-    monkeypatch.setattr(kaohe.pdf, "pdf_bytes", later)
+    monkeypatch.setattr(kaohe.report.pdf, "pdf_bytes", later)
 
 
 def test_a_pdf_another_browser_printed_is_sealed_by_the_signed_manifest(

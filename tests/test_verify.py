@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -19,11 +20,12 @@ from tests.test_explain import formula_ids
 
 import kaohe
 from kaohe import manifest
+from kaohe.audit.sums import _adds_up
+from kaohe.audit.verify import Audit, audit, verify
 from kaohe.cli import main
-from kaohe.cli_audit import verify as verify_command
+from kaohe.cli.audit import verify as verify_command
 from kaohe.output import result_files, write_folder
 from kaohe.plugins import Registry, get_plugin_manager
-from kaohe.verify import Audit, _adds_up, audit, verify
 
 Rows = list[dict[str, str]]
 
@@ -117,13 +119,69 @@ def test_a_missing_or_newly_present_input_is_found(scored: Path) -> None:
     assert f"table notices: {data / 'notices.csv'} was absent at the run and exists now" in problems
 
 
-def test_a_changed_scheme_is_found(scored: Path) -> None:
+def edit_scheme(scheme: Path) -> None:
+    text = scheme.read_text(encoding="utf-8")
+    assert text.count("cap = 10.0") == 1
+    scheme.write_text(text.replace("cap = 10.0", "cap = 8.0"), encoding="utf-8")
+
+
+def rewrite_manifest(folder: Path, change: Callable[[dict[str, object]], None]) -> None:
+    """Edit the manifest (no hash covers it; only a signature would)."""
+    info = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    change(info)
+    (folder / "manifest.json").write_bytes(manifest.to_bytes(info))
+
+
+def test_a_scheme_edited_in_place_is_rebuilt_from_the_text_the_manifest_keeps(
+    scored: Path, runner: CliRunner
+) -> None:
     scheme = scored.parent / COUNTY.name
-    scheme.write_text(
-        scheme.read_text(encoding="utf-8").replace("cap = 10.0", "cap = 8.0"), encoding="utf-8"
-    )
+    kept = json.loads((scored / "manifest.json").read_text(encoding="utf-8"))["scheme"]
+    assert kept["text"] == COUNTY.read_text(encoding="utf-8")
+    edit_scheme(scheme)
+    note = f"scheme: {scheme} has changed since the run or is gone; the scheme's text kept in "
+    assert audit(scored) == Audit((), True, (note + "manifest.json is used",))
+    result = runner.invoke(main, ["verify", str(scored)])
+    assert result.exit_code == 0, result.output
+    assert f"note: {note}" in result.output
+    scheme.unlink()
+    assert audit(scored) == Audit((), True, (note + "manifest.json is used",))
+
+
+def test_a_changed_scheme_is_found_when_the_manifest_keeps_no_text(scored: Path) -> None:
+    scheme = scored.parent / COUNTY.name
+    rewrite_manifest(scored, lambda info: info["scheme"].pop("text"))  # type: ignore[attr-defined]
+    assert audit(scored) == Audit((), True)  # a folder from before the text was kept
+    edit_scheme(scheme)
     problems = verify(scored)
     assert problems == [next(p for p in problems if p.startswith(f"scheme: {scheme} has changed"))]
+
+
+def test_an_edited_scheme_text_in_the_manifest_is_found(scored: Path) -> None:
+    def capped(info: dict[str, Any]) -> None:
+        info["scheme"]["text"] = info["scheme"]["text"].replace("cap = 10.0", "cap = 3.0")
+
+    rewrite_manifest(scored, capped)
+    edited = (
+        "scheme: the text manifest.json keeps is not the scheme the run was scored with "
+        "(its sha256 is not the recorded one)"
+    )
+    found = audit(scored)
+    assert found.rescored  # with the scheme file, unchanged
+    assert found.problems[0] == edited
+    assert found.problems[1].startswith("manifest.json key 'scheme.text': ")
+    assert len(found.problems) == 2
+    edit_scheme(scored.parent / COUNTY.name)  # neither the file nor the text is the run's
+    found = audit(scored)
+    assert not found.rescored
+    assert found.problems[:2] == (
+        edited,
+        next(
+            p
+            for p in found.problems
+            if p.startswith(f"scheme: {scored.parent / COUNTY.name} has changed")
+        ),
+    )
 
 
 def test_an_edited_score_is_found_cell_by_cell(scored: Path, runner: CliRunner) -> None:
@@ -324,7 +382,7 @@ def test_a_changed_local_plugin_file_is_found(runner: CliRunner, tmp_path: Path)
     folder = tmp_path / "local"
     folder.mkdir()
     plugin = folder / "quiet.py"
-    plugin.write_text("import kaohe\n", encoding="utf-8")
+    plugin.write_text('import kaohe\nKAOHE_API = "1.1"\n', encoding="utf-8")
     out = tmp_path / "out"
     result = runner.invoke(
         main, ["score", str(COUNTY), "--out", str(out), "--plugins", str(folder)]
@@ -336,7 +394,7 @@ def test_a_changed_local_plugin_file_is_found(runner: CliRunner, tmp_path: Path)
         "plugin local:quiet.py: the run used local:quiet.py unregistered, which is not "
         "installed; give --plugins FOLDER to score the inputs as the run did"
     ]
-    plugin.write_text("import kaohe  # changed\n", encoding="utf-8")
+    plugin.write_text('import kaohe\nKAOHE_API = "1.1"  # changed\n', encoding="utf-8")
     problems = verify(out, registry=with_plugin)
     assert problems == [
         next(p for p in problems if p.startswith(f"plugin local:quiet.py: {plugin} has changed"))

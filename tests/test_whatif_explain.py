@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from tests.conftest import COUNTY
 
-from kaohe import cli_whatif
 from kaohe.cli import main
+from kaohe.cli import whatif as cli_whatif
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -18,11 +18,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from tests.conftest import COUNTY
 
 import kaohe
-from kaohe import manifest, workbook
+from kaohe import manifest
 from kaohe.output import result_files
-from kaohe.reports import extra_files
+from kaohe.report import workbook
+from kaohe.report.labels import extra_files
+from kaohe.report.workbook import workbook_bytes
+from kaohe.report.xlsx import text_width
 from kaohe.results import Results
-from kaohe.workbook import text_width, workbook_bytes
 
 SHEETS = ["单位", "干部", "加减分明细", "影响期", "问题类别", "等次统计", "说明"]
 UNIT_HEADERS = [

@@ -97,6 +97,9 @@ def play(location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         "all",
     )
     assert results(tmp_path / "again") == results(first)
+    run("score", str(COUNTY), "--data", location, "--ledger-as-of", "2020-01-10",
+        "--out", str(tmp_path / "as-of"), "--format", "all")  # fmt: skip
+    assert results(tmp_path / "as-of") == results(first)  # the ledger as published from
     assert "scored again" in run("verify", str(first))
     published = run("explain", "--run", str(first), "河坝乡")  # what was published, by name
     assert "整改期限 2019-06-15, 整改完成日期 2019-07-01" in published

@@ -41,13 +41,13 @@ from .rule import Rule, Slot, Step
 from .scheme import RuleConfig, Scheme
 
 if TYPE_CHECKING:
-    from .explanation import Explanation, explain
+    from .audit.explain import Explanation, explain
 
 
 def __getattr__(name: str) -> Any:
     """``kaohe.explain`` and ``kaohe.Explanation``, imported on first use."""
     if name in ("explain", "Explanation"):
-        from . import explanation
+        from .audit import explain as explanation
 
         return getattr(explanation, name)
     raise AttributeError(f"module 'kaohe' has no attribute {name!r}")

@@ -111,9 +111,9 @@ def markdown(registry: Registry | None = None) -> str:
     lines += [
         "- `findings.csv`: `category`, `findings`, `points` (supervision findings per 问题类别)",
         "- `manifest.json`: the sha256 of every other file of the folder (`files`), scheme",
-        "  file and sha256, every input table's source, sha256 and row count, kaohe version,",
-        "  every plugin's distribution and version, as-of date, overrides, absent and unread",
-        "  tables, rows outside the period, warnings",
+        "  file, sha256 and exact text (`scheme.text`), every input table's source, sha256",
+        "  and row count, kaohe version, every plugin's distribution and version, as-of date,",
+        "  overrides, absent and unread tables, rows outside the period, warnings",
         "- `manifest.sig` (with `--sign KEY`): the Ed25519 signature of `manifest.json`",
         "- `results.xlsx`, `report.html` (with `--format`): the same results for people to read;",
         "  a table longer than Excel's 1,048,575 rows continues on sheets `名称(续1)`, ...",

@@ -10,16 +10,26 @@ are found from what the manifests record:
 - otherwise, the input tables whose content (sha256) differs;
 - the scheme's parameters whose values differ (:func:`kaohe.paths.differences`
   of the two runs' schemes, overrides included) and the as-of date;
-- plugin versions.
+- plugin versions (one cause for all of them).
 
-Each cause that can be is applied alone to the first run's inputs and scored
-again (the idea of the what-if decomposition, one cause at a time): the
-results it moves are attributed to it, a score with how much it moves it,
-and the part of a score change its causes alone do not add up to is shown
-as their interaction (交互/余项). A plugin version cannot be scored alone
-(one version is installed), nor a table when the first run's files changed
-since, nor the registers of units and cadres; the causes say so, and a lone
-cause that cannot be scored explains every change.
+The first run's inputs (its data state and scheme) are scored again with the
+installed plugins: ``base``. When plugin versions differ and the installed
+ones are exactly the second run's, the code change is scored alone: ``base``
+against the first run's recorded results is its effect (the plugin versions
+change together, one cause). Each other cause that can be is then applied
+alone to the first run's inputs and scored again under the installed code
+(the idea of the what-if decomposition, one cause at a time): the results it
+moves are attributed to it, a score with ``alone - base``. So a score change
+``after - before`` is split as ``(base - before)`` for the code, plus each
+cause's ``alone - base``, plus the part they do not add up to, shown as
+their interaction (交互/余项). With no code change ``base`` is the first
+run's result and the split is the one-at-a-time decomposition alone.
+
+Plugin versions cannot be scored alone when the installed ones are not the
+second run's (their effect is then left in the remainder), nor can a table
+when the first run's files changed since, nor the registers of units and
+cadres; the causes say so, and a lone cause that cannot be scored explains
+every change.
 """
 
 from __future__ import annotations
@@ -102,9 +112,12 @@ class Diff:
 
     ``effects`` maps a changed field to the causes that, applied alone to the
     first run's inputs and scored again, change it, each with the value it
-    then takes; ``base`` holds the first run's inputs scored again (the
-    value the effects are measured from). ``lone`` is the only cause's label
-    when there is exactly one and it could not be scored: it explains all.
+    then takes; ``base`` holds the first run's inputs scored again with the
+    installed code (the value the effects are measured from). ``code`` is
+    the label of the plugin versions' cause when it was scored: the installed
+    code is the second run's, and ``base`` against the first run's recorded
+    value is its effect. ``lone`` is the only cause's label when there is
+    exactly one and it could not be scored: it explains all.
     """
 
     first: Path
@@ -114,14 +127,22 @@ class Diff:
     effects: Mapping[Key, tuple[tuple[str, str], ...]] = attrs.field(factory=dict)
     base: Mapping[Key, str] = attrs.field(factory=dict)
     lone: str | None = None
+    code: str | None = None
+    #: how the runs' inputs were had (a scheme rebuilt from the text its manifest keeps)
+    notes: tuple[str, ...] = ()
 
     def reason(self, change: Change) -> str:
         """Why ``change`` happened, in the reader's language: the causes that move it alone
         and, for a score, how much each moves it, with the part they leave unexplained (their
-        interaction, or what could not be scored alone)."""
+        interaction, or what could not be scored alone).
+
+        A score change ``after - before`` is split as ``(base - before)``, the
+        plugin versions' part when :attr:`code` was scored, plus each cause's
+        ``alone - base``, plus the remainder (their interaction)."""
         key = (change.entity, change.entity_id, change.field)
         found = self.effects.get(key, ())
-        if not found:
+        recoded = self.code is not None and key in self.base and self.base[key] != change.before
+        if not found and not recoded:
             if self.lone is not None:
                 return self.lone
             if not self.causes:
@@ -129,11 +150,14 @@ class Diff:
             return _("not attributable to one change alone (several changes together)")
         total, base = _number(change.after), _number(self.base.get(key, change.before))
         before = _number(change.before)
+        labels = [self.code] if recoded and self.code is not None else []
         if total is None or base is None or before is None:
-            return ";".join(label for label, _ in found)
+            return ";".join([*labels, *(label for label, _ in found)])
         parts = [(label, _number(value) or 0.0) for label, value in found]
-        shown = [f"{label} {value - base:+.2f}" for label, value in parts]
-        rest = (total - before) - sum(value - base for _, value in parts)
+        code = base - before if labels else 0.0
+        shown = [f"{label} {code:+.2f}" for label in labels]
+        shown += [f"{label} {value - base:+.2f}" for label, value in parts]
+        rest = (total - before) - code - sum(value - base for _, value in parts)
         if abs(rest) >= 0.005:
             shown.append(f"{_(REMAINDER)} {rest:+.2f}")
         return ";".join(shown)
@@ -235,17 +259,48 @@ def _unscored(why: str) -> str:
 
 
 def plugin_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Cause]:
-    """Plugins whose version differs: causes that cannot be scored alone (one version is
-    installed), so their effect is left in the remainder."""
-    versions = [{p["distribution"]: p["version"] for p in m["plugins"]} for m in (first, second)]
+    """Plugin distributions whose version differs, one cause each (whether they can be
+    scored alone is for :func:`_code_cause` to say)."""
+    versions = [_versions(m["plugins"]) for m in (first, second)]
     causes = []
     for name in sorted(versions[0].keys() | versions[1].keys()):
         old, new = versions[0].get(name, _(NONE)), versions[1].get(name, _(NONE))
         if old != new:
             label = _("plugin {plugin}: {old} → {new}").format(plugin=name, old=old, new=new)
-            why = _("one version is installed; its effect is left in the remainder")
-            causes.append(Cause(label, unscored=_unscored(why)))
+            causes.append(Cause(label))
     return causes
+
+
+def _versions(plugins: Any) -> dict[str, str]:
+    return {p["distribution"]: p["version"] for p in plugins}
+
+
+def _code_cause(
+    manifests: tuple[Mapping[str, Any], Mapping[str, Any]], registry: Registry
+) -> Cause | None:
+    """The plugin versions that differ between the runs, as one cause (the code changes
+    together: one version of each is installed), or None when none differs.
+
+    It can be scored when the installed plugins are exactly the second run's: the first
+    run's inputs scored with them, against its recorded results, is then the code's
+    effect. Otherwise it says why not, and its effect is left in the remainder."""
+    from .manifest import plugins
+
+    causes = plugin_causes(*manifests)
+    if not causes:
+        return None
+    label = "; ".join(cause.label for cause in causes)
+    second, installed = _versions(manifests[1]["plugins"]), _versions(plugins(registry.manager))
+    for name in sorted(second.keys() | installed.keys()):
+        if second.get(name) != installed.get(name):
+            why = _(
+                "{plugin} {version} is installed, the second run used {used}; its effect "
+                "is left in the remainder"
+            ).format(
+                plugin=name, version=installed.get(name, _(NONE)), used=second.get(name, _(NONE))
+            )
+            return Cause(label, unscored=_unscored(why))
+    return Cause(label)
 
 
 def setting_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Cause]:
@@ -303,27 +358,31 @@ def table_causes(first: Mapping[str, Any], second: Mapping[str, Any]) -> list[Ca
     return causes
 
 
-def _recorded(manifest: Mapping[str, Any], registry: Registry) -> Scheme | str:
-    """The scheme a run was scored with (file, overrides, as-of), or why it cannot be had."""
-    from . import api
-    from .manifest import sha256
+def _recorded(manifest: Mapping[str, Any], registry: Registry) -> tuple[Scheme | str, str]:
+    """The scheme a run was scored with (file, overrides, as-of), or why it cannot be had;
+    and a note when it is rebuilt from the text its manifest keeps (the file changed)."""
+    from .manifest import recorded_scheme
+    from .scheme import Scheme
 
     path = Path(manifest["scheme"]["file"])
-    if not path.is_file() or sha256(path.read_bytes()) != manifest["scheme"]["sha256"]:
-        return _("the scheme file {file} changed since or is gone").format(file=path)
+    kept = recorded_scheme(manifest["scheme"], path)
+    if not kept.found:
+        return _("the scheme file {file} changed since or is gone").format(file=path), ""
     try:
-        scheme = api.load_scheme(path, registry)
+        raw = Scheme.read(path) if kept.text is None else kept.text.encode("utf-8")
+        scheme = Scheme.from_bytes(raw, registry, source=str(path))
         if manifest.get("overrides"):
             scheme = scheme.with_overrides(manifest["overrides"])
-        return scheme.with_as_of(dt.date.fromisoformat(manifest["as_of"]))
+        return scheme.with_as_of(dt.date.fromisoformat(manifest["as_of"])), kept.note
     except KaoheError as error:
-        return _("the scheme {file} cannot be read ({error})").format(file=path, error=error)
+        error_text = _("the scheme {file} cannot be read ({error})")
+        return error_text.format(file=path, error=error), ""
 
 
 def _table_data(manifest: Mapping[str, Any], scheme: Scheme) -> Dataset | str:
     """The input tables a run read from files, as they were, or why they cannot be had."""
     from . import api
-    from .verify import _data_source
+    from .audit.verify import _data_source
 
     try:
         data = api.load_data(_data_source(str(manifest["data"])), scheme)
@@ -386,15 +445,18 @@ def compare(first: Path, second: Path) -> Diff:
     manifests = _manifest(first), _manifest(second)
     changes = result_changes(_files(first), _files(second))
     registry = Registry.installed(None)
-    schemes = tuple(_recorded(m, registry) for m in manifests)
-    scheme_a, scheme_b = schemes
+    (scheme_a, note_a), (scheme_b, note_b) = (_recorded(m, registry) for m in manifests)
+    notes = tuple(dict.fromkeys(note for note in (note_a, note_b) if note))
     found: list[tuple[Cause, Apply | None]] = []
     if isinstance(scheme_a, str) or isinstance(scheme_b, str):
         why = _unscored(scheme_a if isinstance(scheme_a, str) else str(scheme_b))
         found += [(attrs.evolve(c, unscored=why), None) for c in setting_causes(*manifests)]
-    else:
+    code: Cause | None = None
+    if not isinstance(scheme_a, str) and not isinstance(scheme_b, str):  # else: listed above
         found += _scheme_causes(scheme_a, scheme_b)
-        found += [(c, None) for c in plugin_causes(*manifests)]
+        code = _code_cause(manifests, registry)
+        if code is not None:
+            found.append((code, None))
     (base_a, at_a), (base_b, at_b) = (split_at(str(m["data"])) for m in manifests)
     data: Dataset | str = "not scored"
     if base_a == base_b and at_a is not None and at_b is not None:
@@ -404,10 +466,20 @@ def compare(first: Path, second: Path) -> Diff:
     else:
         records = [(c, None) for c in table_causes(*manifests)]
     found = [*records, *found]
+    if code is not None and not code.unscored and isinstance(data, str):
+        unscored = attrs.evolve(code, unscored=_unscored(data))
+        found = [(unscored if cause is code else cause, apply) for cause, apply in found]
+        code = unscored
+    recoded = code is not None and not code.unscored
     effects: dict[Key, list[tuple[str, str]]] = {}
     base: dict[Key, str] = {}
     scored = [(cause, apply) for cause, apply in found if apply is not None]
-    if changes and scored and not isinstance(scheme_a, str) and not isinstance(data, str):
+    if (
+        changes
+        and (scored or recoded)
+        and not isinstance(scheme_a, str)
+        and not isinstance(data, str)
+    ):
         base = _values(_score(scheme_a, data))
         wanted = sorted({(c.entity, c.entity_id, c.field) for c in changes})
         for number, (cause, apply) in enumerate(found):
@@ -422,7 +494,8 @@ def compare(first: Path, second: Path) -> Diff:
                 if alone.get(key, NONE) != base.get(key, NONE):
                     effects.setdefault(key, []).append((cause.label, alone.get(key, NONE)))
     causes = tuple(cause for cause, _ in found)
-    lone = causes[0].label if len(found) == 1 and found[0][1] is None else None
+    alone_unscored = len(found) == 1 and found[0][1] is None and not (recoded and code in causes)
+    lone = causes[0].label if alone_unscored else None
     return Diff(
         first,
         second,
@@ -431,6 +504,8 @@ def compare(first: Path, second: Path) -> Diff:
         {key: tuple(value) for key, value in effects.items()},
         base,
         lone,
+        code.label if recoded and code is not None else None,
+        notes,
     )
 
 
@@ -489,6 +564,7 @@ def _score(scheme: Scheme, data: Dataset) -> dict[str, str]:
 def text(diff: Diff) -> list[str]:
     """The diff for the terminal, in the reader's language (Chinese unless told)."""
     lines = [_("compared {first} → {second}").format(first=diff.first, second=diff.second)]
+    lines += [_("note: {note}").format(note=note) for note in diff.notes]
     lines.append(
         _("changes of inputs and settings:") if diff.causes else _("inputs and settings: unchanged")
     )
@@ -550,7 +626,8 @@ def files(diff: Diff) -> dict[str, bytes]:
         "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
         "td,th{border:1px solid #999;padding:2px 6px}</style></head><body>"
         f"<h1>结果比较</h1><p>{html.escape(str(diff.first))} → {html.escape(str(diff.second))}</p>"
-        f"<h2>输入与设置的变化</h2><ul>{listed}</ul><h2>结果变化</h2><table><tr>"
+        + "".join(f"<p><small>{html.escape(note)}</small></p>" for note in diff.notes)
+        + f"<h2>输入与设置的变化</h2><ul>{listed}</ul><h2>结果变化</h2><table><tr>"
         + "".join(f"<th>{c}</th>" for c in COLUMNS)
         + f"</tr>{cells}</table></body></html>\n"
     )

@@ -74,7 +74,8 @@ def _running(pid: int) -> bool:
     return True
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The hex sha256 of the file at ``path``, read a block at a time."""
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
@@ -112,7 +113,7 @@ def not_ours(folder: Path) -> str | None:
             return _("{file} is not a plain file").format(file=name)
     for name, digest in sorted(listed.items()):
         try:
-            if _sha256(Path(folder, name)) != digest:
+            if file_sha256(Path(folder, name)) != digest:
                 return _("{file} was changed after kaohe wrote it").format(file=name)
         except OSError as error:
             return _("{file} cannot be read ({reason})").format(file=name, reason=error.strerror)

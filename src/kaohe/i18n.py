@@ -196,7 +196,7 @@ def translate_click() -> None:
 
     Click marks its messages with the standard library's ``gettext`` and
     ``ngettext``, bound by name in each of its modules; kaohe's catalog
-    holds their translations (:mod:`kaohe.clickmessages`), so the kaohe
+    holds their translations (:mod:`kaohe.cli.messages`), so the kaohe
     command points those names at this module. Only the ``kaohe`` command
     calls this; a module click no longer has is left alone.
     """

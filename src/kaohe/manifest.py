@@ -1,6 +1,8 @@
 """``manifest.json``: what a result was computed from, so that it can be audited later.
 
-Records the scheme file and its sha256, every input table's source, sha256
+Records the scheme file, its sha256 and its exact text (``scheme.text``:
+a scheme edited in place after the run can still be rebuilt as it was,
+:func:`recorded_scheme`), every input table's source, sha256
 and row count, the kaohe version, every enabled rule's distribution and
 version, every registered plugin's distribution and version (``plugins``;
 a plugin loaded from a file, which has no distribution, with the file's
@@ -10,7 +12,7 @@ period, absent tables, tables no enabled rule reads, and warnings.
 :func:`seal` adds ``files``: the sha256 of every other file of the
 folder, so that the manifest covers every byte of the result; a signature
 (``manifest.sig``, :mod:`kaohe.signing`) then covers the manifest.
-``kaohe verify`` (:mod:`kaohe.verify`) checks a result folder against it,
+``kaohe verify`` (:mod:`kaohe.audit.verify`) checks a result folder against it,
 and :mod:`kaohe.folders` replaces only a folder whose manifest lists
 exactly the files it holds.
 """
@@ -24,8 +26,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pluggy
 
+from .i18n import _
 from .plugins import kaohe_version, origins
 from .results import Results
 
@@ -84,8 +88,10 @@ def build(
     data_path: str,
     overrides: Mapping[str, object] | None = None,
     warnings: Sequence[str] = (),
+    scheme_text: str | None = None,
 ) -> dict[str, Any]:
-    """The manifest of scenario 0 of ``results`` as plain JSON-able data."""
+    """The manifest of scenario 0 of ``results`` as plain JSON-able data; ``scheme_text``,
+    the scheme file's exact content, is kept as ``scheme.text``."""
     scheme = results.scheme
     data = results.data
     registry = scheme.registry
@@ -99,17 +105,20 @@ def build(
         }
         for name, table in sorted(data.tables.items())
     }
+    recorded_scheme: dict[str, Any] = {
+        "name": scheme.name,
+        "title": scheme.title,
+        "file": scheme.path,
+        "sha256": scheme.sha256,
+        "year": scheme.year,
+        "period": [scheme.period_start.isoformat(), scheme.period_end.isoformat()],
+    }
+    if scheme_text is not None:
+        recorded_scheme["text"] = scheme_text
     return {
         "kind": SCORE,
         "kaohe_version": kaohe_version(),
-        "scheme": {
-            "name": scheme.name,
-            "title": scheme.title,
-            "file": scheme.path,
-            "sha256": scheme.sha256,
-            "year": scheme.year,
-            "period": [scheme.period_start.isoformat(), scheme.period_end.isoformat()],
-        },
+        "scheme": recorded_scheme,
         "as_of": scheme.as_of.isoformat(),
         "overrides": {key: _plain(value) for key, value in (overrides or {}).items()},
         "data": data_path,
@@ -160,3 +169,43 @@ def _plain(value: object) -> object:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
+
+
+@attrs.frozen
+class RecordedScheme:
+    """How to rebuild the scheme a run recorded (:func:`recorded_scheme`)."""
+
+    #: the text to read in place of the file (None: read the file: it is as it was, or,
+    #: when not ``found``, the manifest keeps no usable text and the file changed)
+    text: str | None = None
+    #: what was done, for a note ("" when the file is read)
+    note: str = ""
+    #: "" or why the text the manifest keeps is not the scheme's (its sha256 differs)
+    problem: str = ""
+    #: whether the scheme can be had: the file is as it was, or ``text`` is given
+    found: bool = True
+
+
+def recorded_scheme(info: Mapping[str, Any], path: Path) -> RecordedScheme:
+    """The scheme a run scored with, from its manifest's ``scheme`` entry ``info`` and the
+    file at ``path`` (its ``file``, resolved): the file when it still hashes to the recorded
+    sha256; else the text the manifest keeps, when it does; else neither (a folder written
+    before the text was kept, or one whose text was edited: ``problem`` says so)."""
+    digest, text = info.get("sha256"), info.get("text")
+    kept = isinstance(text, str) and isinstance(digest, str)
+    usable = kept and sha256(str(text).encode("utf-8")) == digest
+    problem = ""
+    if text is not None and not usable:
+        problem = _(
+            "scheme: the text {file} keeps is not the scheme the run was scored with "
+            "(its sha256 is not the recorded one)"
+        ).format(file=MANIFEST)
+    if path.is_file() and sha256(path.read_bytes()) == digest:
+        return RecordedScheme(problem=problem)
+    if not usable:
+        return RecordedScheme(problem=problem, found=False)
+    note = _(
+        "scheme: {file} has changed since the run or is gone; the scheme's text kept in "
+        "{manifest} is used"
+    ).format(file=path, manifest=MANIFEST)
+    return RecordedScheme(str(text), note)

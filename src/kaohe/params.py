@@ -27,7 +27,6 @@ from .i18n import _
 
 #: Where a map's keys come from when they are not a fixed list.
 KEYS_CATEGORIES = "categories"
-KEYS_INDICATORS = "indicators"
 KEYS_ANY = "any"
 
 #: No number in a scheme is larger in size than this, whatever a rule
@@ -51,7 +50,6 @@ class CheckContext:
 
     source: str
     categories: tuple[str, ...] = ()
-    indicators: tuple[str, ...] = ()
     normalise: Callable[[str], str] = str
 
     def fail(self, key: str, expected: str, got: object = None) -> SchemeError:
@@ -242,8 +240,6 @@ class TextList(Param):
 def _allowed_keys(keys: tuple[str, ...] | str, ctx: CheckContext) -> tuple[str, ...] | None:
     if keys == KEYS_CATEGORIES:
         return ctx.categories
-    if keys == KEYS_INDICATORS:
-        return ctx.indicators
     if keys == KEYS_ANY:
         return None
     assert isinstance(keys, tuple)
@@ -273,7 +269,7 @@ class NumberMap(Param):
     """A table of numbers keyed by vocabulary; each number may vary by scenario.
 
     ``keys`` is a fixed tuple, or :data:`KEYS_CATEGORIES`,
-    :data:`KEYS_INDICATORS` or :data:`KEYS_ANY`. Keys left out take
+    or :data:`KEYS_ANY`. Keys left out take
     ``default`` (when it has them); ``complete`` requires every allowed key
     after defaults are merged; ``descending`` requires the values not to
     rise in the keys' order (grade thresholds: 优秀 >= 良好 >= 一般).

@@ -42,25 +42,6 @@ BUILTIN_PLUGINS = (
     "kaohe.builtin.promotion_freeze",
 )
 
-#: Reference rules and the distributions that provide them, for the error
-#: shown when a scheme names a rule whose plugin is not installed.
-REFERENCE_DISTRIBUTIONS: Mapping[str, str] = {
-    "targets": "kaohe-targets",
-    "satisfaction": "kaohe-satisfaction",
-    "supervision": "kaohe-supervision",
-    "criticism": "kaohe-criticism",
-    "rectification": "kaohe-rectification",
-    "awards": "kaohe-awards",
-    "veto": "kaohe-veto",
-    "serious_units": "kaohe-serious-units",
-    "accountability": "kaohe-accountability",
-    "dual_investigation": "kaohe-accountability",
-    "zero_accountability": "kaohe-accountability",
-    "tolerance": "kaohe-tolerance",
-    "exams": "kaohe-exams",
-    "attendance": "kaohe-attendance",
-}
-
 
 def get_plugin_manager(
     *,
@@ -97,15 +78,28 @@ def get_plugin_manager(
 
 
 def _check_api_versions(manager: pluggy.PluginManager) -> None:
-    """A plugin stating ``KAOHE_API`` must be compatible with :data:`kaohe.sdk.API_VERSION`."""
+    """Every plugin but kaohe's own states ``KAOHE_API``, compatible with
+    :data:`kaohe.sdk.API_VERSION`; a plugin stating none, or one this kaohe does not
+    provide, is a :class:`PluginError` naming its distribution."""
     from .sdk import API_VERSION, compatible
 
     known = origins(manager)
     for name, plugin in manager.list_name_plugin():
-        needed = getattr(plugin, "KAOHE_API", None)
-        if needed is None or compatible(needed):
+        if name in BUILTIN_PLUGINS:
             continue
+        needed = getattr(plugin, "KAOHE_API", None)
         dist = known.get(name, (name, ""))[0]
+        if needed is None:
+            raise PluginError(
+                dist,
+                "",
+                "states no plugin API version; add KAOHE_API = "
+                f'"{API_VERSION}" (the kaohe.sdk it was written against) to the module of '
+                "its entry point",
+                stage="registration",
+            )
+        if compatible(needed):
+            continue
         raise PluginError(
             dist,
             "",
@@ -340,12 +334,6 @@ class Registry:
     def slot(self, name: str) -> Slot:
         """The declared slot called ``name`` (an exclusive, undocumented slot for a table)."""
         return self.slots.get(name) or Slot(name, "")
-
-    def missing_distribution(self, name: str) -> str | None:
-        """The reference distribution that would provide ``name``, if it is not installed."""
-        if name in self.rules:
-            return None
-        return REFERENCE_DISTRIBUTIONS.get(name)
 
 
 def _registered_tables(manager: pluggy.PluginManager) -> list[tuple[str, TableSpec]]:

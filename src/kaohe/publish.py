@@ -2,7 +2,7 @@
 
 Shared by ``kaohe score``, which writes the files as a result folder, and
 ``kaohe verify``, which makes them again from the inputs a folder records
-and compares every value (:mod:`kaohe.verify`). One path for both means a
+and compares every value (:mod:`kaohe.audit.verify`). One path for both means a
 verified folder is exactly what scoring its inputs gives.
 """
 
@@ -36,6 +36,8 @@ class Inputs:
     #: the appeals recorded in a ledger store at the run's point (rows of
     #: :data:`kaohe.appeals.COLUMNS`), listed in results.xlsx and report.html
     appeals: tuple[tuple[str, ...], ...] = ()
+    #: the scheme file's exact text, which the manifest keeps (None: not from a file)
+    scheme_text: str | None = None
 
 
 def default_data(scheme_path: Path) -> Path:
@@ -51,6 +53,7 @@ def load(
     as_of: dt.date | None = None,
     overrides: Mapping[str, object] | None = None,
     progress: Callable[[int], None] | None = None,
+    scheme_text: str | None = None,
 ) -> Inputs:
     """Read and check the scheme (with ``overrides``, at ``as_of``) and its data.
 
@@ -58,10 +61,14 @@ def load(
     example data. The plugins' ``kaohe_check_inputs`` hooks are asked for
     warnings, after the data's own (unknown columns, sheets and files).
     ``progress(k)``: tables read (see :func:`kaohe.api.load_data`).
+    ``scheme_text``: the scheme file's content as a run recorded it, read in
+    place of the file at ``scheme_path`` (which names it as before).
     """
     from .data.locations import SOURCES, is_database, shown, sources
 
-    scheme = api.load_scheme(scheme_path, registry)
+    raw = Scheme.read(scheme_path) if scheme_text is None else scheme_text.encode("utf-8")
+    scheme = Scheme.from_bytes(raw, registry, source=str(scheme_path))
+    text = raw.decode("utf-8")  # from_bytes read it as UTF-8; a BOM is kept as it was
     if overrides:
         scheme = scheme.with_overrides(overrides)
     if as_of is not None:
@@ -87,7 +94,7 @@ def load(
             )
         data = api.load_data(data_path, scheme, progress=progress)
     warnings = (*data.warnings, *check_inputs(scheme, data))
-    return Inputs(scheme, data, data_path, warnings, appeals)
+    return Inputs(scheme, data, data_path, warnings, appeals, text)
 
 
 def check_inputs(scheme: Scheme, data: Dataset) -> list[str]:
@@ -124,13 +131,14 @@ def result_files(
     What the terminal should say about the files is added to ``notices``.
     """
     from . import manifest, output
-    from .reports import extra_files
+    from .report.labels import extra_files
 
     info = manifest.build(
         results,
         data_path=str(inputs.data_path),
         overrides=overrides,
         warnings=inputs.warnings,
+        scheme_text=inputs.scheme_text,
     )
     files = {
         **output.result_files(results, info),

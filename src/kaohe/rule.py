@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import blocks
-from .explaining import Explainer
+from .audit.explaining import Explainer
 from .i18n import Messages, gettext
 from .params import Param
 
@@ -185,8 +185,8 @@ class Rule:
     slots this rule introduces (a slot of :data:`SLOTS` is declared already;
     every other slot a step reads, uses or writes must be declared by some
     installed rule); ``explainer`` its part of ``kaohe explain``
-    (:class:`~kaohe.explaining.Explainer`); ``messages`` the plugin's own
-    catalog (:class:`~kaohe.i18n.Messages`), which translates the
+    (:class:`~kaohe.audit.explaining.Explainer`); ``messages`` the plugin's
+    own catalog (:class:`~kaohe.i18n.Messages`), which translates the
     descriptions of its parameters where they are shown (:meth:`text`).
     """
 

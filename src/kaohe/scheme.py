@@ -1,7 +1,8 @@
 """Assessment schemes: a TOML file as frozen attrs values.
 
 A scheme file has a ``[scheme]`` table (name, title, year, optional
-``as_of``, categories, source document) and one table per rule, named as
+``as_of``, categories, source document, the distributions that provide its
+rules) and one table per rule, named as
 the rule. A rule table enables its rule (unless ``enabled = false``) and
 holds its ``basis`` (文件依据) and parameters. Everything is checked against
 the parameters that the installed rules declare: a misspelt key, a wrong
@@ -58,6 +59,9 @@ _SCHEME_KEYS = {
     "as_of": DateParam(None, "the as-of date (default: the period's last day)"),
     "categories": TextList((), doc="unit categories (考核类别)"),
     "source": Text(None, "the source document (seed)"),
+    "requires": TextList(
+        (), doc="the distributions that provide the scheme's rules (pip install them)"
+    ),
 }
 _REQUIRED_SCHEME_KEYS = ("name", "title", "year", "categories")
 #: The optional table of what a published report (公示) says of its issuer.
@@ -145,11 +149,24 @@ class Scheme:
     @classmethod
     def from_toml(cls, path: str | Path, registry: Registry | None = None) -> Scheme:
         """Read and check a scheme file; errors name the file and key path."""
-        path = Path(path)
+        return cls.from_bytes(cls.read(path), registry, source=str(Path(path)))
+
+    @staticmethod
+    def read(path: str | Path) -> bytes:
+        """A scheme file's bytes; a SchemeError naming it when it cannot be read."""
         try:
-            raw = path.read_bytes()
+            return Path(path).read_bytes()
         except OSError as error:
             raise SchemeError(str(path), "", _("a readable scheme file"), error.strerror) from None
+
+    @classmethod
+    def from_bytes(
+        cls, raw: bytes, registry: Registry | None = None, *, source: str = "<memory>"
+    ) -> Scheme:
+        """Check a scheme file's content ``raw`` as if read from ``source`` (its path, which
+        errors and the scheme's ``path`` name; a result's manifest keeps the content of the
+        scheme it was scored with)."""
+        path = Path(source)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -205,9 +222,8 @@ class Scheme:
         if as_of < period_start:
             expected = _("a date on or after {start}").format(start=period_start)
             raise ctx.fail(f"{SCHEME_TABLE}.as_of", expected, as_of)
-        indicators = _indicator_names(document, ctx)
-        ctx = attrs.evolve(ctx, categories=meta["categories"], indicators=indicators)
-        rules = _check_rules(document, registry, ctx)
+        ctx = attrs.evolve(ctx, categories=meta["categories"])
+        rules = _check_rules(document, registry, ctx, meta["requires"])
         publish = Publish.check(document[PUBLISH_TABLE], ctx) if PUBLISH_TABLE in document else None
         return cls(
             name=meta["name"],
@@ -397,15 +413,11 @@ def _expected_path(scheme: Scheme, path: str, expected: str | None = None) -> st
     return expected + _("; kaohe params SCHEME lists every path")
 
 
-def _indicator_names(document: Mapping[str, Any], ctx: CheckContext) -> tuple[str, ...]:
-    targets = document.get("targets")
-    if isinstance(targets, dict) and isinstance(targets.get("indicators"), dict):
-        return tuple(to_simplified(str(key).strip()) for key in targets["indicators"])
-    return ()
-
-
 def _check_rules(
-    document: Mapping[str, Any], registry: Registry, ctx: CheckContext
+    document: Mapping[str, Any],
+    registry: Registry,
+    ctx: CheckContext,
+    requires: tuple[str, ...] = (),
 ) -> dict[str, RuleConfig]:
     known = registry.names()
     for key, table in document.items():
@@ -416,11 +428,13 @@ def _check_rules(
             expected = _("a rule provided by an installed plugin")
             if hint:
                 expected += _(" (did you mean '{key}'?)").format(key=hint[0])
-            missing = registry.missing_distribution(key)
+            loaded = {provider.distribution for provider in registry.providers.values()}
+            missing = [name for name in requires if name not in loaded]
             if missing:
                 expected += _(
-                    "; rule '{rule}' is provided by the distribution {distribution}: install it"
-                ).format(rule=key, distribution=missing)
+                    "; the scheme requires {distributions} ([scheme] requires), which "
+                    "provide no installed plugin: install them"
+                ).format(distributions=", ".join(missing))
             raise UnknownRuleError(ctx.source, key, expected)
         if registry.rule(key).activation == ALWAYS:
             expected = _("no table: this rule is part of the kernel and takes no parameters")

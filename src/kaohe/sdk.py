@@ -3,11 +3,20 @@
 A plugin imports from ``kaohe.sdk`` only; every other module of kaohe is
 internal and may change in any release. The names here change only with
 :data:`API_VERSION`: a new name raises the minor version, a changed or
-removed one the major version. A plugin states the version it was written
-against as ``KAOHE_API = "1.0"`` in the module of its entry point; kaohe
-refuses it at registration (a :class:`PluginError`) when the major versions
-differ or the plugin needs a newer minor version. Every name is documented
-in ``docs/plugin-api.md`` (``python -m kaohe.sdk`` writes it).
+removed one the major version (a new optional field of a class, too, raises
+the minor version). A plugin states the version it was written against as
+``KAOHE_API = "1.1"`` in the module of its entry point; kaohe refuses it at
+registration (a :class:`PluginError`) when it states none, when the major
+versions differ or when the plugin needs a newer minor version.
+
+Every name is documented in ``docs/plugin-api.md`` (``python -m kaohe.sdk``
+writes it).
+
+Versions: 1.0 the first; 1.1 ``TableSpec(label=, finding_category=)`` (a
+table's name in reports, the column by which ``findings.csv`` counts its
+rows), ``column(not_before=, only_for=, choices=)`` (a date that may not
+precede another of the row, a column filled only for some values of
+another, the scheme parameter that lists a column's values).
 
 A deduction rule over a ledger needs six of them: :data:`hookimpl` (and
 the entry point), :class:`Rule`, a parameter kind (:class:`Number`),
@@ -19,6 +28,8 @@ messages are translated through its own catalog (:class:`Messages`, and
 
 from __future__ import annotations
 
+from .audit.explaining import Explainer, ExplainView, day, f4, num
+from .audit.explaining import Part as ExplainedPart
 from .blocks import (
     BONUS,
     CADRE,
@@ -37,8 +48,6 @@ from .context import StepContext, Tolerance
 from .data import Dataset, Table
 from .dates import FOREVER, NAT, add_months, in_period, year_of
 from .errors import DataError, KaoheError, PluginError, SchemeError
-from .explaining import Explainer, ExplainView, day, f4, num
-from .explaining import Part as ExplainedPart
 from .hookspecs import hookimpl
 from .i18n import N_, Messages
 from .ledger import (
@@ -98,7 +107,7 @@ from .vocab import (
 )
 
 #: The version of this API, ``major.minor`` (see the module docstring).
-API_VERSION = "1.1"
+API_VERSION = "1.2"
 
 __all__ = [
     "ADMIN_LEVEL",

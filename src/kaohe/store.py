@@ -104,6 +104,52 @@ def split_at(location: str) -> tuple[str, str | None]:
     return (base, fragment) if sep else (location, None)
 
 
+def is_store(location: str) -> bool:
+    """Whether ``location`` (without ``#at=``) is a ledger store kaohe can open."""
+    from .data.locations import is_database
+
+    if not is_database(location):
+        return False
+    try:
+        with connect(location) as connection, connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {ENTRIES} LIMIT 1")
+            cursor.fetchall()
+    except Exception:  # not a store, or not readable: the data layer says what is wrong
+        return False
+    return True
+
+
+def at_point(location: str, when: str) -> str:
+    """``location`` read as it stood at ``when`` (``--ledger-as-of``: a date means the end
+    of that day, a time that moment, UTC): ``#at=WHEN`` added to every ledger store among
+    its sources (``--data`` given several times), so that the run records it as it records
+    any ``#at=``. A StoreError when ``when`` is not a date or time, when a source already
+    gives ``#at=``, or when no source is a ledger store."""
+    from .data.locations import SOURCES, shown, sources
+
+    cutoff(when)  # refuse a bad date or time before opening anything
+    parts = sources(location)
+    pinned_already = [part for part in parts if "#at=" in part]
+    if pinned_already:
+        raise StoreError(
+            _(
+                "{data}: already gives the store's point (#at=); give it once, "
+                "there or with --ledger-as-of"
+            ).format(data=shown(pinned_already[0]))
+        )
+    stores = [is_store(part) for part in parts]
+    if not any(stores):
+        raise StoreError(
+            _(
+                "--ledger-as-of reads a ledger store as it stood at a time, and no --data "
+                "is a ledger store ({data}); --as-of sets the assessment's reference date"
+            ).format(data=SOURCES.join(shown(part) for part in parts))
+        )
+    return SOURCES.join(
+        f"{part}#at={when}" if is_one else part for part, is_one in zip(parts, stores, strict=True)
+    )
+
+
 def is_postgres(location: str) -> bool:
     return location.startswith(("postgresql://", "postgres://"))
 

@@ -100,6 +100,19 @@ def _check_column(instance: ColumnSpec, attribute: object, value: object) -> Non
         instance.kind != "score" or not instance.bounds[0] <= instance.bounds[1]
     ):
         raise ValueError(f"column {instance.name}: bounds (low, high) go with kind 'score' only")
+    if instance.choices is not None and (
+        instance.kind != "text" or instance.choices.count(".") != 1
+    ):
+        raise ValueError(f"column {instance.name}: choices 'rule.parameter' go with kind 'text'")
+    if instance.not_before is not None and instance.kind != "date":
+        raise ValueError(f"column {instance.name}: not_before goes with kind 'date' only")
+    if instance.only_for is not None and (
+        len(instance.only_for) != 2 or not instance.only_for[1] or instance.required
+    ):
+        raise ValueError(
+            f"column {instance.name}: only_for is (vocabulary column, its values), "
+            "for a column that may be empty"
+        )
 
 
 @attrs.frozen
@@ -113,7 +126,16 @@ class ColumnSpec:
     ``default`` the value an empty cell takes. ``simplified`` text columns
     store the simplified-character spelling of their values. ``bounds``
     ``(low, high)``: the values a ``score`` column allows (an exam score
-    0-100); a value outside is a data error naming the row.
+    0-100); a value outside is a data error naming the row. ``not_before``:
+    the table's date column that a ``date`` column may not precede (a
+    rectification is not dated before the finding it rectifies).
+    ``only_for`` ``(column, values)``: the column may be filled only in rows
+    whose vocabulary column ``column`` holds one of ``values`` (a sanction's
+    结案日期 only for 立案审查). Both are checked on load, a breach named by
+    row and column. ``choices``: ``"rule.parameter"``, the scheme parameter
+    whose values (a list) or keys (a table) are the column's values when the
+    rule is enabled (问题类别 from ``supervision.taxonomy``): the drop-down of
+    the column in a data-entry template.
     """
 
     name: str
@@ -124,6 +146,9 @@ class ColumnSpec:
     default: str | None = None
     simplified: bool = False
     bounds: tuple[float, float] | None = None
+    not_before: str | None = None
+    only_for: tuple[str, tuple[str, ...]] | None = None
+    choices: str | None = None
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -153,6 +178,10 @@ class TableSpec:
     - ``office``: the office that keeps the table (督查室, 纪委监委, 组织部, or
       a bureau's own); ``kaohe template --by-bureau`` makes its workbook.
       Empty: 考核办, which keeps the registers and what no other office keeps.
+    - ``label``: the table's name in reports and explanations (督查督办);
+      empty: its first Chinese name, else its name.
+    - ``finding_category``: the text column by which ``findings.csv`` counts
+      the table's scored rows (问题类别), or None: the table has no findings.
     """
 
     name: str
@@ -168,6 +197,8 @@ class TableSpec:
     date_column: str | None = None
     period_scored: bool = False
     office: str = ""
+    label: str = ""
+    finding_category: str | None = None
     _headers: Mapping[str, str] = attrs.field(init=False, eq=False, repr=False)
 
     @_headers.default
@@ -180,6 +211,27 @@ class TableSpec:
         for name in self.key:
             if name not in table:
                 raise ValueError(f"table {self.name}: key column {name!r} is not a column")
+        kinds = {column.name: column for column in self.columns}
+        for column in self.columns:
+            before = kinds.get(column.not_before or "")
+            if column.not_before is not None and (before is None or before.kind != "date"):
+                raise ValueError(
+                    f"table {self.name}: column {column.name} is not_before "
+                    f"{column.not_before!r}, which is not a date column of the table"
+                )
+            if column.only_for is not None:
+                gate = kinds.get(column.only_for[0])
+                if gate is None or gate.vocab is None:
+                    raise ValueError(
+                        f"table {self.name}: column {column.name} is only_for "
+                        f"{column.only_for[0]!r}, which is not a vocabulary column of the table"
+                    )
+                unknown = [v for v in column.only_for[1] if gate.vocab.code(v) < 0]
+                if unknown:
+                    raise ValueError(
+                        f"table {self.name}: column {column.name} is only_for values "
+                        f"{unknown} that {gate.name}'s vocabulary does not have"
+                    )
         return MappingProxyType(table)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -204,6 +256,12 @@ class TableSpec:
         return self._headers.get(header.strip())
 
     @property
+    def shown_name(self) -> str:
+        """The table's name in reports: its ``label``, else its first Chinese name, else its
+        name."""
+        return self.label or (self.aliases or (self.name,))[0]
+
+    @property
     def ledger(self) -> bool:
         """Whether this is a dated ledger (台账) table."""
         return self.date_column is not None
@@ -217,9 +275,23 @@ def column(
     vocab: Vocabulary | None = None,
     default: str | None = None,
     simplified: bool = False,
+    not_before: str | None = None,
+    only_for: tuple[str, tuple[str, ...]] | None = None,
+    choices: str | None = None,
 ) -> ColumnSpec:
     """A column: canonical ``name``, ``kind``, then its Chinese header aliases."""
-    return ColumnSpec(name, kind, aliases, required, vocab, default, simplified)
+    return ColumnSpec(
+        name,
+        kind,
+        aliases,
+        required,
+        vocab,
+        default,
+        simplified,
+        not_before=not_before,
+        only_for=only_for,
+        choices=choices,
+    )
 
 
 def required(
@@ -229,10 +301,19 @@ def required(
     vocab: Vocabulary | None = None,
     simplified: bool = False,
     bounds: tuple[float, float] | None = None,
+    choices: str | None = None,
 ) -> ColumnSpec:
     """A required column (present, and every cell filled)."""
     return attrs.evolve(
-        column(name, kind, *aliases, required=True, vocab=vocab, simplified=simplified),
+        column(
+            name,
+            kind,
+            *aliases,
+            required=True,
+            vocab=vocab,
+            simplified=simplified,
+            choices=choices,
+        ),
         bounds=bounds,
     )
 
@@ -256,6 +337,8 @@ def ledger(
     date: str = "date",
     period_scored: bool = True,
     office: str = "",
+    label: str = "",
+    finding_category: str | None = None,
 ) -> TableSpec:
     """A ledger (台账) table: unique ``id`` key, rows placed in the period by ``date``."""
     return TableSpec(
@@ -270,6 +353,8 @@ def ledger(
         date_column=date,
         period_scored=period_scored,
         office=office,
+        label=label,
+        finding_category=finding_category,
     )
 
 
@@ -326,10 +411,19 @@ _SPECS: tuple[TableSpec, ...] = (
         required("unit_id", "id", *UNIT_ID),
         required("severity", "vocab", "严重程度", "嚴重程度", vocab=vocab.SEVERITY),
         column("deadline", "date", "整改期限"),
-        column("rectified_on", "date", "整改完成日期"),
-        column("category", "text", "问题类别", "問題類別", simplified=True),
+        column("rectified_on", "date", "整改完成日期", not_before="date"),
+        column(
+            "category",
+            "text",
+            "问题类别",
+            "問題類別",
+            simplified=True,
+            choices="supervision.taxonomy",
+        ),
         NOTE,
         office="督查室",
+        label="督查督办",
+        finding_category="category",
     ),
     ledger(
         "exposures",
@@ -341,6 +435,7 @@ _SPECS: tuple[TableSpec, ...] = (
         column("cadre_id", "id", *CADRE_ID),
         NOTE,
         office="督查室",
+        label="曝光查处",
     ),
     ledger(
         "criticisms",
@@ -369,7 +464,7 @@ _SPECS: tuple[TableSpec, ...] = (
         ID,
         required("issued", "date", "下发日期", "下發日期"),
         required("deadline", "date", "整改期限"),
-        column("rectified_on", "date", "整改完成日期"),
+        column("rectified_on", "date", "整改完成日期", not_before="issued"),
         column("level", "vocab", *LEVEL, vocab=vocab.ADMIN_LEVEL, default="乡镇"),
         column("unit_id", "id", *UNIT_ID),
         column("cadre_id", "id", *CADRE_ID),
@@ -386,9 +481,10 @@ _SPECS: tuple[TableSpec, ...] = (
         required("type", "vocab", "处分类型", "處分類型", vocab=vocab.SANCTION_TYPE),
         column("case_id", "text", "案件编号", "案件編號"),
         column("issuer", "vocab", "处理机关", "處理機關", vocab=vocab.ISSUER, default="self"),
-        column("closed_on", "date", "结案日期", "結案日期"),
+        column("closed_on", "date", "结案日期", "結案日期", only_for=("type", ("立案审查",))),
         period_scored=False,
         office="纪委监委",
+        label="问责处分",
     ),
     ledger(
         "tolerances",
@@ -484,6 +580,3 @@ def required_tables(tables: Mapping[str, TableSpec]) -> tuple[str, ...]:
 
 #: The core tables that must always be given.
 REQUIRED_TABLES: tuple[str, ...] = required_tables(TABLES)
-
-#: The sanction type that alone may carry ``closed_on`` (rules.md R9).
-CASE_REVIEW = "立案审查"

@@ -265,21 +265,32 @@ UNCATEGORISED = "未分类"
 
 
 def finding_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
-    """``findings.csv``: supervision findings scored this year per 问题类别, and their points.
+    """``findings.csv``: the ledger findings scored this year per 问题类别, and their points.
 
-    Counts every supervision row that has an adjustment row (exempt ones
-    included, with 0 points); points are before the unit cap.
+    The findings are the rows of every input table that declares a
+    ``finding_category`` column (the reference contract: ``supervision``'s
+    问题类别) and has an adjustment row (exempt ones included, with 0 points);
+    points are before the unit cap. An empty category is 未分类.
     """
-    table = results.data.tables["supervision"]
-    chosen = [b for b in results.adjustments if len(b) and b.source_table == "supervision"]
-    ids = np.concatenate([b.ids() for b in chosen]) if chosen else np.zeros(0, str)
-    points = np.concatenate([b.points[0] for b in chosen]) if chosen else np.zeros(0)
-    mine = np.ones(ids.shape[0], dtype=bool)
-    row = np.searchsorted(table["id"], ids)
-    category = table["category"][row] if len(table) else np.zeros(0, str)
+    tables = results.scheme.registry.tables
+    found: list[NDArray[np.str_]] = []
+    lost: list[NDArray[np.float64]] = []
+    for name, spec in tables.items():
+        if spec.finding_category is None or name not in results.data.tables:
+            continue
+        chosen = [b for b in results.adjustments if len(b) and b.source_table == name]
+        if not chosen:
+            continue
+        table = results.data.tables[name]
+        ids = np.concatenate([b.ids() for b in chosen])
+        row = np.searchsorted(table[spec.id_column or "id"], ids)
+        found.append(table[spec.finding_category][row])
+        lost.append(-np.concatenate([b.points[0] for b in chosen]))
+    category = np.concatenate(found) if found else np.zeros(0, str)
+    points = np.concatenate(lost) if lost else np.zeros(0)
     category = np.where(category == "", UNCATEGORISED, category)
     names, inverse, counts = np.unique(category, return_inverse=True, return_counts=True)
-    totals = np.bincount(inverse, weights=-points[mine], minlength=names.shape[0]).astype(float)
+    totals = np.bincount(inverse, weights=points, minlength=names.shape[0]).astype(float)
     return FINDING_COLUMNS, _rows(text(names), integer(counts.astype(np.int64)), number(totals, 4))
 
 

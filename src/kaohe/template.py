@@ -134,18 +134,19 @@ def shown_values(vocabulary: Vocabulary) -> tuple[str, ...]:
 
 
 def scheme_values(scheme: Scheme, table: str, column: str) -> tuple[str, ...]:
-    """The values a scheme defines for a text column (categories, indicators, survey
-    groups, problem categories), or () when it defines none."""
-    rules = scheme.enabled
+    """The values a scheme defines for a text column, or () when it defines none: the
+    units' categories, else the parameter the column's ``choices`` name when its rule is
+    enabled (indicators, survey groups, problem categories)."""
     if column == "category" and table == "units":
         return tuple(scheme.categories)
-    if (table, column) == ("targets", "indicator") and "targets" in rules:
-        return tuple(scheme.param("targets", "indicators"))
-    if (table, column) == ("surveys", "group") and "satisfaction" in rules:
-        return tuple(scheme.param("satisfaction", "group_weights"))
-    if (table, column) == ("supervision", "category") and "supervision" in rules:
-        return tuple(scheme.param("supervision", "taxonomy"))
-    return ()
+    spec = scheme.registry.tables.get(table)
+    choices = spec.column(column).choices if spec is not None else None
+    if choices is None:
+        return ()
+    rule, _, param = choices.partition(".")
+    if rule not in scheme.enabled:
+        return ()
+    return tuple(str(value) for value in scheme.param(rule, param))
 
 
 def choices(scheme: Scheme, spec: TableSpec, column: ColumnSpec) -> tuple[str, ...]:

@@ -315,7 +315,7 @@ def _end(value: np.datetime64) -> dt.date | str | None:
 
 
 def as_plain(results: Results, scenario: int = 0) -> dict[str, Any]:
-    """``results`` in the format of ``benchmarks.purepython.score``."""
+    """``results`` in the format of ``tests.reference.purepython.score``."""
     u, c = results.units, results.cadres
     units = {}
     for i, unit_id in enumerate(u.ids.tolist()):

@@ -8,7 +8,7 @@ Each :class:`Case` is data that any implementation can be checked against:
   data.md, values already typed and canonical (``None`` for an empty cell);
 - ``expected``: a PARTIAL result, only the values worked out by hand, each
   with its arithmetic in a comment, in the format of
-  ``benchmarks.purepython.score``::
+  ``tests.reference.purepython.score``::
 
       {"units": {unit_id: {field: value}}, "cadres": {cadre_id: {field: value}},
        "freezes": [(cadre_id, start, end, rule, source_table, source_id), ...]}

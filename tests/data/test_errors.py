@@ -421,7 +421,7 @@ def test_neither_unit_nor_cadre(tmp_path: Path, tables: Tables, table: str) -> N
 def test_closed_on_only_for_case_review(tmp_path: Path, tables: Tables) -> None:
     tables["sanctions"][0]["closed_on"] = "2019-06-01"
     message = assert_names(csv_error(tmp_path, tables), "data/sanctions.csv", 2, "closed_on")
-    assert "closed_on is given for a sanction of type '诫勉'" in message
+    assert "closed_on is given for a sanctions row of type '诫勉'" in message
     assert "expected closed_on only for 立案审查" in message
 
 

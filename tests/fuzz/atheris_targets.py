@@ -97,7 +97,7 @@ class Targets:
                 raise AssertionError("an error without a message") from error
 
     def _audit(self, name: str, content: bytes) -> None:
-        from kaohe.verify import audit
+        from kaohe.audit.verify import audit
 
         (self.result / name).write_bytes(content)
         try:

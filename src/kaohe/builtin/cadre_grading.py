@@ -20,12 +20,13 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ..batch_order import order_in_groups
 from ..blocks import CADRE, EffectRows, Effects, RowText
 from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..i18n import N_
 from ..numeric import column_wise, quota, round9, width
-from ..ordering import governing, order_in_groups
+from ..ordering import governing
 from ..params import Number, NumberMap
 from ..results import BY_EFFECT, BY_QUOTA
 from ..rule import Rule, Step

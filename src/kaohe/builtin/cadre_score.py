@@ -18,9 +18,9 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ..audit.explaining import Explainer, ExplainView, Part, f4, num
 from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, RowText, sum_points
 from ..context import StepContext
-from ..explaining import Explainer, ExplainView, Part, f4, num
 from ..hookspecs import hookimpl
 from ..i18n import N_
 from ..numeric import round2, varying_columns, width

@@ -19,7 +19,7 @@ from kaohe import vocab
 from kaohe.data.arrays import Column, combined
 from kaohe.data.problems import Where
 from kaohe.i18n import _
-from kaohe.tables import CASE_REVIEW, TableSpec
+from kaohe.tables import TableSpec
 
 Columns = Mapping[str, Column]
 
@@ -67,10 +67,54 @@ def _within(
     )
 
 
+def _not_before(spec: TableSpec, name: str, other: str, columns: Columns, where: Where) -> None:
+    """A date of column ``name`` before the same row's ``other`` date is a problem."""
+    later, earlier = columns[name], columns[other]
+    where.check(
+        later < earlier,
+        lambda row: _(
+            "{column} {value} is before the record's {other} {earlier}; "
+            "expected {column} on or after {other}"
+        ).format(column=name, value=later[row], other=other, earlier=earlier[row]),
+        name,
+    )
+
+
+def _only_for(
+    spec: TableSpec,
+    name: str,
+    only_for: tuple[str, tuple[str, ...]],
+    columns: Columns,
+    where: Where,
+) -> None:
+    """Column ``name`` filled in a row whose ``gate`` value is not one of ``allowed``."""
+    gate, allowed = only_for
+    words = spec.column(gate).vocab
+    assert words is not None  # TableSpec checks that the gate is a vocabulary column
+    codes, filled = columns[gate], columns[name]
+    given = ~np.isnat(filled) if filled.dtype.kind == "M" else _filled(filled)
+    allowed_codes = [words.code(v) for v in allowed]
+    where.check(
+        given & ~np.isin(codes, allowed_codes) & (codes >= 0),
+        lambda row: _(
+            "{column} is given for a {table} row of {gate} '{value}'; "
+            "expected {column} only for {allowed}"
+        ).format(
+            column=name,
+            table=spec.name,
+            gate=gate,
+            value=words.values[codes[row]],
+            allowed=", ".join(allowed),
+        ),
+        name,
+    )
+
+
 def rows(spec: TableSpec, columns: Columns, where: Where) -> None:
-    """Row rules: one target; ``closed_on`` only for 立案审查; scores within their
-    column's ``bounds`` (an exam score 0-100); no rectification dated before the record
-    it rectifies."""
+    """Row rules: one target; scores within their column's ``bounds`` (an exam score
+    0-100); the columns' declared order of dates (``not_before``: no rectification dated
+    before the record it rectifies) and conditions (``only_for``: a sanction's
+    ``closed_on`` only for 立案审查)."""
     if spec.one_target:
         has_unit = _filled(columns["unit_id"])
         has_cadre = _filled(columns["cadre_id"])
@@ -93,30 +137,14 @@ def rows(spec: TableSpec, columns: Columns, where: Where) -> None:
             )
 
         where.check(has_unit == has_cadre, explain)
-    if spec.name == "sanctions":
-        types = columns["type"]
-        review = vocab.SANCTION_TYPE.code(CASE_REVIEW)
-        where.check(
-            ~np.isnat(columns["closed_on"]) & (types != review) & (types >= 0),
-            lambda row: _(
-                "closed_on is given for a sanction of type '{type}'; "
-                "expected closed_on only for {review}"
-            ).format(type=vocab.SANCTION_TYPE.values[types[row]], review=CASE_REVIEW),
-            "closed_on",
-        )
     for bounded in spec.columns:
         if bounded.bounds is not None:
             _within(spec.name, bounded.name, bounded.bounds, columns[bounded.name], where)
-    if "rectified_on" in columns and spec.date_column is not None:
-        dated, rectified = columns[spec.date_column], columns["rectified_on"]
-        where.check(
-            rectified < dated,
-            lambda row: _(
-                "rectified_on {rectified} is before the record's {column} {dated}; "
-                "expected a rectification on or after it"
-            ).format(rectified=rectified[row], column=spec.date_column, dated=dated[row]),
-            "rectified_on",
-        )
+    for declared in spec.columns:
+        if declared.not_before is not None:
+            _not_before(spec, declared.name, declared.not_before, columns, where)
+        if declared.only_for is not None:
+            _only_for(spec, declared.name, declared.only_for, columns, where)
 
 
 def _equal_neighbours(*columns: Column) -> NDArray[np.bool_]:

@@ -5,7 +5,7 @@ and keeps the results; every page and every API answer is read from them.
 A what-if (:meth:`Board.whatif`) scores the baseline and the variant as one
 batch of two scenarios (:func:`kaohe.whatif.simulate`, milliseconds on a
 county's data) and explains each grade that changes with the grade line
-of the variant's own derivation (:mod:`kaohe.explanation`).
+of the variant's own derivation (:mod:`kaohe.audit.explain`).
 
 Everything returned is plain JSON-ready data (dicts, lists, str, float,
 int, None): the HTML pages and the JSON API render the same values.
@@ -22,9 +22,9 @@ import attrs
 import numpy as np
 
 from .. import api
+from ..audit.explain import Explanation, explain
 from ..data import Dataset
 from ..errors import KaoheError, OverrideError
-from ..explanation import Explanation, explain
 from ..i18n import _
 from ..params import Number, NumberMap
 from ..results import Results

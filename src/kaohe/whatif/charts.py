@@ -7,7 +7,7 @@
 - :func:`grade_shares`: along a sweep, the share of units in each grade
   (stacked areas), the scheme as it is marked.
 
-Every chart is :data:`~kaohe.chartkit.A4_WIDTH` wide whatever the number
+Every chart is :data:`~kaohe.report.chartkit.A4_WIDTH` wide whatever the number
 of units or scenarios; every text is measured and placed inside the
 picture; a chart that shows only some units says so in the picture
 ("显示 40 个, 共 1000 个"). Self-contained SVG, no plotting library.
@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from ..chartkit import (
+from ..report.chartkit import (
     A4_WIDTH,
     fit,
     grade_fill,

@@ -15,8 +15,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..htmlreport import e, grade_badge, page_head, thead
 from ..paths import show
+from ..report.html import page_head
+from ..report.markup import e, grade_badge, thead
 from ..vocab import UNIT_GRADES
 from .analysis import CADRE_LABELS, Comparison
 from .charts import uncertainty_order

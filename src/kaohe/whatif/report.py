@@ -123,7 +123,7 @@ class SweepAxis:
 
 
 def _sheet(title: str, table: Mapping[str, NDArray[Any]]) -> Any:
-    from ..workbook import Sheet
+    from ..report.xlsx import Sheet
 
     names = list(table)
     columns = [
@@ -148,7 +148,7 @@ def comparison_files(
 ) -> dict[str, bytes]:
     """``units.csv``, ``cadres.csv``, ``summary.json``, ``decomposition.csv`` (several
     overrides), and for people ``results.xlsx`` and ``report.html``."""
-    from ..workbook import Sheet, tables_workbook
+    from ..report.xlsx import Sheet, tables_workbook
     from .page import comparison_page
 
     files = {
@@ -203,7 +203,7 @@ def distribution_files(
     """``scenarios.csv``, ``units.csv``, ``cadres.csv``, ``summary.json``, the charts
     (``grade_probability.svg``, ``rank_intervals.svg``; a sweep ``grade_shares.svg``),
     ``results.xlsx`` and ``report.html``."""
-    from ..workbook import tables_workbook
+    from ..report.xlsx import tables_workbook
     from .page import study_page
 
     found = study.found

@@ -43,7 +43,7 @@ from kaohe.sdk import (
 )
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.1"
+KAOHE_API = "1.2"
 
 #: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
 _ = Messages(__name__)
@@ -141,6 +141,7 @@ TABLE = ledger(
     column("cadre_id", "id", *CADRE_ID),
     column("title", "text", "称号", "稱號"),
     one_target=True,
+    label="表彰奖励",
 )
 
 

@@ -30,7 +30,7 @@ from kaohe.sdk import (
 )
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.1"
+KAOHE_API = "1.2"
 
 #: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
 _ = Messages(__name__)
@@ -101,6 +101,7 @@ TABLE = TableSpec(
     unique=True,
     unique_rule="at most one exams row per cadre",
     office="组织部",
+    label="考试测评",
 )
 
 

@@ -40,7 +40,7 @@ from kaohe.sdk import (
 )
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.1"
+KAOHE_API = "1.2"
 
 #: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
 _ = Messages(__name__)
@@ -216,7 +216,15 @@ TABLE = TableSpec(
     "surveys",
     (
         required("unit_id", "id", *UNIT_ID),
-        required("group", "text", "测评群体", "測評群體", "測評羣體", simplified=True),
+        required(
+            "group",
+            "text",
+            "测评群体",
+            "測評群體",
+            "測評羣體",
+            simplified=True,
+            choices="satisfaction.group_weights",
+        ),
         required("satisfied", "count", "满意", "滿意"),
         required("basic", "count", "基本满意", "基本滿意"),
         required("unsatisfied", "count", "不满意", "不滿意"),

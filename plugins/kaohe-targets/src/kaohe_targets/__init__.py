@@ -38,7 +38,7 @@ from kaohe.sdk import (
 )
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.1"
+KAOHE_API = "1.2"
 
 #: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
 _ = Messages(__name__)
@@ -188,7 +188,9 @@ TABLE = TableSpec(
     "targets",
     (
         required("unit_id", "id", *UNIT_ID),
-        required("indicator", "text", "指标", "指標", simplified=True),
+        required(
+            "indicator", "text", "指标", "指標", simplified=True, choices="targets.indicators"
+        ),
         required("score", "score", "得分"),
     ),
     aliases=("目标任务", "目標任務"),

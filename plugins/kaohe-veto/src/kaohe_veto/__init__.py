@@ -22,7 +22,7 @@ from kaohe.sdk import (
 )
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.1"
+KAOHE_API = "1.2"
 
 VETO = 2  # blocks.UNIT_EFFECT
 

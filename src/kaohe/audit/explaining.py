@@ -3,7 +3,7 @@
 A rule may carry an :class:`Explainer`: a titled section of a unit's
 derivation (how the rule computed the unit's target or composite score, in
 Chinese) and the dates of the records it derives (a derived criticism is
-dated the day after its notice's deadline). :mod:`kaohe.explanation` lays
+dated the day after its notice's deadline). :mod:`kaohe.audit.explain` lays
 out the derivation and asks the enabled rules, in run order, for their
 parts; it holds no knowledge of any one rule. A function gets an
 :class:`ExplainView` of the result it explains (scenario 0).
@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
 if TYPE_CHECKING:
-    from .data import Dataset
-    from .results import Results
-    from .scheme import Scheme
+    from ..data import Dataset
+    from ..results import Results
+    from ..scheme import Scheme
 
 
 @attrs.frozen(eq=False)
@@ -62,7 +63,7 @@ class ExplainView:
         return [f"注意:按输入重算的 {what} = {mine:.10f},引擎结果为 {engine:.10f}"]
 
 
-def f4(x: float) -> str:
+def f4(x: float | Decimal) -> str:
     """A value with 4 decimals, as the result files print points: 94.6667."""
     return f"{x:.4f}"
 

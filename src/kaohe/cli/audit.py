@@ -1,12 +1,12 @@
 """``kaohe verify`` and ``kaohe keygen``: the audit commands (``kaohe explain`` is
-:mod:`kaohe.cli_explain`).
+:mod:`kaohe.cli.explain`).
 
-All are plain click commands (:class:`~kaohe.cli.KaoheCommand`: a
+All are plain click commands (:class:`~kaohe.cli.app.KaoheCommand`: a
 :class:`~kaohe.errors.KaoheError` becomes a message and exit code 1); the
 ``kaohe`` group imports them when they are run.
 
 - ``kaohe verify OUT_DIR [--root DIR] [--key PUB] [--plugins DIR]`` prints
-  ``ok`` or the problems of a result folder (:mod:`kaohe.verify`) and exits
+  ``ok`` or the problems of a result folder (:mod:`kaohe.audit.verify`) and exits
   1 if any.
 - ``kaohe keygen KEY`` writes a key pair for signing results (:mod:`kaohe.signing`).
 """
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand, plugins_option
-from .i18n import N_, _, ngettext
-from .plugins import Registry, get_plugin_manager
+from ..i18n import N_, _, ngettext
+from ..plugins import Registry, get_plugin_manager
+from .shared import KaoheCommand, plugins_option
 
 
 @click.command(
@@ -45,7 +45,7 @@ from .plugins import Registry, get_plugin_manager
 )
 @plugins_option
 def verify(out_dir: Path, root: Path | None, key: Path | None, plugin_dir: Path | None) -> None:
-    from .verify import audit
+    from ..audit.verify import audit
 
     registry = Registry.from_plugin_manager(get_plugin_manager(plugin_dir=plugin_dir))
     found = audit(out_dir, root=root, registry=registry, key=key)
@@ -77,7 +77,7 @@ def verify(out_dir: Path, root: Path | None, key: Path | None, plugin_dir: Path 
 )
 @click.argument("key", type=click.Path(dir_okay=False, path_type=Path))
 def keygen(key: Path) -> None:
-    from .signing import fingerprint, generate, load_public
+    from ..signing import fingerprint, generate, load_public
 
     private, public = generate(key)
     click.echo(

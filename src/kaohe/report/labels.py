@@ -20,9 +20,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .results import Results
-from .tables_out import replace
-from .vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
+from ..results import Results
+from ..tables_out import replace
+from ..vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
 
 #: Chinese header of every column of the result files (data.md) and of the findings.
 HEADERS: Mapping[str, str] = {
@@ -77,22 +77,6 @@ REASON_LABELS: Mapping[str, str] = {"score": "按得分", "quota": "比例限额
 EFFECT_LABELS: Mapping[str, str] = {"cap": "封顶"}
 #: How a report names the reference tables (a name of what was done, 督查督办, rather
 #: than of the sheet, 督查问题); any other table (a plugin's) by its first Chinese name.
-TABLE_LABELS: Mapping[str, str] = {
-    "targets": "目标任务",
-    "surveys": "满意度测评",
-    "votes": "民主测评",
-    "exams": "考试测评",
-    "attendance": "考勤",
-    "supervision": "督查督办",
-    "exposures": "曝光查处",
-    "criticisms": "通报批评",
-    "interviews": "约谈",
-    "notices": "整改通知",
-    "sanctions": "问责处分",
-    "tolerances": "容错纠错",
-    "awards": "表彰奖励",
-    "vetoes": "一票否决",
-}
 #: ``frozen_until`` and a window's ``end`` when the freeze has no end.
 INDEFINITE = "长期"
 
@@ -143,11 +127,9 @@ def relabel(values: NDArray[np.str_], labels: Mapping[str, str]) -> NDArray[np.s
 
 
 def table_labels(results: Results) -> dict[str, str]:
-    """Every table of the run's contract -> its Chinese name in reports (:data:`TABLE_LABELS`,
-    else the table's first Chinese name, else its name)."""
-    tables = results.scheme.registry.tables
-    named = {name: (spec.aliases or (name,))[0] for name, spec in tables.items()}
-    return named | dict(TABLE_LABELS)
+    """Every table of the run's contract -> its name in reports (its spec's ``label``, else its
+    first Chinese name, else its name)."""
+    return {name: spec.shown_name for name, spec in results.scheme.registry.tables.items()}
 
 
 def _name_tables(results: Results, values: NDArray[np.str_]) -> NDArray[np.str_]:
@@ -237,7 +219,7 @@ def extra_files(
     appeals: Sequence[Sequence[str]] = (),
 ) -> dict[str, bytes]:
     """The files for scenario 0 in ``formats``: ``results.xlsx``, ``report.html``,
-    ``report.pdf`` (report.html printed to A4 by a headless Chromium, :mod:`kaohe.pdf`), the
+    ``report.pdf`` (report.html printed to A4 by a headless Chromium, :mod:`kaohe.report.pdf`), the
     result tables as Parquet (``units.parquet``, ...: :mod:`kaohe.parquetout`).
     ``appeals`` (rows of :data:`kaohe.appeals.COLUMNS`) are listed in the workbook and the
     report when there are any.
@@ -251,7 +233,7 @@ def extra_files(
 
         files[FORMATS["xlsx"]] = workbook_bytes(results, notices, appeals)
     if "html" in formats or "pdf" in formats:
-        from .htmlreport import report_html
+        from .html import report_html
 
         page = report_html(results, appeals)
         if "html" in formats:
@@ -261,7 +243,7 @@ def extra_files(
 
             files[FORMATS["pdf"]] = pdf_bytes(page, results.scheme.as_of)
     if "parquet" in formats:
-        from .parquetout import parquet_files
+        from ..parquetout import parquet_files
 
         files.update(parquet_files(results))
     return files

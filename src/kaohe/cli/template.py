@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand, plugins_option, scheme_argument
-from .errors import KaoheError
-from .i18n import N_, _, ngettext
+from ..errors import KaoheError
+from ..i18n import N_, _, ngettext
+from .shared import KaoheCommand, plugins_option, scheme_argument
 
 
 @click.command(
@@ -30,9 +30,9 @@ from .i18n import N_, _, ngettext
 )
 @plugins_option
 def template(scheme: Path, out: Path, by_bureau: bool, plugin_dir: Path | None) -> None:
-    from . import api
-    from .cli import _registry
-    from .template import by_office, template_tables, workbook
+    from .. import api
+    from ..template import by_office, template_tables, workbook
+    from .shared import installed_registry
 
     if out.suffix.lower() != ".xlsx":
         raise KaoheError(
@@ -40,7 +40,7 @@ def template(scheme: Path, out: Path, by_bureau: bool, plugin_dir: Path | None) 
                 file=out
             )
         )
-    the_scheme = api.load_scheme(scheme, _registry(plugin_dir))
+    the_scheme = api.load_scheme(scheme, installed_registry(plugin_dir))
     contract = the_scheme.registry.tables  # the core's, the plugins' and --plugins files'
     names = template_tables(the_scheme, contract)
     books = (

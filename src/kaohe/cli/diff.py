@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand
-from .i18n import N_, _
+from ..i18n import N_, _
+from .shared import KaoheCommand
 
 folder = click.Path(exists=True, file_okay=False, path_type=Path)
 
@@ -23,8 +23,8 @@ folder = click.Path(exists=True, file_okay=False, path_type=Path)
     help=N_("Also write diff.csv, diff.xlsx and diff.html into this folder."),
 )
 def diff(first: Path, second: Path, out: Path | None) -> None:
-    from . import diff as diffs
-    from .errors import OutputError
+    from .. import diff as diffs
+    from ..errors import OutputError
 
     found = diffs.compare(first, second)
     for line in diffs.text(found):

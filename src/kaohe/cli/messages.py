@@ -9,7 +9,7 @@ click rewords in a later version is shown in English until it is added.
 
 from __future__ import annotations
 
-from .i18n import N_, ngettext
+from ..i18n import N_, ngettext
 
 MESSAGES = (
     N_("Usage:"),

@@ -5,7 +5,7 @@
 manifest recorded (a ledger store's state at the run's point), refusing
 inputs that changed since. ID may be an id or a name. Below the derivation
 come the records it cites, with their fields and, from a store, their
-corrections (:mod:`kaohe.records`).
+corrections (:mod:`kaohe.audit.records`).
 """
 
 from __future__ import annotations
@@ -17,15 +17,26 @@ from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand, _load, _registry, as_of_option, data_option, plugins_option, warn
-from .errors import KaoheError
-from .i18n import N_, _
+from ..errors import KaoheError
+from ..i18n import N_, _
+from .shared import (
+    KaoheCommand,
+    as_of_option,
+    at_ledger_point,
+    data_option,
+    installed_registry,
+    ledger_as_of_option,
+    load_inputs,
+    plugins_option,
+    warn,
+)
 
 
 def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str]:
     """The scheme and data a result folder recorded, checked to be as they were."""
-    from . import publish
-    from .verify import _data_source
+    from .. import publish
+    from ..audit.verify import _data_source
+    from ..manifest import recorded_scheme
 
     path = out / "manifest.json"
     if not path.is_file():
@@ -35,12 +46,24 @@ def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str
             )
         )
     manifest = json.loads(path.read_text(encoding="utf-8"))
+    scheme_file = Path(manifest["scheme"]["file"])
+    kept = recorded_scheme(manifest["scheme"], scheme_file)
+    if not kept.found and manifest["scheme"].get("sha256"):
+        raise KaoheError(
+            _(
+                "{folder}: the scheme of the run, {file}, changed since or is gone, and the "
+                "manifest keeps no text of it as it was; explain --run needs it as recorded"
+            ).format(folder=out, file=scheme_file)
+        )
+    if kept.note:
+        click.echo(_("note: {note}").format(note=kept.note), err=True)
     inputs = publish.load(
-        Path(manifest["scheme"]["file"]),
+        scheme_file,
         _data_source(manifest["data"]),
-        _registry(plugin_dir),
+        installed_registry(plugin_dir),
         as_of=dt.date.fromisoformat(manifest["as_of"]),
         overrides=manifest.get("overrides") or None,
+        scheme_text=kept.text,
     )
     changed = [
         name
@@ -72,22 +95,24 @@ def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str
 )
 @data_option
 @as_of_option
+@ledger_as_of_option
 @plugins_option
 def explain(
     args: Sequence[str],
     run: Path | None,
     data: Path | str | None,
     as_of: dt.date | None,
+    ledger_as_of: str | None,
     plugin_dir: Path | None,
 ) -> None:
-    from . import api
-    from .data.locations import is_database
-    from .explanation import explain as derive
-    from .records import cited, find_entity, record_lines
-    from .store import split_at
+    from .. import api
+    from ..audit.explain import explain as derive
+    from ..audit.records import cited, find_entity, record_lines
+    from ..data.locations import is_database
+    from ..store import split_at
 
     if run is not None:
-        if len(args) != 1 or data is not None or as_of is not None:
+        if len(args) != 1 or data is not None or as_of is not None or ledger_as_of is not None:
             raise click.UsageError(
                 _("with --run give only ID (the run recorded its scheme and data)")
             )
@@ -101,7 +126,8 @@ def explain(
             raise click.BadParameter(
                 _("{file!r}: no such scheme file").format(file=args[0]), param_hint="SCHEME"
             )
-        the_scheme, dataset, data_path, warnings = _load(scheme_path, data, as_of, plugin_dir)
+        read = at_ledger_point(data, ledger_as_of)
+        the_scheme, dataset, data_path, warnings = load_inputs(scheme_path, read, as_of, plugin_dir)
         source = str(data_path)
     results = api.evaluate(the_scheme, dataset)  # type: ignore[arg-type]
     warn(warnings)
@@ -115,7 +141,7 @@ def explain(
 
 def _tables(location: str) -> set[str]:
     """The table names of a database (empty if it cannot be read)."""
-    from .store import connect
+    from ..store import connect
 
     try:
         with connect(location) as connection, connection.cursor() as cursor:

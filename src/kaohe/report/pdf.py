@@ -20,8 +20,8 @@ import re
 import shutil
 from pathlib import Path
 
-from .errors import OutputError
-from .i18n import _
+from ..errors import OutputError
+from ..i18n import _
 
 #: Where a browser is looked for, in this order, after ``KAOHE_CHROMIUM``.
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")

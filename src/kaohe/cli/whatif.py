@@ -14,24 +14,14 @@ import click
 import numpy as np
 from numpy.typing import NDArray
 
-from .cli import (
-    KaoheCommand,
-    _load,
-    as_of_option,
-    data_option,
-    out_option,
-    plugins_option,
-    scheme_argument,
-    warn,
-)
-from .data import Dataset
-from .errors import KaoheError
-from .i18n import N_, _, ngettext
-from .paths import parameter_paths, show
-from .progress import progress
-from .scheme import Scheme
-from .vocab import UNIT_GRADES
-from .whatif import (
+from ..data import Dataset
+from ..errors import KaoheError
+from ..i18n import N_, _, ngettext
+from ..paths import parameter_paths, show
+from ..progress import progress
+from ..scheme import Scheme
+from ..vocab import UNIT_GRADES
+from ..whatif import (
     Axis,
     Comparison,
     Draw,
@@ -47,9 +37,19 @@ from .whatif import (
     study,
     sweep,
 )
-from .whatif.charts import uncertainty_order
-from .whatif.limits import check_chunk, check_study, default_max_scenarios
-from .whatif.tally import CADRE_LABELS
+from ..whatif.charts import uncertainty_order
+from ..whatif.limits import check_chunk, check_study, default_max_scenarios
+from ..whatif.tally import CADRE_LABELS
+from .shared import (
+    KaoheCommand,
+    as_of_option,
+    data_option,
+    load_inputs,
+    out_option,
+    plugins_option,
+    scheme_argument,
+    warn,
+)
 
 SHOWN_CHANGES = 40
 
@@ -149,7 +149,7 @@ def whatif(
         raise click.UsageError(
             _("--format parquet writes a study's results: give --sweep or --monte-carlo")
         )
-    base, dataset, _path, warnings = _load(scheme, data, as_of, plugin_dir)
+    base, dataset, _path, warnings = load_inputs(scheme, data, as_of, plugin_dir)
     if chunk is not None:
         check_chunk(chunk, dataset)
     overrides = dict(parse_assignment(text) for text in sets)
@@ -204,7 +204,7 @@ def _cluster(scheduler: str | None, workers: int | None) -> AbstractContextManag
     """A Dask client when a cluster is asked for, else None (score in this process)."""
     if scheduler is None and workers is None:
         return nullcontext(None)
-    from .whatif.cluster import connect
+    from ..whatif.cluster import connect
 
     return connect(scheduler=scheduler, workers=workers)
 
@@ -410,12 +410,14 @@ def _print_distribution(summary: Study, *, sweeping: bool) -> None:
 @scheme_argument
 @plugins_option
 def params(scheme: Path, plugin_dir: Path | None) -> None:
-    from . import api
-    from .cli import _registry, _width
+    from .. import api
+    from .shared import display_width, installed_registry
 
-    the_scheme = api.load_scheme(scheme, _registry(plugin_dir))
+    the_scheme = api.load_scheme(scheme, installed_registry(plugin_dir))
     found = parameter_paths(the_scheme)
-    widths = [max(_width(getattr(p, name)) for p in found) for name in ("path", "shown", "kind")]
+    widths = [
+        max(display_width(getattr(p, name)) for p in found) for name in ("path", "shown", "kind")
+    ]
     current, described = None, ""
     for item in found:
         if item.rule != current:
@@ -426,7 +428,7 @@ def params(scheme: Path, plugin_dir: Path | None) -> None:
             described = item.doc
             click.echo(f"  # {item.doc}")
         cells = [item.path, item.shown, item.kind]
-        padded = [c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)]
+        padded = [c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=True)]
         click.echo("  " + "  ".join([*padded, item.allowed]))
     click.echo(
         "\n"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from .cli import KaoheCommand, TranslatedGroup
-from .errors import KaoheError
-from .i18n import N_, _, ngettext
+from ..errors import KaoheError
+from ..i18n import N_, _, ngettext
+from .shared import KaoheCommand, TranslatedGroup
 
 store_argument = click.argument("store", metavar="STORE")
 by_option = click.option("--by", required=True, help=N_("Who makes the entry (经办人 or office)."))
@@ -18,7 +18,7 @@ reason_option = click.option("--reason", required=True, help=N_("Why the entry i
 
 def _location(store: str) -> str:
     """A store argument: a SQLite file, sqlite:///PATH or postgresql://..."""
-    from .data.locations import SCHEMES
+    from ..data.locations import SCHEMES
 
     if store.startswith(SCHEMES) or store.lower().endswith((".db", ".sqlite", ".sqlite3")):
         return store
@@ -43,7 +43,7 @@ def ledger() -> None:
 )
 @store_argument
 def init(store: str) -> None:
-    from . import store as ledger_store
+    from .. import store as ledger_store
 
     ledger_store.init(_location(store))
     click.echo(_("made ledger store {store}").format(store=store))
@@ -59,7 +59,7 @@ def init(store: str) -> None:
 @by_option
 @reason_option
 def import_(store: str, files: Sequence[Path], by: str, reason: str) -> None:
-    from . import store as ledger_store
+    from .. import store as ledger_store
 
     counts = ledger_store.import_files(_location(store), files, by=by, reason=reason)
     listed = ", ".join(f"{name} {n}" for name, n in counts.items()) or _("no new records")
@@ -97,7 +97,7 @@ def _pair(_ctx: click.Context, _param: click.Parameter, values: Sequence[str]) -
 def correct(
     store: str, table: str, record_id: str, sets: dict[str, str], by: str, reason: str
 ) -> None:
-    from . import store as ledger_store
+    from .. import store as ledger_store
 
     entry = ledger_store.correct(_location(store), table, record_id, sets, by=by, reason=reason)
     click.echo(
@@ -116,7 +116,7 @@ def correct(
 @by_option
 @reason_option
 def withdraw(store: str, table: str, record_id: str, by: str, reason: str) -> None:
-    from . import store as ledger_store
+    from .. import store as ledger_store
 
     entry = ledger_store.withdraw(_location(store), table, record_id, by=by, reason=reason)
     click.echo(
@@ -131,8 +131,8 @@ def withdraw(store: str, table: str, record_id: str, by: str, reason: str) -> No
 @click.argument("record_id", metavar="ID")
 @click.option("--table", help=N_("Only the record of this table (ids of two tables may agree)."))
 def log(store: str, record_id: str, table: str | None) -> None:
-    from . import store as ledger_store
-    from .i18n import language
+    from .. import store as ledger_store
+    from ..i18n import language
 
     found = ledger_store.history(_location(store), record_id, table)
     before: dict[str, ledger_store.Entry] = {}

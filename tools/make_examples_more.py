@@ -1,6 +1,6 @@
 """Build the example data sets of ``schemes/dongli-2018.toml`` and ``schemes/bureau-2016.toml``.
 
-Like :mod:`benchmarks.make_examples` (county-2019), every file is written
+Like :mod:`tools.make_examples` (county-2019), every file is written
 deterministically: the routine rows (names, the votes of cadres without a
 hand-set row, the attendance of the bureau's other cadres) come from
 ``random.Random`` seeded by the seed and the row's key, and the ledger,
@@ -23,7 +23,7 @@ comments). Each folder's ``README.md`` says which row exercises which rule.
   is kept byte-identical, so that scoring either copy must give
   byte-identical result files.
 
-    python -m benchmarks.make_examples_more [--seed 2018] [--which dongli|bureau|all]
+    python -m tools.make_examples_more [--seed 2018] [--which dongli|bureau|all]
 
 The data are validated against data.md (``benchmarks.generate.validate``)
 before anything is written.
@@ -39,9 +39,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
-
 from benchmarks.generate import TABLE_COLUMNS, Columns, validate, write_csv
-from benchmarks.make_examples import _columns, _layout, _names, _rng, _vote_row
+
+from tools.make_examples import _columns, _layout, _names, _rng, _vote_row
 
 ROOT = Path(__file__).resolve().parent.parent
 DONGLI_OUT = ROOT / "schemes" / "dongli-2018"
@@ -837,7 +837,7 @@ def write_bureau(
 def main(argv: list[str] | None = None) -> int:
     """Build, validate and write the example data sets."""
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks.make_examples_more", description=__doc__.split("\n")[0]
+        prog="python -m tools.make_examples_more", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--which", choices=("dongli", "bureau", "all"), default="all")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import click
 
-from .cli import KaoheCommand, TranslatedGroup
-from .cli_ledger import _location
-from .i18n import N_, _
+from ..i18n import N_, _
+from .ledger import _location
+from .shared import KaoheCommand, TranslatedGroup
 
 
 @click.group(
@@ -22,7 +22,7 @@ def appeal() -> None:
 @click.option("--by", required=True, help=N_("Who appeals."))
 @click.option("--grounds", required=True, help=N_("The grounds of the appeal."))
 def file_(store: str, against: str, by: str, grounds: str) -> None:
-    from . import appeals
+    from .. import appeals
 
     entry = appeals.file(_location(store), against, by=by, grounds=grounds)
     click.echo(
@@ -50,7 +50,7 @@ def file_(store: str, against: str, by: str, grounds: str) -> None:
 def decide(
     store: str, appeal_id: str, outcome: str, correction: int | None, by: str, reason: str
 ) -> None:
-    from . import appeals
+    from .. import appeals
 
     appeals.decide(_location(store), appeal_id, outcome, correction, by=by, reason=reason)
     click.echo(_("appeal {appeal}: {outcome}").format(appeal=appeal_id, outcome=outcome))
@@ -59,7 +59,7 @@ def decide(
 @appeal.command("list", cls=KaoheCommand, help=N_("Every appeal and its outcome."))
 @click.argument("store", metavar="STORE")
 def list_(store: str) -> None:
-    from . import appeals
+    from .. import appeals
 
     for item in appeals.appeals(_location(store)):
         filed = item.filed

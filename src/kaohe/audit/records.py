@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from .errors import KaoheError
-from .i18n import _
-from .results import Results
-from .tables import installed_tables
-from .template import header
+from ..errors import KaoheError
+from ..i18n import _
+from ..results import Results
+from ..tables import installed_tables
+from ..template import header
 
 
 def find_entity(results: Results, data: Any, wanted: str) -> str:
@@ -58,7 +58,7 @@ def find_entity(results: Results, data: Any, wanted: str) -> str:
 
 def cited(results: Results, entity_id: str) -> list[tuple[str, str]]:
     """The (table, id) of the input records an entity's result rows cite, in order."""
-    from .tables_out import adjustment_rows
+    from ..tables_out import adjustment_rows
 
     names, columns = adjustment_rows(results)
     table = dict(zip(names, columns, strict=True))
@@ -121,7 +121,7 @@ def record_lines(
     store: str | None,
 ) -> list[str]:
     """Each cited record with its fields, parts and (from a store) its corrections."""
-    from . import store as ledger
+    from .. import store as ledger
 
     entries = ledger.entries(store) if store is not None else []
     lines = ["", "所依据的记录:"]

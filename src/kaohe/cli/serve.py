@@ -16,17 +16,17 @@ from pathlib import Path
 
 import click
 
-from .cli import (
+from ..errors import KaoheError, MissingExtraError
+from ..i18n import N_, _
+from .shared import (
     KaoheCommand,
-    _load,
     as_of_option,
     data_option,
+    load_inputs,
     plugins_option,
     scheme_argument,
     warn,
 )
-from .errors import KaoheError, MissingExtraError
-from .i18n import N_, _
 
 DEFAULT_PORT = 8000
 
@@ -74,8 +74,8 @@ def serve(
     try:
         import uvicorn
 
-        from .server.app import create_app, is_loopback
-        from .server.board import Board
+        from ..server.app import create_app, is_loopback
+        from ..server.board import Board
     except ImportError as error:
         raise MissingExtraError("kaohe serve", "serve", error.name or "starlette") from None
     if token is not None and not token.strip():
@@ -89,7 +89,7 @@ def serve(
         )
     listening = _listen(host, port)  # before scoring: a port in use is said at once
     with listening:
-        the_scheme, dataset, _path, warnings = _load(scheme, data, as_of, plugin_dir)
+        the_scheme, dataset, _path, warnings = load_inputs(scheme, data, as_of, plugin_dir)
         board = Board.build(the_scheme, dataset, warnings)
         warn(warnings)
         app = create_app(board, token=token, host=host)
