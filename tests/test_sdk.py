@@ -105,7 +105,7 @@ def test_a_plugin_stating_no_api_version_is_refused_at_registration() -> None:
         get_plugin_manager(entry_points=False, plugins=[Unstated()])
     assert str(caught.value) == (
         "plugin Unstated (registration): states no plugin API version; add "
-        'KAOHE_API = "1.1" (the kaohe.sdk it was written against) to the module of its '
+        'KAOHE_API = "1.2" (the kaohe.sdk it was written against) to the module of its '
         "entry point"
     )
 
@@ -115,10 +115,10 @@ def test_a_plugin_needing_a_newer_minor_version_is_refused_and_an_older_one_acce
         KAOHE_API = "1.0"
 
     class Newer(Unstated):
-        KAOHE_API = "1.2"
+        KAOHE_API = "1.3"
 
     get_plugin_manager(entry_points=False, plugins=[Older()])
-    with pytest.raises(kaohe.PluginError, match=r"needs plugin API '1\.2'"):
+    with pytest.raises(kaohe.PluginError, match=r"needs plugin API '1\.3'"):
         get_plugin_manager(entry_points=False, plugins=[Newer()])
 
 
