@@ -202,7 +202,7 @@ def test_diff_of_two_data_folders_attributes_each_table(tmp_path: Path) -> None:
 def test_a_cause_that_cannot_be_scored_alone_says_why_and_alone_explains_all(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kaohe import diff
+    from kaohe.diff import causes
 
     def refused(path: str, value: object) -> object:
         def apply(scheme: object, data: object) -> object:
@@ -210,7 +210,7 @@ def test_a_cause_that_cannot_be_scored_alone_says_why_and_alone_explains_all(
 
         return apply
 
-    monkeypatch.setattr(diff, "_override", refused)
+    monkeypatch.setattr(causes, "_override", refused)
     capped = tmp_path / "capped.toml"
     text = COUNTY.read_text(encoding="utf-8")
     capped.write_text(text.replace("\ncap = 10.0\n", "\ncap = 3.0\n"), encoding="utf-8")
