@@ -113,7 +113,7 @@ def file(location: str, against: str, *, by: str, grounds: str) -> Entry:
         seq, APPEALS, f"AP{number:03d}", ENTERED, None, store.stamp(store.clock()), by, grounds,
         {"against": against.strip(), "grounds": grounds},
     )  # fmt: skip
-    store._append(location, [entry])
+    store.append(location, [entry])
     return entry
 
 
@@ -157,5 +157,5 @@ def decide(
         existing[-1].seq + 1, APPEALS, appeal_id, CORRECTED, appeal.filed.seq,
         store.stamp(store.clock()), by, reason, values,
     )  # fmt: skip
-    store._append(location, [entry])
+    store.append(location, [entry])
     return entry

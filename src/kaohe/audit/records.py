@@ -122,6 +122,7 @@ def record_lines(
 ) -> list[str]:
     """Each cited record with its fields, parts and (from a store) its corrections."""
     from .. import store as ledger
+    from ..store_entries import describe
 
     entries = ledger.entries(store) if store is not None else []
     lines = ["", "所依据的记录:"]
@@ -135,5 +136,5 @@ def record_lines(
         lines += _rule_lines(results, entity_id, table, values)
         history = [e for e in entries if (e.table, e.record_id) == (table, record_id)]
         for before, entry in itertools.pairwise(history):
-            lines += ["    " + line for line in ledger.describe(entry, before)]
+            lines += ["    " + line for line in describe(entry, before)]
     return lines

@@ -59,7 +59,7 @@ def init(store: str) -> None:
 @by_option
 @reason_option
 def import_(store: str, files: Sequence[Path], by: str, reason: str) -> None:
-    from .. import store as ledger_store
+    from .. import store_entries as ledger_store
 
     counts = ledger_store.import_files(_location(store), files, by=by, reason=reason)
     listed = ", ".join(f"{name} {n}" for name, n in counts.items()) or _("no new records")
@@ -97,7 +97,7 @@ def _pair(_ctx: click.Context, _param: click.Parameter, values: Sequence[str]) -
 def correct(
     store: str, table: str, record_id: str, sets: dict[str, str], by: str, reason: str
 ) -> None:
-    from .. import store as ledger_store
+    from .. import store_entries as ledger_store
 
     entry = ledger_store.correct(_location(store), table, record_id, sets, by=by, reason=reason)
     click.echo(
@@ -116,7 +116,7 @@ def correct(
 @by_option
 @reason_option
 def withdraw(store: str, table: str, record_id: str, by: str, reason: str) -> None:
-    from .. import store as ledger_store
+    from .. import store_entries as ledger_store
 
     entry = ledger_store.withdraw(_location(store), table, record_id, by=by, reason=reason)
     click.echo(
@@ -131,11 +131,12 @@ def withdraw(store: str, table: str, record_id: str, by: str, reason: str) -> No
 @click.argument("record_id", metavar="ID")
 @click.option("--table", help=N_("Only the record of this table (ids of two tables may agree)."))
 def log(store: str, record_id: str, table: str | None) -> None:
-    from .. import store as ledger_store
+    from .. import store_entries as ledger_store
     from ..i18n import language
+    from ..store import Entry
 
     found = ledger_store.history(_location(store), record_id, table)
-    before: dict[str, ledger_store.Entry] = {}
+    before: dict[str, Entry] = {}
     for entry in found:
         said = ledger_store.describe(entry, before.get(entry.table), language())
         click.echo(f"[{entry.table}] " + "\n".join(said))

@@ -215,7 +215,7 @@ def store_causes(
 ) -> tuple[Dataset, list[tuple[Cause, Apply | None]]]:
     """The store's state at the first run, and the entries between the runs, one cause per
     record: applied alone, the record takes its state at the second run."""
-    from .. import store
+    from .. import store, store_entries
     from ..i18n import language
     from ..tables import installed_tables
     from ..template import sheet_name
@@ -229,7 +229,9 @@ def store_causes(
     causes: list[tuple[Cause, Apply | None]] = []
     for record in records:
         mine = [e for e in between if (e.table, e.record_id) == record]
-        what = _(", ").join(dict.fromkeys(store.kind_name(e.kind, language()) for e in mine))
+        what = _(", ").join(
+            dict.fromkeys(store_entries.kind_name(e.kind, language()) for e in mine)
+        )
         table = sheet_name(tables[record[0]])
         last = mine[-1]
         label = _("{kind} {table} {record} (entry {seq}, {by}: {reason})").format(
@@ -242,11 +244,14 @@ def store_causes(
         else:
             alone.pop(record, None)
         causes.append((Cause(label, record), _state(alone)))
-    return store.dataset(store._state(state_a), "diff"), causes
+    return store_entries.dataset(store_entries.state_tables(state_a), "diff"), causes
 
 
 def _state(latest: Mapping[tuple[str, str], Any]) -> Apply:
     """Replace the data by the store state ``latest`` (read only when scored)."""
-    from .. import store
+    from .. import store_entries
 
-    return lambda scheme, _data: (scheme, store.dataset(store._state(latest), "diff"))
+    return lambda scheme, _data: (
+        scheme,
+        store_entries.dataset(store_entries.state_tables(latest), "diff"),
+    )
