@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .results import Results
     from .rule import Rule
     from .scheme import Scheme
-    from .tables import TableSpec
+    from .table_spec import TableSpec
 
 PROJECT = "kaohe"
 
@@ -52,7 +52,7 @@ def kaohe_register_tables() -> Sequence[TableSpec]:
     """Return the input tables this plugin brings.
 
     Called once when a :class:`~kaohe.plugins.Registry` is built. Each
-    :class:`~kaohe.tables.TableSpec` names the table (and its Chinese
+    :class:`~kaohe.table_spec.TableSpec` names the table (and its Chinese
     names, simplified and traditional, accepted as file, sheet and database
     table names), its columns with their kinds, header aliases and
     vocabularies. Loading, validation, the data contract document and every
@@ -60,7 +60,7 @@ def kaohe_register_tables() -> Sequence[TableSpec]:
     it as ``table.<name>``. Table names (and their Chinese names) must be
     unique across the core and all installed plugins.
 
-    :return: a sequence of :class:`~kaohe.tables.TableSpec` (may be empty).
+    :return: a sequence of :class:`~kaohe.table_spec.TableSpec` (may be empty).
     """
 
 

@@ -29,7 +29,8 @@ from . import hookspecs
 from .errors import KaoheError, PluginError
 from .i18n import _
 from .rule import SLOTS, Rule, Slot
-from .tables import TABLES, TableSpec, contract
+from .table_spec import TableSpec
+from .tables import TABLES, contract
 
 ENTRY_POINT_GROUP = "kaohe"
 

@@ -79,7 +79,7 @@ from .params import (
 )
 from .rule import ALWAYS, OPTIONAL, REQUIRED, Rule, Slot, Step
 from .scheme import Scheme
-from .tables import (
+from .table_spec import (
     CADRE_ID,
     DATE,
     DOC_NO,

@@ -32,7 +32,8 @@ import attrs
 
 from .errors import KaoheError
 from .i18n import N_, _
-from .tables import TableSpec, installed_tables
+from .table_spec import TableSpec
+from .tables import installed_tables
 
 if TYPE_CHECKING:
     pass

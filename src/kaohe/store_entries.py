@@ -31,7 +31,8 @@ from .store import (
     record_key,
     stamp,
 )
-from .tables import TableSpec, find_table, installed_tables
+from .table_spec import TableSpec
+from .tables import find_table, installed_tables
 
 if TYPE_CHECKING:
     from .data import Dataset

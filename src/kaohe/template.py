@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from .data.spreadsheet import GUIDE_TITLE, INSTRUCTION_SHEETS
 from .scheme import Scheme
-from .tables import ColumnSpec, TableSpec, installed_tables
+from .table_spec import ColumnSpec, TableSpec
+from .tables import installed_tables
 from .vocab import Vocabulary
 
 if TYPE_CHECKING:

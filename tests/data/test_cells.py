@@ -12,7 +12,8 @@ import pytest
 from kaohe.data import parse
 from kaohe.data.problems import Problems, Where
 from kaohe.errors import DataError
-from kaohe.tables import ColumnSpec, installed_tables
+from kaohe.table_spec import ColumnSpec
+from kaohe.tables import installed_tables
 
 pytestmark = pytest.mark.filterwarnings("error")
 

@@ -6,7 +6,8 @@ import opencc
 import pytest
 
 from kaohe import tables, vocab
-from kaohe.tables import TABLES, ColumnSpec, installed_tables
+from kaohe.table_spec import ColumnSpec
+from kaohe.tables import TABLES, installed_tables
 from kaohe_awards import AWARD_LEVEL
 
 pytestmark = pytest.mark.filterwarnings("error")

@@ -27,7 +27,8 @@ from kaohe.data.parse import parse_column
 from kaohe.data.problems import Problems, Where
 from kaohe.data.raw import RawTable
 from kaohe.i18n import _
-from kaohe.tables import ColumnSpec, TableSpec, required_tables
+from kaohe.table_spec import ColumnSpec, TableSpec
+from kaohe.tables import required_tables
 
 _EMPTY_DTYPES = {
     "date": np.dtype("datetime64[D]"),

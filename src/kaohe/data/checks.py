@@ -19,7 +19,7 @@ from kaohe import vocab
 from kaohe.data.arrays import Column, combined
 from kaohe.data.problems import Where
 from kaohe.i18n import _
-from kaohe.tables import TableSpec
+from kaohe.table_spec import TableSpec
 
 Columns = Mapping[str, Column]
 

@@ -16,7 +16,7 @@ import pyarrow as pa
 from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, from_arrow
 from kaohe.i18n import _
-from kaohe.tables import TableSpec
+from kaohe.table_spec import TableSpec
 
 #: File name endings of the columnar formats, and how each is read.
 PARQUET = (".parquet",)

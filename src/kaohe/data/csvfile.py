@@ -34,7 +34,7 @@ from kaohe.data import encoding
 from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, drop_empty_rows, find_header, resolve_headers, title_warning
 from kaohe.i18n import _
-from kaohe.tables import TableSpec
+from kaohe.table_spec import TableSpec
 
 #: How much of the file's start is searched for the header (bytes).
 HEAD_BYTES = 1 << 16

@@ -26,7 +26,8 @@ from kaohe.data.locations import shown, sqlite_path
 from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, from_arrow
 from kaohe.i18n import _
-from kaohe.tables import TableSpec, find_table
+from kaohe.table_spec import TableSpec
+from kaohe.tables import find_table
 
 
 def _connect(location: str) -> Any:

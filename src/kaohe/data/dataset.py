@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from kaohe.tables import TableSpec
+from kaohe.table_spec import TableSpec
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -24,7 +24,8 @@ from kaohe.data.dataset import Dataset
 from kaohe.data.problems import Problems
 from kaohe.errors import DataError
 from kaohe.i18n import _
-from kaohe.tables import TableSpec, find_table, installed_tables
+from kaohe.table_spec import TableSpec
+from kaohe.tables import find_table, installed_tables
 
 if TYPE_CHECKING:
     from kaohe.data.raw import RawTable

@@ -24,7 +24,8 @@ from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, from_arrow
 from kaohe.errors import DataError
 from kaohe.i18n import _
-from kaohe.tables import TableSpec, installed_tables
+from kaohe.table_spec import TableSpec
+from kaohe.tables import installed_tables
 
 _NUMBER_KINDS = ("count", "score")
 #: The time units of numpy datetimes that Arrow takes as they are.

@@ -32,7 +32,7 @@ from kaohe.data.arrays import Column, combined, text
 from kaohe.data.problems import Where
 from kaohe.data.simplify import simplify
 from kaohe.i18n import N_, _
-from kaohe.tables import ColumnSpec
+from kaohe.table_spec import ColumnSpec
 from kaohe.vocab import Vocabulary
 
 NAT = np.datetime64("NaT", "D")

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from kaohe.data.arrays import text
 from kaohe.data.problems import Problems
 from kaohe.i18n import _, ngettext
-from kaohe.tables import TableSpec
+from kaohe.table_spec import TableSpec
 
 #: How many rows from the top of a sheet or file are searched for the header.
 HEADER_SEARCH = 10

@@ -28,7 +28,8 @@ from kaohe.data.arrays import python_cells
 from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, drop_empty_rows, find_header, resolve_headers, title_warning
 from kaohe.i18n import _
-from kaohe.tables import TableSpec, find_table
+from kaohe.table_spec import TableSpec
+from kaohe.tables import find_table
 
 #: File name endings of the spreadsheets calamine reads.
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
