@@ -5,7 +5,7 @@ internal and may change in any release. The names here change only with
 :data:`API_VERSION`: a new name raises the minor version, a changed or
 removed one the major version (a new optional field of a class, too, raises
 the minor version). A plugin states the version it was written against as
-``KAOHE_API = "1.1"`` in the module of its entry point; kaohe refuses it at
+``KAOHE_API = "1.2"`` in the module of its entry point; kaohe refuses it at
 registration (a :class:`PluginError`) when it states none, when the major
 versions differ or when the plugin needs a newer minor version.
 
@@ -16,7 +16,9 @@ Versions: 1.0 the first; 1.1 ``TableSpec(label=, finding_category=)`` (a
 table's name in reports, the column by which ``findings.csv`` counts its
 rows), ``column(not_before=, only_for=, choices=)`` (a date that may not
 precede another of the row, a column filled only for some values of
-another, the scheme parameter that lists a column's values).
+another, the scheme parameter that lists a column's values); 1.2
+:class:`Messages` and :func:`N_` (a plugin's own message catalog), the
+``messages=`` of :class:`Rule` and :class:`Vocabulary`.
 
 A deduction rule over a ledger needs six of them: :data:`hookimpl` (and
 the entry point), :class:`Rule`, a parameter kind (:class:`Number`),
