@@ -33,9 +33,11 @@ class GroupOrder:
     the number of score values a group spans; ``starts`` marks the first
     position of each (scenario, group).
 
-    Scenario, group, score (in whole cents) and entity are packed into one
-    integer, so that one sort orders a whole batch; only runs of equal
-    scores are sorted again by the tie-breaks.
+    Group, score (in whole cents) and entity are packed into one integer
+    and each scenario's row is sorted on its own (the scenario is the major
+    key: sorting ``K`` rows of ``n`` is cheaper than one sort of ``K * n``),
+    once when no score differs between scenarios; only runs of equal scores
+    are sorted again by the tie-breaks.
     """
 
     k: int
@@ -62,18 +64,27 @@ class GroupOrder:
         index (the id order) is the last tie-break.
         """
         n = int(group.shape[0])
-        packed, span = _packed(group, score_cents, k)
-        if packed.size and int(packed.max()) >= 2**62 // max(n, 1):  # pragma: no cover
+        n_groups = int(group.max(initial=0)) + 1
+        low = int(score_cents.min(initial=0))
+        span = int(score_cents.max(initial=0)) - low + 1
+        if k * n_groups * span >= 2**62 // max(n, 1):  # pragma: no cover
             raise ValueError("too many scenarios, groups and scores to order at once")
-        entity = np.tile(np.arange(n, dtype=np.int64), k)
+        # within a scenario: (group, score desc) packed into one value; the scenario is
+        # the major key, so each scenario's row is sorted on its own
+        value = group * span + (span - 1 + low) - score_cents  # (K, n) or (1, n)
+        entity = np.arange(n, dtype=np.int64)
         # tie-breaks ranked once for all scenarios; one scenario only sorts its ties
         shared = shared_rank(tie_breaks, n) if k > 1 else None
-        if shared is not None and packed.size and int(packed.max()) < 2**62 // (n * n):
+        width = max(n, 1)
+        if shared is not None and n_groups * span < 2**62 // (width * width):
             # tie-breaks the same in every scenario: their rank joins the one key
-            order = np.argsort((packed * n + np.tile(shared, k)) * n + entity)
-            return cls._finish(k, n, group, order, packed[order], span)
-        order = np.argsort(packed * n + entity)  # the entity is the last tie-break
-        key = packed[order]
+            by_key = np.sort((value * width + shared) * width + entity, axis=1)
+            order, sorted_value = by_key % width, by_key // (width * width)
+            return cls._finish(k, n, group, order, sorted_value, n_groups, span)
+        by_key = np.sort(value * width + entity, axis=1)  # the entity is the last tie-break
+        order, sorted_value = by_key % width, by_key // width
+        built = cls._finish(k, n, group, order, sorted_value, n_groups, span)
+        key, order = built.key, built.order
         if tie_breaks:
             tied = np.zeros(key.shape[0], dtype=bool)
             same = key[1:] == key[:-1]
@@ -86,17 +97,30 @@ class GroupOrder:
                 keys = [np.broadcast_to(t, (k, n))[scenario, entity] for t in reversed(tie_breaks)]
                 resorted = np.lexsort([members % n, *keys, key[where]])
                 order[where] = members[resorted]
-        return cls._finish(k, n, group, order, key, span)
+        return built
 
     @classmethod
     def _finish(
-        cls, k: int, n: int, group: IntArray, order: IntArray, key: IntArray, span: int
+        cls,
+        k: int,
+        n: int,
+        group: IntArray,
+        entity_order: IntArray,
+        sorted_value: IntArray,
+        n_groups: int,
+        span: int,
     ) -> GroupOrder:
-        major = np.arange(k, dtype=np.int64)[:, None] * (int(group.max(initial=0)) + 1) + group
-        sorted_major = major.ravel()[order]
-        starts = np.ones(key.shape[0], dtype=bool)
-        starts[1:] = sorted_major[1:] != sorted_major[:-1]
-        return cls(k, n, group, order.astype(np.int64, copy=False), key, span, starts)
+        """From each scenario's entities in order and their (group, score) values,
+        ``(K, n)`` or ``(1, n)`` when no scenario differs."""
+        entity_order = np.broadcast_to(entity_order, (k, n))
+        sorted_value = np.broadcast_to(sorted_value, (k, n))
+        scenario = np.arange(k, dtype=np.int64)[:, None]
+        order = (entity_order + scenario * n).ravel()
+        key = (sorted_value + scenario * (n_groups * span)).ravel()
+        sorted_group = group[entity_order]
+        starts = np.ones((k, n), dtype=bool)
+        starts[:, 1:] = sorted_group[:, 1:] != sorted_group[:, :-1]
+        return cls(k, n, group, order, key, span, starts.ravel())
 
     def running_count(self, flags: NDArray[np.bool_]) -> IntArray:
         """For each entity, how many flagged entities precede or are it in its group.
@@ -157,16 +181,6 @@ def shared_rank(tie_breaks: Sequence[NDArray[np.generic]], n: int) -> IntArray |
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.cumsum(new) - 1
     return rank
-
-
-def _packed(group: IntArray, score_cents: IntArray, k: int) -> tuple[IntArray, int]:
-    """One int64 per (scenario, entity): (scenario, group) major, score descending minor."""
-    low = int(score_cents.min(initial=0))
-    span = int(score_cents.max(initial=0)) - low + 1
-    n_groups = int(group.max(initial=0)) + 1
-    major = np.arange(k, dtype=np.int64)[:, None] * n_groups + group[None, :]
-    packed = major * span + (span - 1 + low) - score_cents  # (K, n) whatever the score's width
-    return packed.ravel(), span
 
 
 def rank_by_higher(values: NDArray[np.float64], group: IntArray) -> IntArray:
