@@ -67,22 +67,27 @@ class GroupOrder:
         n_groups = int(group.max(initial=0)) + 1
         low = int(score_cents.min(initial=0))
         span = int(score_cents.max(initial=0)) - low + 1
-        if k * n_groups * span >= 2**62 // max(n, 1):  # pragma: no cover
+        bits = max(n - 1, 0).bit_length()  # an entity (or a tie-break's rank) in the low bits
+        if k * n_groups * span >= 2 ** (62 - bits):  # pragma: no cover
             raise ValueError("too many scenarios, groups and scores to order at once")
         # within a scenario: (group, score desc) packed into one value; the scenario is
         # the major key, so each scenario's row is sorted on its own
-        value = group * span + (span - 1 + low) - score_cents  # (K, n) or (1, n)
+        value = (span - 1 + low) - score_cents.astype(np.int64, copy=False)  # (K, n) or (1, n)
+        value += group * span
         entity = np.arange(n, dtype=np.int64)
         # tie-breaks ranked once for all scenarios; one scenario only sorts its ties
         shared = shared_rank(tie_breaks, n) if k > 1 else None
-        width = max(n, 1)
-        if shared is not None and n_groups * span < 2**62 // (width * width):
+        if shared is not None and n_groups * span < 2 ** (62 - 2 * bits):
             # tie-breaks the same in every scenario: their rank joins the one key
-            by_key = np.sort((value * width + shared) * width + entity, axis=1)
-            order, sorted_value = by_key % width, by_key // (width * width)
+            value <<= 2 * bits
+            value |= (shared << bits) | entity
+            value.sort(axis=1)
+            order, sorted_value = value & ((1 << bits) - 1), value >> (2 * bits)
             return cls._finish(k, n, group, order, sorted_value, n_groups, span)
-        by_key = np.sort(value * width + entity, axis=1)  # the entity is the last tie-break
-        order, sorted_value = by_key % width, by_key // width
+        value <<= bits
+        value |= entity  # the entity is the last tie-break
+        value.sort(axis=1)
+        order, sorted_value = value & ((1 << bits) - 1), value >> bits
         built = cls._finish(k, n, group, order, sorted_value, n_groups, span)
         key, order = built.key, built.order
         if tie_breaks:
@@ -112,14 +117,12 @@ class GroupOrder:
     ) -> GroupOrder:
         """From each scenario's entities in order and their (group, score) values,
         ``(K, n)`` or ``(1, n)`` when no scenario differs."""
-        entity_order = np.broadcast_to(entity_order, (k, n))
-        sorted_value = np.broadcast_to(sorted_value, (k, n))
-        scenario = np.arange(k, dtype=np.int64)[:, None]
-        order = (entity_order + scenario * n).ravel()
-        key = (sorted_value + scenario * (n_groups * span)).ravel()
         sorted_group = group[entity_order]
         starts = np.ones((k, n), dtype=bool)
         starts[:, 1:] = sorted_group[:, 1:] != sorted_group[:, :-1]
+        scenario = np.arange(k, dtype=np.int64)[:, None]
+        order = (entity_order + scenario * n).ravel()
+        key = (sorted_value + scenario * (n_groups * span)).ravel()
         return cls(k, n, group, order, key, span, starts.ravel())
 
     def running_count(self, flags: NDArray[np.bool_]) -> IntArray:
