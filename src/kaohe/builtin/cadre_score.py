@@ -105,7 +105,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     usable[:, still] = usable_s
     usable[:, moving_columns] = usable_m
     deductions = sum_points(ctx.get("cadre.adjustments"), "deduction", n)
-    score = _scores(parts, deductions, usable, n, moving_columns)
+    score = _scores(parts, deductions, usable, moving_columns, at_moving[0])
     k = width(score, appraisal)
     score = np.broadcast_to(score, (k, n))
     missing, cadre_ids = np.flatnonzero(~has_votes), ctx.data.cadre_ids
@@ -188,8 +188,13 @@ def _parts_at(
         known = component.values[pick][:, columns[rows]]
         if gap is not None:
             known = np.nan_to_num(known)
-        points = np.where(counted[:, rows], weight[:, rows] * known, 0.0)
-        points = points / np.where(usable[:, rows], total_weight[:, rows], 1.0)
+        if rows.shape[0] < columns.shape[0]:
+            counted, weight = counted[:, rows], weight[:, rows]
+            where_usable, total = usable[:, rows], total_weight[:, rows]
+        else:  # counted everywhere (the usual case): no copies
+            where_usable, total = usable, total_weight
+        points = np.where(counted, weight * known, 0.0)
+        points /= np.where(where_usable, total, 1.0)
         found.append((columns[rows], points))
     return found, usable
 
@@ -214,34 +219,44 @@ def _scores(
     parts: list[Adjustments],
     deductions: NDArray[np.float64],
     usable: NDArray[np.bool_],
-    n: int,
     moving: NDArray[np.int64],
+    moving_parts: list[tuple[NDArray[np.int64], NDArray[np.float64]]],
 ) -> NDArray[np.float64]:
     """S of every cadre, ``(K or 1, n)``: the parts added in order, then :func:`_published`.
 
-    Cadres that no scenario changes (not in ``moving``, the cadres whose
-    parts or usability vary, and no deduction of theirs varies) are
-    computed once; the others per scenario. Either way a cadre's parts are
-    added in the same order as in a single run, so a batch gives exactly
-    what separate runs give.
+    ``moving`` are the cadres whose parts or usability vary by scenario,
+    ``moving_parts`` each part's rows among them and their points. Cadres
+    that no scenario changes (not moving, and no deduction of theirs
+    varies) are computed once; the others per scenario. Either way a
+    cadre's parts are added in the same order as in a single run, so a
+    batch gives exactly what separate runs give.
     """
+    n = usable.shape[1]
     k = width(deductions, usable, *(part.points for part in parts))
-    weighted = np.zeros((1, n))
+    still = np.zeros((1, n))
     for part in parts:
-        weighted[:, part.index] += part.points[:1]
-    score = _published(weighted, deductions[:1], usable[:1])
+        still[:, part.index] += part.points[:1]
+    score = _published(still, deductions[:1], usable[:1])
     if k == 1:
         return score
-    moving = np.union1d(varying_columns(deductions), moving)
-    if moving.shape[0] == 0:
+    varying = np.union1d(varying_columns(deductions), moving)
+    if varying.shape[0] == 0:
         return score
+    summed = np.zeros((k, moving.shape[0]))
+    for rows, points in moving_parts:
+        if rows.shape[0] == moving.shape[0]:
+            summed += points
+        else:
+            summed[:, np.searchsorted(moving, rows)] += points
+    if varying.shape[0] == moving.shape[0]:
+        weighted = summed
+    else:  # cadres whose deductions only vary: their parts as in every scenario
+        weighted = np.empty((k, varying.shape[0]))
+        weighted[...] = still[:, varying]
+        weighted[:, np.searchsorted(varying, moving)] = summed
     scores = np.empty((k, n))
     scores[...] = score
-    weighted = np.zeros((k, moving.shape[0]))
-    for part in parts:
-        touched = np.isin(part.index, moving)
-        weighted[:, np.searchsorted(moving, part.index[touched])] += part.points[:, touched]
-    scores[:, moving] = _published(weighted, deductions[:, moving], usable[:, moving])
+    scores[:, varying] = _published(weighted, deductions[:, varying], usable[:, varying])
     return scores
 
 
