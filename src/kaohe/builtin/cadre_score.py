@@ -22,7 +22,7 @@ from ..audit.explaining import Explainer, ExplainView, Part, f4, num
 from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, RowText, sum_points
 from ..context import StepContext
 from ..hookspecs import hookimpl
-from ..numeric import round2, varying_columns, width
+from ..numeric import round2_in_place, varying_columns, width
 from ..params import Number, NumberMap
 from ..rule import Rule, Step
 from ..vocab import EFFECT, ROLE
@@ -264,8 +264,12 @@ def _published(
     weighted: NDArray[np.float64], deductions: NDArray[np.float64], usable: NDArray[np.bool_]
 ) -> NDArray[np.float64]:
     """``S = round2(min(100, max(0, weighted mean - A)))`` where usable, else NaN."""
-    score = round2(np.minimum(100.0, np.maximum(0.0, weighted + deductions)))
-    return np.where(usable, score, np.nan)
+    score = np.add(weighted, deductions)
+    np.maximum(0.0, score, out=score)
+    np.minimum(100.0, score, out=score)
+    round2_in_place(score)
+    np.copyto(score, np.nan, where=~usable)
+    return score
 
 
 def _missing(values: NDArray[np.float64]) -> NDArray[np.bool_] | None:
