@@ -117,13 +117,16 @@ class GroupOrder:
     ) -> GroupOrder:
         """From each scenario's entities in order and their (group, score) values,
         ``(K, n)`` or ``(1, n)`` when no scenario differs."""
-        sorted_group = group[entity_order]
-        starts = np.ones((k, n), dtype=bool)
-        starts[:, 1:] = sorted_group[:, 1:] != sorted_group[:, :-1]
+        # every scenario sorts the same entities by group first: each group begins at
+        # the same place of every scenario's row
+        sizes = np.bincount(group, minlength=n_groups)
+        row_starts = np.zeros(n, dtype=bool)
+        row_starts[(np.cumsum(sizes) - sizes)[sizes > 0]] = True
+        starts = np.tile(row_starts, k)
         scenario = np.arange(k, dtype=np.int64)[:, None]
         order = (entity_order + scenario * n).ravel()
         key = (sorted_value + scenario * (n_groups * span)).ravel()
-        return cls(k, n, group, order, key, span, starts.ravel())
+        return cls(k, n, group, order, key, span, starts)
 
     def running_count(self, flags: NDArray[np.bool_]) -> IntArray:
         """For each entity, how many flagged entities precede or are it in its group.
@@ -131,7 +134,9 @@ class GroupOrder:
         ``flags`` is ``(K, n)``; the result is ``(K, n)`` (0 where not flagged).
         """
         flagged = np.flatnonzero(flags.ravel()[self.order])  # sorted positions of flagged ones
-        group = np.cumsum(self.starts)[flagged]  # their group, numbered in sorted order
+        row_group = np.cumsum(self.starts[: self.n]) - 1  # groups begin alike in every row
+        scenario, position = np.divmod(flagged, max(self.n, 1))
+        group = scenario * (int(row_group[-1]) + 1 if self.n else 1) + row_group[position]
         first = np.ones(flagged.shape[0], dtype=bool)
         first[1:] = group[1:] != group[:-1]
         running = place_in_run(first) + 1
@@ -150,14 +155,22 @@ class GroupOrder:
 
     def rank(self) -> IntArray:
         """``1 + number of entities of the same group with a higher score``, ``(K, n)``."""
-        new_value = self.starts.copy()
-        new_value[1:] |= self.key[1:] != self.key[:-1]
-        # the sorted position where each run of one group (of one value) begins
-        group_start = np.flatnonzero(self.starts)[np.cumsum(self.starts) - 1]
-        value_start = np.flatnonzero(new_value)[np.cumsum(new_value) - 1]
-        ranks = np.empty(self.k * self.n, dtype=np.int64)
-        ranks[self.order] = value_start - group_start + 1
-        return ranks.reshape(self.k, self.n)
+        k, n = self.k, self.n
+        row_starts = self.starts[:n]  # groups begin alike in every scenario's row
+        key = self.key.reshape(k, n)
+        new_value = np.empty((k, n), dtype=bool)
+        new_value[:, :1] = True
+        np.not_equal(key[:, 1:], key[:, :-1], out=new_value[:, 1:])
+        new_value |= row_starts
+        # the place in its row where each run of one group (of one value) begins
+        column = np.arange(n, dtype=np.int64)
+        group_start = np.maximum.accumulate(np.where(row_starts, column, 0)) if n else column
+        value_start = np.where(new_value, column, 0)
+        np.maximum.accumulate(value_start, axis=1, out=value_start)
+        value_start -= group_start - 1
+        ranks = np.empty(k * n, dtype=np.int64)
+        ranks[self.order] = value_start.ravel()
+        return ranks.reshape(k, n)
 
 
 def place_in_run(starts: NDArray[np.bool_]) -> IntArray:
