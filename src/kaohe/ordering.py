@@ -1,9 +1,9 @@
 """Ordering within groups, per scenario, without Python loops.
 
 Rankings and quotas of rules.md work within groups (a category of units, a
-unit's cadres) and per scenario. These helpers sort all scenarios at once:
-arrays of shape ``(K, n)`` are flattened with the scenario as the primary
-sort key.
+unit's cadres) and per scenario. These helpers order all scenarios at
+once: arrays of shape ``(K, n)``, each scenario's row sorted on packed
+integer keys, the results flattened with the scenario as the primary key.
 """
 
 from __future__ import annotations
