@@ -206,3 +206,35 @@ def test_nth_per_group_matches_sorting_each_group(
         if len(members) > nth:
             expected.append(members[nth][2])
     assert nth_per_group(group, keys, nth).tolist() == expected
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), min_size=1, max_size=40),
+    st.integers(1, 4),
+    st.integers(0, 2**16),
+    st.booleans(),
+)
+def test_build_sorts_each_scenario_by_its_own_scores(
+    rows: list[tuple[int, int]], k: int, seed: int, one_row: bool
+) -> None:
+    """Scores that differ by scenario (or one row for all), a shared tie-break:
+    each scenario's order, ranks and running counts are those of counting by hand."""
+    rng = np.random.default_rng(seed)
+    n = len(rows)
+    group = np.array([g for g, _ in rows])
+    tie = np.array([t for _, t in rows])
+    score = rng.integers(-1, 4, (1 if one_row else k, n))
+    flags = rng.random((k, n)) < 0.5
+    order = GroupOrder.build(group, score, k, [tie])
+    ranks, counts = order.rank(), order.running_count(flags)
+    for scenario in range(k):
+        s = score[0 if one_row else scenario]
+        expected = sorted(range(n), key=lambda i: (group[i], -s[i], tie[i], i))
+        got = order.order[scenario * n : (scenario + 1) * n] - scenario * n
+        assert got.tolist() == expected
+        for i in range(n):
+            same = [j for j in range(n) if group[j] == group[i]]
+            assert ranks[scenario, i] == 1 + sum(1 for j in same if s[j] > s[i])
+            ahead = [j for j in same if expected.index(j) <= expected.index(i)]
+            wanted = sum(1 for j in ahead if flags[scenario, j]) if flags[scenario, i] else 0
+            assert counts[scenario, i] == wanted

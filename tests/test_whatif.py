@@ -426,3 +426,45 @@ def test_cli_refuses_bad_requests(
     assert got == code, output
     assert message in output
     assert not (tmp_path / "o").exists()
+
+
+#: Parameters that move whole roles of cadres (every staff cadre, every head), their
+#: unit link, parts and deductions: the cadre score's per-role paths.
+CADRE_NUMBERS = {
+    "cadre_score.appraisal_weight.staff": (0.0, 1.0),
+    "cadre_score.appraisal_weight.head": (0.0, 1.0),
+    "cadre_score.unit_weight.head": (0.0, 1.0),
+    "cadre_score.unit_weight.middle": (0.0, 0.5),
+    "cadre_score.appraisal_values.basic": (30.0, 90.0),
+    "exams.weight.middle": (0.0, 1.0),
+    "attendance.absent_day_points": (0.0, 3.0),
+    "attendance.cap": (0.0, 10.0),
+    "satisfaction.group_weights.企业": (0.05, 1.0),
+    "supervision.cap": (0.5, 15.0),
+}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data_=st.data(), seed=st.integers(0, 5000))
+def test_a_batch_that_moves_whole_roles_of_cadres_equals_separate_runs(
+    data_: Any, seed: int
+) -> None:
+    """Scenarios that move every cadre of a role (the full per-scenario sort), some
+    roles only, or only deductions: each scenario as its own run gives it."""
+    base = kaohe.Scheme.from_dict(scheme_document(ALL_RULES), registry())
+    dataset = kaohe.data_from_columns(
+        generate(n_units=10, n_cadres=120, n_ledger=150, seed=seed), base
+    )
+    chosen = data_.draw(
+        st.lists(st.sampled_from(sorted(CADRE_NUMBERS)), min_size=1, max_size=3, unique=True)
+    )
+    scenarios = [Scenario.baseline(base)]
+    for _ in range(data_.draw(st.integers(2, 5), label="scenarios")):
+        changes: dict[str, object] = {
+            path: data_.draw(st.floats(*CADRE_NUMBERS[path]).map(lambda x: round(x, 3)), label=path)
+            for path in chosen
+        }
+        scenarios.append(Scenario.from_overrides(base, changes))
+    assert_batch_equals_separate(
+        scenarios, dataset, chunk=data_.draw(st.integers(2, 6), label="chunk")
+    )

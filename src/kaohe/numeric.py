@@ -22,6 +22,17 @@ def round2(x: FloatArray | float) -> FloatArray:
     return np.floor(np.asarray(x, dtype=np.float64) * 100.0 + 0.5 + 1e-9) / 100.0
 
 
+def round2_in_place(x: FloatArray) -> FloatArray:
+    """:func:`round2` of ``x`` written into ``x`` (the same operations in the same
+    order, so the same values), without the temporaries; returns ``x``."""
+    x *= 100.0
+    x += 0.5
+    x += 1e-9
+    np.floor(x, out=x)
+    x /= 100.0
+    return x
+
+
 def round9(x: FloatArray) -> FloatArray:
     """Rates compared in tie-breaks are rounded to 9 decimals first."""
     return np.round(x, 9)

@@ -1,9 +1,9 @@
 """Ordering within groups, per scenario, without Python loops.
 
 Rankings and quotas of rules.md work within groups (a category of units, a
-unit's cadres) and per scenario. These helpers sort all scenarios at once:
-arrays of shape ``(K, n)`` are flattened with the scenario as the primary
-sort key.
+unit's cadres) and per scenario. These helpers order all scenarios at
+once: arrays of shape ``(K, n)``, each scenario's row sorted on packed
+integer keys, the results flattened with the scenario as the primary key.
 """
 
 from __future__ import annotations
@@ -33,9 +33,11 @@ class GroupOrder:
     the number of score values a group spans; ``starts`` marks the first
     position of each (scenario, group).
 
-    Scenario, group, score (in whole cents) and entity are packed into one
-    integer, so that one sort orders a whole batch; only runs of equal
-    scores are sorted again by the tie-breaks.
+    Group, score (in whole cents) and entity are packed into one integer
+    and each scenario's row is sorted on its own (the scenario is the major
+    key: sorting ``K`` rows of ``n`` is cheaper than one sort of ``K * n``),
+    once when no score differs between scenarios; only runs of equal scores
+    are sorted again by the tie-breaks.
     """
 
     k: int
@@ -62,18 +64,32 @@ class GroupOrder:
         index (the id order) is the last tie-break.
         """
         n = int(group.shape[0])
-        packed, span = _packed(group, score_cents, k)
-        if packed.size and int(packed.max()) >= 2**62 // max(n, 1):  # pragma: no cover
+        n_groups = int(group.max(initial=0)) + 1
+        low = int(score_cents.min(initial=0))
+        span = int(score_cents.max(initial=0)) - low + 1
+        bits = max(n - 1, 0).bit_length()  # an entity (or a tie-break's rank) in the low bits
+        if k * n_groups * span >= 2 ** (62 - bits):  # pragma: no cover
             raise ValueError("too many scenarios, groups and scores to order at once")
-        entity = np.tile(np.arange(n, dtype=np.int64), k)
+        # within a scenario: (group, score desc) packed into one value; the scenario is
+        # the major key, so each scenario's row is sorted on its own
+        value = (span - 1 + low) - score_cents.astype(np.int64, copy=False)  # (K, n) or (1, n)
+        value += group * span
+        entity = np.arange(n, dtype=np.int64)
         # tie-breaks ranked once for all scenarios; one scenario only sorts its ties
         shared = shared_rank(tie_breaks, n) if k > 1 else None
-        if shared is not None and packed.size and int(packed.max()) < 2**62 // (n * n):
+        if shared is not None and n_groups * span < 2 ** (62 - 2 * bits):
             # tie-breaks the same in every scenario: their rank joins the one key
-            order = np.argsort((packed * n + np.tile(shared, k)) * n + entity)
-            return cls._finish(k, n, group, order, packed[order], span)
-        order = np.argsort(packed * n + entity)  # the entity is the last tie-break
-        key = packed[order]
+            value <<= 2 * bits
+            value |= (shared << bits) | entity
+            value.sort(axis=1)
+            order, sorted_value = value & ((1 << bits) - 1), value >> (2 * bits)
+            return cls._finish(k, n, group, order, sorted_value, n_groups, span)
+        value <<= bits
+        value |= entity  # the entity is the last tie-break
+        value.sort(axis=1)
+        order, sorted_value = value & ((1 << bits) - 1), value >> bits
+        built = cls._finish(k, n, group, order, sorted_value, n_groups, span)
+        key, order = built.key, built.order
         if tie_breaks:
             tied = np.zeros(key.shape[0], dtype=bool)
             same = key[1:] == key[:-1]
@@ -86,17 +102,31 @@ class GroupOrder:
                 keys = [np.broadcast_to(t, (k, n))[scenario, entity] for t in reversed(tie_breaks)]
                 resorted = np.lexsort([members % n, *keys, key[where]])
                 order[where] = members[resorted]
-        return cls._finish(k, n, group, order, key, span)
+        return built
 
     @classmethod
     def _finish(
-        cls, k: int, n: int, group: IntArray, order: IntArray, key: IntArray, span: int
+        cls,
+        k: int,
+        n: int,
+        group: IntArray,
+        entity_order: IntArray,
+        sorted_value: IntArray,
+        n_groups: int,
+        span: int,
     ) -> GroupOrder:
-        major = np.arange(k, dtype=np.int64)[:, None] * (int(group.max(initial=0)) + 1) + group
-        sorted_major = major.ravel()[order]
-        starts = np.ones(key.shape[0], dtype=bool)
-        starts[1:] = sorted_major[1:] != sorted_major[:-1]
-        return cls(k, n, group, order.astype(np.int64, copy=False), key, span, starts)
+        """From each scenario's entities in order and their (group, score) values,
+        ``(K, n)`` or ``(1, n)`` when no scenario differs."""
+        # every scenario sorts the same entities by group first: each group begins at
+        # the same place of every scenario's row
+        sizes = np.bincount(group, minlength=n_groups)
+        row_starts = np.zeros(n, dtype=bool)
+        row_starts[(np.cumsum(sizes) - sizes)[sizes > 0]] = True
+        starts = np.tile(row_starts, k)
+        scenario = np.arange(k, dtype=np.int64)[:, None]
+        order = (entity_order + scenario * n).ravel()
+        key = (sorted_value + scenario * (n_groups * span)).ravel()
+        return cls(k, n, group, order, key, span, starts)
 
     def running_count(self, flags: NDArray[np.bool_]) -> IntArray:
         """For each entity, how many flagged entities precede or are it in its group.
@@ -104,7 +134,9 @@ class GroupOrder:
         ``flags`` is ``(K, n)``; the result is ``(K, n)`` (0 where not flagged).
         """
         flagged = np.flatnonzero(flags.ravel()[self.order])  # sorted positions of flagged ones
-        group = np.cumsum(self.starts)[flagged]  # their group, numbered in sorted order
+        row_group = np.cumsum(self.starts[: self.n]) - 1  # groups begin alike in every row
+        scenario, position = np.divmod(flagged, max(self.n, 1))
+        group = scenario * (int(row_group[-1]) + 1 if self.n else 1) + row_group[position]
         first = np.ones(flagged.shape[0], dtype=bool)
         first[1:] = group[1:] != group[:-1]
         running = place_in_run(first) + 1
@@ -123,14 +155,22 @@ class GroupOrder:
 
     def rank(self) -> IntArray:
         """``1 + number of entities of the same group with a higher score``, ``(K, n)``."""
-        new_value = self.starts.copy()
-        new_value[1:] |= self.key[1:] != self.key[:-1]
-        # the sorted position where each run of one group (of one value) begins
-        group_start = np.flatnonzero(self.starts)[np.cumsum(self.starts) - 1]
-        value_start = np.flatnonzero(new_value)[np.cumsum(new_value) - 1]
-        ranks = np.empty(self.k * self.n, dtype=np.int64)
-        ranks[self.order] = value_start - group_start + 1
-        return ranks.reshape(self.k, self.n)
+        k, n = self.k, self.n
+        row_starts = self.starts[:n]  # groups begin alike in every scenario's row
+        key = self.key.reshape(k, n)
+        new_value = np.empty((k, n), dtype=bool)
+        new_value[:, :1] = True
+        np.not_equal(key[:, 1:], key[:, :-1], out=new_value[:, 1:])
+        new_value |= row_starts
+        # the place in its row where each run of one group (of one value) begins
+        column = np.arange(n, dtype=np.int64)
+        group_start = np.maximum.accumulate(np.where(row_starts, column, 0)) if n else column
+        value_start = np.where(new_value, column, 0)
+        np.maximum.accumulate(value_start, axis=1, out=value_start)
+        value_start -= group_start - 1
+        ranks = np.empty(k * n, dtype=np.int64)
+        ranks[self.order] = value_start.ravel()
+        return ranks.reshape(k, n)
 
 
 def place_in_run(starts: NDArray[np.bool_]) -> IntArray:
@@ -157,16 +197,6 @@ def shared_rank(tie_breaks: Sequence[NDArray[np.generic]], n: int) -> IntArray |
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.cumsum(new) - 1
     return rank
-
-
-def _packed(group: IntArray, score_cents: IntArray, k: int) -> tuple[IntArray, int]:
-    """One int64 per (scenario, entity): (scenario, group) major, score descending minor."""
-    low = int(score_cents.min(initial=0))
-    span = int(score_cents.max(initial=0)) - low + 1
-    n_groups = int(group.max(initial=0)) + 1
-    major = np.arange(k, dtype=np.int64)[:, None] * n_groups + group[None, :]
-    packed = major * span + (span - 1 + low) - score_cents  # (K, n) whatever the score's width
-    return packed.ravel(), span
 
 
 def rank_by_higher(values: NDArray[np.float64], group: IntArray) -> IntArray:

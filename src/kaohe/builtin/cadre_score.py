@@ -23,7 +23,7 @@ from ..blocks import CADRE, COMPONENT, Adjustments, Component, Effects, RowText,
 from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..i18n import N_
-from ..numeric import round2, varying_columns, width
+from ..numeric import round2_in_place, varying_columns, width
 from ..params import Number, NumberMap
 from ..rule import Rule, Step
 from ..vocab import EFFECT, ROLE
@@ -75,21 +75,18 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         *ctx.get("cadre.components"),
     ]
     gaps = [_missing(c.values) for c in components]
-    weights = [
-        c.weights[:, role] if gap is None else np.where(gap, 0.0, c.weights[:, role])
-        for c, gap in zip(components, gaps, strict=True)
-    ]
-    total_weight = sum(weights[1:], weights[0])
-    usable = has_votes[None, :] & (total_weight > 0)
+    value_varies = [None, _unit_link_varies(ctx), *(None for _ in components[2:])]
+    moving = _moving_cadres(components, value_varies, role)
+    still = np.flatnonzero(~moving)
+    moving_columns = np.flatnonzero(moving)
+    # the parts of the cadres that no scenario changes are computed once
+    at_still = _parts_at(components, gaps, role, has_votes, still, first=True)
+    at_moving = _parts_at(components, gaps, role, has_votes, moving_columns, first=False)
     parts: list[Adjustments] = []
-    for component, weight, gap in zip(components, weights, gaps, strict=True):
-        counted = usable & (weight > 0)
-        rows = np.flatnonzero(counted.any(axis=0))  # a part is computed where it counts only
-        known = component.values[:, rows]
-        if gap is not None:
-            known = np.nan_to_num(known)
-        points = np.where(counted[:, rows], weight[:, rows] * known, 0.0)
-        points = points / np.where(usable[:, rows], total_weight[:, rows], 1.0)
+    for component, (rows_s, points_s), (rows_m, points_m) in zip(
+        components, at_still[0], at_moving[0], strict=True
+    ):
+        rows, points = _merged(rows_s, points_s, rows_m, points_m)
         parts.append(
             Adjustments(
                 entity=CADRE,
@@ -103,8 +100,13 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
                 note=component.name,
             )
         )
+    usable_s, usable_m = at_still[1], at_moving[1]
+    k_usable = usable_m.shape[0] if moving_columns.shape[0] else 1
+    usable = np.empty((k_usable, n), dtype=bool)
+    usable[:, still] = usable_s
+    usable[:, moving_columns] = usable_m
     deductions = sum_points(ctx.get("cadre.adjustments"), "deduction", n)
-    score = _scores(parts, deductions, usable, n)
+    score = _scores(parts, deductions, usable, moving_columns, at_moving[0])
     k = width(score, appraisal)
     score = np.broadcast_to(score, (k, n))
     missing, cadre_ids = np.flatnonzero(~has_votes), ctx.data.cadre_ids
@@ -123,39 +125,139 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     }
 
 
+def _unit_link_varies(ctx: StepContext) -> NDArray[np.bool_]:
+    """The cadres whose unit's published score differs between scenarios."""
+    unit_score = ctx.get("unit.score").score
+    varies = np.zeros(unit_score.shape[1], dtype=bool)
+    varies[varying_columns(unit_score)] = True
+    cadres: NDArray[np.bool_] = varies[ctx.table("cadres")["unit"]]
+    return cadres
+
+
+def _moving_cadres(
+    components: list[Component],
+    value_varies: list[NDArray[np.bool_] | None],
+    role: NDArray[np.int64],
+) -> NDArray[np.bool_]:
+    """The cadres whose weights or counted values differ between scenarios: a role's
+    weight that varies, or a value that varies where its weight is not 0 in every
+    scenario (a part weighted 0 everywhere is not counted, whatever its value)."""
+    moving = np.zeros(role.shape[0], dtype=bool)
+    for component, varies in zip(components, value_varies, strict=True):
+        weights = component.weights
+        moving |= (weights != weights[:1]).any(axis=0)[role]
+        if varies is None:
+            varies = np.zeros(role.shape[0], dtype=bool)
+            varies[varying_columns(component.values)] = True
+        moving |= varies & (weights != 0).any(axis=0)[role]
+    return moving
+
+
+PartsAt = tuple[
+    list[tuple[NDArray[np.int64], NDArray[np.float64]]],
+    NDArray[np.bool_],
+]
+
+
+def _parts_at(
+    components: list[Component],
+    gaps: list[NDArray[np.bool_] | None],
+    role: NDArray[np.int64],
+    has_votes: NDArray[np.bool_],
+    columns: NDArray[np.int64],
+    first: bool,
+) -> PartsAt:
+    """Each part's rows among ``columns`` and their points, and where the cadres of
+    ``columns`` are usable: on the first scenario only (``first``), or on every one.
+
+    Element by element the arithmetic of a single run: weights (a missing part's
+    dropped), their total added in part order, points ``weight * value / total``.
+    """
+    pick = slice(0, 1) if first else slice(None)
+    weights = []
+    for component, gap in zip(components, gaps, strict=True):
+        weight = component.weights[pick][:, role[columns]]
+        if gap is not None:
+            weight = np.where(gap[pick][:, columns], 0.0, weight)
+        weights.append(weight)
+    total_weight = sum(weights[1:], weights[0])
+    usable = has_votes[None, columns] & (total_weight > 0)
+    found = []
+    for component, weight, gap in zip(components, weights, gaps, strict=True):
+        counted = usable & (weight > 0)
+        rows = np.flatnonzero(counted.any(axis=0))  # a part is computed where it counts only
+        known = component.values[pick][:, columns[rows]]
+        if gap is not None:
+            known = np.nan_to_num(known)
+        if rows.shape[0] < columns.shape[0]:
+            counted, weight = counted[:, rows], weight[:, rows]
+            where_usable, total = usable[:, rows], total_weight[:, rows]
+        else:  # counted everywhere (the usual case): no copies
+            where_usable, total = usable, total_weight
+        points = np.where(counted, weight * known, 0.0)
+        points /= np.where(where_usable, total, 1.0)
+        found.append((columns[rows], points))
+    return found, usable
+
+
+def _merged(
+    rows_still: NDArray[np.int64],
+    points_still: NDArray[np.float64],
+    rows_moving: NDArray[np.int64],
+    points_moving: NDArray[np.float64],
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """A part's rows (ascending) and points, ``(1, rows)`` when none of its rows moves."""
+    if rows_moving.shape[0] == 0:
+        return rows_still, points_still
+    rows = np.sort(np.concatenate([rows_still, rows_moving]))
+    points = np.empty((points_moving.shape[0], rows.shape[0]))
+    points[:, np.searchsorted(rows, rows_still)] = points_still
+    points[:, np.searchsorted(rows, rows_moving)] = points_moving
+    return rows, points
+
+
 def _scores(
     parts: list[Adjustments],
     deductions: NDArray[np.float64],
     usable: NDArray[np.bool_],
-    n: int,
+    moving: NDArray[np.int64],
+    moving_parts: list[tuple[NDArray[np.int64], NDArray[np.float64]]],
 ) -> NDArray[np.float64]:
     """S of every cadre, ``(K or 1, n)``: the parts added in order, then :func:`_published`.
 
-    Cadres that no scenario changes (no part, deduction or usability of
-    theirs varies) are computed once; the others per scenario. Either way a
-    cadre's parts are added in the same order as in a single run, so a batch
-    gives exactly what separate runs give.
+    ``moving`` are the cadres whose parts or usability vary by scenario,
+    ``moving_parts`` each part's rows among them and their points. Cadres
+    that no scenario changes (not moving, and no deduction of theirs
+    varies) are computed once; the others per scenario. Either way a
+    cadre's parts are added in the same order as in a single run, so a
+    batch gives exactly what separate runs give.
     """
+    n = usable.shape[1]
     k = width(deductions, usable, *(part.points for part in parts))
-    weighted = np.zeros((1, n))
+    still = np.zeros((1, n))
     for part in parts:
-        weighted[:, part.index] += part.points[:1]
-    score = _published(weighted, deductions[:1], usable[:1])
+        still[:, part.index] += part.points[:1]
+    score = _published(still, deductions[:1], usable[:1])
     if k == 1:
         return score
-    moving = np.union1d(
-        varying_columns(deductions, usable),
-        np.concatenate(
-            [np.zeros(0, dtype=np.int64)] + [p.index for p in parts if len(p.points) > 1]
-        ),
-    )
+    varying = np.union1d(varying_columns(deductions), moving)
+    if varying.shape[0] == 0:
+        return score
+    summed = np.zeros((k, moving.shape[0]))
+    for rows, points in moving_parts:
+        if rows.shape[0] == moving.shape[0]:
+            summed += points
+        else:
+            summed[:, np.searchsorted(moving, rows)] += points
+    if varying.shape[0] == moving.shape[0]:
+        weighted = summed
+    else:  # cadres whose deductions only vary: their parts as in every scenario
+        weighted = np.empty((k, varying.shape[0]))
+        weighted[...] = still[:, varying]
+        weighted[:, np.searchsorted(varying, moving)] = summed
     scores = np.empty((k, n))
     scores[...] = score
-    weighted = np.zeros((k, moving.shape[0]))
-    for part in parts:
-        touched = np.isin(part.index, moving)
-        weighted[:, np.searchsorted(moving, part.index[touched])] += part.points[:, touched]
-    scores[:, moving] = _published(weighted, deductions[:, moving], usable[:, moving])
+    scores[:, varying] = _published(weighted, deductions[:, varying], usable[:, varying])
     return scores
 
 
@@ -163,8 +265,12 @@ def _published(
     weighted: NDArray[np.float64], deductions: NDArray[np.float64], usable: NDArray[np.bool_]
 ) -> NDArray[np.float64]:
     """``S = round2(min(100, max(0, weighted mean - A)))`` where usable, else NaN."""
-    score = round2(np.minimum(100.0, np.maximum(0.0, weighted + deductions)))
-    return np.where(usable, score, np.nan)
+    score = np.add(weighted, deductions)
+    np.maximum(0.0, score, out=score)
+    np.minimum(100.0, score, out=score)
+    round2_in_place(score)
+    np.copyto(score, np.nan, where=~usable)
+    return score
 
 
 def _missing(values: NDArray[np.float64]) -> NDArray[np.bool_] | None:
