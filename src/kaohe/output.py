@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from .folders import write_folder
 from .results import Results
@@ -31,11 +30,14 @@ def quote(cells: Any) -> Any:
     """CSV quoting (RFC 4180) of an Arrow string column: cells with a comma, quote or line break.
 
     Such cells are enclosed in double quotes, their quotes doubled; others
-    are kept as they are.
+    are kept as they are. A column whose text has none of these characters
+    at all (most columns: one look at its bytes) is returned as it is.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not _may_need_quotes(cells):
+        return cells
     special = pc.match_substring_regex(cells, NEEDS_QUOTES)
     if not pc.any(special).as_py():
         return cells
@@ -44,13 +46,31 @@ def quote(cells: Any) -> Any:
     return pc.if_else(special, quoted, cells)
 
 
-def csv_bytes(header: Sequence[str], columns: Sequence[NDArray[np.str_]]) -> bytes:
+#: The bytes of :data:`NEEDS_QUOTES` in UTF-8 (no other character's UTF-8 contains them).
+_SPECIAL_BYTES = np.frombuffer(b',"\n\r', dtype=np.uint8)
+
+
+def _may_need_quotes(cells: Any) -> bool:
+    """Whether the text buffer of an Arrow string array holds a byte of :data:`NEEDS_QUOTES`.
+
+    False means no cell needs quoting; True may come from bytes outside
+    the array's slice, and the cells are then looked at one by one.
+    """
+    buffers = cells.buffers()
+    if len(buffers) < 3 or buffers[2] is None:
+        return False
+    data = np.frombuffer(buffers[2], dtype=np.uint8)
+    return bool(np.isin(data, _SPECIAL_BYTES).any())
+
+
+def csv_bytes(header: Sequence[str], columns: Sequence[Any]) -> bytes:
     """A UTF-8 CSV file (with BOM, so that Excel opens it as UTF-8) as bytes.
 
-    Built column-wise through Apache Arrow (imported only here): each column
-    quoted (:func:`quote`), the cells of a row joined with ``,``, each line
-    ended with ``\n``, and the lines' text taken as one buffer, without a
-    Python string per row or cell.
+    ``columns`` are numpy text columns or Arrow string arrays (those of
+    :mod:`kaohe.tables_out`). Built column-wise through Apache Arrow
+    (imported only here): each column quoted (:func:`quote`), the cells of
+    a row joined with ``,``, each line ended with ``\n``, and the lines'
+    text taken as one buffer, without a Python string per row or cell.
     """
     names = np.asarray(header, dtype=str)
     head = _lines([_arrow(names[i : i + 1]) for i in range(len(names))]) if len(names) else b"\n"
@@ -58,21 +78,15 @@ def csv_bytes(header: Sequence[str], columns: Sequence[NDArray[np.str_]]) -> byt
     return b"".join((BOM, head, body))
 
 
-def _arrow(cells: NDArray[np.str_]) -> Any:
-    """A numpy text column as an Arrow ``large_string`` array (no 2 GiB limit on a file).
+def _arrow(cells: Any) -> Any:
+    """A text column as an Arrow ``large_string`` array (no 2 GiB limit on a file)."""
+    from .arrowtext import from_numpy
 
-    Arrow's conversion of numpy text ends a cell at a NUL character; a column
-    that has one (its lengths do not add up) is converted cell by cell.
-    """
+    if isinstance(cells, np.ndarray):
+        return from_numpy(cells)
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    cells = np.asarray(cells, dtype=str)
-    column = pa.array(cells, pa.large_string())
-    length = pc.sum(pc.utf8_length(column)).as_py() or 0
-    if length != int(np.strings.str_len(cells).sum()):
-        column = pa.array(cells.tolist(), pa.large_string())
-    return column
+    return cells.cast(pa.large_string())
 
 
 def _lines(columns: Sequence[Any]) -> memoryview:
@@ -83,8 +97,9 @@ def _lines(columns: Sequence[Any]) -> memoryview:
     if not columns or not len(columns[0]):
         return memoryview(b"")
     comma, newline, none = (pa.scalar(s, pa.large_string()) for s in (",", "\n", ""))
-    rows = pc.binary_join_element_wise(*(quote(c) for c in columns), comma)
-    lines = pc.binary_join_element_wise(rows, newline, none)
+    cells = [quote(c) for c in columns]
+    cells[-1] = pc.binary_join_element_wise(cells[-1], newline, none)  # the line's end
+    lines = pc.binary_join_element_wise(*cells, comma)
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
     first, last = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
     return memoryview(lines.buffers()[2])[first:last]
