@@ -17,10 +17,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from .dates import FOREVER
+
 __all__ = [
     "FORMULA_START",
     "concat",
     "constant",
+    "days",
     "from_numpy",
     "integer",
     "labels",
@@ -149,3 +152,15 @@ def labels(codes: NDArray[np.int64], names: tuple[str, ...]) -> Any:
     table = pa.array([*names, ""], _large())
     codes = np.asarray(codes)
     return table.take(pa.array(np.where(codes < 0, len(names), codes).astype(np.int64)))
+
+
+def days(values: NDArray[np.datetime64]) -> Any:
+    """Dates as ``YYYY-MM-DD``; NaT empty, the far end of time (9999-12-31) ``indefinite``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = np.asarray(values, dtype="datetime64[D]")
+    large = _large()
+    text = pc.fill_null(pc.cast(pa.array(values, pa.date32()), large), pa.scalar("", large))
+    forever = values == FOREVER
+    return pc.if_else(pa.array(forever), pa.scalar("indefinite", large), text)

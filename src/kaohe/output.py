@@ -46,35 +46,34 @@ def quote(cells: Any) -> Any:
     return pc.if_else(special, quoted, cells)
 
 
-#: The bytes of :data:`NEEDS_QUOTES` in UTF-8 (no other character's UTF-8 contains them).
-_SPECIAL_BYTES = np.frombuffer(b',"\n\r', dtype=np.uint8)
-
-
 def _may_need_quotes(cells: Any) -> bool:
-    """Whether the text buffer of an Arrow string array holds a byte of :data:`NEEDS_QUOTES`.
+    """Whether the text buffer of an Arrow string array holds a character of :data:`NEEDS_QUOTES`.
 
-    False means no cell needs quoting; True may come from bytes outside
-    the array's slice, and the cells are then looked at one by one.
+    Those are ASCII, so a byte search of the UTF-8 text finds exactly them.
+    False means no cell needs quoting; True may come from bytes outside the
+    array's slice, and the cells are then looked at one by one.
     """
     buffers = cells.buffers()
     if len(buffers) < 3 or buffers[2] is None:
         return False
-    data = np.frombuffer(buffers[2], dtype=np.uint8)
-    return bool(np.isin(data, _SPECIAL_BYTES).any())
+    data = buffers[2].to_pybytes()
+    return any(special in data for special in (b",", b'"', b"\n", b"\r"))
 
 
-def csv_bytes(header: Sequence[str], columns: Sequence[Any]) -> bytes:
+def csv_bytes(header: Sequence[str], columns: Sequence[Any], order: Any = None) -> bytes:
     """A UTF-8 CSV file (with BOM, so that Excel opens it as UTF-8) as bytes.
 
     ``columns`` are numpy text columns or Arrow string arrays (those of
-    :mod:`kaohe.tables_out`). Built column-wise through Apache Arrow
-    (imported only here): each column quoted (:func:`quote`), the cells of
-    a row joined with ``,``, each line ended with ``\n``, and the lines'
-    text taken as one buffer, without a Python string per row or cell.
+    :mod:`kaohe.tables_out`); ``order`` (Arrow or numpy integer indices)
+    puts their rows in the file's order, None when they are. Built
+    column-wise through Apache Arrow (imported only here): each column
+    quoted (:func:`quote`), the cells of a row joined with ``,``, each line
+    ended with ``\n``, the lines put in order, and their text taken as one
+    buffer, without a Python string per row or cell.
     """
     names = np.asarray(header, dtype=str)
     head = _lines([_arrow(names[i : i + 1]) for i in range(len(names))]) if len(names) else b"\n"
-    body = _lines([_arrow(column) for column in columns])
+    body = _lines([_arrow(column) for column in columns], order)
     return b"".join((BOM, head, body))
 
 
@@ -89,8 +88,8 @@ def _arrow(cells: Any) -> Any:
     return cells.cast(pa.large_string())
 
 
-def _lines(columns: Sequence[Any]) -> memoryview:
-    """The CSV lines of Arrow string columns of one length, as UTF-8 bytes."""
+def _lines(columns: Sequence[Any], order: Any = None) -> memoryview:
+    """The CSV lines of Arrow string columns of one length, as UTF-8 bytes, in ``order``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -100,6 +99,10 @@ def _lines(columns: Sequence[Any]) -> memoryview:
     cells = [quote(c) for c in columns]
     cells[-1] = pc.binary_join_element_wise(cells[-1], newline, none)  # the line's end
     lines = pc.binary_join_element_wise(*cells, comma)
+    if order is not None:
+        lines = lines.take(order)
+        if not len(lines):
+            return memoryview(b"")
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
     first, last = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
     return memoryview(lines.buffers()[2])[first:last]
@@ -111,7 +114,11 @@ def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, byt
     One table at a time: the text columns of a table are freed once its
     bytes are made.
     """
-    files = {f"{name}.csv": csv_bytes(*rows(results)) for name, rows in RESULT_TABLES.items()}
+    files = {}
+    for name, table in RESULT_TABLES.items():
+        made = table(results)
+        files[f"{name}.csv"] = csv_bytes(made.names, made.columns, made.order)
+        del made
     files["manifest.json"] = (
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     ).encode("utf-8")

@@ -82,5 +82,6 @@ def parquet_bytes(header: Sequence[str], columns: Sequence[Any]) -> bytes:
 def parquet_files(results: Results) -> dict[str, bytes]:
     """``TABLE.parquet`` for every result table of scenario 0 of ``results``."""
     return {
-        f"{table}.parquet": parquet_bytes(*rows(results)) for table, rows in RESULT_TABLES.items()
+        f"{name}.parquet": parquet_bytes(made.names, made.ordered())
+        for name, made in ((name, table(results)) for name, table in RESULT_TABLES.items())
     }

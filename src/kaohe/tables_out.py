@@ -15,21 +15,41 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
 from . import arrowtext as at
 from .arrowtext import FORMULA_START
 from .blocks import CADRE, UNIT, UNIT_EFFECT, Adjustments, Effects
-from .dates import FOREVER, to_day
+from .dates import to_day
 from .ordering import sort_rows
 from .results import Results
 from .vocab import CADRE_GRADES, EFFECT, NO_GRADE, ROLE, UNIT_GRADES
 
 Columns = list[NDArray[np.str_]]
-#: Arrow ``large_string`` arrays of one length (:mod:`kaohe.arrowtext`).
-ArrowColumns = list[Any]
-Table = tuple[tuple[str, ...], ArrowColumns]
+
+
+@attrs.frozen
+class Table:
+    """A result table's text: Arrow ``large_string`` columns of one length (:mod:`kaohe.arrowtext`).
+
+    ``order`` (Arrow int64 indices, or None when the rows are already in
+    order) is the file's row order: row ``i`` of the file is row
+    ``order[i]`` of ``columns``. A writer that works on whole rows (the CSV
+    lines) reorders those once instead of every column.
+    """
+
+    names: tuple[str, ...]
+    columns: list[Any]
+    order: Any = None
+
+    def ordered(self) -> list[Any]:
+        """The columns with their rows in the file's order."""
+        if self.order is None:
+            return list(self.columns)
+        return [column.take(self.order) for column in self.columns]
+
 
 UNIT_COLUMNS = (
     "unit_id",
@@ -109,35 +129,13 @@ def integer(values: NDArray[np.int64]) -> NDArray[np.str_]:
     return np.where(values < 0, "", values.astype(str))
 
 
-def labels(codes: NDArray[np.int64], names: tuple[str, ...]) -> NDArray[np.str_]:
-    """Vocabulary labels of codes; -1 is empty."""
-    table = np.asarray((*names, ""))
-    return table[np.where(codes < 0, len(names), codes)]
-
-
-def flag_text(flags: Mapping[str, NDArray[np.bool_]], n: int) -> NDArray[np.str_]:
-    """``;``-joined flag names per entity, names in code-point order."""
-    joined = np.full(n, "", dtype=object)
-    for name in sorted(flags):
-        mask = flags[name][0]
-        joined = np.where(mask, np.where(joined == "", name, joined + ";" + name), joined)
-    return joined.astype(str)
-
-
-def days(values: NDArray[np.datetime64]) -> NDArray[np.str_]:
-    """Dates as text; NaT empty, the far end of time ``indefinite``."""
-    formatted = np.datetime_as_string(values, unit="D")
-    formatted = np.where(np.isnat(values), "", formatted)
-    return np.where(values == FOREVER, "indefinite", formatted)
-
-
 def _safe(values: NDArray[np.str_]) -> Any:
     """A numpy text column as a neutralised Arrow column."""
     return at.neutralised(at.from_numpy(values))
 
 
 def _flags(flags: Mapping[str, NDArray[np.bool_]], n: int) -> Any:
-    """:func:`flag_text` as an Arrow column, joined by Arrow (one step per flag name)."""
+    """``;``-joined flag names per entity, names in code-point order (one step per name)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -159,37 +157,43 @@ def _flags(flags: Mapping[str, NDArray[np.bool_]], n: int) -> Any:
 def unit_columns(results: Results) -> Table:
     """``units.csv``: one row per unit, in unit_id order."""
     u = results.units
-    return UNIT_COLUMNS, [
-        _safe(u.ids),
-        _safe(u.names),
-        _safe(u.categories),
-        at.number(u.target[0], 4),
-        at.number(u.satisfaction[0], 4),
-        at.number(u.composite[0], 4),
-        at.number(u.deductions[0], 4),
-        at.number(u.bonus[0], 4),
-        at.number(u.score[0], 2),
-        at.integer(u.rank[0]),
-        at.labels(u.grade[0], UNIT_GRADES),
-        _flags(u.flags, u.ids.shape[0]),
-    ]
+    return Table(
+        UNIT_COLUMNS,
+        [
+            _safe(u.ids),
+            _safe(u.names),
+            _safe(u.categories),
+            at.number(u.target[0], 4),
+            at.number(u.satisfaction[0], 4),
+            at.number(u.composite[0], 4),
+            at.number(u.deductions[0], 4),
+            at.number(u.bonus[0], 4),
+            at.number(u.score[0], 2),
+            at.integer(u.rank[0]),
+            at.labels(u.grade[0], UNIT_GRADES),
+            _flags(u.flags, u.ids.shape[0]),
+        ],
+    )
 
 
 def cadre_columns(results: Results) -> Table:
     """``cadres.csv``: one row per cadre, in cadre_id order."""
     c = results.cadres
-    return CADRE_COLUMNS, [
-        _safe(c.ids),
-        _safe(c.names),
-        _safe(results.units.ids).take(np.asarray(c.unit, dtype=np.int64)),
-        at.labels(c.role, ROLE.values),
-        at.number(c.score[0], 2),
-        at.integer(c.rank[0]),
-        at.labels(c.grade[0], (*CADRE_GRADES, NO_GRADE)),
-        _safe(c.grade_reason(0)),
-        at.from_numpy(days(c.frozen_until)),
-        _flags(c.flags, c.ids.shape[0]),
-    ]
+    return Table(
+        CADRE_COLUMNS,
+        [
+            _safe(c.ids),
+            _safe(c.names),
+            _safe(results.units.ids).take(np.asarray(c.unit, dtype=np.int64)),
+            at.labels(c.role, ROLE.values),
+            at.number(c.score[0], 2),
+            at.integer(c.rank[0]),
+            at.labels(c.grade[0], (*CADRE_GRADES, NO_GRADE)),
+            _safe(c.grade_reason(0)),
+            at.days(c.frozen_until),
+            _flags(c.flags, c.ids.shape[0]),
+        ],
+    )
 
 
 def _taken(column: Any, keep: NDArray[np.bool_] | None) -> Any:
@@ -251,27 +255,27 @@ def adjustment_columns(results: Results) -> Table:
         points.append(np.zeros(len(effects)))
         texts.append(_effect_text(effects))
     if not rules:
-        return ADJUSTMENT_COLUMNS, [at.concat([]) for _ in ADJUSTMENT_COLUMNS]
+        return Table(ADJUSTMENT_COLUMNS, [at.concat([]) for _ in ADJUSTMENT_COLUMNS])
     # units take 0..n_units-1, cadres follow: one integer key, and the index
     # order of each entity is its id order (ids are sorted in code-point order)
     entity = np.concatenate(index)
-    order = pa.array(sort_rows([entity]))
     ids = at.concat([_safe(results.units.ids), _safe(results.cadres.ids)])
     kinds = pa.array([UNIT, CADRE], pa.large_string())
-    source_table, source_id, effect, note = (
-        at.concat([t[i] for t in texts]).take(order) for i in range(4)
+    source_table, source_id, effect, note = (at.concat([t[i] for t in texts]) for i in range(4))
+    return Table(
+        ADJUSTMENT_COLUMNS,
+        [
+            kinds.take(pa.array((entity >= n_units).astype(np.int64))),
+            ids.take(pa.array(entity)),
+            pa.array(rules, pa.large_string()).take(pa.array(np.concatenate(block_of))),
+            source_table,
+            at.neutralised(source_id),
+            at.number(np.concatenate(points), 4),
+            effect,
+            at.neutralised(note),
+        ],
+        pa.array(np.argsort(entity, kind="stable").astype(np.int64)),  # ties: the rules' order
     )
-    ordered = entity[order.to_numpy()]
-    return ADJUSTMENT_COLUMNS, [
-        kinds.take(pa.array((ordered >= n_units).astype(np.int64))),
-        ids.take(pa.array(ordered)),
-        pa.array(rules, pa.large_string()).take(pa.array(np.concatenate(block_of)).take(order)),
-        source_table,
-        at.neutralised(source_id),
-        at.number(np.concatenate(points)[order.to_numpy()], 4),
-        effect,
-        at.neutralised(note),
-    ]
 
 
 def freeze_columns(results: Results) -> Table:
@@ -280,27 +284,30 @@ def freeze_columns(results: Results) -> Table:
 
     windows = [w for w in results.freezes if len(w)]
     if not windows:
-        return FREEZE_COLUMNS, [at.concat([]) for _ in FREEZE_COLUMNS]
+        return Table(FREEZE_COLUMNS, [at.concat([]) for _ in FREEZE_COLUMNS])
     period_start = to_day(results.scheme.period_start)
-    cadre = np.concatenate([w.cadre for w in windows])
+    cadre = np.concatenate([w.cadre for w in windows]).astype(np.int64)
     start = np.concatenate([w.start for w in windows])
     end = np.concatenate([w.end for w in windows])
     shown = np.flatnonzero(end > period_start)
     order = shown[sort_rows([cadre[shown], start[shown]])]  # cadre index order is id order
-    taken = pa.array(order.astype(np.int64))
 
     def joined(name: str) -> Any:
-        return at.concat([at.from_numpy(w.column(name)) for w in windows]).take(taken)
+        return at.concat([at.from_numpy(w.column(name)) for w in windows])
 
-    return FREEZE_COLUMNS, [
-        _safe(results.cadres.ids).take(pa.array(cadre[order].astype(np.int64))),
-        at.from_numpy(days(start[order])),
-        at.from_numpy(days(end[order])),
-        at.concat([at.constant(w.rule, len(w)) for w in windows]).take(taken),
-        joined("source_table"),
-        at.neutralised(joined("source_id")),
-        at.neutralised(joined("reason")),
-    ]
+    return Table(
+        FREEZE_COLUMNS,
+        [
+            _safe(results.cadres.ids).take(pa.array(cadre)),
+            at.days(start),
+            at.days(end),
+            at.concat([at.constant(w.rule, len(w)) for w in windows]),
+            joined("source_table"),
+            at.neutralised(joined("source_id")),
+            at.neutralised(joined("reason")),
+        ],
+        pa.array(order.astype(np.int64)),
+    )
 
 
 FINDING_COLUMNS = ("category", "findings", "points")
@@ -334,16 +341,14 @@ def finding_columns(results: Results) -> Table:
     category = np.where(category == "", UNCATEGORISED, category)
     names, inverse, counts = np.unique(category, return_inverse=True, return_counts=True)
     totals = np.bincount(inverse, weights=points, minlength=names.shape[0]).astype(float)
-    return FINDING_COLUMNS, [
-        _safe(names),
-        at.integer(counts.astype(np.int64)),
-        at.number(totals, 4),
-    ]
+    return Table(
+        FINDING_COLUMNS,
+        [_safe(names), at.integer(counts.astype(np.int64)), at.number(totals, 4)],
+    )
 
 
 def _numpy(table: Table) -> tuple[tuple[str, ...], Columns]:
-    names, columns = table
-    return names, [at.to_numpy(column) for column in columns]
+    return table.names, [at.to_numpy(column) for column in table.ordered()]
 
 
 def unit_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
