@@ -99,6 +99,7 @@ def _lines(columns: Sequence[Any], order: Any = None) -> memoryview:
     cells = [quote(c) for c in columns]
     cells[-1] = pc.binary_join_element_wise(cells[-1], newline, none)  # the line's end
     lines = pc.binary_join_element_wise(*cells, comma)
+    del cells  # the quoted columns: freed before the lines are reordered
     if order is not None:
         lines = lines.take(order)
         if not len(lines):
