@@ -31,7 +31,7 @@ def combined(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values
 
 
-def _offsets(values: pa.Array) -> NDArray[np.int64]:
+def byte_offsets(values: pa.Array) -> NDArray[np.int64]:
     """The ``n + 1`` byte offsets of a string array (nulls are empty)."""
     width = np.int64 if pa.types.is_large_string(values.type) else np.int32
     buffer = values.buffers()[1]
@@ -55,7 +55,7 @@ def to_numpy_text(values: pa.Array | pa.ChunkedArray) -> StrArray:
     n = len(values)
     if n == 0:
         return np.zeros(0, dtype="U1")
-    offsets = _offsets(values)
+    offsets = byte_offsets(values)
     lengths = offsets[1:] - offsets[:-1]
     data = values.buffers()[2]
     raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
@@ -72,7 +72,7 @@ def to_numpy_text(values: pa.Array | pa.ChunkedArray) -> StrArray:
         return ascii_text
     chars = int(pc.max(pc.utf8_length(values)).as_py())
     padded_text = pc.utf8_rpad(values, width=chars, padding="\x00")
-    offsets = _offsets(padded_text)
+    offsets = byte_offsets(padded_text)
     data = padded_text.buffers()[2]
     assert data is not None
     text = data.to_pybytes()[offsets[0] : offsets[-1]].decode("utf-8")
