@@ -21,10 +21,9 @@ from collections.abc import Mapping, Sequence
 import attrs
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from kaohe.data.arrays import byte_offsets, combined, text
+from kaohe.data.arrays import filled
 from kaohe.data.problems import Problems
 from kaohe.i18n import _, ngettext
 from kaohe.tables import TableSpec
@@ -177,40 +176,6 @@ def line_ranges(lines: NDArray[np.int64], limit: int = 10) -> str:
     return ", ".join(shown) + more
 
 
-#: The first UTF-8 byte of every character Arrow's ``utf8_trim_whitespace`` may trim
-#: (ASCII controls and space; U+0085 and U+00A0; U+1680; U+2000-U+205F; U+3000), and more.
-_MAY_START_BLANK = np.zeros(256, np.bool_)
-_MAY_START_BLANK[:0x21] = True
-_MAY_START_BLANK[[0x7F, 0xC2, 0xE1, 0xE2, 0xE3, 0xEF]] = True
-
-
-def _filled(cells: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
-    """Whether each cell has something besides white space (what :func:`text` trims).
-
-    A cell of a string column that is not empty and does not start with a
-    byte in :data:`_MAY_START_BLANK` is filled; only the others are trimmed.
-    """
-    cells = combined(cells)
-    if not (pa.types.is_string(cells.type) or pa.types.is_large_string(cells.type)):
-        return np.asarray(pc.not_equal(text(cells), ""), dtype=np.bool_)
-    n = len(cells)
-    offsets = byte_offsets(cells)
-    data = cells.buffers()[2]
-    bytes_ = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
-    length = offsets[1:] - offsets[:-1]
-    present = length > 0
-    if cells.null_count:
-        present &= np.asarray(cells.is_valid(), dtype=np.bool_)
-    first = np.zeros(n, np.uint8)
-    first[present] = bytes_[offsets[:-1][present]]
-    unsure = np.flatnonzero(present & _MAY_START_BLANK[first])
-    filled = present.copy()
-    if unsure.shape[0]:
-        trimmed = text(cells.take(pa.array(unsure)))
-        filled[unsure] = np.asarray(pc.not_equal(trimmed, ""), dtype=np.bool_)
-    return filled
-
-
 def drop_empty_rows(
     table: pa.Table,
     lines: NDArray[np.int64],
@@ -235,7 +200,7 @@ def drop_empty_rows(
         if not unknown.shape[0]:
             break
         cells = column if unknown.shape[0] == keep.shape[0] else column.take(pa.array(unknown))
-        keep[unknown] = _filled(cells)
+        keep[unknown] = filled(cells)
     if keep.all():
         return table, lines
     skipped = ~keep
