@@ -171,10 +171,10 @@ def _edges(values: pa.Array) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDAr
     raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
     start, end = offsets[:-1], offsets[1:]
     present = end > start
-    first = np.zeros(len(values), np.uint8)
-    last = np.zeros(len(values), np.uint8)
-    first[present] = raw[start[present]]
-    last[present] = raw[end[present] - 1]
+    if not raw.shape[0]:
+        return ~present, present, present
+    first = raw[np.minimum(start, raw.shape[0] - 1)]  # an empty cell's byte is not looked at
+    last = raw[np.maximum(end - 1, 0)]
     return ~present, present & MAY_START_BLANK[first], present & MAY_END_BLANK[last]
 
 
