@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import arrowtext as at
-from .arrowtext import FORMULA_START
+from .arrowtext import FORMULA_START as FORMULA_START  # re-exported: audit checks it
 from .blocks import CADRE, UNIT, UNIT_EFFECT, Adjustments, Effects
 from .dates import to_day
 from .ordering import sort_rows

@@ -179,7 +179,7 @@ def _edges(values: pa.Array) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDAr
 
 
 def _strings(values: pa.Array) -> bool:
-    return pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
+    return bool(pa.types.is_string(values.type) or pa.types.is_large_string(values.type))
 
 
 def trimmed(values: pa.Array | pa.ChunkedArray) -> pa.Array:
