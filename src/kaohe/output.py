@@ -60,7 +60,9 @@ def _may_need_quotes(cells: Any) -> bool:
     return any(special in data for special in (b",", b'"', b"\n", b"\r"))
 
 
-def csv_bytes(header: Sequence[str], columns: Sequence[Any], order: Any = None) -> bytes:
+def csv_bytes(
+    header: Sequence[str], columns: Sequence[Any], order: Any = None, *, consume: bool = False
+) -> bytes:
     """A UTF-8 CSV file (with BOM, so that Excel opens it as UTF-8) as bytes.
 
     ``columns`` are numpy text columns or Arrow string arrays (those of
@@ -69,11 +71,16 @@ def csv_bytes(header: Sequence[str], columns: Sequence[Any], order: Any = None) 
     column-wise through Apache Arrow (imported only here): each column
     quoted (:func:`quote`), the cells of a row joined with ``,``, each line
     ended with ``\n``, the lines put in order, and their text taken as one
-    buffer, without a Python string per row or cell.
+    buffer, without a Python string per row or cell. With ``consume``,
+    ``columns`` (a list) is emptied once the lines are made, so that a
+    large table's columns are freed before its lines are reordered.
     """
     names = np.asarray(header, dtype=str)
     head = _lines([_arrow(names[i : i + 1]) for i in range(len(names))]) if len(names) else b"\n"
-    body = _lines([_arrow(column) for column in columns], order)
+    cells = [_arrow(column) for column in columns]
+    if consume and isinstance(columns, list):
+        columns.clear()
+    body = _lines(cells, order)
     return b"".join((BOM, head, body))
 
 
@@ -88,8 +95,11 @@ def _arrow(cells: Any) -> Any:
     return cells.cast(pa.large_string())
 
 
-def _lines(columns: Sequence[Any], order: Any = None) -> memoryview:
-    """The CSV lines of Arrow string columns of one length, as UTF-8 bytes, in ``order``."""
+def _lines(columns: list[Any], order: Any = None) -> memoryview:
+    """The CSV lines of Arrow string columns of one length, as UTF-8 bytes, in ``order``.
+
+    ``columns`` is emptied once the lines are joined (the caller's own list).
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -97,6 +107,7 @@ def _lines(columns: Sequence[Any], order: Any = None) -> memoryview:
         return memoryview(b"")
     comma, newline, none = (pa.scalar(s, pa.large_string()) for s in (",", "\n", ""))
     cells = [quote(c) for c in columns]
+    columns.clear()
     cells[-1] = pc.binary_join_element_wise(cells[-1], newline, none)  # the line's end
     lines = pc.binary_join_element_wise(*cells, comma)
     del cells  # the quoted columns: freed before the lines are reordered
@@ -118,8 +129,9 @@ def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, byt
     files = {}
     for name, table in RESULT_TABLES.items():
         made = table(results)
-        files[f"{name}.csv"] = csv_bytes(made.names, made.columns, made.order)
-        del made
+        header, columns, order = made.names, list(made.columns), made.order
+        del made  # the columns are freed as the CSV lines are made
+        files[f"{name}.csv"] = csv_bytes(header, columns, order, consume=True)
     files["manifest.json"] = (
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     ).encode("utf-8")

@@ -226,6 +226,14 @@ def _effect_text(block: Effects) -> list[Any]:
     ]
 
 
+def _joined(blocks: list[list[Any]], i: int) -> Any:
+    """Column ``i`` of every block's text as one array; the blocks' pieces are let go."""
+    pieces = [text[i] for text in blocks]
+    for text in blocks:
+        text[i] = None  # each piece is freed once joined, not when the table is done
+    return at.concat(pieces)
+
+
 def adjustment_columns(results: Results) -> Table:
     """``adjustments.csv``: every scored row, cap, exemption, score part and grade effect.
 
@@ -261,7 +269,7 @@ def adjustment_columns(results: Results) -> Table:
     entity = np.concatenate(index)
     ids = at.concat([_safe(results.units.ids), _safe(results.cadres.ids)])
     kinds = pa.array([UNIT, CADRE], pa.large_string())
-    source_table, source_id, effect, note = (at.concat([t[i] for t in texts]) for i in range(4))
+    source_table, source_id, effect, note = (_joined(texts, i) for i in range(4))
     return Table(
         ADJUSTMENT_COLUMNS,
         [
