@@ -2,8 +2,9 @@
 
 On generated data (a quarter of W2 by default: 5,000 units, 250,000
 cadres, 2.5 million ledger rows; ``--size smoke`` for a few seconds), the
-text columns of the five result tables are made once (:mod:`kaohe.tables_out`),
-then turned into CSV bytes by :func:`kaohe.output.csv_bytes` (Arrow) and by
+text columns of the five result tables are made once (:mod:`kaohe.tables_out`,
+as Arrow columns and as numpy text columns), then turned into CSV bytes by
+:func:`kaohe.output.csv_bytes` (Arrow) and by
 :func:`benchmarks.csv_reference.reference_csv_bytes` (the former writer),
 interleaved repeat by repeat; the median of each and their ratio are
 printed, and the two must give the same bytes. The Parquet files and
@@ -23,6 +24,7 @@ from pathlib import Path
 import kaohe
 from benchmarks.csv_reference import reference_csv_bytes
 from benchmarks.generate import generate
+from kaohe.arrowtext import to_numpy
 from kaohe.output import csv_bytes
 from kaohe.parquetout import parquet_files
 from kaohe.report.workbook import workbook_bytes
@@ -48,13 +50,17 @@ def main(argv: list[str] | None = None) -> None:
     data = kaohe.data_from_columns(generate(n_units, n_cadres, n_ledger, seed=1), scheme)
     results = kaohe.evaluate(scheme, data)
     tables = [rows(results) for rows in RESULT_TABLES.values()]
-    n_rows = sum(int(columns[0].shape[0]) for _, columns in tables)
+    texts = [[to_numpy(column) for column in table.ordered()] for table in tables]
+    n_rows = sum(int(columns[0].shape[0]) for columns in texts)
 
     def arrow() -> list[bytes]:
-        return [csv_bytes(header, columns) for header, columns in tables]
+        return [csv_bytes(table.names, table.columns, table.order) for table in tables]
 
     def former() -> list[bytes]:
-        return [reference_csv_bytes(header, columns) for header, columns in tables]
+        return [
+            reference_csv_bytes(table.names, columns)
+            for table, columns in zip(tables, texts, strict=True)
+        ]
 
     if arrow() != former():
         sys.exit("the Arrow writer's bytes differ from the former writer's")

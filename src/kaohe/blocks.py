@@ -317,19 +317,26 @@ class EffectRows:
 
     def describe(self, rows: NDArray[np.int64]) -> NDArray[np.str_]:
         """``"note (table id)"`` for each joined row index; "" for -1 (no effect)."""
-        out = np.full(rows.shape[0], "", dtype=object)
+        parts: list[NDArray[np.str_]] = []
+        where: list[NDArray[np.bool_]] = []
         offset = 0
         for block in self.blocks:
             n = len(block)
             mine = (rows >= offset) & (rows < offset + n)
             if mine.any():
                 local = rows[mine] - offset
-                note = block.column("note")[local]
-                table = block.column("source_table")[local]
-                ids = block.column("source_id")[local]
-                out[mine] = [f"{a} ({b} {c})" for a, b, c in zip(note, table, ids, strict=True)]
+                text = np.strings.add(block.column("note")[local], " (")
+                text = np.strings.add(text, block.column("source_table")[local])
+                text = np.strings.add(np.strings.add(text, " "), block.column("source_id")[local])
+                parts.append(np.strings.add(text, ")"))
+                where.append(mine)
             offset += n
-        return out.astype(str)
+        if not parts:
+            return np.full(rows.shape[0], "")
+        out = np.zeros(rows.shape[0], dtype=np.result_type(*(p.dtype for p in parts)))
+        for mine, text in zip(where, parts, strict=True):
+            out[mine] = text
+        return out
 
 
 def entity_totals(blocks: list[Adjustments], n: int) -> NDArray[np.float64]:

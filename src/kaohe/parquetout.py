@@ -26,7 +26,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from .results import Results
 from .tables_out import RESULT_TABLES
@@ -42,12 +41,18 @@ DATES = frozenset({"start", "end", "frozen_until"})
 INDEFINITE, FAR_END = "indefinite", "9999-12-31"
 
 
-def _typed(name: str, cells: NDArray[np.str_]) -> Any:
-    """A text column of :mod:`kaohe.tables_out` as a typed Arrow array (see the module doc)."""
+def _typed(name: str, cells: Any) -> Any:
+    """A text column of :mod:`kaohe.tables_out` as a typed Arrow array (see the module doc).
+
+    ``cells`` is an Arrow string array or a numpy text column.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    column = pa.array(np.asarray(cells, dtype=str), pa.string())
+    if isinstance(cells, np.ndarray):
+        column = pa.array(np.asarray(cells, dtype=str), pa.string())
+    else:
+        column = cells.cast(pa.string())
     if name not in FLOATS | INTEGERS | DATES:
         return column
     if name in DATES:
@@ -61,7 +66,7 @@ def _typed(name: str, cells: NDArray[np.str_]) -> Any:
     return pc.cast(pc.strptime(column, "%Y-%m-%d", "s"), pa.date32())
 
 
-def parquet_bytes(header: Sequence[str], columns: Sequence[NDArray[np.str_]]) -> bytes:
+def parquet_bytes(header: Sequence[str], columns: Sequence[Any]) -> bytes:
     """One result table as a Parquet file (zstd), columns typed by name."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -77,5 +82,6 @@ def parquet_bytes(header: Sequence[str], columns: Sequence[NDArray[np.str_]]) ->
 def parquet_files(results: Results) -> dict[str, bytes]:
     """``TABLE.parquet`` for every result table of scenario 0 of ``results``."""
     return {
-        f"{table}.parquet": parquet_bytes(*rows(results)) for table, rows in RESULT_TABLES.items()
+        f"{name}.parquet": parquet_bytes(made.names, made.ordered())
+        for name, made in ((name, table(results)) for name, table in RESULT_TABLES.items())
     }

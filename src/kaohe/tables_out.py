@@ -1,26 +1,55 @@
 """The columns of the result files, as text, for scenario 0 of a :class:`Results`.
 
-Shared by every output format (CSV, workbook, report). Published numbers
-(``score``) have two decimals, other numbers four; missing values are
-empty; text that a spreadsheet would take for a formula is neutralised.
+Shared by every output format (CSV, Parquet, workbook, report). Published
+numbers (``score``) have two decimals, other numbers four; missing values
+are empty; text that a spreadsheet would take for a formula is neutralised.
+
+Each table is built once, column-wise, as Arrow ``large_string`` arrays
+(:mod:`kaohe.arrowtext`): ``*_columns`` (and :data:`RESULT_TABLES`), what
+the CSV and Parquet writers take. ``*_rows`` give the same cells as numpy
+text columns, for the workbook and the report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from . import arrowtext as at
+from .arrowtext import FORMULA_START as FORMULA_START  # re-exported: audit checks it
 from .blocks import CADRE, UNIT, UNIT_EFFECT, Adjustments, Effects
-from .dates import FOREVER, to_day
+from .dates import to_day
 from .ordering import sort_rows
 from .results import Results
 from .vocab import CADRE_GRADES, EFFECT, NO_GRADE, ROLE, UNIT_GRADES
 
 Columns = list[NDArray[np.str_]]
-#: What a spreadsheet may take for a formula at the start of a cell (OWASP: also tab and CR).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@attrs.frozen
+class Table:
+    """A result table's text: Arrow ``large_string`` columns of one length (:mod:`kaohe.arrowtext`).
+
+    ``order`` (Arrow int64 indices, or None when the rows are already in
+    order) is the file's row order: row ``i`` of the file is row
+    ``order[i]`` of ``columns``. A writer that works on whole rows (the CSV
+    lines) reorders those once instead of every column.
+    """
+
+    names: tuple[str, ...]
+    columns: list[Any]
+    order: Any = None
+
+    def ordered(self) -> list[Any]:
+        """The columns with their rows in the file's order."""
+        if self.order is None:
+            return list(self.columns)
+        return [column.take(self.order) for column in self.columns]
+
 
 UNIT_COLUMNS = (
     "unit_id",
@@ -91,10 +120,8 @@ def replace(values: NDArray[np.str_], old: str, new: str) -> NDArray[np.str_]:
 
 
 def number(values: NDArray[np.float64], decimals: int) -> NDArray[np.str_]:
-    """Fixed-point text; NaN is empty; -0 is written as 0."""
-    rounded = np.round(np.asarray(values, dtype=np.float64), decimals) + 0.0  # no "-0.00"
-    spec = f".{decimals}f"
-    return np.asarray(["" if v != v else format(v, spec) for v in rounded.tolist()], dtype=str)
+    """Fixed-point text; NaN is empty; -0 is written as 0 (:func:`kaohe.arrowtext.number`)."""
+    return at.to_numpy(at.number(values, decimals))
 
 
 def integer(values: NDArray[np.int64]) -> NDArray[np.str_]:
@@ -102,161 +129,192 @@ def integer(values: NDArray[np.int64]) -> NDArray[np.str_]:
     return np.where(values < 0, "", values.astype(str))
 
 
-def labels(codes: NDArray[np.int64], names: tuple[str, ...]) -> NDArray[np.str_]:
-    """Vocabulary labels of codes; -1 is empty."""
-    table = np.asarray((*names, ""))
-    return table[np.where(codes < 0, len(names), codes)]
+def _safe(values: NDArray[np.str_]) -> Any:
+    """A numpy text column as a neutralised Arrow column."""
+    return at.neutralised(at.from_numpy(values))
 
 
-def flag_text(flags: Mapping[str, NDArray[np.bool_]], n: int) -> NDArray[np.str_]:
-    """``;``-joined flag names per entity, names in code-point order."""
-    joined = np.full(n, "", dtype=object)
+def _flags(flags: Mapping[str, NDArray[np.bool_]], n: int) -> Any:
+    """``;``-joined flag names per entity, names in code-point order (one step per name)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    large = pa.large_string()
+    joined = at.constant("", n)
+    none, sep = pa.scalar("", large), pa.scalar(";", large)
     for name in sorted(flags):
-        mask = flags[name][0]
-        joined = np.where(mask, np.where(joined == "", name, joined + ";" + name), joined)
-    return joined.astype(str)
+        mask = pa.array(np.asarray(flags[name][0], dtype=bool))
+        first = pc.equal(joined, none)
+        added = pc.if_else(
+            first,
+            pa.scalar(name, large),
+            pc.binary_join_element_wise(joined, pa.scalar(name, large), sep),
+        )
+        joined = pc.if_else(mask, added, joined)
+    return joined
 
 
-def days(values: NDArray[np.datetime64]) -> NDArray[np.str_]:
-    """Dates as text; NaT empty, the far end of time ``indefinite``."""
-    formatted = np.datetime_as_string(values, unit="D")
-    formatted = np.where(np.isnat(values), "", formatted)
-    return np.where(values == FOREVER, "indefinite", formatted)
-
-
-def _rows(*columns: NDArray[np.str_]) -> Columns:
-    return [np.asarray(c, dtype=str) for c in columns]
-
-
-def unit_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
+def unit_columns(results: Results) -> Table:
     """``units.csv``: one row per unit, in unit_id order."""
     u = results.units
-    return UNIT_COLUMNS, _rows(
-        text(u.ids),
-        text(u.names),
-        text(u.categories),
-        number(u.target[0], 4),
-        number(u.satisfaction[0], 4),
-        number(u.composite[0], 4),
-        number(u.deductions[0], 4),
-        number(u.bonus[0], 4),
-        number(u.score[0], 2),
-        integer(u.rank[0]),
-        labels(u.grade[0], UNIT_GRADES),
-        flag_text(u.flags, u.ids.shape[0]),
+    return Table(
+        UNIT_COLUMNS,
+        [
+            _safe(u.ids),
+            _safe(u.names),
+            _safe(u.categories),
+            at.number(u.target[0], 4),
+            at.number(u.satisfaction[0], 4),
+            at.number(u.composite[0], 4),
+            at.number(u.deductions[0], 4),
+            at.number(u.bonus[0], 4),
+            at.number(u.score[0], 2),
+            at.integer(u.rank[0]),
+            at.labels(u.grade[0], UNIT_GRADES),
+            _flags(u.flags, u.ids.shape[0]),
+        ],
     )
 
 
-def cadre_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
+def cadre_columns(results: Results) -> Table:
     """``cadres.csv``: one row per cadre, in cadre_id order."""
     c = results.cadres
-    return CADRE_COLUMNS, _rows(
-        text(c.ids),
-        text(c.names),
-        text(results.units.ids[c.unit]),
-        labels(c.role, ROLE.values),
-        number(c.score[0], 2),
-        integer(c.rank[0]),
-        labels(c.grade[0], (*CADRE_GRADES, NO_GRADE)),
-        text(c.grade_reason(0)),
-        days(c.frozen_until),
-        flag_text(c.flags, c.ids.shape[0]),
+    return Table(
+        CADRE_COLUMNS,
+        [
+            _safe(c.ids),
+            _safe(c.names),
+            _safe(results.units.ids).take(np.asarray(c.unit, dtype=np.int64)),
+            at.labels(c.role, ROLE.values),
+            at.number(c.score[0], 2),
+            at.integer(c.rank[0]),
+            at.labels(c.grade[0], (*CADRE_GRADES, NO_GRADE)),
+            _safe(c.grade_reason(0)),
+            at.days(c.frozen_until),
+            _flags(c.flags, c.ids.shape[0]),
+        ],
     )
 
 
-def _adjustment_text(block: Adjustments, keep: NDArray[np.bool_]) -> list[NDArray[np.str_]]:
-    """rule, source_table, source_id, effect and note of the kept rows of a block."""
-    n = int(keep.sum())
+def _taken(column: Any, keep: NDArray[np.bool_] | None) -> Any:
+    """The rows of ``column`` where ``keep`` (all of them for None)."""
+    if keep is None:
+        return column
+    import pyarrow as pa
+
+    return column.filter(pa.array(keep))
+
+
+def _adjustment_text(block: Adjustments, keep: NDArray[np.bool_] | None, n: int) -> list[Any]:
+    """source_table, source_id, effect and note of the kept rows of a block."""
     return [
-        np.full(n, block.rule),
-        np.full(n, block.source_table),
-        block.ids()[keep],
-        np.full(n, block.effect),
-        block.notes()[keep],
+        at.constant(block.source_table, n),
+        _taken(at.from_numpy(block.ids()), keep),
+        at.constant(block.effect, n),
+        _taken(at.from_numpy(block.notes()), keep),
     ]
 
 
-def _effect_text(block: Effects) -> list[NDArray[np.str_]]:
-    """The same columns for grade effects: 0 points, the effect's label as ``effect``."""
+def _effect_text(block: Effects) -> list[Any]:
+    """The same columns for grade effects: the effect's label as ``effect``."""
     names = UNIT_EFFECT if block.entity == UNIT else EFFECT.values
     return [
-        np.full(len(block), block.rule),
-        block.column("source_table"),
-        block.column("source_id"),
-        labels(block.level, names),
-        block.column("note"),
+        at.from_numpy(block.column("source_table")),
+        at.from_numpy(block.column("source_id")),
+        at.labels(block.level, names),
+        at.from_numpy(block.column("note")),
     ]
 
 
-def adjustment_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
+def _joined(blocks: list[list[Any]], i: int) -> Any:
+    """Column ``i`` of every block's text as one array; the blocks' pieces are let go."""
+    pieces = [text[i] for text in blocks]
+    for text in blocks:
+        text[i] = None  # each piece is freed once joined, not when the table is done
+    return at.concat(pieces)
+
+
+def adjustment_columns(results: Results) -> Table:
     """``adjustments.csv``: every scored row, cap, exemption, score part and grade effect.
 
     Units first, then cadres, each by id; within an entity, in the order
-    the rules ran.
+    the rules ran. The rows of every block are joined as Arrow arrays and
+    put in order with one ``take`` per column; the text of a block's rule
+    and entity kind is looked up by block number.
     """
-    ids = {UNIT: results.units.ids, CADRE: results.cadres.ids}
-    entity, index, points, texts = [], [], [], []
+    import pyarrow as pa
+
+    n_units = results.units.ids.shape[0]
+    rules: list[str] = []
+    block_of, index, points, texts = [], [], [], []
     for block in results.adjustments:
-        keep = block.points[0] != 0 if block.drop_if_zero else np.ones(len(block), dtype=bool)
-        entity.append(np.full(int(keep.sum()), block.entity))
-        index.append(block.index[keep])
-        points.append(block.points[0][keep])
-        texts.append(_adjustment_text(block, keep))
+        keep = block.points[0] != 0 if block.drop_if_zero else None
+        n = int(keep.sum()) if keep is not None else len(block)
+        where = slice(None) if keep is None else keep
+        block_of.append(np.full(n, len(rules), dtype=np.int64))
+        rules.append(block.rule)
+        index.append(block.index[where] + (n_units if block.entity == CADRE else 0))
+        points.append(block.points[0][where])
+        texts.append(_adjustment_text(block, keep, n))
     for effects in results.effects:
-        entity.append(np.full(len(effects), effects.entity))
-        index.append(effects.index)
+        block_of.append(np.full(len(effects), len(rules), dtype=np.int64))
+        rules.append(effects.rule)
+        index.append(effects.index + (n_units if effects.entity == CADRE else 0))
         points.append(np.zeros(len(effects)))
         texts.append(_effect_text(effects))
-    if not entity:
-        return ADJUSTMENT_COLUMNS, [np.zeros(0, dtype=str) for _ in ADJUSTMENT_COLUMNS]
-    kinds = np.concatenate(entity)
-    entity_id = np.concatenate(
+    if not rules:
+        return Table(ADJUSTMENT_COLUMNS, [at.concat([]) for _ in ADJUSTMENT_COLUMNS])
+    # units take 0..n_units-1, cadres follow: one integer key, and the index
+    # order of each entity is its id order (ids are sorted in code-point order)
+    entity = np.concatenate(index)
+    ids = at.concat([_safe(results.units.ids), _safe(results.cadres.ids)])
+    kinds = pa.array([UNIT, CADRE], pa.large_string())
+    source_table, source_id, effect, note = (_joined(texts, i) for i in range(4))
+    return Table(
+        ADJUSTMENT_COLUMNS,
         [
-            ids[str(kind[0])][rows] if len(kind) else kind
-            for kind, rows in zip(entity, index, strict=True)
-        ]
-    )
-    # ids are sorted (code-point order): the index order is the id order, and
-    # integers sort much faster than strings
-    order = sort_rows([kinds != UNIT, np.concatenate(index)])
-    rule, source_table, source_id, effect, note = (
-        np.concatenate([t[i] for t in texts])[order] for i in range(5)
-    )
-    return ADJUSTMENT_COLUMNS, _rows(
-        kinds[order],
-        text(entity_id[order]),
-        rule,
-        source_table,
-        text(source_id),
-        number(np.concatenate(points)[order], 4),
-        effect,
-        text(note),
+            kinds.take(pa.array((entity >= n_units).astype(np.int64))),
+            ids.take(pa.array(entity)),
+            pa.array(rules, pa.large_string()).take(pa.array(np.concatenate(block_of))),
+            source_table,
+            at.neutralised(source_id),
+            at.number(np.concatenate(points), 4),
+            effect,
+            at.neutralised(note),
+        ],
+        pa.array(np.argsort(entity, kind="stable").astype(np.int64)),  # ties: the rules' order
     )
 
 
-def freeze_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
+def freeze_columns(results: Results) -> Table:
     """``freezes.csv``: every window that ends after the period starts, or never."""
+    import pyarrow as pa
+
     windows = [w for w in results.freezes if len(w)]
     if not windows:
-        return FREEZE_COLUMNS, [np.zeros(0, dtype=str) for _ in FREEZE_COLUMNS]
+        return Table(FREEZE_COLUMNS, [at.concat([]) for _ in FREEZE_COLUMNS])
     period_start = to_day(results.scheme.period_start)
-    cadre = np.concatenate([w.cadre for w in windows])
+    cadre = np.concatenate([w.cadre for w in windows]).astype(np.int64)
     start = np.concatenate([w.start for w in windows])
     end = np.concatenate([w.end for w in windows])
-    rule = np.concatenate([np.full(len(w), w.rule) for w in windows])
-    source_table = np.concatenate([w.column("source_table") for w in windows])
-    source_id = np.concatenate([w.column("source_id") for w in windows])
-    reason = np.concatenate([w.column("reason") for w in windows])
     shown = np.flatnonzero(end > period_start)
     order = shown[sort_rows([cadre[shown], start[shown]])]  # cadre index order is id order
-    return FREEZE_COLUMNS, _rows(
-        text(results.cadres.ids[cadre[order]]),
-        days(start[order]),
-        days(end[order]),
-        rule[order],
-        source_table[order],
-        text(source_id[order]),
-        text(reason[order]),
+
+    def joined(name: str) -> Any:
+        return at.concat([at.from_numpy(w.column(name)) for w in windows])
+
+    return Table(
+        FREEZE_COLUMNS,
+        [
+            _safe(results.cadres.ids).take(pa.array(cadre)),
+            at.days(start),
+            at.days(end),
+            at.concat([at.constant(w.rule, len(w)) for w in windows]),
+            joined("source_table"),
+            at.neutralised(joined("source_id")),
+            at.neutralised(joined("reason")),
+        ],
+        pa.array(order.astype(np.int64)),
     )
 
 
@@ -264,7 +322,7 @@ FINDING_COLUMNS = ("category", "findings", "points")
 UNCATEGORISED = "未分类"
 
 
-def finding_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
+def finding_columns(results: Results) -> Table:
     """``findings.csv``: the ledger findings scored this year per 问题类别, and their points.
 
     The findings are the rows of every input table that declares a
@@ -291,14 +349,47 @@ def finding_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
     category = np.where(category == "", UNCATEGORISED, category)
     names, inverse, counts = np.unique(category, return_inverse=True, return_counts=True)
     totals = np.bincount(inverse, weights=points, minlength=names.shape[0]).astype(float)
-    return FINDING_COLUMNS, _rows(text(names), integer(counts.astype(np.int64)), number(totals, 4))
+    return Table(
+        FINDING_COLUMNS,
+        [_safe(names), at.integer(counts.astype(np.int64)), at.number(totals, 4)],
+    )
 
 
-#: The result tables, in the order of the folder, and the function that makes each one's columns.
-RESULT_TABLES = {
-    "units": unit_rows,
-    "cadres": cadre_rows,
-    "adjustments": adjustment_rows,
-    "freezes": freeze_rows,
-    "findings": finding_rows,
+def _numpy(table: Table) -> tuple[tuple[str, ...], Columns]:
+    return table.names, [at.to_numpy(column) for column in table.ordered()]
+
+
+def unit_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
+    """:func:`unit_columns` as numpy text columns."""
+    return _numpy(unit_columns(results))
+
+
+def cadre_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
+    """:func:`cadre_columns` as numpy text columns."""
+    return _numpy(cadre_columns(results))
+
+
+def adjustment_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
+    """:func:`adjustment_columns` as numpy text columns."""
+    return _numpy(adjustment_columns(results))
+
+
+def freeze_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
+    """:func:`freeze_columns` as numpy text columns."""
+    return _numpy(freeze_columns(results))
+
+
+def finding_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
+    """:func:`finding_columns` as numpy text columns."""
+    return _numpy(finding_columns(results))
+
+
+#: The result tables, in the order of the folder, and the function that makes
+#: each one's columns (Arrow ``large_string`` arrays).
+RESULT_TABLES: dict[str, Callable[[Results], Table]] = {
+    "units": unit_columns,
+    "cadres": cadre_columns,
+    "adjustments": adjustment_columns,
+    "freezes": freeze_columns,
+    "findings": finding_columns,
 }

@@ -31,7 +31,7 @@ def combined(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values
 
 
-def _offsets(values: pa.Array) -> NDArray[np.int64]:
+def byte_offsets(values: pa.Array) -> NDArray[np.int64]:
     """The ``n + 1`` byte offsets of a string array (nulls are empty)."""
     width = np.int64 if pa.types.is_large_string(values.type) else np.int32
     buffer = values.buffers()[1]
@@ -55,7 +55,7 @@ def to_numpy_text(values: pa.Array | pa.ChunkedArray) -> StrArray:
     n = len(values)
     if n == 0:
         return np.zeros(0, dtype="U1")
-    offsets = _offsets(values)
+    offsets = byte_offsets(values)
     lengths = offsets[1:] - offsets[:-1]
     data = values.buffers()[2]
     raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
@@ -72,7 +72,7 @@ def to_numpy_text(values: pa.Array | pa.ChunkedArray) -> StrArray:
         return ascii_text
     chars = int(pc.max(pc.utf8_length(values)).as_py())
     padded_text = pc.utf8_rpad(values, width=chars, padding="\x00")
-    offsets = _offsets(padded_text)
+    offsets = byte_offsets(padded_text)
     data = padded_text.buffers()[2]
     assert data is not None
     text = data.to_pybytes()[offsets[0] : offsets[-1]].decode("utf-8")
@@ -146,7 +146,85 @@ def text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
         or not (pa.types.is_string(kind) or pa.types.is_large_string(kind))
     ):
         values = pc.cast(values, pa.string())
-    return pc.fill_null(pc.utf8_trim_whitespace(values), "")
+    return trimmed(values)
+
+
+def _byte_set(*members: int | range) -> NDArray[np.bool_]:
+    table = np.zeros(256, np.bool_)
+    for member in members:
+        table[list(member) if isinstance(member, range) else member] = True
+    return table
+
+
+#: Bytes that may begin (end) a character Arrow's ``utf8_trim_whitespace`` trims:
+#: supersets of the first (last) UTF-8 bytes of U+0009-U+000D, U+001C-U+0020, U+0085,
+#: U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F and U+3000 (a test
+#: checks every code point against Arrow).
+MAY_START_BLANK = _byte_set(range(0x21), 0x7F, 0xC2, 0xE1, 0xE2, 0xE3)
+MAY_END_BLANK = _byte_set(range(0x21), 0x7F, range(0x80, 0x8F), 0x9F, 0xA0, 0xA8, 0xA9, 0xAF)
+
+
+def _edges(values: pa.Array) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per cell of a string array without nulls: empty; may start; may end with white space."""
+    offsets = byte_offsets(values)
+    data = values.buffers()[2]
+    raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
+    start, end = offsets[:-1], offsets[1:]
+    present = end > start
+    if not raw.shape[0]:
+        return ~present, present, present
+    first = raw[np.minimum(start, raw.shape[0] - 1)]  # an empty cell's byte is not looked at
+    last = raw[np.maximum(end - 1, 0)]
+    return ~present, present & MAY_START_BLANK[first], present & MAY_END_BLANK[last]
+
+
+def _strings(values: pa.Array) -> bool:
+    return bool(pa.types.is_string(values.type) or pa.types.is_large_string(values.type))
+
+
+def trimmed(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``utf8_trim_whitespace`` of a string array, nulls as ``""``.
+
+    Only the cells whose first or last byte may belong to white space
+    (:data:`MAY_START_BLANK`, :data:`MAY_END_BLANK`) are trimmed; a column
+    with none (most) is returned as it is.
+    """
+    values = combined(values)
+    if values.null_count:
+        values = pc.fill_null(values, "")
+    if not _strings(values):
+        return pc.utf8_trim_whitespace(values)
+    _, starts, ends = _edges(values)
+    edge = starts | ends
+    if not edge.any():
+        return values
+    if edge.mean() > 0.5:
+        return pc.utf8_trim_whitespace(values)
+    mask = pa.array(edge)
+    return pc.replace_with_mask(values, mask, pc.utf8_trim_whitespace(values.filter(mask)))
+
+
+def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
+    """Whether each cell has something besides white space (``text(values) != ""``).
+
+    A cell of a string column that is not empty and does not start with a
+    byte of :data:`MAY_START_BLANK` is filled; only the others are trimmed.
+    """
+    values = combined(values)
+    if not _strings(values):
+        return np.asarray(pc.not_equal(text(values), ""), dtype=np.bool_)
+    valid = np.asarray(values.is_valid(), dtype=np.bool_) if values.null_count else None
+    if values.null_count:
+        values = pc.fill_null(values, "")
+    empty, starts, _ = _edges(values)
+    result = ~empty
+    if valid is not None:
+        result &= valid
+    unsure = np.flatnonzero(result & starts)
+    if unsure.shape[0]:
+        cells = pc.utf8_trim_whitespace(values.take(pa.array(unsure)))
+        result[unsure] = np.asarray(pc.not_equal(cells, ""), dtype=np.bool_)
+    return result
 
 
 def python_cells(values: list[Any], *, number_column: bool = False) -> pa.Array:

@@ -21,10 +21,9 @@ from collections.abc import Mapping, Sequence
 import attrs
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from kaohe.data.arrays import text
+from kaohe.data.arrays import filled
 from kaohe.data.problems import Problems
 from kaohe.i18n import _, ngettext
 from kaohe.table_spec import TableSpec
@@ -201,7 +200,7 @@ def drop_empty_rows(
         if not unknown.shape[0]:
             break
         cells = column if unknown.shape[0] == keep.shape[0] else column.take(pa.array(unknown))
-        keep[unknown] = np.asarray(pc.not_equal(text(cells), ""), dtype=np.bool_)
+        keep[unknown] = filled(cells)
     if keep.all():
         return table, lines
     skipped = ~keep

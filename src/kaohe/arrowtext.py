@@ -1,0 +1,166 @@
+"""Text columns as Apache Arrow arrays: the cells of the result files, built column-wise.
+
+Every function here returns an Arrow ``large_string`` array (no 2 GiB limit
+on a column) and works on whole columns: no Python loop over rows. The
+result tables (:mod:`kaohe.tables_out`) are made of these, so that the
+text of a large run is UTF-8 from the start (a quarter of the bytes of
+numpy's fixed-width UTF-32 text) and reordered with Arrow's ``take``
+rather than by copying wide numpy strings.
+
+pyarrow is imported inside the functions: importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .dates import FOREVER
+
+__all__ = [
+    "FORMULA_START",
+    "concat",
+    "constant",
+    "days",
+    "from_numpy",
+    "integer",
+    "labels",
+    "neutralised",
+    "number",
+    "to_numpy",
+]
+
+#: What a spreadsheet may take for a formula at the start of a cell (OWASP: also tab and CR).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A rounded value of at most this size is formatted exactly from its integer
+#: multiple of ``10**-decimals`` (a double's spacing is far below ``10**-4`` there);
+#: larger ones (and infinities) are formatted one by one, as Python does.
+EXACT_LIMIT = 1e11
+
+
+def _large() -> Any:
+    import pyarrow as pa
+
+    return pa.large_string()
+
+
+def from_numpy(cells: NDArray[np.str_]) -> Any:
+    """A numpy text column as an Arrow ``large_string`` array.
+
+    Arrow's conversion of numpy text ends a cell at a NUL character; a column
+    that has one (its lengths do not add up) is converted cell by cell.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = np.asarray(cells, dtype=str)
+    column = pa.array(cells, _large())
+    if cells.dtype.itemsize:
+        length = pc.sum(pc.utf8_length(column)).as_py() or 0
+        if length != int(np.strings.str_len(cells).sum()):
+            column = pa.array(cells.tolist(), _large())
+    return column
+
+
+def to_numpy(column: Any) -> NDArray[np.str_]:
+    """An Arrow string array as a numpy text column."""
+    if isinstance(column, np.ndarray):
+        return np.asarray(column, dtype=str)
+    if not len(column):
+        return np.zeros(0, dtype=str)
+    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=str)
+
+
+def constant(value: str, n: int) -> Any:
+    """``n`` copies of ``value``."""
+    import pyarrow as pa
+
+    return pa.repeat(pa.scalar(value, _large()), n)
+
+
+def concat(columns: list[Any]) -> Any:
+    """One array of the rows of ``columns`` in turn (an empty array for none)."""
+    import pyarrow as pa
+
+    if not columns:
+        return pa.array([], _large())
+    return pa.concat_arrays([c.cast(_large()) for c in columns])
+
+
+def neutralised(column: Any) -> Any:
+    """Cells starting with ``= + - @``, tab or CR get a leading ``'`` (formula injection)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(column):
+        return column
+    risky = pc.fill_null(pc.match_substring_regex(column, r"^[=+\-@\t\r]"), False)
+    if not pc.any(risky).as_py():
+        return column
+    mark, none = pa.scalar("'", column.type), pa.scalar("", column.type)
+    return pc.if_else(risky, pc.binary_join_element_wise(mark, column, none), column)
+
+
+def number(values: NDArray[np.float64], decimals: int) -> Any:
+    """Fixed-point text of ``decimals`` places; NaN is empty; -0 is written as 0.
+
+    The same text as ``format(round(v, decimals) + 0.0, f".{decimals}f")``:
+    each value is rounded as :func:`numpy.round` rounds it, and the digits are
+    those of its integer multiple of ``10**-decimals``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rounded = np.round(np.asarray(values, dtype=np.float64), decimals) + 0.0  # no "-0.00"
+    missing = np.isnan(rounded)
+    exact = ~missing & (np.abs(rounded) < EXACT_LIMIT)
+    scale = 10**decimals
+    units = np.rint(np.where(exact, rounded, 0.0) * scale).astype(np.int64)
+    whole, part = np.divmod(np.abs(units), scale)
+    large = _large()
+    minus, point, none = (pa.scalar(s, large) for s in ("-", ".", ""))
+    pieces = [pc.if_else(pa.array(units < 0), minus, none), pc.cast(pa.array(whole), large)]
+    if decimals:
+        pieces += [point, pc.utf8_lpad(pc.cast(pa.array(part), large), decimals, "0")]
+    text = pc.binary_join_element_wise(*pieces, none)
+    text = pc.if_else(pa.array(missing), none, text)
+    odd = np.flatnonzero(~missing & ~exact)
+    if odd.shape[0]:  # beyond EXACT_LIMIT or infinite: rare, formatted one by one
+        mask = np.zeros(rounded.shape[0], dtype=bool)
+        mask[odd] = True
+        cells = pa.array([format(v, f".{decimals}f") for v in rounded[odd].tolist()], large)
+        text = pc.replace_with_mask(text, pa.array(mask), cells)
+    return text
+
+
+def integer(values: NDArray[np.int64]) -> Any:
+    """Integers as text; negative (missing) is empty."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = np.asarray(values, dtype=np.int64)
+    text = pc.cast(pa.array(values), _large())
+    return pc.if_else(pa.array(values < 0), pa.scalar("", _large()), text)
+
+
+def labels(codes: NDArray[np.int64], names: tuple[str, ...]) -> Any:
+    """Vocabulary labels of codes; -1 is empty."""
+    import pyarrow as pa
+
+    table = pa.array([*names, ""], _large())
+    codes = np.asarray(codes)
+    return table.take(pa.array(np.where(codes < 0, len(names), codes).astype(np.int64)))
+
+
+def days(values: NDArray[np.datetime64]) -> Any:
+    """Dates as ``YYYY-MM-DD``; NaT empty, the far end of time (9999-12-31) ``indefinite``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = np.asarray(values, dtype="datetime64[D]")
+    large = _large()
+    text = pc.fill_null(pc.cast(pa.array(values, pa.date32()), large), pa.scalar("", large))
+    forever = values == FOREVER
+    return pc.if_else(pa.array(forever), pa.scalar("indefinite", large), text)

@@ -1,0 +1,94 @@
+"""The Arrow text of the result files (kaohe.arrowtext): the cells the former numpy code made."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kaohe import arrowtext as at
+from kaohe.output import csv_bytes
+from kaohe.tables_out import Table
+
+
+def _former_number(values: list[float], decimals: int) -> list[str]:
+    """The per-value formatting the column-wise one replaced (the oracle)."""
+    rounded = np.round(np.asarray(values, dtype=np.float64), decimals) + 0.0
+    return ["" if v != v else format(v, f".{decimals}f") for v in rounded.tolist()]
+
+
+def test_numbers_are_rounded_padded_and_signed_as_people_write_them() -> None:
+    values = [1.23456, -0.00004, float("nan"), -2.5, 0.5, 1e12, float("inf"), -7.0]
+    assert at.number(np.asarray(values), 4).to_pylist() == [
+        "1.2346",
+        "0.0000",  # rounds to -0: no minus sign
+        "",
+        "-2.5000",
+        "0.5000",
+        "1000000000000.0000",  # beyond the exact range: formatted one by one
+        "inf",
+        "-7.0000",
+    ]
+    assert at.number(np.asarray([12.5, 13.5, -0.4]), 0).to_pylist() == ["12", "14", "0"]
+    assert at.number(np.asarray([83.505, -0.004, 99.999]), 2).to_pylist() == [
+        "83.50",  # 83.505 is 83.50499999... in binary
+        "0.00",
+        "100.00",
+    ]
+
+
+@settings(deadline=None)
+@given(
+    st.lists(
+        st.floats(min_value=-1e15, max_value=1e15)  # scores and points are far smaller
+        | st.sampled_from([float("nan"), float("inf"), -float("inf"), -0.0])
+        | st.floats(min_value=-1000, max_value=1000)
+        | st.integers(-(10**9), 10**9).map(lambda n: n / 10**5),
+        max_size=40,
+    ),
+    st.sampled_from([0, 2, 4]),
+)
+def test_numbers_are_the_text_the_former_formatting_gave(values: list[float], places: int) -> None:
+    assert at.number(np.asarray(values, dtype=np.float64), places).to_pylist() == (
+        _former_number(values, places)
+    )
+
+
+def test_integers_labels_and_days() -> None:
+    assert at.integer(np.asarray([3, -1, 0, 120])).to_pylist() == ["3", "", "0", "120"]
+    assert at.labels(np.asarray([1, -1, 0]), ("优秀", "良好")).to_pylist() == ["良好", "", "优秀"]
+    dates = np.asarray(["2019-03-12", "NaT", "9999-12-31", "2020-02-29"], dtype="datetime64[D]")
+    assert at.days(dates).to_pylist() == ["2019-03-12", "", "indefinite", "2020-02-29"]
+
+
+def test_cells_a_spreadsheet_would_take_for_a_formula_are_neutralised() -> None:
+    cells = at.from_numpy(np.asarray(["=1+1", "a", "-2", "", "@x", "\tt", "b=c", "九"]))
+    assert at.neutralised(cells).to_pylist() == [
+        "'=1+1",
+        "a",
+        "'-2",
+        "",
+        "'@x",
+        "'\tt",
+        "b=c",
+        "九",
+    ]
+
+
+def test_numpy_text_with_a_nul_character_keeps_every_character() -> None:
+    cells = np.asarray(["a\x00b", "c", "九十"])
+    assert at.from_numpy(cells).to_pylist() == ["a\x00b", "c", "九十"]
+    assert at.to_numpy(at.from_numpy(cells)).tolist() == ["a\x00b", "c", "九十"]
+
+
+def test_a_table_in_another_order_is_written_in_that_order() -> None:
+    table = Table(
+        ("id", "note"),
+        [pa.array(["b", "a", "c"], pa.large_string()), pa.array(["x,y", "", "z"])],
+        pa.array([1, 0], pa.int64()),  # the file leaves out row 2
+    )
+    assert [c.to_pylist() for c in table.ordered()] == [["a", "b"], ["", "x,y"]]
+    assert csv_bytes(table.names, table.columns, table.order).decode("utf-8") == (
+        '\ufeffid,note\na,\nb,"x,y"\n'
+    )
