@@ -111,40 +111,13 @@ class Board:
     def units(self) -> list[dict[str, Any]]:
         """Every unit: id, name, category, score, rank in its category, grade, flags."""
         units = self.results.units
-        reasons = units.grade_reason(0)
-        flags = _flags(units.flags, units.ids.shape[0])
-        return [
-            {
-                "id": str(units.ids[i]),
-                "name": str(units.names[i]),
-                "category": str(units.categories[i]),
-                "score": _number(units.score[0, i]),
-                "rank": _rank(units.rank[0, i]),
-                "grade": _grade(units.grade[0, i], UNIT_GRADES),
-                "grade_reason": str(reasons[i]),
-                "flags": flags[i],
-            }
-            for i in range(units.ids.shape[0])
-        ]
+        return _entity_rows(units, UNIT_GRADES, "category", [str(c) for c in units.categories])
 
     def cadres(self) -> list[dict[str, Any]]:
         """Every cadre: id, name, unit, score, rank within the unit, grade, flags."""
         cadres, unit_ids = self.results.cadres, self.results.units.ids
-        reasons = cadres.grade_reason(0)
-        flags = _flags(cadres.flags, cadres.ids.shape[0])
-        return [
-            {
-                "id": str(cadres.ids[i]),
-                "name": str(cadres.names[i]),
-                "unit_id": str(unit_ids[cadres.unit[i]]) if cadres.unit[i] >= 0 else None,
-                "score": _number(cadres.score[0, i]),
-                "rank": _rank(cadres.rank[0, i]),
-                "grade": _grade(cadres.grade[0, i], CADRE_LABELS),
-                "grade_reason": str(reasons[i]),
-                "flags": flags[i],
-            }
-            for i in range(cadres.ids.shape[0])
-        ]
+        units = [str(unit_ids[u]) if u >= 0 else None for u in cadres.unit.tolist()]
+        return _entity_rows(cadres, CADRE_LABELS, "unit_id", units)
 
     def rankings(self) -> dict[str, list[dict[str, Any]]]:
         """The units of each category of the scheme, best rank first (unranked last)."""
@@ -257,6 +230,29 @@ class Board:
             expected=error.expected, paths=", ".join(close)
         )
         return OverrideError(error.source, error.key, hint, error.got)
+
+
+def _entity_rows(
+    entities: Any, grades: Sequence[str], link: str, linked: Sequence[str | None]
+) -> list[dict[str, Any]]:
+    """The rows of units or cadres (scenario 0): id, name, ``link`` (the unit's category or
+    the cadre's unit, from ``linked``), score, rank, grade (from ``grades``), grade reason,
+    flags."""
+    reasons = entities.grade_reason(0)
+    flags = _flags(entities.flags, entities.ids.shape[0])
+    return [
+        {
+            "id": str(entities.ids[i]),
+            "name": str(entities.names[i]),
+            link: linked[i],
+            "score": _number(entities.score[0, i]),
+            "rank": _rank(entities.rank[0, i]),
+            "grade": _grade(entities.grade[0, i], grades),
+            "grade_reason": str(reasons[i]),
+            "flags": flags[i],
+        }
+        for i in range(entities.ids.shape[0])
+    ]
 
 
 def _rank(rank: np.integer[Any]) -> int | None:
