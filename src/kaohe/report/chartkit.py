@@ -73,6 +73,15 @@ def text(
     )
 
 
+def segment_words(label: str, share: str, room: float, size: float, pad: float) -> str | None:
+    """What a bar segment ``room`` pixels wide says: ``label share`` when it fits with
+    ``pad`` to spare at font ``size``, else ``share`` alone, else nothing (None)."""
+    for words in (f"{label} {share}", share):
+        if text_width(words, size) + pad <= room:
+            return words
+    return None
+
+
 def halo_text(x: float, y: float, content: str, anchor: str = "middle", size: float = 11) -> str:
     """Dark text with a white outline: readable on any colour or pattern."""
     return text(

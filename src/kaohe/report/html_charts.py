@@ -14,7 +14,16 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .chartkit import A4_WIDTH, fit, grade_fill, grade_patterns, halo_text, legend, text_width
+from .chartkit import (
+    A4_WIDTH,
+    fit,
+    grade_fill,
+    grade_patterns,
+    halo_text,
+    legend,
+    segment_words,
+    text_width,
+)
 from .markup import e, tone
 
 #: Grade tone -> the colour of its dots, bars and lines.
@@ -244,10 +253,8 @@ def share_bars(
                 f'fill="{grade_fill("sb", g)}">'
                 f"<title>{e(f'{category} {label} {count} 人')}</title></rect>"
             )
-            words = f"{label} {100 * count / total:.1f}%"
-            if text_width(words, 11) + 6 > part:
-                words = f"{100 * count / total:.1f}%"
-            if text_width(words, 11) + 6 <= part:
+            words = segment_words(label, f"{100 * count / total:.1f}%", part, 11, 6)
+            if words is not None:
                 body.append(halo_text(at + part / 2, y + 17, words))
             at += part
     if quota is not None:

@@ -28,6 +28,7 @@ from ..report.chartkit import (
     halo_text,
     legend,
     nice_step,
+    segment_words,
     svg,
     text,
     text_width,
@@ -97,10 +98,8 @@ def grade_probability(
                 f'<rect x="{at:.1f}" y="{at_y:.1f}" width="{part:.1f}" height="{bar_h}" '
                 f'fill="{grade_fill("gp", g)}"><title>{labels[g]} {100 * share:.0f}%</title></rect>'
             )
-            words = f"{labels[g]} {100 * share:.0f}%"
-            if text_width(words, 10) + 4 > part:
-                words = f"{100 * share:.0f}%"
-            if text_width(words, 10) + 4 <= part:
+            words = segment_words(labels[g], f"{100 * share:.0f}%", part, 10, 4)
+            if words is not None:
                 body.append(halo_text(at + part / 2, at_y + bar_h - 3.5, words, size=10))
             at += part
     axis_y = top + max(len(shown), 1) * row + 2
