@@ -425,6 +425,25 @@ def test_closed_on_only_for_case_review(tmp_path: Path, tables: Tables) -> None:
     assert "expected closed_on only for 立案审查" in message
 
 
+@pytest.mark.parametrize(
+    ("table", "row", "rectified", "dated"),
+    [
+        ("supervision", 0, "2019-03-01", "date 2019-03-05"),
+        ("notices", 1, "2019-04-20", "issued 2019-05-01"),
+    ],
+)
+def test_a_rectification_before_its_record(
+    tmp_path: Path, tables: Tables, table: str, row: int, rectified: str, dated: str
+) -> None:
+    tables[table][row]["rectified_on"] = rectified
+    message = assert_names(
+        csv_error(tmp_path, tables), f"data/{table}.csv", row + 2, "rectified_on"
+    )
+    other = dated.split()[0]
+    assert f"rectified_on {rectified} is before the record's {dated}" in message
+    assert f"expected rectified_on on or after {other}" in message
+
+
 @pytest.mark.parametrize("ref", [("supervision", "S99"), ("vetoes", "S1"), ("interviews", "I9")])
 def test_tolerance_names_no_row(tmp_path: Path, tables: Tables, ref: tuple[str, str]) -> None:
     tables["tolerances"][1]["ref_table"], tables["tolerances"][1]["ref_id"] = ref

@@ -67,7 +67,7 @@ def _within(
     )
 
 
-def _not_before(spec: TableSpec, name: str, other: str, columns: Columns, where: Where) -> None:
+def _not_before(name: str, other: str, columns: Columns, where: Where) -> None:
     """A date of column ``name`` before the same row's ``other`` date is a problem."""
     later, earlier = columns[name], columns[other]
     where.check(
@@ -142,7 +142,7 @@ def rows(spec: TableSpec, columns: Columns, where: Where) -> None:
             _within(spec.name, bounded.name, bounded.bounds, columns[bounded.name], where)
     for declared in spec.columns:
         if declared.not_before is not None:
-            _not_before(spec, declared.name, declared.not_before, columns, where)
+            _not_before(declared.name, declared.not_before, columns, where)
         if declared.only_for is not None:
             _only_for(spec, declared.name, declared.only_for, columns, where)
 
