@@ -76,7 +76,7 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     sys.modules.pop("plugin_fake", None)
 
 
-def test_a_po_is_read_without_babel(plugin: Path) -> None:
+def test_a_po_is_read_entry_by_entry(plugin: Path) -> None:
     po = plugin / "locale" / "zh_CN" / "LC_MESSAGES" / "plugin_fake.po"
     assert list(read_po(po)) == [
         (("'{value}' is not known",), ("未知的 '{value}'",), False),

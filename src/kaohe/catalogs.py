@@ -4,14 +4,14 @@ A plugin's messages (``kaohe.sdk.Messages``, ``docs/translations.md``) live
 in ``<package>/locale/<language>/LC_MESSAGES/<domain>.po`` and its compiled
 ``.mo``, both shipped as package data. :func:`catalog_problems` compares
 them with the messages the package's source marks (calls of ``_``,
-``N_``, ``gettext`` and ``ngettext``, read with :mod:`ast`, as Babel's
-extractor finds them), so that a plugin's tests check its catalog wherever
-the plugin is installed, Babel or not (``kaohe.testing.assert_catalog_complete``).
+``N_``, ``gettext`` and ``ngettext``), so that a plugin's tests check its catalog wherever
+the plugin is installed (``kaohe.testing.assert_catalog_complete``). Babel,
+imported only here, extracts the messages and reads the ``.po``; a plugin's
+test dependencies name it.
 """
 
 from __future__ import annotations
 
-import ast
 import gettext
 import importlib.util
 import re
@@ -21,8 +21,14 @@ from pathlib import Path
 
 from .i18n import CHINESE
 
-#: The names a message is marked with (each takes the message first; ngettext two).
-MARKERS = {"_": 1, "N_": 1, "gettext": 1, "ngettext": 2}
+#: The names a message is marked with, as Babel's extractor takes them (the message first;
+#: ngettext's two forms).
+KEYWORDS: dict[str, tuple[int, ...] | None] = {
+    "_": None,
+    "N_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+}
 
 Message = tuple[str, ...]
 
@@ -37,77 +43,30 @@ def package_dir(package: str) -> Path:
 
 
 def marked_messages(folder: Path) -> set[Message]:
-    """Every message the Python source under ``folder`` marks (a plural as its two forms)."""
-    found: set[Message] = set()
-    for path in sorted(folder.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            func = node.func
-            name = (
-                func.id
-                if isinstance(func, ast.Name)
-                else func.attr
-                if isinstance(func, ast.Attribute)
-                else ""
-            )
-            count = MARKERS.get(name, 0)
-            texts = [
-                arg.value
-                for arg in node.args[:count]
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value
-            ]
-            if count and len(texts) == count:
-                found.add(tuple(texts))
-    return found
+    """Every message the Python source under ``folder`` marks (a plural as its two forms),
+    found by Babel's extractor."""
+    from babel.messages.extract import extract_from_dir
 
-
-def _unquote(text: str) -> str:
-    return str(ast.literal_eval(text))
+    found = extract_from_dir(str(folder), method_map=[("**.py", "python")], keywords=KEYWORDS)
+    return {
+        (message,) if isinstance(message, str) else tuple(message)
+        for _file, _line, message, _comments, _context in found
+    }
 
 
 def read_po(path: Path) -> Iterator[tuple[Message, tuple[str, ...], bool]]:
-    """``(message, translations, fuzzy)`` of every entry of a .po file but its header.
+    """``(message, translations, fuzzy)`` of every entry of a .po file but its header and its
+    obsolete entries, read by Babel."""
+    from babel.messages.pofile import read_po as babel_read_po
 
-    Enough of the format for catalogs written by Babel: comments, flags,
-    ``msgid``, ``msgid_plural``, ``msgstr`` and ``msgstr[n]``, strings over
-    several lines. Obsolete entries (``#~``) are left out.
-    """
-    entries: list[dict[str, list[str]]] = []
-    fuzzy: list[bool] = []
-    current: dict[str, list[str]] | None = None
-    key = ""
-    flagged = False
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line.startswith("#,"):
-            flagged = "fuzzy" in line
+    with path.open("rb") as file:
+        catalog = babel_read_po(file)
+    for entry in catalog:
+        if not entry.id:
             continue
-        if not line or line.startswith("#"):
-            continue
-        match = re.match(r"(msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+(\".*\")$", line)
-        if match:
-            key = match.group(1)
-            if key == "msgid":
-                current = {}
-                entries.append(current)
-                fuzzy.append(flagged)
-                flagged = False
-            assert current is not None, f"{path}: {line!r} before any msgid"
-            current[key] = [_unquote(match.group(2))]
-        elif line.startswith('"') and current is not None:
-            current[key].append(_unquote(line))
-    for entry, is_fuzzy in zip(entries, fuzzy, strict=True):
-        text = {name: "".join(parts) for name, parts in entry.items()}
-        if not text["msgid"]:
-            continue
-        if "msgid_plural" in text:
-            message: Message = (text["msgid"], text["msgid_plural"])
-            strings = tuple(text[name] for name in sorted(text) if name.startswith("msgstr["))
-        else:
-            message, strings = (text["msgid"],), (text.get("msgstr", ""),)
-        yield message, strings, is_fuzzy
+        message = (entry.id,) if isinstance(entry.id, str) else tuple(entry.id)
+        strings = (entry.string,) if isinstance(entry.string, str) else tuple(entry.string or ())
+        yield message, strings, entry.fuzzy
 
 
 def fields(text: str) -> set[str]:

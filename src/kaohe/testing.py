@@ -438,8 +438,8 @@ def assert_catalog_complete(package: str, domain: str | None = None) -> None:
     each translated, and its ``.mo`` is its ``.po`` compiled.
 
     Needs only the installed package (its source and the catalog shipped as
-    package data), so a plugin's tests check it wherever the plugin is
-    installed::
+    package data) and Babel (a test dependency), so a plugin's tests check it
+    wherever the plugin is installed::
 
         def test_every_message_is_translated() -> None:
             assert_catalog_complete("kaohe_hotline")
