@@ -92,3 +92,37 @@ def test_a_table_in_another_order_is_written_in_that_order() -> None:
     assert csv_bytes(table.names, table.columns, table.order).decode("utf-8") == (
         '\ufeffid,note\na,\nb,"x,y"\n'
     )
+
+
+def test_lookup_columns_make_the_rows_asked_for() -> None:
+    labels = pa.array(["unit", "cadre"], pa.large_string())
+    taken = at.Taken(labels, np.asarray([1, 0, 0, 1]))
+    assert len(taken) == 4
+    assert at.rows(taken, 1, 3).to_pylist() == ["unit", "unit"]
+    assert at.whole(taken).to_pylist() == ["cadre", "unit", "unit", "cadre"]
+    numbers = at.Numbers(np.asarray([1.5, -0.00001, float("nan")]), 2)
+    assert at.rows(numbers, 1, 3).to_pylist() == ["0.00", ""]
+    plain = pa.array(["a", "b", "c"], pa.large_string())
+    assert at.rows(plain, 2, 3).to_pylist() == ["c"]
+    assert at.whole(plain) is plain
+
+
+def test_repeated_cells_are_found_once_and_neutralised_unless_told() -> None:
+    notes = pa.array(["=x", "a,b", "=x", "c"], pa.large_string())
+    order = np.asarray([3, 0, 2, 1])
+    assert at.whole(at.repeated(notes, order)).to_pylist() == ["c", "'=x", "'=x", "a,b"]
+    assert at.whole(at.repeated(notes, order, safe=False)).to_pylist() == ["c", "=x", "=x", "a,b"]
+    assert len(at.repeated(notes, order).values) == 3  # the distinct cells
+
+
+def test_a_table_of_lookups_is_ordered_as_plain_columns_are() -> None:
+    ids = pa.array(["b", "a"], pa.large_string())
+    table = Table(
+        ("id", "points"),
+        [at.Taken(ids, np.asarray([0, 1, 1])), at.Numbers(np.asarray([1.0, -2.0, 0.25]), 4)],
+        pa.array([2, 0], pa.int64()),
+    )
+    assert [c.to_pylist() for c in table.ordered()] == [["a", "b"], ["0.2500", "1.0000"]]
+    assert csv_bytes(table.names, table.columns, table.order).decode("utf-8") == (
+        "\ufeffid,points\na,0.2500\nb,1.0000\n"
+    )

@@ -9,6 +9,7 @@ spreadsheet would take for a formula) must come out byte for byte the same.
 from __future__ import annotations
 
 from pathlib import Path
+from random import Random
 
 import numpy as np
 import pytest
@@ -18,6 +19,8 @@ from hypothesis import strategies as st
 from tests.bridge import registry
 
 import kaohe
+from kaohe import arrowtext as at
+from kaohe import output
 from kaohe.output import csv_bytes
 from kaohe.tables_out import (
     adjustment_rows,
@@ -69,3 +72,36 @@ def test_neutralised_and_quoted_cells_are_written_as_before() -> None:
     assert csv_bytes(["c"], [cells]).decode("utf-8") == (
         '\ufeffc\n\'=1+1\n\'+a\n\'-2\n\'@x\n\'\tt\n"\'\rr"\n"a""b"\n"x,y"\n九\n'
     )
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.tuples(CELL, CELL, st.integers(-(10**6), 10**6)), max_size=30),
+    st.integers(min_value=1, max_value=7),
+    st.randoms(use_true_random=False),
+)
+def test_a_file_made_a_few_rows_at_a_time_is_the_same_file(
+    rows: list[tuple[str, str, int]], chunk: int, random: Random
+) -> None:
+    """Lookup columns, numbers and a row order, written ``chunk`` rows at a time."""
+    n = len(rows)
+    labels = sorted({row[0] for row in rows}) or [""]
+    codes = np.asarray([labels.index(row[0]) for row in rows], dtype=np.int64)
+    plain = text(np.asarray([row[1] for row in rows], dtype=str))
+    points = np.asarray([row[2] / 100 for row in rows], dtype=np.float64)
+    order = np.asarray(random.sample(range(n), n), dtype=np.int64)
+    expected_columns = [
+        text(np.asarray(labels, dtype=str))[codes][order],
+        plain[order],
+        np.asarray([format(v, ".4f") for v in np.round(points, 4) + 0.0], dtype=str)[order],
+    ]
+    columns = [
+        at.Taken(at.from_numpy(text(np.asarray(labels, dtype=str))), codes),
+        plain,
+        at.Numbers(points, 4),
+    ]
+    header = ["label", "cell", "points"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(output, "CHUNK_ROWS", chunk)
+        made = csv_bytes(header, columns, order)
+    assert made == reference_csv_bytes(header, expected_columns)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 from numpy.typing import NDArray
 
@@ -21,6 +22,9 @@ from .dates import FOREVER
 
 __all__ = [
     "FORMULA_START",
+    "Numbers",
+    "Taken",
+    "TextColumn",
     "concat",
     "constant",
     "days",
@@ -29,7 +33,10 @@ __all__ = [
     "labels",
     "neutralised",
     "number",
+    "repeated",
+    "rows",
     "to_numpy",
+    "whole",
 ]
 
 #: What a spreadsheet may take for a formula at the start of a cell (OWASP: also tab and CR).
@@ -107,8 +114,9 @@ def number(values: NDArray[np.float64], decimals: int) -> Any:
     """Fixed-point text of ``decimals`` places; NaN is empty; -0 is written as 0.
 
     The same text as ``format(round(v, decimals) + 0.0, f".{decimals}f")``:
-    each value is rounded as :func:`numpy.round` rounds it, and the digits are
-    those of its integer multiple of ``10**-decimals``.
+    each value is rounded as :func:`numpy.round` rounds it, and its integer
+    multiple of ``10**-decimals`` is written by Arrow as a decimal of that
+    scale (one cast, no text assembled piece by piece).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -116,21 +124,19 @@ def number(values: NDArray[np.float64], decimals: int) -> Any:
     rounded = np.round(np.asarray(values, dtype=np.float64), decimals) + 0.0  # no "-0.00"
     missing = np.isnan(rounded)
     exact = ~missing & (np.abs(rounded) < EXACT_LIMIT)
-    scale = 10**decimals
-    units = np.rint(np.where(exact, rounded, 0.0) * scale).astype(np.int64)
-    whole, part = np.divmod(np.abs(units), scale)
-    large = _large()
-    minus, point, none = (pa.scalar(s, large) for s in ("-", ".", ""))
-    pieces = [pc.if_else(pa.array(units < 0), minus, none), pc.cast(pa.array(whole), large)]
-    if decimals:
-        pieces += [point, pc.utf8_lpad(pc.cast(pa.array(part), large), decimals, "0")]
-    text = pc.binary_join_element_wise(*pieces, none)
-    text = pc.if_else(pa.array(missing), none, text)
+    units = np.rint(np.where(exact, rounded, 0.0) * 10**decimals).astype(np.int64)
+    words = np.empty((units.shape[0], 2), dtype=np.int64)  # decimal128: low word, sign word
+    words[:, 0], words[:, 1] = units, units >> 63
+    valid = pa.array(~missing).buffers()[1] if missing.any() else None
+    decimal = pa.Array.from_buffers(
+        pa.decimal128(18, decimals), units.shape[0], [valid, pa.py_buffer(words)]
+    )
+    text = pc.fill_null(decimal.cast(_large()), pa.scalar("", _large()))
     odd = np.flatnonzero(~missing & ~exact)
     if odd.shape[0]:  # beyond EXACT_LIMIT or infinite: rare, formatted one by one
         mask = np.zeros(rounded.shape[0], dtype=bool)
         mask[odd] = True
-        cells = pa.array([format(v, f".{decimals}f") for v in rounded[odd].tolist()], large)
+        cells = pa.array([format(v, f".{decimals}f") for v in rounded[odd].tolist()], _large())
         text = pc.replace_with_mask(text, pa.array(mask), cells)
     return text
 
@@ -164,3 +170,72 @@ def days(values: NDArray[np.datetime64]) -> Any:
     text = pc.fill_null(pc.cast(pa.array(values, pa.date32()), large), pa.scalar("", large))
     forever = values == FOREVER
     return pc.if_else(pa.array(forever), pa.scalar("indefinite", large), text)
+
+
+@attrs.frozen
+class Taken:
+    """A text column whose row ``i`` is ``values[index[i]]``, made a slice of rows at a time.
+
+    ``values`` is an Arrow string array (a vocabulary of labels, the ids of
+    every entity, a ledger column); ``index`` a numpy integer array. A large
+    table keeps one integer per row and a copy of no text: its cells are
+    looked up only for the rows being written (:func:`rows`).
+    """
+
+    values: Any
+    index: NDArray[np.int64]
+
+    def __len__(self) -> int:
+        return int(self.index.shape[0])
+
+    def rows(self, start: int, stop: int) -> Any:
+        """The cells of rows ``start``..``stop - 1``."""
+        import pyarrow as pa
+
+        return self.values.take(pa.array(self.index[start:stop], pa.int64()))
+
+
+@attrs.frozen
+class Numbers:
+    """A column of :func:`number` text, formatted a slice of rows at a time."""
+
+    values: NDArray[np.float64]
+    decimals: int
+
+    def __len__(self) -> int:
+        return int(self.values.shape[0])
+
+    def rows(self, start: int, stop: int) -> Any:
+        """The cells of rows ``start``..``stop - 1``."""
+        return number(self.values[start:stop], self.decimals)
+
+
+def repeated(column: Any, order: NDArray[np.int64], *, safe: bool = True) -> Taken:
+    """Row ``order[i]`` of ``column`` as row ``i``, for a column of few distinct cells (notes).
+
+    The distinct cells are found once (Arrow's dictionary encoding), with
+    ``safe`` neutralised (:func:`neutralised`), and, when written, quoted
+    once each; the rows are lookups in them.
+    """
+    encoded = column.dictionary_encode()
+    codes = np.asarray(encoded.indices.to_numpy(), dtype=np.int64)
+    distinct = encoded.dictionary.cast(_large())
+    return Taken(neutralised(distinct) if safe else distinct, codes[order])
+
+
+#: A result table's column: an Arrow string array, or text made for the rows asked.
+TextColumn = Any
+
+
+def rows(column: TextColumn, start: int, stop: int) -> Any:
+    """Rows ``start``..``stop - 1`` of ``column`` as an Arrow string array."""
+    if isinstance(column, Taken | Numbers):
+        return column.rows(start, stop)
+    return column.slice(start, stop - start)
+
+
+def whole(column: TextColumn) -> Any:
+    """Every row of ``column`` as an Arrow string array."""
+    if isinstance(column, Taken | Numbers):
+        return column.rows(0, len(column))
+    return column

@@ -15,6 +15,7 @@ its name on the error.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
 import numpy as np
@@ -34,21 +35,52 @@ COMPONENT = "得分"
 #: Text of a block's rows: one string for every row, an array with one
 #: string per row, or a function that makes that array when it is needed.
 #: Scoring never needs text; writing and explaining do, so rules hand over
-#: functions and no string is built for a row nobody reads. A function should
+#: functions and no string is built for a row nobody reads. A function that
+#: also has an ``arrow()`` method giving the same text as an Arrow string
+#: array is asked for that by the writers (:func:`kaohe.sdk.ids_of` gives
+#: one: ids read from a file reach the result file without becoming numpy
+#: text). A function should
 #: capture the arrays it needs (``ids = ctx.data.cadre_ids``), not the step
 #: context: the context holds every slot, a cycle that keeps a batch's
 #: arrays alive until the garbage collector runs.
 RowText = str | NDArray[np.str_] | Callable[[], NDArray[np.str_]]
 
 
+def _made(text: RowText, n: int, *, arrow: bool = False) -> Any:
+    """The array ``text`` stands for (numpy, or with ``arrow`` Arrow where its
+    function offers that), checked to have ``n`` rows."""
+    make = getattr(text, "arrow", text) if arrow else text
+    value: Any = make() if callable(make) else text
+    if not hasattr(value, "__arrow_c_array__"):
+        value = np.asarray(value)
+        if value.shape != (n,):
+            raise ValueError(f"text of {value.shape[0] if value.ndim else 0} rows for {n} rows")
+    elif len(value) != n:
+        raise ValueError(f"text of {len(value)} rows for {n} rows")
+    return value
+
+
 def resolve(text: RowText, n: int) -> NDArray[np.str_]:
-    """The ``(n,)`` string array that ``text`` stands for."""
+    """The ``(n,)`` numpy string array that ``text`` stands for."""
     if isinstance(text, str):
         return np.full(n, text)
-    value = np.asarray(text() if callable(text) else text)
-    if value.shape != (n,):
-        raise ValueError(f"text of {value.shape[0] if value.ndim else 0} rows for {n} rows")
-    return value.astype(str, copy=False)
+    return np.asarray(_made(text, n), dtype=str)
+
+
+def resolve_arrow(text: RowText, n: int) -> Any:
+    """The text ``text`` stands for as an Arrow ``large_string`` array of ``n`` rows."""
+    from . import arrowtext as at
+
+    if isinstance(text, str):
+        return at.constant(text, n)
+    value = _made(text, n, arrow=True)
+    if isinstance(value, np.ndarray):
+        return at.from_numpy(value)
+    import pyarrow as pa
+
+    if not isinstance(value, pa.Array):
+        value = pa.array(value)  # through the Arrow PyCapsule interface
+    return value.cast(pa.large_string())
 
 
 def _fail(what: str, message: str) -> ValueError:
@@ -142,6 +174,10 @@ class Adjustments:
         """Text column ``name`` (source_table, source_id, effect or note) of every row."""
         return resolve(getattr(self, name), len(self))
 
+    def text(self, name: str) -> Any:
+        """:meth:`column` ``name`` as an Arrow ``large_string`` array (for the writers)."""
+        return resolve_arrow(getattr(self, name), len(self))
+
 
 @attrs.frozen
 class Effects:
@@ -174,6 +210,10 @@ class Effects:
     def column(self, name: str) -> NDArray[np.str_]:
         """Text column ``name`` (source_table, source_id or note) of every row."""
         return resolve(getattr(self, name), len(self))
+
+    def text(self, name: str) -> Any:
+        """:meth:`column` ``name`` as an Arrow ``large_string`` array (for the writers)."""
+        return resolve_arrow(getattr(self, name), len(self))
 
 
 #: Unit grade effects, lightest first.
@@ -232,6 +272,10 @@ class Freezes:
     def column(self, name: str) -> NDArray[np.str_]:
         """Text column ``name`` (source_table, source_id or reason) of every row."""
         return resolve(getattr(self, name), len(self))
+
+    def text(self, name: str) -> Any:
+        """:meth:`column` ``name`` as an Arrow ``large_string`` array (for the writers)."""
+        return resolve_arrow(getattr(self, name), len(self))
 
 
 @attrs.frozen

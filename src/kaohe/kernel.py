@@ -265,8 +265,15 @@ class _GuardedText:
     rule: str
 
     def __call__(self) -> Any:
+        return self._guarded(self.function)
+
+    def arrow(self) -> Any:
+        """The function's text as Arrow, where it offers that (``function.arrow()``)."""
+        return self._guarded(getattr(self.function, "arrow", self.function))
+
+    def _guarded(self, function: Callable[[], Any]) -> Any:
         try:
-            return self.function()
+            return function()
         except KaoheError:
             raise
         except (Exception, SystemExit) as error:

@@ -9,6 +9,7 @@ functions that make it when the results are written, never during scoring.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -17,6 +18,9 @@ from numpy.typing import NDArray
 from .blocks import BONUS, CAP, DEDUCTION, Adjustments, RowText, entity_totals, resolve
 from .context import StepContext
 from .dates import in_period
+
+if TYPE_CHECKING:
+    from .data import Table
 
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
@@ -70,13 +74,41 @@ def overdue_label(rectified: NDArray[np.datetime64], as_of: np.datetime64) -> ND
 
 def picked(text: Lazy, rows: NDArray[np.int64]) -> Lazy:
     """A function giving ``text()[rows]``."""
+    if isinstance(text, LedgerIds):
+        return text.picked(rows)
     return lambda: text()[rows]
 
 
+@attrs.frozen
+class LedgerIds:
+    """The ids of ``rows`` of an input table, as a :data:`~kaohe.blocks.RowText` function.
+
+    Called, it gives them as numpy text, as every text function does;
+    :meth:`arrow` gives them as the Arrow text they were read as, which is
+    what the result files are written from (no numpy text made of ids no
+    rule reads).
+    """
+
+    table: Table
+    rows: NDArray[np.int64]
+
+    def __call__(self) -> NDArray[np.str_]:
+        return self.table["id"][self.rows]
+
+    def arrow(self) -> Any:
+        """The ids as an Arrow string array."""
+        import pyarrow as pa
+
+        return self.table.text("id").take(pa.array(self.rows, pa.int64()))
+
+    def picked(self, rows: NDArray[np.int64]) -> LedgerIds:
+        """The ids of rows ``rows`` of these."""
+        return LedgerIds(self.table, self.rows[rows])
+
+
 def ids_of(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> Lazy:
-    """A function giving the ids of ``rows`` of ``table``."""
-    source = ctx.table(table)
-    return lambda: source["id"][rows]
+    """A function giving the ids of ``rows`` of ``table`` (a :class:`LedgerIds`)."""
+    return LedgerIds(ctx.table(table), np.asarray(rows, dtype=np.int64))
 
 
 def point_rows(

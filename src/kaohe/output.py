@@ -7,12 +7,16 @@ folder kaohe wrote itself.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
+from . import arrowtext as at
+from .arrowtext import TextColumn
 from .folders import write_folder
 from .results import Results
 from .tables_out import RESULT_TABLES
@@ -46,78 +50,122 @@ def quote(cells: Any) -> Any:
     return pc.if_else(special, quoted, cells)
 
 
+def _text(cells: Any) -> memoryview:
+    """The UTF-8 text of the cells of an Arrow string array, one after the other (no copy)."""
+    import pyarrow as pa
+
+    buffers = cells.buffers()
+    if not len(cells) or buffers[2] is None:
+        return memoryview(b"")
+    wide = pa.types.is_large_string(cells.type) or pa.types.is_large_binary(cells.type)
+    offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)
+    first, last = int(offsets[cells.offset]), int(offsets[cells.offset + len(cells)])
+    return memoryview(buffers[2])[first:last]
+
+
+def _large() -> Any:
+    import pyarrow as pa
+
+    return pa.large_string()
+
+
 def _may_need_quotes(cells: Any) -> bool:
-    """Whether the text buffer of an Arrow string array holds a character of :data:`NEEDS_QUOTES`.
+    """Whether the text of an Arrow string array holds a character of :data:`NEEDS_QUOTES`.
 
     Those are ASCII, so a byte search of the UTF-8 text finds exactly them.
-    False means no cell needs quoting; True may come from bytes outside the
-    array's slice, and the cells are then looked at one by one.
+    False means no cell needs quoting; True means some cell may.
     """
-    buffers = cells.buffers()
-    if len(buffers) < 3 or buffers[2] is None:
-        return False
-    data = buffers[2].to_pybytes()
-    return any(special in data for special in (b",", b'"', b"\n", b"\r"))
+    text = bytes(_text(cells))
+    return any(special in text for special in (b",", b'"', b"\n", b"\r"))
+
+
+#: Rows of a CSV file made at a time: the text of a few MB is made, written
+#: and let go, so that a table of millions of rows never holds its lines
+#: twice (and its memory is reused, rather than asked of the system anew).
+CHUNK_ROWS = 1 << 16
 
 
 def csv_bytes(
-    header: Sequence[str], columns: Sequence[Any], order: Any = None, *, consume: bool = False
+    header: Sequence[str],
+    columns: Sequence[TextColumn],
+    order: Any = None,
+    *,
+    consume: bool = False,
 ) -> bytes:
     """A UTF-8 CSV file (with BOM, so that Excel opens it as UTF-8) as bytes.
 
-    ``columns`` are numpy text columns or Arrow string arrays (those of
-    :mod:`kaohe.tables_out`); ``order`` (Arrow or numpy integer indices)
-    puts their rows in the file's order, None when they are. Built
-    column-wise through Apache Arrow (imported only here): each column
-    quoted (:func:`quote`), the cells of a row joined with ``,``, each line
-    ended with ``\n``, the lines put in order, and their text taken as one
-    buffer, without a Python string per row or cell. With ``consume``,
-    ``columns`` (a list) is emptied once the lines are made, so that a
-    large table's columns are freed before its lines are reordered.
+    ``columns`` are numpy text columns, Arrow string arrays or the text
+    columns of :mod:`kaohe.arrowtext` (:class:`~kaohe.arrowtext.Taken`,
+    :class:`~kaohe.arrowtext.Numbers`: the cells made for the rows being
+    written); ``order`` (Arrow or numpy integer indices) puts their rows in
+    the file's order, None when they are. Built column-wise through Apache
+    Arrow (imported only here), :data:`CHUNK_ROWS` rows at a time: each
+    column's cells of those rows quoted (:func:`quote`), the cells of a row
+    joined with ``,``, each line ended with ``\n``, and their text appended
+    to the file, without a Python string per row or cell. With ``consume``,
+    ``columns`` (a list) is emptied once its columns are taken over, so
+    that the caller holds no other reference to them.
     """
     names = np.asarray(header, dtype=str)
-    head = _lines([_arrow(names[i : i + 1]) for i in range(len(names))]) if len(names) else b"\n"
-    cells = [_arrow(column) for column in columns]
+    file = io.BytesIO()
+    file.write(BOM)
+    file.write(_lines([quote(at.from_numpy(names[i : i + 1])) for i in range(len(names))]) or b"\n")
+    index = None if order is None else np.asarray(order, dtype=np.int64)
+    cells = [_quoted_once(_ordered(_column(column), index)) for column in columns]
     if consume and isinstance(columns, list):
         columns.clear()
-    body = _lines(cells, order)
-    return b"".join((BOM, head, body))
+    n = len(cells[0]) if cells else 0
+    for start in range(0, n, CHUNK_ROWS):
+        stop = min(n, start + CHUNK_ROWS)
+        file.write(_lines([_quoted_rows(column, start, stop) for column in cells]))
+    return file.getvalue()  # the stream's own bytes: not copied again
 
 
-def _arrow(cells: Any) -> Any:
-    """A text column as an Arrow ``large_string`` array (no 2 GiB limit on a file)."""
-    from .arrowtext import from_numpy
-
+def _column(cells: TextColumn) -> TextColumn:
+    """A text column as an Arrow ``large_string`` array or a :mod:`kaohe.arrowtext` column."""
     if isinstance(cells, np.ndarray):
-        return from_numpy(cells)
-    import pyarrow as pa
+        return at.from_numpy(cells)
+    if isinstance(cells, at.Taken | at.Numbers):
+        return cells
+    return cells.cast(_large())
 
-    return cells.cast(pa.large_string())
+
+def _ordered(cells: TextColumn, index: NDArray[np.int64] | None) -> TextColumn:
+    """``cells`` with row ``i`` its row ``index[i]``: a lookup, no text copied."""
+    if index is None:
+        return cells
+    if isinstance(cells, at.Taken):
+        return at.Taken(cells.values, cells.index[index])
+    if isinstance(cells, at.Numbers):
+        return at.Numbers(cells.values[index], cells.decimals)
+    return at.Taken(cells, index)
 
 
-def _lines(columns: list[Any], order: Any = None) -> memoryview:
-    """The CSV lines of Arrow string columns of one length, as UTF-8 bytes, in ``order``.
+def _quoted_once(cells: TextColumn) -> TextColumn:
+    """A lookup column with its values quoted (:func:`quote`), once for all its rows."""
+    if isinstance(cells, at.Taken):
+        return at.Taken(quote(cells.values.cast(_large())), cells.index)
+    return cells
 
-    ``columns`` is emptied once the lines are joined (the caller's own list).
-    """
+
+def _quoted_rows(cells: TextColumn, start: int, stop: int) -> Any:
+    """Rows ``start``..``stop - 1`` of a column of :func:`_quoted_once`, quoted."""
+    if isinstance(cells, at.Taken | at.Numbers):  # quoted once; numbers never need it
+        return at.rows(cells, start, stop)
+    return quote(at.rows(cells, start, stop))
+
+
+def _lines(columns: list[Any]) -> memoryview:
+    """The CSV lines of quoted Arrow string columns of one length, as UTF-8 bytes (no copy)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not columns or not len(columns[0]):
         return memoryview(b"")
-    comma, newline, none = (pa.scalar(s, pa.large_string()) for s in (",", "\n", ""))
-    cells = [quote(c) for c in columns]
-    columns.clear()
+    comma, newline, none = (pa.scalar(s, _large()) for s in (",", "\n", ""))
+    cells = [c.cast(_large()) for c in columns]
     cells[-1] = pc.binary_join_element_wise(cells[-1], newline, none)  # the line's end
-    lines = pc.binary_join_element_wise(*cells, comma)
-    del cells  # the quoted columns: freed before the lines are reordered
-    if order is not None:
-        lines = lines.take(order)
-        if not len(lines):
-            return memoryview(b"")
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)
-    first, last = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
-    return memoryview(lines.buffers()[2])[first:last]
+    return _text(pc.binary_join_element_wise(*cells, comma))
 
 
 def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, bytes]:
@@ -130,7 +178,7 @@ def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, byt
     for name, table in RESULT_TABLES.items():
         made = table(results)
         header, columns, order = made.names, list(made.columns), made.order
-        del made  # the columns are freed as the CSV lines are made
+        del made  # the columns are freed once the file is made
         files[f"{name}.csv"] = csv_bytes(header, columns, order, consume=True)
     files["manifest.json"] = (
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -229,7 +229,10 @@ CONSTANTS = {
     "OPTIONAL": "Rule.activation: enabled by a table of its name in the scheme (the default)",
     "REQUIRED": "Rule.activation: every scheme must have its table",
     "ROLE": "vocabulary: cadre roles (head, leader, middle, staff) with their labels",
-    "RowText": "the text of block rows: a string, an array, or a function making it later",
+    "RowText": (
+        "the text of block rows: a string, an array, or a function making it later "
+        "(one with an `arrow()` method too is asked for Arrow text by the writers)"
+    ),
     "SANCTION_TYPE": "vocabulary: sanction types of R9",
     "SEVERITY": "vocabulary: severities of supervision findings",
     "TOLERANCE_DECISION": "vocabulary: 容错纠错 decisions (免责, 从轻, 减轻)",

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from . import arrowtext as at
 from .arrowtext import FORMULA_START as FORMULA_START  # re-exported: audit checks it
-from .blocks import CADRE, UNIT, UNIT_EFFECT, Adjustments, Effects
+from .blocks import CADRE, UNIT, UNIT_EFFECT
 from .dates import to_day
 from .ordering import sort_rows
 from .results import Results
@@ -32,12 +32,14 @@ Columns = list[NDArray[np.str_]]
 
 @attrs.frozen
 class Table:
-    """A result table's text: Arrow ``large_string`` columns of one length (:mod:`kaohe.arrowtext`).
+    """A result table's text: columns of one length (:mod:`kaohe.arrowtext`).
 
-    ``order`` (Arrow int64 indices, or None when the rows are already in
-    order) is the file's row order: row ``i`` of the file is row
-    ``order[i]`` of ``columns``. A writer that works on whole rows (the CSV
-    lines) reorders those once instead of every column.
+    A column is an Arrow ``large_string`` array, or text made for the rows
+    asked (:class:`~kaohe.arrowtext.Taken`, :class:`~kaohe.arrowtext.Numbers`;
+    :func:`kaohe.arrowtext.rows` and :func:`~kaohe.arrowtext.whole` read
+    both). ``order`` (Arrow int64 indices, or None when the rows are
+    already in order) is the file's row order: row ``i`` of the file is row
+    ``order[i]`` of ``columns``.
     """
 
     names: tuple[str, ...]
@@ -45,10 +47,11 @@ class Table:
     order: Any = None
 
     def ordered(self) -> list[Any]:
-        """The columns with their rows in the file's order."""
+        """The columns, as Arrow arrays, with their rows in the file's order."""
+        columns = [at.whole(column) for column in self.columns]
         if self.order is None:
-            return list(self.columns)
-        return [column.take(self.order) for column in self.columns]
+            return columns
+        return [column.take(self.order) for column in columns]
 
 
 UNIT_COLUMNS = (
@@ -205,91 +208,91 @@ def _taken(column: Any, keep: NDArray[np.bool_] | None) -> Any:
     return column.filter(pa.array(keep))
 
 
-def _adjustment_text(block: Adjustments, keep: NDArray[np.bool_] | None, n: int) -> list[Any]:
-    """source_table, source_id, effect and note of the kept rows of a block."""
-    return [
-        at.constant(block.source_table, n),
-        _taken(at.from_numpy(block.ids()), keep),
-        at.constant(block.effect, n),
-        _taken(at.from_numpy(block.notes()), keep),
-    ]
+class _Labels:
+    """Codes of labels, the first seen first: a column of few distinct labels kept as integers."""
 
+    def __init__(self) -> None:
+        self.names: dict[str, int] = {}
 
-def _effect_text(block: Effects) -> list[Any]:
-    """The same columns for grade effects: the effect's label as ``effect``."""
-    names = UNIT_EFFECT if block.entity == UNIT else EFFECT.values
-    return [
-        at.from_numpy(block.column("source_table")),
-        at.from_numpy(block.column("source_id")),
-        at.labels(block.level, names),
-        at.from_numpy(block.column("note")),
-    ]
+    def code(self, label: str) -> int:
+        """The code of one label."""
+        return self.names.setdefault(label, len(self.names))
 
+    def codes(self, labels: NDArray[np.str_]) -> NDArray[np.int64]:
+        """The code of every label of an array (a few distinct ones)."""
+        distinct, inverse = np.unique(labels, return_inverse=True)
+        table = np.array([self.code(label) for label in distinct.tolist()], dtype=np.int64)
+        return table[inverse.reshape(-1)]
 
-def _joined(blocks: list[list[Any]], i: int) -> Any:
-    """Column ``i`` of every block's text as one array; the blocks' pieces are let go."""
-    pieces = [text[i] for text in blocks]
-    for text in blocks:
-        text[i] = None  # each piece is freed once joined, not when the table is done
-    return at.concat(pieces)
+    def arrow(self) -> Any:
+        """The labels in code order, as an Arrow array."""
+        import pyarrow as pa
+
+        return pa.array(list(self.names), pa.large_string())
 
 
 def adjustment_columns(results: Results) -> Table:
     """``adjustments.csv``: every scored row, cap, exemption, score part and grade effect.
 
     Units first, then cadres, each by id; within an entity, in the order
-    the rules ran. The rows of every block are joined as Arrow arrays and
-    put in order with one ``take`` per column; the text of a block's rule
-    and entity kind is looked up by block number.
+    the rules ran. Rows are put in that order as numbers (entity, block,
+    points, label codes); the columns are lookups in the file's order
+    (:class:`~kaohe.arrowtext.Taken`), so that no text is copied to reorder
+    it and a column's cells are made only as the file is written.
     """
-    import pyarrow as pa
-
     n_units = results.units.ids.shape[0]
-    rules: list[str] = []
-    block_of, index, points, texts = [], [], [], []
+    rules, tables, effects = _Labels(), _Labels(), _Labels()
+    rule, index, points, table, effect, ids, notes = ([] for _ in range(7))
     for block in results.adjustments:
         keep = block.points[0] != 0 if block.drop_if_zero else None
         n = int(keep.sum()) if keep is not None else len(block)
         where = slice(None) if keep is None else keep
-        block_of.append(np.full(n, len(rules), dtype=np.int64))
-        rules.append(block.rule)
+        rule.append(np.full(n, rules.code(block.rule), dtype=np.int64))
         index.append(block.index[where] + (n_units if block.entity == CADRE else 0))
         points.append(block.points[0][where])
-        texts.append(_adjustment_text(block, keep, n))
-    for effects in results.effects:
-        block_of.append(np.full(len(effects), len(rules), dtype=np.int64))
-        rules.append(effects.rule)
-        index.append(effects.index + (n_units if effects.entity == CADRE else 0))
-        points.append(np.zeros(len(effects)))
-        texts.append(_effect_text(effects))
-    if not rules:
+        table.append(np.full(n, tables.code(block.source_table), dtype=np.int64))
+        effect.append(np.full(n, effects.code(block.effect), dtype=np.int64))
+        ids.append(_taken(block.text("source_id"), keep))
+        notes.append(_taken(block.text("note"), keep))
+    for grades in results.effects:
+        names = np.array([*(UNIT_EFFECT if grades.entity == UNIT else EFFECT.values), ""])
+        rule.append(np.full(len(grades), rules.code(grades.rule), dtype=np.int64))
+        index.append(grades.index + (n_units if grades.entity == CADRE else 0))
+        points.append(np.zeros(len(grades)))
+        table.append(tables.codes(grades.column("source_table")))
+        effect.append(effects.codes(names[np.where(grades.level < 0, -1, grades.level)]))
+        ids.append(grades.text("source_id"))
+        notes.append(grades.text("note"))
+    if not index:
         return Table(ADJUSTMENT_COLUMNS, [at.concat([]) for _ in ADJUSTMENT_COLUMNS])
     # units take 0..n_units-1, cadres follow: one integer key, and the index
     # order of each entity is its id order (ids are sorted in code-point order)
     entity = np.concatenate(index)
-    ids = at.concat([_safe(results.units.ids), _safe(results.cadres.ids)])
-    kinds = pa.array([UNIT, CADRE], pa.large_string())
-    source_table, source_id, effect, note = (_joined(texts, i) for i in range(4))
+    order = np.argsort(entity, kind="stable")  # ties: the rules' order
+    entity = entity[order]
+    kinds = at.concat([at.constant(UNIT, 1), at.constant(CADRE, 1)])
+    every_id = at.concat([_safe(results.units.ids), _safe(results.cadres.ids)])
     return Table(
         ADJUSTMENT_COLUMNS,
         [
-            kinds.take(pa.array((entity >= n_units).astype(np.int64))),
-            ids.take(pa.array(entity)),
-            pa.array(rules, pa.large_string()).take(pa.array(np.concatenate(block_of))),
-            source_table,
-            at.neutralised(source_id),
-            at.number(np.concatenate(points), 4),
-            effect,
-            at.neutralised(note),
+            at.Taken(kinds, (entity >= n_units).astype(np.int64)),
+            at.Taken(every_id, entity),
+            at.Taken(rules.arrow(), np.concatenate(rule)[order]),
+            at.Taken(tables.arrow(), np.concatenate(table)[order]),
+            at.Taken(at.neutralised(at.concat(ids)), order),
+            at.Numbers(np.concatenate(points)[order], 4),
+            at.Taken(effects.arrow(), np.concatenate(effect)[order]),
+            at.repeated(at.concat(notes), order),
         ],
-        pa.array(np.argsort(entity, kind="stable").astype(np.int64)),  # ties: the rules' order
     )
 
 
 def freeze_columns(results: Results) -> Table:
-    """``freezes.csv``: every window that ends after the period starts, or never."""
-    import pyarrow as pa
+    """``freezes.csv``: every window that ends after the period starts, or never.
 
+    By cadre id, then start; the columns are lookups in that order, as in
+    :func:`adjustment_columns`.
+    """
     windows = [w for w in results.freezes if len(w)]
     if not windows:
         return Table(FREEZE_COLUMNS, [at.concat([]) for _ in FREEZE_COLUMNS])
@@ -299,22 +302,23 @@ def freeze_columns(results: Results) -> Table:
     end = np.concatenate([w.end for w in windows])
     shown = np.flatnonzero(end > period_start)
     order = shown[sort_rows([cadre[shown], start[shown]])]  # cadre index order is id order
+    rules = _Labels()
+    rule = np.concatenate([np.full(len(w), rules.code(w.rule), dtype=np.int64) for w in windows])
 
     def joined(name: str) -> Any:
-        return at.concat([at.from_numpy(w.column(name)) for w in windows])
+        return at.concat([w.text(name) for w in windows])
 
     return Table(
         FREEZE_COLUMNS,
         [
-            _safe(results.cadres.ids).take(pa.array(cadre)),
-            at.days(start),
-            at.days(end),
-            at.concat([at.constant(w.rule, len(w)) for w in windows]),
-            joined("source_table"),
-            at.neutralised(joined("source_id")),
-            at.neutralised(joined("reason")),
+            at.Taken(_safe(results.cadres.ids), cadre[order]),
+            at.days(start[order]),
+            at.days(end[order]),
+            at.Taken(rules.arrow(), rule[order]),
+            at.repeated(joined("source_table"), order, safe=False),
+            at.Taken(at.neutralised(joined("source_id")), order),
+            at.repeated(joined("reason"), order),
         ],
-        pa.array(order.astype(np.int64)),
     )
 
 

@@ -55,6 +55,16 @@ class Columns(Mapping[str, NDArray[Any]]):
             found = self._arrays[name] = frozen(to_numpy_text(self._texts.pop(name)))
         return found
 
+    def text(self, name: str) -> pa.Array:
+        """Text column ``name`` as an Arrow string array: as it was read, when no one
+        has read it as numpy text yet (the numpy text made into Arrow otherwise)."""
+        found = self._texts.get(name)
+        if found is not None:
+            return found
+        from kaohe.arrowtext import from_numpy
+
+        return from_numpy(self[name])
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._names)
 
@@ -102,6 +112,15 @@ class Table:
 
     def __getitem__(self, column: str) -> NDArray[Any]:
         return self.columns[column]
+
+    def text(self, column: str) -> pa.Array:
+        """Text column ``column`` as an Arrow string array (for text that goes to the
+        result files as it was read: ids), without making numpy text of it."""
+        if isinstance(self.columns, Columns):
+            return self.columns.text(column)
+        from kaohe.arrowtext import from_numpy
+
+        return from_numpy(self.columns[column])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Table):

@@ -1,0 +1,64 @@
+"""The text of block rows as the writers take it: ids kept as Arrow from the file to the result."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+import kaohe
+from kaohe import PluginError
+from kaohe.blocks import resolve, resolve_arrow
+from kaohe.kernel import _GuardedText
+from kaohe.ledger import LedgerIds, picked
+
+
+@pytest.fixture(scope="module")
+def results(county_scheme: kaohe.Scheme, county_data: kaohe.Dataset) -> kaohe.Results:
+    return kaohe.evaluate(county_scheme, county_data)
+
+
+def test_every_block_gives_the_same_text_as_numpy_and_as_arrow(results: kaohe.Results) -> None:
+    arrow_ids = 0
+    for block in results.adjustments:
+        for name in ("source_id", "note"):
+            assert block.text(name).to_pylist() == block.column(name).tolist()
+        arrow_ids += isinstance(getattr(block.source_id, "function", None), LedgerIds)
+    for block in (*results.effects, *results.freezes):
+        assert block.text("source_id").to_pylist() == block.column("source_id").tolist()
+    assert arrow_ids >= 3  # supervision, exposures, criticisms ... rows name ledger ids
+
+
+def test_ledger_ids_are_numpy_when_called_and_arrow_when_asked(results: kaohe.Results) -> None:
+    table = results.data.tables["supervision"]
+    ids = LedgerIds(table, np.asarray([4, 0, 2]))
+    assert ids().tolist() == [table["id"][4], table["id"][0], table["id"][2]]
+    assert ids.arrow().to_pylist() == ids().tolist()
+    chosen = picked(ids, np.asarray([2, 0]))
+    assert isinstance(chosen, LedgerIds)
+    assert chosen.arrow().to_pylist() == [table["id"][2], table["id"][4]]
+    assert picked(lambda: np.asarray(["a", "b"]), np.asarray([1]))().tolist() == ["b"]
+
+
+def test_text_of_the_wrong_length_is_refused_either_way() -> None:
+    with pytest.raises(ValueError, match="text of 2 rows for 3 rows"):
+        resolve(lambda: np.asarray(["a", "b"]), 3)
+    with pytest.raises(ValueError, match="text of 2 rows for 3 rows"):
+        resolve_arrow(lambda: pa.array(["a", "b"]), 3)
+    assert resolve_arrow("x", 2).to_pylist() == ["x", "x"]
+    assert resolve(lambda: pa.array(["a", "b"]), 2).tolist() == ["a", "b"]
+
+
+class _BrokenIds:
+    def __call__(self) -> np.ndarray:
+        return np.asarray(["a"])
+
+    def arrow(self) -> pa.Array:
+        raise KeyError("id")
+
+
+def test_a_failing_arrow_text_names_the_plugin() -> None:
+    guarded = _GuardedText(_BrokenIds(), "kaohe-example", "demo")
+    assert guarded().tolist() == ["a"]
+    with pytest.raises(PluginError, match=r"kaohe-example.*demo.*KeyError"):
+        resolve_arrow(guarded, 1)
