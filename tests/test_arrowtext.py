@@ -110,9 +110,11 @@ def test_lookup_columns_make_the_rows_asked_for() -> None:
 def test_repeated_cells_are_found_once_and_neutralised_unless_told() -> None:
     notes = pa.array(["=x", "a,b", "=x", "c"], pa.large_string())
     order = np.asarray([3, 0, 2, 1])
-    assert at.whole(at.repeated(notes, order)).to_pylist() == ["c", "'=x", "'=x", "a,b"]
-    assert at.whole(at.repeated(notes, order, safe=False)).to_pylist() == ["c", "=x", "=x", "a,b"]
-    assert len(at.repeated(notes, order).values) == 3  # the distinct cells
+    assert at.whole(at.repeated([notes], order)).to_pylist() == ["c", "'=x", "'=x", "a,b"]
+    assert at.whole(at.repeated([notes], order, safe=False)).to_pylist() == ["c", "=x", "=x", "a,b"]
+    assert (
+        len(at.repeated([notes[:2], at.distinct(notes[2:])], order).values) == 3
+    )  # the distinct cells
 
 
 def test_a_table_of_lookups_is_ordered_as_plain_columns_are() -> None:

@@ -25,9 +25,11 @@ __all__ = [
     "Numbers",
     "Taken",
     "TextColumn",
+    "compact",
     "concat",
     "constant",
     "days",
+    "distinct",
     "from_numpy",
     "integer",
     "labels",
@@ -172,18 +174,29 @@ def days(values: NDArray[np.datetime64]) -> Any:
     return pc.if_else(pa.array(forever), pa.scalar("indefinite", large), text)
 
 
+def compact(index: NDArray[np.integer[Any]]) -> NDArray[np.integer[Any]]:
+    """Non-negative integers in the narrowest integer type that holds them."""
+    index = np.asarray(index)
+    top = int(index.max()) if index.shape[0] else 0
+    for kind in (np.int8, np.int16, np.int32):
+        if top <= np.iinfo(kind).max:
+            return index.astype(kind, copy=False)
+    return index.astype(np.int64, copy=False)
+
+
 @attrs.frozen
 class Taken:
     """A text column whose row ``i`` is ``values[index[i]]``, made a slice of rows at a time.
 
     ``values`` is an Arrow string array (a vocabulary of labels, the ids of
-    every entity, a ledger column); ``index`` a numpy integer array. A large
-    table keeps one integer per row and a copy of no text: its cells are
-    looked up only for the rows being written (:func:`rows`).
+    every entity, a ledger column); ``index`` non-negative integers, kept in
+    the narrowest integer type (:func:`compact`). A large table keeps one
+    small integer per row and a copy of no text: its cells are looked up
+    only for the rows being written (:func:`rows`).
     """
 
     values: Any
-    index: NDArray[np.int64]
+    index: NDArray[np.integer[Any]] = attrs.field(converter=compact)
 
     def __len__(self) -> int:
         return int(self.index.shape[0])
@@ -192,7 +205,7 @@ class Taken:
         """The cells of rows ``start``..``stop - 1``."""
         import pyarrow as pa
 
-        return self.values.take(pa.array(self.index[start:stop], pa.int64()))
+        return self.values.take(pa.array(self.index[start:stop]))
 
 
 @attrs.frozen
@@ -210,17 +223,31 @@ class Numbers:
         return number(self.values[start:stop], self.decimals)
 
 
-def repeated(column: Any, order: NDArray[np.int64], *, safe: bool = True) -> Taken:
-    """Row ``order[i]`` of ``column`` as row ``i``, for a column of few distinct cells (notes).
+def distinct(column: Any) -> Any:
+    """``column`` (a text array) dictionary-encoded: its distinct cells and a code per row."""
+    return column.cast(_large()).dictionary_encode()
 
-    The distinct cells are found once (Arrow's dictionary encoding), with
-    ``safe`` neutralised (:func:`neutralised`), and, when written, quoted
-    once each; the rows are lookups in them.
+
+def repeated(pieces: list[Any], order: NDArray[np.int64], *, safe: bool = True) -> Taken:
+    """The rows of ``pieces`` one after the other, row ``order[i]`` as row ``i``.
+
+    For text of few distinct cells (notes): each piece is a text array, best
+    already encoded (:func:`distinct`) as it is made so that the text of
+    every row is never held at once. The distinct cells are found once
+    (Arrow's dictionary encoding), with ``safe`` neutralised
+    (:func:`neutralised`), and, when written, quoted once each; the rows are
+    lookups in them.
     """
-    encoded = column.dictionary_encode()
-    codes = np.asarray(encoded.indices.to_numpy(), dtype=np.int64)
-    distinct = encoded.dictionary.cast(_large())
-    return Taken(neutralised(distinct) if safe else distinct, codes[order])
+    import pyarrow as pa
+
+    encoded = [p if pa.types.is_dictionary(p.type) else distinct(p) for p in pieces]
+    kind = pa.dictionary(pa.int32(), _large())
+    unified = pa.chunked_array(encoded, kind).unify_dictionaries()
+    if not unified.num_chunks:
+        return Taken(pa.array([], _large()), np.zeros(0, dtype=np.int64)[order])
+    codes = np.concatenate([chunk.indices.to_numpy() for chunk in unified.chunks])
+    cells = unified.chunk(0).dictionary
+    return Taken(neutralised(cells) if safe else cells, codes.astype(np.int64)[order])
 
 
 #: A result table's column: an Arrow string array, or text made for the rows asked.

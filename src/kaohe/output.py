@@ -72,11 +72,20 @@ def _large() -> Any:
 def _may_need_quotes(cells: Any) -> bool:
     """Whether the text of an Arrow string array holds a character of :data:`NEEDS_QUOTES`.
 
-    Those are ASCII, so a byte search of the UTF-8 text finds exactly them.
-    False means no cell needs quoting; True means some cell may.
+    Those are ASCII, so a byte search of the UTF-8 text finds exactly them,
+    a few MB at a time. False means no cell needs quoting; True means some
+    cell may.
     """
-    text = bytes(_text(cells))
-    return any(special in text for special in (b",", b'"', b"\n", b"\r"))
+    text = _text(cells)
+    for start in range(0, len(text), SEARCH_BYTES):
+        piece = bytes(text[start : start + SEARCH_BYTES])
+        if any(special in piece for special in (b",", b'"', b"\n", b"\r")):
+            return True
+    return False
+
+
+#: Bytes of text searched at a time for characters that need quoting.
+SEARCH_BYTES = 1 << 22
 
 
 #: Rows of a CSV file made at a time: the text of a few MB is made, written

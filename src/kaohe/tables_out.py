@@ -253,7 +253,7 @@ def adjustment_columns(results: Results) -> Table:
         table.append(np.full(n, tables.code(block.source_table), dtype=np.int64))
         effect.append(np.full(n, effects.code(block.effect), dtype=np.int64))
         ids.append(_taken(block.text("source_id"), keep))
-        notes.append(_taken(block.text("note"), keep))
+        notes.append(at.distinct(_taken(block.text("note"), keep)))
     for grades in results.effects:
         names = np.array([*(UNIT_EFFECT if grades.entity == UNIT else EFFECT.values), ""])
         rule.append(np.full(len(grades), rules.code(grades.rule), dtype=np.int64))
@@ -262,7 +262,7 @@ def adjustment_columns(results: Results) -> Table:
         table.append(tables.codes(grades.column("source_table")))
         effect.append(effects.codes(names[np.where(grades.level < 0, -1, grades.level)]))
         ids.append(grades.text("source_id"))
-        notes.append(grades.text("note"))
+        notes.append(at.distinct(grades.text("note")))
     if not index:
         return Table(ADJUSTMENT_COLUMNS, [at.concat([]) for _ in ADJUSTMENT_COLUMNS])
     # units take 0..n_units-1, cadres follow: one integer key, and the index
@@ -282,7 +282,7 @@ def adjustment_columns(results: Results) -> Table:
             at.Taken(at.neutralised(at.concat(ids)), order),
             at.Numbers(np.concatenate(points)[order], 4),
             at.Taken(effects.arrow(), np.concatenate(effect)[order]),
-            at.repeated(at.concat(notes), order),
+            at.repeated(notes, order),
         ],
     )
 
@@ -305,8 +305,8 @@ def freeze_columns(results: Results) -> Table:
     rules = _Labels()
     rule = np.concatenate([np.full(len(w), rules.code(w.rule), dtype=np.int64) for w in windows])
 
-    def joined(name: str) -> Any:
-        return at.concat([w.text(name) for w in windows])
+    def repeated(name: str, safe: bool = True) -> at.Taken:
+        return at.repeated([at.distinct(w.text(name)) for w in windows], order, safe=safe)
 
     return Table(
         FREEZE_COLUMNS,
@@ -315,9 +315,9 @@ def freeze_columns(results: Results) -> Table:
             at.days(start[order]),
             at.days(end[order]),
             at.Taken(rules.arrow(), rule[order]),
-            at.repeated(joined("source_table"), order, safe=False),
-            at.Taken(at.neutralised(joined("source_id")), order),
-            at.repeated(joined("reason"), order),
+            repeated("source_table", safe=False),
+            at.Taken(at.neutralised(at.concat([w.text("source_id") for w in windows])), order),
+            repeated("reason"),
         ],
     )
 
@@ -334,8 +334,10 @@ def finding_columns(results: Results) -> Table:
     问题类别) and has an adjustment row (exempt ones included, with 0 points);
     points are before the unit cap. An empty category is 未分类.
     """
+    import pyarrow.compute as pc
+
     tables = results.scheme.registry.tables
-    found: list[NDArray[np.str_]] = []
+    found: list[Any] = []
     lost: list[NDArray[np.float64]] = []
     for name, spec in tables.items():
         if spec.finding_category is None or name not in results.data.tables:
@@ -344,18 +346,22 @@ def finding_columns(results: Results) -> Table:
         if not chosen:
             continue
         table = results.data.tables[name]
-        ids = np.concatenate([b.ids() for b in chosen])
-        row = np.searchsorted(table[spec.id_column or "id"], ids)
-        found.append(table[spec.finding_category][row])
+        ids = at.concat([b.text("source_id") for b in chosen])
+        row = pc.index_in(ids, value_set=table.text(spec.id_column or "id"))
+        found.append(table.text(spec.finding_category).take(row))
         lost.append(-np.concatenate([b.points[0] for b in chosen]))
-    category = np.concatenate(found) if found else np.zeros(0, str)
+    category = pc.fill_null(at.concat(found), "")
+    category = pc.if_else(pc.equal(category, ""), UNCATEGORISED, category).dictionary_encode()
+    codes = category.indices.to_numpy()
+    seen = category.dictionary.to_pylist()
     points = np.concatenate(lost) if lost else np.zeros(0)
-    category = np.where(category == "", UNCATEGORISED, category)
-    names, inverse, counts = np.unique(category, return_inverse=True, return_counts=True)
-    totals = np.bincount(inverse, weights=points, minlength=names.shape[0]).astype(float)
+    counts = np.bincount(codes, minlength=len(seen))
+    totals = np.bincount(codes, weights=points, minlength=len(seen)).astype(float)
+    order = np.argsort(np.asarray(seen, dtype=str), kind="stable")  # code-point order
+    names = np.asarray(seen, dtype=str)[order]
     return Table(
         FINDING_COLUMNS,
-        [_safe(names), at.integer(counts.astype(np.int64)), at.number(totals, 4)],
+        [_safe(names), at.integer(counts[order].astype(np.int64)), at.number(totals[order], 4)],
     )
 
 
