@@ -231,8 +231,12 @@ class _Labels:
         return pa.array(list(self.names), pa.large_string())
 
 
-def adjustment_columns(results: Results) -> Table:
+def adjustment_columns(results: Results, entity: str | None = None) -> Table:
     """``adjustments.csv``: every scored row, cap, exemption, score part and grade effect.
+
+    With ``entity`` (:data:`~kaohe.blocks.UNIT` or
+    :data:`~kaohe.blocks.CADRE`), the rows of that entity alone (what the
+    report reads of units, without the text of millions of cadre rows).
 
     Units first, then cadres, each by id; within an entity, in the order
     the rules ran. Rows are put in that order as numbers (entity, block,
@@ -244,6 +248,8 @@ def adjustment_columns(results: Results) -> Table:
     rules, tables, effects = _Labels(), _Labels(), _Labels()
     rule, index, points, table, effect, ids, notes = ([] for _ in range(7))
     for block in results.adjustments:
+        if entity not in (None, block.entity):
+            continue
         keep = block.points[0] != 0 if block.drop_if_zero else None
         n = int(keep.sum()) if keep is not None else len(block)
         where = slice(None) if keep is None else keep
@@ -255,6 +261,8 @@ def adjustment_columns(results: Results) -> Table:
         ids.append(_taken(block.text("source_id"), keep))
         notes.append(at.distinct(_taken(block.text("note"), keep)))
     for grades in results.effects:
+        if entity not in (None, grades.entity):
+            continue
         names = np.array([*(UNIT_EFFECT if grades.entity == UNIT else EFFECT.values), ""])
         rule.append(np.full(len(grades), rules.code(grades.rule), dtype=np.int64))
         index.append(grades.index + (n_units if grades.entity == CADRE else 0))
@@ -267,16 +275,16 @@ def adjustment_columns(results: Results) -> Table:
         return Table(ADJUSTMENT_COLUMNS, [at.concat([]) for _ in ADJUSTMENT_COLUMNS])
     # units take 0..n_units-1, cadres follow: one integer key, and the index
     # order of each entity is its id order (ids are sorted in code-point order)
-    entity = np.concatenate(index)
-    order = np.argsort(entity, kind="stable")  # ties: the rules' order
-    entity = entity[order]
+    key = np.concatenate(index)
+    order = np.argsort(key, kind="stable")  # ties: the rules' order
+    key = key[order]
     kinds = at.concat([at.constant(UNIT, 1), at.constant(CADRE, 1)])
     every_id = at.concat([_safe(results.units.ids), _safe(results.cadres.ids)])
     return Table(
         ADJUSTMENT_COLUMNS,
         [
-            at.Taken(kinds, (entity >= n_units).astype(np.int64)),
-            at.Taken(every_id, entity),
+            at.Taken(kinds, (key >= n_units).astype(np.int64)),
+            at.Taken(every_id, key),
             at.Taken(rules.arrow(), np.concatenate(rule)[order]),
             at.Taken(tables.arrow(), np.concatenate(table)[order]),
             at.Taken(at.neutralised(at.concat(ids)), order),
@@ -379,9 +387,9 @@ def cadre_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
     return _numpy(cadre_columns(results))
 
 
-def adjustment_rows(results: Results) -> tuple[tuple[str, ...], Columns]:
-    """:func:`adjustment_columns` as numpy text columns."""
-    return _numpy(adjustment_columns(results))
+def adjustment_rows(results: Results, entity: str | None = None) -> tuple[tuple[str, ...], Columns]:
+    """:func:`adjustment_columns` (of ``entity`` alone, if given) as numpy text columns."""
+    return _numpy(adjustment_columns(results, entity))
 
 
 def freeze_rows(results: Results) -> tuple[tuple[str, ...], Columns]:

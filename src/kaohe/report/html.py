@@ -31,6 +31,7 @@ from importlib import resources
 import numpy as np
 from numpy.typing import NDArray
 
+from ..blocks import UNIT
 from ..results import Results
 from ..tables_out import adjustment_rows, cadre_rows, finding_rows, number, unit_rows
 from ..vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
@@ -228,7 +229,7 @@ def _legend(items: Sequence[tuple[str, str]], square: bool = False) -> str:
 
 def _deductions(results: Results) -> str:
     """Units' adjustment rows summed per rule (deductions, bonuses, caps), then per 问题类别."""
-    adjustments = table_of(adjustment_rows(results))
+    adjustments = table_of(adjustment_rows(results, UNIT))
     unit = adjustments["entity"] == "unit"
     rules = adjustments["rule"][unit]
     points = floats(adjustments["points"][unit])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..blocks import UNIT
 from ..results import Results
 from ..tables_out import adjustment_rows
 from .labels import display, rule_title
@@ -15,7 +16,7 @@ SCORE_EFFECTS = frozenset({"扣分", "加分", "cap", "得分", "容错免责"})
 
 def _unit_points(results: Results) -> dict[str, list[tuple[str, float]]]:
     """Per unit, its points by rule (deductions negative, caps included), rules by title."""
-    adjustments = table_of(adjustment_rows(results))
+    adjustments = table_of(adjustment_rows(results, UNIT))
     unit = (adjustments["entity"] == "unit") & np.isin(adjustments["effect"], list(SCORE_EFFECTS))
     ids, rules = adjustments["entity_id"][unit], adjustments["rule"][unit]
     points = floats(adjustments["points"][unit])
@@ -101,7 +102,7 @@ def notices(results: Results, units: Table) -> str:
 
 def grade_reasons(results: Results) -> dict[str, list[str]]:
     """Per unit, the effect rows bearing on its grade (一票否决, 约谈 ...), as people read them."""
-    adjustments = table_of(adjustment_rows(results))
+    adjustments = table_of(adjustment_rows(results, UNIT))
     effect_rows = (adjustments["entity"] == "unit") & ~np.isin(
         adjustments["effect"], list(SCORE_EFFECTS)
     )

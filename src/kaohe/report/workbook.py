@@ -192,8 +192,16 @@ def _with_names(
     return [*names[:at], label, *names[at:]], [*columns[:at], values, *columns[at:]]
 
 
-def _lookup(keys: NDArray[np.str_], table: Mapping[str, str]) -> NDArray[np.str_]:
-    return np.asarray([table.get(key, "") for key in keys.tolist()], dtype=str)
+def _lookup(
+    keys: NDArray[np.str_], ids: NDArray[np.str_], names: NDArray[np.str_]
+) -> NDArray[np.str_]:
+    """The name of each key among ``ids`` (``names`` beside them), empty where it is none."""
+    if not ids.shape[0]:
+        return np.full(keys.shape[0], "")
+    order = np.argsort(ids, kind="stable")
+    at = np.minimum(np.searchsorted(ids[order], keys), ids.shape[0] - 1)
+    found = ids[order][at] == keys
+    return np.where(found, names[order][at], "")
 
 
 def _tables(results: Results) -> list[_Table]:
@@ -203,12 +211,11 @@ def _tables(results: Results) -> list[_Table]:
     adjustment_names, adjustments = adjustment_rows(results)
     freeze_names, freezes = freeze_rows(results)
     finding_names, findings = finding_rows(results)
-    unit_of = dict(zip(units[0].tolist(), units[1].tolist(), strict=True))
-    cadre_of = dict(zip(cadres[0].tolist(), cadres[1].tolist(), strict=True))
+    unit_of, cadre_of = (units[0], units[1]), (cadres[0], cadres[1])
     entity_names = np.where(
         adjustments[0] == "unit",
-        _lookup(adjustments[1], unit_of),
-        _lookup(adjustments[1], cadre_of),
+        _lookup(adjustments[1], *unit_of),
+        _lookup(adjustments[1], *cadre_of),
     )
     order = _unit_order(results)
     return [
@@ -216,7 +223,7 @@ def _tables(results: Results) -> list[_Table]:
         _Table(
             "干部",
             "cadres",
-            *_with_names(cadre_names, cadres, "unit_id", "所在单位", _lookup(cadres[2], unit_of)),
+            *_with_names(cadre_names, cadres, "unit_id", "所在单位", _lookup(cadres[2], *unit_of)),
             freeze="C2",
         ),
         _Table(
@@ -227,7 +234,7 @@ def _tables(results: Results) -> list[_Table]:
         _Table(
             "影响期",
             "freezes",
-            *_with_names(freeze_names, freezes, "cadre_id", "姓名", _lookup(freezes[0], cadre_of)),
+            *_with_names(freeze_names, freezes, "cadre_id", "姓名", _lookup(freezes[0], *cadre_of)),
         ),
         _Table("问题类别", "findings", finding_names, findings),
     ]
