@@ -11,6 +11,7 @@ from kaohe import PluginError
 from kaohe.blocks import resolve, resolve_arrow
 from kaohe.kernel import _GuardedText
 from kaohe.ledger import LedgerIds, picked
+from kaohe.tables_out import adjustment_rows
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +63,16 @@ def test_a_failing_arrow_text_names_the_plugin() -> None:
     assert guarded().tolist() == ["a"]
     with pytest.raises(PluginError, match=r"kaohe-example.*demo.*KeyError"):
         resolve_arrow(guarded, 1)
+
+
+@pytest.mark.parametrize("entity", ["unit", "cadre"])
+def test_the_rows_of_one_entity_are_those_rows_of_the_whole_table(
+    results: kaohe.Results, entity: str
+) -> None:
+    names, every = adjustment_rows(results)
+    mine = every[0] == entity
+    assert mine.any()
+    assert not mine.all()
+    assert adjustment_rows(results, entity)[0] == names
+    for whole, alone in zip(every, adjustment_rows(results, entity)[1], strict=True):
+        assert alone.tolist() == whole[mine].tolist()

@@ -336,3 +336,19 @@ def test_sheets_written_with_zip64_sizes_read_the_same(
     large = load_workbook(io.BytesIO(content))
     assert large.sheetnames == book.sheetnames
     assert all(rows(large[title]) == rows(book[title]) for title in book.sheetnames)
+
+
+def test_names_beside_ids_are_those_of_the_units_and_cadres(
+    book: Workbook, results: Results
+) -> None:
+    units = {row["unit_id"]: row["name"] for row in csv_rows(results, "units.csv")}
+    cadres = {row["cadre_id"]: row["name"] for row in csv_rows(results, "cadres.csv")}
+    named = {"单位": units, "干部": cadres}
+    details = rows(book["加减分明细"])[1:]
+    assert {row[0] for row in details} == {"单位", "干部"}
+    for kind, entity_id, name, *_ in details:
+        assert name == named[kind][entity_id]
+    for cadre_id, name, unit_id, unit_name, *_ in rows(book["干部"])[1:]:
+        assert (name, unit_name) == (cadres[cadre_id], units[unit_id])
+    for cadre_id, name, *_ in rows(book["影响期"])[1:]:
+        assert name == cadres[cadre_id]
