@@ -10,7 +10,7 @@ import kaohe
 from kaohe import PluginError
 from kaohe.blocks import resolve, resolve_arrow
 from kaohe.kernel import _GuardedText
-from kaohe.ledger import LedgerIds, picked
+from kaohe.ledger import LedgerIds, joined, label_rows, picked
 from kaohe.tables_out import adjustment_rows
 
 
@@ -76,3 +76,31 @@ def test_the_rows_of_one_entity_are_those_rows_of_the_whole_table(
     assert adjustment_rows(results, entity)[0] == names
     for whole, alone in zip(every, adjustment_rows(results, entity)[1], strict=True):
         assert alone.tolist() == whole[mine].tolist()
+
+
+def test_joined_text_is_the_same_from_numpy_and_from_arrow() -> None:
+    codes = np.asarray([0, 2, -1, 1])
+    note = joined(
+        label_rows(("重大", "较大", "一般"), codes),
+        "级",
+        lambda: np.asarray(["", "; 按期整改", "", "; 逾期未整改"]),
+        LedgerIdsLike(["a", "b", "c", "d"]),
+        n=4,
+    )
+    expected = ["重大级a", "一般级; 按期整改b", "一般级c", "较大级; 逾期未整改d"]
+    assert note().tolist() == expected
+    assert resolve_arrow(note, 4).to_pylist() == expected
+    assert resolve_arrow(joined("被上级", "约谈", n=3), 3).to_pylist() == ["被上级约谈"] * 3
+
+
+class LedgerIdsLike:
+    """A text function offering Arrow text, as kaohe.sdk.ids_of gives."""
+
+    def __init__(self, cells: list[str]) -> None:
+        self.cells = cells
+
+    def __call__(self) -> np.ndarray:
+        return np.asarray(self.cells)
+
+    def arrow(self) -> pa.Array:
+        return pa.array(self.cells)

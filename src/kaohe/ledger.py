@@ -15,7 +15,16 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .blocks import BONUS, CAP, DEDUCTION, Adjustments, RowText, entity_totals, resolve
+from .blocks import (
+    BONUS,
+    CAP,
+    DEDUCTION,
+    Adjustments,
+    RowText,
+    entity_totals,
+    resolve,
+    resolve_arrow,
+)
 from .context import StepContext
 from .dates import in_period
 
@@ -49,16 +58,61 @@ def mitigation_note(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> La
     return make
 
 
-def joined(*parts: RowText | Lazy, n: int) -> Lazy:
-    """A function concatenating texts row by row (each a string, an array or a function)."""
+@attrs.frozen
+class Joined:
+    """Texts concatenated row by row (each a string, an array or a text function).
 
-    def make() -> NDArray[np.str_]:
-        text = resolve(parts[0], n)
-        for part in parts[1:]:
-            text = np.char.add(text, resolve(part, n))
+    Called, it gives numpy text, as every :data:`~kaohe.blocks.RowText`
+    function does; :meth:`arrow` joins the parts' Arrow text with Arrow
+    (what the result files are written from).
+    """
+
+    parts: tuple[RowText | Lazy, ...]
+    n: int
+
+    def __call__(self) -> NDArray[np.str_]:
+        text = resolve(self.parts[0], self.n)
+        for part in self.parts[1:]:
+            text = np.char.add(text, resolve(part, self.n))
         return text
 
-    return make
+    def arrow(self) -> Any:
+        """The joined text as an Arrow string array."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        large = pa.large_string()
+        pieces = [
+            pa.scalar(part, large) if isinstance(part, str) else resolve_arrow(part, self.n)
+            for part in self.parts
+        ]
+        if all(isinstance(piece, pa.Scalar) for piece in pieces):
+            return resolve_arrow("".join(map(str, self.parts)), self.n)
+        return pc.binary_join_element_wise(*pieces, pa.scalar("", large))
+
+
+def joined(*parts: RowText | Lazy, n: int) -> Lazy:
+    """A function concatenating texts row by row (each a string, an array or a function)."""
+    return Joined(parts, n)
+
+
+@attrs.frozen
+class Labelled:
+    """The vocabulary label of each code, as a :data:`~kaohe.blocks.RowText` function
+    (numpy when called, Arrow from :meth:`arrow`)."""
+
+    labels: tuple[str, ...]
+    codes: NDArray[np.integer[Any]]
+
+    def __call__(self) -> NDArray[np.str_]:
+        return np.asarray(self.labels, dtype=str)[np.asarray(self.codes, dtype=np.intp)]
+
+    def arrow(self) -> Any:
+        """The labels as an Arrow string array."""
+        import pyarrow as pa
+
+        codes = np.where(self.codes < 0, self.codes + len(self.labels), self.codes)  # as numpy
+        return pa.array(self.labels, pa.large_string()).take(pa.array(codes))
 
 
 #: How an overdue record is labelled: rectified after its deadline, or not rectified at all.
@@ -212,9 +266,8 @@ def deduct(
 
 
 def label_rows(labels: tuple[str, ...], codes: NDArray[np.integer]) -> Lazy:
-    """A function giving the vocabulary label of each code."""
-    table: NDArray[np.str_] = np.asarray(labels)
-    return lambda: table[codes]
+    """A function giving the vocabulary label of each code (a :class:`Labelled`)."""
+    return Labelled(tuple(labels), np.asarray(codes))
 
 
 @attrs.frozen
