@@ -29,6 +29,7 @@ from .context import StepContext
 from .dates import in_period
 
 if TYPE_CHECKING:
+    from .context import Tolerance
     from .data import Table
 
 BoolArray = NDArray[np.bool_]
@@ -46,16 +47,45 @@ def counted(ctx: StepContext, table: str) -> BoolArray:
 
 
 def mitigation_note(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> Lazy:
-    """A function giving "; 容错减半 <id>" for mitigated rows among ``rows``, else ""."""
-    tolerance = ctx.tolerance()
-    n = len(ctx.table(table))
+    """A function giving "; 容错减半 <id>" for mitigated rows among ``rows``, else ""
+    (a :class:`MitigationNote`)."""
+    return MitigationNote(ctx.tolerance(), table, len(ctx.table(table)), rows)
 
-    def make() -> NDArray[np.str_]:
-        mitigated = tolerance.is_mitigated(table, n)[rows]
-        decided = tolerance.decided_by(table, n)[rows]
-        return np.where(mitigated, np.char.add("; 容错减半 ", decided), "")
 
-    return make
+@attrs.frozen
+class MitigationNote:
+    """ "; 容错减半 <id>" for the rows among ``rows`` of ``table`` (``n`` rows) that
+    ``tolerance`` mitigates, else "": numpy text when called, Arrow from :meth:`arrow`.
+    The text is made for the mitigated rows alone (a few among many)."""
+
+    tolerance: Tolerance
+    table: str
+    n: int
+    rows: NDArray[np.int64]
+
+    def _mitigated(self) -> tuple[NDArray[np.bool_], NDArray[np.str_]]:
+        mitigated = self.tolerance.is_mitigated(self.table, self.n)[self.rows]
+        decided = self.tolerance.decided_by(self.table, self.n)[self.rows][mitigated]
+        return mitigated, np.char.add("; 容错减半 ", decided)
+
+    def __call__(self) -> NDArray[np.str_]:
+        mitigated, notes = self._mitigated()
+        text = np.full(mitigated.shape[0], "", dtype=notes.dtype if notes.shape[0] else "U1")
+        text[mitigated] = notes
+        return text
+
+    def arrow(self) -> Any:
+        """The notes as an Arrow string array."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from .arrowtext import constant, from_numpy
+
+        mitigated, notes = self._mitigated()
+        empty = constant("", mitigated.shape[0])
+        if not notes.shape[0]:
+            return empty
+        return pc.replace_with_mask(empty, pa.array(mitigated), from_numpy(notes))
 
 
 @attrs.frozen
