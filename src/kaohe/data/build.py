@@ -127,14 +127,54 @@ def _take(values: Column, order: NDArray[np.intp]) -> Column:
     return values.take(pa.array(order))
 
 
+def _neighbours(values: Column) -> tuple[NDArray[np.bool_], NDArray[np.bool_]] | None:
+    """For each row but the last: whether the next row's value is greater, and whether
+    it is equal, as the sort orders them; None when that is unsure (nulls, NaN)."""
+    if isinstance(values, np.ndarray):
+        key = values.view(np.int64) if values.dtype.kind == "M" else values
+        if key.dtype.kind == "f" and np.isnan(key).any():
+            return None
+        return key[1:] > key[:-1], key[1:] == key[:-1]
+    if values.null_count:
+        return None
+    later, earlier = values.slice(1), values.slice(0, len(values) - 1)
+    return (
+        np.asarray(pc.greater(later, earlier), dtype=np.bool_),
+        np.asarray(pc.equal(later, earlier), dtype=np.bool_),
+    )
+
+
+def _in_order(columns: Sequence[Column]) -> bool:
+    """Whether the rows are already in the order a stable sort by ``columns`` gives
+    (each row at most the next, by the first column that differs)."""
+    tied: NDArray[np.bool_] | None = None  # pairs equal in every column so far
+    for values in columns:
+        compared = _neighbours(values)
+        if compared is None:
+            return False
+        greater, equal = compared
+        smaller = ~(greater | equal)
+        if (smaller if tied is None else smaller & tied).any():
+            return False
+        tied = equal if tied is None else tied & equal
+        if not tied.any():
+            return True
+    return True
+
+
 def _ordered(spec: TableSpec, parsed: Parsed) -> Parsed:
-    """``parsed`` in canonical row order (key, then every column when the key is not unique)."""
+    """``parsed`` in canonical row order (key, then every column when the key is not unique).
+
+    Rows already in that order (the usual export, sorted by its id) are left as
+    they are without sorting."""
     n = parsed.where.lines.shape[0]
     if n < 2:
         return parsed
     names = list(spec.key)
     if not spec.unique:
         names += [name for name in spec.names if name not in spec.key]
+    if _in_order([parsed.columns[name] for name in names]):
+        return parsed
     keys = pa.table({name: _sort_key(parsed.columns[name]) for name in names})
     order = np.asarray(pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in names]))
     if np.array_equal(order, np.arange(n)):
