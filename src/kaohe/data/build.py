@@ -252,14 +252,19 @@ def _resolve(
         name: name not in problems.failed and not problems.about(table.where.source)
         for name, table in parsed.items()
     }
+    links = (("unit_id", "unit", "units"), ("cadre_id", "cadre", "cadres"))
+    found: dict[tuple[str, str], NDArray[np.int64]] = {}
+    for column, _index, target in links:  # each target's ids hashed once for all tables
+        naming = [n for n, t in parsed.items() if n != target and column in t.columns]
+        located = checks.locate_each(
+            parsed[target].columns[column], [parsed[n].columns[column] for n in naming]
+        )
+        found.update({(n, column): index for n, index in zip(naming, located, strict=True)})
     resolved: dict[str, dict[str, Column]] = {}
     for name, table in parsed.items():
         columns = dict(table.columns)
         n = table.where.lines.shape[0]
-        for column, index, target in (
-            ("unit_id", "unit", "units"),
-            ("cadre_id", "cadre", "cadres"),
-        ):
+        for column, index, target in links:
             if column not in columns:
                 continue
             if name == target:
@@ -268,7 +273,13 @@ def _resolve(
             ids = parsed[target].columns[column]
             listed = f"table '{target}' ({parsed[target].where.source})"
             columns[index] = checks.references(
-                columns, table.where, column, ids, listed, check=sound[target]
+                columns,
+                table.where,
+                column,
+                ids,
+                listed,
+                check=sound[target],
+                index=found[name, column],
             )
         resolved[name] = columns
     checks.one_head(resolved["cadres"], parsed["cadres"].where)
