@@ -41,6 +41,17 @@ def byte_offsets(values: pa.Array) -> NDArray[np.int64]:
     return offsets.astype(np.int64)
 
 
+def holds_byte(values: pa.Array, byte: int) -> bool:
+    """Whether a cell of a string array holds the ASCII character ``byte`` (one scan
+    of the text's bytes; in UTF-8 an ASCII byte is never part of another character)."""
+    data = values.buffers()[2]
+    if data is None or not len(values):
+        return False
+    offsets = byte_offsets(values)
+    raw = np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]]
+    return bool((raw == byte).any())
+
+
 def to_numpy_text(values: pa.Array | pa.ChunkedArray) -> StrArray:
     """A string array as a numpy ``str`` array (nulls become ``""``).
 
@@ -168,8 +179,11 @@ MAY_END_BLANK = _byte_set(range(0x21), 0x7F, range(0x80, 0x8F), 0x9F, 0xA0, 0xA8
 MAY_END_BLANK_BEFORE = _byte_set(0x80, 0x81, 0x9A, 0xC2)
 
 
-def _edges(values: pa.Array) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
-    """Per cell of a string array without nulls: empty; may start; may end with white space."""
+def _edges(
+    values: pa.Array, *, ends: bool = True
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per cell of a string array without nulls: empty; may start; may end with white
+    space (with ``ends=False``, not looked at: every cell that is not empty)."""
     offsets = byte_offsets(values)
     data = values.buffers()[2]
     raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
@@ -178,11 +192,14 @@ def _edges(values: pa.Array) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDAr
     if not raw.shape[0]:
         return ~present, present, present
     first = raw[np.minimum(start, raw.shape[0] - 1)]  # an empty cell's byte is not looked at
+    starts = present & MAY_START_BLANK[first]
+    if not ends:
+        return ~present, starts, present
     last = raw[np.maximum(end - 1, 0)]
-    ends = present & MAY_END_BLANK[last]
-    wide = np.flatnonzero(ends & (last >= 0x80) & (end - start >= 2))
-    ends[wide] = MAY_END_BLANK_BEFORE[raw[end[wide] - 2]]
-    return ~present, present & MAY_START_BLANK[first], ends
+    may_end = present & MAY_END_BLANK[last]
+    wide = np.flatnonzero(may_end & (last >= 0x80) & (end - start >= 2))
+    may_end[wide] = MAY_END_BLANK_BEFORE[raw[end[wide] - 2]]
+    return ~present, starts, may_end
 
 
 def _strings(values: pa.Array) -> bool:
@@ -220,7 +237,7 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
     valid = np.asarray(values.is_valid(), dtype=np.bool_) if values.null_count else None
     if values.null_count:
         values = pc.fill_null(values, "")
-    empty, starts, _ = _edges(values)
+    empty, starts, _ = _edges(values, ends=False)
     result = ~empty
     if valid is not None:
         result &= valid

@@ -209,7 +209,7 @@ def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
     """
     if len(values) >= len(ids):
         found = pc.index_in(values, value_set=ids)
-        return np.asarray(pc.fill_null(pc.cast(found, pa.int64()), -1), dtype=np.int64)
+        return np.asarray(pc.fill_null(found, -1)).astype(np.int64)
     encoded = pc.dictionary_encode(combined(values))
     matched = pc.index_in(ids, value_set=encoded.dictionary)
     hit = np.asarray(pc.is_valid(matched), dtype=np.bool_)

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from kaohe.data.arrays import Column, combined, text
+from kaohe.data.arrays import Column, combined, holds_byte, text
 from kaohe.data.problems import Where
 from kaohe.data.simplify import simplify
 from kaohe.i18n import N_, _
@@ -161,6 +161,8 @@ def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
 def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
     """Text without ``:`` (reserved for derived records)."""
     cells, _empty = _cells(spec, values, where)
+    if _strings(cells) and not holds_byte(cells, ord(":")):
+        return cells
     colon = pc.match_substring(cells, ":")
     if pc.any(colon).as_py():
         where.fail(
