@@ -192,9 +192,13 @@ def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
 
 def _to_days(days: pa.Array) -> NDArray[np.datetime64]:
     """A ``date32`` array as ``datetime64[D]``, nulls ``NaT``."""
-    numbers = np.asarray(pc.fill_null(pc.cast(days, pa.int32()), 0), dtype=np.int64)
+    data = days.buffers()[1]
+    if data is None:
+        return np.full(len(days), NAT)
+    numbers = np.frombuffer(data, np.int32, count=len(days), offset=days.offset * 4)
     result = numbers.astype("datetime64[D]")
-    result[np.asarray(pc.is_null(days), dtype=np.bool_)] = NAT
+    if days.null_count:
+        result[np.asarray(days.is_null(), dtype=np.bool_)] = NAT
     return result
 
 
