@@ -11,8 +11,12 @@ load's :class:`~kaohe.data.problems.Problems`; if any was found, one
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 import numpy as np
@@ -69,21 +73,77 @@ def absent(spec: TableSpec, source: str, problems: Problems) -> Parsed:
     return Parsed(spec.name, columns, where, None, present=False)
 
 
-def parse_raw(raw: RawTable, problems: Problems, tables: Mapping[str, TableSpec]) -> Parsed:
-    """Parse every cell of a table; columns not given are empty."""
+@attrs.frozen(eq=False)
+class _Deferred(Where):
+    """A :class:`Where` that keeps the rows to report (each :meth:`fail`) until
+    :meth:`report` passes them on in the order they were found, so that a column
+    parsed on another thread reports as it would have in turn.
+
+    The messages are made at once (of the rows that may be listed: the first
+    ``problems.limit`` by line), from the values as they are when the rows are found.
+    """
+
+    kept: list[tuple[NDArray[Any], Callable[[int], str], str | None]] = attrs.field(factory=list)
+
+    def fail(
+        self,
+        bad: NDArray[np.bool_] | NDArray[np.intp],
+        explain: Callable[[int], str],
+        column: str | None = None,
+    ) -> None:
+        rows = np.flatnonzero(bad) if bad.dtype == np.bool_ else np.asarray(bad)
+        listed = rows[np.argsort(self.lines[rows], kind="stable")][: self.problems.limit]
+        said = {row: explain(row) for row in listed.tolist()}
+        self.kept.append((bad, said.__getitem__, column))
+
+    def report(self, where: Where) -> None:
+        """Report the kept rows to ``where``."""
+        for bad, explain, column in self.kept:
+            where.fail(bad, explain, column)
+
+
+#: Tables of fewer rows are parsed column after column on the calling thread.
+PARALLEL_ROWS = 100_000
+
+
+def workers() -> int:
+    """How many threads parse columns (Arrow and numpy let go of the GIL)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def parse_raw(
+    raw: RawTable,
+    problems: Problems,
+    tables: Mapping[str, TableSpec],
+    pool: Executor | None = None,
+) -> Callable[[], Parsed]:
+    """Parse every cell of a table (columns not given are empty); with a ``pool``
+    and many rows, its columns on the pool's threads. The result, called, waits for
+    the columns and reports their bad cells in column order."""
     spec = tables[raw.name]
     where = Where(raw.source, raw.lines, problems, raw.headers)
     n = raw.lines.shape[0]
     given = set(raw.columns.column_names)
-    columns = {
-        column.name: (
-            parse_column(column, raw.columns.column(column.name), where)
-            if column.name in given
-            else empty_column(column, n)
-        )
-        for column in spec.columns
-    }
-    return Parsed(spec.name, columns, where, raw.sha256)
+    pending: dict[str, tuple[_Deferred, Callable[[], Column]]] = {}
+    for column in spec.columns:
+        kept = _Deferred(raw.source, raw.lines, problems, raw.headers)
+        if column.name not in given:
+            result: Callable[[], Column] = functools.partial(empty_column, column, n)
+        elif pool is None or n < PARALLEL_ROWS or column.simplified:  # OpenCC: one thread
+            result = functools.partial(parse_column, column, raw.columns.column(column.name), kept)
+        else:
+            future = pool.submit(parse_column, column, raw.columns.column(column.name), kept)
+            result = future.result
+        pending[column.name] = (kept, result)
+
+    def parsed() -> Parsed:
+        columns = {}
+        for name, (kept, result) in pending.items():
+            columns[name] = result()
+            kept.report(where)
+        return Parsed(spec.name, columns, where, raw.sha256)
+
+    return parsed
 
 
 def require_tables(
@@ -203,17 +263,22 @@ def assemble(
     including those reported before.
     """
     parsed: dict[str, Parsed] = {}
-    for name, spec in tables.items():
-        raw = raws.get(name)
-        table = (
-            absent(spec, absent_source(name), problems)
-            if raw is None
-            else parse_raw(raw, problems, tables)
-        )
-        checks.rows(spec, table.columns, table.where)
-        table = _ordered(spec, table)
-        checks.unique(spec, table.columns, table.where)
-        parsed[name] = table
+    with ThreadPoolExecutor(workers()) as pool:
+        pending = {
+            name: parse_raw(raw, problems, tables, pool)
+            for name, raw in raws.items()
+            if name in tables
+        }
+        for name, spec in tables.items():
+            table = (
+                absent(spec, absent_source(name), problems)
+                if name not in pending
+                else pending[name]()
+            )
+            checks.rows(spec, table.columns, table.where)
+            table = _ordered(spec, table)
+            checks.unique(spec, table.columns, table.where)
+            parsed[name] = table
     resolved = _resolve(parsed, problems, tables)
     if categories is not None:  # after _resolve: the units' ids are sound all the same
         checks.categories(parsed["units"].columns, parsed["units"].where, categories)
