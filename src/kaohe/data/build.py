@@ -279,7 +279,7 @@ def assemble(
             table = _ordered(spec, table)
             checks.unique(spec, table.columns, table.where)
             parsed[name] = table
-    resolved = _resolve(parsed, problems, tables)
+        resolved = _resolve(parsed, problems, tables, pool)
     if categories is not None:  # after _resolve: the units' ids are sound all the same
         checks.categories(parsed["units"].columns, parsed["units"].where, categories)
     problems.arrange([table.where.source for table in parsed.values()])
@@ -309,22 +309,28 @@ def assemble(
 
 
 def _resolve(
-    parsed: Mapping[str, Parsed], problems: Problems, tables: Mapping[str, TableSpec]
+    parsed: Mapping[str, Parsed],
+    problems: Problems,
+    tables: Mapping[str, TableSpec],
+    pool: Executor,
 ) -> dict[str, dict[str, Column]]:
     """Every table's columns plus ``unit`` / ``cadre`` indices and the tolerances'
-    ``ref_row``; references into a table that had problems are not checked."""
+    ``ref_row``; references into a table that had problems are not checked. The
+    units' and the cadres' ids are looked up on the ``pool``'s threads."""
     sound = {
         name: name not in problems.failed and not problems.about(table.where.source)
         for name, table in parsed.items()
     }
     links = (("unit_id", "unit", "units"), ("cadre_id", "cadre", "cadres"))
     found: dict[tuple[str, str], NDArray[np.int64]] = {}
+    looked_up = []
     for column, _index, target in links:  # each target's ids hashed once for all tables
         naming = [n for n, t in parsed.items() if n != target and column in t.columns]
-        located = checks.locate_each(
-            parsed[target].columns[column], [parsed[n].columns[column] for n in naming]
-        )
-        found.update({(n, column): index for n, index in zip(naming, located, strict=True)})
+        ids = parsed[target].columns[column]
+        values = [parsed[n].columns[column] for n in naming]
+        looked_up.append((column, naming, pool.submit(checks.locate_each, ids, values)))
+    for column, naming, located in looked_up:
+        found.update({(n, column): i for n, i in zip(naming, located.result(), strict=True)})
     resolved: dict[str, dict[str, Column]] = {}
     for name, table in parsed.items():
         columns = dict(table.columns)
