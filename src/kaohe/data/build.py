@@ -11,6 +11,7 @@ load's :class:`~kaohe.data.problems.Problems`; if any was found, one
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -244,6 +245,11 @@ def _ordered(spec: TableSpec, parsed: Parsed) -> Parsed:
     return attrs.evolve(parsed, columns=columns, where=where)
 
 
+#: Tables whose parsing began as they were read: by name, the table read and its
+#: parse (:func:`parse_raw`).
+Started = Mapping[str, tuple[RawTable, Callable[[], Parsed]]]
+
+
 def assemble(
     raws: Mapping[str, RawTable],
     problems: Problems,
@@ -251,11 +257,16 @@ def assemble(
     absent_source: Callable[[str], str],
     tables: Mapping[str, TableSpec],
     categories: Sequence[str] | None = None,
+    pool: Executor | None = None,
+    started: Started | None = None,
 ) -> Dataset:
     """Parse, check, order, resolve and freeze the tables a reader found.
 
     With ``categories`` (a scheme's), a unit of another category is a problem
     reported with the others.
+
+    ``pool``: threads to parse on (a few of its own by default); ``started``: the
+    tables of ``raws`` whose parsing began on them as they were read.
 
     Tables not in ``raws`` are absent (``absent_source(name)`` says where
     they were looked for), unless a problem was reported for them already.
@@ -263,9 +274,16 @@ def assemble(
     including those reported before.
     """
     parsed: dict[str, Parsed] = {}
-    with ThreadPoolExecutor(workers()) as pool:
+    started = started or {}
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(ThreadPoolExecutor(workers()))
         pending = {
-            name: parse_raw(raw, problems, tables, pool)
+            name: (
+                started[name][1]
+                if name in started and started[name][0] is raw
+                else parse_raw(raw, problems, tables, pool)
+            )
             for name, raw in raws.items()
             if name in tables
         }
