@@ -184,18 +184,24 @@ def _edges(
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
     """Per cell of a string array without nulls: empty; may start; may end with white
     space (with ``ends=False``, not looked at: every cell that is not empty)."""
-    offsets = byte_offsets(values)
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    offsets = np.frombuffer(  # as stored: no copy
+        values.buffers()[1],
+        dtype=width,
+        count=len(values) + 1,
+        offset=values.offset * np.dtype(width).itemsize,
+    )
     data = values.buffers()[2]
     raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
     start, end = offsets[:-1], offsets[1:]
     present = end > start
     if not raw.shape[0]:
         return ~present, present, present
-    first = raw[np.minimum(start, raw.shape[0] - 1)]  # an empty cell's byte is not looked at
+    first = np.take(raw, start, mode="clip")  # an empty cell's byte is not looked at
     starts = present & MAY_START_BLANK[first]
     if not ends:
         return ~present, starts, present
-    last = raw[np.maximum(end - 1, 0)]
+    last = np.take(raw, end - 1, mode="clip")
     may_end = present & MAY_END_BLANK[last]
     wide = np.flatnonzero(may_end & (last >= 0x80) & (end - start >= 2))
     may_end[wide] = MAY_END_BLANK_BEFORE[raw[end[wide] - 2]]
