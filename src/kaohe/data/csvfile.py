@@ -102,11 +102,11 @@ def read_csv(file: Path, spec: TableSpec, problems: Problems) -> RawTable | None
     source = str(file)
     original = file.read_bytes()
     sha256 = sha256_later(original)
-    data = encoding.utf8(original, source, problems)
-    if data is None:
+    text = encoding.utf8(original, source, problems)
+    if text is None:
         return None
     try:
-        return _read(data, source, spec, problems, sha256)
+        return _read(text.data, source, spec, problems, sha256, text.line_feeds)
     except (UnicodeDecodeError, _NotUtf8):
         pass
     transcoded = encoding.from_gb18030(original, source, problems)
@@ -120,8 +120,14 @@ class _NotUtf8(Exception):
 
 
 def _read(
-    data: bytes, source: str, spec: TableSpec, problems: Problems, sha256: Callable[[], str]
+    data: bytes,
+    source: str,
+    spec: TableSpec,
+    problems: Problems,
+    sha256: Callable[[], str],
+    line_feeds: int | None = None,
 ) -> RawTable | None:
+    """Read the text of a CSV file (``line_feeds``: how many it holds, if counted)."""
     head = _head(data, spec)
     if head is None:
         problems.add_error(
@@ -135,7 +141,7 @@ def _read(
     table, invalid = _parse(data, offset, len(header))
     lines = None
     if not invalid and not _open_at_end(table):
-        lines = _single_line_records(data, offset, table.num_rows, header_line)
+        lines = _single_line_records(data, offset, table.num_rows, header_line, line_feeds)
     if lines is None:
         expected = table.num_rows + len(invalid)
         lines = _records(data[offset:], header, header_line, expected, source, problems)
@@ -208,10 +214,11 @@ def _open_at_end(table: pa.Table) -> bool:
 
 
 def _single_line_records(
-    data: bytes, offset: int, rows: int, header_line: int
+    data: bytes, offset: int, rows: int, header_line: int, line_feeds: int | None = None
 ) -> NDArray[np.int64] | None:
     """The line of each record of the body (from byte ``offset`` of ``data``) when every
-    record is one line; None if that is unsure.
+    record is one line; None if that is unsure. ``line_feeds``: how many ``data``
+    holds, when they are counted already.
 
     Lines are counted by their breaks; blank lines (which the parser skips)
     are found when there are more lines than records. A record whose quoted
@@ -222,7 +229,12 @@ def _single_line_records(
     if data.find(b"\r", offset) >= 0 and data.count(b"\r", offset) != data.count(b"\r\n", offset):
         return None  # old Mac line ends: let the csv module count
     empty = offset >= len(data)
-    physical = data.count(b"\n", offset) + (0 if data.endswith(b"\n") or empty else 1)
+    body_feeds = (
+        data.count(b"\n", offset)
+        if line_feeds is None
+        else line_feeds - data.count(b"\n", 0, offset)
+    )
+    physical = body_feeds + (0 if data.endswith(b"\n") or empty else 1)
     first = header_line + 1
     if physical == rows:
         return np.arange(first, first + rows, dtype=np.int64)
