@@ -6,7 +6,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from kaohe.data.arrays import MAY_END_BLANK, MAY_START_BLANK, filled, text, trimmed
+from kaohe.data.arrays import (
+    MAY_END_BLANK,
+    MAY_END_BLANK_BEFORE,
+    MAY_START_BLANK,
+    filled,
+    text,
+    trimmed,
+)
 from kaohe.data.problems import Problems
 from kaohe.data.raw import drop_empty_rows
 
@@ -45,6 +52,7 @@ def test_every_character_arrow_trims_is_seen_at_the_edges_of_a_cell() -> None:
         encoded = chr(points[row]).encode("utf-8")
         assert MAY_START_BLANK[encoded[0]], hex(points[row])
         assert MAY_END_BLANK[encoded[-1]], hex(points[row])
+        assert len(encoded) == 1 or MAY_END_BLANK_BEFORE[encoded[-2]], hex(points[row])
 
 
 def test_cells_are_trimmed_and_others_kept_as_they_are() -> None:

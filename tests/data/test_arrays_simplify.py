@@ -86,3 +86,14 @@ def test_to_simplified() -> None:
     assert simplify.to_simplified("經濟發展") == "经济发展"
     assert simplify.to_simplified("藉口") == "借口"
     assert simplify.to_simplified("cap") == "cap"
+
+
+def test_holds_byte_looks_at_the_cells_of_a_slice_only() -> None:
+    holds_byte = arrays.holds_byte
+    cells = pa.array(["a:b", "中文", "c", "", "d:"])
+    assert holds_byte(cells, ord(":"))
+    assert not holds_byte(cells.slice(1, 3), ord(":"))
+    assert holds_byte(cells.slice(4), ord(":"))
+    assert not holds_byte(cells.slice(0, 0), ord(":"))
+    assert not holds_byte(pa.array(["", ""]), ord(":"))
+    assert not holds_byte(pa.array(["中文"], pa.large_string()), ord(":"))

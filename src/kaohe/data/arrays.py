@@ -41,6 +41,17 @@ def byte_offsets(values: pa.Array) -> NDArray[np.int64]:
     return offsets.astype(np.int64)
 
 
+def holds_byte(values: pa.Array, byte: int) -> bool:
+    """Whether a cell of a string array holds the ASCII character ``byte`` (one scan
+    of the text's bytes; in UTF-8 an ASCII byte is never part of another character)."""
+    data = values.buffers()[2]
+    if data is None or not len(values):
+        return False
+    offsets = byte_offsets(values)
+    raw = np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]]
+    return bool((raw == byte).any())
+
+
 def to_numpy_text(values: pa.Array | pa.ChunkedArray) -> StrArray:
     """A string array as a numpy ``str`` array (nulls become ``""``).
 
@@ -162,20 +173,39 @@ def _byte_set(*members: int | range) -> NDArray[np.bool_]:
 #: checks every code point against Arrow).
 MAY_START_BLANK = _byte_set(range(0x21), 0x7F, 0xC2, 0xE1, 0xE2, 0xE3)
 MAY_END_BLANK = _byte_set(range(0x21), 0x7F, range(0x80, 0x8F), 0x9F, 0xA0, 0xA8, 0xA9, 0xAF)
+#: Bytes that may come before the last byte of such a character when it is not ASCII
+#: (C2 85, C2 A0, E1 9A 80, E2 80 xx, E2 81 9F, E3 80 80): most Chinese text ends with
+#: a last byte of :data:`MAY_END_BLANK` but not with one of these before it.
+MAY_END_BLANK_BEFORE = _byte_set(0x80, 0x81, 0x9A, 0xC2)
 
 
-def _edges(values: pa.Array) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
-    """Per cell of a string array without nulls: empty; may start; may end with white space."""
-    offsets = byte_offsets(values)
+def _edges(
+    values: pa.Array, *, ends: bool = True
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per cell of a string array without nulls: empty; may start; may end with white
+    space (with ``ends=False``, not looked at: every cell that is not empty)."""
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    offsets = np.frombuffer(  # as stored: no copy
+        values.buffers()[1],
+        dtype=width,
+        count=len(values) + 1,
+        offset=values.offset * np.dtype(width).itemsize,
+    )
     data = values.buffers()[2]
     raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
     start, end = offsets[:-1], offsets[1:]
     present = end > start
     if not raw.shape[0]:
         return ~present, present, present
-    first = raw[np.minimum(start, raw.shape[0] - 1)]  # an empty cell's byte is not looked at
-    last = raw[np.maximum(end - 1, 0)]
-    return ~present, present & MAY_START_BLANK[first], present & MAY_END_BLANK[last]
+    first = np.take(raw, start, mode="clip")  # an empty cell's byte is not looked at
+    starts = present & MAY_START_BLANK[first]
+    if not ends:
+        return ~present, starts, present
+    last = np.take(raw, end - 1, mode="clip")
+    may_end = present & MAY_END_BLANK[last]
+    wide = np.flatnonzero(may_end & (last >= 0x80) & (end - start >= 2))
+    may_end[wide] = MAY_END_BLANK_BEFORE[raw[end[wide] - 2]]
+    return ~present, starts, may_end
 
 
 def _strings(values: pa.Array) -> bool:
@@ -185,9 +215,9 @@ def _strings(values: pa.Array) -> bool:
 def trimmed(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """``utf8_trim_whitespace`` of a string array, nulls as ``""``.
 
-    Only the cells whose first or last byte may belong to white space
-    (:data:`MAY_START_BLANK`, :data:`MAY_END_BLANK`) are trimmed; a column
-    with none (most) is returned as it is.
+    A column none of whose cells may start or end with white space (by its
+    first and last bytes: :data:`MAY_START_BLANK`, :data:`MAY_END_BLANK`,
+    :data:`MAY_END_BLANK_BEFORE`), as most, is returned as it is.
     """
     values = combined(values)
     if values.null_count:
@@ -195,13 +225,10 @@ def trimmed(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     if not _strings(values):
         return pc.utf8_trim_whitespace(values)
     _, starts, ends = _edges(values)
-    edge = starts | ends
-    if not edge.any():
+    if not (starts | ends).any():
         return values
-    if edge.mean() > 0.5:
-        return pc.utf8_trim_whitespace(values)
-    mask = pa.array(edge)
-    return pc.replace_with_mask(values, mask, pc.utf8_trim_whitespace(values.filter(mask)))
+    # Trimming every cell is faster than trimming the few and putting them back.
+    return pc.utf8_trim_whitespace(values)
 
 
 def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
@@ -216,7 +243,7 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
     valid = np.asarray(values.is_valid(), dtype=np.bool_) if values.null_count else None
     if values.null_count:
         values = pc.fill_null(values, "")
-    empty, starts, _ = _edges(values)
+    empty, starts, _ = _edges(values, ends=False)
     result = ~empty
     if valid is not None:
         result &= valid

@@ -11,8 +11,13 @@ load's :class:`~kaohe.data.problems.Problems`; if any was found, one
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
 from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from types import MappingProxyType
+from typing import Any
 
 import attrs
 import numpy as np
@@ -69,21 +74,77 @@ def absent(spec: TableSpec, source: str, problems: Problems) -> Parsed:
     return Parsed(spec.name, columns, where, None, present=False)
 
 
-def parse_raw(raw: RawTable, problems: Problems, tables: Mapping[str, TableSpec]) -> Parsed:
-    """Parse every cell of a table; columns not given are empty."""
+@attrs.frozen(eq=False)
+class _Deferred(Where):
+    """A :class:`Where` that keeps the rows to report (each :meth:`fail`) until
+    :meth:`report` passes them on in the order they were found, so that a column
+    parsed on another thread reports as it would have in turn.
+
+    The messages are made at once (of the rows that may be listed: the first
+    ``problems.limit`` by line), from the values as they are when the rows are found.
+    """
+
+    kept: list[tuple[NDArray[Any], Callable[[int], str], str | None]] = attrs.field(factory=list)
+
+    def fail(
+        self,
+        bad: NDArray[np.bool_] | NDArray[np.intp],
+        explain: Callable[[int], str],
+        column: str | None = None,
+    ) -> None:
+        rows = np.flatnonzero(bad) if bad.dtype == np.bool_ else np.asarray(bad)
+        listed = rows[np.argsort(self.lines[rows], kind="stable")][: self.problems.limit]
+        said = {row: explain(row) for row in listed.tolist()}
+        self.kept.append((bad, said.__getitem__, column))
+
+    def report(self, where: Where) -> None:
+        """Report the kept rows to ``where``."""
+        for bad, explain, column in self.kept:
+            where.fail(bad, explain, column)
+
+
+#: Tables of fewer rows are parsed column after column on the calling thread.
+PARALLEL_ROWS = 100_000
+
+
+def workers() -> int:
+    """How many threads parse columns (Arrow and numpy let go of the GIL)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def parse_raw(
+    raw: RawTable,
+    problems: Problems,
+    tables: Mapping[str, TableSpec],
+    pool: Executor | None = None,
+) -> Callable[[], Parsed]:
+    """Parse every cell of a table (columns not given are empty); with a ``pool``
+    and many rows, its columns on the pool's threads. The result, called, waits for
+    the columns and reports their bad cells in column order."""
     spec = tables[raw.name]
     where = Where(raw.source, raw.lines, problems, raw.headers)
     n = raw.lines.shape[0]
     given = set(raw.columns.column_names)
-    columns = {
-        column.name: (
-            parse_column(column, raw.columns.column(column.name), where)
-            if column.name in given
-            else empty_column(column, n)
-        )
-        for column in spec.columns
-    }
-    return Parsed(spec.name, columns, where, raw.sha256)
+    pending: dict[str, tuple[_Deferred, Callable[[], Column]]] = {}
+    for column in spec.columns:
+        kept = _Deferred(raw.source, raw.lines, problems, raw.headers)
+        if column.name not in given:
+            result: Callable[[], Column] = functools.partial(empty_column, column, n)
+        elif pool is None or n < PARALLEL_ROWS or column.simplified:  # OpenCC: one thread
+            result = functools.partial(parse_column, column, raw.columns.column(column.name), kept)
+        else:
+            future = pool.submit(parse_column, column, raw.columns.column(column.name), kept)
+            result = future.result
+        pending[column.name] = (kept, result)
+
+    def parsed() -> Parsed:
+        columns = {}
+        for name, (kept, result) in pending.items():
+            columns[name] = result()
+            kept.report(where)
+        return Parsed(spec.name, columns, where, raw.sha256)
+
+    return parsed
 
 
 def require_tables(
@@ -127,14 +188,54 @@ def _take(values: Column, order: NDArray[np.intp]) -> Column:
     return values.take(pa.array(order))
 
 
+def _neighbours(values: Column) -> tuple[NDArray[np.bool_], NDArray[np.bool_]] | None:
+    """For each row but the last: whether the next row's value is greater, and whether
+    it is equal, as the sort orders them; None when that is unsure (nulls, NaN)."""
+    if isinstance(values, np.ndarray):
+        key = values.view(np.int64) if values.dtype.kind == "M" else values
+        if key.dtype.kind == "f" and np.isnan(key).any():
+            return None
+        return key[1:] > key[:-1], key[1:] == key[:-1]
+    if values.null_count:
+        return None
+    later, earlier = values.slice(1), values.slice(0, len(values) - 1)
+    return (
+        np.asarray(pc.greater(later, earlier), dtype=np.bool_),
+        np.asarray(pc.equal(later, earlier), dtype=np.bool_),
+    )
+
+
+def _in_order(columns: Sequence[Column]) -> bool:
+    """Whether the rows are already in the order a stable sort by ``columns`` gives
+    (each row at most the next, by the first column that differs)."""
+    tied: NDArray[np.bool_] | None = None  # pairs equal in every column so far
+    for values in columns:
+        compared = _neighbours(values)
+        if compared is None:
+            return False
+        greater, equal = compared
+        smaller = ~(greater | equal)
+        if (smaller if tied is None else smaller & tied).any():
+            return False
+        tied = equal if tied is None else tied & equal
+        if not tied.any():
+            return True
+    return True
+
+
 def _ordered(spec: TableSpec, parsed: Parsed) -> Parsed:
-    """``parsed`` in canonical row order (key, then every column when the key is not unique)."""
+    """``parsed`` in canonical row order (key, then every column when the key is not unique).
+
+    Rows already in that order (the usual export, sorted by its id) are left as
+    they are without sorting."""
     n = parsed.where.lines.shape[0]
     if n < 2:
         return parsed
     names = list(spec.key)
     if not spec.unique:
         names += [name for name in spec.names if name not in spec.key]
+    if _in_order([parsed.columns[name] for name in names]):
+        return parsed
     keys = pa.table({name: _sort_key(parsed.columns[name]) for name in names})
     order = np.asarray(pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in names]))
     if np.array_equal(order, np.arange(n)):
@@ -144,6 +245,11 @@ def _ordered(spec: TableSpec, parsed: Parsed) -> Parsed:
     return attrs.evolve(parsed, columns=columns, where=where)
 
 
+#: Tables whose parsing began as they were read: by name, the table read and its
+#: parse (:func:`parse_raw`).
+Started = Mapping[str, tuple[RawTable, Callable[[], Parsed]]]
+
+
 def assemble(
     raws: Mapping[str, RawTable],
     problems: Problems,
@@ -151,11 +257,16 @@ def assemble(
     absent_source: Callable[[str], str],
     tables: Mapping[str, TableSpec],
     categories: Sequence[str] | None = None,
+    pool: Executor | None = None,
+    started: Started | None = None,
 ) -> Dataset:
     """Parse, check, order, resolve and freeze the tables a reader found.
 
     With ``categories`` (a scheme's), a unit of another category is a problem
     reported with the others.
+
+    ``pool``: threads to parse on (a few of its own by default); ``started``: the
+    tables of ``raws`` whose parsing began on them as they were read.
 
     Tables not in ``raws`` are absent (``absent_source(name)`` says where
     they were looked for), unless a problem was reported for them already.
@@ -163,18 +274,30 @@ def assemble(
     including those reported before.
     """
     parsed: dict[str, Parsed] = {}
-    for name, spec in tables.items():
-        raw = raws.get(name)
-        table = (
-            absent(spec, absent_source(name), problems)
-            if raw is None
-            else parse_raw(raw, problems, tables)
-        )
-        checks.rows(spec, table.columns, table.where)
-        table = _ordered(spec, table)
-        checks.unique(spec, table.columns, table.where)
-        parsed[name] = table
-    resolved = _resolve(parsed, problems, tables)
+    started = started or {}
+    with contextlib.ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(ThreadPoolExecutor(workers()))
+        pending = {
+            name: (
+                started[name][1]
+                if name in started and started[name][0] is raw
+                else parse_raw(raw, problems, tables, pool)
+            )
+            for name, raw in raws.items()
+            if name in tables
+        }
+        for name, spec in tables.items():
+            table = (
+                absent(spec, absent_source(name), problems)
+                if name not in pending
+                else pending[name]()
+            )
+            checks.rows(spec, table.columns, table.where)
+            table = _ordered(spec, table)
+            checks.unique(spec, table.columns, table.where)
+            parsed[name] = table
+        resolved = _resolve(parsed, problems, tables, pool)
     if categories is not None:  # after _resolve: the units' ids are sound all the same
         checks.categories(parsed["units"].columns, parsed["units"].where, categories)
     problems.arrange([table.where.source for table in parsed.values()])
@@ -204,22 +327,33 @@ def assemble(
 
 
 def _resolve(
-    parsed: Mapping[str, Parsed], problems: Problems, tables: Mapping[str, TableSpec]
+    parsed: Mapping[str, Parsed],
+    problems: Problems,
+    tables: Mapping[str, TableSpec],
+    pool: Executor,
 ) -> dict[str, dict[str, Column]]:
     """Every table's columns plus ``unit`` / ``cadre`` indices and the tolerances'
-    ``ref_row``; references into a table that had problems are not checked."""
+    ``ref_row``; references into a table that had problems are not checked. The
+    units' and the cadres' ids are looked up on the ``pool``'s threads."""
     sound = {
         name: name not in problems.failed and not problems.about(table.where.source)
         for name, table in parsed.items()
     }
+    links = (("unit_id", "unit", "units"), ("cadre_id", "cadre", "cadres"))
+    found: dict[tuple[str, str], NDArray[np.int64]] = {}
+    looked_up = []
+    for column, _index, target in links:  # each target's ids hashed once for all tables
+        naming = [n for n, t in parsed.items() if n != target and column in t.columns]
+        ids = parsed[target].columns[column]
+        values = [parsed[n].columns[column] for n in naming]
+        looked_up.append((column, naming, pool.submit(checks.locate_each, ids, values)))
+    for column, naming, located in looked_up:
+        found.update({(n, column): i for n, i in zip(naming, located.result(), strict=True)})
     resolved: dict[str, dict[str, Column]] = {}
     for name, table in parsed.items():
         columns = dict(table.columns)
         n = table.where.lines.shape[0]
-        for column, index, target in (
-            ("unit_id", "unit", "units"),
-            ("cadre_id", "cadre", "cadres"),
-        ):
+        for column, index, target in links:
             if column not in columns:
                 continue
             if name == target:
@@ -228,7 +362,13 @@ def _resolve(
             ids = parsed[target].columns[column]
             listed = f"table '{target}' ({parsed[target].where.source})"
             columns[index] = checks.references(
-                columns, table.where, column, ids, listed, check=sound[target]
+                columns,
+                table.where,
+                column,
+                ids,
+                listed,
+                check=sound[target],
+                index=found[name, column],
             )
         resolved[name] = columns
     checks.one_head(resolved["cadres"], parsed["cadres"].where)

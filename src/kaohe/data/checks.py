@@ -209,7 +209,7 @@ def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
     """
     if len(values) >= len(ids):
         found = pc.index_in(values, value_set=ids)
-        return np.asarray(pc.fill_null(pc.cast(found, pa.int64()), -1), dtype=np.int64)
+        return np.asarray(pc.fill_null(found, -1)).astype(np.int64)
     encoded = pc.dictionary_encode(combined(values))
     matched = pc.index_in(ids, value_set=encoded.dictionary)
     hit = np.asarray(pc.is_valid(matched), dtype=np.bool_)
@@ -219,13 +219,32 @@ def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
     return position[np.asarray(codes, dtype=np.int64)]
 
 
+def locate_each(ids: pa.Array, columns: Sequence[pa.Array]) -> list[NDArray[np.int64]]:
+    """:func:`locate` of each of ``columns`` in the same ``ids``, which are hashed once
+    (or the columns' distinct values once) rather than once a column."""
+    if len({values.type for values in columns} | {ids.type}) != 1:
+        return [locate(ids, values) for values in columns]
+    found = locate(ids, pa.chunked_array(columns, type=ids.type))
+    ends = np.cumsum([len(values) for values in columns])
+    return np.split(found, ends[:-1]) if columns else []
+
+
 def references(
-    columns: Columns, where: Where, column: str, ids: pa.Array, target: str, *, check: bool = True
+    columns: Columns,
+    where: Where,
+    column: str,
+    ids: pa.Array,
+    target: str,
+    *,
+    check: bool = True,
+    index: NDArray[np.int64] | None = None,
 ) -> NDArray[np.int64]:
     """Indices of ``columns[column]`` into the sorted, distinct ``ids``; unknown ids are
-    reported when ``check``. ``target`` names the table of the ids for the message."""
+    reported when ``check``. ``target`` names the table of the ids for the message.
+    ``index``: those indices, when they are found already (:func:`locate_each`)."""
     values = columns[column]
-    index = locate(ids, values)
+    if index is None:
+        index = locate(ids, values)
     if check:
         where.check(
             (index < 0) & _filled(values),

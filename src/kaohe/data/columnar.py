@@ -8,13 +8,12 @@ them as it checks text. Rows are numbered from 1 in error messages.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pyarrow as pa
 
 from kaohe.data.problems import Problems
-from kaohe.data.raw import RawTable, from_arrow
+from kaohe.data.raw import RawTable, from_arrow, sha256_later
 from kaohe.i18n import _
 from kaohe.table_spec import TableSpec
 
@@ -28,6 +27,7 @@ def read_columnar(file: Path, spec: TableSpec, problems: Problems) -> RawTable |
     """Read one Parquet or Arrow IPC file; a file that is neither is reported."""
     source = str(file)
     data = file.read_bytes()
+    sha256 = sha256_later(data)
     try:
         table = _read(file, data)
     except (pa.ArrowException, OSError, ValueError) as error:
@@ -36,7 +36,7 @@ def read_columnar(file: Path, spec: TableSpec, problems: Problems) -> RawTable |
             source, _("not a readable {kind} file ({error})").format(kind=kind, error=error)
         )
         return None
-    return from_arrow(spec, table, source, problems, sha256=hashlib.sha256(data).hexdigest())
+    return from_arrow(spec, table, source, problems, sha256=sha256())
 
 
 def _read(file: Path, data: bytes) -> pa.Table:

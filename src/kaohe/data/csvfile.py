@@ -18,10 +18,9 @@ must agree on the number of records.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +31,14 @@ from numpy.typing import NDArray
 
 from kaohe.data import encoding
 from kaohe.data.problems import Problems
-from kaohe.data.raw import RawTable, drop_empty_rows, find_header, resolve_headers, title_warning
+from kaohe.data.raw import (
+    RawTable,
+    drop_empty_rows,
+    find_header,
+    resolve_headers,
+    sha256_later,
+    title_warning,
+)
 from kaohe.i18n import _
 from kaohe.table_spec import TableSpec
 
@@ -95,17 +101,18 @@ def read_csv(file: Path, spec: TableSpec, problems: Problems) -> RawTable | None
     """Read one table file; bad content is reported to ``problems`` (then None)."""
     source = str(file)
     original = file.read_bytes()
-    data = encoding.utf8(original, source, problems)
-    if data is None:
+    sha256 = sha256_later(original)
+    text = encoding.utf8(original, source, problems)
+    if text is None:
         return None
     try:
-        return _read(data, source, spec, problems, hashlib.sha256(original).hexdigest())
+        return _read(text.data, source, spec, problems, sha256, text.line_feeds)
     except (UnicodeDecodeError, _NotUtf8):
         pass
     transcoded = encoding.from_gb18030(original, source, problems)
     if transcoded is None:
         return None
-    return _read(transcoded, source, spec, problems, hashlib.sha256(original).hexdigest())
+    return _read(transcoded, source, spec, problems, sha256)
 
 
 class _NotUtf8(Exception):
@@ -113,8 +120,14 @@ class _NotUtf8(Exception):
 
 
 def _read(
-    data: bytes, source: str, spec: TableSpec, problems: Problems, sha256: str
+    data: bytes,
+    source: str,
+    spec: TableSpec,
+    problems: Problems,
+    sha256: Callable[[], str],
+    line_feeds: int | None = None,
 ) -> RawTable | None:
+    """Read the text of a CSV file (``line_feeds``: how many it holds, if counted)."""
     head = _head(data, spec)
     if head is None:
         problems.add_error(
@@ -125,13 +138,13 @@ def _read(
     if titles:
         problems.warn(title_warning(source, titles, header_line))
     positions = resolve_headers(spec, header, source, problems)
-    body = data[offset:]
-    table, invalid = _parse(body, len(header))
+    table, invalid = _parse(data, offset, len(header))
     lines = None
     if not invalid and not _open_at_end(table):
-        lines = _single_line_records(body, table.num_rows, header_line)
+        lines = _single_line_records(data, offset, table.num_rows, header_line, line_feeds)
     if lines is None:
-        lines = _records(body, header, header_line, table.num_rows + len(invalid), source, problems)
+        expected = table.num_rows + len(invalid)
+        lines = _records(data[offset:], header, header_line, expected, source, problems)
         if lines is None:
             return None
         if invalid:
@@ -154,12 +167,13 @@ def _read(
     table, lines = drop_empty_rows(table, lines, source, problems)
     columns = pa.table({name: table.column(index) for index, name in positions.items()})
     headers = {name: header[index].strip() for index, name in positions.items()}
-    return RawTable(spec.name, source, columns, headers, lines, sha256)
+    return RawTable(spec.name, source, columns, headers, lines, sha256())
 
 
-def _parse(body: bytes, width: int) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
-    """Every cell of ``body`` (the records below the header) as text, and the rows
-    whose number of cells is not ``width`` (left out of the table)."""
+def _parse(data: bytes, offset: int, width: int) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
+    """Every cell of the body (the records below the header, from byte ``offset`` of
+    ``data``) as text, and the rows whose number of cells is not ``width`` (left out
+    of the table). The body is read where it is, not copied."""
     names = [f"c{i}" for i in range(width)]
     invalid: list[pacsv.InvalidRow] = []
 
@@ -167,14 +181,14 @@ def _parse(body: bytes, width: int) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
         invalid.append(row)
         return "skip"
 
-    if _FILLED.search(body) is None:
+    if _FILLED.search(data, offset) is None:
         return pa.table({name: pa.array([], pa.string()) for name in names}), invalid
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(body),
+            pa.BufferReader(pa.py_buffer(memoryview(data)[offset:])),
             read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(
-                newlines_in_values=b'"' in body, invalid_row_handler=collect
+                newlines_in_values=data.find(b'"', offset) >= 0, invalid_row_handler=collect
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()),
@@ -199,8 +213,12 @@ def _open_at_end(table: pa.Table) -> bool:
     return any("\n" in cell or "\r" in cell for cell in last)
 
 
-def _single_line_records(body: bytes, rows: int, header_line: int) -> NDArray[np.int64] | None:
-    """The line of each record when every record is one line; None if that is unsure.
+def _single_line_records(
+    data: bytes, offset: int, rows: int, header_line: int, line_feeds: int | None = None
+) -> NDArray[np.int64] | None:
+    """The line of each record of the body (from byte ``offset`` of ``data``) when every
+    record is one line; None if that is unsure. ``line_feeds``: how many ``data``
+    holds, when they are counted already.
 
     Lines are counted by their breaks; blank lines (which the parser skips)
     are found when there are more lines than records. A record whose quoted
@@ -208,15 +226,21 @@ def _single_line_records(body: bytes, rows: int, header_line: int) -> NDArray[np
     quote's), so ``rows`` records on ``rows`` filled lines are one line each;
     any other count returns None (the lines are then read with :mod:`csv`).
     """
-    if b"\r" in body and body.count(b"\r") != body.count(b"\r\n"):
+    if data.find(b"\r", offset) >= 0 and data.count(b"\r", offset) != data.count(b"\r\n", offset):
         return None  # old Mac line ends: let the csv module count
-    physical = body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+    empty = offset >= len(data)
+    body_feeds = (
+        data.count(b"\n", offset)
+        if line_feeds is None
+        else line_feeds - data.count(b"\n", 0, offset)
+    )
+    physical = body_feeds + (0 if data.endswith(b"\n") or empty else 1)
     first = header_line + 1
     if physical == rows:
         return np.arange(first, first + rows, dtype=np.int64)
-    raw = np.frombuffer(body, np.uint8)
+    raw = np.frombuffer(data, np.uint8, offset=min(offset, len(data)))
     ends = np.flatnonzero(raw == 0x0A)
-    if body and not body.endswith(b"\n"):
+    if not empty and not data.endswith(b"\n"):
         ends = np.append(ends, raw.shape[0])
     starts = np.concatenate(([0], ends[:-1] + 1))
     length = ends - starts

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,21 +56,41 @@ def load(
     the installed plugins' tables. ``categories``: the unit categories a
     scheme declares (any, by default).
     """
-    from kaohe.data.build import assemble, require_tables
+    from kaohe.data.build import workers
+
+    with ThreadPoolExecutor(workers()) as pool:
+        return _load(path, require, tables, progress, categories, pool)
+
+
+def _load(
+    path: str | os.PathLike[str],
+    require: Sequence[str],
+    tables: Mapping[str, TableSpec] | None,
+    progress: Callable[[int], None] | None,
+    categories: Sequence[str] | None,
+    pool: Executor,
+) -> Dataset:
+    """:func:`load`, parsing each table of a folder on ``pool`` as soon as it is read."""
+    from kaohe.data.build import Parsed, assemble, parse_raw, require_tables
     from kaohe.data.locations import sources
 
     tables = installed_tables() if tables is None else tables
     problems = Problems()
+    started: dict[str, tuple[RawTable, Callable[[], Parsed]]] = {}
+
+    def start(raw: RawTable) -> None:
+        started[raw.name] = (raw, parse_raw(raw, problems, tables, pool))
+
     location = os.fspath(path)
     parts = sources(location)
     if len(parts) == 1:
-        raws, origin, hint, absent = _read(location, tables, problems, progress)
+        raws, origin, hint, absent = _read(location, tables, problems, progress, start)
     else:
         raws, origin = {}, location
         hint = lambda name: _("'{name}' in one of the sources").format(name=name)  # noqa: E731
         absent = lambda name: f"{origin}[{name}]"  # noqa: E731
         for part in parts:
-            for name, raw in _read(part, tables, problems, progress)[0].items():
+            for name, raw in _read(part, tables, problems, progress, start)[0].items():
                 if name in raws:
                     problems.add_error(
                         raw.source,
@@ -82,7 +103,15 @@ def load(
                     raws[name] = raw
     if not problems.found:
         require_tables(raws.keys(), require, origin, hint, problems, tables)
-    dataset = assemble(raws, problems, absent_source=absent, tables=tables, categories=categories)
+    dataset = assemble(
+        raws,
+        problems,
+        absent_source=absent,
+        tables=tables,
+        categories=categories,
+        pool=pool,
+        started=started,
+    )
     if progress is not None:
         progress(len(tables) - (len(raws) if Path(location).is_dir() else 0))
     return dataset
@@ -93,9 +122,11 @@ def _read(
     tables: Mapping[str, TableSpec],
     problems: Problems,
     progress: Callable[[int], None] | None = None,
+    start: Callable[[RawTable], None] | None = None,
 ) -> tuple[dict[str, RawTable], str, Callable[[str], str], Callable[[str], str]]:
     """The tables at one location, where it is (for messages), how to say where a table
-    was looked for, and where an absent table would be."""
+    was looked for, and where an absent table would be. ``start(raw)`` is called with
+    each table of a folder as soon as it is read."""
     from kaohe.data.database import read_database
     from kaohe.data.locations import is_database, shown
     from kaohe.data.spreadsheet import SPREADSHEETS, read_spreadsheet
@@ -111,7 +142,7 @@ def _read(
     folder = Path(location)
     if folder.is_dir():
         return (
-            _read_folder(folder, tables, problems, progress),
+            _read_folder(folder, tables, problems, progress, start),
             str(folder),
             lambda name: f"a file {folder / (name + '.csv')}",
             lambda name: str(folder / f"{name}.csv"),
@@ -137,8 +168,10 @@ def _read_folder(
     tables: Mapping[str, TableSpec],
     problems: Problems,
     progress: Callable[[int], None] | None = None,
+    start: Callable[[RawTable], None] | None = None,
 ) -> dict[str, RawTable]:
-    """Every table file of a folder, by table; unknown files are reported or ignored."""
+    """Every table file of a folder, by table; unknown files are reported or ignored.
+    ``start(raw)`` is called with each as soon as it is read."""
     from kaohe.data.columnar import read_columnar
     from kaohe.data.csvfile import read_csv
     from kaohe.data.spreadsheet import misspelt_table
@@ -178,6 +211,8 @@ def _read_folder(
             problems.failed.add(name)
         else:
             found[name] = raw
+            if start is not None:
+                start(raw)
             if progress is not None:
                 progress(1)
     return found

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from kaohe.data.arrays import Column, combined, text
+from kaohe.data.arrays import Column, combined, holds_byte, text
 from kaohe.data.problems import Where
 from kaohe.data.simplify import simplify
 from kaohe.i18n import N_, _
@@ -121,12 +121,48 @@ def _shown(cells: pa.Array, row: int) -> str:
     return str(cells[row].as_py())
 
 
+def _strings(values: pa.Array) -> bool:
+    return bool(pa.types.is_string(values.type) or pa.types.is_large_string(values.type))
+
+
+class _Words(NamedTuple):
+    """A column's text cells as distinct values (trimmed, as :func:`text` gives them)
+    and each cell's index among them, and which cells are empty."""
+
+    words: pa.Array
+    indices: NDArray[np.integer[Any]]
+    empty: NDArray[np.bool_]
+    #: The distinct values before trimming (of a text column), else None.
+    given: pa.Array | None
+
+    def shown(self, row: int) -> str:
+        return str(self.words[int(self.indices[row])].as_py())
+
+
+def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
+    """:func:`_cells` as distinct values: a text column is trimmed value by value
+    rather than cell by cell (required cells that are empty reported)."""
+    if _strings(values):
+        encoded = pc.dictionary_encode(pc.fill_null(values, "") if values.null_count else values)
+        given = encoded.dictionary
+        words = text(given)
+    else:
+        encoded = pc.dictionary_encode(text(values))
+        words, given = encoded.dictionary, None
+    indices = np.asarray(encoded.indices)
+    empty = np.asarray(pc.equal(words, ""), dtype=np.bool_)[indices]
+    _required(spec, empty, where)
+    return _Words(words, indices, empty, given)
+
+
 # -- ids and text ------------------------------------------------------------------------
 
 
 def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
     """Text without ``:`` (reserved for derived records)."""
     cells, _empty = _cells(spec, values, where)
+    if _strings(cells) and not holds_byte(cells, ord(":")):
+        return cells
     colon = pc.match_substring(cells, ":")
     if pc.any(colon).as_py():
         where.fail(
@@ -142,8 +178,13 @@ def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
 
 def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
     """Any text; scheme-defined values (``simplified``) in simplified characters."""
-    cells, _empty = _cells(spec, values, where)
-    return simplify(cells) if spec.simplified else cells
+    if not spec.simplified:
+        return _cells(spec, values, where)[0]
+    found = _words(spec, values, where)
+    simple = simplify(found.words)
+    if found.given is not None and simple.equals(found.given):  # nothing changes
+        return pc.fill_null(values, "") if values.null_count else values
+    return simple.take(pa.array(found.indices))
 
 
 # -- dates -------------------------------------------------------------------------------
@@ -151,9 +192,13 @@ def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
 
 def _to_days(days: pa.Array) -> NDArray[np.datetime64]:
     """A ``date32`` array as ``datetime64[D]``, nulls ``NaT``."""
-    numbers = np.asarray(pc.fill_null(pc.cast(days, pa.int32()), 0), dtype=np.int64)
+    data = days.buffers()[1]
+    if data is None:
+        return np.full(len(days), NAT)
+    numbers = np.frombuffer(data, np.int32, count=len(days), offset=days.offset * 4)
     result = numbers.astype("datetime64[D]")
-    result[np.asarray(pc.is_null(days), dtype=np.bool_)] = NAT
+    if days.null_count:
+        result[np.asarray(days.is_null(), dtype=np.bool_)] = NAT
     return result
 
 
@@ -178,6 +223,18 @@ def _ymd_days(
     end = (months + 1).astype("datetime64[M]").astype("datetime64[D]")
     ok &= day <= (end - start).astype(np.int64)
     return np.where(ok, start + np.where(ok, day - 1, 0).astype("timedelta64[D]"), NAT)
+
+
+def _iso_days(values: pa.Array) -> NDArray[np.datetime64] | None:
+    """Days of a text column whose every cell is empty (or null) or exactly
+    ``YYYY-MM-DD``, as Arrow's cast to ``date32`` reads them (no white space);
+    None for any other column."""
+    if not _strings(values):
+        return None
+    try:
+        return _to_days(pc.cast(pc.if_else(pc.equal(values, ""), None, values), pa.date32()))
+    except pa.ArrowInvalid:
+        return None
 
 
 def _text_days(cells: pa.Array) -> NDArray[np.datetime64]:
@@ -243,8 +300,15 @@ def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
         )
         return days
     else:
-        cells, empty = _cells(spec, values, where)
-        days = _text_days(cells)
+        iso = _iso_days(values)
+        if iso is not None:  # every cell empty or YYYY-MM-DD: nothing to trim
+            days = iso
+            cells = pc.fill_null(values, "") if values.null_count else values
+            empty = np.isnat(days)
+            _required(spec, empty, where)
+        else:
+            cells, empty = _cells(spec, values, where)
+            days = _text_days(cells)
         shown = lambda row: _shown(cells, row)  # noqa: E731
         where.check(
             ~empty & np.isnat(days),
@@ -432,18 +496,16 @@ def parse_vocab(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
     assert vocabulary is not None
     if pa.types.is_integer(values.type):
         return _codes(spec, vocabulary, values, where)
-    cells, empty = _cells(spec, values, where)
-    encoded = pc.dictionary_encode(cells)
+    found = _words(spec, values, where)
+    empty = found.empty
     lookup = vocabulary.lookup()
-    table = np.array(
-        [lookup.get(spelling, -1) for spelling in encoded.dictionary.to_pylist()], np.int8
-    )
-    codes = table[np.asarray(encoded.indices)] if len(table) else np.zeros(len(cells), np.int8)
+    table = np.array([lookup.get(spelling, -1) for spelling in found.words.to_pylist()], np.int8)
+    codes = table[found.indices] if len(table) else np.zeros(len(values), np.int8)
     where.check(
         (codes < 0) & ~empty,
         lambda row: _("unknown {vocabulary} '{value}'; expected one of: {values}").format(
             vocabulary=vocabulary.title(),
-            value=_shown(cells, row),
+            value=found.shown(row),
             values=vocabulary.listed(),
         ),
         spec.name,

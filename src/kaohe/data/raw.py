@@ -16,7 +16,9 @@ which rows are empty (:func:`drop_empty_rows`).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+import hashlib
+import threading
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -49,6 +51,28 @@ class RawTable:
     headers: Mapping[str, str]
     lines: NDArray[np.int64]
     sha256: str | None = None
+
+
+#: Files larger than this are hashed on a thread of their own (bytes).
+HASH_APART = 1 << 20
+
+
+def sha256_later(data: bytes) -> Callable[[], str]:
+    """The SHA-256 of ``data`` in hex, for :attr:`RawTable.sha256`: a large file is
+    hashed on a thread of its own while the reader parses it (hashlib lets other
+    threads run while it hashes); calling the result waits for the hash."""
+    sha = hashlib.sha256()
+    if len(data) <= HASH_APART:
+        sha.update(data)
+        return sha.hexdigest
+    thread = threading.Thread(target=sha.update, args=(data,), daemon=True)
+    thread.start()
+
+    def hexdigest() -> str:
+        thread.join()
+        return sha.hexdigest()
+
+    return hexdigest
 
 
 def expected_columns(spec: TableSpec) -> str:
