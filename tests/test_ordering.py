@@ -275,6 +275,7 @@ def test_compact_order_orders_ranks_and_places_as_the_full_sort(
     tie = np.array([t for _, _, t, _ in rows])
     flags = rng.random((1 if one_flags else k, n)) < 0.6
     places = rng.integers(0, 4, (k, 1)) + rng.integers(0, 3, (1, int(group.max()) + 2))
+    places *= rng.choice([1, 1, -1, 2**40], places.shape)  # beyond 0..n too
     full = GroupOrder.build(group, np.tile(score, (k // score.shape[0], 1)), k, [tie])
     compact = CompactOrder.build(group, scores, k, [tie])
     assert compact is not None
