@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kaohe.batch_order import MergedOrder, order_in_groups
+from kaohe.compact_order import CompactOrder
 from kaohe.ordering import (
     GroupOrder,
     governing,
@@ -169,7 +170,12 @@ def test_merged_order_declines_what_it_cannot_do() -> None:
     varying_tie = np.array([[0, 1, 0, 1], [1, 0, 1, 0]])
     assert MergedOrder.build(group, score, 2, [varying_tie]) is None
     assert MergedOrder.build(group, score, 2, moving_share=0.5) is None
-    assert isinstance(order_in_groups(group, score, 2), GroupOrder)
+    assert isinstance(order_in_groups(group, score, 2), CompactOrder)
+    assert isinstance(order_in_groups(group, score, 1), GroupOrder)
+    assert isinstance(order_in_groups(group, score, 2, [varying_tie]), GroupOrder)
+    too_wide = np.array([[0.0, 1e7, 3.0, 4.0], [4.0, 3.0, 2.0, 1.0]])  # 10^9 cents apart
+    assert CompactOrder.build(group, too_wide, 2) is None
+    assert isinstance(order_in_groups(group, too_wide, 2), GroupOrder)
     still = np.array([[1, 2, 3, 4], [1, 2, 3, 9]]) / 100
     assert isinstance(order_in_groups(group, still, 2), MergedOrder)
 
@@ -238,3 +244,42 @@ def test_build_sorts_each_scenario_by_its_own_scores(
             ahead = [j for j in same if expected.index(j) <= expected.index(i)]
             wanted = sum(1 for j in ahead if flags[scenario, j]) if flags[scenario, i] else 0
             assert counts[scenario, i] == wanted
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(-1, 4), st.integers(0, 2), st.booleans()),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(1, 4),
+    st.integers(0, 2**16),
+    st.booleans(),
+    st.booleans(),
+)
+def test_compact_order_orders_ranks_and_places_as_the_full_sort(
+    rows: list[tuple[int, int, int, bool]], k: int, seed: int, one_row: bool, one_flags: bool
+) -> None:
+    """Entities marked in the last field get a different score in each scenario
+    (-1 is no score), unless ``one_row``: one row of scores for every scenario.
+    Flags are per scenario or, with ``one_flags``, one row; places per scenario."""
+    rng = np.random.default_rng(seed)
+    n = len(rows)
+    group = np.array([g for g, _, _, _ in rows])
+    score = np.tile(np.array([s for _, s, _, _ in rows], dtype=np.int64), (k, 1))
+    moving = np.array([m for _, _, _, m in rows])
+    score[:, moving] = rng.integers(-1, 5, (k, int(moving.sum())))
+    if one_row:
+        score = score[:1]
+    scores = np.where(score < 0, np.nan, score * 1.01)  # whole cents, as published scores
+    tie = np.array([t for _, _, t, _ in rows])
+    flags = rng.random((1 if one_flags else k, n)) < 0.6
+    places = rng.integers(0, 4, (k, 1)) + rng.integers(0, 3, (1, int(group.max()) + 2))
+    places *= rng.choice([1, 1, -1, 2**40], places.shape)  # beyond 0..n too
+    full = GroupOrder.build(group, np.tile(score, (k // score.shape[0], 1)), k, [tie])
+    compact = CompactOrder.build(group, scores, k, [tie])
+    assert compact is not None
+    assert compact.order.tolist() == full.order.tolist()
+    assert compact.rank().tolist() == full.rank().tolist()
+    expected = full.take_places(np.broadcast_to(flags, (k, n)), places)
+    assert compact.take_places(flags, places).tolist() == expected.tolist()

@@ -4,8 +4,10 @@
 study most scenarios differ from one another in the scores of a few
 entities; a :class:`MergedOrder` then sorts the still entities once and
 only the moving ones per scenario, and places them by binary search.
-Otherwise one :class:`~kaohe.ordering.GroupOrder` sorts everything. Both
-give the same ranks and places (tests compare them on random batches).
+When many move, a :class:`~kaohe.compact_order.CompactOrder` sorts every
+row on 32-bit keys; when those do not fit, one
+:class:`~kaohe.ordering.GroupOrder` sorts everything. All give the same
+ranks and places (tests compare them on random batches).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .compact_order import CompactOrder
 from .numeric import varying_columns
 from .ordering import GroupOrder, IntArray, cents, shared_rank
 
@@ -52,13 +55,17 @@ def order_in_groups(
     ``scores`` are published scores (multiples of 0.01; NaN for none),
     ``(K, n)`` or ``(1, n)``. When many scenarios differ in the scores of
     few entities (a what-if study), a :class:`MergedOrder` sorts only those;
-    otherwise one :class:`GroupOrder` sorts everything. Both give the same
-    ranks and places.
+    otherwise a :class:`CompactOrder` sorts every row on 32-bit keys, or,
+    when those do not fit, one :class:`GroupOrder` sorts everything. All
+    give the same ranks and places.
     """
     if k > 1:
         merged = MergedOrder.build(group, scores, k, tie_breaks, MOVING_SHARE)
         if merged is not None:
             return merged
+        compact = CompactOrder.build(group, scores, k, tie_breaks)
+        if compact is not None:
+            return compact
     return GroupOrder.build(group, cents(scores), k, tie_breaks)
 
 

@@ -7,7 +7,7 @@ to ``(K, n_groups)``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -52,19 +52,24 @@ def width(*arrays: NDArray[np.generic] | None) -> int:
 def varying_columns(*arrays: NDArray[np.generic]) -> IntArray:
     """The columns in which some ``(K, n)`` array of ``arrays`` differs between
     scenarios (NaN equal to NaN); arrays of shape ``(1, n)`` or ``(n,)`` vary nowhere."""
-    found: list[IntArray] = []
-    for values in arrays:
-        if values.ndim != 2 or values.shape[0] == 1:
-            continue
-        columns = np.flatnonzero((values != values[:1]).any(axis=0))
-        if values.dtype.kind == "f" and columns.shape[0]:  # NaN != NaN: look again there
-            part = values[:, columns]
-            both_nan = np.isnan(part) & np.isnan(part[:1])
-            columns = columns[((part != part[:1]) & ~both_nan).any(axis=0)]
-        found.append(columns)
+    found = [np.flatnonzero(mask) for mask in _varying_masks(arrays)]
     if not found:
         return np.zeros(0, dtype=np.int64)
     return np.unique(np.concatenate(found))
+
+
+def _varying_masks(arrays: tuple[NDArray[np.generic], ...]) -> Iterator[NDArray[np.bool_]]:
+    """For each ``(K, n)`` array of ``arrays``, the columns where it differs between
+    scenarios, as a mask (NaN equal to NaN); one at a time, so a caller may stop early."""
+    for values in arrays:
+        if values.ndim != 2 or values.shape[0] == 1:
+            continue
+        differs = (values != values[:1]).any(axis=0)
+        if values.dtype.kind == "f":  # NaN != NaN: where the first row is NaN, look again
+            again = np.flatnonzero(differs & np.isnan(values[0]))
+            if again.shape[0]:
+                differs[again] = ~np.isnan(values[:, again]).all(axis=0)
+        yield differs
 
 
 def column_wise(
@@ -84,9 +89,12 @@ def column_wise(
     if k == 1:
         return formula(*arrays)
     n = arrays[0].shape[-1]
-    columns = varying_columns(*arrays)
-    if columns.shape[0] * 2 > n:
-        return tuple(np.broadcast_to(out, (k, n)) for out in formula(*arrays))
+    varying = np.zeros(n, dtype=bool)
+    for mask in _varying_masks(arrays):
+        varying |= mask
+        if np.count_nonzero(varying) * 2 > n:  # most columns vary: the others need no look
+            return tuple(np.broadcast_to(out, (k, n)) for out in formula(*arrays))
+    columns = np.flatnonzero(varying)
     outs = []
     for base in formula(*(a[:1] if a.ndim == 2 else a for a in arrays)):
         out = np.empty((k, n), dtype=base.dtype)

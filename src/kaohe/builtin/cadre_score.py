@@ -27,6 +27,7 @@ from ..numeric import round2_in_place, varying_columns, width
 from ..params import Number, NumberMap
 from ..rule import Rule, Step
 from ..vocab import EFFECT, ROLE
+from .score_profiles import parts_by_profile
 
 VOTE_COLUMNS = ("excellent", "competent", "basic", "incompetent")
 NO_VOTES_NOTE = "无民主测评"
@@ -81,32 +82,38 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     moving_columns = np.flatnonzero(moving)
     # the parts of the cadres that no scenario changes are computed once
     at_still = _parts_at(components, gaps, role, has_votes, still, first=True)
-    at_moving = _parts_at(components, gaps, role, has_votes, moving_columns, first=False)
-    parts: list[Adjustments] = []
-    for component, (rows_s, points_s), (rows_m, points_m) in zip(
-        components, at_still[0], at_moving[0], strict=True
-    ):
-        rows, points = _merged(rows_s, points_s, rows_m, points_m)
-        parts.append(
-            Adjustments(
-                entity=CADRE,
-                kind="component",
-                rule=component.rule,
-                index=rows,
-                points=points,
-                source_table=component.source_table,
-                source_id=_source_ids(ctx, component.source_table, rows),
-                effect=COMPONENT,
-                note=component.name,
+    profiled = parts_by_profile(components, gaps, role, has_votes, moving_columns, at_still[0])
+    if profiled is None:
+        at_moving = _parts_at(components, gaps, role, has_votes, moving_columns, first=False)
+        joined = [
+            _merged(rows_s, points_s, rows_m, points_m)
+            for (rows_s, points_s), (rows_m, points_m) in zip(
+                at_still[0], at_moving[0], strict=True
             )
+        ]
+        usable_m, summed = at_moving[1], _summed(moving_columns, at_moving[0])
+    else:
+        joined, usable_m, summed = profiled.parts, profiled.usable, profiled.summed
+    parts = [
+        Adjustments(
+            entity=CADRE,
+            kind="component",
+            rule=component.rule,
+            index=rows,
+            points=points,
+            source_table=component.source_table,
+            source_id=_source_ids(ctx, component.source_table, rows),
+            effect=COMPONENT,
+            note=component.name,
         )
-    usable_s, usable_m = at_still[1], at_moving[1]
+        for component, (rows, points) in zip(components, joined, strict=True)
+    ]
     k_usable = usable_m.shape[0] if moving_columns.shape[0] else 1
     usable = np.empty((k_usable, n), dtype=bool)
-    usable[:, still] = usable_s
+    usable[:, still] = at_still[1]
     usable[:, moving_columns] = usable_m
     deductions = sum_points(ctx.get("cadre.adjustments"), "deduction", n)
-    score = _scores(parts, deductions, usable, moving_columns, at_moving[0])
+    score = _scores(parts, deductions, usable, moving_columns, summed)
     k = width(score, appraisal)
     score = np.broadcast_to(score, (k, n))
     missing, cadre_ids = np.flatnonzero(~has_votes), ctx.data.cadre_ids
@@ -216,24 +223,40 @@ def _merged(
     return rows, points
 
 
+def _summed(
+    moving: NDArray[np.int64],
+    moving_parts: list[tuple[NDArray[np.int64], NDArray[np.float64]]],
+) -> NDArray[np.float64]:
+    """``(K or 1, len(moving))``: each moving cadre's points added in part order,
+    from each part's rows among ``moving`` and their points."""
+    k = max((points.shape[0] for _, points in moving_parts), default=1)
+    summed = np.zeros((k, moving.shape[0]))
+    for rows, points in moving_parts:
+        if rows.shape[0] == moving.shape[0]:
+            summed += points
+        else:
+            summed[:, np.searchsorted(moving, rows)] += points
+    return summed
+
+
 def _scores(
     parts: list[Adjustments],
     deductions: NDArray[np.float64],
     usable: NDArray[np.bool_],
     moving: NDArray[np.int64],
-    moving_parts: list[tuple[NDArray[np.int64], NDArray[np.float64]]],
+    summed: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     """S of every cadre, ``(K or 1, n)``: the parts added in order, then :func:`_published`.
 
     ``moving`` are the cadres whose parts or usability vary by scenario,
-    ``moving_parts`` each part's rows among them and their points. Cadres
-    that no scenario changes (not moving, and no deduction of theirs
-    varies) are computed once; the others per scenario. Either way a
-    cadre's parts are added in the same order as in a single run, so a
-    batch gives exactly what separate runs give.
+    ``summed`` their parts added in order (:func:`_summed`). Cadres that no
+    scenario changes (not moving, and no deduction of theirs varies) are
+    computed once; the others per scenario. Either way a cadre's parts are
+    added in the same order as in a single run, so a batch gives exactly
+    what separate runs give.
     """
     n = usable.shape[1]
-    k = width(deductions, usable, *(part.points for part in parts))
+    k = width(deductions, usable, summed, *(part.points for part in parts))
     still = np.zeros((1, n))
     for part in parts:
         still[:, part.index] += part.points[:1]
@@ -243,12 +266,6 @@ def _scores(
     varying = np.union1d(varying_columns(deductions), moving)
     if varying.shape[0] == 0:
         return score
-    summed = np.zeros((k, moving.shape[0]))
-    for rows, points in moving_parts:
-        if rows.shape[0] == moving.shape[0]:
-            summed += points
-        else:
-            summed[:, np.searchsorted(moving, rows)] += points
     if varying.shape[0] == moving.shape[0]:
         weighted = summed
     else:  # cadres whose deductions only vary: their parts as in every scenario

@@ -1,0 +1,136 @@
+"""Ordering a batch on 32-bit keys: the cheaper full sort when many entities move.
+
+:class:`CompactOrder` gives the order, ranks and places of
+:class:`~kaohe.ordering.GroupOrder` with tie-breaks that no scenario
+changes. Instead of the entity, the low bits of each key hold the entity's
+place within its group in tie-break order (groups are small), so that a key
+of (group, score, place) fits in 32 bits: each scenario's row is sorted on
+keys half as wide, and the entity is read back from the group and the
+place. Ranks and places then come from linear passes over the sorted rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+from numpy.typing import NDArray
+
+from .ordering import IntArray, cents, place_in_run, shared_rank
+
+#: Packed keys stay below this (the int32 range).
+KEY_LIMIT = 2**31
+
+
+@attrs.frozen
+class CompactOrder:
+    """All scenarios' entities sorted by (group, score desc, tie-breaks, entity).
+
+    ``key`` is each scenario's row of packed keys, sorted, ``(K, n)`` or
+    ``(1, n)`` when no score differs between scenarios: ``(group, score
+    desc)`` above ``shift`` bits, the entity's place in its group in
+    tie-break order below. ``order`` holds the flat index into ``(K, n)``
+    arrays raveled of the entity at each sorted position. Every row sorts
+    the same entities by group first, so a group occupies the same
+    positions in every row: ``position_group`` is the group at each
+    position, ``group_start`` the first position of each group.
+    """
+
+    k: int
+    n: int
+    key: NDArray[np.int32]
+    shift: int
+    order: IntArray
+    position_group: IntArray
+    group_start: IntArray
+
+    @classmethod
+    def build(
+        cls,
+        group: IntArray,
+        scores: NDArray[np.float64],
+        k: int,
+        tie_breaks: Sequence[NDArray[np.generic]] = (),
+    ) -> CompactOrder | None:
+        """The order, or None when it does not apply: tie-breaks that vary by
+        scenario, or keys too wide for 32 bits.
+
+        ``scores`` are published scores (multiples of 0.01; NaN for none),
+        ``(K, n)`` or ``(1, n)``; ``group`` is ``(n,)``; each tie-break
+        ``(1, n)`` or ``(n,)``, ascending, first one first.
+        """
+        n = int(group.shape[0])
+        if n == 0:
+            return None
+        shared = shared_rank(tie_breaks, n) if tie_breaks else np.zeros(n, dtype=np.int64)
+        if shared is None:
+            return None
+        n_groups = int(group.max()) + 1
+        sizes = np.bincount(group, minlength=n_groups)
+        shift = (int(sizes.max()) - 1).bit_length()
+        whole = cents(scores)
+        low, high = int(whole.min()), int(whole.max())
+        span = high - low + 1
+        if (n_groups * span) << shift >= KEY_LIMIT:
+            return None
+        # the entities of each group in tie-break order; an entity's place there is
+        # the low part of its key (unique within the group, as the entity is)
+        by_tie = np.lexsort((np.arange(n), shared, group))
+        group_start = np.cumsum(sizes) - sizes
+        position_group = np.repeat(np.arange(n_groups), sizes)
+        place = np.empty(n, dtype=np.int64)
+        place[by_tie] = np.arange(n) - group_start[position_group]
+        # (group, score desc) as GroupOrder packs it: high - cents is 0 for the best score
+        base = ((group * span + high) << shift) | place
+        whole <<= shift
+        key = np.subtract(base, whole, out=whole).astype(np.int32)
+        key.sort(axis=1)
+        entity = by_tie[(key & ((1 << shift) - 1)) + group_start[position_group]]
+        order = entity + np.arange(k, dtype=np.int64)[:, None] * n
+        return cls(k, n, key, shift, order.ravel(), position_group, group_start)
+
+    def rank(self) -> IntArray:
+        """``1 + number of entities of the same group with a higher score``, ``(K, n)``."""
+        k, n = self.k, self.n
+        # without ties, an entity's rank is its place in its group's run of positions
+        at = np.arange(n, dtype=np.int64) - self.group_start[self.position_group] + 1
+        ranks = np.empty(k * n, dtype=np.int64)
+        ranks[self.order] = np.broadcast_to(at, (k, n)).reshape(-1)
+        # a tie (same group and score) takes the rank of the first of its run
+        value = self.key >> self.shift
+        tied = np.flatnonzero(value[:, 1:] == value[:, :-1])
+        if tied.shape[0]:
+            row, column = np.divmod(tied, n - 1)
+            column += 1
+            position = row * n + column
+            new = np.ones(position.shape[0], dtype=bool)
+            new[1:] = position[1:] != position[:-1] + 1
+            first = at[column - place_in_run(new) - 1]
+            if value.shape[0] == k:
+                ranks[self.order[position]] = first
+            else:  # one row of keys: the same ties in every scenario
+                ranks[self.order.reshape(k, n)[:, column]] = first
+        return ranks.reshape(k, n)
+
+    def take_places(self, flags: NDArray[np.bool_], places: IntArray) -> NDArray[np.bool_]:
+        """The flagged entities that get one of their group's ``places``, in order.
+
+        ``flags`` is ``(K, n)`` or ``(1, n)``, ``places`` ``(K, n_groups)`` or
+        ``(1, n_groups)``; the result is ``(K, n)``.
+        """
+        k, n = self.k, self.n
+        flat = np.ascontiguousarray(np.broadcast_to(flags, (k, n))).reshape(-1)
+        in_order = np.take(flat, self.order).reshape(k, n)
+        # flagged entities up to each position of a row, and before each group's first
+        count = np.cumsum(in_order, axis=1, dtype=np.int32)
+        n_groups = self.group_start.shape[0]
+        before = np.zeros((k, n_groups), dtype=np.int64)
+        later = self.group_start > 0
+        before[:, later] = count[:, self.group_start[later] - 1]
+        before += places[:, :n_groups]
+        taken_in_order = count <= np.take(before, self.position_group, axis=1)
+        taken_in_order &= in_order
+        taken = np.empty(k * n, dtype=bool)
+        taken[self.order] = taken_in_order.reshape(-1)
+        return taken.reshape(k, n)
