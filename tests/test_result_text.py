@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import attrs
 import numpy as np
 import pyarrow as pa
 import pytest
 
 import kaohe
 from kaohe import PluginError
-from kaohe.blocks import resolve, resolve_arrow
+from kaohe.blocks import Adjustments, resolve, resolve_arrow
 from kaohe.kernel import _GuardedText
 from kaohe.ledger import LedgerIds, joined, label_rows, picked
-from kaohe.tables_out import adjustment_rows
+from kaohe.tables_out import adjustment_rows, finding_columns
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +105,19 @@ class LedgerIdsLike:
 
     def arrow(self) -> pa.Array:
         return pa.array(self.cells)
+
+
+def test_findings_are_the_same_whether_ids_know_their_rows_or_are_looked_up(
+    results: kaohe.Results,
+) -> None:
+    def looked_up(block: object) -> object:
+        if not isinstance(block, Adjustments):
+            return block
+        ids = block.ids()
+        return attrs.evolve(block, source_id=lambda: ids)  # a plain function: no rows_of
+
+    plain = attrs.evolve(results, adjustments=tuple(looked_up(b) for b in results.adjustments))
+    assert any(getattr(b.source_id, "rows_of", None) is not None for b in results.adjustments)
+    known, found = finding_columns(results), finding_columns(plain)
+    assert [c.to_pylist() for c in known.ordered()] == [c.to_pylist() for c in found.ordered()]
+    assert sum(int(n) for n in known.ordered()[1].to_pylist()) > 0

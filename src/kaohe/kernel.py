@@ -271,6 +271,12 @@ class _GuardedText:
         """The function's text as Arrow, where it offers that (``function.arrow()``)."""
         return self._guarded(getattr(self.function, "arrow", self.function))
 
+    def rows_of(self, table: object) -> Any:
+        """The rows of input table ``table`` the text names, where the function
+        says (``function.rows_of(table)``: ledger ids); None otherwise."""
+        rows_of = getattr(self.function, "rows_of", None)
+        return None if rows_of is None else self._guarded(lambda: rows_of(table))
+
     def _guarded(self, function: Callable[[], Any]) -> Any:
         try:
             return function()

@@ -185,6 +185,10 @@ class LedgerIds:
 
         return self.table.text("id").take(pa.array(self.rows, pa.int64()))
 
+    def rows_of(self, table: object) -> NDArray[np.int64] | None:
+        """The rows these ids are of, when they are of ``table``; None otherwise."""
+        return self.rows if self.table is table else None
+
     def picked(self, rows: NDArray[np.int64]) -> LedgerIds:
         """The ids of rows ``rows`` of these."""
         return LedgerIds(self.table, self.rows[rows])

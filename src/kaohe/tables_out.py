@@ -13,7 +13,7 @@ text columns, for the workbook and the report.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -21,11 +21,14 @@ from numpy.typing import NDArray
 
 from . import arrowtext as at
 from .arrowtext import FORMULA_START as FORMULA_START  # re-exported: audit checks it
-from .blocks import CADRE, UNIT, UNIT_EFFECT
+from .blocks import CADRE, UNIT, UNIT_EFFECT, Adjustments
 from .dates import to_day
 from .ordering import sort_rows
 from .results import Results
 from .vocab import CADRE_GRADES, EFFECT, NO_GRADE, ROLE, UNIT_GRADES
+
+if TYPE_CHECKING:
+    from .data import Table as DataTable
 
 Columns = list[NDArray[np.str_]]
 
@@ -334,6 +337,19 @@ FINDING_COLUMNS = ("category", "findings", "points")
 UNCATEGORISED = "未分类"
 
 
+def _source_rows(block: Adjustments, table: DataTable, id_column: str | None) -> Any:
+    """The rows of ``table`` that ``block``'s rows come from: as its ids' function
+    says (ledger ids know their rows), else by looking its ids up in ``table``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows_of = getattr(block.source_id, "rows_of", None)
+    rows = None if rows_of is None else rows_of(table)
+    if rows is not None:
+        return pa.array(np.asarray(rows, dtype=np.int64))
+    return pc.index_in(block.text("source_id"), value_set=table.text(id_column or "id"))
+
+
 def finding_columns(results: Results) -> Table:
     """``findings.csv``: the ledger findings scored this year per 问题类别, and their points.
 
@@ -354,9 +370,8 @@ def finding_columns(results: Results) -> Table:
         if not chosen:
             continue
         table = results.data.tables[name]
-        ids = at.concat([b.text("source_id") for b in chosen])
-        row = pc.index_in(ids, value_set=table.text(spec.id_column or "id"))
-        found.append(table.text(spec.finding_category).take(row))
+        categories = table.text(spec.finding_category)
+        found.extend(categories.take(_source_rows(b, table, spec.id_column)) for b in chosen)
         lost.append(-np.concatenate([b.points[0] for b in chosen]))
     category = pc.fill_null(at.concat(found), "")
     category = pc.if_else(pc.equal(category, ""), UNCATEGORISED, category).dictionary_encode()
