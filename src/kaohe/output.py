@@ -69,6 +69,10 @@ def _large() -> Any:
     return pa.large_string()
 
 
+#: Bytes of text searched at a time for characters that need quoting.
+SEARCH_BYTES = 1 << 22
+
+
 def _may_need_quotes(cells: Any) -> bool:
     """Whether the text of an Arrow string array holds a character of :data:`NEEDS_QUOTES`.
 
@@ -82,10 +86,6 @@ def _may_need_quotes(cells: Any) -> bool:
         if any(special in piece for special in (b",", b'"', b"\n", b"\r")):
             return True
     return False
-
-
-#: Bytes of text searched at a time for characters that need quoting.
-SEARCH_BYTES = 1 << 22
 
 
 #: Rows of a CSV file made at a time: the text of a few MB is made, written
