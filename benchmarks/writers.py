@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     n_rows = sum(int(columns[0].shape[0]) for columns in texts)
 
     def arrow() -> list[bytes]:
-        return [csv_bytes(table.names, table.columns, table.order) for table in tables]
+        return [csv_bytes(table.names, table.columns) for table in tables]
 
     def former() -> list[bytes]:
         return [

@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from . import arrowtext as at
 from .arrowtext import TextColumn
@@ -95,19 +94,14 @@ CHUNK_ROWS = 1 << 16
 
 
 def csv_bytes(
-    header: Sequence[str],
-    columns: Sequence[TextColumn],
-    order: Any = None,
-    *,
-    consume: bool = False,
+    header: Sequence[str], columns: Sequence[TextColumn], *, consume: bool = False
 ) -> bytes:
     """A UTF-8 CSV file (with BOM, so that Excel opens it as UTF-8) as bytes.
 
     ``columns`` are numpy text columns, Arrow string arrays or the text
     columns of :mod:`kaohe.arrowtext` (:class:`~kaohe.arrowtext.Taken`,
     :class:`~kaohe.arrowtext.Numbers`: the cells made for the rows being
-    written); ``order`` (Arrow or numpy integer indices) puts their rows in
-    the file's order, None when they are. Built column-wise through Apache
+    written), their rows in the file's order. Built column-wise through Apache
     Arrow (imported only here), :data:`CHUNK_ROWS` rows at a time: each
     column's cells of those rows quoted (:func:`quote`), the cells of a row
     joined with ``,``, each line ended with ``\n``, and their text appended
@@ -119,8 +113,7 @@ def csv_bytes(
     file = io.BytesIO()
     file.write(BOM)
     file.write(_lines([quote(at.from_numpy(names[i : i + 1])) for i in range(len(names))]) or b"\n")
-    index = None if order is None else np.asarray(order, dtype=np.int64)
-    cells = [_quoted_once(_ordered(_column(column), index)) for column in columns]
+    cells = [_quoted_once(_column(column)) for column in columns]
     if consume and isinstance(columns, list):
         columns.clear()
     n = len(cells[0]) if cells else 0
@@ -137,17 +130,6 @@ def _column(cells: TextColumn) -> TextColumn:
     if isinstance(cells, at.Taken | at.Numbers):
         return cells
     return cells.cast(_large())
-
-
-def _ordered(cells: TextColumn, index: NDArray[np.int64] | None) -> TextColumn:
-    """``cells`` with row ``i`` its row ``index[i]``: a lookup, no text copied."""
-    if index is None:
-        return cells
-    if isinstance(cells, at.Taken):
-        return at.Taken(cells.values, cells.index[index])
-    if isinstance(cells, at.Numbers):
-        return at.Numbers(cells.values[index], cells.decimals)
-    return at.Taken(cells, index)
 
 
 def _quoted_once(cells: TextColumn) -> TextColumn:
@@ -186,9 +168,9 @@ def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, byt
     files = {}
     for name, table in RESULT_TABLES.items():
         made = table(results)
-        header, columns, order = made.names, list(made.columns), made.order
+        header, columns = made.names, list(made.columns)
         del made  # the columns are freed once the file is made
-        files[f"{name}.csv"] = csv_bytes(header, columns, order, consume=True)
+        files[f"{name}.csv"] = csv_bytes(header, columns, consume=True)
     files["manifest.json"] = (
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     ).encode("utf-8")

@@ -35,26 +35,21 @@ Columns = list[NDArray[np.str_]]
 
 @attrs.frozen
 class Table:
-    """A result table's text: columns of one length (:mod:`kaohe.arrowtext`).
+    """A result table's text: columns of one length, rows in file order (:mod:`kaohe.arrowtext`).
 
     A column is an Arrow ``large_string`` array, or text made for the rows
     asked (:class:`~kaohe.arrowtext.Taken`, :class:`~kaohe.arrowtext.Numbers`;
     :func:`kaohe.arrowtext.rows` and :func:`~kaohe.arrowtext.whole` read
-    both). ``order`` (Arrow int64 indices, or None when the rows are
-    already in order) is the file's row order: row ``i`` of the file is row
-    ``order[i]`` of ``columns``.
+    both): a table in another order than its blocks' is made of lookups in
+    that order, so that no text is copied to reorder it.
     """
 
     names: tuple[str, ...]
     columns: list[Any]
-    order: Any = None
 
     def ordered(self) -> list[Any]:
-        """The columns, as Arrow arrays, with their rows in the file's order."""
-        columns = [at.whole(column) for column in self.columns]
-        if self.order is None:
-            return columns
-        return [column.take(self.order) for column in columns]
+        """The columns as Arrow arrays."""
+        return [at.whole(column) for column in self.columns]
 
 
 UNIT_COLUMNS = (
