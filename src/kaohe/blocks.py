@@ -127,8 +127,25 @@ def check_scenario_array(
         raise _fail(name, "contains NaN or infinity")
 
 
+class _RowTexts:
+    """The text columns of a block's rows: its :data:`RowText` fields, by name."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def column(self, name: str) -> NDArray[np.str_]:
+        """Text column ``name`` (a :data:`RowText` field) of every row, as numpy text."""
+        return resolve(getattr(self, name), len(self))
+
+    def text(self, name: str) -> Any:
+        """:meth:`column` ``name`` as an Arrow ``large_string`` array (for the writers)."""
+        return resolve_arrow(getattr(self, name), len(self))
+
+
 @attrs.frozen
-class Adjustments:
+class Adjustments(_RowTexts):
     """Scored effects: one row per source record (or per capped entity).
 
     ``points`` is ``(K or 1, n)``: negative for deductions, positive for
@@ -170,17 +187,9 @@ class Adjustments:
         """The note of every row."""
         return resolve(self.note, len(self))
 
-    def column(self, name: str) -> NDArray[np.str_]:
-        """Text column ``name`` (source_table, source_id, effect or note) of every row."""
-        return resolve(getattr(self, name), len(self))
-
-    def text(self, name: str) -> Any:
-        """:meth:`column` ``name`` as an Arrow ``large_string`` array (for the writers)."""
-        return resolve_arrow(getattr(self, name), len(self))
-
 
 @attrs.frozen
-class Effects:
+class Effects(_RowTexts):
     """Grade effects on units or cadres: one row per source record.
 
     ``level`` codes: for cadres :data:`kaohe.vocab.EFFECT`; for units
@@ -206,14 +215,6 @@ class Effects:
         _check_rows("level", self.level, n, "i")
         for name in ("source_table", "source_id", "note"):
             _check_text(name, getattr(self, name), n)
-
-    def column(self, name: str) -> NDArray[np.str_]:
-        """Text column ``name`` (source_table, source_id or note) of every row."""
-        return resolve(getattr(self, name), len(self))
-
-    def text(self, name: str) -> Any:
-        """:meth:`column` ``name`` as an Arrow ``large_string`` array (for the writers)."""
-        return resolve_arrow(getattr(self, name), len(self))
 
 
 #: Unit grade effects, lightest first.
@@ -241,7 +242,7 @@ class Flags:
 
 
 @attrs.frozen
-class Freezes:
+class Freezes(_RowTexts):
     """Promotion-freeze windows ``[start, end)`` of cadres; ``end`` may be FOREVER.
 
     ``source_table``, ``source_id`` and ``reason`` are :data:`RowText`.
@@ -268,14 +269,6 @@ class Freezes:
             raise _fail("start/end", "missing date in a window")
         for name in ("source_table", "source_id", "reason"):
             _check_text(name, getattr(self, name), n)
-
-    def column(self, name: str) -> NDArray[np.str_]:
-        """Text column ``name`` (source_table, source_id or reason) of every row."""
-        return resolve(getattr(self, name), len(self))
-
-    def text(self, name: str) -> Any:
-        """:meth:`column` ``name`` as an Arrow ``large_string`` array (for the writers)."""
-        return resolve_arrow(getattr(self, name), len(self))
 
 
 @attrs.frozen
