@@ -92,8 +92,7 @@ class _Deferred(Where):
         explain: Callable[[int], str],
         column: str | None = None,
     ) -> None:
-        rows = np.flatnonzero(bad) if bad.dtype == np.bool_ else np.asarray(bad)
-        listed = rows[np.argsort(self.lines[rows], kind="stable")][: self.problems.limit]
+        listed = self.in_line_order(bad)[: self.problems.limit]
         said = {row: explain(row) for row in listed.tolist()}
         self.kept.append((bad, said.__getitem__, column))
 

@@ -103,14 +103,18 @@ class Where:
         column: str | None = None,
     ) -> None:
         """Report each of the ``bad`` rows (a mask or row indices) with ``explain(row)``."""
-        rows = np.flatnonzero(bad) if bad.dtype == np.bool_ else np.asarray(bad)
+        rows = self.in_line_order(bad)
         if not rows.shape[0]:
             return
-        rows = rows[np.argsort(self.lines[rows], kind="stable")]
         header = self.header(column)
         for row in rows[: self.problems.room(self.source, rows.shape[0])].tolist():
             line = int(self.lines[row])
             self.problems.add(DataError(self.source, explain(row), row=line, column=header))
+
+    def in_line_order(self, bad: NDArray[np.bool_] | NDArray[np.intp]) -> NDArray[np.intp]:
+        """The ``bad`` rows (a mask or row indices) in the order of their lines."""
+        rows = np.flatnonzero(bad) if bad.dtype == np.bool_ else np.asarray(bad, dtype=np.intp)
+        return rows[np.argsort(self.lines[rows], kind="stable")]
 
     def check(
         self, bad: NDArray[np.bool_], explain: Callable[[int], str], column: str | None = None
