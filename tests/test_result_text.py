@@ -6,9 +6,11 @@ import attrs
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kaohe
-from kaohe import PluginError
+from kaohe import PluginError, arrowtext
 from kaohe.blocks import Adjustments, resolve, resolve_arrow
 from kaohe.kernel import _GuardedText
 from kaohe.ledger import LedgerIds, joined, label_rows, picked
@@ -25,6 +27,7 @@ def test_every_block_gives_the_same_text_as_numpy_and_as_arrow(results: kaohe.Re
     for block in results.adjustments:
         for name in ("source_id", "note"):
             assert block.text(name).to_pylist() == block.column(name).tolist()
+            assert block.text(name, encoded=True).to_pylist() == block.column(name).tolist()
         arrow_ids += isinstance(getattr(block.source_id, "function", None), LedgerIds)
     for block in (*results.effects, *results.freezes):
         assert block.text("source_id").to_pylist() == block.column("source_id").tolist()
@@ -92,6 +95,57 @@ def test_joined_text_is_the_same_from_numpy_and_from_arrow() -> None:
     assert note().tolist() == expected
     assert resolve_arrow(note, 4).to_pylist() == expected
     assert resolve_arrow(joined("被上级", "约谈", n=3), 3).to_pylist() == ["被上级约谈"] * 3
+
+
+def test_coded_parts_are_joined_as_codes_into_distinct_cells() -> None:
+    status = label_rows(("", "; 按期整改", "; 逾期未整改"), np.asarray([1, 0, 2, 0, 1]))
+    note = joined(label_rows(("a", "ab"), np.asarray([1, 0, 0, 1, 0])), "c", status, n=5)
+    made = resolve_arrow(note, 5, encoded=True)
+    assert pa.types.is_dictionary(made.type)
+    expected = ["abc; 按期整改", "ac", "ac; 逾期未整改", "abc", "ac; 按期整改"]
+    assert made.to_pylist() == expected
+    assert resolve_arrow(note, 5).type == pa.large_string()  # decoded unless asked
+    assert resolve_arrow(note, 5).to_pylist() == expected == note().tolist()
+    assert sorted(made.dictionary.to_pylist()) == sorted(set(made.dictionary.to_pylist()))
+
+
+def test_a_cell_spelled_by_two_combinations_is_one_cell() -> None:
+    note = joined(
+        label_rows(("a", "ab"), np.asarray([0, 1])),
+        label_rows(("bc", "c"), np.asarray([0, 1])),
+        n=2,
+    )
+    made = resolve_arrow(note, 2, encoded=True)
+    assert made.to_pylist() == ["abc", "abc"]
+    assert made.dictionary.to_pylist().count("abc") == 1
+    assert made.indices.to_pylist() == [0, 0]
+
+
+#: A label: any text but NUL, which numpy text cannot end with.
+CELL = st.text(st.characters(exclude_characters="\x00"), max_size=3)
+
+
+@given(
+    labels=st.lists(st.lists(CELL, min_size=1, max_size=4), min_size=1, max_size=3),
+    codes=st.lists(st.integers(0, 3), min_size=3, max_size=3),
+    rows=st.integers(0, 6),
+    limit=st.sampled_from([2, 1 << 16]),
+)
+def test_joined_arrow_text_is_the_numpy_text_whatever_the_parts(
+    labels: list[list[str]], codes: list[int], rows: int, limit: int
+) -> None:
+    parts = [
+        label_rows(tuple(cells), (np.arange(rows) * (code + 1)) % len(cells))
+        for cells, code in zip(labels, codes, strict=False)
+    ]
+    note = joined(*parts, "级", LedgerIdsLike([f"x{i}" for i in range(rows)]), n=rows)
+    with_ids = note().tolist()
+    coded = joined(*parts, "级", n=rows)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(arrowtext, "COMBINED_LIMIT", limit)
+        assert resolve_arrow(note, rows).to_pylist() == with_ids
+        assert resolve_arrow(coded, rows, encoded=True).to_pylist() == coded().tolist()
+        assert resolve_arrow(coded, rows).to_pylist() == coded().tolist()
 
 
 class LedgerIdsLike:

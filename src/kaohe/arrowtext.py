@@ -25,11 +25,13 @@ __all__ = [
     "Numbers",
     "Taken",
     "TextColumn",
+    "combined",
     "compact",
     "concat",
     "constant",
     "days",
     "distinct",
+    "encoded",
     "from_numpy",
     "integer",
     "labels",
@@ -224,8 +226,54 @@ class Numbers:
 
 
 def distinct(column: Any) -> Any:
-    """``column`` (a text array) dictionary-encoded: its distinct cells and a code per row."""
+    """``column`` (a text array) dictionary-encoded: its distinct cells and a code per row
+    (an array already encoded keeps its codes, as ``int32``, its cells as ``large_string``)."""
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(column.type):
+        return encoded(column.indices.cast(pa.int32()), column.dictionary.cast(_large()))
     return column.cast(_large()).dictionary_encode()
+
+
+def encoded(codes: Any, cells: Any) -> Any:
+    """The dictionary-encoded text array whose row ``i`` is ``cells[codes[i]]``
+    (``codes`` non-negative integers, numpy or Arrow, made ``int32``)."""
+    import pyarrow as pa
+
+    if isinstance(codes, np.ndarray):
+        codes = pa.array(codes.astype(np.int32, copy=False))
+    return pa.DictionaryArray.from_arrays(codes.cast(pa.int32()), cells.cast(_large()))
+
+
+#: The most combinations of cells :func:`combined` spells out.
+COMBINED_LIMIT = 1 << 16
+
+
+def combined(pieces: list[Any], n: int) -> Any:
+    """Text pieces (strings, and dictionary-encoded arrays of ``n`` rows) joined row by
+    row, as a dictionary-encoded array: the codes of the arrays are combined into one
+    code per row, and the text made once per combination of cells (each distinct
+    joined cell once). None when a piece is a plain text array, has nulls, or the
+    combinations would exceed :data:`COMBINED_LIMIT`: join them cell by cell then.
+    """
+    import pyarrow as pa
+
+    codes = np.zeros(n, dtype=np.int64)
+    cells = [""]
+    for piece in pieces:
+        if isinstance(piece, str):
+            cells = [cell + piece for cell in cells]
+            continue
+        if not pa.types.is_dictionary(piece.type) or piece.null_count:
+            return None
+        more = piece.dictionary.to_pylist()
+        if len(cells) * max(len(more), 1) > COMBINED_LIMIT:
+            return None
+        codes = codes * len(more) + piece.indices.to_numpy(zero_copy_only=False)
+        cells = [cell + other for cell in cells for other in more]
+    first: dict[str, int] = {}
+    lookup = np.array([first.setdefault(cell, len(first)) for cell in cells], dtype=np.int32)
+    return encoded(lookup[codes], pa.array(list(first), _large()))
 
 
 def repeated(pieces: list[Any], order: NDArray[np.int64], *, safe: bool = True) -> Taken:

@@ -67,8 +67,10 @@ def resolve(text: RowText, n: int) -> NDArray[np.str_]:
     return np.asarray(_made(text, n), dtype=str)
 
 
-def resolve_arrow(text: RowText, n: int) -> Any:
-    """The text ``text`` stands for as an Arrow ``large_string`` array of ``n`` rows."""
+def resolve_arrow(text: RowText, n: int, *, encoded: bool = False) -> Any:
+    """The text ``text`` stands for as an Arrow ``large_string`` array of ``n`` rows;
+    with ``encoded``, dictionary-encoded text stays so (its dictionary ``large_string``,
+    its codes ``int32``), for the writers, which look the few distinct cells up."""
     from . import arrowtext as at
 
     if isinstance(text, str):
@@ -80,6 +82,8 @@ def resolve_arrow(text: RowText, n: int) -> Any:
 
     if not isinstance(value, pa.Array):
         value = pa.array(value)  # through the Arrow PyCapsule interface
+    if encoded and pa.types.is_dictionary(value.type):
+        return at.distinct(value)
     return value.cast(pa.large_string())
 
 
@@ -139,9 +143,10 @@ class _RowTexts:
         """Text column ``name`` (a :data:`RowText` field) of every row, as numpy text."""
         return resolve(getattr(self, name), len(self))
 
-    def text(self, name: str) -> Any:
-        """:meth:`column` ``name`` as an Arrow ``large_string`` array (for the writers)."""
-        return resolve_arrow(getattr(self, name), len(self))
+    def text(self, name: str, *, encoded: bool = False) -> Any:
+        """:meth:`column` ``name`` as an Arrow ``large_string`` array (for the writers);
+        with ``encoded``, dictionary-encoded where its text function gives it so."""
+        return resolve_arrow(getattr(self, name), len(self), encoded=encoded)
 
 
 @attrs.frozen

@@ -75,17 +75,17 @@ class MitigationNote:
         return text
 
     def arrow(self) -> Any:
-        """The notes as an Arrow string array."""
+        """The notes as a dictionary-encoded Arrow string array ("" and the distinct notes)."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
-        from .arrowtext import constant, from_numpy
+        from .arrowtext import encoded, from_numpy
 
         mitigated, notes = self._mitigated()
-        empty = constant("", mitigated.shape[0])
-        if not notes.shape[0]:
-            return empty
-        return pc.replace_with_mask(empty, pa.array(mitigated), from_numpy(notes))
+        found = from_numpy(notes).dictionary_encode()
+        codes = np.zeros(mitigated.shape[0], dtype=np.int32)
+        codes[mitigated] = found.indices.to_numpy() + 1
+        cells = pa.concat_arrays([pa.array([""], pa.large_string()), found.dictionary])
+        return encoded(codes, cells)
 
 
 @attrs.frozen
@@ -107,18 +107,28 @@ class Joined:
         return text
 
     def arrow(self) -> Any:
-        """The joined text as an Arrow string array."""
+        """The joined text as an Arrow string array: dictionary-encoded when every part
+        is a string or gives dictionary-encoded text (labels, statuses, notes of few
+        distinct values), the codes of the parts combined into one code per row and
+        no text made per row; joined cell by cell otherwise."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
+        from .arrowtext import combined
+
         large = pa.large_string()
         pieces = [
-            pa.scalar(part, large) if isinstance(part, str) else resolve_arrow(part, self.n)
+            part if isinstance(part, str) else resolve_arrow(part, self.n, encoded=True)
             for part in self.parts
         ]
-        if all(isinstance(piece, pa.Scalar) for piece in pieces):
-            return resolve_arrow("".join(map(str, self.parts)), self.n)
-        return pc.binary_join_element_wise(*pieces, pa.scalar("", large))
+        together = combined(pieces, self.n)
+        if together is not None:
+            return together
+        plain = [
+            pa.scalar(piece, large) if isinstance(piece, str) else resolve_arrow(piece, self.n)
+            for piece in pieces
+        ]
+        return pc.binary_join_element_wise(*plain, pa.scalar("", large))
 
 
 def joined(*parts: RowText | Lazy, n: int) -> Lazy:
@@ -138,22 +148,28 @@ class Labelled:
         return np.asarray(self.labels, dtype=str)[np.asarray(self.codes, dtype=np.intp)]
 
     def arrow(self) -> Any:
-        """The labels as an Arrow string array."""
+        """The labels as a dictionary-encoded Arrow string array (the labels, a code per row)."""
         import pyarrow as pa
 
+        from .arrowtext import encoded
+
         codes = np.where(self.codes < 0, self.codes + len(self.labels), self.codes)  # as numpy
-        return pa.array(self.labels, pa.large_string()).take(pa.array(codes))
+        return encoded(codes, pa.array(self.labels, pa.large_string()))
 
 
 #: How an overdue record is labelled: rectified after its deadline, or not rectified at all.
 LATE_RECTIFIED, NOT_RECTIFIED = "逾期整改", "逾期未整改"
 
 
+def rectified_by(rectified: NDArray[np.datetime64], as_of: np.datetime64) -> BoolArray:
+    """Records with a rectification date on or before ``as_of`` (done, if late)."""
+    return ~np.isnat(rectified) & (rectified <= as_of)
+
+
 def overdue_label(rectified: NDArray[np.datetime64], as_of: np.datetime64) -> NDArray[np.str_]:
     """The label of overdue records: 逾期整改 where a rectification date on or before
     ``as_of`` is recorded (late, but done), 逾期未整改 otherwise."""
-    done = ~np.isnat(rectified) & (rectified <= as_of)
-    return np.where(done, LATE_RECTIFIED, NOT_RECTIFIED)
+    return np.where(rectified_by(rectified, as_of), LATE_RECTIFIED, NOT_RECTIFIED)
 
 
 def picked(text: Lazy, rows: NDArray[np.int64]) -> Lazy:

@@ -53,6 +53,8 @@ from .errors import DataError, KaoheError, PluginError, SchemeError
 from .hookspecs import hookimpl
 from .i18n import N_, Messages
 from .ledger import (
+    LATE_RECTIFIED,
+    NOT_RECTIFIED,
     capped,
     counted,
     criticisms,
@@ -64,6 +66,7 @@ from .ledger import (
     overdue_label,
     picked,
     point_rows,
+    rectified_by,
 )
 from .numeric import positions, width
 from .ordering import nth_per_group
@@ -129,9 +132,11 @@ __all__ = [
     "ISSUER",
     "KEYS_ANY",
     "KEYS_CATEGORIES",
+    "LATE_RECTIFIED",
     "LEVEL",
     "NAT",
     "NOTE",
+    "NOT_RECTIFIED",
     "N_",
     "OPTIONAL",
     "REQUIRED",
@@ -197,6 +202,7 @@ __all__ = [
     "picked",
     "point_rows",
     "positions",
+    "rectified_by",
     "required",
     "width",
     "year_of",
@@ -223,9 +229,11 @@ CONSTANTS = {
     "ISSUER": "vocabulary: who issued a sanction (self, superior)",
     "KEYS_ANY": "NumberMap keys: any key the scheme writes",
     "KEYS_CATEGORIES": "NumberMap keys: the scheme's unit categories",
+    "LATE_RECTIFIED": "label of an overdue record rectified after its deadline (逾期整改)",
     "LEVEL": "header aliases of a `level` column",
     "NAT": "a missing date",
     "NOTE": "the `note` (备注) column of a ledger table",
+    "NOT_RECTIFIED": "label of an overdue record not rectified (逾期未整改)",
     "OPTIONAL": "Rule.activation: enabled by a table of its name in the scheme (the default)",
     "REQUIRED": "Rule.activation: every scheme must have its table",
     "ROLE": "vocabulary: cadre roles (head, leader, middle, staff) with their labels",

@@ -257,7 +257,7 @@ def adjustment_columns(results: Results, entity: str | None = None) -> Table:
         table.append(np.full(n, tables.code(block.source_table), dtype=np.int64))
         effect.append(np.full(n, effects.code(block.effect), dtype=np.int64))
         ids.append(_taken(block.text("source_id"), keep))
-        notes.append(at.distinct(_taken(block.text("note"), keep)))
+        notes.append(at.distinct(_taken(block.text("note", encoded=True), keep)))
     for grades in results.effects:
         if entity not in (None, grades.entity):
             continue
@@ -268,7 +268,7 @@ def adjustment_columns(results: Results, entity: str | None = None) -> Table:
         table.append(tables.codes(grades.column("source_table")))
         effect.append(effects.codes(names[np.where(grades.level < 0, -1, grades.level)]))
         ids.append(grades.text("source_id"))
-        notes.append(at.distinct(grades.text("note")))
+        notes.append(at.distinct(grades.text("note", encoded=True)))
     if not index:
         return Table(ADJUSTMENT_COLUMNS, [at.concat([]) for _ in ADJUSTMENT_COLUMNS])
     # units take 0..n_units-1, cadres follow: one integer key, and the index
@@ -312,7 +312,9 @@ def freeze_columns(results: Results) -> Table:
     rule = np.concatenate([np.full(len(w), rules.code(w.rule), dtype=np.int64) for w in windows])
 
     def repeated(name: str, safe: bool = True) -> at.Taken:
-        return at.repeated([at.distinct(w.text(name)) for w in windows], order, safe=safe)
+        return at.repeated(
+            [at.distinct(w.text(name, encoded=True)) for w in windows], order, safe=safe
+        )
 
     return Table(
         FREEZE_COLUMNS,

@@ -37,11 +37,20 @@ class Columns(Mapping[str, NDArray[Any]]):
 
     Text columns (ids, names, notes) arrive as Arrow arrays and become numpy
     ``str`` arrays the first time they are read, so that a run pays for the
-    text that rules and writers use and no more.
+    text that rules and writers use and no more. The Arrow array is kept, so
+    that :meth:`text` gives it as read even after a rule has read the column
+    as numpy.
     """
 
-    def __init__(self, arrays: Mapping[str, NDArray[Any]], texts: Mapping[str, pa.Array]) -> None:
-        self._names = (*arrays, *(name for name in texts if name not in arrays))
+    def __init__(
+        self,
+        arrays: Mapping[str, NDArray[Any]],
+        texts: Mapping[str, pa.Array],
+        names: Sequence[str] | None = None,
+    ) -> None:
+        self._names = (
+            tuple(names) if names else (*arrays, *(name for name in texts if name not in arrays))
+        )
         self._arrays = {name: frozen(values) for name, values in arrays.items()}
         self._texts = dict(texts)
 
@@ -52,12 +61,12 @@ class Columns(Mapping[str, NDArray[Any]]):
                 raise KeyError(name)
             from kaohe.data.arrays import to_numpy_text
 
-            found = self._arrays[name] = frozen(to_numpy_text(self._texts.pop(name)))
+            found = self._arrays[name] = frozen(to_numpy_text(self._texts[name]))
         return found
 
     def text(self, name: str) -> pa.Array:
-        """Text column ``name`` as an Arrow string array: as it was read, when no one
-        has read it as numpy text yet (the numpy text made into Arrow otherwise)."""
+        """Text column ``name`` as an Arrow string array: as it was read (numpy text
+        made into Arrow for columns that did not arrive as Arrow)."""
         found = self._texts.get(name)
         if found is not None:
             return found
@@ -72,8 +81,10 @@ class Columns(Mapping[str, NDArray[Any]]):
         return len(self._names)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as its arrays and the Arrow text columns not yet read, read-only again."""
-        return (Columns, (self._arrays, self._texts))
+        """Pickled as its arrays and its Arrow text columns (a text column once, as
+        Arrow, even when it was also read as numpy), read-only again."""
+        arrays = {name: values for name, values in self._arrays.items() if name not in self._texts}
+        return (Columns, (arrays, self._texts, self._names))
 
 
 @attrs.frozen(eq=False)

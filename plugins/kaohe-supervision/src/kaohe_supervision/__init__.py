@@ -19,7 +19,9 @@ import numpy as np
 
 from kaohe.sdk import (
     EXPOSURE_LEVEL,
+    LATE_RECTIFIED,
     N_,
+    NOT_RECTIFIED,
     SEVERITY,
     UNIT,
     Dataset,
@@ -39,10 +41,13 @@ from kaohe.sdk import (
     joined,
     label_rows,
     mitigation_note,
-    overdue_label,
     point_rows,
+    rectified_by,
     width,
 )
+
+#: The status a finding's note gives: none, on time, overdue but done, overdue and not done.
+STATUS = ("", "; 按期整改", f"; {LATE_RECTIFIED}", f"; {NOT_RECTIFIED}")
 
 #: How many row ids a warning names per unknown category before saying how many more.
 SHOWN_IDS = 5
@@ -73,15 +78,12 @@ def supervision_rows(ctx: StepContext) -> Any:
     np.add(points, extra, out=points, where=overdue)
     points *= tolerance
 
-    as_of = ctx.as_of  # the text is made later: keep no reference to the context
-
-    def status() -> np.ndarray:
-        late = np.char.add("; ", overdue_label(rectified, as_of))
-        return np.where(on_time, "; 按期整改", np.where(overdue, late, ""))
-
+    # the status of each row as a code into STATUS (made text only when written)
+    done = rectified_by(rectified, ctx.as_of)
+    status = np.where(on_time, 1, np.where(overdue, np.where(done, 2, 3), 0))
     note = joined(
         label_rows(SEVERITY.values, severity),
-        status,
+        label_rows(STATUS, status),
         mitigation_note(ctx, "supervision", rows),
         n=rows.shape[0],
     )
