@@ -199,6 +199,21 @@ def test_tolerance_factors_of_all_rows_and_of_some_rows() -> None:
     assert tolerance.factor("notices", 3, np.array([0, 2])).tolist() == [[1, 1]]
 
 
+def test_the_tolerance_deciding_rows_is_the_last_decision_of_each() -> None:
+    decisions = {"supervision": (np.array([5, 2, 5, 9]), np.array(["T1", "T2", "T3", "T4"]))}
+    tolerance = Tolerance({}, {}, decisions, np.ones((1, 1)))
+    assert tolerance.decided_by("supervision", 11).tolist() == (
+        ["", "", "T2", "", "", "T3", "", "", "", "T4", ""]
+    )
+    assert tolerance.deciding("supervision", np.array([9, 0, 5, 10])).tolist() == [
+        "T4",
+        "",
+        "T3",
+        "",
+    ]
+    assert tolerance.deciding("notices", np.array([1, 2])).tolist() == ["", ""]
+
+
 def _writing(slot: str, reads: frozenset[str] = frozenset({"table.units"})) -> Rule:
     def step(ctx: StepContext) -> Mapping[str, Any]:
         return {slot: [adjustments([0], np.full((ctx.k, 1), -1.0))]}

@@ -34,6 +34,17 @@ def test_every_block_gives_the_same_text_as_numpy_and_as_arrow(results: kaohe.Re
     assert arrow_ids >= 3  # supervision, exposures, criticisms ... rows name ledger ids
 
 
+def test_grade_reasons_are_the_same_as_numpy_and_as_arrow(results: kaohe.Results) -> None:
+    for entities in (results.units, results.cadres):
+        n = entities.ids.shape[0]
+        described = resolve(entities.effect, n).tolist()
+        assert resolve_arrow(entities.effect, n).to_pylist() == described
+        assert any(described)  # some grade is governed by an effect row
+    reasons = results.cadres.grade_reason(0).tolist()
+    assert results.cadres.grade_reason_text(0).to_pylist() == reasons
+    assert {"score", "quota"} < set(reasons)  # and effects
+
+
 def test_ledger_ids_are_numpy_when_called_and_arrow_when_asked(results: kaohe.Results) -> None:
     table = results.data.tables["supervision"]
     ids = LedgerIds(table, np.asarray([4, 0, 2]))

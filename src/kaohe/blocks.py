@@ -380,6 +380,59 @@ class EffectRows:
             out[mine] = text
         return out
 
+    def described(self, rows: NDArray[np.int64]) -> Described:
+        """:meth:`describe` of ``rows`` as a :data:`RowText` function (numpy when
+        called, Arrow from ``arrow()``), made when the results are written."""
+        return Described(self, rows)
+
+    def describe_arrow(self, rows: NDArray[np.int64]) -> Any:
+        """:meth:`describe` as an Arrow ``large_string`` array: each block's text is
+        made with Arrow for the rows asked about alone."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from . import arrowtext as at
+
+        large = pa.large_string()
+        opening, space, closing, none = (pa.scalar(t, large) for t in (" (", " ", ")", ""))
+        pieces = []
+        place = np.full(rows.shape[0], -1, dtype=np.int64)  # -1: the final ""
+        offset = made = 0
+        for block in self.blocks:
+            n = len(block)
+            mine = np.flatnonzero((rows >= offset) & (rows < offset + n))
+            if mine.shape[0]:
+                local = pa.array(rows[mine] - offset)
+                note, table, ids = (
+                    block.text(name).take(local) for name in ("note", "source_table", "source_id")
+                )
+                pieces.append(
+                    pc.binary_join_element_wise(note, opening, table, space, ids, closing, none)
+                )
+                place[mine] = made + np.arange(mine.shape[0])
+                made += mine.shape[0]
+            offset += n
+        if not pieces:
+            return at.constant("", rows.shape[0])
+        every = at.concat([*pieces, at.constant("", 1)])
+        return every.take(pa.array(np.where(place < 0, made, place)))
+
+
+@attrs.frozen
+class Described:
+    """The governing effect rows of entities, described (:meth:`EffectRows.describe`):
+    numpy text when called, Arrow from :meth:`arrow`."""
+
+    effects: EffectRows
+    rows: NDArray[np.int64]
+
+    def __call__(self) -> NDArray[np.str_]:
+        return self.effects.describe(self.rows)
+
+    def arrow(self) -> Any:
+        """The descriptions as an Arrow string array."""
+        return self.effects.describe_arrow(self.rows)
+
 
 def entity_totals(blocks: list[Adjustments], n: int) -> NDArray[np.float64]:
     """The ``(K or 1, n)`` sum of the points of ``blocks`` per entity.

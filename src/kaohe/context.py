@@ -83,13 +83,21 @@ class Tolerance:
 
     def decided_by(self, table: str, n: int) -> NDArray[np.str_]:
         """The tolerance id that decided each row of ``table`` ("" where none)."""
+        return self.deciding(table, np.arange(n))
+
+    def deciding(self, table: str, rows: NDArray[np.int64]) -> NDArray[np.str_]:
+        """The tolerance id that decided each of ``rows`` of ``table`` ("" where none):
+        text for those rows alone, however long the table."""
         found = self.decision.get(table)
-        if found is None:
-            return np.full(n, "")
-        rows, ids = found
-        decided = np.full(n, "", dtype=ids.dtype)
-        decided[rows] = ids
-        return decided
+        if found is None or not found[0].shape[0]:
+            return np.full(rows.shape[0], "")
+        decided_rows, ids = found
+        order = np.argsort(decided_rows, kind="stable")
+        ranked = decided_rows[order]
+        # a row decided twice: its last decision, as assigning them in turn leaves it
+        at = np.searchsorted(ranked, rows, side="right") - 1
+        hit = (at >= 0) & (ranked[np.maximum(at, 0)] == rows)
+        return np.where(hit, ids[order][np.maximum(at, 0)], "")
 
 
 @attrs.frozen(eq=False)

@@ -65,7 +65,7 @@ class MitigationNote:
 
     def _mitigated(self) -> tuple[NDArray[np.bool_], NDArray[np.str_]]:
         mitigated = self.tolerance.is_mitigated(self.table, self.n)[self.rows]
-        decided = self.tolerance.decided_by(self.table, self.n)[self.rows][mitigated]
+        decided = self.tolerance.deciding(self.table, self.rows[mitigated])
         return mitigated, np.char.add("; 容错减半 ", decided)
 
     def __call__(self) -> NDArray[np.str_]:

@@ -113,14 +113,66 @@ def csv_bytes(
     file = io.BytesIO()
     file.write(BOM)
     file.write(_lines([quote(at.from_numpy(names[i : i + 1])) for i in range(len(names))]) or b"\n")
-    cells = [_quoted_once(_column(column)) for column in columns]
+    cells = _merged([_quoted_once(_column(column)) for column in columns])
     if consume and isinstance(columns, list):
         columns.clear()
     n = len(cells[0]) if cells else 0
+    ended = bool(cells) and isinstance(cells[-1], at.Taken)
+    if ended:  # each distinct last cell ends its line once, not every row
+        last = cells[-1]
+        cells[-1] = at.Taken(_joined(last.values, "\n"), last.index)
     for start in range(0, n, CHUNK_ROWS):
         stop = min(n, start + CHUNK_ROWS)
-        file.write(_lines([_quoted_rows(column, start, stop) for column in cells]))
+        file.write(_lines([_quoted_rows(column, start, stop) for column in cells], ended=ended))
     return file.getvalue()  # the stream's own bytes: not copied again
+
+
+#: The most combinations of two adjacent lookup columns' cells spelled out as one column.
+MERGED_LIMIT = 1 << 12
+
+
+def _merged(cells: list[TextColumn]) -> list[TextColumn]:
+    """Adjacent lookup columns (:class:`~kaohe.arrowtext.Taken`, quoted) made one column
+    of their cells joined with ``,`` where that is cheap: columns of few distinct cells
+    (at most :data:`MERGED_LIMIT` combinations, spelled once each), or two columns that
+    look up the same rows (the entity kind and its id). A file's rows are then taken
+    and joined from fewer columns; its bytes are the same."""
+    merged: list[TextColumn] = []
+    for cell in cells:
+        before = merged[-1] if merged else None
+        if isinstance(cell, at.Taken) and isinstance(before, at.Taken):
+            both = _both(before, cell)
+            if both is not None:
+                merged[-1] = both
+                continue
+        merged.append(cell)
+    return merged
+
+
+def _both(left: at.Taken, right: at.Taken) -> at.Taken | None:
+    """``left`` and ``right`` as one lookup column (:func:`_merged`), or None."""
+    import pyarrow as pa
+
+    many = len(right.values)
+    if len(left.values) * max(many, 1) <= MERGED_LIMIT:
+        lefts = pa.array(np.repeat(np.arange(len(left.values)), many))
+        rights = pa.array(np.tile(np.arange(many), len(left.values)))
+        values = _joined(left.values.take(lefts), ",", right.values.take(rights))
+        index = left.index.astype(np.int64) * many + right.index
+        return at.Taken(values, index)
+    if len(left.values) == many and np.array_equal(left.index, right.index):
+        return at.Taken(_joined(left.values, ",", right.values), left.index)
+    return None
+
+
+def _joined(*parts: Any) -> Any:
+    """Arrow string arrays and strings joined row by row (no separator)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    large = _large()
+    pieces = [pa.scalar(p, large) if isinstance(p, str) else p.cast(large) for p in parts]
+    return pc.binary_join_element_wise(*pieces, pa.scalar("", large))
 
 
 def _column(cells: TextColumn) -> TextColumn:
@@ -146,17 +198,20 @@ def _quoted_rows(cells: TextColumn, start: int, stop: int) -> Any:
     return quote(at.rows(cells, start, stop))
 
 
-def _lines(columns: list[Any]) -> memoryview:
-    """The CSV lines of quoted Arrow string columns of one length, as UTF-8 bytes (no copy)."""
+def _lines(columns: list[Any], *, ended: bool = False) -> memoryview:
+    """The CSV lines of quoted Arrow string columns of one length, as UTF-8 bytes (no copy);
+    ``ended``: the last column's cells already end their lines."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not columns or not len(columns[0]):
         return memoryview(b"")
-    comma, newline, none = (pa.scalar(s, _large()) for s in (",", "\n", ""))
     cells = [c.cast(_large()) for c in columns]
-    cells[-1] = pc.binary_join_element_wise(cells[-1], newline, none)  # the line's end
-    return _text(pc.binary_join_element_wise(*cells, comma))
+    if not ended:
+        cells[-1] = _joined(cells[-1], "\n")  # the line's end
+    if len(cells) == 1:
+        return _text(cells[0])
+    return _text(pc.binary_join_element_wise(*cells, pa.scalar(",", _large())))
 
 
 def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, bytes]:

@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .blocks import Adjustments, Effects, Freezes, RowText, resolve
+from .blocks import Adjustments, Effects, Freezes, RowText, resolve, resolve_arrow
 from .dates import NAT
 
 if TYPE_CHECKING:
@@ -85,6 +85,20 @@ class CadreResults:
         """What decided each cadre's grade in one scenario ("" when not graded)."""
         text = reason_text(self.reason[scenario], resolve(self.effect, self.ids.shape[0]))
         return np.where(self.grade[scenario] < 0, "", text)
+
+    def grade_reason_text(self, scenario: int = 0) -> Any:
+        """:meth:`grade_reason` as an Arrow ``large_string`` array (for the writers)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from .arrowtext import labels
+
+        codes = np.where(self.grade[scenario] < 0, -1, self.reason[scenario]).astype(np.int64)
+        text = labels(np.where(codes == BY_EFFECT, -1, codes), REASONS)
+        by_effect = pa.array(codes == BY_EFFECT)
+        if not pc.any(by_effect).as_py():
+            return text
+        return pc.if_else(by_effect, resolve_arrow(self.effect, self.ids.shape[0]), text)
 
 
 @attrs.frozen(eq=False)

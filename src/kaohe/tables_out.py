@@ -190,7 +190,7 @@ def cadre_columns(results: Results) -> Table:
             at.number(c.score[0], 2),
             at.integer(c.rank[0]),
             at.labels(c.grade[0], (*CADRE_GRADES, NO_GRADE)),
-            _safe(c.grade_reason(0)),
+            at.neutralised(c.grade_reason_text(0)),
             at.days(c.frozen_until),
             _flags(c.flags, c.ids.shape[0]),
         ],
@@ -276,12 +276,14 @@ def adjustment_columns(results: Results, entity: str | None = None) -> Table:
     key = np.concatenate(index)
     order = np.argsort(key, kind="stable")  # ties: the rules' order
     key = key[order]
-    kinds = at.concat([at.constant(UNIT, 1), at.constant(CADRE, 1)])
+    # the kind of each entity, looked up as its id is (the writer joins the two once)
+    n_cadres = results.cadres.ids.shape[0]
+    kinds = at.concat([at.constant(UNIT, n_units), at.constant(CADRE, n_cadres)])
     every_id = at.concat([_safe(results.units.ids), _safe(results.cadres.ids)])
     return Table(
         ADJUSTMENT_COLUMNS,
         [
-            at.Taken(kinds, (key >= n_units).astype(np.int64)),
+            at.Taken(kinds, key),
             at.Taken(every_id, key),
             at.Taken(rules.arrow(), np.concatenate(rule)[order]),
             at.Taken(tables.arrow(), np.concatenate(table)[order]),

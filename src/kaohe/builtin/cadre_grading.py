@@ -146,7 +146,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             rank,
             grade.astype(np.int64),
             reason.astype(np.int8),
-            lambda: effects.describe(source),
+            effects.described(source),
             from_votes,
         )
     }

@@ -91,9 +91,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         Flags(UNIT, ctx.rule, "约谈", (grade == POOR) | at_last),
     ]
     return {
-        "unit.grade": UnitGrade(
-            rank, grade.astype(np.int64), reason, lambda: effects.describe(source)
-        ),
+        "unit.grade": UnitGrade(rank, grade.astype(np.int64), reason, effects.described(source)),
         "unit.flags": flags,
     }
 
