@@ -105,3 +105,39 @@ def test_a_file_made_a_few_rows_at_a_time_is_the_same_file(
         patch.setattr(output, "CHUNK_ROWS", chunk)
         made = csv_bytes(header, columns)
     assert made == reference_csv_bytes(header, expected_columns)
+
+
+@settings(deadline=None)
+@given(
+    st.lists(st.tuples(CELL, CELL, CELL), max_size=30),
+    st.sampled_from([0, 4, 1 << 12]),
+    st.randoms(use_true_random=False),
+)
+def test_lookup_columns_written_together_make_the_same_file(
+    rows: list[tuple[str, str, str]], limit: int, random: Random
+) -> None:
+    """Adjacent lookups (few cells, or the same rows) merged into one column, or not."""
+    n = len(rows)
+    cells = [sorted({row[i] for row in rows}) or [""] for i in range(3)]
+    codes = [np.asarray([cells[i].index(row[i]) for row in rows], dtype=np.int64) for i in range(3)]
+    order = np.asarray(random.sample(range(n), n), dtype=np.int64)
+    per_row = [text(np.asarray([row[0] for row in rows], dtype=str))[order]]  # same rows as ids
+    columns = [
+        at.Taken(at.from_numpy(per_row[0]), np.arange(n)),
+        at.Taken(
+            at.from_numpy(text(np.asarray([f"id{i}" for i in order], dtype=str))), np.arange(n)
+        ),
+        *(
+            at.Taken(at.from_numpy(text(np.asarray(cells[i], dtype=str))), codes[i][order])
+            for i in (1, 2)
+        ),
+    ]
+    expected = [
+        per_row[0],
+        text(np.asarray([f"id{i}" for i in order], dtype=str)),
+        *(text(np.asarray(cells[i], dtype=str))[codes[i]][order] for i in (1, 2)),
+    ]
+    header = ["kind", "id", "rule", "note"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(output, "MERGED_LIMIT", limit)
+        assert csv_bytes(header, columns) == reference_csv_bytes(header, expected)
