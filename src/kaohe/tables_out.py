@@ -12,6 +12,7 @@ text columns, for the workbook and the report.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -135,6 +136,30 @@ def _safe(values: NDArray[np.str_]) -> Any:
     return at.neutralised(at.from_numpy(values))
 
 
+#: The neutralised Arrow ids of every unit and cadre of a dataset (by ``id()``, let go
+#: with the dataset), made once for the result tables.
+_SAFE_IDS: dict[int, dict[str, Any]] = {}
+
+
+def _safe_ids(results: Results, entity: str) -> Any:
+    """The ids of every unit (or cadre) of ``results`` as :func:`_safe` gives them: made
+    once per dataset, which the result tables (units, cadres, adjustments, freezes) share."""
+    data = results.data
+    if entity == UNIT:
+        ids, every = results.units.ids, data.unit_ids
+    else:
+        ids, every = results.cadres.ids, data.cadre_ids
+    if ids is not every:
+        return _safe(ids)
+    made = _SAFE_IDS.get(id(data))
+    if made is None:
+        made = _SAFE_IDS[id(data)] = {}
+        weakref.finalize(data, _SAFE_IDS.pop, id(data), None)
+    if entity not in made:
+        made[entity] = _safe(ids)
+    return made[entity]
+
+
 def _flags(flags: Mapping[str, NDArray[np.bool_]], n: int) -> Any:
     """``;``-joined flag names per entity, names in code-point order (one step per name)."""
     import pyarrow as pa
@@ -161,7 +186,7 @@ def unit_columns(results: Results) -> Table:
     return Table(
         UNIT_COLUMNS,
         [
-            _safe(u.ids),
+            _safe_ids(results, UNIT),
             _safe(u.names),
             _safe(u.categories),
             at.number(u.target[0], 4),
@@ -183,9 +208,9 @@ def cadre_columns(results: Results) -> Table:
     return Table(
         CADRE_COLUMNS,
         [
-            _safe(c.ids),
+            _safe_ids(results, CADRE),
             _safe(c.names),
-            _safe(results.units.ids).take(np.asarray(c.unit, dtype=np.int64)),
+            _safe_ids(results, UNIT).take(np.asarray(c.unit, dtype=np.int64)),
             at.labels(c.role, ROLE.values),
             at.number(c.score[0], 2),
             at.integer(c.rank[0]),
@@ -279,7 +304,7 @@ def adjustment_columns(results: Results, entity: str | None = None) -> Table:
     # the kind of each entity, looked up as its id is (the writer joins the two once)
     n_cadres = results.cadres.ids.shape[0]
     kinds = at.concat([at.constant(UNIT, n_units), at.constant(CADRE, n_cadres)])
-    every_id = at.concat([_safe(results.units.ids), _safe(results.cadres.ids)])
+    every_id = at.concat([_safe_ids(results, UNIT), _safe_ids(results, CADRE)])
     return Table(
         ADJUSTMENT_COLUMNS,
         [
@@ -321,7 +346,7 @@ def freeze_columns(results: Results) -> Table:
     return Table(
         FREEZE_COLUMNS,
         [
-            at.Taken(_safe(results.cadres.ids), cadre[order]),
+            at.Taken(_safe_ids(results, CADRE), cadre[order]),
             at.days(start[order]),
             at.days(end[order]),
             at.Taken(rules.arrow(), rule[order]),
