@@ -39,12 +39,13 @@ import shutil
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import OutputError
 from .i18n import _
-from .manifest import MANIFEST, SIGNATURE, listed_files, seal
+from .manifest import MANIFEST, SIGNATURE, digests, listed_files, seal, sealed_files
 
 if TYPE_CHECKING:
     from .signing import Signer
@@ -244,13 +245,15 @@ def _stage(
     """Write the files, then the sealed manifest (and its signature) last;
     ``progress(1)`` after each file."""
     os.mkdir(staging)  # mode 0777 less the umask, as any program's folder
-    sealed = seal(files)
-    for name, content in sealed.items():
-        if name != MANIFEST:
+    # the files are hashed on a thread while they are written (both let the GIL go)
+    with ThreadPoolExecutor(1, thread_name_prefix="kaohe-seal") as pool:
+        hashed = pool.submit(digests, files)
+        for name, content in sealed_files(files).items():
             with open(staging / name, "xb") as stream:
                 stream.write(content)
             if progress is not None:
                 progress(1)
+        sealed = seal(files, hashed.result())
     _after("staged")
     if signer is not None:
         with open(staging / SIGNATURE, "xb") as stream:

@@ -51,18 +51,28 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def seal(files: Mapping[str, bytes]) -> dict[str, bytes]:
+def sealed_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The files a manifest seals: all of ``files`` but ``manifest.json`` and ``manifest.sig``."""
+    return {name: content for name, content in files.items() if name not in (MANIFEST, SIGNATURE)}
+
+
+def digests(files: Mapping[str, bytes]) -> dict[str, str]:
+    """The sha256 of each of :func:`sealed_files`, by name in order (what a manifest lists)."""
+    return {name: sha256(content) for name, content in sorted(sealed_files(files).items())}
+
+
+def seal(files: Mapping[str, bytes], hashed: Mapping[str, str] | None = None) -> dict[str, bytes]:
     """``files`` with ``manifest.json`` sealed: ``files`` in it maps every other file to its sha256.
 
     ``files`` must hold ``manifest.json`` (a JSON object); a
     ``manifest.sig`` among them is dropped (a signature is made after).
+    ``hashed``: the :func:`digests` of ``files``, when already made.
     """
     info = json.loads(files[MANIFEST])
     if not isinstance(info, dict):
         raise ValueError("manifest.json must be a JSON object")
-    others = {name: content for name, content in files.items() if name not in (MANIFEST, SIGNATURE)}
-    info["files"] = {name: sha256(content) for name, content in sorted(others.items())}
-    return {**others, MANIFEST: to_bytes(info)}
+    info["files"] = dict(hashed) if hashed is not None else digests(files)
+    return {**sealed_files(files), MANIFEST: to_bytes(info)}
 
 
 def listed_files(content: bytes) -> dict[str, str] | None:
