@@ -191,11 +191,11 @@ def kaohe_check_inputs(scheme: Scheme, data: Dataset) -> Sequence[str]:
     unknown = (category != "") & ~np.isin(category, np.asarray(config.params["taxonomy"]))
     if not unknown.any():
         return []
-    ids = table["id"]
+    ids = table.text("id")  # as read: no text made of the ids of millions of rows
     parts = []
     for name in np.unique(category[unknown]).tolist():
-        rows = ids[category == name]
-        shown = ", ".join(rows[:SHOWN_IDS].tolist())
+        rows = np.flatnonzero(category == name)
+        shown = ", ".join(ids.take(rows[:SHOWN_IDS]).to_pylist())
         more = _(" and {n} more").format(n=rows.size - SHOWN_IDS) if rows.size > SHOWN_IDS else ""
         parts.append(
             _.ngettext(
