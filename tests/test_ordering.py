@@ -14,6 +14,7 @@ from kaohe.ordering import (
     nth_per_group,
     rank_by_higher,
     sort_rows,
+    stable_order,
 )
 
 
@@ -283,3 +284,13 @@ def test_compact_order_orders_ranks_and_places_as_the_full_sort(
     assert compact.rank().tolist() == full.rank().tolist()
     expected = full.take_places(np.broadcast_to(flags, (k, n)), places)
     assert compact.take_places(flags, places).tolist() == expected.tolist()
+
+
+@given(
+    st.lists(st.integers(0, 2**33), max_size=60),
+    st.sampled_from([1, 2**8, 2**16, 2**20, 2**32, 2**40]),
+)
+def test_stable_order_is_numpys_stable_sort(values: list[int], modulus: int) -> None:
+    key = np.asarray(values, dtype=np.int64) % modulus
+    assert stable_order(key).tolist() == np.argsort(key, kind="stable").tolist()
+    assert stable_order(key - 1).tolist() == np.argsort(key - 1, kind="stable").tolist()

@@ -230,6 +230,24 @@ def pack_keys(
     return packed, room
 
 
+def stable_order(key: NDArray[np.integer]) -> IntArray:
+    """Row order by integer ``key``, ties in row order: ``np.argsort(key, kind="stable")``.
+
+    Keys from 0 to ``2**32 - 1`` (entity indices, packed keys) are sorted in
+    two passes of 16 bits, each a radix sort of numpy's (linear; a few times
+    faster than the comparison sort of millions of 64-bit keys); others by
+    numpy's stable sort.
+    """
+    key = np.asarray(key)
+    if not key.shape[0] or int(key.min()) < 0 or int(key.max()) >= 1 << 32:
+        return np.argsort(key, kind="stable").astype(np.int64)
+    order = np.argsort((key & 0xFFFF).astype(np.uint16), kind="stable")
+    if int(key.max()) < 1 << 16:
+        return order.astype(np.int64)
+    high = (key >> 16).astype(np.uint16)[order]
+    return order[np.argsort(high, kind="stable")].astype(np.int64)
+
+
 def sort_rows(keys: Sequence[NDArray[np.integer] | NDArray[np.datetime64]]) -> IntArray:
     """Row order by integer (or date) ``keys``, primary first; ties keep row order.
 
@@ -244,8 +262,8 @@ def sort_rows(keys: Sequence[NDArray[np.integer] | NDArray[np.datetime64]]) -> I
         columns = [np.asarray(key) for key in keys]
         return np.lexsort([np.arange(n), *reversed(columns)]).astype(np.int64)
     packed, room = packing
-    if room < n:  # no room to pack the row as well: a stable sort keeps row order
-        return np.argsort(packed, kind="stable").astype(np.int64)
+    if room < n or int(packed.max()) < 1 << 32:  # a stable sort keeps row order
+        return stable_order(packed)
     return np.argsort(packed * n + np.arange(n, dtype=np.int64)).astype(np.int64)
 
 

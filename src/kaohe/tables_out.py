@@ -24,7 +24,7 @@ from . import arrowtext as at
 from .arrowtext import FORMULA_START as FORMULA_START  # re-exported: audit checks it
 from .blocks import CADRE, UNIT, UNIT_EFFECT, Adjustments
 from .dates import to_day
-from .ordering import sort_rows
+from .ordering import sort_rows, stable_order
 from .results import Results
 from .vocab import CADRE_GRADES, EFFECT, NO_GRADE, ROLE, UNIT_GRADES
 
@@ -299,7 +299,7 @@ def adjustment_columns(results: Results, entity: str | None = None) -> Table:
     # units take 0..n_units-1, cadres follow: one integer key, and the index
     # order of each entity is its id order (ids are sorted in code-point order)
     key = np.concatenate(index)
-    order = np.argsort(key, kind="stable")  # ties: the rules' order
+    order = stable_order(key)  # ties: the rules' order
     key = key[order]
     # the kind of each entity, looked up as its id is (the writer joins the two once)
     n_cadres = results.cadres.ids.shape[0]
