@@ -39,7 +39,10 @@ COMPONENT = "得分"
 #: also has an ``arrow()`` method giving the same text as an Arrow string
 #: array is asked for that by the writers (:func:`kaohe.sdk.ids_of` gives
 #: one: ids read from a file reach the result file without becoming numpy
-#: text). A function should
+#: text); the array may be dictionary-encoded (text of few distinct cells:
+#: :func:`kaohe.sdk.label_rows` gives codes into its labels, and
+#: :func:`kaohe.sdk.joined` joins such parts as codes, each combination
+#: spelled once). A function should
 #: capture the arrays it needs (``ids = ctx.data.cadre_ids``), not the step
 #: context: the context holds every slot, a cycle that keeps a batch's
 #: arrays alive until the garbage collector runs.

@@ -239,7 +239,8 @@ CONSTANTS = {
     "ROLE": "vocabulary: cadre roles (head, leader, middle, staff) with their labels",
     "RowText": (
         "the text of block rows: a string, an array, or a function making it later "
-        "(one with an `arrow()` method too is asked for Arrow text by the writers)"
+        "(one with an `arrow()` method too is asked for Arrow text by the writers, "
+        "plain or dictionary-encoded: `label_rows` and `joined` of labels give codes)"
     ),
     "SANCTION_TYPE": "vocabulary: sanction types of R9",
     "SEVERITY": "vocabulary: severities of supervision findings",
