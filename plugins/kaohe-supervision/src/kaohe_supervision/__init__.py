@@ -186,15 +186,19 @@ def kaohe_check_inputs(scheme: Scheme, data: Dataset) -> Sequence[str]:
     config = scheme.rules.get("supervision")
     if config is None or not config.enabled or not config.params["taxonomy"]:
         return []
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     table = data.tables["supervision"]
-    category = table["category"]
-    unknown = (category != "") & ~np.isin(category, np.asarray(config.params["taxonomy"]))
-    if not unknown.any():
+    # as read (Arrow): no numpy text made of the categories and ids of millions of rows
+    category, ids = table.text("category"), table.text("id")
+    known = pa.array([*config.params["taxonomy"], ""], category.type)
+    unknown = pc.invert(pc.fill_null(pc.is_in(category, value_set=known), True))
+    if not pc.any(unknown).as_py():
         return []
-    ids = table.text("id")  # as read: no text made of the ids of millions of rows
     parts = []
-    for name in np.unique(category[unknown]).tolist():
-        rows = np.flatnonzero(category == name)
+    for name in sorted(pc.unique(category.filter(unknown)).to_pylist()):
+        rows = np.flatnonzero(pc.equal(category, name).to_numpy(zero_copy_only=False))
         shown = ", ".join(ids.take(rows[:SHOWN_IDS]).to_pylist())
         more = _(" and {n} more").format(n=rows.size - SHOWN_IDS) if rows.size > SHOWN_IDS else ""
         parts.append(
