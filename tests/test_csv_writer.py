@@ -79,11 +79,13 @@ def test_neutralised_and_quoted_cells_are_written_as_before() -> None:
     st.lists(st.tuples(CELL, CELL, st.integers(-(10**6), 10**6)), max_size=30),
     st.integers(min_value=1, max_value=7),
     st.randoms(use_true_random=False),
+    st.sampled_from([1, 2, 3]),
 )
 def test_a_file_made_a_few_rows_at_a_time_is_the_same_file(
-    rows: list[tuple[str, str, int]], chunk: int, random: Random
+    rows: list[tuple[str, str, int]], chunk: int, random: Random, threads: int
 ) -> None:
-    """Lookups, plain text and numbers in a row order, written ``chunk`` rows at a time."""
+    """Lookups, plain text and numbers in a row order, written ``chunk`` rows at a time,
+    the slices made on ``threads`` threads."""
     n = len(rows)
     labels = sorted({row[0] for row in rows}) or [""]
     codes = np.asarray([labels.index(row[0]) for row in rows], dtype=np.int64)
@@ -103,6 +105,7 @@ def test_a_file_made_a_few_rows_at_a_time_is_the_same_file(
     header = ["label", "cell", "points"]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(output, "CHUNK_ROWS", chunk)
+        patch.setattr(output, "WRITE_THREADS", threads)
         made = csv_bytes(header, columns)
     assert made == reference_csv_bytes(header, expected_columns)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -21,6 +21,8 @@ from .results import Results
 from .tables_out import RESULT_TABLES
 
 __all__ = ["csv_bytes", "quote", "result_files", "write_folder"]
+
+T = TypeVar("T")
 
 
 #: The characters that make a cell need quoting (RFC 4180).
@@ -121,10 +123,40 @@ def csv_bytes(
     if ended:  # each distinct last cell ends its line once, not every row
         last = cells[-1]
         cells[-1] = at.Taken(_joined(last.values, "\n"), last.index)
-    for start in range(0, n, CHUNK_ROWS):
+
+    def lines(start: int) -> memoryview:
         stop = min(n, start + CHUNK_ROWS)
-        file.write(_lines([_quoted_rows(column, start, stop) for column in cells], ended=ended))
+        return _lines([_quoted_rows(column, start, stop) for column in cells], ended=ended)
+
+    for text in _in_order(lines, range(0, n, CHUNK_ROWS)):
+        file.write(text)
     return file.getvalue()  # the stream's own bytes: not copied again
+
+
+#: Threads that make a long file's slices of lines at once (Arrow's kernels let
+#: the interpreter's lock go); slices are still written in order.
+WRITE_THREADS = 2
+#: Slices made ahead of the one being written, per thread: memory stays a few slices.
+AHEAD = 2
+
+
+def _in_order(make: Callable[[int], T], starts: range) -> Iterator[T]:
+    """``make(start)`` for each of ``starts``, in order; on :data:`WRITE_THREADS`
+    threads when there are several slices, at most a few made ahead."""
+    if WRITE_THREADS < 2 or len(starts) < 2:
+        yield from map(make, starts)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(WRITE_THREADS, thread_name_prefix="kaohe-csv") as pool:
+        pending: deque[Any] = deque()
+        for start in starts:
+            pending.append(pool.submit(make, start))
+            if len(pending) > WRITE_THREADS * AHEAD:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 #: The most combinations of two adjacent lookup columns' cells spelled out as one column.
