@@ -72,6 +72,26 @@ def test_rank_intervals_from_histograms_are_numpys_exactly(rank: np.ndarray, cut
         assert np.array_equal(found.cadre_grade_probability, counted)
 
 
+def test_a_chunks_counts_are_narrow_and_their_sums_exact_past_the_narrow_type() -> None:
+    k = 200  # a chunk of 200 scenarios: counts up to 200 fit in uint8
+    grade = np.zeros((k, 3), dtype=np.int64)  # every cadre graded 0 in every scenario
+    rank = np.ones((k, 3), dtype=np.int64)
+    flags = {"约谈": np.ones((k, 3), dtype=bool)}
+    chunk = Tally.count(np.arange(k), rank, grade, grade, flags)
+    assert chunk.cadre_grades.dtype == np.uint8
+    assert chunk.grades.dtype == np.uint8
+    assert chunk.flags["约谈"].dtype == np.uint8
+    parts = [
+        Tally.count(np.arange(i * k, (i + 1) * k), rank, grade, grade, flags) for i in range(3)
+    ]
+    merged = Tally.merge_all([Tally.empty(3, 3), *parts])
+    assert merged.cadre_grades[:, 0].tolist() == [600, 600, 600]  # beyond uint8, exact
+    assert merged.grades[:, 0].tolist() == [600, 600, 600]
+    assert merged.flags["约谈"].tolist() == [600, 600, 600]
+    assert merged.flags["约谈"].dtype == merged.cadre_grades.dtype == np.int64
+    assert Tally.count([0], rank[:1] * 0 - 1, grade[:1], grade[:1], {}).grades.dtype == np.uint8
+
+
 def test_rank_statistics_worked_by_hand() -> None:
     # unit 0 ranks 1, 1, 2, 4 (m = 4): median (1 + 2) / 2 = 1.5; p5 at index 3 * 0.05 =
     # 0.15, between 1 and 1: 1; p95 at index 2.85, between 2 and 4: 4 - 0.15 * 2 = 3.7

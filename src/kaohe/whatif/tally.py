@@ -26,6 +26,8 @@ CADRE_LABELS = (*CADRE_GRADES, NO_GRADE)
 LOW_PERCENTILE, HIGH_PERCENTILE = 5, 95
 
 IntArray = NDArray[np.int64]
+#: Counts: ``int64`` once merged, the narrowest unsigned type in a chunk's tally (:func:`narrow`).
+Counts = NDArray[np.integer]
 FloatArray = NDArray[np.float64]
 
 
@@ -52,6 +54,16 @@ def grade_counts(grades: NDArray[np.integer], n_labels: int) -> IntArray:
     return counts[:, :n_labels]
 
 
+def narrow(counts: IntArray, most: int) -> Counts:
+    """Counts of at most ``most`` in the narrowest unsigned type that holds them: a
+    chunk's per-entity counts (a million cadres' grades) travel from a worker and are
+    added in an eighth of the bytes; sums are made in ``int64`` (:meth:`Tally.merge_all`)."""
+    for kind in (np.uint8, np.uint16, np.uint32):
+        if most <= np.iinfo(kind).max:
+            return counts.astype(kind)
+    return counts.astype(np.uint64)
+
+
 @attrs.frozen(eq=False)
 class Tally:
     """Counts of some scenarios of a study (see the module docstring).
@@ -68,12 +80,12 @@ class Tally:
     n_units: int
     rank_keys: IntArray
     rank_counts: IntArray
-    grades: IntArray
-    flags: Mapping[str, IntArray]
+    grades: Counts
+    flags: Mapping[str, Counts]
     scenarios: IntArray
     unit_counts: IntArray
     cadre_counts: IntArray
-    cadre_grades: IntArray
+    cadre_grades: Counts
 
     @classmethod
     def empty(cls, n_units: int, n_cadres: int) -> Tally:
@@ -106,16 +118,17 @@ class Tally:
         units = np.broadcast_to(np.arange(n_units, dtype=np.int64), unit_rank.shape)
         keys = units[ranked] * n_units + (unit_rank[ranked].astype(np.int64) - 1)
         rank_keys, rank_counts = np.unique(keys, return_counts=True)
+        k = int(unit_rank.shape[0])
         return cls(
             n_units,
             rank_keys.astype(np.int64),
             rank_counts.astype(np.int64),
-            grade_counts(unit_grade.T, len(UNIT_GRADES)),
-            {name: mask.sum(axis=0, dtype=np.int64) for name, mask in unit_flags.items()},
+            narrow(grade_counts(unit_grade.T, len(UNIT_GRADES)), k),
+            {name: narrow(mask.sum(axis=0), k) for name, mask in unit_flags.items()},
             np.asarray(scenarios, dtype=np.int64),
             grade_counts(unit_grade, len(UNIT_GRADES)),
             grade_counts(cadre_grade, len(CADRE_LABELS)),
-            grade_counts(cadre_grade.T, len(CADRE_LABELS)),
+            narrow(grade_counts(cadre_grade.T, len(CADRE_LABELS)), k),
         )
 
     @staticmethod
@@ -134,7 +147,10 @@ class Tally:
             rank_keys.astype(np.int64),
             rank_counts.astype(np.int64),
             np.sum([t.grades for t in tallies], axis=0, dtype=np.int64),
-            {name: np.sum([t.flags.get(name, zeros) for t in tallies], axis=0) for name in names},
+            {
+                name: np.sum([t.flags.get(name, zeros) for t in tallies], axis=0, dtype=np.int64)
+                for name in names
+            },
             np.concatenate([t.scenarios for t in tallies]),
             np.concatenate([t.unit_counts for t in tallies]),
             np.concatenate([t.cadre_counts for t in tallies]),
