@@ -233,6 +233,29 @@ def test_two_plugins_providing_one_rule_is_an_error() -> None:
     assert "kaohe-supervision" in str(caught.value)
 
 
+def test_origins_follow_the_registered_plugins() -> None:
+    """origins() is kept per manager, and found again when the plugins change: the
+    same answer as reading each distribution's metadata afresh."""
+    from kaohe.plugins import origins
+
+    manager = kaohe.get_plugin_manager()
+    first = origins(manager)
+    assert first["kaohe.builtin.unit_score"] == ("kaohe", metadata.version("kaohe"))
+    for plugin, dist in manager.list_plugin_distinfo():
+        name = manager.get_name(plugin)
+        assert name is not None
+        assert first[name] == (dist.project_name, dist.version)
+    first["x"] = ("changed", "")  # a caller's copy
+    assert origins(manager) == {k: v for k, v in first.items() if k != "x"}
+    extra = SecondSupervision()
+    manager.register(extra, name="extra")
+    assert origins(manager)["extra"] == ("extra", "unregistered")
+    manager.unregister(extra)
+    assert "extra" not in origins(manager)
+    manager.register(NotARule(), name="extra")  # another object under the same name
+    assert origins(manager)["extra"] == ("extra", "unregistered")
+
+
 class NotARule:
     KAOHE_API = "1.1"
 

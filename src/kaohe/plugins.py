@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.util
+import weakref
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
@@ -183,20 +184,44 @@ def origins(manager: pluggy.PluginManager) -> dict[str, tuple[str, str]]:
     Built-in plugins belong to ``kaohe``; a plugin without a distribution (a
     file loaded with ``--plugins``, an object registered by a program) is
     its own name with version ``unregistered``.
+
+    Found once per manager and set of plugins (each distribution's metadata
+    is parsed once), and found again when plugins are registered or
+    unregistered: every hook call asks.
     """
-    distributions = {
-        id(plugin): (dist.project_name, dist.version)
-        for plugin, dist in manager.list_plugin_distinfo()
-    }
+    plugins = manager.list_name_plugin()
+    distinfo = manager.list_plugin_distinfo()
+    cached = _ORIGINS.get(manager)
+    if cached is not None and _same_plugins(cached[0], plugins) and cached[1] == len(distinfo):
+        return dict(cached[2])
+    distributions = {}
+    for plugin, dist in distinfo:
+        meta = dist.metadata  # parsed on each access: read name and version from one parse
+        distributions[id(plugin)] = (meta["name"], meta["version"])
     found = {}
-    for name, plugin in manager.list_name_plugin():
+    for name, plugin in plugins:
         if id(plugin) in distributions:
             found[name] = distributions[id(plugin)]
         elif name in BUILTIN_PLUGINS:
             found[name] = ("kaohe", kaohe_version())
         else:
             found[name] = (name, "unregistered")
-    return found
+    _ORIGINS[manager] = (plugins, len(distinfo), found)
+    return dict(found)
+
+
+#: :func:`origins` of each live plugin manager, with the plugins and the number of
+#: distributions it was found for.
+_ORIGINS: weakref.WeakKeyDictionary[
+    pluggy.PluginManager, tuple[list[tuple[str, object]], int, dict[str, tuple[str, str]]]
+] = weakref.WeakKeyDictionary()
+
+
+def _same_plugins(one: list[tuple[str, object]], other: list[tuple[str, object]]) -> bool:
+    """Whether two lists of ``(name, plugin)`` name the same plugin objects alike."""
+    return len(one) == len(other) and all(
+        a_name == b_name and a is b for (a_name, a), (b_name, b) in zip(one, other, strict=True)
+    )
 
 
 def call_hook(manager: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:

@@ -382,7 +382,10 @@ def finding_columns(results: Results) -> Table:
     问题类别) and has an adjustment row (exempt ones included, with 0 points);
     points are before the unit cap. An empty category is 未分类.
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
+
+    from .data.arrays import EMPTY
 
     tables = results.scheme.registry.tables
     found: list[Any] = []
@@ -398,7 +401,8 @@ def finding_columns(results: Results) -> Table:
         found.extend(categories.take(_source_rows(b, table, spec.id_column)) for b in chosen)
         lost.append(-np.concatenate([b.points[0] for b in chosen]))
     category = pc.fill_null(at.concat(found), "")
-    category = pc.if_else(pc.equal(category, ""), UNCATEGORISED, category).dictionary_encode()
+    uncategorised = pa.scalar(UNCATEGORISED, pa.string())  # typed: no type inference
+    category = pc.if_else(pc.equal(category, EMPTY), uncategorised, category).dictionary_encode()
     codes = category.indices.to_numpy()
     seen = category.dictionary.to_pylist()
     points = np.concatenate(lost) if lost else np.zeros(0)

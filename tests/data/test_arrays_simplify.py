@@ -97,3 +97,15 @@ def test_holds_byte_looks_at_the_cells_of_a_slice_only() -> None:
     assert not holds_byte(cells.slice(0, 0), ord(":"))
     assert not holds_byte(pa.array(["", ""]), ord(":"))
     assert not holds_byte(pa.array(["中文"], pa.large_string()), ord(":"))
+
+
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string()])
+def test_empty_cells_become_null_as_a_python_none_made_them(kind: pa.DataType) -> None:
+    import pyarrow.compute as pc
+
+    values = pa.array(["2019-01-02", "", None, " ", "中文"], kind)
+    made = arrays.empty_as_null(values)
+    assert made.equals(pc.if_else(pc.equal(values, ""), None, values))
+    assert made.type == kind
+    assert made.to_pylist() == ["2019-01-02", None, None, " ", "中文"]
+    assert pc.equal(values, arrays.EMPTY).to_pylist() == [False, True, None, False, False]

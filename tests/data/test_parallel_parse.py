@@ -37,3 +37,26 @@ def test_threads_report_in_the_order_of_one_thread(
     monkeypatch.setattr(build, "PARALLEL_ROWS", 0)
     assert _error(folder) == alone
     assert ("很重" in alone) == (limit == LIMIT)
+
+
+def test_csv_bodies_read_on_arrow_threads_or_not_give_the_same_data(
+    tmp_path: Path, tables: Tables, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaohe.data import csvfile
+
+    tables["supervision"][0]["category"] = 'two\nlines, "quoted"'
+    folder = write_csv(tmp_path / "data", tables)
+    broken = write_csv(tmp_path / "broken", tables)
+    with (broken / "awards.csv").open("ab") as file:
+        file.write(b"A9,2019-01-01\n")  # too few cells
+    alone, alone_error = load(folder), _error(broken)
+    monkeypatch.setattr(csvfile, "THREADED_BYTES", 0)
+    threaded, threaded_error = load(folder), _error(broken)
+    assert threaded_error == alone_error
+    assert "awards.csv" in alone_error
+    for name, table in alone.tables.items():
+        other = threaded.tables[name]
+        assert list(table.columns) == list(other.columns)
+        assert table.lines.tolist() == other.lines.tolist()
+        for column in table.columns:
+            assert table.columns[column].tolist() == other.columns[column].tolist(), (name, column)

@@ -23,6 +23,16 @@ Column: TypeAlias = "NDArray[Any] | pa.Array"
 
 StrArray = NDArray[np.str_]
 
+#: The empty text as an Arrow scalar, for comparisons. A compute function given a
+#: Python value (``""``, ``None``) first infers its Arrow type, which costs more than
+#: comparing a short column (pyarrow also tries to import optional libraries then).
+EMPTY = pa.scalar("", pa.string())
+
+
+def empty_as_null(values: pa.Array) -> pa.Array:
+    """Text ``values`` with every empty cell null (typed scalars: see :data:`EMPTY`)."""
+    return pc.if_else(pc.equal(values, EMPTY), pa.scalar(None, values.type), values)
+
 
 def combined(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     """One contiguous array (chunks combined)."""
@@ -250,7 +260,7 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
     unsure = np.flatnonzero(result & starts)
     if unsure.shape[0]:
         cells = pc.utf8_trim_whitespace(values.take(pa.array(unsure)))
-        result[unsure] = np.asarray(pc.not_equal(cells, ""), dtype=np.bool_)
+        result[unsure] = np.asarray(pc.not_equal(cells, EMPTY), dtype=np.bool_)
     return result
 
 

@@ -333,7 +333,8 @@ def _resolve(
 ) -> dict[str, dict[str, Column]]:
     """Every table's columns plus ``unit`` / ``cadre`` indices and the tolerances'
     ``ref_row``; references into a table that had problems are not checked. The
-    units' and the cadres' ids are looked up on the ``pool``'s threads."""
+    units' and the cadres' ids are looked up on the ``pool``'s threads (on this
+    thread when the tables are short: a hand-over would cost more)."""
     sound = {
         name: name not in problems.failed and not problems.about(table.where.source)
         for name, table in parsed.items()
@@ -345,9 +346,14 @@ def _resolve(
         naming = [n for n, t in parsed.items() if n != target and column in t.columns]
         ids = parsed[target].columns[column]
         values = [parsed[n].columns[column] for n in naming]
-        looked_up.append((column, naming, pool.submit(checks.locate_each, ids, values)))
+        located: Callable[[], list[NDArray[np.int64]]]
+        if sum(len(v) for v in values) < PARALLEL_ROWS:
+            located = functools.partial(checks.locate_each, ids, values)
+        else:
+            located = pool.submit(checks.locate_each, ids, values).result
+        looked_up.append((column, naming, located))
     for column, naming, located in looked_up:
-        found.update({(n, column): i for n, i in zip(naming, located.result(), strict=True)})
+        found.update({(n, column): i for n, i in zip(naming, located(), strict=True)})
     resolved: dict[str, dict[str, Column]] = {}
     for name, table in parsed.items():
         columns = dict(table.columns)

@@ -48,6 +48,10 @@ HEAD_BYTES = 1 << 16
 _FILLED = re.compile(rb"[^\r\n]")
 #: How far past a record's start an unterminated quote is looked for (characters).
 QUOTE_SEARCH = 1 << 20
+#: A body longer than this is parsed on Arrow's threads. Arrow reads a body a block
+#: (1 MiB by default) at a time, so a shorter one is a single block with nothing to
+#: share among threads: parsed on this thread, without handing it to Arrow's pool.
+THREADED_BYTES = 1 << 20
 
 
 class _Lines:
@@ -186,7 +190,9 @@ def _parse(data: bytes, offset: int, width: int) -> tuple[pa.Table, list[pacsv.I
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(memoryview(data)[offset:])),
-            read_options=pacsv.ReadOptions(column_names=names),
+            read_options=pacsv.ReadOptions(
+                column_names=names, use_threads=len(data) - offset > THREADED_BYTES
+            ),
             parse_options=pacsv.ParseOptions(
                 newlines_in_values=data.find(b'"', offset) >= 0, invalid_row_handler=collect
             ),

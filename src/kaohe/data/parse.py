@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from kaohe.data.arrays import Column, combined, holds_byte, text
+from kaohe.data.arrays import EMPTY, Column, combined, empty_as_null, holds_byte, text
 from kaohe.data.problems import Where
 from kaohe.data.simplify import simplify
 from kaohe.i18n import N_, _
@@ -112,7 +112,7 @@ def _required(spec: ColumnSpec, empty: NDArray[np.bool_], where: Where) -> None:
 def _cells(spec: ColumnSpec, values: pa.Array, where: Where) -> tuple[pa.Array, NDArray[np.bool_]]:
     """Text cells of a column and which are empty (required ones reported)."""
     cells = text(values)
-    empty = np.asarray(pc.equal(cells, ""), dtype=np.bool_)
+    empty = np.asarray(pc.equal(cells, EMPTY), dtype=np.bool_)
     _required(spec, empty, where)
     return cells, empty
 
@@ -150,7 +150,7 @@ def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
         encoded = pc.dictionary_encode(text(values))
         words, given = encoded.dictionary, None
     indices = np.asarray(encoded.indices)
-    empty = np.asarray(pc.equal(words, ""), dtype=np.bool_)[indices]
+    empty = np.asarray(pc.equal(words, EMPTY), dtype=np.bool_)[indices]
     _required(spec, empty, where)
     return _Words(words, indices, empty, given)
 
@@ -232,7 +232,7 @@ def _iso_days(values: pa.Array) -> NDArray[np.datetime64] | None:
     if not _strings(values):
         return None
     try:
-        return _to_days(pc.cast(pc.if_else(pc.equal(values, ""), None, values), pa.date32()))
+        return _to_days(pc.cast(empty_as_null(values), pa.date32()))
     except pa.ArrowInvalid:
         return None
 
@@ -240,7 +240,7 @@ def _iso_days(values: pa.Array) -> NDArray[np.datetime64] | None:
 def _text_days(cells: pa.Array) -> NDArray[np.datetime64]:
     """Days of text cells in every accepted style; ``NaT`` where not a date."""
     try:
-        return _to_days(pc.cast(pc.if_else(pc.equal(cells, ""), None, cells), pa.date32()))
+        return _to_days(pc.cast(empty_as_null(cells), pa.date32()))
     except pa.ArrowInvalid:
         pass  # not all ISO: every style, cell by cell (vectorised)
     days = np.full(len(cells), NAT)
@@ -368,7 +368,7 @@ def _text_numbers(
     """Numbers of text cells; cells that are no number are reported."""
     shown: Callable[[int], str] = lambda row: f"'{_shown(cells, row)}'"  # noqa: E731
     try:
-        numbers = pc.cast(pc.if_else(pc.equal(cells, ""), None, cells), pa.float64())
+        numbers = pc.cast(empty_as_null(cells), pa.float64())
         return _Numbers(np.asarray(pc.fill_null(numbers, np.nan)), empty, shown)
     except pa.ArrowInvalid:
         pass  # some cell is no number: find which, distinct value by distinct value
