@@ -10,23 +10,48 @@ from the network (every request but the page's own is refused).
 The PDF's creation and modification dates are those of the scheme's
 ``as_of`` (written in place, the same length), so that the same results
 printed by the same browser give the same bytes.
+
+A report too large to print at once (a province's thousands of
+考核结果通知书: Chromium's print fails on tens of thousands of pages, and
+lays out a long table in a time growing faster than its rows) is printed
+in parts (:mod:`kaohe.report.parts`) by one browser: each part's pages
+counted first (its first page only printed, its count shown), then each
+printed with its pages numbered across the whole document (its first
+page's ``counter(page)`` set, ``counter(pages)`` the known total), and the
+parts joined by PDFium into one report.pdf, which carries the first part's
+document information (dates as above) and a file identifier made of its
+content: the same bytes for the same results. Any part failing is the
+error of the whole, and nothing is written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
+import io
+import itertools
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, NoReturn
 
 from ..errors import OutputError
 from ..i18n import _
+from .parts import Report
 
 #: Where a browser is looked for, in this order, after ``KAOHE_CHROMIUM``.
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL = "apt-get install chromium fonts-noto-cjk (Debian, Ubuntu)"
 _DATES = re.compile(rb"/(CreationDate|ModDate) \(D:[^)]*\)")
+#: A report longer than this many characters is printed in parts: its summary in parts
+#: of at most this many, its notices :data:`NOTICES_PER_PART` a part. (Chromium fails
+#: to print a report of tens of thousands of pages, and lays out a long table in a time
+#: growing faster than its rows.)
+PART_SIZE = 500_000
+NOTICES_PER_PART = 300
 
 
 def chromium() -> str:
@@ -63,8 +88,59 @@ def _stamp(pdf: bytes, day: dt.date) -> bytes:
     return _DATES.sub(fixed, pdf)
 
 
-def pdf_bytes(html: str, day: dt.date) -> bytes:
-    """``html`` printed to PDF (A4 and margins from its ``@page`` rules), dated ``day``."""
+class _Printer:
+    """One browser printing one page after another (what :func:`_browser` gives)."""
+
+    def __init__(self, browser: Any, path: str) -> None:
+        self.browser = browser
+        self.path = path
+
+    def print(self, html: str, **options: Any) -> bytes:
+        """``html`` printed to PDF (A4 and margins from its ``@page`` rules)."""
+        page = self.browser.new_page()
+        try:
+            page.route("**/*", lambda route: route.abort())
+            page.set_content(html, wait_until="load")
+            page.evaluate("document.fonts.ready.then(() => true)")
+            pdf: bytes = page.pdf(prefer_css_page_size=True, print_background=True, **options)
+        finally:
+            page.close()
+        return pdf
+
+    def count(self, html: str) -> int:
+        """The number of pages ``html`` prints on: laid out whole, only its first page
+        printed, blank but for the count (margin boxes do not move the page's content)."""
+        import pypdfium2 as pdfium
+
+        counting = html.replace("</style>", _COUNTING + "</style>", 1)
+        document = pdfium.PdfDocument(self.print(counting, page_ranges="1"))
+        try:
+            text = document[0].get_textpage().get_text_range()
+        finally:
+            document.close()
+        if not text.strip().isdigit():
+            self.fail(_("no page count on its first page: {text}").format(text=text[:80]))
+        return int(text)
+
+    def fail(self, reason: str) -> NoReturn:
+        raise OutputError(
+            _("report.pdf: the browser {browser} failed ({reason})").format(
+                browser=self.path, reason=reason
+            )
+        ) from None
+
+
+#: What a part's page shows while its pages are counted: nothing but their number.
+_COUNTING = (
+    "body { visibility: hidden } @page { @top-right { content: none } "
+    "@bottom-center { content: counter(pages) } }"
+)
+
+
+@contextlib.contextmanager
+def _browser() -> Iterator[_Printer]:
+    """The machine's Chromium, launched once, as a :class:`_Printer`; Playwright's
+    errors as :class:`OutputError`."""
     browser_path = chromium()
     try:
         from playwright.sync_api import Error, sync_playwright
@@ -74,21 +150,100 @@ def pdf_bytes(html: str, day: dt.date) -> bytes:
         ) from None
     # Chromium refuses to run as root inside its sandbox; the page is our own and offline
     args = ["--no-sandbox"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    printer = _Printer(None, browser_path)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=browser_path, args=args)
+            printer.browser = playwright.chromium.launch(executable_path=browser_path, args=args)
             try:
-                page = browser.new_page()
-                page.route("**/*", lambda route: route.abort())
-                page.set_content(html, wait_until="load")
-                page.evaluate("document.fonts.ready.then(() => true)")
-                pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+                yield printer
             finally:
-                browser.close()
+                printer.browser.close()
     except Error as error:
+        printer.fail(str(error))
+
+
+def numbered(html: str, first: int, total: int) -> str:
+    """``html`` (one part of a document of ``total`` pages) with its pages numbered from
+    ``first``: ``counter(pages)`` of its style sheet is ``total``, and its first page's
+    ``counter(page)`` is ``first`` (the pages after it count on from there)."""
+    end = html.index("</style>")
+    style = html[:end].replace("counter(pages)", f'"{total}"')
+    if first != 1:
+        # Chromium's page counter: an increment on the first page replaces its own 1
+        style += f"@page :first {{ counter-increment: page {first} }}"
+    return style + html[end:]
+
+
+_ID = re.compile(rb"/ID ?\[<([0-9A-Fa-f]+)> ?<([0-9A-Fa-f]+)>\]")
+
+
+def _fixed_id(pdf: bytes) -> bytes:
+    """``pdf`` with the file identifier PDFium made up on saving replaced by one made of
+    its content (same length), so that the same parts give the same bytes."""
+    found = list(_ID.finditer(pdf))
+    if not found:
+        return pdf
+    digest = hashlib.sha256(_ID.sub(b"", pdf)).hexdigest().upper().encode()
+    out = pdf
+    for match in found:
+        for group in (1, 2):
+            width = match.end(group) - match.start(group)
+            fill = (digest * (1 + width // len(digest)))[:width]
+            out = out[: match.start(group)] + fill + out[match.end(group) :]
+    return out
+
+
+def pdf_bytes(html: str, day: dt.date) -> bytes:
+    """``html`` printed to PDF (A4 and margins from its ``@page`` rules), dated ``day``."""
+    with _browser() as printer:
+        pdf = printer.print(html)
+    return _stamp(pdf, day)
+
+
+def report_pdf(report: Report, day: dt.date, html: str | None = None) -> bytes:
+    """``report`` printed to PDF, dated ``day`` (``html``: its page, if already made).
+
+    A report of at most :data:`PART_SIZE` characters is printed in one pass, as
+    :func:`pdf_bytes` prints it; a larger one in parts (:mod:`kaohe.report.parts`),
+    by one browser, merged into one document whose pages are numbered across it.
+    """
+    if report.size() <= PART_SIZE:
+        return pdf_bytes(report.html() if html is None else html, day)
+    try:
+        import pypdfium2 as pdfium
+    except ImportError:
         raise OutputError(
-            _("report.pdf: the browser {browser} failed ({reason})").format(
-                browser=browser_path, reason=error
+            _(
+                "report.pdf of a report this large is printed in parts, which pypdfium2 "
+                "joins: pip install 'kaohe[pdf]'"
             )
         ) from None
-    return _stamp(pdf, day)
+    parts = report.parts(PART_SIZE, NOTICES_PER_PART)
+    with _browser() as printer:
+        # first pass: each part's number of pages (laid out whole, only its first page
+        # printed, showing the count); then each printed, numbered across the document
+        counts = [printer.count(report.document(part)) for part in parts]
+        total = sum(counts)
+        merged: Any = None
+        firsts = itertools.accumulate([1, *counts[:-1]])
+        for part, first, count in zip(parts, firsts, counts, strict=True):
+            pdf = printer.print(numbered(report.document(part), first, total))
+            if merged is None:
+                # the first part's document information (producer, dates) is the merged one's
+                pdf = _stamp(pdf, day)
+            printed = pdfium.PdfDocument(pdf)
+            if len(printed) != count:
+                printer.fail(
+                    _("{printed} pages printed, {counted} counted").format(
+                        printed=len(printed), counted=count
+                    )
+                )
+            if merged is None:
+                merged = printed
+                continue
+            merged.import_pages(printed)
+            printed.close()
+    out = io.BytesIO()
+    merged.save(out)
+    merged.close()
+    return _fixed_id(out.getvalue())
