@@ -260,3 +260,14 @@ def test_a_part_that_fails_is_a_clear_error_and_nothing_is_written(
     assert "failed (Printing failed)" in result.output
     assert not out.exists()
     assert [bool(c) for c in calls] == [True] * 4 + [False]  # 4 counted, then the failure
+
+
+@needs_browser
+def test_a_browser_that_does_not_number_the_parts_is_an_error(
+    county_report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    numbered = pdf.numbered
+    monkeypatch.setattr(pdf, "numbered", lambda html, first, total: numbered(html, 1, total))
+    wrong = r"its first page should show \d+ and its page count, not 1 "
+    with pytest.raises(kaohe.errors.OutputError, match=wrong):
+        in_parts(monkeypatch, county_report, 40_000, 20)

@@ -20,6 +20,8 @@ can be mailed as it is. Sections:
 Every number shown is the text of :mod:`kaohe.tables_out` (so the
 published scores read exactly as in ``units.csv``), and every text is
 escaped with :func:`html.escape`. Same results give the same string.
+:func:`report` gives the same page in pieces (:mod:`kaohe.report.parts`),
+from which report.pdf prints a large report in parts.
 """
 
 from __future__ import annotations

@@ -31,8 +31,8 @@ def _unit_points(results: Results) -> dict[str, list[tuple[str, float]]]:
 
 
 def notices(results: Results, units: Table) -> list[str]:
-    """One 考核结果通知书 per unit (a printed page each, ``section.notice``): its result,
-    points and grade; units by category, then id."""
+    """One 考核结果通知书 per unit (``section.notice``, each beginning a printed page): its
+    result, points and grade; units by category, then id."""
     scheme = results.scheme
     publish = scheme.publish
     counts = {c: int(np.count_nonzero(units["category"] == c)) for c in scheme.categories}

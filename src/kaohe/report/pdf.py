@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import itertools
 import mmap
 import os
 import re
@@ -109,20 +108,27 @@ class _Printer:
         pdf: bytes = self.tab.pdf(prefer_css_page_size=True, print_background=True, **options)
         return pdf
 
-    def count(self, html: str) -> int:
-        """The number of pages ``html`` prints on: laid out whole, only its first page
-        printed, blank but for the count (margin boxes do not move the page's content)."""
+    def count(self, html: str, first: int) -> int:
+        """The number of pages ``html`` prints on, numbered from ``first``: laid out
+        whole, only its first page printed, blank but for its number and the count
+        (margin boxes do not move the page's content); that number checked, so that a
+        browser not numbering as :func:`numbered` asks is an error, not wrong numbers."""
         import pypdfium2 as pdfium
 
-        counting = html.replace("</style>", _COUNTING + "</style>", 1)
+        counting = numbered(html, first, None).replace("</style>", _COUNTING + "</style>", 1)
         document = pdfium.PdfDocument(self.print(counting, page_ranges="1"))
         try:
             text = document[0].get_textpage().get_text_range()
         finally:
             document.close()
-        if not text.strip().isdigit():
-            self.fail(_("no page count on its first page: {text}").format(text=text[:80]))
-        return int(text)
+        shown = text.split()
+        if len(shown) != 2 or not all(n.isdigit() for n in shown) or int(shown[0]) != first:
+            self.fail(
+                _("its first page should show {first} and its page count, not {text}").format(
+                    first=first, text=text[:80]
+                )
+            )
+        return int(shown[1])
 
     def fail(self, reason: str) -> NoReturn:
         raise OutputError(
@@ -132,10 +138,10 @@ class _Printer:
         ) from None
 
 
-#: What a part's page shows while its pages are counted: nothing but their number.
+#: What a part's page shows while its pages are counted: its number and their count.
 _COUNTING = (
     "body { visibility: hidden } @page { @top-right { content: none } "
-    "@bottom-center { content: counter(pages) } }"
+    '@bottom-center { content: counter(page) " " counter(pages) } }'
 )
 
 
@@ -164,12 +170,14 @@ def _browser() -> Iterator[_Printer]:
         printer.fail(str(error))
 
 
-def numbered(html: str, first: int, total: int) -> str:
+def numbered(html: str, first: int, total: int | None) -> str:
     """``html`` (one part of a document of ``total`` pages) with its pages numbered from
-    ``first``: ``counter(pages)`` of its style sheet is ``total``, and its first page's
-    ``counter(page)`` is ``first`` (the pages after it count on from there)."""
+    ``first`` (its first page's ``counter(page)``; the pages after it count on from
+    there) and ``counter(pages)`` of its style sheet ``total`` (kept if None)."""
     end = html.index("</style>")
-    style = html[:end].replace("counter(pages)", f'"{total}"')
+    style = html[:end]
+    if total is not None:
+        style = style.replace("counter(pages)", f'"{total}"')
     if first != 1:
         # Chromium's page counter: an increment on the first page replaces its own 1
         style += f"@page :first {{ counter-increment: page {first} }}"
@@ -225,10 +233,12 @@ def report_pdf(report: Report, day: dt.date, html: str | None = None) -> bytes:
     with _browser() as printer:
         # first pass: each part's number of pages (laid out whole, only its first page
         # printed, showing the count); then each printed, numbered across the document
-        counts = [printer.count(report.document(part)) for part in parts]
-        total = sum(counts)
+        firsts, counts = [1], []
+        for part in parts:
+            counts.append(printer.count(report.document(part), firsts[-1]))
+            firsts.append(firsts[-1] + counts[-1])
+        total = firsts.pop() - 1
         merged: Any = None
-        firsts = itertools.accumulate([1, *counts[:-1]])
         for part, first, count in zip(parts, firsts, counts, strict=True):
             pdf = printer.print(numbered(report.document(part), first, total))
             if merged is None:
