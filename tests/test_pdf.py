@@ -271,3 +271,11 @@ def test_a_browser_that_does_not_number_the_parts_is_an_error(
     wrong = r"its first page should show \d+ and its page count, not 1 "
     with pytest.raises(kaohe.errors.OutputError, match=wrong):
         in_parts(monkeypatch, county_report, 40_000, 20)
+
+
+def test_a_report_in_parts_without_a_browser_is_the_same_error(
+    county_report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KAOHE_CHROMIUM", str(tmp_path / "no-browser"))
+    with pytest.raises(kaohe.errors.OutputError, match="no-browser: no such browser"):
+        in_parts(monkeypatch, county_report, 40_000, 20)

@@ -220,6 +220,7 @@ def report_pdf(report: Report, day: dt.date, html: str | None = None) -> bytes:
     """
     if report.size() <= PART_SIZE:
         return pdf_bytes(report.html() if html is None else html, day)
+    chromium()  # no browser: the same error as a report printed at once, first
     try:
         import pypdfium2 as pdfium
     except ImportError:
