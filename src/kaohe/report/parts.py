@@ -45,6 +45,10 @@ class Rows:
     def text(self) -> str:
         return self.opening + "".join(self.rows) + self.closing
 
+    def size(self) -> int:
+        """The length of :meth:`text`, without making it."""
+        return len(self.opening) + sum(map(len, self.rows)) + len(self.closing)
+
 
 #: What the summary is made of: text, or a table that may be cut.
 Piece: TypeAlias = str | Rows
@@ -52,6 +56,10 @@ Piece: TypeAlias = str | Rows
 
 def text_of(piece: Piece) -> str:
     return piece.text() if isinstance(piece, Rows) else piece
+
+
+def size_of(piece: Piece) -> int:
+    return piece.size() if isinstance(piece, Rows) else len(piece)
 
 
 @attrs.frozen
@@ -107,9 +115,7 @@ class Report:
     def size(self) -> int:
         """The number of characters of :meth:`html`, without making it."""
         fixed = len(self.head) + len(BODY) + len(NOTICES) + len(END_NOTICES) + len(END)
-        return (
-            fixed + sum(len(text_of(p)) for p in self.summary) + sum(len(n) for n in self.notices)
-        )
+        return fixed + sum(map(size_of, self.summary)) + sum(map(len, self.notices))
 
     def parts(self, budget: int, notices: int) -> list[Part]:
         """The parts to print: the summary's, each at most ``budget`` characters of
