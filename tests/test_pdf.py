@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -15,7 +16,9 @@ from tests.conftest import COUNTY
 import kaohe
 from kaohe.cli import main
 from kaohe.plugins import Registry
-from kaohe.report.html import report_html
+from kaohe.report import pdf
+from kaohe.report.html import report, report_html
+from kaohe.report.parts import Report, text_of
 
 #: A4 in PDF points (1/72 inch): 210 x 297 mm.
 A4 = (595.28, 841.89)
@@ -141,3 +144,138 @@ def test_the_same_results_print_the_same_bytes(folder: Path, tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert (again / "report.pdf").read_bytes() == (folder / "report.pdf").read_bytes()
     assert b"/CreationDate (D:20191231000000" in (folder / "report.pdf").read_bytes()
+
+
+# ------------------------------------------------------------- printed in parts
+
+
+@pytest.fixture(scope="module")
+def county_report() -> Report:
+    scheme = kaohe.load_scheme(COUNTY, Registry.installed(None))
+    return report(kaohe.evaluate(scheme, kaohe.load_data(COUNTY.with_suffix(""), scheme)))
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    finally:
+        document.close()
+
+
+def in_parts(monkeypatch: pytest.MonkeyPatch, report: Report, size: int, notices: int) -> bytes:
+    """``report`` printed in parts: its summary in parts of ``size`` characters,
+    ``notices`` notices a part."""
+    monkeypatch.setattr(pdf, "PART_SIZE", size)
+    monkeypatch.setattr(pdf, "NOTICES_PER_PART", notices)
+    return pdf.report_pdf(report, dt.date(2019, 12, 31))
+
+
+def test_the_report_is_the_page_in_pieces(county_report: Report) -> None:
+    summary = sum(len(text_of(p)) for p in county_report.summary)
+    assert len(county_report.html()) == county_report.size()
+    parts = county_report.parts(summary // 5, 6)
+    assert [p.notices for p in parts] == [False] * len(parts[:-4]) + [True] * 4
+    assert len(parts) - 4 > 5  # the ranking tables cut between parts
+    assert [len(p.atoms) for p in parts[-4:]] == [6, 6, 6, 2]
+    documents = [county_report.document(p) for p in parts]
+    for document in documents:
+        assert document.startswith(county_report.head + "<body><main>")
+        assert document.endswith("</main></body></html>\n")
+        assert document.count("<table") == document.count("</table>")
+        assert document.count("<tbody>") == document.count("</tbody>")
+    # every piece once, in order: the cut tables' headers and ends are the only additions
+    joined = "".join("".join(a.text for a in p.atoms) for p in parts if not p.notices) + "".join(
+        "".join(a.text for a in p.atoms) for p in parts if p.notices
+    )
+    assert joined == "".join(map(text_of, county_report.summary)) + "".join(county_report.notices)
+
+
+@needs_browser
+def test_a_report_printed_in_parts_is_the_one_printed_at_once(
+    folder: Path, county_report: Report, pages: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = sum(len(text_of(p)) for p in county_report.summary)
+    assert summary < county_report.size() - 2000
+    merged = in_parts(monkeypatch, county_report, summary, 7)  # notices in 3 parts
+    again = in_parts(monkeypatch, county_report, summary, 7)
+    assert merged == again  # deterministic
+    assert b"/CreationDate(D:20191231000000" in merged
+    assert b"/ModDate(D:20191231000000" in merged
+    texts = page_texts(merged)
+    # the same pages, each with the same text: page numbers, each notice's unit on its page
+    assert len(texts) == len(pages)
+    for number, (text, whole) in enumerate(zip(texts, pages, strict=True), start=1):
+        assert f"第 {number} 页 共 {len(pages)} 页" in text
+        assert text == whole, number
+    notices = [i for i, p in enumerate(texts) if "考 核 结 果 通 知 书" in p]
+    assert len(notices) == 20
+    for unit in units(folder):
+        page = next(i for i in notices if f"\n{unit['name']}:" in texts[i])
+        assert f"\n{unit['name']}:" in pages[page]
+
+
+@needs_browser
+def test_a_summary_cut_between_parts_is_numbered_across_them(
+    county_report: Report, pages: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = sum(len(text_of(p)) for p in county_report.summary)
+    merged = in_parts(monkeypatch, county_report, summary // 3, 20)
+    texts = page_texts(merged)
+    # each summary part begins a page: more pages, numbered across the parts
+    assert len(texts) > len(pages)
+    for number, text in enumerate(texts, start=1):
+        assert f"第 {number} 页 共 {len(texts)} 页" in text
+    # the notices as printed at once, on the pages after the summary's
+    first = next(i for i, p in enumerate(pages) if "考 核 结 果 通 知 书" in p)
+    shift = len(texts) - len(pages)
+    for index in range(first, len(pages)):
+        footer = f"第 {index + 1} 页 共 {len(pages)} 页"
+        moved = f"第 {index + 1 + shift} 页 共 {len(texts)} 页"
+        assert texts[index + shift] == pages[index].replace(footer, moved)
+
+
+@needs_browser
+def test_a_part_that_fails_is_a_clear_error_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playwright.sync_api import Error
+
+    printed = pdf._Printer.print
+    calls = []
+
+    def failing(self: pdf._Printer, html: str, **options: object) -> bytes:
+        calls.append(options)
+        if len(calls) == 5:  # a part's print, after the parts were counted
+            raise Error("Printing failed")
+        return printed(self, html, **options)
+
+    monkeypatch.setattr(pdf._Printer, "print", failing)
+    monkeypatch.setattr(pdf, "PART_SIZE", 40_000)
+    monkeypatch.setattr(pdf, "NOTICES_PER_PART", 10)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["score", str(COUNTY), "--format", "pdf", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "report.pdf: the browser" in result.output
+    assert "failed (Printing failed)" in result.output
+    assert not out.exists()
+    assert [bool(c) for c in calls] == [True] * 4 + [False]  # 4 counted, then the failure
+
+
+@needs_browser
+def test_a_browser_that_does_not_number_the_parts_is_an_error(
+    county_report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    numbered = pdf.numbered
+    monkeypatch.setattr(pdf, "numbered", lambda html, first, total: numbered(html, 1, total))
+    wrong = r"its first page should show \d+ and its page count, not 1 "
+    with pytest.raises(kaohe.errors.OutputError, match=wrong):
+        in_parts(monkeypatch, county_report, 40_000, 20)
+
+
+def test_a_report_in_parts_without_a_browser_is_the_same_error(
+    county_report: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KAOHE_CHROMIUM", str(tmp_path / "no-browser"))
+    with pytest.raises(kaohe.errors.OutputError, match="no-browser: no such browser"):
+        in_parts(monkeypatch, county_report, 40_000, 20)

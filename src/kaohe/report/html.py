@@ -20,6 +20,8 @@ can be mailed as it is. Sections:
 Every number shown is the text of :mod:`kaohe.tables_out` (so the
 published scores read exactly as in ``units.csv``), and every text is
 escaped with :func:`html.escape`. Same results give the same string.
+:func:`report` gives the same page in pieces (:mod:`kaohe.report.parts`),
+from which report.pdf prints a large report in parts.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from .labels import (
 )
 from .markup import Table, e, floats, grade_badge, long_date, table_of, thead, tone
 from .notices import grade_reasons, notices
+from .parts import Piece, Report, Rows
 
 FONT = (
     '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
@@ -154,13 +157,13 @@ def _thresholds(results: Results) -> dict[str, float]:
     return {str(k): float(v) for k, v in results.scheme.param("unit_grading", "thresholds").items()}
 
 
-def _ranking(results: Results, units: Table) -> str:
+def _ranking(results: Results, units: Table) -> list[Piece]:
     """Per category: the dot plot of published scores, then the ranking table."""
     thresholds = _thresholds(results)
     scores = floats(units["score"])
     ranks = floats(units["rank"])
     title = "各类别排名与得分分布" if thresholds else "各类别得分与分布"
-    parts = [f'<section id="ranking"><h2>{title}</h2>']
+    parts: list[Piece] = [f'<section id="ranking"><h2>{title}</h2>']
     if thresholds:
         lines = ",".join(f"{k} ≥ {v:g}" for k, v in thresholds.items())
         parts.append(
@@ -193,14 +196,14 @@ def _ranking(results: Results, units: Table) -> str:
         '<p class="note">得分 = 综合得分 − 扣分 + 加分(扣分、加分均为封顶后),四舍五入到分;'
         "同分同名次。</p></section>"
     )
-    return "".join(parts)
+    return parts
 
 
 def _missing_last(values: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.where(np.isnan(values), np.inf, values)
 
 
-def _ranking_table(units: Table, order: Sequence[int]) -> str:
+def _ranking_table(units: Table, order: Sequence[int]) -> Rows:
     titles = ["排名", "单位", "单位编码", "综合得分", "扣分", "加分", "得分", "等次", "标记"]
     rows = [
         "<tr>"
@@ -215,7 +218,8 @@ def _ranking_table(units: Table, order: Sequence[int]) -> str:
         f"<td>{_flag_chips(units['flags'][i])}</td></tr>"
         for i in order
     ]
-    return f"<table>{thead(titles, (0, 3, 4, 5, 6))}<tbody>{''.join(rows)}</tbody></table>"
+    header = f"<table>{thead(titles, (0, 3, 4, 5, 6))}<tbody>"
+    return Rows(header, tuple(rows), "</tbody></table>", header)
 
 
 def _legend(items: Sequence[tuple[str, str]], square: bool = False) -> str:
@@ -343,7 +347,7 @@ def _cadre_shares(results: Results) -> str:
     )
 
 
-def _flagged_units(results: Results, units: Table) -> str:
+def _flagged_units(results: Results, units: Table) -> Piece:
     """Units with a flag or a grade effect, with the effect rows that explain the grade."""
     reasons = grade_reasons(results)
     flagged = np.flatnonzero(
@@ -362,10 +366,14 @@ def _flagged_units(results: Results, units: Table) -> str:
         for i in flagged.tolist()
     ]
     titles = ["单位", "考核类别", "得分", "排名", "等次", "标记", "影响等次的事项"]
-    return (
-        f"<h3>单位</h3><table>{thead(titles, (2, 3))}<tbody>{''.join(body)}</tbody></table>"
+    header = f"<table>{thead(titles, (2, 3))}<tbody>"
+    return Rows(
+        "<h3>单位</h3>" + header,
+        tuple(body),
+        "</tbody></table>"
         '<p class="note">列出有标记(通报表扬、约谈等)'
-        "或等次受一票否决、通报批评等事项影响的单位。</p>"
+        "或等次受一票否决、通报批评等事项影响的单位。</p>",
+        header,
     )
 
 
@@ -470,6 +478,11 @@ def _appeals(rows: Sequence[Sequence[str]]) -> str:
 def report_html(results: Results, appeals: Sequence[Sequence[str]] = ()) -> str:
     """The HTML report of scenario 0 of ``results`` (see the module docstring); ``appeals``
     (rows of :data:`kaohe.appeals.COLUMNS`) are listed after the basis when there are any."""
+    return report(results, appeals).html()
+
+
+def report(results: Results, appeals: Sequence[Sequence[str]] = ()) -> Report:
+    """:func:`report_html` in pieces (:class:`kaohe.report.parts.Report`), to print in parts."""
     scheme = results.scheme
     units = _shown_units(results)
     cadres = table_of(cadre_rows(results))
@@ -477,13 +490,11 @@ def report_html(results: Results, appeals: Sequence[Sequence[str]] = ()) -> str:
     issuer = _issuer(results)
     issued = f'<p class="issuer">{e(issuer)}</p>' if issuer else ""
     office = scheme.publish.office if scheme.publish is not None else ""
-    parts = [
-        page_head(scheme.title, office),
-        "<body><main>",
+    summary: list[Piece] = [
         f'<header class="title"><h1>{e(scheme.title)}</h1><p>{e(period)}</p>{issued}</header>',
         _cards(results, units, cadres),
         _grade_summary(results),
-        _ranking(results, units),
+        *_ranking(results, units),
         _deductions(results),
         _cadre_shares(results),
         '<section id="flagged"><h2>标记与等次影响</h2>',
@@ -494,9 +505,5 @@ def report_html(results: Results, appeals: Sequence[Sequence[str]] = ()) -> str:
         _appeals(appeals),
         "<footer>本报告根据考核方案和台账数据生成;"
         "完整数据见同一文件夹中的 CSV 文件和 results.xlsx。</footer>",
-        '<div id="notices">',
-        notices(results, units),
-        "</div>",
-        "</main></body></html>\n",
     ]
-    return "".join(parts)
+    return Report(page_head(scheme.title, office), tuple(summary), tuple(notices(results, units)))

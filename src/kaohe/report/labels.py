@@ -233,15 +233,16 @@ def extra_files(
 
         files[FORMATS["xlsx"]] = workbook_bytes(results, notices, appeals)
     if "html" in formats or "pdf" in formats:
-        from .html import report_html
+        from .html import report
 
-        page = report_html(results, appeals)
-        if "html" in formats:
+        pieces = report(results, appeals)
+        page = pieces.html() if "html" in formats else None
+        if page is not None:
             files[FORMATS["html"]] = page.encode("utf-8")
         if "pdf" in formats:
-            from .pdf import pdf_bytes
+            from .pdf import report_pdf
 
-            files[FORMATS["pdf"]] = pdf_bytes(page, results.scheme.as_of)
+            files[FORMATS["pdf"]] = report_pdf(pieces, results.scheme.as_of, page)
     if "parquet" in formats:
         from ..parquetout import parquet_files
 

@@ -30,8 +30,9 @@ def _unit_points(results: Results) -> dict[str, list[tuple[str, float]]]:
     return found
 
 
-def notices(results: Results, units: Table) -> str:
-    """One 考核结果通知书 per unit (a printed page each): its result, points and grade."""
+def notices(results: Results, units: Table) -> list[str]:
+    """One 考核结果通知书 per unit (``section.notice``, each beginning a printed page): its
+    result, points and grade; units by category, then id."""
     scheme = results.scheme
     publish = scheme.publish
     counts = {c: int(np.count_nonzero(units["category"] == c)) for c in scheme.categories}
@@ -97,7 +98,7 @@ def notices(results: Results, units: Table) -> str:
             f'<table class="result">{table}</table>{detail_table}{effects}{notice}{sign}'
             "</section>"
         )
-    return "".join(pages)
+    return pages
 
 
 def grade_reasons(results: Results) -> dict[str, list[str]]:
