@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from kaohe import vocab
-from kaohe.data.arrays import EMPTY, Column, combined
+from kaohe.data.arrays import Column, combined, empty_cells
 from kaohe.data.problems import Where
 from kaohe.i18n import _
 from kaohe.table_spec import TableSpec
@@ -45,7 +45,7 @@ def categories(columns: Columns, where: Where, declared: Sequence[str]) -> None:
 
 
 def _filled(values: pa.Array) -> NDArray[np.bool_]:
-    return np.asarray(pc.not_equal(values, EMPTY), dtype=np.bool_)
+    return ~empty_cells(values)
 
 
 def _within(

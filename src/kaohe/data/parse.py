@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from kaohe.data.arrays import EMPTY, Column, combined, empty_as_null, holds_byte, text
+from kaohe.data.arrays import Column, combined, empty_as_null, empty_cells, holds_byte, text
 from kaohe.data.problems import Where
 from kaohe.data.simplify import simplify
 from kaohe.i18n import N_, _
@@ -112,7 +112,7 @@ def _required(spec: ColumnSpec, empty: NDArray[np.bool_], where: Where) -> None:
 def _cells(spec: ColumnSpec, values: pa.Array, where: Where) -> tuple[pa.Array, NDArray[np.bool_]]:
     """Text cells of a column and which are empty (required ones reported)."""
     cells = text(values)
-    empty = np.asarray(pc.equal(cells, EMPTY), dtype=np.bool_)
+    empty = empty_cells(cells)
     _required(spec, empty, where)
     return cells, empty
 
@@ -150,7 +150,7 @@ def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
         encoded = pc.dictionary_encode(text(values))
         words, given = encoded.dictionary, None
     indices = np.asarray(encoded.indices)
-    empty = np.asarray(pc.equal(words, EMPTY), dtype=np.bool_)[indices]
+    empty = empty_cells(words)[indices]
     _required(spec, empty, where)
     return _Words(words, indices, empty, given)
 
