@@ -142,6 +142,8 @@ class _Words(NamedTuple):
 def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
     """:func:`_cells` as distinct values: a text column is trimmed value by value
     rather than cell by cell (required cells that are empty reported)."""
+    if pa.types.is_dictionary(values.type) and _strings(values.dictionary):
+        return _dictionary_words(spec, values, where)
     if _strings(values):
         encoded = pc.dictionary_encode(pc.fill_null(values, "") if values.null_count else values)
         given = encoded.dictionary
@@ -153,6 +155,17 @@ def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
     empty = empty_cells(words)[indices]
     _required(spec, empty, where)
     return _Words(words, indices, empty, given)
+
+
+def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where) -> _Words:
+    """:func:`_words` of a dictionary-encoded text column (a vocabulary read from
+    Parquet): its dictionary is trimmed, its indices taken as they are (null cells:
+    an empty word after the others)."""
+    words = text(pa.concat_arrays([values.dictionary, pa.array([""], values.dictionary.type)]))
+    indices = np.asarray(pc.fill_null(values.indices, len(values.dictionary)))
+    empty = empty_cells(words)[indices]
+    _required(spec, empty, where)
+    return _Words(words, indices, empty, None)
 
 
 # -- ids and text ------------------------------------------------------------------------
