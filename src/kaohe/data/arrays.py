@@ -265,6 +265,8 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
     if isinstance(values, pa.ChunkedArray) and values.num_chunks > 1:
         return np.concatenate([filled(chunk) for chunk in values.chunks])
     values = combined(values)
+    if pa.types.is_date(values.type):  # a date's text is never empty
+        return np.asarray(values.is_valid(), dtype=np.bool_)
     if not _strings(values):
         return np.asarray(pc.not_equal(text(values), ""), dtype=np.bool_)
     valid = np.asarray(values.is_valid(), dtype=np.bool_) if values.null_count else None
