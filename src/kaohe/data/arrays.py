@@ -267,6 +267,9 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
     values = combined(values)
     if pa.types.is_date(values.type):  # a date's text is never empty
         return np.asarray(values.is_valid(), dtype=np.bool_)
+    if pa.types.is_dictionary(values.type):  # each distinct value looked at once
+        words = np.append(filled(values.dictionary), False)  # the last: null cells
+        return words[np.asarray(pc.fill_null(values.indices, len(values.dictionary)))]
     if not _strings(values):
         return np.asarray(pc.not_equal(text(values), ""), dtype=np.bool_)
     valid = np.asarray(values.is_valid(), dtype=np.bool_) if values.null_count else None
