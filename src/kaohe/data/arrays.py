@@ -56,7 +56,10 @@ def empty_cells(values: pa.Array) -> NDArray[np.bool_]:
     string array by its offsets alone."""
     if values.null_count or not _strings(values):
         return np.asarray(pc.fill_null(pc.equal(values, EMPTY), False), dtype=np.bool_)
-    offsets = byte_offsets(values)
+    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    offsets = np.frombuffer(  # as stored: no copy
+        values.buffers()[1], width, len(values) + 1, values.offset * np.dtype(width).itemsize
+    )
     empty: NDArray[np.bool_] = offsets[1:] == offsets[:-1]
     return empty
 

@@ -200,6 +200,19 @@ def unique(spec: TableSpec, columns: Columns, where: Where) -> None:
     where.fail(members[~earliest], explain, spec.key[0])
 
 
+def _indices(found: pa.Array | pa.ChunkedArray) -> NDArray[np.int64]:
+    """``index_in``'s result as ``int64``, -1 where null, written chunk by chunk into
+    one array (no concatenated copy of the chunks)."""
+    chunks = found.chunks if isinstance(found, pa.ChunkedArray) else [found]
+    result = np.empty(len(found), np.int64)
+    at = 0
+    for chunk in chunks:
+        part = result[at : at + len(chunk)]
+        part[:] = np.asarray(chunk.fill_null(-1) if chunk.null_count else chunk)
+        at += len(chunk)
+    return result
+
+
 def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
     """The index of each of ``values`` in the distinct ``ids``, -1 where absent.
 
@@ -208,8 +221,7 @@ def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
     millions), which the ids are then looked up in.
     """
     if len(values) >= len(ids):
-        found = pc.index_in(values, value_set=ids)
-        return np.asarray(pc.fill_null(found, -1)).astype(np.int64)
+        return _indices(pc.index_in(values, value_set=ids))
     encoded = pc.dictionary_encode(combined(values))
     matched = pc.index_in(ids, value_set=encoded.dictionary)
     hit = np.asarray(pc.is_valid(matched), dtype=np.bool_)
