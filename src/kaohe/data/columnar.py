@@ -43,14 +43,18 @@ def _read(file: Path, data: bytes, spec: TableSpec) -> pa.Table:
     if file.suffix.lower() in PARQUET:
         import pyarrow.parquet as pq
 
-        words = [  # vocabulary text: a few distinct values, each read and parsed once
-            field.name
-            for field in pq.read_schema(pa.BufferReader(data))
-            if pa.types.is_string(field.type)
-            and (name := spec.canonical(str(field.name))) is not None
-            and spec.column(name).kind == "vocab"
-        ]
-        return pq.read_table(pa.BufferReader(data), read_dictionary=words or None)
+        try:
+            words = [  # vocabulary text: a few distinct values, each read and parsed once
+                field.name
+                for field in pq.ParquetFile(pa.BufferReader(data)).schema_arrow
+                if pa.types.is_string(field.type)
+                and (name := spec.canonical(str(field.name))) is not None
+                and spec.column(name).kind == "vocab"
+            ]
+            # One chunk a column for each row group: nothing to combine before parsing.
+            return pq.ParquetFile(pa.BufferReader(data), read_dictionary=words).read()
+        except (pa.ArrowException, OSError, ValueError):
+            return pq.read_table(pa.BufferReader(data))  # refused as it always was
     import pyarrow.ipc as ipc
 
     try:
