@@ -219,8 +219,6 @@ def _increasing(values: Column) -> bool:
 def _in_order(columns: Sequence[Column]) -> bool:
     """Whether the rows are already in the order a stable sort by ``columns`` gives
     (each row at most the next, by the first column that differs)."""
-    if _increasing(columns[0]):  # one comparison instead of two, the usual case
-        return True
     tied: NDArray[np.bool_] | None = None  # pairs equal in every column so far
     for values in columns:
         compared = _neighbours(values)
@@ -236,26 +234,30 @@ def _in_order(columns: Sequence[Column]) -> bool:
     return True
 
 
-def _ordered(spec: TableSpec, parsed: Parsed) -> Parsed:
-    """``parsed`` in canonical row order (key, then every column when the key is not unique).
+def _ordered(spec: TableSpec, parsed: Parsed) -> tuple[Parsed, bool]:
+    """``parsed`` in canonical row order (key, then every column when the key is not
+    unique), and whether the key's first column is increasing (then no two rows share
+    a key, and :func:`checks.unique` has nothing to find).
 
     Rows already in that order (the usual export, sorted by its id) are left as
     they are without sorting."""
     n = parsed.where.lines.shape[0]
     if n < 2:
-        return parsed
+        return parsed, True
     names = list(spec.key)
     if not spec.unique:
         names += [name for name in spec.names if name not in spec.key]
+    if _increasing(parsed.columns[names[0]]):  # one comparison, the usual case
+        return parsed, True
     if _in_order([parsed.columns[name] for name in names]):
-        return parsed
+        return parsed, False
     keys = pa.table({name: _sort_key(parsed.columns[name]) for name in names})
     order = np.asarray(pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in names]))
     if np.array_equal(order, np.arange(n)):
-        return parsed
+        return parsed, False
     columns = {name: _take(values, order) for name, values in parsed.columns.items()}
     where = attrs.evolve(parsed.where, lines=parsed.where.lines[order])
-    return attrs.evolve(parsed, columns=columns, where=where)
+    return attrs.evolve(parsed, columns=columns, where=where), False
 
 
 #: Tables whose parsing began as they were read: by name, the table read and its
@@ -307,8 +309,9 @@ def assemble(
                 else pending[name]()
             )
             checks.rows(spec, table.columns, table.where)
-            table = _ordered(spec, table)
-            checks.unique(spec, table.columns, table.where)
+            table, distinct = _ordered(spec, table)
+            if not distinct:
+                checks.unique(spec, table.columns, table.where)
             parsed[name] = table
         resolved = _resolve(parsed, problems, tables, pool)
     if categories is not None:  # after _resolve: the units' ids are sound all the same

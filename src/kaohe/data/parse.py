@@ -381,8 +381,11 @@ def _text_numbers(
     """Numbers of text cells; cells that are no number are reported."""
     shown: Callable[[int], str] = lambda row: f"'{_shown(cells, row)}'"  # noqa: E731
     try:
-        numbers = pc.cast(empty_as_null(cells), pa.float64())
-        return _Numbers(np.asarray(pc.fill_null(numbers, np.nan)), empty, shown)
+        given = empty_as_null(cells) if empty.any() else cells
+        numbers = pc.cast(given, pa.float64())
+        if numbers.null_count:
+            numbers = pc.fill_null(numbers, np.nan)
+        return _Numbers(np.asarray(numbers), empty, shown)
     except pa.ArrowInvalid:
         pass  # some cell is no number: find which, distinct value by distinct value
     encoded = pc.dictionary_encode(cells)
