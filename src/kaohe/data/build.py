@@ -351,7 +351,8 @@ def _resolve(
     """Every table's columns plus ``unit`` / ``cadre`` indices and the tolerances'
     ``ref_row``; references into a table that had problems are not checked. The
     units' and the cadres' ids are looked up on the ``pool``'s threads (on this
-    thread when the tables are short: a hand-over would cost more)."""
+    thread when the tables are short: a hand-over would cost more), the rows the
+    tolerances name meanwhile on this one."""
     sound = {
         name: name not in problems.failed and not problems.about(table.where.source)
         for name, table in parsed.items()
@@ -369,6 +370,12 @@ def _resolve(
         else:
             located = pool.submit(checks.locate_each, ids, values).result
         looked_up.append((column, naming, located))
+    targets = {
+        name: (parsed[name].columns["id"], parsed[name].where.source, sound[name])
+        for name, spec in tables.items()
+        if spec.id_column == "id"
+    }
+    tolerated = checks.tolerance_rows(parsed["tolerances"].columns, targets)  # meanwhile
     for column, naming, located in looked_up:
         found.update({(n, column): i for n, i in zip(naming, located(), strict=True)})
     resolved: dict[str, dict[str, Column]] = {}
@@ -394,12 +401,7 @@ def _resolve(
             )
         resolved[name] = columns
     checks.one_head(resolved["cadres"], parsed["cadres"].where)
-    targets = {
-        name: (parsed[name].columns["id"], parsed[name].where.source, sound[name])
-        for name, spec in tables.items()
-        if spec.id_column == "id"
-    }
     resolved["tolerances"]["ref_row"] = checks.tolerance_targets(
-        resolved["tolerances"], parsed["tolerances"].where, targets
+        resolved["tolerances"], parsed["tolerances"].where, targets, tolerated
     )
     return resolved

@@ -299,14 +299,12 @@ def one_head(columns: Columns, where: Where) -> None:
     where.fail(heads[np.flatnonzero(same) + 1], explain, "role")
 
 
-def tolerance_targets(
-    columns: Columns, where: Where, ids: Mapping[str, tuple[pa.Array, str, bool]]
-) -> NDArray[np.int64]:
-    """Every tolerance names an existing row: ``ids[table]`` is (sorted ids, source,
-    whether the table is sound enough to check against).
+TargetIds = Mapping[str, tuple[pa.Array, str, bool]]
 
-    Returns the row each tolerance names, in its table (rows in id order).
-    """
+
+def tolerance_rows(columns: Columns, ids: TargetIds) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """The row each tolerance names in its table (-1 where there is none) and whether
+    it is checked there (:func:`tolerance_targets`, without reporting)."""
     tables = columns["ref_table"]
     ref_ids = columns["ref_id"]
     found = np.full(tables.shape[0], -1, np.int64)
@@ -316,6 +314,24 @@ def tolerance_targets(
         if rows.shape[0]:
             found[rows] = locate(ids[table][0], ref_ids.take(pa.array(rows)))
             checked[rows] = ids[table][2]
+    return found, checked
+
+
+def tolerance_targets(
+    columns: Columns,
+    where: Where,
+    ids: TargetIds,
+    rows: tuple[NDArray[np.int64], NDArray[np.bool_]] | None = None,
+) -> NDArray[np.int64]:
+    """Every tolerance names an existing row: ``ids[table]`` is (sorted ids, source,
+    whether the table is sound enough to check against). ``rows``: what
+    :func:`tolerance_rows` gives, when it was found already.
+
+    Returns the row each tolerance names, in its table (rows in id order).
+    """
+    tables = columns["ref_table"]
+    ref_ids = columns["ref_id"]
+    found, checked = tolerance_rows(columns, ids) if rows is None else rows
 
     def explain(row: int) -> str:
         table = vocab.TOLERANCE_TARGET.values[tables[row]]
