@@ -272,7 +272,10 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
         return np.asarray(values.is_valid(), dtype=np.bool_)
     if pa.types.is_dictionary(values.type):  # each distinct value looked at once
         words = np.append(filled(values.dictionary), False)  # the last: null cells
-        return words[np.asarray(pc.fill_null(values.indices, len(values.dictionary)))]
+        cells: NDArray[np.bool_] = words[
+            np.asarray(pc.fill_null(values.indices, len(values.dictionary)))
+        ]
+        return cells
     if not _strings(values):
         return np.asarray(pc.not_equal(text(values), ""), dtype=np.bool_)
     valid = np.asarray(values.is_valid(), dtype=np.bool_) if values.null_count else None
