@@ -273,7 +273,9 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
     if pa.types.is_dictionary(values.type):  # each distinct value looked at once
         words = np.append(filled(values.dictionary), False)  # the last: null cells
         cells: NDArray[np.bool_] = words[
-            np.asarray(pc.fill_null(values.indices, len(values.dictionary)))
+            np.asarray(
+                pc.fill_null(values.indices, pa.scalar(len(values.dictionary), values.indices.type))
+            )
         ]
         return cells
     if not _strings(values):

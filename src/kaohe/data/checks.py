@@ -208,7 +208,9 @@ def _indices(found: pa.Array | pa.ChunkedArray) -> NDArray[np.int64]:
     at = 0
     for chunk in chunks:
         part = result[at : at + len(chunk)]
-        part[:] = np.asarray(chunk.fill_null(-1) if chunk.null_count else chunk)
+        part[:] = np.asarray(
+            chunk.fill_null(pa.scalar(-1, chunk.type)) if chunk.null_count else chunk
+        )
         at += len(chunk)
     return result
 

@@ -162,7 +162,9 @@ def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where
     Parquet): its dictionary is trimmed, its indices taken as they are (null cells:
     an empty word after the others)."""
     words = text(pa.concat_arrays([values.dictionary, pa.array([""], values.dictionary.type)]))
-    indices = np.asarray(pc.fill_null(values.indices, len(values.dictionary)))
+    indices = np.asarray(
+        pc.fill_null(values.indices, pa.scalar(len(values.dictionary), values.indices.type))
+    )
     empty = empty_cells(words)[indices]
     _required(spec, empty, where)
     return _Words(words, indices, empty, None)
