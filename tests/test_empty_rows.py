@@ -60,3 +60,10 @@ def test_cells_are_trimmed_and_others_kept_as_they_are() -> None:
     assert trimmed(cells).to_pylist() == ["a", "b", "", "九", "c", "", "d\te"]
     assert filled(cells).tolist() == [True, True, False, True, True, False, True]
     assert text(pa.array(["x", "y"])).to_pylist() == ["x", "y"]
+
+
+def test_dictionary_and_date_cells_are_filled_as_their_text() -> None:
+    cells = pa.array([" a ", None, "\u3000", "", "九", " a "])
+    assert filled(cells.dictionary_encode()).tolist() == filled(cells).tolist()
+    days = pa.array([None, 0, 17000], pa.date32())
+    assert filled(days).tolist() == filled(pc.cast(days, pa.string())).tolist()

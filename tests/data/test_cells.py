@@ -204,6 +204,30 @@ def test_every_vocabulary_spelling_parses() -> None:
             assert parsed(col, spellings).tolist() == [lookup[s] for s in spellings]
 
 
+def _outcome(spec: ColumnSpec, values: pa.Array) -> tuple[list[int] | None, list[str]]:
+    try:
+        return parsed(spec, values).tolist(), []
+    except DataError as error:
+        return None, [str(problem) for problem in error.problems]
+
+
+@pytest.mark.parametrize(("table", "name"), [("criticisms", "level"), ("notices", "level")])
+def test_dictionary_vocabulary_columns_parse_as_their_text(table: str, name: str) -> None:
+    """A vocabulary read in dictionary form (Parquet) gives the codes and problems of its text."""
+    spec = column(table, name)
+    for cells in (
+        ["县", " 市 ", None, "", "鄉鎮", "县"],
+        ["镇", "县", None, " ", "镇", "\u3000城\u3000"],
+        [None, None],
+        [],
+    ):
+        plain = pa.array(cells, pa.string())
+        encoded = plain.dictionary_encode()
+        assert _outcome(spec, encoded) == _outcome(spec, plain)
+        chunked = pa.chunked_array([encoded.slice(0, 2), encoded.slice(2)])
+        assert _outcome(spec, chunked.combine_chunks()) == _outcome(spec, plain)
+
+
 def test_ids_and_text() -> None:
     ids = column("units", "unit_id")
     assert parsed(ids, pa.array([101, 102])).to_pylist() == ["101", "102"]

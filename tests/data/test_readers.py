@@ -274,3 +274,44 @@ def test_damaged_bytes_are_read_as_written_or_refused(
         return
     assert len(interviews) == _rows_by_the_csv_module(damaged)
     assert np.all(interviews.lines >= 2)
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        [],  # the sample as written: ISO dates and empty cells
+        [(0, "date", " 2019-03-05\t"), (1, "deadline", "1899-12-31")],
+        [(0, "date", ""), (1, "rectified_on", "2101-01-01"), (1, "deadline", " ")],
+        [(0, "date", "2019-02-30"), (1, "deadline", "2019/4/5")],
+        [(0, "severity", " 严重\u3000"), (1, "severity", "")],
+        [(0, "severity", "很重"), (1, "severity", " ")],
+    ],
+)
+def test_csv_dates_read_as_dates_load_as_their_text(
+    tmp_path: Path, tables: Any, monkeypatch: pytest.MonkeyPatch, dates: list[Any]
+) -> None:
+    """Date columns Arrow reads as dates (vocabularies in dictionary form) give the data and
+    problems of reading them as text."""
+    from kaohe.data import csvfile
+
+    for row, column, cell in dates:
+        tables["supervision"][row][column] = cell
+    folder = write_csv(tmp_path / "data", tables)
+
+    def outcome() -> Any:
+        try:
+            return load(folder)
+        except DataError as error:
+            return str(error)
+
+    typed = outcome()
+    read = csvfile._parse_as
+    kinds: list[bool] = []
+
+    def as_text(data: bytes, offset: int, width: int, columns: Any) -> Any:
+        kinds.append(bool(columns))
+        return read(data, offset, width, {})
+
+    monkeypatch.setattr(csvfile, "_parse_as", as_text)
+    assert outcome() == typed
+    assert any(kinds)  # the dates were offered to Arrow's reader

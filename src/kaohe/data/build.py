@@ -204,6 +204,18 @@ def _neighbours(values: Column) -> tuple[NDArray[np.bool_], NDArray[np.bool_]] |
     )
 
 
+def _increasing(values: Column) -> bool:
+    """Whether each value is greater than the one before (no nulls, no NaN): a column
+    of distinct ids as exported, in order whatever the other columns hold."""
+    if isinstance(values, np.ndarray):
+        key = values.view(np.int64) if values.dtype.kind == "M" else values
+        return bool((key[1:] > key[:-1]).all())
+    if values.null_count:
+        return False
+    later, earlier = values.slice(1), values.slice(0, len(values) - 1)
+    return bool(pc.all(pc.greater(later, earlier)).as_py())
+
+
 def _in_order(columns: Sequence[Column]) -> bool:
     """Whether the rows are already in the order a stable sort by ``columns`` gives
     (each row at most the next, by the first column that differs)."""
@@ -222,26 +234,30 @@ def _in_order(columns: Sequence[Column]) -> bool:
     return True
 
 
-def _ordered(spec: TableSpec, parsed: Parsed) -> Parsed:
-    """``parsed`` in canonical row order (key, then every column when the key is not unique).
+def _ordered(spec: TableSpec, parsed: Parsed) -> tuple[Parsed, bool]:
+    """``parsed`` in canonical row order (key, then every column when the key is not
+    unique), and whether the key's first column is increasing (then no two rows share
+    a key, and :func:`checks.unique` has nothing to find).
 
     Rows already in that order (the usual export, sorted by its id) are left as
     they are without sorting."""
     n = parsed.where.lines.shape[0]
     if n < 2:
-        return parsed
+        return parsed, True
     names = list(spec.key)
     if not spec.unique:
         names += [name for name in spec.names if name not in spec.key]
+    if _increasing(parsed.columns[names[0]]):  # one comparison, the usual case
+        return parsed, True
     if _in_order([parsed.columns[name] for name in names]):
-        return parsed
+        return parsed, False
     keys = pa.table({name: _sort_key(parsed.columns[name]) for name in names})
     order = np.asarray(pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in names]))
     if np.array_equal(order, np.arange(n)):
-        return parsed
+        return parsed, False
     columns = {name: _take(values, order) for name, values in parsed.columns.items()}
     where = attrs.evolve(parsed.where, lines=parsed.where.lines[order])
-    return attrs.evolve(parsed, columns=columns, where=where)
+    return attrs.evolve(parsed, columns=columns, where=where), False
 
 
 #: Tables whose parsing began as they were read: by name, the table read and its
@@ -293,8 +309,9 @@ def assemble(
                 else pending[name]()
             )
             checks.rows(spec, table.columns, table.where)
-            table = _ordered(spec, table)
-            checks.unique(spec, table.columns, table.where)
+            table, distinct = _ordered(spec, table)
+            if not distinct:
+                checks.unique(spec, table.columns, table.where)
             parsed[name] = table
         resolved = _resolve(parsed, problems, tables, pool)
     if categories is not None:  # after _resolve: the units' ids are sound all the same
@@ -334,7 +351,8 @@ def _resolve(
     """Every table's columns plus ``unit`` / ``cadre`` indices and the tolerances'
     ``ref_row``; references into a table that had problems are not checked. The
     units' and the cadres' ids are looked up on the ``pool``'s threads (on this
-    thread when the tables are short: a hand-over would cost more)."""
+    thread when the tables are short: a hand-over would cost more), the rows the
+    tolerances name meanwhile on this one."""
     sound = {
         name: name not in problems.failed and not problems.about(table.where.source)
         for name, table in parsed.items()
@@ -352,6 +370,12 @@ def _resolve(
         else:
             located = pool.submit(checks.locate_each, ids, values).result
         looked_up.append((column, naming, located))
+    targets = {
+        name: (parsed[name].columns["id"], parsed[name].where.source, sound[name])
+        for name, spec in tables.items()
+        if spec.id_column == "id"
+    }
+    tolerated = checks.tolerance_rows(parsed["tolerances"].columns, targets)  # meanwhile
     for column, naming, located in looked_up:
         found.update({(n, column): i for n, i in zip(naming, located(), strict=True)})
     resolved: dict[str, dict[str, Column]] = {}
@@ -377,12 +401,7 @@ def _resolve(
             )
         resolved[name] = columns
     checks.one_head(resolved["cadres"], parsed["cadres"].where)
-    targets = {
-        name: (parsed[name].columns["id"], parsed[name].where.source, sound[name])
-        for name, spec in tables.items()
-        if spec.id_column == "id"
-    }
     resolved["tolerances"]["ref_row"] = checks.tolerance_targets(
-        resolved["tolerances"], parsed["tolerances"].where, targets
+        resolved["tolerances"], parsed["tolerances"].where, targets, tolerated
     )
     return resolved

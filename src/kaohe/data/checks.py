@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from kaohe import vocab
-from kaohe.data.arrays import EMPTY, Column, combined
+from kaohe.data.arrays import Column, combined, empty_cells
 from kaohe.data.problems import Where
 from kaohe.i18n import _
 from kaohe.table_spec import TableSpec
@@ -45,7 +45,7 @@ def categories(columns: Columns, where: Where, declared: Sequence[str]) -> None:
 
 
 def _filled(values: pa.Array) -> NDArray[np.bool_]:
-    return np.asarray(pc.not_equal(values, EMPTY), dtype=np.bool_)
+    return ~empty_cells(values)
 
 
 def _within(
@@ -200,6 +200,21 @@ def unique(spec: TableSpec, columns: Columns, where: Where) -> None:
     where.fail(members[~earliest], explain, spec.key[0])
 
 
+def _indices(found: pa.Array | pa.ChunkedArray) -> NDArray[np.int64]:
+    """``index_in``'s result as ``int64``, -1 where null, written chunk by chunk into
+    one array (no concatenated copy of the chunks)."""
+    chunks = found.chunks if isinstance(found, pa.ChunkedArray) else [found]
+    result = np.empty(len(found), np.int64)
+    at = 0
+    for chunk in chunks:
+        part = result[at : at + len(chunk)]
+        part[:] = np.asarray(
+            chunk.fill_null(pa.scalar(-1, chunk.type)) if chunk.null_count else chunk
+        )
+        at += len(chunk)
+    return result
+
+
 def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
     """The index of each of ``values`` in the distinct ``ids``, -1 where absent.
 
@@ -208,8 +223,7 @@ def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
     millions), which the ids are then looked up in.
     """
     if len(values) >= len(ids):
-        found = pc.index_in(values, value_set=ids)
-        return np.asarray(pc.fill_null(found, -1)).astype(np.int64)
+        return _indices(pc.index_in(values, value_set=ids))
     encoded = pc.dictionary_encode(combined(values))
     matched = pc.index_in(ids, value_set=encoded.dictionary)
     hit = np.asarray(pc.is_valid(matched), dtype=np.bool_)
@@ -287,14 +301,12 @@ def one_head(columns: Columns, where: Where) -> None:
     where.fail(heads[np.flatnonzero(same) + 1], explain, "role")
 
 
-def tolerance_targets(
-    columns: Columns, where: Where, ids: Mapping[str, tuple[pa.Array, str, bool]]
-) -> NDArray[np.int64]:
-    """Every tolerance names an existing row: ``ids[table]`` is (sorted ids, source,
-    whether the table is sound enough to check against).
+TargetIds = Mapping[str, tuple[pa.Array, str, bool]]
 
-    Returns the row each tolerance names, in its table (rows in id order).
-    """
+
+def tolerance_rows(columns: Columns, ids: TargetIds) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """The row each tolerance names in its table (-1 where there is none) and whether
+    it is checked there (:func:`tolerance_targets`, without reporting)."""
     tables = columns["ref_table"]
     ref_ids = columns["ref_id"]
     found = np.full(tables.shape[0], -1, np.int64)
@@ -304,6 +316,24 @@ def tolerance_targets(
         if rows.shape[0]:
             found[rows] = locate(ids[table][0], ref_ids.take(pa.array(rows)))
             checked[rows] = ids[table][2]
+    return found, checked
+
+
+def tolerance_targets(
+    columns: Columns,
+    where: Where,
+    ids: TargetIds,
+    rows: tuple[NDArray[np.int64], NDArray[np.bool_]] | None = None,
+) -> NDArray[np.int64]:
+    """Every tolerance names an existing row: ``ids[table]`` is (sorted ids, source,
+    whether the table is sound enough to check against). ``rows``: what
+    :func:`tolerance_rows` gives, when it was found already.
+
+    Returns the row each tolerance names, in its table (rows in id order).
+    """
+    tables = columns["ref_table"]
+    ref_ids = columns["ref_id"]
+    found, checked = tolerance_rows(columns, ids) if rows is None else rows
 
     def explain(row: int) -> str:
         table = vocab.TOLERANCE_TARGET.values[tables[row]]

@@ -29,7 +29,7 @@ def read_columnar(file: Path, spec: TableSpec, problems: Problems) -> RawTable |
     data = file.read_bytes()
     sha256 = sha256_later(data)
     try:
-        table = _read(file, data)
+        table = _read(file, data, spec)
     except (pa.ArrowException, OSError, ValueError) as error:
         kind = "Parquet" if file.suffix.lower() in PARQUET else "Arrow IPC"
         problems.add_error(
@@ -39,11 +39,22 @@ def read_columnar(file: Path, spec: TableSpec, problems: Problems) -> RawTable |
     return from_arrow(spec, table, source, problems, sha256=sha256())
 
 
-def _read(file: Path, data: bytes) -> pa.Table:
+def _read(file: Path, data: bytes, spec: TableSpec) -> pa.Table:
     if file.suffix.lower() in PARQUET:
         import pyarrow.parquet as pq
 
-        return pq.read_table(pa.BufferReader(data))
+        try:
+            words = [  # vocabulary text: a few distinct values, each read and parsed once
+                field.name
+                for field in pq.ParquetFile(pa.BufferReader(data)).schema_arrow
+                if pa.types.is_string(field.type)
+                and (name := spec.canonical(str(field.name))) is not None
+                and spec.column(name).kind == "vocab"
+            ]
+            # One chunk a column for each row group: nothing to combine before parsing.
+            return pq.ParquetFile(pa.BufferReader(data), read_dictionary=words).read()
+        except (pa.ArrowException, OSError, ValueError):
+            return pq.read_table(pa.BufferReader(data))  # refused as it always was
     import pyarrow.ipc as ipc
 
     try:

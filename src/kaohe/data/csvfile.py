@@ -2,11 +2,13 @@
 
 The header is the first row that names a column of the table (rows above
 it are title rows, skipped with a warning); every cell below it is read as
-text by Arrow's parser. A file is read whole or refused: an unterminated
-quote, a row with more or fewer cells than the header, a stray NUL or a
-byte that is not UTF-8 or GBK text is a problem naming the file, line and
-cell, and the number of rows read always equals the number of records in
-the file (rows whose cells are all empty are skipped with a warning).
+text by Arrow's parser (date columns as dates when each of their cells is
+``YYYY-MM-DD`` or empty, so that their text is never made; vocabularies in
+dictionary form). A file is read whole or refused: an unterminated quote, a
+row with more or fewer cells than the header, a stray NUL or a byte that is
+not UTF-8 or GBK text is a problem naming the file, line and cell, and the
+number of rows read always equals the number of records in the file (rows
+whose cells are all empty are skipped with a warning).
 
 Arrow cannot say on which line a record began. In the usual file (every
 record on one line) the lines follow from the count of line breaks; when
@@ -20,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -142,7 +144,9 @@ def _read(
     if titles:
         problems.warn(title_warning(source, titles, header_line))
     positions = resolve_headers(spec, header, source, problems)
-    table, invalid = _parse(data, offset, len(header))
+    kinds = {i: spec.column(name).kind for i, name in (positions or {}).items()}
+    types = {i: _TYPES[kind] for i, kind in kinds.items() if kind in _TYPES}
+    table, invalid = _parse(data, offset, len(header), types)
     lines = None
     if not invalid and not _open_at_end(table):
         lines = _single_line_records(data, offset, table.num_rows, header_line, line_feeds)
@@ -174,10 +178,35 @@ def _read(
     return RawTable(spec.name, source, columns, headers, lines, sha256())
 
 
-def _parse(data: bytes, offset: int, width: int) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
+#: How the columns of a kind are read when every cell allows (else as text): dates as
+#: ``date32``, a vocabulary's few distinct words in dictionary form.
+_TYPES = {"date": pa.date32(), "vocab": pa.dictionary(pa.int32(), pa.string())}
+
+
+def _parse(
+    data: bytes, offset: int, width: int, types: Mapping[int, pa.DataType] | None = None
+) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
     """Every cell of the body (the records below the header, from byte ``offset`` of
     ``data``) as text, and the rows whose number of cells is not ``width`` (left out
-    of the table). The body is read where it is, not copied."""
+    of the table). The body is read where it is, not copied.
+
+    The columns at the positions of ``types`` are read as their types (dates: empty
+    cells null) when every cell of them allows: a date column when each cell is
+    ``YYYY-MM-DD`` or empty (Arrow's parser takes the spaces and tabs around them
+    too, which trimming would take); else every column is read as text, as the
+    parsers then need (the file is read twice)."""
+    if types:
+        try:
+            return _parse_as(data, offset, width, types)
+        except pa.ArrowInvalid:
+            pass  # a date cell Arrow does not read (or any other trouble): all as text
+    return _parse_as(data, offset, width, {})
+
+
+def _parse_as(
+    data: bytes, offset: int, width: int, types: Mapping[int, pa.DataType]
+) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
+    """:func:`_parse`, the columns at the positions of ``types`` as those types."""
     names = [f"c{i}" for i in range(width)]
     invalid: list[pacsv.InvalidRow] = []
 
@@ -197,7 +226,8 @@ def _parse(data: bytes, offset: int, width: int) -> tuple[pa.Table, list[pacsv.I
                 newlines_in_values=data.find(b'"', offset) >= 0, invalid_row_handler=collect
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
+                column_types={name: types.get(i, pa.string()) for i, name in enumerate(names)},
+                null_values=[""],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -216,7 +246,7 @@ def _open_at_end(table: pa.Table) -> bool:
     if not table.num_rows:
         return False
     last = table.slice(table.num_rows - 1).to_pylist()[0].values()
-    return any("\n" in cell or "\r" in cell for cell in last)
+    return any(isinstance(cell, str) and ("\n" in cell or "\r" in cell) for cell in last)
 
 
 def _single_line_records(

@@ -55,21 +55,22 @@ def _line_feeds(data: bytes) -> int | None:
 
     There must be no 0x7F, and in each block the bytes below 0x20 must be as many
     as its tabs and line breaks (a few scans, without the copy of the file that
-    deleting them would make)."""
+    deleting them would make; tabs and carriage returns are counted only in a block
+    whose line feeds are fewer)."""
     if b"\x7f" in data:
         return None
     raw = np.frombuffer(data, np.uint8)
-    feeds = b"\n" in data
-    others = [byte for byte in b"\t\r" if bytes([byte]) in data]
     found = 0
     for start in range(0, raw.shape[0], _BLOCK):
         block = raw[start : start + _BLOCK]
         low = int(np.count_nonzero(block < 0x20))
         if not low:
             continue
-        lines = int(np.count_nonzero(block == 0x0A)) if feeds else 0
-        if low != lines + sum(int(np.count_nonzero(block == byte)) for byte in others):
-            return None
+        lines = int(np.count_nonzero(block == 0x0A))
+        if low != lines:
+            others = int(np.count_nonzero(block == 0x09)) + int(np.count_nonzero(block == 0x0D))
+            if low != lines + others:
+                return None
         found += lines
     return found
 

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from kaohe.data.arrays import EMPTY, Column, combined, empty_as_null, holds_byte, text
+from kaohe.data.arrays import Column, combined, empty_as_null, empty_cells, holds_byte, text
 from kaohe.data.problems import Where
 from kaohe.data.simplify import simplify
 from kaohe.i18n import N_, _
@@ -112,7 +112,7 @@ def _required(spec: ColumnSpec, empty: NDArray[np.bool_], where: Where) -> None:
 def _cells(spec: ColumnSpec, values: pa.Array, where: Where) -> tuple[pa.Array, NDArray[np.bool_]]:
     """Text cells of a column and which are empty (required ones reported)."""
     cells = text(values)
-    empty = np.asarray(pc.equal(cells, EMPTY), dtype=np.bool_)
+    empty = empty_cells(cells)
     _required(spec, empty, where)
     return cells, empty
 
@@ -142,6 +142,8 @@ class _Words(NamedTuple):
 def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
     """:func:`_cells` as distinct values: a text column is trimmed value by value
     rather than cell by cell (required cells that are empty reported)."""
+    if pa.types.is_dictionary(values.type) and _strings(values.dictionary):
+        return _dictionary_words(spec, values, where)
     if _strings(values):
         encoded = pc.dictionary_encode(pc.fill_null(values, "") if values.null_count else values)
         given = encoded.dictionary
@@ -150,9 +152,22 @@ def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
         encoded = pc.dictionary_encode(text(values))
         words, given = encoded.dictionary, None
     indices = np.asarray(encoded.indices)
-    empty = np.asarray(pc.equal(words, EMPTY), dtype=np.bool_)[indices]
+    empty = empty_cells(words)[indices]
     _required(spec, empty, where)
     return _Words(words, indices, empty, given)
+
+
+def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where) -> _Words:
+    """:func:`_words` of a dictionary-encoded text column (a vocabulary read from
+    Parquet): its dictionary is trimmed, its indices taken as they are (null cells:
+    an empty word after the others)."""
+    words = text(pa.concat_arrays([values.dictionary, pa.array([""], values.dictionary.type)]))
+    indices = np.asarray(
+        pc.fill_null(values.indices, pa.scalar(len(values.dictionary), values.indices.type))
+    )
+    empty = empty_cells(words)[indices]
+    _required(spec, empty, where)
+    return _Words(words, indices, empty, None)
 
 
 # -- ids and text ------------------------------------------------------------------------
@@ -368,8 +383,11 @@ def _text_numbers(
     """Numbers of text cells; cells that are no number are reported."""
     shown: Callable[[int], str] = lambda row: f"'{_shown(cells, row)}'"  # noqa: E731
     try:
-        numbers = pc.cast(empty_as_null(cells), pa.float64())
-        return _Numbers(np.asarray(pc.fill_null(numbers, np.nan)), empty, shown)
+        given = empty_as_null(cells) if empty.any() else cells
+        numbers = pc.cast(given, pa.float64())
+        if numbers.null_count:
+            numbers = pc.fill_null(numbers, np.nan)
+        return _Numbers(np.asarray(numbers), empty, shown)
     except pa.ArrowInvalid:
         pass  # some cell is no number: find which, distinct value by distinct value
     encoded = pc.dictionary_encode(cells)

@@ -218,13 +218,12 @@ def drop_empty_rows(
     """
     if table.num_rows == 0 or table.num_columns == 0:
         return table, lines
-    keep = np.zeros(table.num_rows, np.bool_)
-    for column in table.columns:  # a column at a time, on the rows not yet known filled
+    keep = filled(table.column(0))
+    for column in table.columns[1:]:  # a column at a time, on the rows not yet known filled
         unknown = np.flatnonzero(~keep)
         if not unknown.shape[0]:
             break
-        cells = column if unknown.shape[0] == keep.shape[0] else column.take(pa.array(unknown))
-        keep[unknown] = filled(cells)
+        keep[unknown] = filled(column.take(pa.array(unknown)))
     if keep.all():
         return table, lines
     skipped = ~keep
