@@ -300,7 +300,7 @@ def adjustment_columns(results: Results, entity: str | None = None) -> Table:
     # order of each entity is its id order (ids are sorted in code-point order)
     key = np.concatenate(index)
     order = stable_order(key)  # ties: the rules' order
-    key = at.compact(key[order])
+    index_of = at.compact(key[order])
     # the kind of each entity, looked up as its id is (the writer joins the two once)
     n_cadres = results.cadres.ids.shape[0]
     kinds = at.concat([at.constant(UNIT, n_units), at.constant(CADRE, n_cadres)])
@@ -308,8 +308,8 @@ def adjustment_columns(results: Results, entity: str | None = None) -> Table:
     return Table(
         ADJUSTMENT_COLUMNS,
         [
-            at.Taken(kinds, key),
-            at.Taken(every_id, key),  # the same compact index as the kinds' (one array)
+            at.Taken(kinds, index_of),
+            at.Taken(every_id, index_of),  # the same compact index as the kinds' (one array)
             at.Taken(rules.arrow(), np.concatenate(rule)[order]),
             at.Taken(tables.arrow(), np.concatenate(table)[order]),
             at.Taken(at.neutralised(at.concat(ids)), order),

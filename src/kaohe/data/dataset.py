@@ -37,9 +37,9 @@ class Columns(Mapping[str, NDArray[Any]]):
 
     Text columns (ids, names, notes) arrive as Arrow arrays and become numpy
     ``str`` arrays the first time they are read, so that a run pays for the
-    text that rules and writers use and no more. The Arrow array is kept, so
-    that :meth:`text` gives it as read even after a rule has read the column
-    as numpy.
+    text that rules and writers use and no more. The Arrow array is then let
+    go (a province's ledger ids are not held twice); :meth:`text` makes it
+    again from the numpy text.
     """
 
     def __init__(
@@ -61,12 +61,12 @@ class Columns(Mapping[str, NDArray[Any]]):
                 raise KeyError(name)
             from kaohe.data.arrays import to_numpy_text
 
-            found = self._arrays[name] = frozen(to_numpy_text(self._texts[name]))
+            found = self._arrays[name] = frozen(to_numpy_text(self._texts.pop(name)))
         return found
 
     def text(self, name: str) -> pa.Array:
-        """Text column ``name`` as an Arrow string array: as it was read (numpy text
-        made into Arrow for columns that did not arrive as Arrow)."""
+        """Text column ``name`` as an Arrow string array: as it was read, when no one
+        has read it as numpy text yet (the numpy text made into Arrow otherwise)."""
         found = self._texts.get(name)
         if found is not None:
             return found
@@ -81,10 +81,9 @@ class Columns(Mapping[str, NDArray[Any]]):
         return len(self._names)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as its arrays and its Arrow text columns (a text column once, as
-        Arrow, even when it was also read as numpy), read-only again."""
-        arrays = {name: values for name, values in self._arrays.items() if name not in self._texts}
-        return (Columns, (arrays, self._texts, self._names))
+        """Pickled as its arrays and the Arrow text columns not yet read, in order,
+        read-only again."""
+        return (Columns, (self._arrays, self._texts, self._names))
 
 
 @attrs.frozen(eq=False)
