@@ -93,8 +93,8 @@ class CompactOrder:
         # the entity from its place and its position's group, in 32 bits (n < 2**31)
         entity = key & np.int32((1 << shift) - 1)
         entity += group_start[position_group].astype(np.int32)
-        entity = by_tie.astype(np.int32)[entity]
-        order = np.add(entity, np.arange(k, dtype=np.int64)[:, None] * n)
+        order, offset = by_tie[entity], np.arange(k, dtype=np.int64)[:, None] * n
+        order = np.add(order, offset, out=order) if order.shape[0] == k else order + offset
         return cls(k, n, key, shift, order.ravel(), position_group, group_start)
 
     def rank(self) -> IntArray:

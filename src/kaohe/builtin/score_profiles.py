@@ -98,13 +98,22 @@ def parts_by_profile(
         block = np.empty((max(counts.shape[0], component.values.shape[0]), unsorted.shape[0]))
         block[:, : rows_still.shape[0]] = points_still
         at = rows_still.shape[0]
+        in_place = max(weight.shape[0], component.values.shape[0]) == block.shape[0]
         for profile, cadres in zip(profiles, members, strict=True):
-            product = weight[:, profile, None] * component.values[:, cadres]
-            if not counts[:, profile].all():
-                product = np.where(counts[:, profile, None], product, 0.0)
-            product = _divided(product, divisor[:, profile, None])
-            block[:, at : at + cadres.shape[0]] = product
+            into = block[:, at : at + cadres.shape[0]]
             at += cadres.shape[0]
+            if in_place and counts[:, profile].all():  # the usual case: straight into the block
+                values = component.values[:, cadres]
+                product = np.multiply(weight[:, profile, None], values, out=into)
+                np.divide(product, divisor[:, profile, None], out=product)
+            else:
+                product = weight[:, profile, None] * component.values[:, cadres]
+                if not counts[:, profile].all():
+                    product = np.where(counts[:, profile, None], product, 0.0)
+                product = _divided(product, divisor[:, profile, None])
+                into[...] = product
+            # a view into the block is added to in place by later parts only, after
+            # this part's points are taken from it
             sums[profile] = product if profile not in sums else _added(sums[profile], product)
         parts.append((unsorted[by_row], np.take(block, by_row, axis=1)))
     k = max(total.shape[0], *(component.values.shape[0] for component in components))
