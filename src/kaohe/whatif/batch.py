@@ -11,7 +11,6 @@ own gives. The chunks run in this process, or as tasks on a Dask cluster
 
 from __future__ import annotations
 
-import contextlib
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
@@ -24,7 +23,6 @@ from ..api import evaluate_batch
 from ..data import Dataset
 from ..results import Results
 from ..scheme import Scheme
-from .heap import kept_heap
 from .scenarios import Scenario
 from .tally import Tally
 
@@ -201,22 +199,20 @@ def simulate(
     unit_flags: dict[str, NDArray[np.bool_]] = {}
     cadre_flags: dict[str, NDArray[np.bool_]] = {}
     arguments = [([scenarios[i].scheme for i in members],) for members in chunks]
-    # in this process, the chunks reuse the memory the one before freed
-    with contextlib.nullcontext() if client is not None else kept_heap():
-        for index, part in each_chunk(evaluate_chunk, data, arguments, client):
-            members = chunks[index]
-            rows = _rows(members)
-            unit_score[rows] = part.unit_score
-            unit_rank[rows] = part.unit_rank
-            unit_grade[rows] = part.unit_grade
-            cadre_score[rows] = part.cadre_score
-            cadre_rank[rows] = part.cadre_rank
-            cadre_grade[rows] = part.cadre_grade
-            _store_flags(unit_flags, part.unit_flags, rows, (n, n_units))
-            _store_flags(cadre_flags, part.cadre_flags, rows, (n, n_cadres))
-            del part
-            if progress is not None:
-                progress(len(members))
+    for index, part in each_chunk(evaluate_chunk, data, arguments, client):
+        members = chunks[index]
+        rows = _rows(members)
+        unit_score[rows] = part.unit_score
+        unit_rank[rows] = part.unit_rank
+        unit_grade[rows] = part.unit_grade
+        cadre_score[rows] = part.cadre_score
+        cadre_rank[rows] = part.cadre_rank
+        cadre_grade[rows] = part.cadre_grade
+        _store_flags(unit_flags, part.unit_flags, rows, (n, n_units))
+        _store_flags(cadre_flags, part.cadre_flags, rows, (n, n_cadres))
+        del part
+        if progress is not None:
+            progress(len(members))
     units, cadres = data.tables["units"], data.tables["cadres"]
     return Outcome(
         scenarios=tuple(scenarios),
