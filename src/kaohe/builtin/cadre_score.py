@@ -272,30 +272,19 @@ def _scores(
         weighted = np.empty((k, varying.shape[0]))
         weighted[...] = still[:, varying]
         weighted[:, np.searchsorted(varying, moving)] = summed
-    # the varying cadres' scores, then the others', each a slice; one take puts
-    # every cadre in place (cheaper than a scatter of the varying columns)
-    others = np.setdiff1d(np.arange(n), varying, assume_unique=True)
     scores = np.empty((k, n))
-    _published(
-        weighted, deductions[:, varying], usable[:, varying], out=scores[:, : varying.shape[0]]
-    )
-    scores[:, varying.shape[0] :] = score[:, others]
-    position = np.empty(n, dtype=np.int64)
-    position[varying] = np.arange(varying.shape[0])
-    position[others] = np.arange(varying.shape[0], n)
-    return np.take(scores, position, axis=1)
+    scores[...] = score
+    scores[:, varying] = _published(weighted, deductions[:, varying], usable[:, varying])
+    return scores
 
 
 def _published(
-    weighted: NDArray[np.float64],
-    deductions: NDArray[np.float64],
-    usable: NDArray[np.bool_],
-    out: NDArray[np.float64] | None = None,
+    weighted: NDArray[np.float64], deductions: NDArray[np.float64], usable: NDArray[np.bool_]
 ) -> NDArray[np.float64]:
-    """``S = round2(min(100, max(0, weighted mean - A)))`` where usable, else NaN;
-    written into ``out`` when given (of the broadcast shape)."""
-    score = np.add(weighted, deductions, out=out)
-    np.clip(score, 0.0, 100.0, out=score)  # max(0, ·) then min(100, ·), NaN kept
+    """``S = round2(min(100, max(0, weighted mean - A)))`` where usable, else NaN."""
+    score = np.add(weighted, deductions)
+    np.maximum(0.0, score, out=score)
+    np.minimum(100.0, score, out=score)
     round2_in_place(score)
     np.copyto(score, np.nan, where=~usable)
     return score

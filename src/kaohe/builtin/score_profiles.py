@@ -77,50 +77,32 @@ def parts_by_profile(
     usable = has_votes[None, sample] & (total > 0)
     divisor = np.where(usable, total, 1.0)
     counted = [usable & (weight > 0) for weight in weights]
-    # the moving cadres grouped by profile (ascending within each): a profile's
-    # cadres are a slice, and each part is written slice by slice, then put in
-    # row order with one take instead of a scatter per profile
-    grouped = np.argsort(which, kind="stable")
-    ends = np.cumsum(np.bincount(which, minlength=first.shape[0]))
-    starts = ends - np.diff(ends, prepend=0)
     sums: dict[int, NDArray[np.float64]] = {}  # per profile: its cadres' points so far
     parts = []
     for component, weight, counts, (rows_still, points_still) in zip(
         components, weights, counted, still, strict=True
     ):
-        profiles = np.flatnonzero(counts.any(axis=0)).tolist()
-        if not profiles:
+        profiles = np.flatnonzero(counts.any(axis=0))
+        if profiles.shape[0] == 0:
             parts.append((rows_still, points_still))
             continue
-        members = [columns[grouped[starts[p] : ends[p]]] for p in profiles]
-        unsorted = np.concatenate([rows_still, *members])
-        by_row = np.argsort(unsorted, kind="stable")
-        block = np.empty((max(counts.shape[0], component.values.shape[0]), unsorted.shape[0]))
-        block[:, : rows_still.shape[0]] = points_still
-        at = rows_still.shape[0]
-        in_place = max(weight.shape[0], component.values.shape[0]) == block.shape[0]
-        for profile, cadres in zip(profiles, members, strict=True):
-            into = block[:, at : at + cadres.shape[0]]
-            at += cadres.shape[0]
-            if in_place and counts[:, profile].all():  # the usual case: straight into the block
-                values = component.values[:, cadres]
-                product = np.multiply(weight[:, profile, None], values, out=into)
-                np.divide(product, divisor[:, profile, None], out=product)
-            else:
-                product = weight[:, profile, None] * component.values[:, cadres]
-                if not counts[:, profile].all():
-                    product = np.where(counts[:, profile, None], product, 0.0)
-                product = _divided(product, divisor[:, profile, None])
-                into[...] = product
-            # a view into the block is added to in place by later parts only, after
-            # this part's points are taken from it
+        rows_moving = columns[np.isin(which, profiles)]
+        rows = np.sort(np.concatenate([rows_still, rows_moving]))
+        points = np.empty((max(counts.shape[0], component.values.shape[0]), rows.shape[0]))
+        points[:, np.searchsorted(rows, rows_still)] = points_still
+        for profile in profiles.tolist():
+            members = columns[which == profile]
+            product = weight[:, profile, None] * component.values[:, members]
+            if not counts[:, profile].all():
+                product = np.where(counts[:, profile, None], product, 0.0)
+            product = _divided(product, divisor[:, profile, None])
+            points[:, np.searchsorted(rows, members)] = product
             sums[profile] = product if profile not in sums else _added(sums[profile], product)
-        parts.append((unsorted[by_row], np.take(block, by_row, axis=1)))
+        parts.append((rows, points))
     k = max(total.shape[0], *(component.values.shape[0] for component in components))
-    summed = np.zeros((k, columns.shape[0]))  # grouped by profile
+    summed = np.zeros((k, columns.shape[0]))
     for profile, points in sums.items():
-        summed[:, starts[profile] : ends[profile]] = points
-    summed = np.take(summed, np.argsort(grouped), axis=1)  # in the order of columns
+        summed[:, which == profile] = points
     return Profiled(parts, usable[:, which], summed)
 
 
