@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .ordering import IntArray, cents, place_in_run, shared_rank
+from .ordering import IntArray, place_in_run, shared_rank
 
 #: Packed keys stay below this (the int32 range).
 KEY_LIMIT = 2**31
@@ -69,7 +69,11 @@ class CompactOrder:
         n_groups = int(group.max()) + 1
         sizes = np.bincount(group, minlength=n_groups)
         shift = (int(sizes.max()) - 1).bit_length()
-        whole = cents(scores)
+        # whole cents as cents() makes them, kept in float64: every key below is an
+        # integer under 2**31, so the float arithmetic is exact and one cast packs it
+        whole = np.multiply(scores, 100.0)
+        np.rint(whole, out=whole)
+        np.copyto(whole, -1.0, where=np.isnan(whole))
         low, high = int(whole.min()), int(whole.max())
         span = high - low + 1
         if (n_groups * span) << shift >= KEY_LIMIT:
@@ -83,11 +87,14 @@ class CompactOrder:
         place[by_tie] = np.arange(n) - group_start[position_group]
         # (group, score desc) as GroupOrder packs it: high - cents is 0 for the best score
         base = ((group * span + high) << shift) | place
-        whole <<= shift
-        key = np.subtract(base, whole, out=whole).astype(np.int32)
+        whole *= float(1 << shift)
+        key = np.subtract(base.astype(np.float64), whole, out=whole).astype(np.int32)
         key.sort(axis=1)
-        entity = by_tie[(key & ((1 << shift) - 1)) + group_start[position_group]]
-        order = entity + np.arange(k, dtype=np.int64)[:, None] * n
+        # the entity from its place and its position's group, in 32 bits (n < 2**31)
+        entity = key & np.int32((1 << shift) - 1)
+        entity += group_start[position_group].astype(np.int32)
+        entity = by_tie.astype(np.int32)[entity]
+        order = np.add(entity, np.arange(k, dtype=np.int64)[:, None] * n)
         return cls(k, n, key, shift, order.ravel(), position_group, group_start)
 
     def rank(self) -> IntArray:
@@ -125,11 +132,14 @@ class CompactOrder:
         # flagged entities up to each position of a row, and before each group's first
         count = np.cumsum(in_order, axis=1, dtype=np.int32)
         n_groups = self.group_start.shape[0]
-        before = np.zeros((k, n_groups), dtype=np.int64)
+        before = np.zeros((k, n_groups), dtype=np.int32)
         later = self.group_start > 0
         before[:, later] = count[:, self.group_start[later] - 1]
-        before += places[:, :n_groups]
-        taken_in_order = count <= np.take(before, self.position_group, axis=1)
+        # in 32 bits: a count is at most n, so places beyond -1..n take the same entities
+        before += np.clip(places[:, :n_groups], -1, n)
+        # a group's positions are consecutive: its bound repeated over them
+        sizes = np.diff(self.group_start, append=n)
+        taken_in_order = count <= np.repeat(before, sizes, axis=1)
         taken_in_order &= in_order
         taken = np.empty(k * n, dtype=bool)
         taken[self.order] = taken_in_order.reshape(-1)
