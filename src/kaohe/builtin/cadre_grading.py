@@ -76,9 +76,13 @@ def _grade(
     by_score = INCOMPETENT - _int8(competent | basic) - _int8(competent)
     cap = np.minimum(level, AT_MOST_BASIC).astype(np.int8)  # 0 none, 1 not 优秀, 2 at most 基本称职
     grade = np.maximum(by_score, cap) * _int8(~excellent)  # EXCELLENT is 0
-    grade = np.where(level == FORCED_INCOMPETENT, np.int8(INCOMPETENT), grade)
     graded = level != NO_GRADE
-    grade = np.where(graded, grade, np.int8(UNGRADED))
+    if level.ndim == 1 and grade.ndim == 2:  # one level per cadre: its few columns set
+        grade[:, np.flatnonzero(level == FORCED_INCOMPETENT)] = INCOMPETENT
+        grade[:, np.flatnonzero(~graded)] = UNGRADED
+    else:
+        grade = np.where(level == FORCED_INCOMPETENT, np.int8(INCOMPETENT), grade)
+        grade = np.where(graded, grade, np.int8(UNGRADED))
     held = (score >= lowest_excellent) & ~excellent & graded
     by_effect = (level > 0) & ((cap > by_score) | held | (level >= NO_GRADE))
     quota_held = held & (level == 0)  # never by_effect too: that needs level > 0
