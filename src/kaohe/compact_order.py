@@ -141,6 +141,7 @@ class CompactOrder:
         sizes = np.diff(self.group_start, append=n)
         taken_in_order = count <= np.repeat(before, sizes, axis=1)
         taken_in_order &= in_order
-        taken = np.empty(k * n, dtype=bool)
-        taken[self.order] = taken_in_order.reshape(-1)
+        # few are taken (a quota's places): scatter only those
+        taken = np.zeros(k * n, dtype=bool)
+        taken[self.order[np.flatnonzero(taken_in_order)]] = True
         return taken.reshape(k, n)
