@@ -132,6 +132,17 @@ def test_a_cell_spelled_by_two_combinations_is_one_cell() -> None:
     assert made.indices.to_pylist() == [0, 0]
 
 
+def test_a_dictionary_with_a_null_cell_is_joined_cell_by_cell() -> None:
+    with_null = pa.DictionaryArray.from_arrays(pa.array([0, 1], pa.int32()), pa.array(["a", None]))
+    assert arrowtext.combined([with_null, "x"], 2) is None
+    assert arrowtext.combined(
+        [label_rows(("a", "b"), np.asarray([1, 0])).arrow(), "x"], 2
+    ).to_pylist() == [
+        "bx",
+        "ax",
+    ]
+
+
 #: A label: any text but NUL, which numpy text cannot end with.
 CELL = st.text(st.characters(exclude_characters="\x00"), max_size=3)
 

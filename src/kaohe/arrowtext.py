@@ -253,7 +253,8 @@ def combined(pieces: list[Any], n: int) -> Any:
     """Text pieces (strings, and dictionary-encoded arrays of ``n`` rows) joined row by
     row, as a dictionary-encoded array: the codes of the arrays are combined into one
     code per row, and the text made once per combination of cells (each distinct
-    joined cell once). None when a piece is a plain text array, has nulls, or the
+    joined cell once). None when a piece is a plain text array, has nulls (in its codes
+    or its cells), or the
     combinations would exceed :data:`COMBINED_LIMIT`: join them cell by cell then.
     """
     import pyarrow as pa
@@ -265,6 +266,8 @@ def combined(pieces: list[Any], n: int) -> Any:
             cells = [cell + piece for cell in cells]
             continue
         if not pa.types.is_dictionary(piece.type) or piece.null_count:
+            return None
+        if piece.dictionary.null_count:
             return None
         more = piece.dictionary.to_pylist()
         if len(cells) * max(len(more), 1) > COMBINED_LIMIT:
