@@ -172,6 +172,9 @@ def in_child(action: Callable[[], None]) -> int:
         pid = os.fork()
     if pid == 0:  # pragma: no cover - the child
         code = 0
+        # Ctrl-C raises KeyboardInterrupt here even when the runner was started with
+        # SIGINT ignored (a background job of a shell without job control)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         try:
             action()
         except SystemExit as stop:
