@@ -41,25 +41,29 @@ def combined(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values
 
 
-def byte_offsets(values: pa.Array) -> NDArray[np.int64]:
-    """The ``n + 1`` byte offsets of a string array (nulls are empty)."""
+def stored_offsets(values: pa.Array) -> NDArray[np.int32] | NDArray[np.int64]:
+    """The ``n + 1`` byte offsets of a string array as stored (``int32``, or ``int64``
+    for a large string), without a copy; nulls are empty."""
     width = np.int64 if pa.types.is_large_string(values.type) else np.int32
-    buffer = values.buffers()[1]
-    offsets = np.frombuffer(
-        buffer, dtype=width, count=len(values) + 1, offset=values.offset * width().itemsize
+    return np.frombuffer(
+        values.buffers()[1],
+        dtype=width,
+        count=len(values) + 1,
+        offset=values.offset * np.dtype(width).itemsize,
     )
-    return offsets.astype(np.int64)
+
+
+def byte_offsets(values: pa.Array) -> NDArray[np.int64]:
+    """The ``n + 1`` byte offsets of a string array as ``int64`` (nulls are empty)."""
+    return stored_offsets(values).astype(np.int64)
 
 
 def empty_cells(values: pa.Array) -> NDArray[np.bool_]:
     """Whether each cell is ``""`` (``pc.equal(values, "")`` with nulls false), of a
     string array by its offsets alone."""
-    if values.null_count or not _strings(values):
+    if values.null_count or not is_text(values):
         return np.asarray(pc.fill_null(pc.equal(values, EMPTY), False), dtype=np.bool_)
-    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
-    offsets = np.frombuffer(  # as stored: no copy
-        values.buffers()[1], width, len(values) + 1, values.offset * np.dtype(width).itemsize
-    )
+    offsets = stored_offsets(values)
     empty: NDArray[np.bool_] = offsets[1:] == offsets[:-1]
     return empty
 
@@ -70,8 +74,8 @@ def holds_byte(values: pa.Array, byte: int) -> bool:
     data = values.buffers()[2]
     if data is None or not len(values):
         return False
-    offsets = byte_offsets(values)
-    raw = np.frombuffer(data, np.uint8)[offsets[0] : offsets[-1]]
+    offsets = stored_offsets(values)
+    raw = np.frombuffer(data, np.uint8)[int(offsets[0]) : int(offsets[-1])]
     return bool((raw == byte).any())
 
 
@@ -207,13 +211,7 @@ def _edges(
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
     """Per cell of a string array without nulls: empty; may start; may end with white
     space (with ``ends=False``, not looked at: every cell that is not empty)."""
-    width = np.int64 if pa.types.is_large_string(values.type) else np.int32
-    offsets = np.frombuffer(  # as stored: no copy
-        values.buffers()[1],
-        dtype=width,
-        count=len(values) + 1,
-        offset=values.offset * np.dtype(width).itemsize,
-    )
+    offsets = stored_offsets(values)
     data = values.buffers()[2]
     raw = np.frombuffer(data, np.uint8) if data is not None else np.zeros(0, np.uint8)
     start, end = offsets[:-1], offsets[1:]
@@ -235,7 +233,8 @@ def _edges(
     return ~present, starts, may_end
 
 
-def _strings(values: pa.Array) -> bool:
+def is_text(values: pa.Array) -> bool:
+    """Whether ``values`` is a string (or large string) array."""
     return bool(pa.types.is_string(values.type) or pa.types.is_large_string(values.type))
 
 
@@ -249,7 +248,7 @@ def trimmed(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     values = combined(values)
     if values.null_count:
         values = pc.fill_null(values, "")
-    if not _strings(values):
+    if not is_text(values):
         return pc.utf8_trim_whitespace(values)
     _, starts, ends = _edges(values)
     if not (starts | ends).any():
@@ -278,7 +277,7 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
             )
         ]
         return cells
-    if not _strings(values):
+    if not is_text(values):
         return np.asarray(pc.not_equal(text(values), ""), dtype=np.bool_)
     valid = np.asarray(values.is_valid(), dtype=np.bool_) if values.null_count else None
     if values.null_count:

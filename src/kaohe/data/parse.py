@@ -28,7 +28,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from kaohe.data.arrays import Column, combined, empty_as_null, empty_cells, holds_byte, text
+from kaohe.data.arrays import (
+    Column,
+    combined,
+    empty_as_null,
+    empty_cells,
+    holds_byte,
+    is_text,
+    text,
+)
 from kaohe.data.problems import Where
 from kaohe.data.simplify import simplify
 from kaohe.i18n import N_, _
@@ -121,10 +129,6 @@ def _shown(cells: pa.Array, row: int) -> str:
     return str(cells[row].as_py())
 
 
-def _strings(values: pa.Array) -> bool:
-    return bool(pa.types.is_string(values.type) or pa.types.is_large_string(values.type))
-
-
 class _Words(NamedTuple):
     """A column's text cells as distinct values (trimmed, as :func:`text` gives them)
     and each cell's index among them, and which cells are empty."""
@@ -142,9 +146,9 @@ class _Words(NamedTuple):
 def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
     """:func:`_cells` as distinct values: a text column is trimmed value by value
     rather than cell by cell (required cells that are empty reported)."""
-    if pa.types.is_dictionary(values.type) and _strings(values.dictionary):
+    if pa.types.is_dictionary(values.type) and is_text(values.dictionary):
         return _dictionary_words(spec, values, where)
-    if _strings(values):
+    if is_text(values):
         encoded = pc.dictionary_encode(pc.fill_null(values, "") if values.null_count else values)
         given = encoded.dictionary
         words = text(given)
@@ -176,7 +180,7 @@ def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where
 def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
     """Text without ``:`` (reserved for derived records)."""
     cells, _empty = _cells(spec, values, where)
-    if _strings(cells) and not holds_byte(cells, ord(":")):
+    if is_text(cells) and not holds_byte(cells, ord(":")):
         return cells
     colon = pc.match_substring(cells, ":")
     if pc.any(colon).as_py():
@@ -244,7 +248,7 @@ def _iso_days(values: pa.Array) -> NDArray[np.datetime64] | None:
     """Days of a text column whose every cell is empty (or null) or exactly
     ``YYYY-MM-DD``, as Arrow's cast to ``date32`` reads them (no white space);
     None for any other column."""
-    if not _strings(values):
+    if not is_text(values):
         return None
     try:
         return _to_days(pc.cast(empty_as_null(values), pa.date32()))
