@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
-from .ordering import IntArray, place_in_run, shared_rank
+from .ordering import IntArray, place_in_run, shared_rank, whole_cents
 
 #: Packed keys stay below this (the int32 range).
 KEY_LIMIT = 2**31
@@ -69,11 +69,8 @@ class CompactOrder:
         n_groups = int(group.max()) + 1
         sizes = np.bincount(group, minlength=n_groups)
         shift = (int(sizes.max()) - 1).bit_length()
-        # whole cents as cents() makes them, kept in float64: every key below is an
-        # integer under 2**31, so the float arithmetic is exact and one cast packs it
-        whole = np.multiply(scores, 100.0)
-        np.rint(whole, out=whole)
-        np.copyto(whole, -1.0, where=np.isnan(whole))
+        # every key below is an integer under 2**31: the float arithmetic is exact
+        whole = whole_cents(scores)
         low, high = int(whole.min()), int(whole.max())
         span = high - low + 1
         if (n_groups * span) << shift >= KEY_LIMIT:

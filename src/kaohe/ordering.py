@@ -17,11 +17,18 @@ from numpy.typing import NDArray
 IntArray = NDArray[np.int64]
 
 
+def whole_cents(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`cents` kept in ``float64`` (a new array): exact integers, for keys packed
+    in float arithmetic and cast once."""
+    whole = np.multiply(values, 100.0)
+    np.rint(whole, out=whole)
+    np.copyto(whole, -1.0, where=np.isnan(whole))
+    return whole
+
+
 def cents(values: NDArray[np.float64]) -> IntArray:
     """Published scores (multiples of 0.01) as whole cents; NaN becomes -1."""
-    whole = np.rint(values * 100.0)
-    whole[np.isnan(whole)] = -1.0
-    return whole.astype(np.int64)
+    return whole_cents(values).astype(np.int64)
 
 
 @attrs.frozen
