@@ -144,3 +144,23 @@ def test_lookup_columns_written_together_make_the_same_file(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(output, "MERGED_LIMIT", limit)
         assert csv_bytes(header, columns) == reference_csv_bytes(header, expected)
+
+
+@pytest.mark.parametrize("name", REFERENCE_SCHEMES)
+def test_the_streamed_files_are_the_files(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ``kaohe score`` writes while making it is what the files in memory hold,
+    also when each file comes in many slices (a few rows at a time)."""
+    path = ROOT / "schemes" / f"{name}.toml"
+    scheme = kaohe.load_scheme(path, registry())
+    results = kaohe.evaluate(scheme, kaohe.load_data(path.with_suffix(""), scheme))
+    whole = output.result_files(results, {"kind": "test"})
+    monkeypatch.setattr(output, "CHUNK_ROWS", 3)
+    streamed = output.streamed_result_files(results, {"kind": "test"})
+    assert list(streamed) == list(whole)
+    for file_name, content in streamed.items():
+        if isinstance(content, bytes):
+            assert content == whole[file_name]
+            continue
+        chunks = list(content.chunks())
+        assert len(chunks) > 2 or file_name in ("findings.csv", "freezes.csv")
+        assert b"".join(chunks) == whole[file_name], file_name

@@ -22,8 +22,8 @@ from tests.conftest import COUNTY
 
 from kaohe import OutputError, folders
 from kaohe.cli import main
-from kaohe.folders import not_ours, recover, write_folder
-from kaohe.manifest import listed_files
+from kaohe.folders import Streamed, not_ours, recover, write_folder
+from kaohe.manifest import listed_files, sha256
 
 STEPS = ("recovered", "staged", "sealed", "moved-aside", "in-place", "cleaned")
 
@@ -87,6 +87,43 @@ def test_a_result_kaohe_wrote_is_replaced(out: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "notes.csv", "units.csv"]
     assert leftovers(out) == []
     assert listed_files((out / "manifest.json").read_bytes()) is not None
+
+
+def test_a_streamed_file_is_written_and_sealed_as_its_bytes(tmp_path: Path) -> None:
+    whole = result("streamed")
+    chunks = [b"unit_id,label\n", memoryview(b"U1,"), b"", b"streamed\n"] * 3
+    streamed = {**whole, "units.csv": Streamed(lambda: iter(chunks))}
+    write_folder(tmp_path / "bytes", {**whole, "units.csv": b"".join(chunks)})
+    write_folder(tmp_path / "streamed", streamed)
+    for name in ("units.csv", "notes.csv", "manifest.json"):
+        assert (tmp_path / "streamed" / name).read_bytes() == (
+            tmp_path / "bytes" / name
+        ).read_bytes()
+    listed = listed_files((tmp_path / "streamed" / "manifest.json").read_bytes())
+    assert listed == {
+        "notes.csv": sha256(whole["notes.csv"]),
+        "units.csv": sha256(b"".join(chunks)),
+    }
+
+
+def test_a_streamed_file_that_fails_leaves_the_earlier_result(out: Path) -> None:
+    def failing() -> Iterator[bytes]:
+        yield b"unit_id,label\n"
+        yield b"U1,later\n" * 1000
+        raise RuntimeError("the table could not be made")
+
+    with pytest.raises(RuntimeError, match="could not be made"):
+        write_folder(out, {**result("later"), "units.csv": Streamed(failing)})
+    assert label_of(out) == "earlier"
+    assert (out / "units.csv").read_bytes() == result("earlier")["units.csv"]
+    assert leftovers(out) == []
+
+
+def test_a_result_without_a_manifest_in_bytes_is_refused(tmp_path: Path) -> None:
+    streamed = {**result("x"), "manifest.json": Streamed(lambda: [b"{}"])}
+    with pytest.raises(ValueError, match=r"needs a manifest\.json, as bytes"):
+        write_folder(tmp_path / "o", streamed)
+    assert not (tmp_path / "o").exists()
 
 
 @pytest.mark.parametrize(

@@ -38,10 +38,13 @@ import secrets
 import shutil
 import signal
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
+
+import attrs
 
 from .errors import OutputError
 from .i18n import _
@@ -52,6 +55,26 @@ if TYPE_CHECKING:
 
 NEW, OLD = "new", "old"
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.kaohe-(?P<kind>new|old)\.(?P<pid>\d+)\.[0-9a-f]+$")
+
+
+@attrs.frozen
+class Streamed:
+    """The content of a file made while it is written.
+
+    ``chunks()`` is called once, when :func:`write_folder` writes the file,
+    and yields its bytes in order (``bytes`` or a ``memoryview`` of them).
+    An exception it raises fails the write like any other: nothing is left.
+    """
+
+    chunks: Callable[[], Iterable[bytes | memoryview]]
+
+
+#: What :func:`write_folder` takes for a file.
+Content: TypeAlias = "bytes | Streamed"
+
+#: Chunks of a :class:`Streamed` file handed to the writing thread and not yet
+#: written: the file's maker runs at most this many chunks ahead of the disk.
+PENDING_CHUNKS = 4
 
 
 def _after(step: str) -> None:
@@ -238,36 +261,74 @@ def _signals_held() -> Iterator[None]:
 
 def _stage(
     staging: Path,
-    files: Mapping[str, bytes],
+    files: Mapping[str, Content],
     signer: Signer | None,
     progress: Callable[[int], None] | None = None,
 ) -> None:
     """Write the files, then the sealed manifest (and its signature) last;
     ``progress(1)`` after each file."""
-    os.mkdir(staging)  # mode 0777 less the umask, as any program's folder
-    # the files are hashed on a thread while they are written (both let the GIL go)
-    with ThreadPoolExecutor(1, thread_name_prefix="kaohe-seal") as pool:
-        hashed = pool.submit(digests, files)
-        for name, content in sealed_files(files).items():
-            with open(staging / name, "xb") as stream:
-                stream.write(content)
+    os.mkdir(staging)  # mode 0777 less the umask, as any program's
+    contents = sealed_files(files)
+    whole = {name: content for name, content in contents.items() if isinstance(content, bytes)}
+    # one thread writes and hashes (both let the GIL go) while this one makes or writes the next
+    with ThreadPoolExecutor(1, thread_name_prefix="kaohe-write") as writer:
+        hashed_whole = writer.submit(digests, whole)
+        hashed: dict[str, str] = {}
+        for name, content in contents.items():
+            if isinstance(content, Streamed):
+                hashed[name] = _write_streamed(staging / name, content, writer)
+            else:
+                with open(staging / name, "xb") as stream:
+                    stream.write(content)
             if progress is not None:
                 progress(1)
-        sealed = seal(files, hashed.result())
+        hashed.update(hashed_whole.result())
+    sealed = seal({MANIFEST: _manifest(files)}, dict(sorted(hashed.items())))[MANIFEST]
     _after("staged")
     if signer is not None:
         with open(staging / SIGNATURE, "xb") as stream:
-            stream.write(signer.sign(sealed[MANIFEST]))
+            stream.write(signer.sign(sealed))
     with open(staging / MANIFEST, "xb") as stream:
-        stream.write(sealed[MANIFEST])
+        stream.write(sealed)
     if progress is not None:
         progress(1)
     _after("sealed")
 
 
-def _check_names(files: Mapping[str, bytes]) -> None:
-    if MANIFEST not in files:
-        raise ValueError("a result folder needs a manifest.json")
+def _write_streamed(path: Path, content: Streamed, writer: ThreadPoolExecutor) -> str:
+    """Write ``content`` as new file ``path`` on the ``writer`` thread, chunk by chunk
+    as it is made; returns its sha256."""
+    digest = hashlib.sha256()
+
+    with open(path, "xb") as stream:
+
+        def put(chunk: bytes | memoryview) -> None:
+            stream.write(chunk)
+            digest.update(chunk)
+
+        pending: deque[Future[None]] = deque()
+        try:
+            for chunk in content.chunks():
+                pending.append(writer.submit(put, chunk))
+                if len(pending) > PENDING_CHUNKS:
+                    pending.popleft().result()
+        finally:
+            wait(pending)  # the file is closed only once nothing is written to it
+        for done in pending:
+            done.result()
+    return digest.hexdigest()
+
+
+def _manifest(files: Mapping[str, Content]) -> bytes:
+    """The unsealed ``manifest.json`` of ``files``."""
+    manifest = files.get(MANIFEST)
+    if not isinstance(manifest, bytes):
+        raise ValueError("a result folder needs a manifest.json, as bytes")
+    return manifest
+
+
+def _check_names(files: Mapping[str, Content]) -> None:
+    _manifest(files)
     for name in files:
         if not name or name in (".", "..") or "/" in name or os.sep in name:
             raise ValueError(f"{name!r} is not a plain file name")
@@ -275,12 +336,13 @@ def _check_names(files: Mapping[str, bytes]) -> None:
 
 def write_folder(
     out: str | Path,
-    files: Mapping[str, bytes],
+    files: Mapping[str, Content],
     *,
     signer: Signer | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Path:
-    """Write ``files`` (name -> bytes, with ``manifest.json``) as folder ``out``, all or nothing.
+    """Write ``files`` (name -> :data:`Content`, with ``manifest.json``) as folder ``out``,
+    all or nothing.
 
     See the module docstring for what is replaced, what is refused and what
     a crash leaves. With ``signer``, ``manifest.sig`` signs the manifest.

@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import pluggy
@@ -32,6 +32,9 @@ import pluggy
 from .i18n import _
 from .plugins import kaohe_version, origins
 from .results import Results
+
+#: A file's content (bytes, or what a writer makes them from).
+C = TypeVar("C")
 
 #: The manifest's file name, and its detached signature's.
 MANIFEST = "manifest.json"
@@ -51,7 +54,7 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def sealed_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
+def sealed_files(files: Mapping[str, C]) -> dict[str, C]:
     """The files a manifest seals: all of ``files`` but ``manifest.json`` and ``manifest.sig``."""
     return {name: content for name, content in files.items() if name not in (MANIFEST, SIGNATURE)}
 

@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
 
 from . import arrowtext as at
 from .arrowtext import TextColumn
-from .folders import write_folder
+from .folders import Streamed, write_folder
 from .results import Results
 from .tables_out import RESULT_TABLES
 
-__all__ = ["csv_bytes", "quote", "result_files", "write_folder"]
+__all__ = [
+    "csv_bytes",
+    "csv_chunks",
+    "quote",
+    "result_files",
+    "streamed_result_files",
+    "write_folder",
+]
 
 T = TypeVar("T")
 
@@ -98,7 +106,21 @@ CHUNK_ROWS = 1 << 16
 def csv_bytes(
     header: Sequence[str], columns: Sequence[TextColumn], *, consume: bool = False
 ) -> bytes:
-    """A UTF-8 CSV file (with BOM, so that Excel opens it as UTF-8) as bytes.
+    """The UTF-8 CSV file of :func:`csv_chunks` as bytes."""
+    return _collected(csv_chunks(header, columns, consume=consume))
+
+
+def _collected(chunks: Iterable[bytes | memoryview]) -> bytes:
+    file = io.BytesIO()
+    for chunk in chunks:
+        file.write(chunk)
+    return file.getvalue()  # the stream's own bytes: not copied again
+
+
+def csv_chunks(
+    header: Sequence[str], columns: Sequence[TextColumn], *, consume: bool = False
+) -> Iterator[bytes | memoryview]:
+    """A UTF-8 CSV file (with BOM, so that Excel opens it as UTF-8), in order, a slice at a time.
 
     ``columns`` are numpy text columns, Arrow string arrays or the text
     columns of :mod:`kaohe.arrowtext` (:class:`~kaohe.arrowtext.Taken`,
@@ -106,18 +128,18 @@ def csv_bytes(
     written), their rows in the file's order. Built column-wise through Apache
     Arrow (imported only here), :data:`CHUNK_ROWS` rows at a time: each
     column's cells of those rows quoted (:func:`quote`), the cells of a row
-    joined with ``,``, each line ended with ``\n``, and their text appended
-    to the file, without a Python string per row or cell. With ``consume``,
-    ``columns`` (a list) is emptied once its columns are taken over, so
-    that the caller holds no other reference to them.
+    joined with ``,``, each line ended with ``\n``; the first chunk is the
+    BOM and the header line, each further one the text of a slice of rows,
+    without a Python string per row or cell. With ``consume``, ``columns``
+    (a list) is emptied once its columns are taken over (when the first
+    chunk is asked for), so that the caller holds no other reference to them.
     """
     names = np.asarray(header, dtype=str)
-    file = io.BytesIO()
-    file.write(BOM)
-    file.write(_lines([quote(at.from_numpy(names[i : i + 1])) for i in range(len(names))]) or b"\n")
+    heading = _lines([quote(at.from_numpy(names[i : i + 1])) for i in range(len(names))])
     cells = _merged([_quoted_once(_column(column)) for column in columns])
     if consume and isinstance(columns, list):
         columns.clear()
+    yield BOM + (bytes(heading) or b"\n")
     n = len(cells[0]) if cells else 0
     ended = bool(cells) and isinstance(cells[-1], at.Taken)
     if ended:  # each distinct last cell ends its line once, not every row
@@ -128,9 +150,7 @@ def csv_bytes(
         stop = min(n, start + CHUNK_ROWS)
         return _lines([_quoted_rows(column, start, stop) for column in cells], ended=ended)
 
-    for text in _in_order(lines, range(0, n, CHUNK_ROWS)):
-        file.write(text)
-    return file.getvalue()  # the stream's own bytes: not copied again
+    yield from _in_order(lines, range(0, n, CHUNK_ROWS))
 
 
 #: Threads that make a long file's slices of lines at once (Arrow's kernels let
@@ -252,13 +272,33 @@ def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, byt
     One table at a time: the text columns of a table are freed once its
     bytes are made.
     """
-    files = {}
-    for name, table in RESULT_TABLES.items():
-        made = table(results)
-        header, columns = made.names, list(made.columns)
-        del made  # the columns are freed once the file is made
-        files[f"{name}.csv"] = csv_bytes(header, columns, consume=True)
-    files["manifest.json"] = (
-        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    ).encode("utf-8")
-    return files
+    files = {name: _collected(_table_csv(results, table)) for name, table in _CSV.items()}
+    return {**files, "manifest.json": _manifest_bytes(manifest)}
+
+
+def streamed_result_files(
+    results: Results, manifest: Mapping[str, Any]
+) -> dict[str, bytes | Streamed]:
+    """The files of :func:`result_files`, each CSV file made while it is written
+    (:class:`~kaohe.folders.Streamed`): no table's text is held whole, and
+    making it overlaps writing it."""
+    files: dict[str, bytes | Streamed] = {
+        name: Streamed(partial(_table_csv, results, table)) for name, table in _CSV.items()
+    }
+    return {**files, "manifest.json": _manifest_bytes(manifest)}
+
+
+#: The result tables by file name.
+_CSV = {f"{name}.csv": name for name in RESULT_TABLES}
+
+
+def _table_csv(results: Results, name: str) -> Iterator[bytes | memoryview]:
+    """The CSV chunks of result table ``name`` (its text columns made when first asked for)."""
+    made = RESULT_TABLES[name](results)
+    header, columns = made.names, list(made.columns)
+    del made  # the columns are freed once the file is made
+    yield from csv_chunks(header, columns, consume=True)
+
+
+def _manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
+    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -22,6 +22,12 @@ from .i18n import _
 from .plugins import Registry, call_hook
 from .results import Results
 from .scheme import Scheme
+
+if TYPE_CHECKING:
+    from .folders import Streamed
+
+#: A file's content as a maker of result files gives it.
+C = TypeVar("C")
 
 
 @attrs.frozen(eq=False)
@@ -130,7 +136,33 @@ def result_files(
     the CSV files; :func:`kaohe.manifest.seal` adds the output hashes.
     What the terminal should say about the files is added to ``notices``.
     """
-    from . import manifest, output
+    from . import output
+
+    return _files(output.result_files, results, inputs, formats, overrides, notices)
+
+
+def streamed_result_files(
+    results: Results,
+    inputs: Inputs,
+    formats: Sequence[str] = (),
+    notices: list[str] | None = None,
+) -> tuple[dict[str, Any], dict[str, bytes | Streamed]]:
+    """The manifest and files of :func:`result_files`, the CSV files made while
+    :func:`~kaohe.folders.write_folder` writes them (:class:`~kaohe.folders.Streamed`)."""
+    from . import output
+
+    return _files(output.streamed_result_files, results, inputs, formats, None, notices)
+
+
+def _files(
+    csv_files: Callable[[Results, Mapping[str, Any]], dict[str, C]],
+    results: Results,
+    inputs: Inputs,
+    formats: Sequence[str],
+    overrides: Mapping[str, object] | None,
+    notices: list[str] | None,
+) -> tuple[dict[str, Any], dict[str, C | bytes]]:
+    from . import manifest
     from .report.labels import extra_files
 
     info = manifest.build(
@@ -140,14 +172,14 @@ def result_files(
         warnings=inputs.warnings,
         scheme_text=inputs.scheme_text,
     )
-    files = {
-        **output.result_files(results, info),
+    files: dict[str, C | bytes] = {
+        **csv_files(results, info),
         **extra_files(results, formats, notices, inputs.appeals),
     }
     return info, {**files, **plugin_files(results, files)}
 
 
-def plugin_files(results: Results, taken: Mapping[str, bytes]) -> dict[str, bytes]:
+def plugin_files(results: Results, taken: Mapping[str, object]) -> dict[str, bytes]:
     """The files the plugins add (``kaohe_result_files``); a bad name or content, or a
     name already taken, is a PluginError naming the plugin."""
     found: dict[str, bytes] = {}

@@ -202,7 +202,7 @@ def score(
     out = out or Path("out") / inputs.scheme.name
     chosen = tuple(FORMATS) if "all" in formats else tuple(formats)
     notices: list[str] = []
-    info, files = publish.result_files(results, inputs, chosen, notices=notices)
+    info, files = publish.streamed_result_files(results, inputs, chosen, notices=notices)
     replaced = archive(out)  # the earlier run kept beside the folder, never silently lost
     with progress(len(files), _("writing")) as bar:
         write_folder(out, files, signer=signer, progress=bar.update)
