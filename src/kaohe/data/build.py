@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from kaohe.data import checks
 from kaohe.data.arrays import Column, to_numpy_text
 from kaohe.data.dataset import Columns, Dataset, Table, frozen
-from kaohe.data.parse import parse_column
+from kaohe.data.parse import parse_encoded
 from kaohe.data.problems import Problems, Where
 from kaohe.data.raw import RawTable
 from kaohe.i18n import _
@@ -52,6 +52,9 @@ class Parsed:
     where: Where
     sha256: str | None = None
     present: bool = True
+    #: Columns given in dictionary form, the same cells as such (see
+    #: :func:`~kaohe.data.parse.parse_encoded`), in the order of ``columns``.
+    encoded: Mapping[str, pa.DictionaryArray] = attrs.field(factory=dict)
 
 
 def empty_column(column: ColumnSpec, n: int) -> Column:
@@ -102,6 +105,11 @@ class _Deferred(Where):
             where.fail(bad, explain, column)
 
 
+def _not_given(column: ColumnSpec, n: int) -> tuple[Column, None]:
+    """:func:`empty_column` as :func:`~kaohe.data.parse.parse_encoded` gives a column."""
+    return empty_column(column, n), None
+
+
 #: Tables of fewer rows are parsed column after column on the calling thread.
 PARALLEL_ROWS = 100_000
 
@@ -124,24 +132,30 @@ def parse_raw(
     where = Where(raw.source, raw.lines, problems, raw.headers)
     n = raw.lines.shape[0]
     given = set(raw.columns.column_names)
-    pending: dict[str, tuple[_Deferred, Callable[[], Column]]] = {}
+    pending: dict[str, tuple[_Deferred, Callable[[], tuple[Column, pa.DictionaryArray | None]]]]
+    pending = {}
     for column in spec.columns:
         kept = _Deferred(raw.source, raw.lines, problems, raw.headers)
         if column.name not in given:
-            result: Callable[[], Column] = functools.partial(empty_column, column, n)
+            result: Callable[[], tuple[Column, pa.DictionaryArray | None]] = functools.partial(
+                _not_given, column, n
+            )
         elif pool is None or n < PARALLEL_ROWS or column.simplified:  # OpenCC: one thread
-            result = functools.partial(parse_column, column, raw.columns.column(column.name), kept)
+            result = functools.partial(parse_encoded, column, raw.columns.column(column.name), kept)
         else:
-            future = pool.submit(parse_column, column, raw.columns.column(column.name), kept)
+            future = pool.submit(parse_encoded, column, raw.columns.column(column.name), kept)
             result = future.result
         pending[column.name] = (kept, result)
 
     def parsed() -> Parsed:
         columns = {}
+        encoded = {}
         for name, (kept, result) in pending.items():
-            columns[name] = result()
+            columns[name], words = result()
+            if words is not None:
+                encoded[name] = words
             kept.report(where)
-        return Parsed(spec.name, columns, where, raw.sha256)
+        return Parsed(spec.name, columns, where, raw.sha256, encoded=encoded)
 
     return parsed
 
@@ -256,8 +270,9 @@ def _ordered(spec: TableSpec, parsed: Parsed) -> tuple[Parsed, bool]:
     if np.array_equal(order, np.arange(n)):
         return parsed, False
     columns = {name: _take(values, order) for name, values in parsed.columns.items()}
+    encoded = {name: _take(values, order) for name, values in parsed.encoded.items()}
     where = attrs.evolve(parsed.where, lines=parsed.where.lines[order])
-    return attrs.evolve(parsed, columns=columns, where=where), False
+    return attrs.evolve(parsed, columns=columns, encoded=encoded, where=where), False
 
 
 #: Tables whose parsing began as they were read: by name, the table read and its
@@ -313,6 +328,9 @@ def assemble(
             if not distinct:
                 checks.unique(spec, table.columns, table.where)
             parsed[name] = table
+        # the entities' ids as numpy text, on the pool while their references are resolved
+        unit_ids = pool.submit(to_numpy_text, parsed["units"].columns["unit_id"])
+        cadre_ids = pool.submit(to_numpy_text, parsed["cadres"].columns["cadre_id"])
         resolved = _resolve(parsed, problems, tables, pool)
     if categories is not None:  # after _resolve: the units' ids are sound all the same
         checks.categories(parsed["units"].columns, parsed["units"].where, categories)
@@ -336,10 +354,31 @@ def assemble(
                 for name, table in parsed.items()
             }
         ),
-        unit_ids=frozen(to_numpy_text(parsed["units"].columns["unit_id"])),
-        cadre_ids=frozen(to_numpy_text(parsed["cadres"].columns["cadre_id"])),
+        unit_ids=frozen(unit_ids.result()),
+        cadre_ids=frozen(cadre_ids.result()),
         warnings=tuple(problems.warnings),
     )
+
+
+def _lookups(table: Parsed, column: str) -> int:
+    """How many values of ``column`` are looked up: its distinct words when it is in
+    dictionary form, else its cells."""
+    words = table.encoded.get(column)
+    return len(table.columns[column]) if words is None else len(words.dictionary)
+
+
+def _shares(names: Sequence[str], sizes: Sequence[int]) -> list[list[str]]:
+    """``names`` in at most :func:`workers` shares of about equal ``sizes`` (each of
+    at least :data:`PARALLEL_ROWS`, else one share), for threads to work on at once:
+    the largest first, each to the share with the least so far."""
+    parts = max(1, min(workers(), sum(sizes) // max(PARALLEL_ROWS, 1)))
+    shares: list[list[str]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for size, name in sorted(zip(sizes, names, strict=True), key=lambda pair: -pair[0]):
+        least = loads.index(min(loads))
+        shares[least].append(name)
+        loads[least] += size
+    return [share for share in shares if share] or [[]]
 
 
 def _resolve(
@@ -360,16 +399,17 @@ def _resolve(
     links = (("unit_id", "unit", "units"), ("cadre_id", "cadre", "cadres"))
     found: dict[tuple[str, str], NDArray[np.int64]] = {}
     looked_up = []
-    for column, _index, target in links:  # each target's ids hashed once for all tables
-        naming = [n for n, t in parsed.items() if n != target and column in t.columns]
+    for column, _index, target in links:  # each target's ids hashed once a share of tables
+        every = [n for n, t in parsed.items() if n != target and column in t.columns]
         ids = parsed[target].columns[column]
-        values = [parsed[n].columns[column] for n in naming]
-        located: Callable[[], list[NDArray[np.int64]]]
-        if sum(len(v) for v in values) < PARALLEL_ROWS:
-            located = functools.partial(checks.locate_each, ids, values)
-        else:
-            located = pool.submit(checks.locate_each, ids, values).result
-        looked_up.append((column, naming, located))
+        for naming in _shares(every, [_lookups(parsed[n], column) for n in every]):
+            values = [parsed[n].encoded.get(column, parsed[n].columns[column]) for n in naming]
+            located: Callable[[], list[NDArray[np.int64]]]
+            if sum(_lookups(parsed[n], column) for n in naming) < PARALLEL_ROWS:
+                located = functools.partial(checks.locate_each, ids, values)
+            else:
+                located = pool.submit(checks.locate_each, ids, values).result
+            looked_up.append((column, naming, located))
     targets = {
         name: (parsed[name].columns["id"], parsed[name].where.source, sound[name])
         for name, spec in tables.items()

@@ -233,14 +233,31 @@ def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
     return position[np.asarray(codes, dtype=np.int64)]
 
 
+def _decoded(values: pa.Array) -> pa.Array:
+    """``values`` as plain values (a dictionary array decoded)."""
+    return values.dictionary_decode() if pa.types.is_dictionary(values.type) else values
+
+
 def locate_each(ids: pa.Array, columns: Sequence[pa.Array]) -> list[NDArray[np.int64]]:
     """:func:`locate` of each of ``columns`` in the same ``ids``, which are hashed once
-    (or the columns' distinct values once) rather than once a column."""
-    if len({values.type for values in columns} | {ids.type}) != 1:
-        return [locate(ids, values) for values in columns]
-    found = locate(ids, pa.chunked_array(columns, type=ids.type))
-    ends = np.cumsum([len(values) for values in columns])
-    return np.split(found, ends[:-1]) if columns else []
+    (or the columns' distinct values once) rather than once a column. A column in
+    dictionary form (without null indices) is looked up word by word, its cells
+    found through its indices."""
+    coded = [pa.types.is_dictionary(values.type) and not values.null_count for values in columns]
+    words = [
+        values.dictionary if by_word else _decoded(values)
+        for values, by_word in zip(columns, coded, strict=True)
+    ]
+    if len({values.type for values in words} | {ids.type}) != 1:
+        found = [locate(ids, values) for values in words]
+    else:
+        together = locate(ids, pa.chunked_array(words, type=ids.type))
+        ends = np.cumsum([len(values) for values in words])
+        found = np.split(together, ends[:-1]) if words else []
+    return [
+        at[np.asarray(values.indices, dtype=np.intp)] if by_word else at
+        for at, values, by_word in zip(found, columns, coded, strict=True)
+    ]
 
 
 def references(

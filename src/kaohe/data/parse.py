@@ -96,9 +96,21 @@ def expected(spec: ColumnSpec) -> str:
 
 def parse_column(spec: ColumnSpec, values: pa.Array | pa.ChunkedArray, where: Where) -> Column:
     """The typed form of one column (see the module docstring); bad cells are reported."""
+    return parse_encoded(spec, values, where)[0]
+
+
+def parse_encoded(
+    spec: ColumnSpec, values: pa.Array | pa.ChunkedArray, where: Where
+) -> tuple[Column, pa.DictionaryArray | None]:
+    """:func:`parse_column`, and of an ``id`` or ``text`` column given in dictionary
+    form (read so from Parquet) the same cells as a dictionary array: its distinct
+    words trimmed, the indices as stored (null cells: an empty word after the others),
+    so that a lookup can look at each word once; None for other columns."""
     values = combined(values)
-    parser = _PARSERS[spec.kind]
-    return parser(spec, values, where)
+    parsed = _PARSERS[spec.kind](spec, values, where)
+    if isinstance(parsed, pa.DictionaryArray):
+        return parsed.dictionary.take(parsed.indices), parsed
+    return parsed, None
 
 
 def _number_type(values: pa.Array) -> bool:
@@ -146,7 +158,7 @@ class _Words(NamedTuple):
 def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
     """:func:`_cells` as distinct values: a text column is trimmed value by value
     rather than cell by cell (required cells that are empty reported)."""
-    if pa.types.is_dictionary(values.type) and is_text(values.dictionary):
+    if _is_word_dictionary(values):
         return _dictionary_words(spec, values, where)
     if is_text(values):
         encoded = pc.dictionary_encode(pc.fill_null(values, "") if values.null_count else values)
@@ -159,6 +171,16 @@ def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
     empty = empty_cells(words)[indices]
     _required(spec, empty, where)
     return _Words(words, indices, empty, given)
+
+
+def _is_word_dictionary(values: pa.Array) -> bool:
+    """Whether ``values`` is a dictionary array of text (a column read in dictionary form)."""
+    return pa.types.is_dictionary(values.type) and is_text(values.dictionary)
+
+
+def _encoded(found: _Words) -> pa.DictionaryArray:
+    """The cells of :func:`_dictionary_words` as a dictionary array (see :func:`parse_encoded`)."""
+    return pa.DictionaryArray.from_arrays(pa.array(found.indices), found.words)
 
 
 def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where) -> _Words:
@@ -177,20 +199,29 @@ def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where
 # -- ids and text ------------------------------------------------------------------------
 
 
+def _colon(shown: Callable[[int], str]) -> Callable[[int], str]:
+    """The message of an id with ``:``, the cell as ``shown(row)``."""
+    return lambda row: _(
+        "id '{id}' contains ':', which is reserved for derived records; expected an id without ':'"
+    ).format(id=shown(row))
+
+
 def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
-    """Text without ``:`` (reserved for derived records)."""
+    """Text without ``:`` (reserved for derived records); a dictionary array stays one
+    (see :func:`parse_encoded`), each distinct word looked at once."""
+    if _is_word_dictionary(values):
+        found = _dictionary_words(spec, values, where)
+        if holds_byte(found.words, ord(":")):
+            colon = np.asarray(pc.match_substring(found.words, ":"), dtype=np.bool_)
+            where.check(colon[found.indices], _colon(found.shown), spec.name)
+        return _encoded(found)
     cells, _empty = _cells(spec, values, where)
     if is_text(cells) and not holds_byte(cells, ord(":")):
         return cells
     colon = pc.match_substring(cells, ":")
     if pc.any(colon).as_py():
         where.fail(
-            np.asarray(colon, dtype=np.bool_),
-            lambda row: _(
-                "id '{id}' contains ':', which is reserved for derived records; "
-                "expected an id without ':'"
-            ).format(id=_shown(cells, row)),
-            spec.name,
+            np.asarray(colon, dtype=np.bool_), _colon(lambda row: _shown(cells, row)), spec.name
         )
     return cells
 
@@ -198,6 +229,8 @@ def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
 def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
     """Any text; scheme-defined values (``simplified``) in simplified characters."""
     if not spec.simplified:
+        if _is_word_dictionary(values):
+            return _encoded(_dictionary_words(spec, values, where))
         return _cells(spec, values, where)[0]
     found = _words(spec, values, where)
     simple = simplify(found.words)
@@ -279,9 +312,55 @@ def _text_days(cells: pa.Array) -> NDArray[np.datetime64]:
     return days
 
 
+def _outside(shown: Callable[[int], str]) -> Callable[[int], str]:
+    """The message of a date outside the years accepted, the cell as ``shown(row)``."""
+    return lambda row: _(
+        "'{value}' is outside {first}-{last}; expected a date from {first_day} to {last_day}"
+    ).format(
+        value=shown(row),
+        first=FIRST_YEAR,
+        last=LAST_YEAR,
+        first_day=FIRST_DAY,
+        last_day=LAST_DAY,
+    )
+
+
+#: :data:`FIRST_DAY` and :data:`LAST_DAY` as days since 1970-01-01 (a ``date32`` as stored).
+FIRST_NUMBER = int(FIRST_DAY.astype(np.int64))
+LAST_NUMBER = int(LAST_DAY.astype(np.int64))
+
+
+def _stored_days(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.datetime64]:
+    """:func:`parse_dates` of a ``date32`` column: its days as stored (``NaT`` where
+    null), checked against the years accepted on the stored integers (no cast, no
+    comparison of ``datetime64`` values); as :func:`parse_dates` reports them."""
+    data = values.buffers()[1]
+    n = len(values)
+    numbers = (
+        np.zeros(n, np.int32)
+        if data is None
+        else np.frombuffer(data, np.int32, count=n, offset=values.offset * 4)
+    )
+    days = numbers.astype("datetime64[D]")
+    outside = (numbers < FIRST_NUMBER) | (numbers > LAST_NUMBER)
+    if values.null_count:
+        empty = np.asarray(values.is_null(), dtype=np.bool_)
+        days[empty] = NAT
+        outside &= ~empty
+    else:
+        empty = np.zeros(n, np.bool_)
+    _required(spec, empty, where)
+    if not outside.any():
+        return days
+    where.fail(outside, _outside(lambda row: str(days[row])), spec.name)
+    return np.where(outside, NAT, days)
+
+
 def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.datetime64]:
     """Dates as officials type them, Excel serials, or date and timestamp columns."""
     kind = values.type
+    if pa.types.is_date32(kind):
+        return _stored_days(spec, values, where)
     if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
         if pa.types.is_timestamp(kind):
             day = pc.floor_temporal(values, unit="day")
@@ -336,19 +415,7 @@ def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
             ),
             spec.name,
         )
-    where.check(
-        (days < FIRST_DAY) | (days > LAST_DAY),
-        lambda row: _(
-            "'{value}' is outside {first}-{last}; expected a date from {first_day} to {last_day}"
-        ).format(
-            value=shown(row),
-            first=FIRST_YEAR,
-            last=LAST_YEAR,
-            first_day=FIRST_DAY,
-            last_day=LAST_DAY,
-        ),
-        spec.name,
-    )
+    where.check((days < FIRST_DAY) | (days > LAST_DAY), _outside(shown), spec.name)
     return np.where((days < FIRST_DAY) | (days > LAST_DAY), NAT, days)
 
 
