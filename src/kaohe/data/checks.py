@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from kaohe import vocab
-from kaohe.data.arrays import Column, combined, empty_cells
+from kaohe.data.arrays import EMPTY, Column, combined, empty_cells, is_text, stored_offsets
 from kaohe.data.problems import Where
 from kaohe.i18n import _
 from kaohe.table_spec import TableSpec
@@ -238,6 +238,80 @@ def _decoded(values: pa.Array) -> pa.Array:
     return values.dictionary_decode() if pa.types.is_dictionary(values.type) else values
 
 
+def _byte_rows(values: pa.Array) -> NDArray[np.uint8] | None:
+    """The cells of a string array without nulls as the rows of a byte matrix (no copy)
+    when each is the same number of bytes (at least one), else None."""
+    if values.null_count or not is_text(values) or not len(values):
+        return None
+    offsets = stored_offsets(values)
+    width = int(offsets[1] - offsets[0])
+    if not width or not (offsets[1:] - offsets[:-1] == width).all():
+        return None
+    data = values.buffers()[2]
+    assert data is not None
+    raw = np.frombuffer(data, np.uint8)[int(offsets[0]) : int(offsets[-1])]
+    return raw.reshape(len(values), width)
+
+
+def _numbers(rows: NDArray[np.uint8]) -> NDArray[np.uint64]:
+    """Rows of at most 8 bytes as numbers whose bytes are the row's, the first the
+    highest: ordered as the rows' bytes are. Written a byte column at a time (faster
+    than one copy of the strided matrix)."""
+    width = rows.shape[1]
+    little = np.zeros((rows.shape[0], 8), np.uint8)  # the lowest byte first
+    for column in range(width):
+        little[:, width - 1 - column] = rows[:, column]
+    numbers: NDArray[np.uint64] = little.view(np.dtype("<u8"))[:, 0]
+    return numbers
+
+
+def _start_with(rows: NDArray[np.uint8], first: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    """Whether each row begins with the bytes ``first`` (compared a byte column at a time)."""
+    same = np.ones(rows.shape[0], np.bool_)
+    for column, byte in enumerate(first.tolist()):
+        same &= rows[:, column] == byte
+    return same
+
+
+#: Ids whose bytes after those they all share are longer than this are looked up by hash.
+KEY_BYTES = 8
+
+
+def locate_sorted(ids: pa.Array, values: pa.Array) -> NDArray[np.int64] | None:
+    """:func:`locate` by binary search, when the ``ids`` are in increasing order (a
+    table's record ids in canonical order), each of the same number of bytes and
+    differing only in their last :data:`KEY_BYTES` bytes (a ledger's ``SV0000001``
+    ...): the ids are not hashed to look up a few values. None when the ``ids`` are
+    not so."""
+    rows = _byte_rows(ids)
+    if rows is None:
+        return None
+    differ = np.flatnonzero(rows[0] != rows[-1])
+    shared = int(differ[0]) if differ.shape[0] else rows.shape[1]
+    if rows.shape[1] - shared > KEY_BYTES or not _start_with(rows, rows[0, :shared]).all():
+        return None
+    keys = _numbers(rows[:, shared:])
+    if not (keys[1:] > keys[:-1]).all():
+        return None
+    values = combined(values)
+    if values.null_count:
+        values = pc.fill_null(values, EMPTY)
+    found = np.full(len(values), -1, np.int64)
+    offsets = stored_offsets(values)
+    fit = np.flatnonzero(offsets[1:] - offsets[:-1] == rows.shape[1])
+    if fit.shape[0]:  # other values are of another length than every id
+        wanted = _byte_rows(values.take(pa.array(fit)))
+        assert wanted is not None
+        fit = fit[_start_with(wanted, rows[0, :shared])]
+        wanted = _byte_rows(values.take(pa.array(fit))) if fit.shape[0] else None
+    if fit.shape[0] and wanted is not None:
+        numbers = _numbers(wanted[:, shared:])
+        at = np.minimum(np.searchsorted(keys, numbers), keys.shape[0] - 1)
+        hit = keys[at] == numbers
+        found[fit[hit]] = at[hit]
+    return found
+
+
 def locate_each(ids: pa.Array, columns: Sequence[pa.Array]) -> list[NDArray[np.int64]]:
     """:func:`locate` of each of ``columns`` in the same ``ids``, which are hashed once
     (or the columns' distinct values once) rather than once a column. A column in
@@ -331,7 +405,9 @@ def tolerance_rows(columns: Columns, ids: TargetIds) -> tuple[NDArray[np.int64],
     for code, table in enumerate(vocab.TOLERANCE_TARGET.values):
         rows = np.flatnonzero(tables == code)
         if rows.shape[0]:
-            found[rows] = locate(ids[table][0], ref_ids.take(pa.array(rows)))
+            named = ref_ids.take(pa.array(rows))
+            by_search = locate_sorted(ids[table][0], named)
+            found[rows] = locate(ids[table][0], named) if by_search is None else by_search
             checked[rows] = ids[table][2]
     return found, checked
 
