@@ -35,8 +35,9 @@ def _parse(spec: ColumnSpec, values: pa.Array) -> tuple[Any, pa.Array | None, li
     """The parsed column, its dictionary form and the problems' messages."""
     problems = Problems()
     where = Where("t.parquet", np.arange(1, len(values) + 1, dtype=np.int64), problems)
-    result, words = parse.parse_encoded(spec, values, where)
-    return result, words, [str(problem) for problem in problems.found]
+    result = parse.parse_words(spec, values, where)
+    words = result if isinstance(result, pa.DictionaryArray) else None
+    return arrays.plain(result), words, [str(problem) for problem in problems.found]
 
 
 # --- Parquet columns in dictionary form ---------------------------------------------
@@ -288,3 +289,20 @@ def test_white_space_and_other_bytes_are_trimmed_as_arrow_trims(cells: list[str]
     assert arrays.trimmed(values).equals(pc.utf8_trim_whitespace(values))
     expected = np.asarray(pc.not_equal(pc.utf8_trim_whitespace(values), ""), dtype=np.bool_)
     assert arrays.filled(values).tolist() == expected.tolist()
+
+
+@pytest.mark.usefixtures("every_text_column_as_a_dictionary")
+def test_a_dataset_decodes_a_dictionary_column_when_it_is_read(
+    tmp_path: Path, tables: Tables
+) -> None:
+    folder = _parquet_folder(tmp_path / "csv", tables, tmp_path / "parquet")
+    supervision = load(folder).tables["supervision"]
+    kept = supervision.columns._texts["unit_id"]  # type: ignore[attr-defined]
+    assert pa.types.is_dictionary(kept.type)
+    text = supervision.text("unit_id")
+    assert text.type == pa.string()
+    assert supervision.text("unit_id") is text
+    expected = load(tmp_path / "csv").tables["supervision"]
+    assert text.equals(expected.text("unit_id"))
+    assert supervision["note"].tolist() == expected["note"].tolist()
+    assert supervision["note"].dtype == expected["note"].dtype

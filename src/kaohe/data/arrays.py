@@ -29,6 +29,13 @@ StrArray = NDArray[np.str_]
 EMPTY = pa.scalar("", pa.string())
 
 
+def plain(values: Column) -> Column:
+    """A column with a dictionary array (:func:`~kaohe.data.parse.parse_words`) decoded."""
+    if isinstance(values, pa.Array) and pa.types.is_dictionary(values.type):
+        return values.dictionary_decode()
+    return values
+
+
 def empty_as_null(values: pa.Array) -> pa.Array:
     """Text ``values`` with every empty cell null (typed scalars: see :data:`EMPTY`)."""
     return pc.if_else(pc.equal(values, EMPTY), pa.scalar(None, values.type), values)
@@ -60,7 +67,10 @@ def byte_offsets(values: pa.Array) -> NDArray[np.int64]:
 
 def empty_cells(values: pa.Array) -> NDArray[np.bool_]:
     """Whether each cell is ``""`` (``pc.equal(values, "")`` with nulls false), of a
-    string array by its offsets alone."""
+    string array by its offsets alone (of a dictionary array, of its words)."""
+    if pa.types.is_dictionary(values.type) and not values.null_count:
+        cells: NDArray[np.bool_] = empty_cells(values.dictionary)[np.asarray(values.indices)]
+        return cells
     if values.null_count or not is_text(values):
         return np.asarray(pc.fill_null(pc.equal(values, EMPTY), False), dtype=np.bool_)
     offsets = stored_offsets(values)

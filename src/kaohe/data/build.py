@@ -26,9 +26,9 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from kaohe.data import checks
-from kaohe.data.arrays import Column, to_numpy_text
+from kaohe.data.arrays import Column, plain, to_numpy_text
 from kaohe.data.dataset import Columns, Dataset, Table, frozen
-from kaohe.data.parse import parse_encoded
+from kaohe.data.parse import parse_words
 from kaohe.data.problems import Problems, Where
 from kaohe.data.raw import RawTable
 from kaohe.i18n import _
@@ -45,16 +45,17 @@ _EMPTY_DTYPES = {
 
 @attrs.frozen(eq=False)
 class Parsed:
-    """One table after cell parsing: typed columns (numpy, or Arrow for text) in source order."""
+    """One table after cell parsing: typed columns (numpy, or Arrow for text) in source order.
+
+    A text column read in dictionary form stays a dictionary array
+    (:func:`~kaohe.data.parse.parse_words`): the checks read it as its cells,
+    the lookups word by word, and the dataset's columns decode it when read."""
 
     name: str
     columns: Mapping[str, Column]
     where: Where
     sha256: str | None = None
     present: bool = True
-    #: Columns given in dictionary form, the same cells as such (see
-    #: :func:`~kaohe.data.parse.parse_encoded`), in the order of ``columns``.
-    encoded: Mapping[str, pa.DictionaryArray] = attrs.field(factory=dict)
 
 
 def empty_column(column: ColumnSpec, n: int) -> Column:
@@ -105,11 +106,6 @@ class _Deferred(Where):
             where.fail(bad, explain, column)
 
 
-def _not_given(column: ColumnSpec, n: int) -> tuple[Column, None]:
-    """:func:`empty_column` as :func:`~kaohe.data.parse.parse_encoded` gives a column."""
-    return empty_column(column, n), None
-
-
 #: Tables of fewer rows are parsed column after column on the calling thread.
 PARALLEL_ROWS = 100_000
 
@@ -132,30 +128,24 @@ def parse_raw(
     where = Where(raw.source, raw.lines, problems, raw.headers)
     n = raw.lines.shape[0]
     given = set(raw.columns.column_names)
-    pending: dict[str, tuple[_Deferred, Callable[[], tuple[Column, pa.DictionaryArray | None]]]]
-    pending = {}
+    pending: dict[str, tuple[_Deferred, Callable[[], Column]]] = {}
     for column in spec.columns:
         kept = _Deferred(raw.source, raw.lines, problems, raw.headers)
         if column.name not in given:
-            result: Callable[[], tuple[Column, pa.DictionaryArray | None]] = functools.partial(
-                _not_given, column, n
-            )
+            result: Callable[[], Column] = functools.partial(empty_column, column, n)
         elif pool is None or n < PARALLEL_ROWS or column.simplified:  # OpenCC: one thread
-            result = functools.partial(parse_encoded, column, raw.columns.column(column.name), kept)
+            result = functools.partial(parse_words, column, raw.columns.column(column.name), kept)
         else:
-            future = pool.submit(parse_encoded, column, raw.columns.column(column.name), kept)
+            future = pool.submit(parse_words, column, raw.columns.column(column.name), kept)
             result = future.result
         pending[column.name] = (kept, result)
 
     def parsed() -> Parsed:
         columns = {}
-        encoded = {}
         for name, (kept, result) in pending.items():
-            columns[name], words = result()
-            if words is not None:
-                encoded[name] = words
+            columns[name] = result()
             kept.report(where)
-        return Parsed(spec.name, columns, where, raw.sha256, encoded=encoded)
+        return Parsed(spec.name, columns, where, raw.sha256)
 
     return parsed
 
@@ -190,6 +180,7 @@ def require_tables(
 
 
 def _sort_key(values: Column) -> pa.Array:
+    values = plain(values)
     if isinstance(values, np.ndarray):
         return pa.array(values.view(np.int64) if values.dtype.kind == "M" else values)
     return values
@@ -204,6 +195,7 @@ def _take(values: Column, order: NDArray[np.intp]) -> Column:
 def _neighbours(values: Column) -> tuple[NDArray[np.bool_], NDArray[np.bool_]] | None:
     """For each row but the last: whether the next row's value is greater, and whether
     it is equal, as the sort orders them; None when that is unsure (nulls, NaN)."""
+    values = plain(values)
     if isinstance(values, np.ndarray):
         key = values.view(np.int64) if values.dtype.kind == "M" else values
         if key.dtype.kind == "f" and np.isnan(key).any():
@@ -221,6 +213,7 @@ def _neighbours(values: Column) -> tuple[NDArray[np.bool_], NDArray[np.bool_]] |
 def _increasing(values: Column) -> bool:
     """Whether each value is greater than the one before (no nulls, no NaN): a column
     of distinct ids as exported, in order whatever the other columns hold."""
+    values = plain(values)
     if isinstance(values, np.ndarray):
         key = values.view(np.int64) if values.dtype.kind == "M" else values
         return bool((key[1:] > key[:-1]).all())
@@ -270,9 +263,8 @@ def _ordered(spec: TableSpec, parsed: Parsed) -> tuple[Parsed, bool]:
     if np.array_equal(order, np.arange(n)):
         return parsed, False
     columns = {name: _take(values, order) for name, values in parsed.columns.items()}
-    encoded = {name: _take(values, order) for name, values in parsed.encoded.items()}
     where = attrs.evolve(parsed.where, lines=parsed.where.lines[order])
-    return attrs.evolve(parsed, columns=columns, encoded=encoded, where=where), False
+    return attrs.evolve(parsed, columns=columns, where=where), False
 
 
 #: Tables whose parsing began as they were read: by name, the table read and its
@@ -363,8 +355,8 @@ def assemble(
 def _lookups(table: Parsed, column: str) -> int:
     """How many values of ``column`` are looked up: its distinct words when it is in
     dictionary form, else its cells."""
-    words = table.encoded.get(column)
-    return len(table.columns[column]) if words is None else len(words.dictionary)
+    values = table.columns[column]
+    return len(values.dictionary if isinstance(values, pa.DictionaryArray) else values)
 
 
 def _shares(names: Sequence[str], sizes: Sequence[int]) -> list[list[str]]:
@@ -401,9 +393,9 @@ def _resolve(
     looked_up = []
     for column, _index, target in links:  # each target's ids hashed once a share of tables
         every = [n for n, t in parsed.items() if n != target and column in t.columns]
-        ids = parsed[target].columns[column]
+        ids = plain(parsed[target].columns[column])
         for naming in _shares(every, [_lookups(parsed[n], column) for n in every]):
-            values = [parsed[n].encoded.get(column, parsed[n].columns[column]) for n in naming]
+            values = [parsed[n].columns[column] for n in naming]
             located: Callable[[], list[NDArray[np.int64]]]
             if sum(_lookups(parsed[n], column) for n in naming) < PARALLEL_ROWS:
                 located = functools.partial(checks.locate_each, ids, values)
@@ -411,7 +403,7 @@ def _resolve(
                 located = pool.submit(checks.locate_each, ids, values).result
             looked_up.append((column, naming, located))
     targets = {
-        name: (parsed[name].columns["id"], parsed[name].where.source, sound[name])
+        name: (plain(parsed[name].columns["id"]), parsed[name].where.source, sound[name])
         for name, spec in tables.items()
         if spec.id_column == "id"
     }
@@ -428,7 +420,7 @@ def _resolve(
             if name == target:
                 columns[index] = np.arange(n, dtype=np.int64)
                 continue
-            ids = parsed[target].columns[column]
+            ids = plain(parsed[target].columns[column])
             listed = f"table '{target}' ({parsed[target].where.source})"
             columns[index] = checks.references(
                 columns,

@@ -16,7 +16,15 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from kaohe import vocab
-from kaohe.data.arrays import EMPTY, Column, combined, empty_cells, is_text, stored_offsets
+from kaohe.data.arrays import (
+    EMPTY,
+    Column,
+    combined,
+    empty_cells,
+    is_text,
+    plain,
+    stored_offsets,
+)
 from kaohe.data.problems import Where
 from kaohe.i18n import _
 from kaohe.table_spec import TableSpec
@@ -33,7 +41,7 @@ def value(values: Column, row: int) -> str:
 
 def categories(columns: Columns, where: Where, declared: Sequence[str]) -> None:
     """Units whose category is not one of the ``declared`` (the scheme's)."""
-    category = columns["category"]
+    category = plain(columns["category"])
     unknown = ~np.asarray(pc.is_in(category, value_set=pa.array(declared, pa.string())))
     where.check(
         unknown & _filled(category),
@@ -151,7 +159,7 @@ def _equal_neighbours(*columns: Column) -> NDArray[np.bool_]:
     """``out[i]``: row ``i + 1`` equals row ``i`` in every one of ``columns``."""
     n = len(columns[0])
     same = np.ones(max(n - 1, 0), np.bool_)
-    for column in columns:
+    for column in map(plain, columns):
         if isinstance(column, np.ndarray):
             key = column.view(np.int64) if column.dtype.kind == "M" else column
             same &= key[1:] == key[:-1]
@@ -231,11 +239,6 @@ def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
     position[np.asarray(pc.filter(matched, pa.array(hit)), dtype=np.int64)] = np.flatnonzero(hit)
     codes = pc.fill_null(pc.cast(encoded.indices, pa.int64()), len(encoded.dictionary))
     return position[np.asarray(codes, dtype=np.int64)]
-
-
-def _decoded(values: pa.Array) -> pa.Array:
-    """``values`` as plain values (a dictionary array decoded)."""
-    return values.dictionary_decode() if pa.types.is_dictionary(values.type) else values
 
 
 def _byte_rows(values: pa.Array) -> NDArray[np.uint8] | None:
@@ -318,8 +321,8 @@ def locate_each(ids: pa.Array, columns: Sequence[pa.Array]) -> list[NDArray[np.i
     dictionary form (without null indices) is looked up word by word, its cells
     found through its indices."""
     coded = [pa.types.is_dictionary(values.type) and not values.null_count for values in columns]
-    words = [
-        values.dictionary if by_word else _decoded(values)
+    words: list[pa.Array] = [
+        values.dictionary if by_word else plain(values)
         for values, by_word in zip(columns, coded, strict=True)
     ]
     if len({values.type for values in words} | {ids.type}) != 1:
@@ -399,7 +402,7 @@ def tolerance_rows(columns: Columns, ids: TargetIds) -> tuple[NDArray[np.int64],
     """The row each tolerance names in its table (-1 where there is none) and whether
     it is checked there (:func:`tolerance_targets`, without reporting)."""
     tables = columns["ref_table"]
-    ref_ids = columns["ref_id"]
+    ref_ids = plain(columns["ref_id"])
     found = np.full(tables.shape[0], -1, np.int64)
     checked = np.zeros(tables.shape[0], np.bool_)
     for code, table in enumerate(vocab.TOLERANCE_TARGET.values):

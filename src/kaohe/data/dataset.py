@@ -39,7 +39,8 @@ class Columns(Mapping[str, NDArray[Any]]):
     ``str`` arrays the first time they are read, so that a run pays for the
     text that rules and writers use and no more. The Arrow array is then let
     go (a province's ledger ids are not held twice); :meth:`text` makes it
-    again from the numpy text.
+    again from the numpy text. An Arrow column may arrive in dictionary form
+    (read so from Parquet): it is decoded when first read.
     """
 
     def __init__(
@@ -66,9 +67,13 @@ class Columns(Mapping[str, NDArray[Any]]):
 
     def text(self, name: str) -> pa.Array:
         """Text column ``name`` as an Arrow string array: as it was read, when no one
-        has read it as numpy text yet (the numpy text made into Arrow otherwise)."""
+        has read it as numpy text yet (the numpy text made into Arrow otherwise); a
+        string array, also of a column that arrived in dictionary form."""
         found = self._texts.get(name)
         if found is not None:
+            from kaohe.data.arrays import plain
+
+            found = self._texts[name] = plain(found)
             return found
         from kaohe.arrowtext import from_numpy
 

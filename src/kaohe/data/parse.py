@@ -35,6 +35,7 @@ from kaohe.data.arrays import (
     empty_cells,
     holds_byte,
     is_text,
+    plain,
     text,
 )
 from kaohe.data.problems import Where
@@ -96,21 +97,16 @@ def expected(spec: ColumnSpec) -> str:
 
 def parse_column(spec: ColumnSpec, values: pa.Array | pa.ChunkedArray, where: Where) -> Column:
     """The typed form of one column (see the module docstring); bad cells are reported."""
-    return parse_encoded(spec, values, where)[0]
+    return plain(parse_words(spec, values, where))
 
 
-def parse_encoded(
-    spec: ColumnSpec, values: pa.Array | pa.ChunkedArray, where: Where
-) -> tuple[Column, pa.DictionaryArray | None]:
-    """:func:`parse_column`, and of an ``id`` or ``text`` column given in dictionary
-    form (read so from Parquet) the same cells as a dictionary array: its distinct
-    words trimmed, the indices as stored (null cells: an empty word after the others),
-    so that a lookup can look at each word once; None for other columns."""
-    values = combined(values)
-    parsed = _PARSERS[spec.kind](spec, values, where)
-    if isinstance(parsed, pa.DictionaryArray):
-        return parsed.dictionary.take(parsed.indices), parsed
-    return parsed, None
+def parse_words(spec: ColumnSpec, values: pa.Array | pa.ChunkedArray, where: Where) -> Column:
+    """:func:`parse_column`, but an ``id`` or ``text`` column given in dictionary form
+    (read so from Parquet) stays in it: its distinct words trimmed, the indices as
+    stored (null cells: an empty word after the others, so no index is null); the
+    same cells (:func:`~kaohe.data.arrays.plain`), each word looked at once by
+    lookups, and decoded only when the text is read."""
+    return _PARSERS[spec.kind](spec, combined(values), where)
 
 
 def _number_type(values: pa.Array) -> bool:
@@ -179,7 +175,7 @@ def _is_word_dictionary(values: pa.Array) -> bool:
 
 
 def _encoded(found: _Words) -> pa.DictionaryArray:
-    """The cells of :func:`_dictionary_words` as a dictionary array (see :func:`parse_encoded`)."""
+    """The cells of :func:`_dictionary_words` as a dictionary array (see :func:`parse_words`)."""
     return pa.DictionaryArray.from_arrays(pa.array(found.indices), found.words)
 
 
@@ -208,7 +204,7 @@ def _colon(shown: Callable[[int], str]) -> Callable[[int], str]:
 
 def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
     """Text without ``:`` (reserved for derived records); a dictionary array stays one
-    (see :func:`parse_encoded`), each distinct word looked at once."""
+    (see :func:`parse_words`), each distinct word looked at once."""
     if _is_word_dictionary(values):
         found = _dictionary_words(spec, values, where)
         if holds_byte(found.words, ord(":")):
