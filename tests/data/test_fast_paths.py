@@ -306,3 +306,61 @@ def test_a_dataset_decodes_a_dictionary_column_when_it_is_read(
     assert text.equals(expected.text("unit_id"))
     assert supervision["note"].tolist() == expected["note"].tolist()
     assert supervision["note"].dtype == expected["note"].dtype
+
+
+CADRES = pa.array([f"C{i:07d}" for i in range(1, 501)])
+NAMED = [
+    "C0000001",
+    "C0000500",
+    "C0000501",
+    "C0000000",
+    "",
+    None,
+    "C000001",
+    "C00000011",
+    "D0000001",
+    "C00000a1",
+    "C0000\u00e91",
+    "C 000001",
+    "c0000001",
+]
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        CADRES,
+        pa.array(["U1", "U3", "U2"]),  # not in order: a table by number all the same
+        pa.array(["X"]),
+        pa.array(["C001", "C002", "C001"]),  # not distinct
+        pa.array(["C001", "C0A2"]),  # not digits
+        pa.array(["C001", "C10"]),  # not of one length
+        pa.array(["A0000001", "B9999999"]),  # no shared beginning: too many numbers
+        pa.array(["C001", None]),
+    ],
+)
+def test_ids_looked_up_by_number_are_found_as_by_hashing(ids: pa.Array) -> None:
+    named = pa.array([*NAMED, ids[0].as_py(), ids[-1].as_py()], pa.string())
+    columns = [
+        named,
+        pc.dictionary_encode(named),  # null indices: decoded
+        pc.dictionary_encode(pc.fill_null(named, "")),  # word by word
+        named.slice(3, 4),
+        pa.array([], pa.string()),
+    ]
+    got = checks.locate_each(ids, columns)
+    assert [found.tolist() for found in got] == [
+        checks.locate(ids, arrays.plain(values)).tolist() for values in columns
+    ]
+
+
+def test_which_ids_are_numbered() -> None:
+    numbered = checks._numbered(CADRES)
+    assert numbered is not None
+    assert bytes(numbered.first) == b"C0000"
+    assert numbered.width == 8
+    assert numbered.table.shape == (1000,)
+    assert checks._numbered(pa.array(["U1", "U3", "U2"])) is not None
+    for ids in (["C001", "C002", "C001"], ["C001", "C0A2"], ["C001", "C10"], ["X"]):
+        assert checks._numbered(pa.array(ids)) is None
+    assert checks._numbered(pa.array(["A0000001", "B9999999"])) is None

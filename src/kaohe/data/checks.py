@@ -9,6 +9,7 @@ columns are Arrow string arrays here, other columns numpy arrays.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -315,6 +316,82 @@ def locate_sorted(ids: pa.Array, values: pa.Array) -> NDArray[np.int64] | None:
     return found
 
 
+#: Ids whose bytes after those they all share are decimal digits are looked up by their
+#: number in a table of every number of as many digits, when it has at most this many
+#: entries per id (and :data:`NUMBERED_ANY` in any case).
+NUMBERED_PER_ID = 4
+NUMBERED_ANY = 1 << 16
+
+
+class _Numbered(NamedTuple):
+    """Ids as a shared beginning and a number (see :func:`_numbered`)."""
+
+    first: NDArray[np.uint8]  # the bytes every id begins with
+    width: int  # of every id, in bytes
+    table: NDArray[np.int64]  # by number: the position of its id, -1 where none
+
+
+def _decimal(rows: NDArray[np.uint8]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Rows of decimal digits as numbers, and which rows are digits alone."""
+    numbers = np.zeros(rows.shape[0], np.int64)
+    digits = np.ones(rows.shape[0], np.bool_)
+    for column in range(rows.shape[1]):
+        digit = rows[:, column] - np.uint8(ord("0"))  # other bytes wrap past 9
+        digits &= digit < 10
+        numbers *= 10
+        numbers += digit
+    return numbers, digits
+
+
+def _numbered(ids: pa.Array) -> _Numbered | None:
+    """``ids`` as a table by number, when they are distinct, of one length, and begin
+    alike but for their last digits (``C0000001``, ``U00042``): a lookup is then a
+    little arithmetic and one index, not a hash of each value. None otherwise."""
+    rows = _byte_rows(ids)
+    if rows is None:
+        return None
+    differ = np.flatnonzero(rows[0] != rows[-1])
+    shared = int(differ[0]) if differ.shape[0] else rows.shape[1]
+    width = rows.shape[1]
+    if not 0 < width - shared < 19 or 10 ** (width - shared) > max(
+        NUMBERED_PER_ID * rows.shape[0], NUMBERED_ANY
+    ):
+        return None
+    first = rows[0, :shared].copy()
+    numbers, digits = _decimal(rows[:, shared:])
+    if not (digits & _start_with(rows, first)).all():
+        return None
+    table = np.full(10 ** (width - shared), -1, np.int64)
+    table[numbers] = np.arange(rows.shape[0])
+    if not np.array_equal(table[numbers], np.arange(rows.shape[0])):
+        return None  # two ids alike: hashing finds the first
+    return _Numbered(first, width, table)
+
+
+def _look_up(numbered: _Numbered, values: pa.Array) -> NDArray[np.int64] | None:
+    """:func:`locate` of ``values`` in the ids of ``numbered``; None when ``values``
+    are not text."""
+    values = combined(values)
+    if not is_text(values):
+        return None
+    if values.null_count:
+        values = pc.fill_null(values, EMPTY)
+    found = np.full(len(values), -1, np.int64)
+    offsets = stored_offsets(values)
+    fit = np.flatnonzero(offsets[1:] - offsets[:-1] == numbered.width)
+    if not fit.shape[0]:
+        return found  # every value of another length than the ids
+    rows = _byte_rows(values if fit.shape[0] == len(values) else values.take(pa.array(fit)))
+    assert rows is not None
+    shared = numbered.first.shape[0]
+    numbers, known = _decimal(rows[:, shared:])
+    known &= _start_with(rows, numbered.first)
+    at = numbered.table[np.where(known, numbers, 0)]
+    at[~known] = -1
+    found[fit] = at
+    return found
+
+
 def locate_each(ids: pa.Array, columns: Sequence[pa.Array]) -> list[NDArray[np.int64]]:
     """:func:`locate` of each of ``columns`` in the same ``ids``, which are hashed once
     (or the columns' distinct values once) rather than once a column. A column in
@@ -325,7 +402,11 @@ def locate_each(ids: pa.Array, columns: Sequence[pa.Array]) -> list[NDArray[np.i
         values.dictionary if by_word else plain(values)
         for values, by_word in zip(columns, coded, strict=True)
     ]
-    if len({values.type for values in words} | {ids.type}) != 1:
+    numbered = _numbered(ids) if words else None
+    looked_up = [_look_up(numbered, values) for values in words] if numbered is not None else []
+    if looked_up and all(at is not None for at in looked_up):
+        found = [at for at in looked_up if at is not None]
+    elif len({values.type for values in words} | {ids.type}) != 1:
         found = [locate(ids, values) for values in words]
     else:
         together = locate(ids, pa.chunked_array(words, type=ids.type))
