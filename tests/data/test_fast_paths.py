@@ -364,3 +364,29 @@ def test_which_ids_are_numbered() -> None:
     for ids in (["C001", "C002", "C001"], ["C001", "C0A2"], ["C001", "C10"], ["X"]):
         assert checks._numbered(pa.array(ids)) is None
     assert checks._numbered(pa.array(["A0000001", "B9999999"])) is None
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        ["SV0000001", "SV0000002", "SV0000010"],
+        ["SV0000001", "SV0000001", "SV0000010"],  # not distinct
+        ["SV0000002", "SV0000001"],
+        ["SV\xe90000001", "SV\xe90000002"],  # bytes past ASCII compare unsigned
+        ["SV0000001", "SV00000\xe9"],  # of one length in bytes
+        ["A", "B", "C"],
+        ["AAAAAAAAAA1", "AAAAAAAAAA2"],  # differ only in the last byte of many
+    ],
+)
+def test_ids_compared_as_numbers_are_ordered_as_arrow_orders_text(cells: list[str]) -> None:
+    values = pa.array(cells)
+    arrow = pc.all(pc.greater(values.slice(1), values.slice(0, len(values) - 1))).as_py()
+    assert checks.increasing(values) is arrow
+    assert build._increasing(values) is arrow
+
+
+@pytest.mark.parametrize(
+    "cells", [["A1", "B22"], ["A000000000", "B000000000"], ["A", None], ["", "A"], []]
+)
+def test_other_text_is_compared_by_arrow(cells: list[str | None]) -> None:
+    assert checks.increasing(pa.array(cells, pa.string())) is None

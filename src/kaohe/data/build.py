@@ -219,6 +219,9 @@ def _increasing(values: Column) -> bool:
         return bool((key[1:] > key[:-1]).all())
     if values.null_count:
         return False
+    by_number = checks.increasing(values)
+    if by_number is not None:
+        return by_number
     later, earlier = values.slice(1), values.slice(0, len(values) - 1)
     return bool(pc.all(pc.greater(later, earlier)).as_py())
 

@@ -281,6 +281,30 @@ def _start_with(rows: NDArray[np.uint8], first: NDArray[np.uint8]) -> NDArray[np
 KEY_BYTES = 8
 
 
+def _ordered_keys(rows: NDArray[np.uint8]) -> tuple[int, NDArray[np.uint64]] | None:
+    """Of the rows of a byte matrix that all begin with the bytes the first and the last
+    row share, followed by at most :data:`KEY_BYTES` more: how many bytes they share,
+    and the rest as numbers ordered as the rows are. None for other rows."""
+    differ = np.flatnonzero(rows[0] != rows[-1])
+    shared = int(differ[0]) if differ.shape[0] else rows.shape[1]
+    if rows.shape[1] - shared > KEY_BYTES or not _start_with(rows, rows[0, :shared]).all():
+        return None
+    return shared, _numbers(rows[:, shared:])
+
+
+def increasing(values: pa.Array) -> bool | None:
+    """Whether each cell of a string array is greater than the one before, as Arrow
+    compares text (byte by byte), when its cells are of one length and differ only in
+    their last :data:`KEY_BYTES` bytes (ids as exported): compared as numbers. None for
+    other arrays."""
+    rows = _byte_rows(values)
+    ordered = None if rows is None else _ordered_keys(rows)
+    if ordered is None:
+        return None
+    keys = ordered[1]
+    return bool((keys[1:] > keys[:-1]).all())
+
+
 def locate_sorted(ids: pa.Array, values: pa.Array) -> NDArray[np.int64] | None:
     """:func:`locate` by binary search, when the ``ids`` are in increasing order (a
     table's record ids in canonical order), each of the same number of bytes and
@@ -288,13 +312,10 @@ def locate_sorted(ids: pa.Array, values: pa.Array) -> NDArray[np.int64] | None:
     ...): the ids are not hashed to look up a few values. None when the ``ids`` are
     not so."""
     rows = _byte_rows(ids)
-    if rows is None:
+    ordered = None if rows is None else _ordered_keys(rows)
+    if rows is None or ordered is None:
         return None
-    differ = np.flatnonzero(rows[0] != rows[-1])
-    shared = int(differ[0]) if differ.shape[0] else rows.shape[1]
-    if rows.shape[1] - shared > KEY_BYTES or not _start_with(rows, rows[0, :shared]).all():
-        return None
-    keys = _numbers(rows[:, shared:])
+    shared, keys = ordered
     if not (keys[1:] > keys[:-1]).all():
         return None
     values = combined(values)
@@ -328,7 +349,7 @@ class _Numbered(NamedTuple):
 
     first: NDArray[np.uint8]  # the bytes every id begins with
     width: int  # of every id, in bytes
-    table: NDArray[np.int64]  # by number: the position of its id, -1 where none
+    table: NDArray[np.int32]  # by number: the position of its id, -1 where none
 
 
 def _decimal(rows: NDArray[np.uint8]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
@@ -361,9 +382,12 @@ def _numbered(ids: pa.Array) -> _Numbered | None:
     numbers, digits = _decimal(rows[:, shared:])
     if not (digits & _start_with(rows, first)).all():
         return None
-    table = np.full(10 ** (width - shared), -1, np.int64)
-    table[numbers] = np.arange(rows.shape[0])
-    if not np.array_equal(table[numbers], np.arange(rows.shape[0])):
+    if rows.shape[0] >= 2**31:
+        return None
+    table = np.full(10 ** (width - shared), -1, np.int32)
+    positions = np.arange(rows.shape[0], dtype=np.int32)
+    table[numbers] = positions
+    if not np.array_equal(table[numbers], positions):
         return None  # two ids alike: hashing finds the first
     return _Numbered(first, width, table)
 
