@@ -80,6 +80,7 @@ def test_small_dictionaries_are_read_as_such_and_distinct_ids_are_not(tmp_path: 
         ("supervision", "id", ["S1", "S:2", "S3", " S:2", None]),
         ("supervision", "note", ["  甲 ", None, "", "乙", "甲"]),
         ("supervision", "category", ["不深入", " 不留痕", None, "不深入"]),
+        ("supervision", "category", ["不深入", " 不留痕", None, "無作為"]),  # made simple
         ("units", "unit_id", ["", "", ""]),
     ],
 )
@@ -94,12 +95,9 @@ def test_a_dictionary_column_parses_as_its_plain_cells(
     assert got.type == expected.type
     assert got.equals(expected)
     assert found == problems
-    if spec.simplified:
-        assert words is None  # made simple word by word, as before
-    else:
-        assert words is not None
-        assert words.dictionary_decode().equals(expected)
-        assert words.indices.null_count == 0
+    assert words is not None  # simplified characters too: made word by word, kept so
+    assert words.dictionary_decode().equals(expected)
+    assert words.indices.null_count == 0
 
 
 def test_the_problems_of_a_dictionary_column_name_rows_and_cells() -> None:

@@ -48,9 +48,12 @@ def _read(file: Path, data: bytes, spec: TableSpec) -> pa.Table:
         import pyarrow.parquet as pq
 
         try:
-            words = _dictionary_columns(pq.ParquetFile(pa.BufferReader(data)), spec)
+            footer = pq.ParquetFile(pa.BufferReader(data))
+            words = _dictionary_columns(footer, spec)
             # One chunk a column for each row group: nothing to combine before parsing.
-            return pq.ParquetFile(pa.BufferReader(data), read_dictionary=words).read()
+            return pq.ParquetFile(
+                pa.BufferReader(data), read_dictionary=words, metadata=footer.metadata
+            ).read()
         except (pa.ArrowException, OSError, ValueError):
             return pq.read_table(pa.BufferReader(data))  # refused as it always was
     import pyarrow.ipc as ipc

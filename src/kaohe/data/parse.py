@@ -232,6 +232,8 @@ def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
     simple = simplify(found.words)
     if found.given is not None and simple.equals(found.given):  # nothing changes
         return pc.fill_null(values, "") if values.null_count else values
+    if _is_word_dictionary(values):  # stays in dictionary form (see parse_words)
+        return pa.DictionaryArray.from_arrays(pa.array(found.indices), simple)
     return simple.take(pa.array(found.indices))
 
 
@@ -338,15 +340,21 @@ def _stored_days(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np
         else np.frombuffer(data, np.int32, count=n, offset=values.offset * 4)
     )
     days = numbers.astype("datetime64[D]")
-    outside = (numbers < FIRST_NUMBER) | (numbers > LAST_NUMBER)
+    # the least and the greatest number first: rows outside are looked for only if any
+    outside = (
+        (numbers < FIRST_NUMBER) | (numbers > LAST_NUMBER)
+        if n and (int(numbers.min()) < FIRST_NUMBER or int(numbers.max()) > LAST_NUMBER)
+        else None
+    )
     if values.null_count:
         empty = np.asarray(values.is_null(), dtype=np.bool_)
         days[empty] = NAT
-        outside &= ~empty
+        if outside is not None:
+            outside &= ~empty
     else:
         empty = np.zeros(n, np.bool_)
     _required(spec, empty, where)
-    if not outside.any():
+    if outside is None or not outside.any():
         return days
     where.fail(outside, _outside(lambda row: str(days[row])), spec.name)
     return np.where(outside, NAT, days)
