@@ -115,15 +115,39 @@ def workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+class Parsing:
+    """A table being parsed (:func:`parse_raw`): :meth:`table` waits for its columns,
+    :meth:`report` then reports their bad cells in column order; called, both."""
+
+    def __init__(self, columns: Callable[[], Parsed], report: Callable[[], None]) -> None:
+        self._columns = columns
+        self._report = report
+        self._table: Parsed | None = None
+
+    def table(self) -> Parsed:
+        """The parsed table, its bad cells not yet reported (each column parsed once)."""
+        if self._table is None:
+            self._table = self._columns()
+        return self._table
+
+    def report(self) -> None:
+        """Report the bad cells of the table's columns, in column order (once)."""
+        self._report()
+
+    def __call__(self) -> Parsed:
+        table = self.table()
+        self.report()
+        return table
+
+
 def parse_raw(
     raw: RawTable,
     problems: Problems,
     tables: Mapping[str, TableSpec],
     pool: Executor | None = None,
-) -> Callable[[], Parsed]:
+) -> Parsing:
     """Parse every cell of a table (columns not given are empty); with a ``pool``
-    and many rows, its columns on the pool's threads. The result, called, waits for
-    the columns and reports their bad cells in column order."""
+    and many rows, its columns on the pool's threads. See :class:`Parsing`."""
     spec = tables[raw.name]
     where = Where(raw.source, raw.lines, problems, raw.headers)
     n = raw.lines.shape[0]
@@ -141,13 +165,14 @@ def parse_raw(
         pending[column.name] = (kept, result)
 
     def parsed() -> Parsed:
-        columns = {}
-        for name, (kept, result) in pending.items():
-            columns[name] = result()
-            kept.report(where)
+        columns = {name: result() for name, (_kept, result) in pending.items()}
         return Parsed(spec.name, columns, where, raw.sha256)
 
-    return parsed
+    def report() -> None:
+        for kept, _result in pending.values():
+            kept.report(where)
+
+    return Parsing(parsed, report)
 
 
 def require_tables(
@@ -272,7 +297,7 @@ def _ordered(spec: TableSpec, parsed: Parsed) -> tuple[Parsed, bool]:
 
 #: Tables whose parsing began as they were read: by name, the table read and its
 #: parse (:func:`parse_raw`).
-Started = Mapping[str, tuple[RawTable, Callable[[], Parsed]]]
+Started = Mapping[str, tuple[RawTable, Parsing]]
 
 
 def assemble(
@@ -312,14 +337,20 @@ def assemble(
             for name, raw in raws.items()
             if name in tables
         }
+        ordering = {}  # each table put in order on the pool as soon as it is parsed
         for name, spec in tables.items():
-            table = (
+            given = (
                 absent(spec, absent_source(name), problems)
                 if name not in pending
-                else pending[name]()
+                else pending[name].table()
             )
-            checks.rows(spec, table.columns, table.where)
-            table, distinct = _ordered(spec, table)
+            ordering[name] = (given, pool.submit(_ordered, spec, given))
+        for name, spec in tables.items():  # problems reported table by table, as found
+            given, ordered = ordering[name]
+            if name in pending:
+                pending[name].report()
+            checks.rows(spec, given.columns, given.where)
+            table, distinct = ordered.result()
             if not distinct:
                 checks.unique(spec, table.columns, table.where)
             parsed[name] = table
