@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,34 @@ def test_missing_required_table(tmp_path: Path, tables: Tables, name: str) -> No
     assert str(csv_error(tmp_path, tables)) == (
         f"{folder}: missing required table '{name}'; expected a file {folder / name}.csv"
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "make", "what"),
+    [
+        ("folder", lambda path: path.mkdir(), "a folder"),
+        ("broken link", lambda path: path.symlink_to(path.parent / "gone.csv"), "a link to"),
+        ("link loop", lambda path: path.symlink_to(path), "a link to nothing readable"),
+        ("pipe", lambda path: os.mkfifo(path), "not a regular file"),
+    ],
+)
+def test_a_table_file_that_is_not_a_file_is_refused_never_taken_as_absent(
+    tmp_path: Path, tables: Tables, kind: str, make: Any, what: str
+) -> None:
+    # an optional table: skipped, it would be scored as "no records this year"
+    folder = write_csv(tmp_path / "data", tables)
+    awards = folder / "awards.csv"
+    awards.unlink()
+    make(awards)
+    message = assert_names(csv_error_at(folder), str(awards), None, None)
+    assert message.startswith(f"{awards}: {what}")
+    assert message.endswith(", named after table 'awards'; expected the table's file")
+
+
+def csv_error_at(folder: Path) -> DataError:
+    with pytest.raises(DataError) as info:
+        load(folder)
+    return info.value
 
 
 def test_votes_required_only_when_asked(tmp_path: Path, tables: Tables) -> None:
