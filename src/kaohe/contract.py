@@ -72,7 +72,12 @@ def markdown(registry: Registry | None = None) -> str:
         "in simplified or traditional characters. A table's file, sheet or database",
         "table may be named by its Chinese names. A column of controlled values",
         "accepts each value as listed or by any spelling in brackets after it (its",
-        "Chinese label first, then traditional characters and synonyms).",
+        "Chinese label first, then traditional characters and synonyms). White",
+        "space at either end of a cell or a header is trimmed, and a header is read",
+        "without the characters that take no room (a byte order mark, a zero-width",
+        "space). An id holds no `:` (reserved for derived records) and no character",
+        "that cannot be seen (control and format characters, such as a zero-width",
+        "space pasted in: the id would look like another and not be it).",
         "",
         "## Input tables",
     ]

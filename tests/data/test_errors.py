@@ -303,6 +303,44 @@ def test_colon_in_id(tmp_path: Path, tables: Tables, table: str, column: str, va
     assert "reserved for derived records" in message
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("U0\u200b2", "U0\\u200b2"),  # a zero-width space pasted in
+        ("\ufeffU02", "\\ufeffU02"),  # a byte order mark
+        ("U\t02", "U\\t02"),  # a tab inside a quoted cell
+        ("乡\u200e02", "乡\\u200e02"),  # a direction mark in non-ASCII text
+    ],
+)
+def test_an_id_with_a_character_that_cannot_be_seen_is_refused_where_it_is(
+    tmp_path: Path, tables: Tables, value: str, shown: str
+) -> None:
+    # else the unit's cadres and ledger rows would name an unknown 'U02' that is listed
+    tables["units"][1]["unit_id"] = value
+    message = assert_names(csv_error(tmp_path, tables), "data/units.csv", 3, "unit_id")
+    assert message.endswith(
+        f"id '{shown}' contains a character that cannot be seen (written here as its code, "
+        "\\u...); expected an id of visible characters"
+    )
+    in_memory = assert_names(memory_error(tables), "<memory>:units", 2, "unit_id")
+    assert in_memory.split(": ", 1)[1] == message.split(": ", 1)[1]
+
+
+def test_an_id_with_a_wide_space_inside_is_an_id(tmp_path: Path, tables: Tables) -> None:
+    for row in tables["awards"]:
+        row["id"] = f"表彰\u3000{row['id']}"  # seen, as a space is (trimmed at either end)
+    data = load(write_csv(tmp_path / "data", tables))
+    assert data.tables["awards"]["id"][0] == tables["awards"][0]["id"] == "表彰\u3000A1"
+
+
+def test_an_unknown_id_is_shown_with_the_characters_that_cannot_be_seen(
+    tmp_path: Path, tables: Tables
+) -> None:
+    tables["supervision"][0]["unit_id"] = "U01\u2060"
+    message = assert_names(csv_error(tmp_path, tables), "data/supervision.csv", 2, "unit_id")
+    assert "unknown unit_id 'U01\\u2060'" in message
+
+
 # --- cells ------------------------------------------------------------------------
 
 

@@ -68,15 +68,26 @@ def empty_cells(values: pa.Array) -> NDArray[np.bool_]:
     return empty
 
 
+def _text_bytes(values: pa.Array) -> NDArray[np.uint8]:
+    """The bytes of a string array's cells, as stored (no copy)."""
+    data = values.buffers()[2]
+    if data is None or not len(values):
+        return np.zeros(0, dtype=np.uint8)
+    offsets = stored_offsets(values)
+    return np.frombuffer(data, np.uint8)[int(offsets[0]) : int(offsets[-1])]
+
+
 def holds_byte(values: pa.Array, byte: int) -> bool:
     """Whether a cell of a string array holds the ASCII character ``byte`` (one scan
     of the text's bytes; in UTF-8 an ASCII byte is never part of another character)."""
-    data = values.buffers()[2]
-    if data is None or not len(values):
-        return False
-    offsets = stored_offsets(values)
-    raw = np.frombuffer(data, np.uint8)[int(offsets[0]) : int(offsets[-1])]
-    return bool((raw == byte).any())
+    return bool((_text_bytes(values) == byte).any())
+
+
+def printable_ascii(values: pa.Array) -> bool:
+    """Whether every cell of a string array is printable ASCII (no control character,
+    nothing beyond ASCII): two reductions over the text's bytes."""
+    raw = _text_bytes(values)
+    return not raw.shape[0] or (int(raw.min()) >= 0x20 and int(raw.max()) < 0x7F)
 
 
 def to_numpy_text(values: pa.Array | pa.ChunkedArray) -> StrArray:

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from kaohe import vocab
 from kaohe.data.arrays import Column, combined, empty_cells
-from kaohe.data.problems import Where
+from kaohe.data.problems import Where, visible
 from kaohe.i18n import _
 from kaohe.table_spec import TableSpec
 
@@ -25,10 +25,10 @@ Columns = Mapping[str, Column]
 
 
 def value(values: Column, row: int) -> str:
-    """The value of one cell as text, for a message."""
+    """The value of one cell as text, for a message (:func:`visible`)."""
     if isinstance(values, np.ndarray):
-        return str(values[row])
-    return str(values[row].as_py())
+        return visible(str(values[row]))
+    return visible(str(values[row].as_py()))
 
 
 def categories(columns: Columns, where: Where, declared: Sequence[str]) -> None:

@@ -35,9 +35,10 @@ from kaohe.data.arrays import (
     empty_cells,
     holds_byte,
     is_text,
+    printable_ascii,
     text,
 )
-from kaohe.data.problems import Where
+from kaohe.data.problems import Where, visible
 from kaohe.data.simplify import simplify
 from kaohe.i18n import N_, _
 from kaohe.table_spec import ColumnSpec
@@ -126,7 +127,7 @@ def _cells(spec: ColumnSpec, values: pa.Array, where: Where) -> tuple[pa.Array, 
 
 
 def _shown(cells: pa.Array, row: int) -> str:
-    return str(cells[row].as_py())
+    return visible(str(cells[row].as_py()))
 
 
 class _Words(NamedTuple):
@@ -140,7 +141,7 @@ class _Words(NamedTuple):
     given: pa.Array | None
 
     def shown(self, row: int) -> str:
-        return str(self.words[int(self.indices[row])].as_py())
+        return visible(str(self.words[int(self.indices[row])].as_py()))
 
 
 def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
@@ -178,21 +179,49 @@ def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where
 
 
 def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
-    """Text without ``:`` (reserved for derived records)."""
+    """Text without ``:`` (reserved for derived records) and without characters that
+    cannot be seen (:data:`_UNSEEN`: an id with a zero-width space pasted in looks
+    like another id and is not)."""
     cells, _empty = _cells(spec, values, where)
-    if is_text(cells) and not holds_byte(cells, ord(":")):
-        return cells
-    colon = pc.match_substring(cells, ":")
-    if pc.any(colon).as_py():
-        where.fail(
-            np.asarray(colon, dtype=np.bool_),
-            lambda row: _(
+    plain = is_text(cells)
+    if not plain or holds_byte(cells, ord(":")):
+        _refuse(
+            pc.match_substring(cells, ":"),
+            N_(
                 "id '{id}' contains ':', which is reserved for derived records; "
                 "expected an id without ':'"
-            ).format(id=_shown(cells, row)),
-            spec.name,
+            ),
+            cells,
+            spec,
+            where,
+        )
+    if not plain or not printable_ascii(cells):
+        _refuse(
+            pc.match_substring_regex(cells, _UNSEEN),
+            N_(
+                "id '{id}' contains a character that cannot be seen (written here as "
+                "its code, \\u...); expected an id of visible characters"
+            ),
+            cells,
+            spec,
+            where,
         )
     return cells
+
+
+#: Characters that cannot be seen: control and format characters (zero-width
+#: spaces, byte order marks, direction marks), line and paragraph separators.
+_UNSEEN = r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]"
+
+
+def _refuse(bad: pa.Array, message: str, cells: pa.Array, spec: ColumnSpec, where: Where) -> None:
+    """Report the cells ``bad`` marks, each with ``message`` (marked with ``N_``)."""
+    if pc.any(bad).as_py():
+        where.fail(
+            np.asarray(bad, dtype=np.bool_),
+            lambda row: _(message).format(id=_shown(cells, row)),
+            spec.name,
+        )
 
 
 def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
