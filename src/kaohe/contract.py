@@ -77,7 +77,10 @@ def markdown(registry: Registry | None = None) -> str:
         "without the characters that take no room (a byte order mark, a zero-width",
         "space). An id holds no `:` (reserved for derived records) and no character",
         "that cannot be seen (control and format characters, such as a zero-width",
-        "space pasted in: the id would look like another and not be it).",
+        "space pasted in: the id would look like another and not be it). A cell of",
+        "an `.xlsx` or `.xlsm` workbook holding a formula's error (`#DIV/0!`, `#REF!`,",
+        "`#N/A` ...) is refused, never read as empty; the other spreadsheet formats",
+        "do not tell such cells from empty ones (their reader reads them as empty).",
         "",
         "## Input tables",
     ]

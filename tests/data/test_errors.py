@@ -546,6 +546,68 @@ def test_workbook_errors_name_sheet_and_row(tmp_path: Path, tables: Tables) -> N
     assert "unknown severity '很严重'" in message
 
 
+@pytest.mark.parametrize("error", ["#DIV/0!", "#REF!", "#N/A", "#VALUE!"])
+def test_a_formula_error_in_a_workbook_is_refused_never_read_as_empty(
+    tmp_path: Path, tables: Tables, error: str
+) -> None:
+    # calamine reads an error cell as empty: a failed rectification date would
+    # score the problem as not rectified
+    tables["supervision"][1]["rectified_on"] = error  # openpyxl writes it as an error cell
+    message = assert_names(
+        _workbook_error(tmp_path, tables), "book.xlsx[supervision]", 3, "rectified_on"
+    )
+    assert message.endswith(
+        f"the cell holds the error {error} of a formula, not a value; expected a value "
+        "(correct the formula, or paste the values)"
+    )
+
+
+def test_a_formula_error_outside_the_tables_columns_is_not_read(
+    tmp_path: Path, tables: Tables
+) -> None:
+    import openpyxl
+
+    path = write_xlsx(tmp_path / "book.xlsx", tables)
+    book = openpyxl.load_workbook(path)
+    book["supervision"]["A1"].offset(0, 20).value = "责任人"  # an extra column, ignored
+    book["supervision"]["A2"].offset(0, 20).value = "#REF!"
+    book["supervision"]["A1"].offset(0, 21).value = "#N/A"  # beside the header, no column
+    book.create_sheet("说明")["A1"] = "#DIV/0!"  # not a table
+    book.save(path)
+    data = load(path)
+    assert data == load(write_xlsx(tmp_path / "plain.xlsx", tables))
+    assert any("责任人" in warning for warning in data.warnings)
+
+
+def test_error_cells_are_found_by_reference(tmp_path: Path) -> None:
+    import openpyxl
+
+    from kaohe.data.cell_errors import error_cells
+
+    book = openpyxl.Workbook()
+    book.active.title = "单位"
+    book.active["B2"] = "#REF!"
+    book.active["AA10"] = "#N/A"
+    book.create_sheet("空")["XFD1"] = "#NUM!"
+    book.create_sheet("无")["A1"] = "#REF! is text here"
+    book.save(tmp_path / "book.xlsx")
+    with open(tmp_path / "book.xlsx", "rb") as stream:
+        assert error_cells(stream) == {
+            "单位": [(1, 1, "#REF!"), (9, 26, "#N/A")],
+            "空": [(0, 16383, "#NUM!")],
+        }
+    (tmp_path / "not.xlsx").write_bytes(b"PK not a zip")
+    with open(tmp_path / "not.xlsx", "rb") as stream:
+        assert error_cells(stream) == {}
+
+
+def _workbook_error(tmp_path: Path, tables: Tables) -> DataError:
+    path = write_xlsx(tmp_path / "book.xlsx", tables)
+    with pytest.raises(DataError) as info:
+        load(path)
+    return info.value
+
+
 def test_workbook_missing_sheet_and_unknown_sheet(tmp_path: Path, tables: Tables) -> None:
     import openpyxl
 
