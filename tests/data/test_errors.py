@@ -579,10 +579,16 @@ def test_a_formula_error_outside_the_tables_columns_is_not_read(
     assert any("责任人" in warning for warning in data.warnings)
 
 
-def test_error_cells_are_found_by_reference(tmp_path: Path) -> None:
+@pytest.mark.parametrize("slice_size", [1 << 20, 5, 64])
+def test_error_cells_are_found_by_reference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slice_size: int
+) -> None:
     import openpyxl
 
+    from kaohe.data import cell_errors
     from kaohe.data.cell_errors import error_cells
+
+    monkeypatch.setattr(cell_errors, "_SLICE", slice_size)  # cells cut between slices
 
     book = openpyxl.Workbook()
     book.active.title = "单位"
@@ -590,6 +596,7 @@ def test_error_cells_are_found_by_reference(tmp_path: Path) -> None:
     book.active["AA10"] = "#N/A"
     book.create_sheet("空")["XFD1"] = "#NUM!"
     book.create_sheet("无")["A1"] = "#REF! is text here"
+    book["无"]["B1"] = "e"  # text "e" is not an error
     book.save(tmp_path / "book.xlsx")
     with open(tmp_path / "book.xlsx", "rb") as stream:
         assert error_cells(stream) == {

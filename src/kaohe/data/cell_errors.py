@@ -3,10 +3,12 @@
 python-calamine reads a cell holding a formula's error as an empty cell, so
 a failed formula in an optional column (a rectification date, a count)
 would be read as "no value" and scored so. The workbook itself says which
-cells hold errors: a cell element of type ``e`` in its sheet's XML. The
-sheets are searched for that mark while they are decompressed, a slice at
-a time; only a sheet that has one is parsed (with the standard library's
-XML parser) for the cells, their references and their errors.
+cells hold errors: a cell element of type ``e`` in its sheet's XML, with
+its reference (``C7``) and its error as value. Each sheet is searched for
+such cells while it is decompressed, a slice at a time, by a regular
+expression: a large sheet is neither held whole nor parsed element by
+element in Python. The sheets' names and parts come from the workbook's
+own XML (read with the standard library's parser).
 
 The other spreadsheet formats (.xls, .xlsb, .ods) are not searched: their
 error cells are read as empty, as calamine reads them.
@@ -26,10 +28,11 @@ SEARCHED = (".xlsx", ".xlsm")
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_MARK = re.compile(rb"""\st\s*=\s*["']e["']""")
 _SLICE = 1 << 20
-_OVERLAP = 16  # longer than the mark, so that a mark across two slices is found
-_REFERENCE = re.compile(r"([A-Z]+)([0-9]+)")
+#: A cell element of type ``e``: its attributes, and its content (none when empty).
+_ERROR_CELL = re.compile(rb"""<c\b(?=[^>]*\st\s*=\s*["']e["'])([^>]*?)(?:/>|>(.*?)</c>)""", re.S)
+_REFERENCE = re.compile(rb"""\sr\s*=\s*["']([A-Z]+)([0-9]+)["']""")
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 
 def error_cells(book: IO[bytes]) -> dict[str, list[tuple[int, int, str]]]:
@@ -47,10 +50,9 @@ def error_cells(book: IO[bytes]) -> dict[str, list[tuple[int, int, str]]]:
         except (KeyError, ElementTree.ParseError):
             return {}
         for name, part in sheets.items():
-            if part in archive.NameToInfo and _marked(archive, part):
-                cells = list(_errors(archive, part))
-                if cells:
-                    found[name] = cells
+            cells = list(_errors(archive, part)) if part in archive.NameToInfo else []
+            if cells:
+                found[name] = cells
     return found
 
 
@@ -68,33 +70,30 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-def _marked(archive: zipfile.ZipFile, part: str) -> bool:
-    """Whether a sheet's XML holds a cell of type ``e``, read a slice at a time."""
-    tail = b""
+def _errors(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[int, int, str]]:
+    """The error cells of one sheet, ``(row, column, error)``: its XML searched for
+    them a slice at a time as it is decompressed: a slice holding the value ``"e"``
+    by a regular expression, whose matches (the error cells) alone reach Python."""
+    carry = b""
     with archive.open(part) as stream:
         while chunk := stream.read(_SLICE):
-            if _MARK.search(tail + chunk):
-                return True
-            tail = chunk[-_OVERLAP:]
-    return False
-
-
-def _errors(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[int, int, str]]:
-    """The error cells of one sheet: ``(row, column, error)``."""
-    with archive.open(part) as stream:
-        for _event, element in ElementTree.iterparse(stream):
-            if element.tag != f"{_MAIN}c":
-                continue
-            if element.get("t") == "e":
-                where = _REFERENCE.fullmatch(element.get("r", ""))
-                value = element.find(f"{_MAIN}v")
+            text = carry + chunk
+            end = 0
+            # the value "e" is rare in other attributes: a slice without it has no error
+            marked = b'"e"' in text or b"'e'" in text
+            for cell in _ERROR_CELL.finditer(text) if marked else ():
+                end = cell.end()
+                where = _REFERENCE.search(cell.group(1))
                 if where is not None:
+                    value = _VALUE.search(cell.group(2) or b"")
                     yield (
                         int(where.group(2)) - 1,
-                        _column_number(where.group(1)),
-                        (value.text or "") if value is not None else "",
+                        _column_number(where.group(1).decode("ascii")),
+                        value.group(1).decode("utf-8", "replace") if value else "",
                     )
-            element.clear()
+            # a cell cut by the slice's end is searched again with the next slice
+            cut = text.rfind(b"<c", end)
+            carry = text[cut:] if cut >= 0 else text[-1:]
 
 
 def _column_number(letters: str) -> int:
