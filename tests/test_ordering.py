@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kaohe.batch_order import MergedOrder, order_in_groups
-from kaohe.compact_order import CompactOrder
+from kaohe.compact_order import PADDING, SHORT_ROW, CompactOrder, GroupBlocks
 from kaohe.ordering import (
     GroupOrder,
     governing,
@@ -294,3 +294,43 @@ def test_stable_order_is_numpys_stable_sort(values: list[int], modulus: int) -> 
     key = np.asarray(values, dtype=np.int64) % modulus
     assert stable_order(key).tolist() == np.argsort(key, kind="stable").tolist()
     assert stable_order(key - 1).tolist() == np.argsort(key - 1, kind="stable").tolist()
+
+
+@given(
+    st.lists(st.integers(1, 70), min_size=1, max_size=12), st.integers(1, 3), st.integers(0, 2**16)
+)
+def test_group_blocks_sort_each_row_as_one_sort(sizes: list[int], rows: int, seed: int) -> None:
+    """Keys led by their group, unique within it, entities in any order: each
+    group sorted in its own padded row gives the row sorted whole."""
+    rng = np.random.default_rng(seed)
+    group = rng.permutation(np.repeat(np.arange(len(sizes)), sizes))
+    counts = np.bincount(group)
+    start = np.cumsum(counts) - counts
+    place = np.empty(group.shape[0], dtype=np.int64)
+    place[np.argsort(group, kind="stable")] = np.arange(group.shape[0]) - start[np.sort(group)]
+    blocks = GroupBlocks.build(group, counts, start, place)
+    assert blocks is not None
+    assert {width for _, _, width in blocks.spans} <= {16, 32, 64, 128}
+    assert sum(count * width for _, count, width in blocks.spans) == blocks.source.shape[0]
+    score = rng.integers(0, 50, (rows, group.shape[0]))
+    key = (((group * 64 + score) << 7) | place).astype(np.int32)
+    assert blocks.sorted(key).tolist() == np.sort(key, axis=1).tolist()
+    assert int(key.max()) < PADDING
+
+
+def test_compact_order_sorts_a_large_group_whole() -> None:
+    """A group longer than a short row: every row sorted at once, as before."""
+    rng = np.random.default_rng(5)
+    group = np.concatenate([np.zeros(SHORT_ROW + 40, np.int64), rng.integers(1, 6, 200)])
+    n, k = group.shape[0], 3
+    counts = np.bincount(group)
+    place = np.zeros(n, dtype=np.int64)
+    assert GroupBlocks.build(group, counts, np.cumsum(counts) - counts, place) is None
+    score = rng.integers(-1, 300, (k, n))
+    scores = np.where(score < 0, np.nan, score / 100)
+    tie = rng.integers(0, 4, n)
+    compact = CompactOrder.build(group, scores, k, [tie])
+    full = GroupOrder.build(group, score, k, [tie])
+    assert compact is not None
+    assert compact.order.tolist() == full.order.tolist()
+    assert compact.rank().tolist() == full.rank().tolist()

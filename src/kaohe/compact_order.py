@@ -7,6 +7,12 @@ place within its group in tie-break order (groups are small), so that a key
 of (group, score, place) fits in 32 bits: each scenario's row is sorted on
 keys half as wide, and the entity is read back from the group and the
 place. Ranks and places then come from linear passes over the sorted rows.
+
+As the group leads the key, a group's keys fill the same positions of every
+sorted row; when groups are small each one is sorted on its own
+(:class:`GroupBlocks`): short rows are sorted much faster per key than long
+ones (a 32-bit row of up to 512 keys about 15 times faster than one of
+5,000, measured).
 """
 
 from __future__ import annotations
@@ -21,6 +27,71 @@ from .ordering import IntArray, place_in_run, shared_rank, whole_cents
 
 #: Packed keys stay below this (the int32 range).
 KEY_LIMIT = 2**31
+#: Groups are sorted each on its own when none has more entities than this:
+#: rows up to this long are sorted by a sorting network, longer ones are not.
+SHORT_ROW = 512
+#: The narrowest padded row of a group: narrower rows cost more per key.
+NARROWEST_ROW = 16
+#: What pads a group's row: above every packed key, so it sorts last.
+PADDING = np.int32(KEY_LIMIT - 1)
+
+
+@attrs.frozen
+class GroupBlocks:
+    """Where each group's keys go to be sorted on their own: one padded row per group.
+
+    A group of ``s`` entities gets a row of ``w`` slots, ``w`` the power of
+    two from ``s`` up (at least :data:`NARROWEST_ROW`); the rows of one width
+    lie side by side, ``spans`` giving each width's first slot, number of
+    rows and width. ``source`` is the entity whose key each slot takes
+    (``padding`` lists the slots that take :data:`PADDING` instead), and
+    ``back`` the slot of each sorted position: the group's first slots hold
+    its sorted keys, in the positions the group fills in a sorted row.
+    """
+
+    source: IntArray
+    padding: IntArray
+    back: IntArray
+    spans: tuple[tuple[int, int, int], ...]
+
+    @classmethod
+    def build(
+        cls, group: IntArray, sizes: IntArray, group_start: IntArray, place: IntArray
+    ) -> GroupBlocks | None:
+        """The blocks of entities in ``group`` (``sizes`` per group, first sorted
+        position ``group_start``, ``place`` within the group: 0 .. size - 1), or
+        None when a group is longer than :data:`SHORT_ROW`."""
+        if int(sizes.max()) > SHORT_ROW:
+            return None
+        n_groups, n = int(sizes.shape[0]), int(group.shape[0])
+        bits = np.ceil(np.log2(np.maximum(sizes, NARROWEST_ROW))).astype(np.int64)
+        width = np.left_shift(1, bits)
+        by_width = np.lexsort((np.arange(n_groups), width))
+        first_slot = np.empty(n_groups, dtype=np.int64)
+        first_slot[by_width] = np.cumsum(width[by_width]) - width[by_width]
+        slot = first_slot[group] + place
+        source = np.zeros(int(width.sum()), dtype=np.int64)
+        source[slot] = np.arange(n)
+        padding = np.ones(source.shape[0], dtype=bool)
+        padding[slot] = False
+        position_group = np.repeat(np.arange(n_groups), sizes)
+        back = first_slot[position_group] + np.arange(n) - group_start[position_group]
+        widths, first, counts = np.unique(width[by_width], return_index=True, return_counts=True)
+        spans = tuple(
+            (int(first_slot[by_width[at]]), int(count), int(w))
+            for w, at, count in zip(widths.tolist(), first.tolist(), counts.tolist(), strict=True)
+        )
+        return cls(source, np.flatnonzero(padding), back, spans)
+
+    def sorted(self, key: NDArray[np.int32]) -> NDArray[np.int32]:
+        """Each row of ``key`` (``(rows, n)``, unique within a group, group leading)
+        sorted: the same as ``np.sort(key, axis=1)``."""
+        rows = key.shape[0]
+        slots = np.take(key, self.source, axis=1)
+        slots[:, self.padding] = PADDING
+        for first, count, width in self.spans:
+            slots[:, first : first + count * width].reshape(rows, count, width).sort(axis=2)
+        return np.take(slots, self.back, axis=1)
 
 
 @attrs.frozen
@@ -86,7 +157,11 @@ class CompactOrder:
         base = ((group * span + high) << shift) | place
         whole *= float(1 << shift)
         key = np.subtract(base.astype(np.float64), whole, out=whole).astype(np.int32)
-        key.sort(axis=1)
+        blocks = GroupBlocks.build(group, sizes, group_start, place)
+        if blocks is None:
+            key.sort(axis=1)
+        else:
+            key = blocks.sorted(key)
         # the entity from its place and its position's group, in 32 bits (n < 2**31)
         entity = key & np.int32((1 << shift) - 1)
         entity += group_start[position_group].astype(np.int32)
