@@ -162,11 +162,13 @@ class CompactOrder:
             key.sort(axis=1)
         else:
             key = blocks.sorted(key)
-        # the entity from its place and its position's group, in 32 bits (n < 2**31)
-        entity = key & np.int32((1 << shift) - 1)
-        entity += group_start[position_group].astype(np.int32)
-        entity = by_tie.astype(np.int32)[entity]
-        order = np.add(entity, np.arange(k, dtype=np.int64)[:, None] * n)
+        # the entity from its place and its position's group, made in the index type
+        # (an index of another type would be converted on a copy first)
+        entity = np.bitwise_and(key, (1 << shift) - 1, dtype=np.int64)
+        entity += group_start[position_group]
+        order = np.take(by_tie, entity)
+        row_start = np.arange(k, dtype=np.int64)[:, None] * n
+        order = np.add(order, row_start, out=order if order.shape[0] == k else None)
         return cls(k, n, key, shift, order.ravel(), position_group, group_start)
 
     def rank(self) -> IntArray:
