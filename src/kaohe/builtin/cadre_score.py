@@ -299,17 +299,26 @@ def _scores(
         weighted[:, np.searchsorted(varying, moving)] = summed
     scores = np.empty((k, n))
     scores[...] = score
-    scores[:, varying] = _published(weighted, deductions[:, varying], usable[:, varying])
+    # ``weighted`` is a fresh array, ``(k, len(varying))``: the scores are made in it
+    published = _published(weighted, deductions[:, varying], usable[:, varying], out=weighted)
+    scores[:, varying] = published
     return scores
 
 
 def _published(
-    weighted: NDArray[np.float64], deductions: NDArray[np.float64], usable: NDArray[np.bool_]
+    weighted: NDArray[np.float64],
+    deductions: NDArray[np.float64],
+    usable: NDArray[np.bool_],
+    out: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
-    """``S = round2(min(100, max(0, weighted mean - A)))`` where usable, else NaN."""
-    score = np.add(weighted, deductions)
-    np.maximum(0.0, score, out=score)
-    np.minimum(100.0, score, out=score)
+    """``S = round2(min(100, max(0, weighted mean - A)))`` where usable, else NaN;
+    written into ``out`` when given (of the result's shape; ``weighted`` itself may be it).
+
+    One clip instead of max then min: the same but for the sign of a zero,
+    which the rounding drops (``floor(±0 * 100 + 0.5 + 1e-9) / 100`` is ``+0``).
+    """
+    score = np.add(weighted, deductions, out=out)
+    np.clip(score, 0.0, 100.0, out=score)
     round2_in_place(score)
     np.copyto(score, np.nan, where=~usable)
     return score
