@@ -299,8 +299,9 @@ def _scores(
         weighted[:, np.searchsorted(varying, moving)] = summed
     scores = np.empty((k, n))
     scores[...] = score
-    # ``weighted`` is a fresh array, ``(k, len(varying))``: the scores are made in it
-    published = _published(weighted, deductions[:, varying], usable[:, varying], out=weighted)
+    # ``weighted`` is a fresh array: the scores are made in it when it has every row
+    into = weighted if weighted.shape[0] == k else None
+    published = _published(weighted, deductions[:, varying], usable[:, varying], out=into)
     scores[:, varying] = published
     return scores
 
