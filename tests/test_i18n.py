@@ -178,9 +178,21 @@ def test_click_errors_in_chinese() -> None:
     result = CliRunner().invoke(main, ["score", "nothere.toml"], prog_name="kaohe")
     assert result.exit_code == 2
     assert "运行 'kaohe score --help' 查看帮助。" in result.output
-    assert "错误:'SCHEME' 的值无效:" in result.output
+    assert "错误:'SCHEME' 的值无效:文件 'nothere.toml' 不存在。" in result.output
     result = CliRunner().invoke(main, ["scor"])
     assert "没有命令 'scor'。" in result.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "'FIRST' 的值无效:文件夹 'nothere' 不存在。"), ("en", "Directory 'nothere' does not")],
+)
+def test_a_path_is_named_in_the_language_of_the_run(tmp_path: Path, lang: str, said: str) -> None:
+    # click names the kind of a path when the option is made, at import
+    for language in (lang, "en" if lang == "zh" else "zh", lang):
+        result = CliRunner().invoke(main, ["--lang", language, "diff", "nothere", str(tmp_path)])
+        assert result.exit_code == 2
+    assert said in result.output
 
 
 @pytest.mark.usefixtures("chinese")

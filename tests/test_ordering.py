@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kaohe.batch_order import MergedOrder, order_in_groups
-from kaohe.compact_order import CompactOrder
+from kaohe.compact_order import SHORT_ROW, CompactOrder, GroupLayout
 from kaohe.ordering import (
     GroupOrder,
     governing,
@@ -280,7 +280,13 @@ def test_compact_order_orders_ranks_and_places_as_the_full_sort(
     full = GroupOrder.build(group, np.tile(score, (k // score.shape[0], 1)), k, [tie])
     compact = CompactOrder.build(group, scores, k, [tie])
     assert compact is not None
-    assert compact.order.tolist() == full.order.tolist()
+    # each group in the same order, the groups in the order of the layout
+    by_group = np.argsort(compact.position_group, kind="stable")
+    assert compact.group_start[compact.position_group[by_group]].tolist() == [
+        compact.group_start[g] for g in sorted(group.tolist())
+    ]
+    in_groups = compact.order.reshape(k, n)[:, by_group]
+    assert in_groups.ravel().tolist() == full.order.tolist()
     assert compact.rank().tolist() == full.rank().tolist()
     expected = full.take_places(np.broadcast_to(flags, (k, n)), places)
     assert compact.take_places(flags, places).tolist() == expected.tolist()
@@ -294,3 +300,50 @@ def test_stable_order_is_numpys_stable_sort(values: list[int], modulus: int) -> 
     key = np.asarray(values, dtype=np.int64) % modulus
     assert stable_order(key).tolist() == np.argsort(key, kind="stable").tolist()
     assert stable_order(key - 1).tolist() == np.argsort(key - 1, kind="stable").tolist()
+
+
+@given(
+    st.lists(st.integers(0, 70), min_size=1, max_size=12),
+    st.integers(1, 3),
+    st.integers(0, 2**16),
+)
+def test_group_layout_sorts_each_group_as_one_sort_would(
+    sizes: list[int], rows: int, seed: int
+) -> None:
+    """Groups of like size side by side, each sorted along its own short row: every
+    group's keys come out as sorting the row whole gives them (empty groups too)."""
+    rng = np.random.default_rng(seed)
+    counts = np.array(sizes)
+    layout = GroupLayout.build(counts)
+    assert layout.spans is not None
+    assert sorted(layout.order.tolist()) == list(range(len(sizes)))
+    ordered = counts[layout.order]
+    assert ordered.tolist() == sorted(sizes)  # by size, then group
+    assert layout.start[layout.order].tolist() == (np.cumsum(ordered) - ordered).tolist()
+    group = np.repeat(layout.order, ordered)  # the entities laid out
+    key = ((group * 64 + rng.integers(0, 50, (rows, group.shape[0]))) << 7).astype(np.int32)
+    for g, size in enumerate(sizes):  # unique within a group: its places in the low bits
+        key[:, group == g] |= rng.permutation(128)[:size].astype(np.int32)
+    whole = np.sort(key, axis=1)
+    layout.sort(key)
+    for g, size in enumerate(sizes):
+        mine = key[:, layout.start[g] : layout.start[g] + size]
+        assert mine.tolist() == whole[:, (whole[0] >> 13) == g].tolist()
+
+
+def test_compact_order_sorts_a_large_group_whole() -> None:
+    """A group longer than a short row: every row sorted at once, as before."""
+    rng = np.random.default_rng(5)
+    group = np.concatenate([np.zeros(SHORT_ROW + 40, np.int64), rng.integers(1, 6, 200)])
+    n, k = group.shape[0], 3
+    layout = GroupLayout.build(np.bincount(group))
+    assert layout.spans is None
+    assert layout.order.tolist() == list(range(6))
+    score = rng.integers(-1, 300, (k, n))
+    scores = np.where(score < 0, np.nan, score / 100)
+    tie = rng.integers(0, 4, n)
+    compact = CompactOrder.build(group, scores, k, [tie])
+    full = GroupOrder.build(group, score, k, [tie])
+    assert compact is not None
+    assert compact.order.tolist() == full.order.tolist()  # groups in their own order
+    assert compact.rank().tolist() == full.rank().tolist()

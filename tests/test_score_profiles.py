@@ -57,6 +57,13 @@ def test_parts_by_profile_equal_parts_per_cadre(k: int, n: int, count: int, seed
     # the sums differ at most in the sign of a zero (0 + x against x)
     summed = np.broadcast_to(found.summed, (k, columns.shape[0]))
     assert np.array_equal(summed, np.broadcast_to(_summed(columns, moving_parts), summed.shape))
+    # without the parts: the same usable and sums, no part's points
+    bare = parts_by_profile(components, gaps, role, has_votes, columns, still_parts, False)
+    assert bare is not None
+    assert bare.parts == []
+    assert np.array_equal(bare.usable, found.usable)
+    assert np.array_equal(bare.summed, found.summed)
+    assert np.array_equal(np.signbit(bare.summed), np.signbit(found.summed))
 
 
 def test_parts_by_profile_decline_gaps_that_differ_between_scenarios() -> None:

@@ -154,6 +154,41 @@ def test_an_evaluation_leaves_no_reference_cycles(name: str) -> None:
         gc.enable()
 
 
+def test_a_batch_of_outcomes_only_gives_the_same_outcomes_without_the_score_parts() -> None:
+    """What a study keeps is the same; only the cadre score's parts are not made."""
+    base = kaohe.load_scheme(COUNTY, registry())
+    dataset = kaohe.load_data(COUNTY.with_suffix(""), base)
+    schemes = [base] + [
+        base.with_overrides({"cadre_score.appraisal_weight.staff": weight, "supervision.cap": cap})
+        for weight, cap in ((0.3, 4.0), (0.95, 12.0), (0.55, 0.5))
+    ]
+    full = kaohe.evaluate_batch(schemes, dataset)
+    bare = kaohe.evaluate_batch(schemes, dataset, outcomes_only=True)
+    for results in (full, bare):
+        assert results.cadres.score.shape == (4, dataset.cadre_ids.shape[0])
+    for group in ("units", "cadres"):
+        for name in ("score", "rank", "grade", "reason"):
+            expected = getattr(getattr(full, group), name)
+            got = getattr(getattr(bare, group), name)
+            assert got.dtype == expected.dtype
+            assert np.array_equal(got, expected, equal_nan=True), (group, name)
+        expected_flags = getattr(full, group).flags
+        assert getattr(bare, group).flags.keys() == expected_flags.keys()
+        for flag, mask in expected_flags.items():
+            assert np.array_equal(getattr(bare, group).flags[flag], mask), (group, flag)
+    parts = {"民主测评", "单位得分"}
+    components = [block for block in full.adjustments if block.kind == "component"]
+    assert parts <= {str(block.note) for block in components}
+    assert max(block.points.shape[0] for block in components) == 4  # staff cadres move
+    assert not [block for block in bare.adjustments if block.kind == "component"]
+    others = [block for block in full.adjustments if block.kind != "component"]
+    assert len(bare.adjustments) == len(others)
+    for got, expected in zip(bare.adjustments, others, strict=True):
+        assert (got.rule, got.kind) == (expected.rule, expected.kind)
+        assert np.array_equal(got.index, expected.index)
+        assert np.array_equal(got.points, expected.points)
+
+
 def test_one_scenario_of_a_batch_writes_what_its_own_run_writes() -> None:
     base = kaohe.load_scheme(COUNTY, registry())
     dataset = kaohe.load_data(COUNTY.with_suffix(""), base)

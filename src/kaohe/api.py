@@ -99,11 +99,19 @@ def evaluate(
 
 
 def evaluate_batch(
-    schemes: Sequence[Scheme], data: Dataset, *, progress: Callable[[int], None] | None = None
+    schemes: Sequence[Scheme],
+    data: Dataset,
+    *,
+    progress: Callable[[int], None] | None = None,
+    outcomes_only: bool = False,
 ) -> Results:
     """Score a batch of scenarios that share one structure (they differ only in numbers).
 
     Equal, value for value, to evaluating each scheme on its own.
+    ``outcomes_only``: only the published outcomes (scores, ranks, grades,
+    flags) are read from the results, as a what-if study reads them; rules
+    may then leave out adjustment rows that only explain them (the cadre
+    score's parts), which the results then do not hold.
     """
     if not schemes:
         raise KaoheError("evaluate_batch needs at least one scheme")
@@ -117,5 +125,5 @@ def evaluate_batch(
             )
     check_dataset(first, data)
     the_plan = kernel.plan(first)
-    slots = kernel.run(schemes, data, the_plan, progress)
+    slots = kernel.run(schemes, data, the_plan, progress, outcomes_only=outcomes_only)
     return assemble(schemes, data, the_plan, slots)

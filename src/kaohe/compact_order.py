@@ -7,6 +7,13 @@ place within its group in tie-break order (groups are small), so that a key
 of (group, score, place) fits in 32 bits: each scenario's row is sorted on
 keys half as wide, and the entity is read back from the group and the
 place. Ranks and places then come from linear passes over the sorted rows.
+
+As the group leads the key, a group's keys fill the same positions of every
+sorted row. When groups are small each one is sorted on its own
+(:class:`GroupLayout`: the groups of one size side by side, a sort along
+short rows): short rows are sorted much faster per key than long ones (a
+32-bit row of up to 512 keys about 15 times faster than one of 5,000,
+measured). The groups then come in that order, not in their own.
 """
 
 from __future__ import annotations
@@ -21,6 +28,55 @@ from .ordering import IntArray, place_in_run, shared_rank, whole_cents
 
 #: Packed keys stay below this (the int32 range).
 KEY_LIMIT = 2**31
+#: Groups are sorted each on its own when none has more entities than this:
+#: rows up to this long are sorted by a sorting network, longer ones are not.
+SHORT_ROW = 512
+
+
+@attrs.frozen
+class GroupLayout:
+    """The positions of each group's entities in a sorted row.
+
+    ``order`` is the groups in the order of their positions, ``start`` the
+    first position of each group (indexed by group). When every group is
+    short (at most :data:`SHORT_ROW` entities), the groups come by size,
+    then group, and ``spans`` gives each size's first position, number of
+    groups and size (sizes above 1): the groups of one size are sorted as
+    the rows of one ``(rows, groups, size)`` array. Otherwise ``spans`` is
+    None and the groups come in their own order: a row is sorted whole.
+    """
+
+    order: IntArray
+    start: IntArray
+    spans: tuple[tuple[int, int, int], ...] | None
+
+    @classmethod
+    def build(cls, sizes: IntArray) -> GroupLayout:
+        """The layout of groups of ``sizes`` entities (at least one group)."""
+        n_groups = int(sizes.shape[0])
+        short = int(sizes.max()) <= SHORT_ROW
+        order = np.lexsort((np.arange(n_groups), sizes)) if short else np.arange(n_groups)
+        ordered = sizes[order]
+        first = np.cumsum(ordered) - ordered
+        start = np.empty(n_groups, dtype=np.int64)
+        start[order] = first
+        if not short:
+            return cls(order, start, None)
+        size, at, count = np.unique(ordered, return_index=True, return_counts=True)
+        spans = tuple(
+            (int(first[a]), int(c), int(s))
+            for s, a, c in zip(size.tolist(), at.tolist(), count.tolist(), strict=True)
+            if s > 1
+        )
+        return cls(order, start, spans)
+
+    def sort(self, key: NDArray[np.int32]) -> None:
+        """Sort each group's keys in every row of ``key`` (``(rows, n)``, the
+        entities in this layout's positions), in place."""
+        assert self.spans is not None
+        rows = key.shape[0]
+        for first, count, size in self.spans:
+            key[:, first : first + count * size].reshape(rows, count, size).sort(axis=2)
 
 
 @attrs.frozen
@@ -31,10 +87,10 @@ class CompactOrder:
     ``(1, n)`` when no score differs between scenarios: ``(group, score
     desc)`` above ``shift`` bits, the entity's place in its group in
     tie-break order below. ``order`` holds the flat index into ``(K, n)``
-    arrays raveled of the entity at each sorted position. Every row sorts
-    the same entities by group first, so a group occupies the same
-    positions in every row: ``position_group`` is the group at each
-    position, ``group_start`` the first position of each group.
+    arrays raveled of the entity at each sorted position. A group occupies
+    the same positions in every row, the groups in the order of their
+    :class:`GroupLayout` (``group_order``): ``position_group`` is the group
+    at each position, ``group_start`` the first position of each group.
     """
 
     k: int
@@ -44,6 +100,7 @@ class CompactOrder:
     order: IntArray
     position_group: IntArray
     group_start: IntArray
+    group_order: IntArray
 
     @classmethod
     def build(
@@ -75,24 +132,33 @@ class CompactOrder:
         span = high - low + 1
         if (n_groups * span) << shift >= KEY_LIMIT:
             return None
-        # the entities of each group in tie-break order; an entity's place there is
-        # the low part of its key (unique within the group, as the entity is)
-        by_tie = np.lexsort((np.arange(n), shared, group))
-        group_start = np.cumsum(sizes) - sizes
-        position_group = np.repeat(np.arange(n_groups), sizes)
+        # the entities of each group in tie-break order, the groups as laid out; an
+        # entity's place there is the low part of its key (unique within the group)
+        layout = GroupLayout.build(sizes)
+        laid_out = np.empty(n_groups, dtype=np.int64)
+        laid_out[layout.order] = np.arange(n_groups)
+        by_tie = np.lexsort((np.arange(n), shared, laid_out[group]))
+        group_start = layout.start
+        position_group = np.repeat(layout.order, sizes[layout.order])
         place = np.empty(n, dtype=np.int64)
         place[by_tie] = np.arange(n) - group_start[position_group]
         # (group, score desc) as GroupOrder packs it: high - cents is 0 for the best score
         base = ((group * span + high) << shift) | place
         whole *= float(1 << shift)
         key = np.subtract(base.astype(np.float64), whole, out=whole).astype(np.int32)
-        key.sort(axis=1)
-        # the entity from its place and its position's group, in 32 bits (n < 2**31)
-        entity = key & np.int32((1 << shift) - 1)
-        entity += group_start[position_group].astype(np.int32)
-        entity = by_tie.astype(np.int32)[entity]
-        order = np.add(entity, np.arange(k, dtype=np.int64)[:, None] * n)
-        return cls(k, n, key, shift, order.ravel(), position_group, group_start)
+        if layout.spans is None:
+            key.sort(axis=1)
+        else:  # each group on its own: its entities to its positions first
+            key = np.take(key, by_tie, axis=1)
+            layout.sort(key)
+        # the entity from its place and its position's group, made in the index type
+        # (an index of another type would be converted on a copy first)
+        entity = np.bitwise_and(key, (1 << shift) - 1, dtype=np.int64)
+        entity += group_start[position_group]
+        order = np.take(by_tie, entity)
+        row_start = np.arange(k, dtype=np.int64)[:, None] * n
+        order = np.add(order, row_start, out=order if order.shape[0] == k else None)
+        return cls(k, n, key, shift, order.ravel(), position_group, group_start, layout.order)
 
     def rank(self) -> IntArray:
         """``1 + number of entities of the same group with a higher score``, ``(K, n)``."""
@@ -134,9 +200,10 @@ class CompactOrder:
         before[:, later] = count[:, self.group_start[later] - 1]
         # in 32 bits: a count is at most n, so places beyond -1..n take the same entities
         before += np.clip(places[:, :n_groups], -1, n)
-        # a group's positions are consecutive: its bound repeated over them
-        sizes = np.diff(self.group_start, append=n)
-        taken_in_order = count <= np.repeat(before, sizes, axis=1)
+        # a group's positions are consecutive: its bound repeated over them, in layout order
+        starts = self.group_start[self.group_order]
+        bound = np.repeat(before[:, self.group_order], np.diff(starts, append=n), axis=1)
+        taken_in_order = count <= bound
         taken_in_order &= in_order
         # few are taken (a quota's places): scatter only those
         taken = np.zeros(k * n, dtype=bool)

@@ -106,6 +106,10 @@ class StepContext:
 
     ``schemes`` are the ``K`` scenarios of the batch; they share their
     structure, so structural parameters are read from the first.
+    ``outcomes_only`` is True when the caller keeps only the published
+    outcome of each scenario (scores, ranks, grades, flags: a what-if
+    study's chunk); a step may then leave out what only explanations and
+    result files read, as the cadre score leaves out its parts' points.
     """
 
     schemes: Sequence[Scheme]
@@ -113,6 +117,7 @@ class StepContext:
     rule: str
     slots: Mapping[str, Any]
     allowed: frozenset[str]
+    outcomes_only: bool = False
 
     @property
     def k(self) -> int:

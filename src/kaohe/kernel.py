@@ -171,11 +171,14 @@ def run(
     data: Dataset,
     the_plan: Plan | None = None,
     progress: Callable[[int], None] | None = None,
+    *,
+    outcomes_only: bool = False,
 ) -> dict[str, Any]:
     """Evaluate a batch of scenarios sharing one structure; return the slots.
 
     ``schemes[0]`` fixes the structure; the others differ only in numbers.
-    ``progress(1)`` is called after each step.
+    ``progress(1)`` is called after each step. ``outcomes_only``: the caller
+    keeps only the published outcomes (:attr:`StepContext.outcomes_only`).
     """
     scheme = schemes[0]
     the_plan = the_plan or plan(scheme)
@@ -191,6 +194,7 @@ def run(
             rule=rule.name,
             slots=slots,
             allowed=step.reads | step.uses,
+            outcomes_only=outcomes_only,
         )
         try:
             produced = step.run(ctx)

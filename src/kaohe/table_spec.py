@@ -20,6 +20,17 @@ import attrs
 from kaohe.i18n import N_
 from kaohe.vocab import Vocabulary
 
+#: Characters that take no room in text: dropped from a header (a byte order mark
+#: left mid-file where two exports were joined, a zero-width space pasted in).
+_INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u200e\u200f"))
+
+
+def header_text(header: str) -> str:
+    """A header as it is matched: without characters that take no room, and stripped
+    of white space at either end."""
+    return header.translate(_INVISIBLE).strip()
+
+
 Kind = Literal["id", "text", "date", "count", "score", "bool", "vocab"]
 
 
@@ -200,8 +211,9 @@ class TableSpec:
         raise KeyError(name)
 
     def canonical(self, header: str) -> str | None:
-        """The canonical column a header (stripped) stands for, or None if unknown."""
-        return self._headers.get(header.strip())
+        """The canonical column a header (as :func:`header_text`) stands for, or None
+        if unknown."""
+        return self._headers.get(header_text(header))
 
     @property
     def shown_name(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,34 @@ def test_missing_required_table(tmp_path: Path, tables: Tables, name: str) -> No
     assert str(csv_error(tmp_path, tables)) == (
         f"{folder}: missing required table '{name}'; expected a file {folder / name}.csv"
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "make", "what"),
+    [
+        ("folder", lambda path: path.mkdir(), "a folder"),
+        ("broken link", lambda path: path.symlink_to(path.parent / "gone.csv"), "a link to"),
+        ("link loop", lambda path: path.symlink_to(path), "a link to nothing readable"),
+        ("pipe", lambda path: os.mkfifo(path), "not a regular file"),
+    ],
+)
+def test_a_table_file_that_is_not_a_file_is_refused_never_taken_as_absent(
+    tmp_path: Path, tables: Tables, kind: str, make: Any, what: str
+) -> None:
+    # an optional table: skipped, it would be scored as "no records this year"
+    folder = write_csv(tmp_path / "data", tables)
+    awards = folder / "awards.csv"
+    awards.unlink()
+    make(awards)
+    message = assert_names(csv_error_at(folder), str(awards), None, None)
+    assert message.startswith(f"{awards}: {what}")
+    assert message.endswith(", named after table 'awards'; expected the table's file")
+
+
+def csv_error_at(folder: Path) -> DataError:
+    with pytest.raises(DataError) as info:
+        load(folder)
+    return info.value
 
 
 def test_votes_required_only_when_asked(tmp_path: Path, tables: Tables) -> None:
@@ -274,6 +303,44 @@ def test_colon_in_id(tmp_path: Path, tables: Tables, table: str, column: str, va
     assert "reserved for derived records" in message
 
 
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("U0\u200b2", "U0\\u200b2"),  # a zero-width space pasted in
+        ("\ufeffU02", "\\ufeffU02"),  # a byte order mark
+        ("U\t02", "U\\t02"),  # a tab inside a quoted cell
+        ("乡\u200e02", "乡\\u200e02"),  # a direction mark in non-ASCII text
+    ],
+)
+def test_an_id_with_a_character_that_cannot_be_seen_is_refused_where_it_is(
+    tmp_path: Path, tables: Tables, value: str, shown: str
+) -> None:
+    # else the unit's cadres and ledger rows would name an unknown 'U02' that is listed
+    tables["units"][1]["unit_id"] = value
+    message = assert_names(csv_error(tmp_path, tables), "data/units.csv", 3, "unit_id")
+    assert message.endswith(
+        f"id '{shown}' contains a character that cannot be seen (written here as its code, "
+        "\\u...); expected an id of visible characters"
+    )
+    in_memory = assert_names(memory_error(tables), "<memory>:units", 2, "unit_id")
+    assert in_memory.split(": ", 1)[1] == message.split(": ", 1)[1]
+
+
+def test_an_id_with_a_wide_space_inside_is_an_id(tmp_path: Path, tables: Tables) -> None:
+    for row in tables["awards"]:
+        row["id"] = f"表彰\u3000{row['id']}"  # seen, as a space is (trimmed at either end)
+    data = load(write_csv(tmp_path / "data", tables))
+    assert data.tables["awards"]["id"][0] == tables["awards"][0]["id"] == "表彰\u3000A1"
+
+
+def test_an_unknown_id_is_shown_with_the_characters_that_cannot_be_seen(
+    tmp_path: Path, tables: Tables
+) -> None:
+    tables["supervision"][0]["unit_id"] = "U01\u2060"
+    message = assert_names(csv_error(tmp_path, tables), "data/supervision.csv", 2, "unit_id")
+    assert "unknown unit_id 'U01\\u2060'" in message
+
+
 # --- cells ------------------------------------------------------------------------
 
 
@@ -477,6 +544,75 @@ def test_workbook_errors_name_sheet_and_row(tmp_path: Path, tables: Tables) -> N
         load(path)
     message = assert_names(info.value, "book.xlsx[supervision]", 4, "severity")
     assert "unknown severity '很严重'" in message
+
+
+@pytest.mark.parametrize("error", ["#DIV/0!", "#REF!", "#N/A", "#VALUE!"])
+def test_a_formula_error_in_a_workbook_is_refused_never_read_as_empty(
+    tmp_path: Path, tables: Tables, error: str
+) -> None:
+    # calamine reads an error cell as empty: a failed rectification date would
+    # score the problem as not rectified
+    tables["supervision"][1]["rectified_on"] = error  # openpyxl writes it as an error cell
+    message = assert_names(
+        _workbook_error(tmp_path, tables), "book.xlsx[supervision]", 3, "rectified_on"
+    )
+    assert message.endswith(
+        f"the cell holds the error {error} of a formula, not a value; expected a value "
+        "(correct the formula, or paste the values)"
+    )
+
+
+def test_a_formula_error_outside_the_tables_columns_is_not_read(
+    tmp_path: Path, tables: Tables
+) -> None:
+    import openpyxl
+
+    path = write_xlsx(tmp_path / "book.xlsx", tables)
+    book = openpyxl.load_workbook(path)
+    book["supervision"]["A1"].offset(0, 20).value = "责任人"  # an extra column, ignored
+    book["supervision"]["A2"].offset(0, 20).value = "#REF!"
+    book["supervision"]["A1"].offset(0, 21).value = "#N/A"  # beside the header, no column
+    book.create_sheet("说明")["A1"] = "#DIV/0!"  # not a table
+    book.save(path)
+    data = load(path)
+    assert data == load(write_xlsx(tmp_path / "plain.xlsx", tables))
+    assert any("责任人" in warning for warning in data.warnings)
+
+
+@pytest.mark.parametrize("slice_size", [1 << 20, 5, 64])
+def test_error_cells_are_found_by_reference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, slice_size: int
+) -> None:
+    import openpyxl
+
+    from kaohe.data import cell_errors
+    from kaohe.data.cell_errors import error_cells
+
+    monkeypatch.setattr(cell_errors, "_SLICE", slice_size)  # cells cut between slices
+
+    book = openpyxl.Workbook()
+    book.active.title = "单位"
+    book.active["B2"] = "#REF!"
+    book.active["AA10"] = "#N/A"
+    book.create_sheet("空")["XFD1"] = "#NUM!"
+    book.create_sheet("无")["A1"] = "#REF! is text here"
+    book["无"]["B1"] = "e"  # text "e" is not an error
+    book.save(tmp_path / "book.xlsx")
+    with open(tmp_path / "book.xlsx", "rb") as stream:
+        assert error_cells(stream) == {
+            "单位": [(1, 1, "#REF!"), (9, 26, "#N/A")],
+            "空": [(0, 16383, "#NUM!")],
+        }
+    (tmp_path / "not.xlsx").write_bytes(b"PK not a zip")
+    with open(tmp_path / "not.xlsx", "rb") as stream:
+        assert error_cells(stream) == {}
+
+
+def _workbook_error(tmp_path: Path, tables: Tables) -> DataError:
+    path = write_xlsx(tmp_path / "book.xlsx", tables)
+    with pytest.raises(DataError) as info:
+        load(path)
+    return info.value
 
 
 def test_workbook_missing_sheet_and_unknown_sheet(tmp_path: Path, tables: Tables) -> None:

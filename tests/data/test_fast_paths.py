@@ -78,6 +78,7 @@ def test_small_dictionaries_are_read_as_such_and_distinct_ids_are_not(tmp_path: 
     [
         ("supervision", "unit_id", ["U01", " U02 ", None, "U01", "", "U\u300003"]),
         ("supervision", "id", ["S1", "S:2", "S3", " S:2", None]),
+        ("supervision", "id", ["S1", "S\u200b2", None, "S\u200b2", "S:\ufeff3"]),  # unseen
         ("supervision", "note", ["  甲 ", None, "", "乙", "甲"]),
         ("supervision", "category", ["不深入", " 不留痕", None, "不深入"]),
         ("supervision", "category", ["不深入", " 不留痕", None, "無作為"]),  # made simple
@@ -264,7 +265,7 @@ def test_lookups_are_shared_out_by_size(monkeypatch: pytest.MonkeyPatch) -> None
 # --- white space of ASCII text ------------------------------------------------------
 
 
-def test_printable_ascii_is_not_looked_at_cell_by_cell() -> None:
+def test_graphic_ascii_is_not_looked_at_cell_by_cell() -> None:
     ids = pa.array(["C001", "C002", "", "C004"])
     assert arrays.trimmed(ids) is ids
     assert arrays.filled(ids).tolist() == [True, True, False, True]

@@ -61,6 +61,8 @@ def test_headers_accept_traditional_spellings() -> None:
             for alias in column.aliases:
                 assert T2S(alias) in simplified, (spec.name, alias)
             assert spec.canonical(f"  {column.name} ") == column.name
+            # a byte order mark left where two exports were joined, a zero-width space
+            assert spec.canonical(f"\ufeff{column.name}\u200b") == column.name
 
 
 def test_vocabularies_accept_traditional_spellings() -> None:

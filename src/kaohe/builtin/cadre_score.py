@@ -37,7 +37,8 @@ NO_VOTES_NOTE = "无民主测评"
 class CadreScore:
     """Per cadre: ``score`` S and ``appraisal`` V (``(K or 1, n)``, NaN where none),
     summed ``votes`` (``(n, 4)`` int, columns as :data:`VOTE_COLUMNS`), and the
-    score's parts as adjustment rows."""
+    score's parts as adjustment rows (none when the evaluation keeps outcomes
+    only: :attr:`~kaohe.context.StepContext.outcomes_only`)."""
 
     score: NDArray[np.float64]
     appraisal: NDArray[np.float64]
@@ -80,9 +81,13 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     moving = _moving_cadres(components, value_varies, role)
     still = np.flatnonzero(~moving)
     moving_columns = np.flatnonzero(moving)
-    # the parts of the cadres that no scenario changes are computed once
+    # the parts of the cadres that no scenario changes are computed once; a study
+    # that keeps outcomes only needs no part's points per scenario, their sum only
+    keep_parts = not ctx.outcomes_only
     at_still = _parts_at(components, gaps, role, has_votes, still, first=True)
-    profiled = parts_by_profile(components, gaps, role, has_votes, moving_columns, at_still[0])
+    profiled = parts_by_profile(
+        components, gaps, role, has_votes, moving_columns, at_still[0], keep_parts
+    )
     if profiled is None:
         at_moving = _parts_at(components, gaps, role, has_votes, moving_columns, first=False)
         joined = [
@@ -90,30 +95,18 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             for (rows_s, points_s), (rows_m, points_m) in zip(
                 at_still[0], at_moving[0], strict=True
             )
+            if keep_parts
         ]
         usable_m, summed = at_moving[1], _summed(moving_columns, at_moving[0])
     else:
         joined, usable_m, summed = profiled.parts, profiled.usable, profiled.summed
-    parts = [
-        Adjustments(
-            entity=CADRE,
-            kind="component",
-            rule=component.rule,
-            index=rows,
-            points=points,
-            source_table=component.source_table,
-            source_id=_source_ids(ctx, component.source_table, rows),
-            effect=COMPONENT,
-            note=component.name,
-        )
-        for component, (rows, points) in zip(components, joined, strict=True)
-    ]
+    parts = _part_rows(ctx, components, joined) if keep_parts else []
     k_usable = usable_m.shape[0] if moving_columns.shape[0] else 1
     usable = np.empty((k_usable, n), dtype=bool)
     usable[:, still] = at_still[1]
     usable[:, moving_columns] = usable_m
     deductions = sum_points(ctx.get("cadre.adjustments"), "deduction", n)
-    score = _scores(parts, deductions, usable, moving_columns, summed)
+    score = _scores(_still_summed(at_still[0], n), deductions, usable, moving_columns, summed)
     k = width(score, appraisal)
     score = np.broadcast_to(score, (k, n))
     missing, cadre_ids = np.flatnonzero(~has_votes), ctx.data.cadre_ids
@@ -130,6 +123,28 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
         "cadre.score": CadreScore(score, appraisal, votes, tuple(parts)),
         "cadre.effects": [no_votes],
     }
+
+
+def _part_rows(
+    ctx: StepContext,
+    components: list[Component],
+    joined: list[tuple[NDArray[np.int64], NDArray[np.float64]]],
+) -> list[Adjustments]:
+    """The score's parts as adjustment rows: each component's rows and points."""
+    return [
+        Adjustments(
+            entity=CADRE,
+            kind="component",
+            rule=component.rule,
+            index=rows,
+            points=points,
+            source_table=component.source_table,
+            source_id=_source_ids(ctx, component.source_table, rows),
+            effect=COMPONENT,
+            note=component.name,
+        )
+        for component, (rows, points) in zip(components, joined, strict=True)
+    ]
 
 
 def _unit_link_varies(ctx: StepContext) -> NDArray[np.bool_]:
@@ -239,8 +254,19 @@ def _summed(
     return summed
 
 
+def _still_summed(
+    still_parts: list[tuple[NDArray[np.int64], NDArray[np.float64]]], n: int
+) -> NDArray[np.float64]:
+    """``(1, n)``: each still cadre's points (``_parts_at`` of the still cadres, on the
+    first scenario) added in part order from 0; 0 for the moving cadres."""
+    still = np.zeros((1, n))
+    for rows, points in still_parts:
+        still[:, rows] += points[:1]
+    return still
+
+
 def _scores(
-    parts: list[Adjustments],
+    still: NDArray[np.float64],
     deductions: NDArray[np.float64],
     usable: NDArray[np.bool_],
     moving: NDArray[np.int64],
@@ -248,18 +274,17 @@ def _scores(
 ) -> NDArray[np.float64]:
     """S of every cadre, ``(K or 1, n)``: the parts added in order, then :func:`_published`.
 
-    ``moving`` are the cadres whose parts or usability vary by scenario,
-    ``summed`` their parts added in order (:func:`_summed`). Cadres that no
-    scenario changes (not moving, and no deduction of theirs varies) are
-    computed once; the others per scenario. Either way a cadre's parts are
-    added in the same order as in a single run, so a batch gives exactly
-    what separate runs give.
+    ``still`` ``(1, n)`` are the parts of the cadres that no scenario changes
+    added in order (:func:`_still_summed`); ``moving`` are the cadres whose
+    parts or usability vary by scenario, ``summed`` their parts added in order
+    (:func:`_summed`), ``(K, len(moving))``; there are none unless ``K > 1``.
+    Cadres that no scenario changes (not moving, and no deduction of theirs
+    varies) are computed once; the others per scenario. Either way a cadre's
+    parts are added in the same order as in a single run, so a batch gives
+    exactly what separate runs give.
     """
     n = usable.shape[1]
-    k = width(deductions, usable, summed, *(part.points for part in parts))
-    still = np.zeros((1, n))
-    for part in parts:
-        still[:, part.index] += part.points[:1]
+    k = width(deductions, usable, summed)
     score = _published(still, deductions[:1], usable[:1])
     if k == 1:
         return score
@@ -274,17 +299,27 @@ def _scores(
         weighted[:, np.searchsorted(varying, moving)] = summed
     scores = np.empty((k, n))
     scores[...] = score
-    scores[:, varying] = _published(weighted, deductions[:, varying], usable[:, varying])
+    # ``weighted`` is a fresh array: the scores are made in it when it has every row
+    into = weighted if weighted.shape[0] == k else None
+    published = _published(weighted, deductions[:, varying], usable[:, varying], out=into)
+    scores[:, varying] = published
     return scores
 
 
 def _published(
-    weighted: NDArray[np.float64], deductions: NDArray[np.float64], usable: NDArray[np.bool_]
+    weighted: NDArray[np.float64],
+    deductions: NDArray[np.float64],
+    usable: NDArray[np.bool_],
+    out: NDArray[np.float64] | None = None,
 ) -> NDArray[np.float64]:
-    """``S = round2(min(100, max(0, weighted mean - A)))`` where usable, else NaN."""
-    score = np.add(weighted, deductions)
-    np.maximum(0.0, score, out=score)
-    np.minimum(100.0, score, out=score)
+    """``S = round2(min(100, max(0, weighted mean - A)))`` where usable, else NaN;
+    written into ``out`` when given (of the result's shape; ``weighted`` itself may be it).
+
+    One clip instead of max then min: the same but for the sign of a zero,
+    which the rounding drops (``floor(±0 * 100 + 0.5 + 1e-9) / 100`` is ``+0``).
+    """
+    score = np.add(weighted, deductions, out=out)
+    np.clip(score, 0.0, 100.0, out=score)
     round2_in_place(score)
     np.copyto(score, np.nan, where=~usable)
     return score

@@ -30,7 +30,8 @@ class Profiled:
     """What :func:`parts_by_profile` finds for the moving cadres ``columns``.
 
     ``parts``: each part's rows, the still cadres' and the moving ones', and
-    their points, as ``cadre_score._merged`` joins them; ``usable`` ``(K or 1,
+    their points, as ``cadre_score._merged`` joins them (empty when they were
+    not asked for: ``keep_parts``); ``usable`` ``(K or 1,
     len(columns))``; ``summed`` ``(K or 1, len(columns))``, each moving cadre's
     points added in part order.
     """
@@ -47,10 +48,13 @@ def parts_by_profile(
     has_votes: NDArray[np.bool_],
     columns: NDArray[np.int64],
     still: Sequence[Rows],
+    keep_parts: bool = True,
 ) -> Profiled | None:
     """The parts of the moving cadres ``columns`` on every scenario, joined with the
     still cadres' parts ``still`` (one per component); None when some gap differs
-    between scenarios (then a cadre's weights are not its profile's).
+    between scenarios (then a cadre's weights are not its profile's). Without
+    ``keep_parts`` only ``usable`` and ``summed`` are made (the same values): no
+    part's ``(K, rows)`` points.
 
     The weights of a part are dropped where it is missing, their total is added
     in part order, a cadre is usable with votes and a total above 0, and a part
@@ -86,24 +90,27 @@ def parts_by_profile(
         if profiles.shape[0] == 0:
             parts.append((rows_still, points_still))
             continue
-        rows_moving = columns[np.isin(which, profiles)]
-        rows = np.sort(np.concatenate([rows_still, rows_moving]))
-        points = np.empty((max(counts.shape[0], component.values.shape[0]), rows.shape[0]))
-        points[:, np.searchsorted(rows, rows_still)] = points_still
+        if keep_parts:
+            rows_moving = columns[np.isin(which, profiles)]
+            rows = np.sort(np.concatenate([rows_still, rows_moving]))
+            points = np.empty((max(counts.shape[0], component.values.shape[0]), rows.shape[0]))
+            points[:, np.searchsorted(rows, rows_still)] = points_still
         for profile in profiles.tolist():
             members = columns[which == profile]
             product = weight[:, profile, None] * component.values[:, members]
             if not counts[:, profile].all():
                 product = np.where(counts[:, profile, None], product, 0.0)
             product = _divided(product, divisor[:, profile, None])
-            points[:, np.searchsorted(rows, members)] = product
+            if keep_parts:
+                points[:, np.searchsorted(rows, members)] = product
             sums[profile] = product if profile not in sums else _added(sums[profile], product)
-        parts.append((rows, points))
+        if keep_parts:
+            parts.append((rows, points))
     k = max(total.shape[0], *(component.values.shape[0] for component in components))
     summed = np.zeros((k, columns.shape[0]))
     for profile, points in sums.items():
         summed[:, which == profile] = points
-    return Profiled(parts, usable[:, which], summed)
+    return Profiled(parts if keep_parts else [], usable[:, which], summed)
 
 
 def _divided(a: NDArray[np.float64], b: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -28,6 +28,7 @@ from ..i18n import N_, _
 from ..plugins import Registry, get_plugin_manager
 from .shared import (
     KaoheCommand,
+    LocalPath,
     TranslatedGroup,
     as_of_option,
     at_ledger_point,
@@ -160,7 +161,7 @@ def main() -> None:
 )
 @click.option(
     "--sign",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=LocalPath(exists=True, dir_okay=False, path_type=Path),
     metavar="KEY",
     help=N_("Sign the manifest with this private key (from kaohe keygen): manifest.sig."),
 )

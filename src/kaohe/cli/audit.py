@@ -19,7 +19,7 @@ import click
 
 from ..i18n import N_, _, ngettext
 from ..plugins import Registry, get_plugin_manager
-from .shared import KaoheCommand, plugins_option
+from .shared import KaoheCommand, LocalPath, plugins_option
 
 
 @click.command(
@@ -31,15 +31,15 @@ from .shared import KaoheCommand, plugins_option
         "be that key's: any edit of the manifest is found."
     ),
 )
-@click.argument("out_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("out_dir", type=LocalPath(exists=True, file_okay=False, path_type=Path))
 @click.option(
     "--root",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=LocalPath(exists=True, file_okay=False, path_type=Path),
     help=N_("Resolve the manifest's relative input paths here (default: the current folder)."),
 )
 @click.option(
     "--key",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=LocalPath(exists=True, dir_okay=False, path_type=Path),
     metavar="PUB",
     help=N_("Require the manifest to be signed with this public key (KEY.pub of kaohe keygen)."),
 )
@@ -75,7 +75,7 @@ def verify(out_dir: Path, root: Path | None, key: Path | None, plugin_dir: Path 
         "a result with kaohe verify --key KEY.pub. Existing files are never overwritten."
     ),
 )
-@click.argument("key", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("key", type=LocalPath(dir_okay=False, path_type=Path))
 def keygen(key: Path) -> None:
     from ..signing import fingerprint, generate, load_public
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from ..i18n import N_, _
-from .shared import KaoheCommand
+from .shared import KaoheCommand, LocalPath
 
-folder = click.Path(exists=True, file_okay=False, path_type=Path)
+folder = LocalPath(exists=True, file_okay=False, path_type=Path)
 
 
 @click.command(
@@ -19,7 +19,7 @@ folder = click.Path(exists=True, file_okay=False, path_type=Path)
 @click.argument("second", type=folder)
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=LocalPath(file_okay=False, path_type=Path),
     help=N_("Also write diff.csv, diff.xlsx and diff.html into this folder."),
 )
 def diff(first: Path, second: Path, out: Path | None) -> None:

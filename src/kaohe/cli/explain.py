@@ -21,6 +21,7 @@ from ..errors import KaoheError
 from ..i18n import N_, _
 from .shared import (
     KaoheCommand,
+    LocalPath,
     as_of_option,
     at_ledger_point,
     data_option,
@@ -88,7 +89,7 @@ def _run_inputs(out: Path, plugin_dir: Path | None) -> tuple[object, object, str
 @click.argument("args", nargs=-1, required=True, metavar="[SCHEME] ID")
 @click.option(
     "--run",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=LocalPath(exists=True, file_okay=False, path_type=Path),
     help=N_(
         "Explain this published result folder from the inputs it recorded (then give ID only)."
     ),

@@ -9,7 +9,7 @@ import click
 
 from ..errors import KaoheError
 from ..i18n import N_, _, ngettext
-from .shared import KaoheCommand, TranslatedGroup
+from .shared import KaoheCommand, LocalPath, TranslatedGroup
 
 store_argument = click.argument("store", metavar="STORE")
 by_option = click.option("--by", required=True, help=N_("Who makes the entry (经办人 or office)."))
@@ -55,7 +55,7 @@ def init(store: str) -> None:
     help=N_("Enter the records of FILES (filled templates, CSV folders): all of them or none."),
 )
 @store_argument
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=LocalPath(exists=True, path_type=Path))
 @by_option
 @reason_option
 def import_(store: str, files: Sequence[Path], by: str, reason: str) -> None:

@@ -50,6 +50,24 @@ def _translated(command: click.Command, ctx: click.Context) -> Iterator[None]:
             part.help = text
 
 
+class LocalPath(click.Path):
+    """``click.Path`` that names its kind (file, directory, path) in its messages in
+    the language of the run: click names it once, when the option is made (at
+    import), in the language of that moment."""
+
+    @property
+    def name(self) -> str:
+        if self.file_okay and not self.dir_okay:
+            return _("file")
+        if self.dir_okay and not self.file_okay:
+            return _("directory")
+        return _("path")
+
+    @name.setter
+    def name(self, kind: str) -> None:
+        """What click names the kind at import is not kept: it is named when shown."""
+
+
 class TranslatedHelp(click.Command):
     """A command whose help is shown in the current language (see :func:`_translated`)."""
 
@@ -141,12 +159,12 @@ def _folder_name(_ctx: click.Context, _param: click.Parameter, value: str | None
 def out_option(help_text: str) -> Callable[[FC], FC]:
     """The ``--out`` option of the commands that write a result folder."""
     return click.option(
-        "--out", type=click.Path(file_okay=False), callback=_folder_name, help=help_text
+        "--out", type=LocalPath(file_okay=False), callback=_folder_name, help=help_text
     )
 
 
 scheme_argument = click.argument(
-    "scheme", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    "scheme", type=LocalPath(exists=True, dir_okay=False, path_type=Path)
 )
 
 
@@ -198,7 +216,7 @@ data_option = click.option(
 plugins_option = click.option(
     "--plugins",
     "plugin_dir",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    type=LocalPath(exists=True, file_okay=False, path_type=Path),
     help=N_("Also load plugin files (*.py) from this folder."),
 )
 

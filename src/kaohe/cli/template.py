@@ -8,7 +8,7 @@ import click
 
 from ..errors import KaoheError
 from ..i18n import N_, _, ngettext
-from .shared import KaoheCommand, plugins_option, scheme_argument
+from .shared import KaoheCommand, LocalPath, plugins_option, scheme_argument
 
 
 @click.command(
@@ -18,7 +18,7 @@ from .shared import KaoheCommand, plugins_option, scheme_argument
 @scheme_argument
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=LocalPath(dir_okay=False, path_type=Path),
     required=True,
     help=N_(
         "The workbook to write (.xlsx); with --by-bureau, each office's workbook is named "

@@ -42,6 +42,7 @@ from ..whatif.limits import check_chunk, check_study, default_max_scenarios
 from ..whatif.tally import CADRE_LABELS
 from .shared import (
     KaoheCommand,
+    LocalPath,
     as_of_option,
     data_option,
     load_inputs,
@@ -75,7 +76,7 @@ SHOWN_CHANGES = 40
 )
 @click.option(
     "--against",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=LocalPath(exists=True, dir_okay=False, path_type=Path),
     help=N_("Compare with a whole second scheme file."),
 )
 @click.option(

@@ -78,15 +78,26 @@ def empty_cells(values: pa.Array) -> NDArray[np.bool_]:
     return empty
 
 
+def _text_bytes(values: pa.Array) -> NDArray[np.uint8]:
+    """The bytes of a string array's cells, as stored (no copy)."""
+    data = values.buffers()[2]
+    if data is None or not len(values):
+        return np.zeros(0, dtype=np.uint8)
+    offsets = stored_offsets(values)
+    return np.frombuffer(data, np.uint8)[int(offsets[0]) : int(offsets[-1])]
+
+
 def holds_byte(values: pa.Array, byte: int) -> bool:
     """Whether a cell of a string array holds the ASCII character ``byte`` (one scan
     of the text's bytes; in UTF-8 an ASCII byte is never part of another character)."""
-    data = values.buffers()[2]
-    if data is None or not len(values):
-        return False
-    offsets = stored_offsets(values)
-    raw = np.frombuffer(data, np.uint8)[int(offsets[0]) : int(offsets[-1])]
-    return bool((raw == byte).any())
+    return bool((_text_bytes(values) == byte).any())
+
+
+def printable_ascii(values: pa.Array) -> bool:
+    """Whether every cell of a string array is printable ASCII (no control character,
+    nothing beyond ASCII): two reductions over the text's bytes."""
+    raw = _text_bytes(values)
+    return not raw.shape[0] or (int(raw.min()) >= 0x20 and int(raw.max()) < 0x7F)
 
 
 def to_numpy_text(values: pa.Array | pa.ChunkedArray) -> StrArray:
@@ -216,7 +227,7 @@ MAY_END_BLANK = _byte_set(range(0x21), 0x7F, range(0x80, 0x8F), 0x9F, 0xA0, 0xA8
 MAY_END_BLANK_BEFORE = _byte_set(0x80, 0x81, 0x9A, 0xC2)
 
 
-def _printable_ascii(raw: NDArray[np.uint8]) -> bool:
+def _graphic_ascii(raw: NDArray[np.uint8]) -> bool:
     """Whether every byte is printable ASCII other than the space (``!`` to ``~``): then
     no cell can start or end with white space (ids, codes), found by two reductions
     rather than by looking at each cell's first and last bytes."""
@@ -235,7 +246,7 @@ def _edges(
     present = end > start
     if not raw.shape[0]:
         return ~present, present, present
-    if _printable_ascii(raw[int(offsets[0]) : int(offsets[-1])]):  # no blank in any cell
+    if _graphic_ascii(raw[int(offsets[0]) : int(offsets[-1])]):  # no blank in any cell
         none = np.zeros(present.shape[0], np.bool_)
         return ~present, none, none if ends else present
     # np.take of a byte table: about twice as fast as indexing the table by the bytes

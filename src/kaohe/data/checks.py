@@ -26,7 +26,7 @@ from kaohe.data.arrays import (
     plain,
     stored_offsets,
 )
-from kaohe.data.problems import Where
+from kaohe.data.problems import Where, visible
 from kaohe.i18n import _
 from kaohe.table_spec import TableSpec
 
@@ -34,10 +34,10 @@ Columns = Mapping[str, Column]
 
 
 def value(values: Column, row: int) -> str:
-    """The value of one cell as text, for a message."""
+    """The value of one cell as text, for a message (:func:`visible`)."""
     if isinstance(values, np.ndarray):
-        return str(values[row])
-    return str(values[row].as_py())
+        return visible(str(values[row]))
+    return visible(str(values[row].as_py()))
 
 
 def categories(columns: Columns, where: Where, declared: Sequence[str]) -> None:

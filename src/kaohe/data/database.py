@@ -103,7 +103,7 @@ def read_database(
             if ENTRIES in names:  # a ledger store: its state (as it was at ``at``)
                 return _read_store(cursor, where, at, not sqlite, tables, problems)
             if at is not None:
-                problems.add_error(where, "#at= reads a ledger store's past state; not a store")
+                problems.add_error(where, _("#at= reads a ledger store's past state; not a store"))
                 return {}
             for name in sorted(names):
                 table_name = find_table(name, tables)

@@ -37,10 +37,12 @@ class Columns(Mapping[str, NDArray[Any]]):
 
     Text columns (ids, names, notes) arrive as Arrow arrays and become numpy
     ``str`` arrays the first time they are read, so that a run pays for the
-    text that rules and writers use and no more. The Arrow array is then let
-    go (a province's ledger ids are not held twice); :meth:`text` makes it
-    again from the numpy text. An Arrow column may arrive in dictionary form
-    (read so from Parquet): it is decoded when first read.
+    text that rules and writers use and no more. The Arrow array is kept
+    beside them: :meth:`text` gives it to the writers, who would otherwise
+    make it again from the numpy text (a province's ledger ids cost less
+    memory as Arrow text than as numpy text, and more time to remake). An
+    Arrow column may arrive in dictionary form (read so from Parquet): it is
+    decoded when first read.
     """
 
     def __init__(
@@ -62,13 +64,13 @@ class Columns(Mapping[str, NDArray[Any]]):
                 raise KeyError(name)
             from kaohe.data.arrays import to_numpy_text
 
-            found = self._arrays[name] = frozen(to_numpy_text(self._texts.pop(name)))
+            found = self._arrays[name] = frozen(to_numpy_text(self._texts[name]))
         return found
 
     def text(self, name: str) -> pa.Array:
-        """Text column ``name`` as an Arrow string array: as it was read, when no one
-        has read it as numpy text yet (the numpy text made into Arrow otherwise); a
-        string array, also of a column that arrived in dictionary form."""
+        """Text column ``name`` as an Arrow string array: as it was read (made from
+        the numpy text for a column given as numpy); a string array, also of a
+        column that arrived in dictionary form."""
         found = self._texts.get(name)
         if found is not None:
             from kaohe.data.arrays import plain
@@ -87,8 +89,9 @@ class Columns(Mapping[str, NDArray[Any]]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as its arrays and the Arrow text columns not yet read, in order,
-        read-only again."""
-        return (Columns, (self._arrays, self._texts, self._names))
+        read-only again (a text column is sent once)."""
+        unread = {name: text for name, text in self._texts.items() if name not in self._arrays}
+        return (Columns, (self._arrays, unread, self._names))
 
 
 @attrs.frozen(eq=False)

@@ -136,7 +136,7 @@ def _read(
         return (
             read_database(location, tables, problems),
             origin,
-            lambda name: f"a table or view named '{name}'",
+            lambda name: _("a table or view named '{table}'").format(table=name),
             lambda name: f"{origin}[{name}]",
         )
     folder = Path(location)
@@ -144,22 +144,24 @@ def _read(
         return (
             _read_folder(folder, tables, problems, progress, start),
             str(folder),
-            lambda name: f"a file {folder / (name + '.csv')}",
+            lambda name: _("a file {path}").format(path=folder / f"{name}.csv"),
             lambda name: str(folder / f"{name}.csv"),
         )
     if folder.suffix.lower() in SPREADSHEETS:
         if not folder.is_file():
-            raise DataError(str(folder), "no such spreadsheet; expected a spreadsheet file")
+            raise DataError(str(folder), _("no such spreadsheet; expected a spreadsheet file"))
         return (
             read_spreadsheet(folder, tables, problems),
             str(folder),
-            lambda name: f"a sheet named '{name}'",
+            lambda name: _("a sheet named '{sheet}'").format(sheet=name),
             lambda name: f"{folder}[{name}]",
         )
     raise DataError(
         str(folder),
-        "expected a folder of <table>.csv files or an .xlsx workbook (or .xls, .xlsb, "
-        ".ods, a folder of .parquet files, sqlite:///FILE.db or postgresql://...)",
+        _(
+            "expected a folder of <table>.csv files or an .xlsx workbook (or .xls, .xlsb, "
+            ".ods, a folder of .parquet files, sqlite:///FILE.db or postgresql://...)"
+        ),
     )
 
 
@@ -178,9 +180,14 @@ def _read_folder(
 
     files: dict[str, Path] = {}
     for file in sorted(folder.iterdir()):
-        if file.suffix.lower() not in FOLDER_FILES or not file.is_file():
+        if file.suffix.lower() not in FOLDER_FILES:
             continue
         name = find_table(file.stem, tables)
+        if not file.is_file():
+            if name is not None:  # never taken for an absent table
+                problems.add_error(str(file), _not_a_file(file, name))
+                problems.failed.add(name)
+            continue
         if name is None:
             close = misspelt_table(file.stem, tables)
             if close is not None:
@@ -216,3 +223,18 @@ def _read_folder(
             if progress is not None:
                 progress(1)
     return found
+
+
+def _not_a_file(file: Path, table: str) -> str:
+    """Why the folder entry ``file``, named after ``table``, cannot be read."""
+    if file.is_dir():
+        what = _("a folder")
+    elif file.is_symlink():
+        what = _("a link to nothing readable")
+    elif file.exists():
+        what = _("not a regular file")
+    else:
+        what = _("not readable")
+    return _("{what}, named after table '{table}'; expected the table's file").format(
+        what=what, table=table
+    )

@@ -36,9 +36,10 @@ from kaohe.data.arrays import (
     holds_byte,
     is_text,
     plain,
+    printable_ascii,
     text,
 )
-from kaohe.data.problems import Where
+from kaohe.data.problems import Where, visible
 from kaohe.data.simplify import simplify
 from kaohe.i18n import N_, _
 from kaohe.table_spec import ColumnSpec
@@ -134,7 +135,7 @@ def _cells(spec: ColumnSpec, values: pa.Array, where: Where) -> tuple[pa.Array, 
 
 
 def _shown(cells: pa.Array, row: int) -> str:
-    return str(cells[row].as_py())
+    return visible(str(cells[row].as_py()))
 
 
 class _Words(NamedTuple):
@@ -148,7 +149,7 @@ class _Words(NamedTuple):
     given: pa.Array | None
 
     def shown(self, row: int) -> str:
-        return str(self.words[int(self.indices[row])].as_py())
+        return visible(str(self.words[int(self.indices[row])].as_py()))
 
 
 def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
@@ -195,31 +196,59 @@ def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where
 # -- ids and text ------------------------------------------------------------------------
 
 
-def _colon(shown: Callable[[int], str]) -> Callable[[int], str]:
-    """The message of an id with ``:``, the cell as ``shown(row)``."""
-    return lambda row: _(
-        "id '{id}' contains ':', which is reserved for derived records; expected an id without ':'"
-    ).format(id=shown(row))
+#: What an id may not hold, and the message of a cell that does (marked with ``N_``).
+_COLON = N_(
+    "id '{id}' contains ':', which is reserved for derived records; expected an id without ':'"
+)
+_UNSEEN_CHARACTER = N_(
+    "id '{id}' contains a character that cannot be seen (written here as "
+    "its code, \\u...); expected an id of visible characters"
+)
 
 
 def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
-    """Text without ``:`` (reserved for derived records); a dictionary array stays one
-    (see :func:`parse_words`), each distinct word looked at once."""
+    """Text without ``:`` (reserved for derived records) and without characters that
+    cannot be seen (:data:`_UNSEEN`: an id with a zero-width space pasted in looks
+    like another id and is not); a dictionary array stays one (see
+    :func:`parse_words`), each distinct word looked at once."""
     if _is_word_dictionary(values):
         found = _dictionary_words(spec, values, where)
         if holds_byte(found.words, ord(":")):
-            colon = np.asarray(pc.match_substring(found.words, ":"), dtype=np.bool_)
-            where.check(colon[found.indices], _colon(found.shown), spec.name)
+            _refuse_words(pc.match_substring(found.words, ":"), _COLON, found, spec, where)
+        if not printable_ascii(found.words):
+            unseen = pc.match_substring_regex(found.words, _UNSEEN)
+            _refuse_words(unseen, _UNSEEN_CHARACTER, found, spec, where)
         return _encoded(found)
     cells, _empty = _cells(spec, values, where)
-    if is_text(cells) and not holds_byte(cells, ord(":")):
-        return cells
-    colon = pc.match_substring(cells, ":")
-    if pc.any(colon).as_py():
-        where.fail(
-            np.asarray(colon, dtype=np.bool_), _colon(lambda row: _shown(cells, row)), spec.name
-        )
+    as_text = is_text(cells)
+    if not as_text or holds_byte(cells, ord(":")):
+        _refuse(pc.match_substring(cells, ":"), _COLON, cells, spec, where)
+    if not as_text or not printable_ascii(cells):
+        _refuse(pc.match_substring_regex(cells, _UNSEEN), _UNSEEN_CHARACTER, cells, spec, where)
     return cells
+
+
+#: Characters that cannot be seen: control and format characters (zero-width
+#: spaces, byte order marks, direction marks), line and paragraph separators.
+_UNSEEN = r"[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]"
+
+
+def _refuse(bad: pa.Array, message: str, cells: pa.Array, spec: ColumnSpec, where: Where) -> None:
+    """Report the cells ``bad`` marks, each with ``message`` (marked with ``N_``)."""
+    if pc.any(bad).as_py():
+        where.fail(
+            np.asarray(bad, dtype=np.bool_),
+            lambda row: _(message).format(id=_shown(cells, row)),
+            spec.name,
+        )
+
+
+def _refuse_words(
+    bad: pa.Array, message: str, found: _Words, spec: ColumnSpec, where: Where
+) -> None:
+    """:func:`_refuse` of the cells whose word ``bad`` marks (a dictionary column)."""
+    rows = np.asarray(bad, dtype=np.bool_)[found.indices]
+    where.check(rows, lambda row: _(message).format(id=found.shown(row)), spec.name)
 
 
 def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:

@@ -21,6 +21,19 @@ from kaohe.errors import DataError
 LIMIT = 200
 
 
+def visible(text: str) -> str:
+    """``text`` for a message, each character a reader cannot see written as its
+    escape (``'XZ02\\u200b'``): control and format characters (zero-width
+    spaces, byte order marks, direction marks) and white space other than the
+    plain space, as :meth:`str.isprintable` tells them."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text
+    )
+
+
 class Problems:
     """The problems and warnings found so far while loading one data set."""
 

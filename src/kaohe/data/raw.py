@@ -26,9 +26,9 @@ import pyarrow as pa
 from numpy.typing import NDArray
 
 from kaohe.data.arrays import filled
-from kaohe.data.problems import Problems
+from kaohe.data.problems import Problems, visible
 from kaohe.i18n import _, ngettext
-from kaohe.table_spec import TableSpec
+from kaohe.table_spec import TableSpec, header_text
 
 #: How many rows from the top of a sheet or file are searched for the header.
 HEADER_SEARCH = 10
@@ -105,7 +105,7 @@ def resolve_headers(
     extra: list[str] = []
     ok = True
     for position, header in enumerate(headers):
-        written = header.strip()
+        written = header_text(header)
         if not written:
             continue
         name = spec.canonical(written)
@@ -144,7 +144,7 @@ def resolve_headers(
         )
         return None
     if extra:
-        listed = ", ".join(f"'{h}'{_suggestion(h, spec)}" for h in extra)
+        listed = ", ".join(f"'{visible(h)}'{_suggestion(h, spec)}" for h in extra)
         problems.warn(
             ngettext(
                 "{source}: column {columns} not part of table '{table}'; ignored",
@@ -257,5 +257,7 @@ def from_arrow(
     if lines is None:
         lines = np.arange(1, table.num_rows + 1, dtype=np.int64)
     columns = pa.table({name: table.column(index) for index, name in positions.items()})
-    headers = {name: str(table.column_names[index]).strip() for index, name in positions.items()}
+    headers = {
+        name: header_text(str(table.column_names[index])) for index, name in positions.items()
+    }
     return RawTable(spec.name, source, columns, headers, lines, sha256)

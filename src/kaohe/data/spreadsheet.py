@@ -59,6 +59,7 @@ def read_spreadsheet(
         problems.add_error(str(path), _("the file is empty; expected a spreadsheet"))
         return {}
     digest = hashlib.sha256(data).hexdigest()
+    errors = _error_cells(path, data)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:  # calamine raises its own and builtin errors for bad files
@@ -111,7 +112,7 @@ def read_spreadsheet(
         if not filled:
             problems.add_error(source, _("the sheet is empty; expected a header row and rows"))
             continue
-        table = _sheet(tables[name], rows, source, problems, digest)
+        table = _sheet(tables[name], rows, source, problems, digest, errors.get(sheet_name, ()))
         if table is None:
             problems.failed.add(name)
         else:
@@ -125,8 +126,46 @@ def _template_guide(sheet_name: str, rows: Sequence[Sequence[object]]) -> bool:
     return sheet_name.strip() in INSTRUCTION_SHEETS and title.endswith(GUIDE_TITLE)
 
 
+def _error_cells(path: Path, data: bytes) -> dict[str, list[tuple[int, int, str]]]:
+    """The cells holding a formula's error, per sheet, where the format tells them
+    (:mod:`kaohe.data.cell_errors`); calamine reads them as empty."""
+    from kaohe.data.cell_errors import SEARCHED, error_cells
+
+    return error_cells(io.BytesIO(data)) if path.suffix.lower() in SEARCHED else {}
+
+
+def _failed_formulas(
+    errors: Sequence[tuple[int, int, str]],
+    index: int,
+    header: Sequence[str],
+    positions: Mapping[int, str],
+    source: str,
+    problems: Problems,
+) -> bool:
+    """Report the cells below the header ``index`` of a table's columns (``positions``)
+    that hold a formula's error; whether there were any."""
+    failed = [(row, column, error) for row, column, error in errors if row > index]
+    failed = [cell for cell in failed if cell[1] in positions]
+    for row, column, error in failed:
+        problems.add_error(
+            source,
+            _(
+                "the cell holds the error {error} of a formula, not a value; expected a "
+                "value (correct the formula, or paste the values)"
+            ).format(error=error),
+            row=row + 1,
+            column=header[column],
+        )
+    return bool(failed)
+
+
 def _sheet(
-    spec: TableSpec, rows: Sequence[Sequence[object]], source: str, problems: Problems, digest: str
+    spec: TableSpec,
+    rows: Sequence[Sequence[object]],
+    source: str,
+    problems: Problems,
+    digest: str,
+    errors: Sequence[tuple[int, int, str]] = (),
 ) -> RawTable | None:
     index = find_header(spec, [[str(cell) for cell in row] for row in rows[:50]])
     assert index is not None  # the sheet has a filled cell
@@ -155,7 +194,7 @@ def _sheet(
                 row=int(lines[stray[0]]),
             )
             return None
-    if positions is None:
+    if positions is None or _failed_formulas(errors, index, header, positions, source, problems):
         return None
     table = pa.table({name: python_cells(list(columns[i])) for i, name in positions.items()})
     table, lines = drop_empty_rows(table, lines, source, problems, trailing_quietly=True)

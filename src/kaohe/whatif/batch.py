@@ -125,8 +125,9 @@ class ChunkOutcome:
 
 
 def evaluate_chunk(data: Dataset, schemes: Sequence[Scheme]) -> ChunkOutcome:
-    """Score one chunk of schemes that share a structure (:func:`kaohe.evaluate_batch`)."""
-    results = evaluate_batch(schemes, data)
+    """Score one chunk of schemes that share a structure (:func:`kaohe.evaluate_batch`,
+    outcomes only: the rows that explain a score are not made)."""
+    results = evaluate_batch(schemes, data, outcomes_only=True)
     units, cadres = results.units, results.cadres
     outcome = ChunkOutcome(
         unit_score=np.asarray(units.score, dtype=np.float64),
