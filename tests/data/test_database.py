@@ -125,6 +125,31 @@ def test_a_sqlite_cell_that_is_not_a_number_is_named(sqlite_file: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("table", "column", "kind"),
+    [
+        ("votes", "excellent", "a whole number from 0 to 10,000,000 (a count)"),
+        ("units", "name", "text"),
+        ("supervision", "severity", "one of: "),
+    ],
+)
+def test_a_sqlite_cell_that_is_not_utf8_text_is_named_once(
+    sqlite_file: Path, table: str, column: str, kind: str
+) -> None:
+    # SQLite keeps whatever bytes it is given (a BLOB); its reader passes them on as text
+    with adbc_driver_sqlite.dbapi.connect(str(sqlite_file)) as connection:
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {column} = x'e4b8ff' WHERE rowid = 2")
+        connection.commit()
+    with pytest.raises(DataError) as error:
+        load(f"sqlite:///{sqlite_file}")
+    assert str(error.value).startswith(  # once: not also as the empty cell it is read as
+        f"sqlite:///{sqlite_file}[{table}], row 2, column '{column}': the cell is not UTF-8 "
+        f"text (binary data, or a damaged file); expected {kind}"
+    )
+    assert len(error.value.problems) == 1
+
+
 def test_a_missing_sqlite_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"sqlite:///.*nothing\.db: cannot open the database"):
         load(f"sqlite:///{tmp_path / 'nothing.db'}")

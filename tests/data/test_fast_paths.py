@@ -389,3 +389,23 @@ def test_ids_compared_as_numbers_are_ordered_as_arrow_orders_text(cells: list[st
 )
 def test_other_text_is_compared_by_arrow(cells: list[str | None]) -> None:
     assert checks.increasing(pa.array(cells, pa.string())) is None
+
+
+@pytest.mark.parametrize("name", ["unit_id", "note"])
+def test_a_dictionary_column_of_cells_not_utf8_is_refused_as_plain_text(name: str) -> None:
+    spec = TABLES["supervision"].column(name)
+    cells = pa.array([b"U01", b"U\xff2", b"U01", None], pa.binary())
+    coded = pc.dictionary_encode(cells)
+    forms = [
+        cells.view(pa.string()),
+        pa.DictionaryArray.from_arrays(coded.indices, coded.dictionary.view(pa.string())),
+    ]
+    found = []
+    for values in forms:
+        problems = Problems()
+        where = Where("t.parquet", np.arange(1, 5, dtype=np.int64), problems)
+        parsed = parse.parse_column(spec, values, where, check_text=True)
+        found.append((parsed.to_pylist(), [str(problem) for problem in problems.found]))
+    assert found[0] == found[1]
+    assert found[0][0] == ["U01", "", "U01", ""]
+    assert "row 2, column '" + name + "': the cell is not UTF-8 text" in found[0][1][0]

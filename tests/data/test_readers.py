@@ -162,6 +162,34 @@ def _arrow_tables(folder: Path) -> dict[str, pa.Table]:
     }
 
 
+@pytest.mark.parametrize("form", ["plain", "dictionary"])
+def test_parquet_text_that_is_not_utf8_is_refused(tmp_path: Path, form: str) -> None:
+    # Parquet's reader does not check that text is UTF-8: a damaged writer's file
+    folder = tmp_path / "parquet"
+    folder.mkdir()
+    for file in sorted(write_csv(tmp_path / "csv", sample()).glob("*.csv")):
+        table = pacsv.read_csv(file)
+        if file.stem == "units":
+            names = table.column("name").combine_chunks()
+            offsets = np.frombuffer(names.buffers()[1], np.int32, count=len(names) + 1)
+            data = bytearray(names.buffers()[2].to_pybytes())
+            data[int(offsets[2])] = 0xFF  # the first byte of the third unit's name
+            damaged = pa.Array.from_buffers(
+                pa.string(), len(names), [None, names.buffers()[1], pa.py_buffer(bytes(data))]
+            )
+            if form == "dictionary":
+                damaged = pa.DictionaryArray.from_arrays(
+                    pa.array(np.arange(len(names), dtype=np.int32)), damaged
+                )
+            table = table.set_column(table.schema.get_field_index("name"), "name", damaged)
+        pq.write_table(table, folder / f"{file.stem}.parquet")
+    message = refused(folder)
+    assert message == (
+        f"{folder / 'units.parquet'}, row 3, column 'name': the cell is not UTF-8 text "
+        "(binary data, or a damaged file); expected text"
+    )
+
+
 def test_parquet_and_arrow_ipc_folders_load_equal(
     tmp_path: Path, folder: Path, baseline: Dataset
 ) -> None:

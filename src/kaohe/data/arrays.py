@@ -100,6 +100,39 @@ def printable_ascii(values: pa.Array) -> bool:
     return not raw.shape[0] or (int(raw.min()) >= 0x20 and int(raw.max()) < 0x7F)
 
 
+def not_utf8(values: pa.Array) -> NDArray[np.bool_] | None:
+    """Which cells of a string array (or of a dictionary array's strings) are not UTF-8
+    text; None when every cell is: ASCII text by its bytes' greatest, other text by
+    Arrow's check, cell by cell only when that fails."""
+    strings = values.dictionary if pa.types.is_dictionary(values.type) else values
+    if not is_text(strings):
+        return None
+    ascii_bytes = _text_bytes(strings)
+    if not ascii_bytes.shape[0] or int(ascii_bytes.max()) < 0x80:
+        return None
+    try:
+        strings.validate(full=True)
+        return None
+    except pa.ArrowInvalid:
+        pass
+    raw = strings.view(pa.large_binary() if pa.types.is_large_string(strings.type) else pa.binary())
+    bad = np.array([_undecodable(cell) for cell in raw.to_pylist()], dtype=bool)
+    if pa.types.is_dictionary(values.type):
+        indices = np.asarray(pc.fill_null(values.indices, 0), dtype=np.intp)
+        bad = bad[indices] & np.asarray(values.indices.is_valid(), dtype=bool)
+    return bad if bad.any() else None
+
+
+def _undecodable(cell: bytes | None) -> bool:
+    if cell is None:
+        return False
+    try:
+        cell.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def to_numpy_text(values: pa.Array | pa.ChunkedArray) -> StrArray:
     """A string array as a numpy ``str`` array (nulls become ``""``).
 

@@ -96,9 +96,9 @@ class _Deferred(Where):
         explain: Callable[[int], str],
         column: str | None = None,
     ) -> None:
-        listed = self.in_line_order(bad)[: self.problems.limit]
-        said = {row: explain(row) for row in listed.tolist()}
-        self.kept.append((bad, said.__getitem__, column))
+        rows = self.in_line_order(bad)
+        said = {row: explain(row) for row in rows[: self.problems.limit].tolist()}
+        self.kept.append((rows, said.__getitem__, column))
 
     def report(self, where: Where) -> None:
         """Report the kept rows to ``where``."""
@@ -157,11 +157,18 @@ def parse_raw(
         kept = _Deferred(raw.source, raw.lines, problems, raw.headers)
         if column.name not in given:
             result: Callable[[], Column] = functools.partial(empty_column, column, n)
-        elif pool is None or n < PARALLEL_ROWS or column.simplified:  # OpenCC: one thread
-            result = functools.partial(parse_words, column, raw.columns.column(column.name), kept)
         else:
-            future = pool.submit(parse_words, column, raw.columns.column(column.name), kept)
-            result = future.result
+            parse = functools.partial(
+                parse_words,
+                column,
+                raw.columns.column(column.name),
+                kept,
+                check_text=raw.unchecked_text,
+            )
+            if pool is None or n < PARALLEL_ROWS or column.simplified:  # OpenCC: one thread
+                result = parse
+            else:
+                result = pool.submit(parse).result
         pending[column.name] = (kept, result)
 
     def parsed() -> Parsed:

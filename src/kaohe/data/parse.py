@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+import attrs
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -35,6 +36,7 @@ from kaohe.data.arrays import (
     empty_cells,
     holds_byte,
     is_text,
+    not_utf8,
     plain,
     printable_ascii,
     text,
@@ -96,18 +98,48 @@ def expected(spec: ColumnSpec) -> str:
     return form(forms[spec.kind])
 
 
-def parse_column(spec: ColumnSpec, values: pa.Array | pa.ChunkedArray, where: Where) -> Column:
-    """The typed form of one column (see the module docstring); bad cells are reported."""
-    return plain(parse_words(spec, values, where))
+def parse_column(
+    spec: ColumnSpec,
+    values: pa.Array | pa.ChunkedArray,
+    where: Where,
+    *,
+    check_text: bool = False,
+) -> Column:
+    """The typed form of one column (see the module docstring); bad cells are reported.
+
+    ``check_text``: the reader did not check that text is UTF-8 (Parquet,
+    Arrow and database readers do not: a SQLite ``BLOB``, a damaged file);
+    cells that are not are reported and parsed as empty.
+    """
+    return plain(parse_words(spec, values, where, check_text=check_text))
 
 
-def parse_words(spec: ColumnSpec, values: pa.Array | pa.ChunkedArray, where: Where) -> Column:
+def parse_words(
+    spec: ColumnSpec,
+    values: pa.Array | pa.ChunkedArray,
+    where: Where,
+    *,
+    check_text: bool = False,
+) -> Column:
     """:func:`parse_column`, but an ``id`` or ``text`` column given in dictionary form
     (read so from Parquet) stays in it: its distinct words trimmed, the indices as
     stored (null cells: an empty word after the others, so no index is null); the
     same cells (:func:`~kaohe.data.arrays.plain`), each word looked at once by
     lookups, and decoded only when the text is read."""
-    return _PARSERS[spec.kind](spec, combined(values), where)
+    values = combined(values)
+    parser = _PARSERS[spec.kind]
+    bad = not_utf8(values) if check_text else None
+    if bad is None:
+        return parser(spec, values, where)
+    where.fail(
+        bad,
+        lambda row: _(
+            "the cell is not UTF-8 text (binary data, or a damaged file); expected {form}"
+        ).format(form=expected(spec)),
+        spec.name,
+    )
+    unread = pc.if_else(pa.array(bad), pa.scalar(None, values.type), values)
+    return parser(spec, unread, attrs.evolve(where, quiet=bad))
 
 
 def _number_type(values: pa.Array) -> bool:

@@ -97,13 +97,16 @@ class Where:
 
     ``lines`` are the source lines (CSV, header = 1), sheet rows or 1-based
     positions of the rows, aligned with the table's arrays; ``headers``
-    maps a canonical column name to the header the user wrote.
+    maps a canonical column name to the header the user wrote. ``quiet``
+    marks rows already reported for a column, whose further problems there
+    are not (what a cell that cannot be read parses as).
     """
 
     source: str
     lines: NDArray[np.int64]
     problems: Problems
     headers: Mapping[str, str] = attrs.field(factory=dict)
+    quiet: NDArray[np.bool_] | None = None
 
     def header(self, column: str | None) -> str | None:
         """The header of ``column`` as written in the source."""
@@ -125,8 +128,11 @@ class Where:
             self.problems.add(DataError(self.source, explain(row), row=line, column=header))
 
     def in_line_order(self, bad: NDArray[np.bool_] | NDArray[np.intp]) -> NDArray[np.intp]:
-        """The ``bad`` rows (a mask or row indices) in the order of their lines."""
+        """The ``bad`` rows (a mask or row indices) in the order of their lines, but
+        the ``quiet`` ones."""
         rows = np.flatnonzero(bad) if bad.dtype == np.bool_ else np.asarray(bad, dtype=np.intp)
+        if self.quiet is not None:
+            rows = rows[~self.quiet[rows]]
         return rows[np.argsort(self.lines[rows], kind="stable")]
 
     def check(

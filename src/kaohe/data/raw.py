@@ -43,6 +43,8 @@ class RawTable:
     wrote; ``lines`` are the rows' line numbers in the file (header = line 1
     of a file without title rows), their rows in the sheet, or their 1-based
     positions. ``sha256`` identifies the source's bytes (None in memory).
+    ``unchecked_text``: the reader did not check that its text is UTF-8 (an
+    Arrow table's: Parquet, Arrow files, databases).
     """
 
     name: str
@@ -51,6 +53,7 @@ class RawTable:
     headers: Mapping[str, str]
     lines: NDArray[np.int64]
     sha256: str | None = None
+    unchecked_text: bool = False
 
 
 #: Files larger than this are hashed on a thread of their own (bytes).
@@ -260,4 +263,4 @@ def from_arrow(
     headers = {
         name: header_text(str(table.column_names[index])) for index, name in positions.items()
     }
-    return RawTable(spec.name, source, columns, headers, lines, sha256)
+    return RawTable(spec.name, source, columns, headers, lines, sha256, unchecked_text=True)
