@@ -29,6 +29,13 @@ StrArray = NDArray[np.str_]
 EMPTY = pa.scalar("", pa.string())
 
 
+def plain(values: Column) -> Column:
+    """A column with a dictionary array (:func:`~kaohe.data.parse.parse_words`) decoded."""
+    if isinstance(values, pa.Array) and pa.types.is_dictionary(values.type):
+        return values.dictionary_decode()
+    return values
+
+
 def empty_as_null(values: pa.Array) -> pa.Array:
     """Text ``values`` with every empty cell null (typed scalars: see :data:`EMPTY`)."""
     return pc.if_else(pc.equal(values, EMPTY), pa.scalar(None, values.type), values)
@@ -60,7 +67,10 @@ def byte_offsets(values: pa.Array) -> NDArray[np.int64]:
 
 def empty_cells(values: pa.Array) -> NDArray[np.bool_]:
     """Whether each cell is ``""`` (``pc.equal(values, "")`` with nulls false), of a
-    string array by its offsets alone."""
+    string array by its offsets alone (of a dictionary array, of its words)."""
+    if pa.types.is_dictionary(values.type) and not values.null_count:
+        cells: NDArray[np.bool_] = empty_cells(values.dictionary)[np.asarray(values.indices)]
+        return cells
     if values.null_count or not is_text(values):
         return np.asarray(pc.fill_null(pc.equal(values, EMPTY), False), dtype=np.bool_)
     offsets = stored_offsets(values)
@@ -250,6 +260,13 @@ MAY_END_BLANK = _byte_set(range(0x21), 0x7F, range(0x80, 0x8F), 0x9F, 0xA0, 0xA8
 MAY_END_BLANK_BEFORE = _byte_set(0x80, 0x81, 0x9A, 0xC2)
 
 
+def _graphic_ascii(raw: NDArray[np.uint8]) -> bool:
+    """Whether every byte is printable ASCII other than the space (``!`` to ``~``): then
+    no cell can start or end with white space (ids, codes), found by two reductions
+    rather than by looking at each cell's first and last bytes."""
+    return bool(raw.shape[0] and int(raw.min()) > 0x20 and int(raw.max()) < 0x7F)
+
+
 def _edges(
     values: pa.Array, *, ends: bool = True
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
@@ -262,6 +279,9 @@ def _edges(
     present = end > start
     if not raw.shape[0]:
         return ~present, present, present
+    if _graphic_ascii(raw[int(offsets[0]) : int(offsets[-1])]):  # no blank in any cell
+        none = np.zeros(present.shape[0], np.bool_)
+        return ~present, none, none if ends else present
     # np.take of a byte table: about twice as fast as indexing the table by the bytes
     first = np.take(raw, start, mode="clip")  # an empty cell's byte is not looked at
     starts = np.take(MAY_START_BLANK, first)

@@ -26,9 +26,9 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from kaohe.data import checks
-from kaohe.data.arrays import Column, to_numpy_text
+from kaohe.data.arrays import Column, plain, to_numpy_text
 from kaohe.data.dataset import Columns, Dataset, Table, frozen
-from kaohe.data.parse import parse_column
+from kaohe.data.parse import parse_words
 from kaohe.data.problems import Problems, Where
 from kaohe.data.raw import RawTable
 from kaohe.i18n import _
@@ -45,7 +45,11 @@ _EMPTY_DTYPES = {
 
 @attrs.frozen(eq=False)
 class Parsed:
-    """One table after cell parsing: typed columns (numpy, or Arrow for text) in source order."""
+    """One table after cell parsing: typed columns (numpy, or Arrow for text) in source order.
+
+    A text column read in dictionary form stays a dictionary array
+    (:func:`~kaohe.data.parse.parse_words`): the checks read it as its cells,
+    the lookups word by word, and the dataset's columns decode it when read."""
 
     name: str
     columns: Mapping[str, Column]
@@ -111,15 +115,39 @@ def workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
+class Parsing:
+    """A table being parsed (:func:`parse_raw`): :meth:`table` waits for its columns,
+    :meth:`report` then reports their bad cells in column order; called, both."""
+
+    def __init__(self, columns: Callable[[], Parsed], report: Callable[[], None]) -> None:
+        self._columns = columns
+        self._report = report
+        self._table: Parsed | None = None
+
+    def table(self) -> Parsed:
+        """The parsed table, its bad cells not yet reported (each column parsed once)."""
+        if self._table is None:
+            self._table = self._columns()
+        return self._table
+
+    def report(self) -> None:
+        """Report the bad cells of the table's columns, in column order (once)."""
+        self._report()
+
+    def __call__(self) -> Parsed:
+        table = self.table()
+        self.report()
+        return table
+
+
 def parse_raw(
     raw: RawTable,
     problems: Problems,
     tables: Mapping[str, TableSpec],
     pool: Executor | None = None,
-) -> Callable[[], Parsed]:
+) -> Parsing:
     """Parse every cell of a table (columns not given are empty); with a ``pool``
-    and many rows, its columns on the pool's threads. The result, called, waits for
-    the columns and reports their bad cells in column order."""
+    and many rows, its columns on the pool's threads. See :class:`Parsing`."""
     spec = tables[raw.name]
     where = Where(raw.source, raw.lines, problems, raw.headers)
     n = raw.lines.shape[0]
@@ -131,7 +159,7 @@ def parse_raw(
             result: Callable[[], Column] = functools.partial(empty_column, column, n)
         else:
             parse = functools.partial(
-                parse_column,
+                parse_words,
                 column,
                 raw.columns.column(column.name),
                 kept,
@@ -144,13 +172,14 @@ def parse_raw(
         pending[column.name] = (kept, result)
 
     def parsed() -> Parsed:
-        columns = {}
-        for name, (kept, result) in pending.items():
-            columns[name] = result()
-            kept.report(where)
+        columns = {name: result() for name, (_kept, result) in pending.items()}
         return Parsed(spec.name, columns, where, raw.sha256)
 
-    return parsed
+    def report() -> None:
+        for kept, _result in pending.values():
+            kept.report(where)
+
+    return Parsing(parsed, report)
 
 
 def require_tables(
@@ -183,6 +212,7 @@ def require_tables(
 
 
 def _sort_key(values: Column) -> pa.Array:
+    values = plain(values)
     if isinstance(values, np.ndarray):
         return pa.array(values.view(np.int64) if values.dtype.kind == "M" else values)
     return values
@@ -197,6 +227,7 @@ def _take(values: Column, order: NDArray[np.intp]) -> Column:
 def _neighbours(values: Column) -> tuple[NDArray[np.bool_], NDArray[np.bool_]] | None:
     """For each row but the last: whether the next row's value is greater, and whether
     it is equal, as the sort orders them; None when that is unsure (nulls, NaN)."""
+    values = plain(values)
     if isinstance(values, np.ndarray):
         key = values.view(np.int64) if values.dtype.kind == "M" else values
         if key.dtype.kind == "f" and np.isnan(key).any():
@@ -214,11 +245,15 @@ def _neighbours(values: Column) -> tuple[NDArray[np.bool_], NDArray[np.bool_]] |
 def _increasing(values: Column) -> bool:
     """Whether each value is greater than the one before (no nulls, no NaN): a column
     of distinct ids as exported, in order whatever the other columns hold."""
+    values = plain(values)
     if isinstance(values, np.ndarray):
         key = values.view(np.int64) if values.dtype.kind == "M" else values
         return bool((key[1:] > key[:-1]).all())
     if values.null_count:
         return False
+    by_number = checks.increasing(values)
+    if by_number is not None:
+        return by_number
     later, earlier = values.slice(1), values.slice(0, len(values) - 1)
     return bool(pc.all(pc.greater(later, earlier)).as_py())
 
@@ -269,7 +304,7 @@ def _ordered(spec: TableSpec, parsed: Parsed) -> tuple[Parsed, bool]:
 
 #: Tables whose parsing began as they were read: by name, the table read and its
 #: parse (:func:`parse_raw`).
-Started = Mapping[str, tuple[RawTable, Callable[[], Parsed]]]
+Started = Mapping[str, tuple[RawTable, Parsing]]
 
 
 def assemble(
@@ -309,17 +344,26 @@ def assemble(
             for name, raw in raws.items()
             if name in tables
         }
+        ordering = {}  # each table put in order on the pool as soon as it is parsed
         for name, spec in tables.items():
-            table = (
+            given = (
                 absent(spec, absent_source(name), problems)
                 if name not in pending
-                else pending[name]()
+                else pending[name].table()
             )
-            checks.rows(spec, table.columns, table.where)
-            table, distinct = _ordered(spec, table)
+            ordering[name] = (given, pool.submit(_ordered, spec, given))
+        for name, spec in tables.items():  # problems reported table by table, as found
+            given, ordered = ordering[name]
+            if name in pending:
+                pending[name].report()
+            checks.rows(spec, given.columns, given.where)
+            table, distinct = ordered.result()
             if not distinct:
                 checks.unique(spec, table.columns, table.where)
             parsed[name] = table
+        # the entities' ids as numpy text, on the pool while their references are resolved
+        unit_ids = pool.submit(to_numpy_text, parsed["units"].columns["unit_id"])
+        cadre_ids = pool.submit(to_numpy_text, parsed["cadres"].columns["cadre_id"])
         resolved = _resolve(parsed, problems, tables, pool)
     if categories is not None:  # after _resolve: the units' ids are sound all the same
         checks.categories(parsed["units"].columns, parsed["units"].where, categories)
@@ -343,10 +387,31 @@ def assemble(
                 for name, table in parsed.items()
             }
         ),
-        unit_ids=frozen(to_numpy_text(parsed["units"].columns["unit_id"])),
-        cadre_ids=frozen(to_numpy_text(parsed["cadres"].columns["cadre_id"])),
+        unit_ids=frozen(unit_ids.result()),
+        cadre_ids=frozen(cadre_ids.result()),
         warnings=tuple(problems.warnings),
     )
+
+
+def _lookups(table: Parsed, column: str) -> int:
+    """How many values of ``column`` are looked up: its distinct words when it is in
+    dictionary form, else its cells."""
+    values = table.columns[column]
+    return len(values.dictionary if isinstance(values, pa.DictionaryArray) else values)
+
+
+def _shares(names: Sequence[str], sizes: Sequence[int]) -> list[list[str]]:
+    """``names`` in at most :func:`workers` shares of about equal ``sizes`` (each of
+    at least :data:`PARALLEL_ROWS`, else one share), for threads to work on at once:
+    the largest first, each to the share with the least so far."""
+    parts = max(1, min(workers(), sum(sizes) // max(PARALLEL_ROWS, 1)))
+    shares: list[list[str]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for size, name in sorted(zip(sizes, names, strict=True), key=lambda pair: -pair[0]):
+        least = loads.index(min(loads))
+        shares[least].append(name)
+        loads[least] += size
+    return [share for share in shares if share] or [[]]
 
 
 def _resolve(
@@ -367,18 +432,19 @@ def _resolve(
     links = (("unit_id", "unit", "units"), ("cadre_id", "cadre", "cadres"))
     found: dict[tuple[str, str], NDArray[np.int64]] = {}
     looked_up = []
-    for column, _index, target in links:  # each target's ids hashed once for all tables
-        naming = [n for n, t in parsed.items() if n != target and column in t.columns]
-        ids = parsed[target].columns[column]
-        values = [parsed[n].columns[column] for n in naming]
-        located: Callable[[], list[NDArray[np.int64]]]
-        if sum(len(v) for v in values) < PARALLEL_ROWS:
-            located = functools.partial(checks.locate_each, ids, values)
-        else:
-            located = pool.submit(checks.locate_each, ids, values).result
-        looked_up.append((column, naming, located))
+    for column, _index, target in links:  # each target's ids hashed once a share of tables
+        every = [n for n, t in parsed.items() if n != target and column in t.columns]
+        ids = plain(parsed[target].columns[column])
+        for naming in _shares(every, [_lookups(parsed[n], column) for n in every]):
+            values = [parsed[n].columns[column] for n in naming]
+            located: Callable[[], list[NDArray[np.int64]]]
+            if sum(_lookups(parsed[n], column) for n in naming) < PARALLEL_ROWS:
+                located = functools.partial(checks.locate_each, ids, values)
+            else:
+                located = pool.submit(checks.locate_each, ids, values).result
+            looked_up.append((column, naming, located))
     targets = {
-        name: (parsed[name].columns["id"], parsed[name].where.source, sound[name])
+        name: (plain(parsed[name].columns["id"]), parsed[name].where.source, sound[name])
         for name, spec in tables.items()
         if spec.id_column == "id"
     }
@@ -395,7 +461,7 @@ def _resolve(
             if name == target:
                 columns[index] = np.arange(n, dtype=np.int64)
                 continue
-            ids = parsed[target].columns[column]
+            ids = plain(parsed[target].columns[column])
             listed = f"table '{target}' ({parsed[target].where.source})"
             columns[index] = checks.references(
                 columns,

@@ -9,6 +9,7 @@ columns are Arrow string arrays here, other columns numpy arrays.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -16,7 +17,15 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from kaohe import vocab
-from kaohe.data.arrays import Column, combined, empty_cells
+from kaohe.data.arrays import (
+    EMPTY,
+    Column,
+    combined,
+    empty_cells,
+    is_text,
+    plain,
+    stored_offsets,
+)
 from kaohe.data.problems import Where, visible
 from kaohe.i18n import _
 from kaohe.table_spec import TableSpec
@@ -33,7 +42,7 @@ def value(values: Column, row: int) -> str:
 
 def categories(columns: Columns, where: Where, declared: Sequence[str]) -> None:
     """Units whose category is not one of the ``declared`` (the scheme's)."""
-    category = columns["category"]
+    category = plain(columns["category"])
     unknown = ~np.asarray(pc.is_in(category, value_set=pa.array(declared, pa.string())))
     where.check(
         unknown & _filled(category),
@@ -151,7 +160,7 @@ def _equal_neighbours(*columns: Column) -> NDArray[np.bool_]:
     """``out[i]``: row ``i + 1`` equals row ``i`` in every one of ``columns``."""
     n = len(columns[0])
     same = np.ones(max(n - 1, 0), np.bool_)
-    for column in columns:
+    for column in map(plain, columns):
         if isinstance(column, np.ndarray):
             key = column.view(np.int64) if column.dtype.kind == "M" else column
             same &= key[1:] == key[:-1]
@@ -233,14 +242,204 @@ def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
     return position[np.asarray(codes, dtype=np.int64)]
 
 
+def _byte_rows(values: pa.Array) -> NDArray[np.uint8] | None:
+    """The cells of a string array without nulls as the rows of a byte matrix (no copy)
+    when each is the same number of bytes (at least one), else None."""
+    if values.null_count or not is_text(values) or not len(values):
+        return None
+    offsets = stored_offsets(values)
+    width = int(offsets[1] - offsets[0])
+    if not width or not (offsets[1:] - offsets[:-1] == width).all():
+        return None
+    data = values.buffers()[2]
+    assert data is not None
+    raw = np.frombuffer(data, np.uint8)[int(offsets[0]) : int(offsets[-1])]
+    return raw.reshape(len(values), width)
+
+
+def _numbers(rows: NDArray[np.uint8]) -> NDArray[np.uint64]:
+    """Rows of at most 8 bytes as numbers whose bytes are the row's, the first the
+    highest: ordered as the rows' bytes are. Written a byte column at a time (faster
+    than one copy of the strided matrix)."""
+    width = rows.shape[1]
+    little = np.zeros((rows.shape[0], 8), np.uint8)  # the lowest byte first
+    for column in range(width):
+        little[:, width - 1 - column] = rows[:, column]
+    numbers: NDArray[np.uint64] = little.view(np.dtype("<u8"))[:, 0]
+    return numbers
+
+
+def _start_with(rows: NDArray[np.uint8], first: NDArray[np.uint8]) -> NDArray[np.bool_]:
+    """Whether each row begins with the bytes ``first`` (compared a byte column at a time)."""
+    same = np.ones(rows.shape[0], np.bool_)
+    for column, byte in enumerate(first.tolist()):
+        same &= rows[:, column] == byte
+    return same
+
+
+#: Ids whose bytes after those they all share are longer than this are looked up by hash.
+KEY_BYTES = 8
+
+
+def _ordered_keys(rows: NDArray[np.uint8]) -> tuple[int, NDArray[np.uint64]] | None:
+    """Of the rows of a byte matrix that all begin with the bytes the first and the last
+    row share, followed by at most :data:`KEY_BYTES` more: how many bytes they share,
+    and the rest as numbers ordered as the rows are. None for other rows."""
+    differ = np.flatnonzero(rows[0] != rows[-1])
+    shared = int(differ[0]) if differ.shape[0] else rows.shape[1]
+    if rows.shape[1] - shared > KEY_BYTES or not _start_with(rows, rows[0, :shared]).all():
+        return None
+    return shared, _numbers(rows[:, shared:])
+
+
+def increasing(values: pa.Array) -> bool | None:
+    """Whether each cell of a string array is greater than the one before, as Arrow
+    compares text (byte by byte), when its cells are of one length and differ only in
+    their last :data:`KEY_BYTES` bytes (ids as exported): compared as numbers. None for
+    other arrays."""
+    rows = _byte_rows(values)
+    ordered = None if rows is None else _ordered_keys(rows)
+    if ordered is None:
+        return None
+    keys = ordered[1]
+    return bool((keys[1:] > keys[:-1]).all())
+
+
+def locate_sorted(ids: pa.Array, values: pa.Array) -> NDArray[np.int64] | None:
+    """:func:`locate` by binary search, when the ``ids`` are in increasing order (a
+    table's record ids in canonical order), each of the same number of bytes and
+    differing only in their last :data:`KEY_BYTES` bytes (a ledger's ``SV0000001``
+    ...): the ids are not hashed to look up a few values. None when the ``ids`` are
+    not so."""
+    rows = _byte_rows(ids)
+    ordered = None if rows is None else _ordered_keys(rows)
+    if rows is None or ordered is None:
+        return None
+    shared, keys = ordered
+    if not (keys[1:] > keys[:-1]).all():
+        return None
+    values = combined(values)
+    if values.null_count:
+        values = pc.fill_null(values, EMPTY)
+    found = np.full(len(values), -1, np.int64)
+    offsets = stored_offsets(values)
+    fit = np.flatnonzero(offsets[1:] - offsets[:-1] == rows.shape[1])
+    if fit.shape[0]:  # other values are of another length than every id
+        wanted = _byte_rows(values.take(pa.array(fit)))
+        assert wanted is not None
+        fit = fit[_start_with(wanted, rows[0, :shared])]
+        wanted = _byte_rows(values.take(pa.array(fit))) if fit.shape[0] else None
+    if fit.shape[0] and wanted is not None:
+        numbers = _numbers(wanted[:, shared:])
+        at = np.minimum(np.searchsorted(keys, numbers), keys.shape[0] - 1)
+        hit = keys[at] == numbers
+        found[fit[hit]] = at[hit]
+    return found
+
+
+#: Ids whose bytes after those they all share are decimal digits are looked up by their
+#: number in a table of every number of as many digits, when it has at most this many
+#: entries per id (and :data:`NUMBERED_ANY` in any case).
+NUMBERED_PER_ID = 4
+NUMBERED_ANY = 1 << 16
+
+
+class _Numbered(NamedTuple):
+    """Ids as a shared beginning and a number (see :func:`_numbered`)."""
+
+    first: NDArray[np.uint8]  # the bytes every id begins with
+    width: int  # of every id, in bytes
+    table: NDArray[np.int32]  # by number: the position of its id, -1 where none
+
+
+def _decimal(rows: NDArray[np.uint8]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """Rows of decimal digits as numbers, and which rows are digits alone."""
+    numbers = np.zeros(rows.shape[0], np.int64)
+    digits = np.ones(rows.shape[0], np.bool_)
+    for column in range(rows.shape[1]):
+        digit = rows[:, column] - np.uint8(ord("0"))  # other bytes wrap past 9
+        digits &= digit < 10
+        numbers *= 10
+        numbers += digit
+    return numbers, digits
+
+
+def _numbered(ids: pa.Array) -> _Numbered | None:
+    """``ids`` as a table by number, when they are distinct, of one length, and begin
+    alike but for their last digits (``C0000001``, ``U00042``): a lookup is then a
+    little arithmetic and one index, not a hash of each value. None otherwise."""
+    rows = _byte_rows(ids)
+    if rows is None:
+        return None
+    differ = np.flatnonzero(rows[0] != rows[-1])
+    shared = int(differ[0]) if differ.shape[0] else rows.shape[1]
+    width = rows.shape[1]
+    if not 0 < width - shared < 19 or 10 ** (width - shared) > max(
+        NUMBERED_PER_ID * rows.shape[0], NUMBERED_ANY
+    ):
+        return None
+    first = rows[0, :shared].copy()
+    numbers, digits = _decimal(rows[:, shared:])
+    if not (digits & _start_with(rows, first)).all():
+        return None
+    if rows.shape[0] >= 2**31:
+        return None
+    table = np.full(10 ** (width - shared), -1, np.int32)
+    positions = np.arange(rows.shape[0], dtype=np.int32)
+    table[numbers] = positions
+    if not np.array_equal(table[numbers], positions):
+        return None  # two ids alike: hashing finds the first
+    return _Numbered(first, width, table)
+
+
+def _look_up(numbered: _Numbered, values: pa.Array) -> NDArray[np.int64] | None:
+    """:func:`locate` of ``values`` in the ids of ``numbered``; None when ``values``
+    are not text."""
+    values = combined(values)
+    if not is_text(values):
+        return None
+    if values.null_count:
+        values = pc.fill_null(values, EMPTY)
+    found = np.full(len(values), -1, np.int64)
+    offsets = stored_offsets(values)
+    fit = np.flatnonzero(offsets[1:] - offsets[:-1] == numbered.width)
+    if not fit.shape[0]:
+        return found  # every value of another length than the ids
+    rows = _byte_rows(values if fit.shape[0] == len(values) else values.take(pa.array(fit)))
+    assert rows is not None
+    shared = numbered.first.shape[0]
+    numbers, known = _decimal(rows[:, shared:])
+    known &= _start_with(rows, numbered.first)
+    at = numbered.table[np.where(known, numbers, 0)]
+    at[~known] = -1
+    found[fit] = at
+    return found
+
+
 def locate_each(ids: pa.Array, columns: Sequence[pa.Array]) -> list[NDArray[np.int64]]:
     """:func:`locate` of each of ``columns`` in the same ``ids``, which are hashed once
-    (or the columns' distinct values once) rather than once a column."""
-    if len({values.type for values in columns} | {ids.type}) != 1:
-        return [locate(ids, values) for values in columns]
-    found = locate(ids, pa.chunked_array(columns, type=ids.type))
-    ends = np.cumsum([len(values) for values in columns])
-    return np.split(found, ends[:-1]) if columns else []
+    (or the columns' distinct values once) rather than once a column. A column in
+    dictionary form (without null indices) is looked up word by word, its cells
+    found through its indices."""
+    coded = [pa.types.is_dictionary(values.type) and not values.null_count for values in columns]
+    words: list[pa.Array] = [
+        values.dictionary if by_word else plain(values)
+        for values, by_word in zip(columns, coded, strict=True)
+    ]
+    numbered = _numbered(ids) if words else None
+    looked_up = [_look_up(numbered, values) for values in words] if numbered is not None else []
+    if looked_up and all(at is not None for at in looked_up):
+        found = [at for at in looked_up if at is not None]
+    elif len({values.type for values in words} | {ids.type}) != 1:
+        found = [locate(ids, values) for values in words]
+    else:
+        together = locate(ids, pa.chunked_array(words, type=ids.type))
+        ends = np.cumsum([len(values) for values in words])
+        found = np.split(together, ends[:-1]) if words else []
+    return [
+        at[np.asarray(values.indices, dtype=np.intp)] if by_word else at
+        for at, values, by_word in zip(found, columns, coded, strict=True)
+    ]
 
 
 def references(
@@ -308,13 +507,15 @@ def tolerance_rows(columns: Columns, ids: TargetIds) -> tuple[NDArray[np.int64],
     """The row each tolerance names in its table (-1 where there is none) and whether
     it is checked there (:func:`tolerance_targets`, without reporting)."""
     tables = columns["ref_table"]
-    ref_ids = columns["ref_id"]
+    ref_ids = plain(columns["ref_id"])
     found = np.full(tables.shape[0], -1, np.int64)
     checked = np.zeros(tables.shape[0], np.bool_)
     for code, table in enumerate(vocab.TOLERANCE_TARGET.values):
         rows = np.flatnonzero(tables == code)
         if rows.shape[0]:
-            found[rows] = locate(ids[table][0], ref_ids.take(pa.array(rows)))
+            named = ref_ids.take(pa.array(rows))
+            by_search = locate_sorted(ids[table][0], named)
+            found[rows] = locate(ids[table][0], named) if by_search is None else by_search
             checked[rows] = ids[table][2]
     return found, checked
 

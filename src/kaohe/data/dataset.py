@@ -40,7 +40,9 @@ class Columns(Mapping[str, NDArray[Any]]):
     text that rules and writers use and no more. The Arrow array is kept
     beside them: :meth:`text` gives it to the writers, who would otherwise
     make it again from the numpy text (a province's ledger ids cost less
-    memory as Arrow text than as numpy text, and more time to remake).
+    memory as Arrow text than as numpy text, and more time to remake). An
+    Arrow column may arrive in dictionary form (read so from Parquet): it is
+    decoded when first read.
     """
 
     def __init__(
@@ -67,9 +69,13 @@ class Columns(Mapping[str, NDArray[Any]]):
 
     def text(self, name: str) -> pa.Array:
         """Text column ``name`` as an Arrow string array: as it was read (made from
-        the numpy text for a column given as numpy)."""
+        the numpy text for a column given as numpy); a string array, also of a
+        column that arrived in dictionary form."""
         found = self._texts.get(name)
         if found is not None:
+            from kaohe.data.arrays import plain
+
+            found = self._texts[name] = plain(found)
             return found
         from kaohe.arrowtext import from_numpy
 

@@ -71,12 +71,12 @@ def _load(
     pool: Executor,
 ) -> Dataset:
     """:func:`load`, parsing each table of a folder on ``pool`` as soon as it is read."""
-    from kaohe.data.build import Parsed, assemble, parse_raw, require_tables
+    from kaohe.data.build import Parsing, assemble, parse_raw, require_tables
     from kaohe.data.locations import sources
 
     tables = installed_tables() if tables is None else tables
     problems = Problems()
-    started: dict[str, tuple[RawTable, Callable[[], Parsed]]] = {}
+    started: dict[str, tuple[RawTable, Parsing]] = {}
 
     def start(raw: RawTable) -> None:
         started[raw.name] = (raw, parse_raw(raw, problems, tables, pool))

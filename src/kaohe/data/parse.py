@@ -37,6 +37,7 @@ from kaohe.data.arrays import (
     holds_byte,
     is_text,
     not_utf8,
+    plain,
     printable_ascii,
     text,
 )
@@ -110,6 +111,21 @@ def parse_column(
     Arrow and database readers do not: a SQLite ``BLOB``, a damaged file);
     cells that are not are reported and parsed as empty.
     """
+    return plain(parse_words(spec, values, where, check_text=check_text))
+
+
+def parse_words(
+    spec: ColumnSpec,
+    values: pa.Array | pa.ChunkedArray,
+    where: Where,
+    *,
+    check_text: bool = False,
+) -> Column:
+    """:func:`parse_column`, but an ``id`` or ``text`` column given in dictionary form
+    (read so from Parquet) stays in it: its distinct words trimmed, the indices as
+    stored (null cells: an empty word after the others, so no index is null); the
+    same cells (:func:`~kaohe.data.arrays.plain`), each word looked at once by
+    lookups, and decoded only when the text is read."""
     values = combined(values)
     parser = _PARSERS[spec.kind]
     bad = not_utf8(values) if check_text else None
@@ -171,7 +187,7 @@ class _Words(NamedTuple):
 def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
     """:func:`_cells` as distinct values: a text column is trimmed value by value
     rather than cell by cell (required cells that are empty reported)."""
-    if pa.types.is_dictionary(values.type) and is_text(values.dictionary):
+    if _is_word_dictionary(values):
         return _dictionary_words(spec, values, where)
     if is_text(values):
         encoded = pc.dictionary_encode(pc.fill_null(values, "") if values.null_count else values)
@@ -184,6 +200,16 @@ def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
     empty = empty_cells(words)[indices]
     _required(spec, empty, where)
     return _Words(words, indices, empty, given)
+
+
+def _is_word_dictionary(values: pa.Array) -> bool:
+    """Whether ``values`` is a dictionary array of text (a column read in dictionary form)."""
+    return pa.types.is_dictionary(values.type) and is_text(values.dictionary)
+
+
+def _encoded(found: _Words) -> pa.DictionaryArray:
+    """The cells of :func:`_dictionary_words` as a dictionary array (see :func:`parse_words`)."""
+    return pa.DictionaryArray.from_arrays(pa.array(found.indices), found.words)
 
 
 def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where) -> _Words:
@@ -202,34 +228,35 @@ def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where
 # -- ids and text ------------------------------------------------------------------------
 
 
+#: What an id may not hold, and the message of a cell that does (marked with ``N_``).
+_COLON = N_(
+    "id '{id}' contains ':', which is reserved for derived records; expected an id without ':'"
+)
+_UNSEEN_CHARACTER = N_(
+    "id '{id}' contains a character that cannot be seen (written here as "
+    "its code, \\u...); expected an id of visible characters"
+)
+
+
 def parse_ids(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
     """Text without ``:`` (reserved for derived records) and without characters that
     cannot be seen (:data:`_UNSEEN`: an id with a zero-width space pasted in looks
-    like another id and is not)."""
+    like another id and is not); a dictionary array stays one (see
+    :func:`parse_words`), each distinct word looked at once."""
+    if _is_word_dictionary(values):
+        found = _dictionary_words(spec, values, where)
+        if holds_byte(found.words, ord(":")):
+            _refuse_words(pc.match_substring(found.words, ":"), _COLON, found, spec, where)
+        if not printable_ascii(found.words):
+            unseen = pc.match_substring_regex(found.words, _UNSEEN)
+            _refuse_words(unseen, _UNSEEN_CHARACTER, found, spec, where)
+        return _encoded(found)
     cells, _empty = _cells(spec, values, where)
-    plain = is_text(cells)
-    if not plain or holds_byte(cells, ord(":")):
-        _refuse(
-            pc.match_substring(cells, ":"),
-            N_(
-                "id '{id}' contains ':', which is reserved for derived records; "
-                "expected an id without ':'"
-            ),
-            cells,
-            spec,
-            where,
-        )
-    if not plain or not printable_ascii(cells):
-        _refuse(
-            pc.match_substring_regex(cells, _UNSEEN),
-            N_(
-                "id '{id}' contains a character that cannot be seen (written here as "
-                "its code, \\u...); expected an id of visible characters"
-            ),
-            cells,
-            spec,
-            where,
-        )
+    as_text = is_text(cells)
+    if not as_text or holds_byte(cells, ord(":")):
+        _refuse(pc.match_substring(cells, ":"), _COLON, cells, spec, where)
+    if not as_text or not printable_ascii(cells):
+        _refuse(pc.match_substring_regex(cells, _UNSEEN), _UNSEEN_CHARACTER, cells, spec, where)
     return cells
 
 
@@ -248,14 +275,26 @@ def _refuse(bad: pa.Array, message: str, cells: pa.Array, spec: ColumnSpec, wher
         )
 
 
+def _refuse_words(
+    bad: pa.Array, message: str, found: _Words, spec: ColumnSpec, where: Where
+) -> None:
+    """:func:`_refuse` of the cells whose word ``bad`` marks (a dictionary column)."""
+    rows = np.asarray(bad, dtype=np.bool_)[found.indices]
+    where.check(rows, lambda row: _(message).format(id=found.shown(row)), spec.name)
+
+
 def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
     """Any text; scheme-defined values (``simplified``) in simplified characters."""
     if not spec.simplified:
+        if _is_word_dictionary(values):
+            return _encoded(_dictionary_words(spec, values, where))
         return _cells(spec, values, where)[0]
     found = _words(spec, values, where)
     simple = simplify(found.words)
     if found.given is not None and simple.equals(found.given):  # nothing changes
         return pc.fill_null(values, "") if values.null_count else values
+    if _is_word_dictionary(values):  # stays in dictionary form (see parse_words)
+        return pa.DictionaryArray.from_arrays(pa.array(found.indices), simple)
     return simple.take(pa.array(found.indices))
 
 
@@ -332,9 +371,61 @@ def _text_days(cells: pa.Array) -> NDArray[np.datetime64]:
     return days
 
 
+def _outside(shown: Callable[[int], str]) -> Callable[[int], str]:
+    """The message of a date outside the years accepted, the cell as ``shown(row)``."""
+    return lambda row: _(
+        "'{value}' is outside {first}-{last}; expected a date from {first_day} to {last_day}"
+    ).format(
+        value=shown(row),
+        first=FIRST_YEAR,
+        last=LAST_YEAR,
+        first_day=FIRST_DAY,
+        last_day=LAST_DAY,
+    )
+
+
+#: :data:`FIRST_DAY` and :data:`LAST_DAY` as days since 1970-01-01 (a ``date32`` as stored).
+FIRST_NUMBER = int(FIRST_DAY.astype(np.int64))
+LAST_NUMBER = int(LAST_DAY.astype(np.int64))
+
+
+def _stored_days(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.datetime64]:
+    """:func:`parse_dates` of a ``date32`` column: its days as stored (``NaT`` where
+    null), checked against the years accepted on the stored integers (no cast, no
+    comparison of ``datetime64`` values); as :func:`parse_dates` reports them."""
+    data = values.buffers()[1]
+    n = len(values)
+    numbers = (
+        np.zeros(n, np.int32)
+        if data is None
+        else np.frombuffer(data, np.int32, count=n, offset=values.offset * 4)
+    )
+    days = numbers.astype("datetime64[D]")
+    # the least and the greatest number first: rows outside are looked for only if any
+    outside = (
+        (numbers < FIRST_NUMBER) | (numbers > LAST_NUMBER)
+        if n and (int(numbers.min()) < FIRST_NUMBER or int(numbers.max()) > LAST_NUMBER)
+        else None
+    )
+    if values.null_count:
+        empty = np.asarray(values.is_null(), dtype=np.bool_)
+        days[empty] = NAT
+        if outside is not None:
+            outside &= ~empty
+    else:
+        empty = np.zeros(n, np.bool_)
+    _required(spec, empty, where)
+    if outside is None or not outside.any():
+        return days
+    where.fail(outside, _outside(lambda row: str(days[row])), spec.name)
+    return np.where(outside, NAT, days)
+
+
 def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.datetime64]:
     """Dates as officials type them, Excel serials, or date and timestamp columns."""
     kind = values.type
+    if pa.types.is_date32(kind):
+        return _stored_days(spec, values, where)
     if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
         if pa.types.is_timestamp(kind):
             day = pc.floor_temporal(values, unit="day")
@@ -389,19 +480,7 @@ def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
             ),
             spec.name,
         )
-    where.check(
-        (days < FIRST_DAY) | (days > LAST_DAY),
-        lambda row: _(
-            "'{value}' is outside {first}-{last}; expected a date from {first_day} to {last_day}"
-        ).format(
-            value=shown(row),
-            first=FIRST_YEAR,
-            last=LAST_YEAR,
-            first_day=FIRST_DAY,
-            last_day=LAST_DAY,
-        ),
-        spec.name,
-    )
+    where.check((days < FIRST_DAY) | (days > LAST_DAY), _outside(shown), spec.name)
     return np.where((days < FIRST_DAY) | (days > LAST_DAY), NAT, days)
 
 
