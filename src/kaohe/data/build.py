@@ -393,6 +393,15 @@ def assemble(
     )
 
 
+def released(dataset: Dataset) -> Dataset:
+    """``dataset``, once Arrow's memory pool has given back the pages of the loading's
+    temporaries (freed by then): mimalloc keeps them, and numpy's allocations while
+    scoring cannot use them (a W2 scored from columns in memory peaked at 4.12 GiB,
+    3.65 GiB so; about 3 ms)."""
+    pa.default_memory_pool().release_unused()
+    return dataset
+
+
 def _lookups(table: Parsed, column: str) -> int:
     """How many values of ``column`` are looked up: its distinct words when it is in
     dictionary form, else its cells."""

@@ -212,9 +212,10 @@ class Dataset:
         plugins'). Raises :class:`~kaohe.errors.DataError`
         listing every problem.
         """
+        from kaohe.data.build import released
         from kaohe.data.memory import from_columns
 
-        return from_columns(tables, source=source, require=require, contract=contract)
+        return released(from_columns(tables, source=source, require=require, contract=contract))
 
     def out_of_period(self, start: dt.date, end: dt.date) -> dict[str, int]:
         """Per ledger table scored by period, the rows dated outside ``[start, end]``.

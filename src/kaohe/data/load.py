@@ -56,10 +56,11 @@ def load(
     the installed plugins' tables. ``categories``: the unit categories a
     scheme declares (any, by default).
     """
-    from kaohe.data.build import workers
+    from kaohe.data.build import released, workers
 
     with ThreadPoolExecutor(workers()) as pool:
-        return _load(path, require, tables, progress, categories, pool)
+        dataset = _load(path, require, tables, progress, categories, pool)
+    return released(dataset)
 
 
 def _load(
