@@ -132,6 +132,20 @@ def test_a_cell_spelled_by_two_combinations_is_one_cell() -> None:
     assert made.indices.to_pylist() == [0, 0]
 
 
+def test_only_the_combinations_that_occur_are_spelled(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 1,000 notes of tolerated records times 3 severities: 3,000 combinations, 2 occur
+    monkeypatch.setattr(arrowtext, "COMBINED_LIMIT", 2)
+    notes = label_rows(tuple(f"; 容错减半 T{i}" for i in range(1000)), np.asarray([7, 7, 999]))
+    severity = label_rows(("一般", "较重", "严重"), np.asarray([2, 2, 0]))
+    made = arrowtext.combined([severity.arrow(), "问题", notes.arrow()], 3)
+    assert made.to_pylist() == ["严重问题; 容错减半 T7"] * 2 + ["一般问题; 容错减半 T999"]
+    assert made.dictionary.to_pylist() == ["一般问题; 容错减半 T999", "严重问题; 容错减半 T7"]
+    third = label_rows(("a", "b"), np.asarray([0, 1, 0]))
+    assert arrowtext.combined([severity.arrow(), notes.arrow(), third.arrow()], 3) is None
+    assert arrowtext.combined(["a", "b"], 2).to_pylist() == ["ab", "ab"]
+    assert arrowtext.combined([severity.arrow()[:0], "x"], 0).to_pylist() == []
+
+
 def test_a_dictionary_with_a_null_cell_is_joined_cell_by_cell() -> None:
     with_null = pa.DictionaryArray.from_arrays(pa.array([0, 1], pa.int32()), pa.array(["a", None]))
     assert arrowtext.combined([with_null, "x"], 2) is None

@@ -247,36 +247,70 @@ def encoded(codes: Any, cells: Any) -> Any:
 
 #: The most combinations of cells :func:`combined` spells out.
 COMBINED_LIMIT = 1 << 16
+#: Combined codes below this are marked present in a table rather than sorted.
+_PRESENCE_LIMIT = 1 << 24
 
 
 def combined(pieces: list[Any], n: int) -> Any:
     """Text pieces (strings, and dictionary-encoded arrays of ``n`` rows) joined row by
     row, as a dictionary-encoded array: the codes of the arrays are combined into one
-    code per row, and the text made once per combination of cells (each distinct
-    joined cell once). None when a piece is a plain text array, has nulls (in its codes
-    or its cells), or the
-    combinations would exceed :data:`COMBINED_LIMIT`: join them cell by cell then.
+    code per row, and the text made once per combination of cells that occurs (each
+    distinct joined cell once). None when a piece is a plain text array, has nulls
+    (in its codes or its cells), or more than :data:`COMBINED_LIMIT` combinations
+    occur: join them cell by cell then.
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    codes = np.zeros(n, dtype=np.int64)
-    cells = [""]
-    for piece in pieces:
-        if isinstance(piece, str):
-            cells = [cell + piece for cell in cells]
-            continue
+    arrays = [piece for piece in pieces if not isinstance(piece, str)]
+    for piece in arrays:
         if not pa.types.is_dictionary(piece.type) or piece.null_count:
             return None
         if piece.dictionary.null_count:
             return None
-        more = piece.dictionary.to_pylist()
-        if len(cells) * max(len(more), 1) > COMBINED_LIMIT:
-            return None
-        codes = codes * len(more) + piece.indices.to_numpy(zero_copy_only=False)
-        cells = [cell + other for cell in cells for other in more]
-    first: dict[str, int] = {}
-    lookup = np.array([first.setdefault(cell, len(first)) for cell in cells], dtype=np.int32)
-    return encoded(lookup[codes], pa.array(list(first), _large()))
+    sizes = [max(len(piece.dictionary), 1) for piece in arrays]
+    if int(np.prod(sizes, dtype=np.float64)) >= 2**62:
+        return None
+    codes = np.zeros(n, dtype=np.int64)
+    for piece, size in zip(arrays, sizes, strict=True):
+        codes *= size
+        codes += piece.indices.to_numpy(zero_copy_only=False)
+    occurring, row_code = _occurring(codes, int(np.prod(sizes, dtype=np.int64)))
+    if occurring.shape[0] > COMBINED_LIMIT:
+        return None
+    # each occurring combination's index into each array's cells (mixed radix)
+    digits = []
+    rest = occurring.copy()
+    for size in reversed(sizes):
+        digits.append(rest % size)
+        rest //= size
+    large = _large()
+    parts = iter(reversed(digits))
+    spelled = [
+        pa.scalar(piece, large)
+        if isinstance(piece, str)
+        else piece.dictionary.cast(large).take(pa.array(next(parts)))
+        for piece in pieces
+    ]
+    if not arrays:
+        return encoded(row_code, pa.array(["".join(pieces)], large))
+    cells = pc.binary_join_element_wise(*spelled, pa.scalar("", large))
+    unique = cells.dictionary_encode()  # a cell spelled by two combinations is one cell
+    lookup = unique.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+    return encoded(lookup[row_code], unique.dictionary)
+
+
+def _occurring(codes: NDArray[np.int64], span: int) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The distinct ``codes`` (``0 <= code < span``), ascending, and each row's place
+    among them: by a table of the span where it is small, else by sorting."""
+    if span <= _PRESENCE_LIMIT:
+        present = np.zeros(span, dtype=bool)
+        present[codes] = True
+        occurring = np.flatnonzero(present)
+        place = np.cumsum(present, dtype=np.int64) - 1
+        return occurring, place[codes]
+    occurring, place = np.unique(codes, return_inverse=True)
+    return occurring, place.reshape(-1)
 
 
 def repeated(pieces: list[Any], order: NDArray[np.int64], *, safe: bool = True) -> Taken:
