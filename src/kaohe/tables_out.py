@@ -13,7 +13,7 @@ text columns, for the workbook and the report.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -247,6 +247,15 @@ class _Labels:
         table = np.array([self.code(label) for label in distinct.tolist()], dtype=np.int64)
         return table[inverse.reshape(-1)]
 
+    def codes_of(self, names: Sequence[str], which: NDArray[np.int64]) -> NDArray[np.int64]:
+        """:meth:`codes` of the labels ``names[which]``, without making them: the
+        labels that occur are coded in the order :meth:`codes` codes them (sorted)."""
+        occurring = np.flatnonzero(np.bincount(which, minlength=len(names)))
+        table = np.zeros(len(names), dtype=np.int64)
+        for at_name in sorted(occurring.tolist(), key=names.__getitem__):
+            table[at_name] = self.code(names[at_name])
+        return table[which]
+
     def arrow(self) -> Any:
         """The labels in code order, as an Arrow array."""
         import pyarrow as pa
@@ -286,12 +295,13 @@ def adjustment_columns(results: Results, entity: str | None = None) -> Table:
     for grades in results.effects:
         if entity not in (None, grades.entity):
             continue
-        names = np.array([*(UNIT_EFFECT if grades.entity == UNIT else EFFECT.values), ""])
+        names = (*(UNIT_EFFECT if grades.entity == UNIT else EFFECT.values), "")
+        level = np.where(grades.level < 0, len(names) - 1, grades.level)
         rule.append(np.full(len(grades), rules.code(grades.rule), dtype=np.int64))
         index.append(grades.index + (n_units if grades.entity == CADRE else 0))
         points.append(np.zeros(len(grades)))
         table.append(tables.codes(grades.column("source_table")))
-        effect.append(effects.codes(names[np.where(grades.level < 0, -1, grades.level)]))
+        effect.append(effects.codes_of(names, level))
         ids.append(grades.text("source_id"))
         notes.append(at.distinct(grades.text("note", encoded=True)))
     if not index:
