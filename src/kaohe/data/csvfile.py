@@ -42,7 +42,7 @@ from kaohe.data.raw import (
     title_warning,
 )
 from kaohe.i18n import _
-from kaohe.table_spec import TableSpec
+from kaohe.table_spec import TableSpec, header_text
 
 #: How much of the file's start is searched for the header (bytes).
 HEAD_BYTES = 1 << 16
@@ -174,7 +174,7 @@ def _read(
         return None
     table, lines = drop_empty_rows(table, lines, source, problems)
     columns = pa.table({name: table.column(index) for index, name in positions.items()})
-    headers = {name: header[index].strip() for index, name in positions.items()}
+    headers = {name: header_text(header[index]) for index, name in positions.items()}
     return RawTable(spec.name, source, columns, headers, lines, sha256())
 
 
@@ -337,7 +337,7 @@ def _records(
             lines, found, wrong = _scan(text, width, header_line, strict=False)
         else:
             cell = _open_quote(text, refused.line - header_line - 1)
-            named = cell <= width and header[cell - 1].strip()
+            named = cell <= width and header_text(header[cell - 1])
             problems.add_error(
                 source,
                 _(
@@ -345,7 +345,7 @@ def _records(
                     'after it; expected a closing quote (") at the end of the cell'
                 ).format(cell=cell),
                 row=refused.line,
-                column=header[cell - 1].strip() if named else None,
+                column=named or None,
             )
             return None
     for row, line in wrong:
@@ -379,7 +379,7 @@ def _wrong_width(
             row=line,
         )
     else:
-        missing = header[len(row)].strip() or None
+        missing = header_text(header[len(row)]) or None
         problems.add_error(
             source,
             _(

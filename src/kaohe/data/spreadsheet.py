@@ -28,7 +28,7 @@ from kaohe.data.arrays import python_cells
 from kaohe.data.problems import Problems
 from kaohe.data.raw import RawTable, drop_empty_rows, find_header, resolve_headers, title_warning
 from kaohe.i18n import _
-from kaohe.table_spec import TableSpec
+from kaohe.table_spec import TableSpec, header_text
 from kaohe.tables import find_table
 
 #: File name endings of the spreadsheets calamine reads.
@@ -169,7 +169,7 @@ def _sheet(
 ) -> RawTable | None:
     index = find_header(spec, [[str(cell) for cell in row] for row in rows[:50]])
     assert index is not None  # the sheet has a filled cell
-    header = [str(cell).strip() for cell in rows[index]]
+    header = [header_text(str(cell)) for cell in rows[index]]
     titles = [
         (i + 1, [str(c) for c in row])
         for i, row in enumerate(rows[:index])
