@@ -78,7 +78,7 @@ def empty_cells(values: pa.Array) -> NDArray[np.bool_]:
     return empty
 
 
-def _text_bytes(values: pa.Array) -> NDArray[np.uint8]:
+def text_bytes(values: pa.Array) -> NDArray[np.uint8]:
     """The bytes of a string array's cells, as stored (no copy)."""
     data = values.buffers()[2]
     if data is None or not len(values):
@@ -90,14 +90,19 @@ def _text_bytes(values: pa.Array) -> NDArray[np.uint8]:
 def holds_byte(values: pa.Array, byte: int) -> bool:
     """Whether a cell of a string array holds the ASCII character ``byte`` (one scan
     of the text's bytes; in UTF-8 an ASCII byte is never part of another character)."""
-    return bool((_text_bytes(values) == byte).any())
+    return bool((text_bytes(values) == byte).any())
+
+
+def _bytes_within(raw: NDArray[np.uint8], lowest: int, highest: int) -> bool:
+    """Whether every byte of ``raw`` is from ``lowest`` to ``highest`` (two reductions;
+    true of no bytes)."""
+    return not raw.shape[0] or (int(raw.min()) >= lowest and int(raw.max()) <= highest)
 
 
 def printable_ascii(values: pa.Array) -> bool:
     """Whether every cell of a string array is printable ASCII (no control character,
     nothing beyond ASCII): two reductions over the text's bytes."""
-    raw = _text_bytes(values)
-    return not raw.shape[0] or (int(raw.min()) >= 0x20 and int(raw.max()) < 0x7F)
+    return _bytes_within(text_bytes(values), 0x20, 0x7E)
 
 
 def not_utf8(values: pa.Array) -> NDArray[np.bool_] | None:
@@ -107,8 +112,7 @@ def not_utf8(values: pa.Array) -> NDArray[np.bool_] | None:
     strings = values.dictionary if pa.types.is_dictionary(values.type) else values
     if not is_text(strings):
         return None
-    ascii_bytes = _text_bytes(strings)
-    if not ascii_bytes.shape[0] or int(ascii_bytes.max()) < 0x80:
+    if _bytes_within(text_bytes(strings), 0x00, 0x7F):  # ASCII: UTF-8 as it is
         return None
     try:
         strings.validate(full=True)
@@ -260,13 +264,6 @@ MAY_END_BLANK = _byte_set(range(0x21), 0x7F, range(0x80, 0x8F), 0x9F, 0xA0, 0xA8
 MAY_END_BLANK_BEFORE = _byte_set(0x80, 0x81, 0x9A, 0xC2)
 
 
-def _graphic_ascii(raw: NDArray[np.uint8]) -> bool:
-    """Whether every byte is printable ASCII other than the space (``!`` to ``~``): then
-    no cell can start or end with white space (ids, codes), found by two reductions
-    rather than by looking at each cell's first and last bytes."""
-    return bool(raw.shape[0] and int(raw.min()) > 0x20 and int(raw.max()) < 0x7F)
-
-
 def _edges(
     values: pa.Array, *, ends: bool = True
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]]:
@@ -279,7 +276,10 @@ def _edges(
     present = end > start
     if not raw.shape[0]:
         return ~present, present, present
-    if _graphic_ascii(raw[int(offsets[0]) : int(offsets[-1])]):  # no blank in any cell
+    # every byte printable ASCII but the space (ids, codes): no cell can start or end
+    # with white space, found without looking at each cell's first and last bytes
+    cells = raw[int(offsets[0]) : int(offsets[-1])]
+    if cells.shape[0] and _bytes_within(cells, 0x21, 0x7E):
         none = np.zeros(present.shape[0], np.bool_)
         return ~present, none, none if ends else present
     # np.take of a byte table: about twice as fast as indexing the table by the bytes

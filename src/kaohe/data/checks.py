@@ -25,6 +25,7 @@ from kaohe.data.arrays import (
     is_text,
     plain,
     stored_offsets,
+    text_bytes,
 )
 from kaohe.data.problems import Where, visible
 from kaohe.i18n import _
@@ -251,10 +252,7 @@ def _byte_rows(values: pa.Array) -> NDArray[np.uint8] | None:
     width = int(offsets[1] - offsets[0])
     if not width or not (offsets[1:] - offsets[:-1] == width).all():
         return None
-    data = values.buffers()[2]
-    assert data is not None
-    raw = np.frombuffer(data, np.uint8)[int(offsets[0]) : int(offsets[-1])]
-    return raw.reshape(len(values), width)
+    return text_bytes(values).reshape(len(values), width)
 
 
 def _numbers(rows: NDArray[np.uint8]) -> NDArray[np.uint64]:
@@ -281,12 +279,17 @@ def _start_with(rows: NDArray[np.uint8], first: NDArray[np.uint8]) -> NDArray[np
 KEY_BYTES = 8
 
 
+def _shared_start(rows: NDArray[np.uint8]) -> int:
+    """How many bytes the first and the last row of a byte matrix begin with alike."""
+    differ = np.flatnonzero(rows[0] != rows[-1])
+    return int(differ[0]) if differ.shape[0] else rows.shape[1]
+
+
 def _ordered_keys(rows: NDArray[np.uint8]) -> tuple[int, NDArray[np.uint64]] | None:
     """Of the rows of a byte matrix that all begin with the bytes the first and the last
     row share, followed by at most :data:`KEY_BYTES` more: how many bytes they share,
     and the rest as numbers ordered as the rows are. None for other rows."""
-    differ = np.flatnonzero(rows[0] != rows[-1])
-    shared = int(differ[0]) if differ.shape[0] else rows.shape[1]
+    shared = _shared_start(rows)
     if rows.shape[1] - shared > KEY_BYTES or not _start_with(rows, rows[0, :shared]).all():
         return None
     return shared, _numbers(rows[:, shared:])
@@ -327,13 +330,11 @@ def locate_sorted(ids: pa.Array, values: pa.Array) -> NDArray[np.int64] | None:
     if fit.shape[0]:  # other values are of another length than every id
         wanted = _byte_rows(values.take(pa.array(fit)))
         assert wanted is not None
-        fit = fit[_start_with(wanted, rows[0, :shared])]
-        wanted = _byte_rows(values.take(pa.array(fit))) if fit.shape[0] else None
-    if fit.shape[0] and wanted is not None:
-        numbers = _numbers(wanted[:, shared:])
+        alike = _start_with(wanted, rows[0, :shared])
+        numbers = _numbers(wanted[alike][:, shared:])
         at = np.minimum(np.searchsorted(keys, numbers), keys.shape[0] - 1)
         hit = keys[at] == numbers
-        found[fit[hit]] = at[hit]
+        found[fit[alike][hit]] = at[hit]
     return found
 
 
@@ -371,8 +372,7 @@ def _numbered(ids: pa.Array) -> _Numbered | None:
     rows = _byte_rows(ids)
     if rows is None:
         return None
-    differ = np.flatnonzero(rows[0] != rows[-1])
-    shared = int(differ[0]) if differ.shape[0] else rows.shape[1]
+    shared = _shared_start(rows)
     width = rows.shape[1]
     if not 0 < width - shared < 19 or 10 ** (width - shared) > max(
         NUMBERED_PER_ID * rows.shape[0], NUMBERED_ANY
