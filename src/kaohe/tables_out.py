@@ -244,8 +244,7 @@ class _Labels:
     def codes(self, labels: NDArray[np.str_]) -> NDArray[np.int64]:
         """The code of every label of an array (a few distinct ones)."""
         distinct, inverse = np.unique(labels, return_inverse=True)
-        table = np.array([self.code(label) for label in distinct.tolist()], dtype=np.int64)
-        return table[inverse.reshape(-1)]
+        return self.codes_of(distinct.tolist(), inverse.reshape(-1))
 
     def codes_of(self, names: Sequence[str], which: NDArray[np.int64]) -> NDArray[np.int64]:
         """:meth:`codes` of the labels ``names[which]``, without making them: the

@@ -90,13 +90,16 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     )
     if profiled is None:
         at_moving = _parts_at(components, gaps, role, has_votes, moving_columns, first=False)
-        joined = [
-            _merged(rows_s, points_s, rows_m, points_m)
-            for (rows_s, points_s), (rows_m, points_m) in zip(
-                at_still[0], at_moving[0], strict=True
-            )
+        joined = (
+            [
+                _merged(rows_s, points_s, rows_m, points_m)
+                for (rows_s, points_s), (rows_m, points_m) in zip(
+                    at_still[0], at_moving[0], strict=True
+                )
+            ]
             if keep_parts
-        ]
+            else []
+        )
         usable_m, summed = at_moving[1], _summed(moving_columns, at_moving[0])
     else:
         joined, usable_m, summed = profiled.parts, profiled.usable, profiled.summed
