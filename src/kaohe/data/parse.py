@@ -301,13 +301,18 @@ def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
 # -- dates -------------------------------------------------------------------------------
 
 
-def _to_days(days: pa.Array) -> NDArray[np.datetime64]:
-    """A ``date32`` array as ``datetime64[D]``, nulls ``NaT``."""
+def _day_numbers(days: pa.Array) -> NDArray[np.int32]:
+    """A ``date32`` array's days since 1970-01-01 as stored (no copy; 0 where there
+    is no buffer: no rows, or none but nulls)."""
     data = days.buffers()[1]
     if data is None:
-        return np.full(len(days), NAT)
-    numbers = np.frombuffer(data, np.int32, count=len(days), offset=days.offset * 4)
-    result = numbers.astype("datetime64[D]")
+        return np.zeros(len(days), np.int32)
+    return np.frombuffer(data, np.int32, count=len(days), offset=days.offset * 4)
+
+
+def _to_days(days: pa.Array) -> NDArray[np.datetime64]:
+    """A ``date32`` array as ``datetime64[D]``, nulls ``NaT``."""
+    result = _day_numbers(days).astype("datetime64[D]")
     if days.null_count:
         result[np.asarray(days.is_null(), dtype=np.bool_)] = NAT
     return result
@@ -393,13 +398,8 @@ def _stored_days(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np
     """:func:`parse_dates` of a ``date32`` column: its days as stored (``NaT`` where
     null), checked against the years accepted on the stored integers (no cast, no
     comparison of ``datetime64`` values); as :func:`parse_dates` reports them."""
-    data = values.buffers()[1]
     n = len(values)
-    numbers = (
-        np.zeros(n, np.int32)
-        if data is None
-        else np.frombuffer(data, np.int32, count=n, offset=values.offset * 4)
-    )
+    numbers = _day_numbers(values)
     days = numbers.astype("datetime64[D]")
     # the least and the greatest number first: rows outside are looked for only if any
     outside = (
@@ -480,8 +480,9 @@ def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
             ),
             spec.name,
         )
-    where.check((days < FIRST_DAY) | (days > LAST_DAY), _outside(shown), spec.name)
-    return np.where((days < FIRST_DAY) | (days > LAST_DAY), NAT, days)
+    outside = (days < FIRST_DAY) | (days > LAST_DAY)
+    where.check(outside, _outside(shown), spec.name)
+    return np.where(outside, NAT, days)
 
 
 # -- numbers -----------------------------------------------------------------------------
