@@ -80,6 +80,20 @@ def test_the_reported_case_a_manifest_and_notes_are_kept(tmp_path: Path) -> None
     assert leftovers(folder) == []
 
 
+def test_score_refuses_a_folder_it_did_not_write_before_reading_any_data(tmp_path: Path) -> None:
+    folder = tmp_path / "v"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep\n")
+    (tmp_path / "empty").mkdir()  # data that would be refused too, after loading
+    args = ["score", str(COUNTY), "--out", str(folder), "--data", str(tmp_path / "empty")]
+    result_ = CliRunner().invoke(main, args)
+    assert result_.exit_code == 1
+    assert f"{folder}: is not a result folder that kaohe wrote (it holds files and no" in (
+        result_.output
+    )
+    assert "missing required table" not in result_.output
+
+
 def test_a_result_kaohe_wrote_is_replaced(out: Path) -> None:
     assert label_of(out) == "earlier"
     write_folder(out, result("later"))
@@ -151,6 +165,74 @@ def test_anything_kaohe_did_not_write_is_refused_and_untouched(
     assert reason in str(error.value)
     assert sorted((p.name, p.is_symlink()) for p in out.iterdir()) == before
     assert leftovers(out) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda o: (o / "mine.txt").write_text("x"), "holds files kaohe did not write: mine.txt"),
+        (lambda o: (o / "units.csv").write_text("edited"), "units.csv was changed after kaohe"),
+    ],
+)
+def test_checking_ahead_refuses_as_the_write_does(
+    out: Path, change: Callable[[Path], object], reason: str
+) -> None:
+    change(out)
+    with pytest.raises(OutputError, match=reason):
+        folders.checking(out).result()
+
+
+def test_a_folder_kaohe_did_not_write_is_refused_before_its_files_are_read(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (out / "mine.txt").write_text("x")
+    monkeypatch.setattr(folders, "file_sha256", lambda path: pytest.fail(f"read {path}"))
+    with pytest.raises(OutputError, match=r"holds files kaohe did not write: mine\.txt"):
+        folders.checking(out)  # raised at once, not by the future
+
+
+def test_a_checked_folder_is_not_read_again_unless_it_changed(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[str] = []
+    real = folders.file_sha256
+    monkeypatch.setattr(folders, "file_sha256", lambda path: read.append(path.name) or real(path))
+    checked = folders.checking(out).result()
+    assert read == ["notes.csv", "units.csv"]
+    write_folder(out, result("later"), checked=checked)
+    assert read == ["notes.csv", "units.csv"]  # not again
+    checked = folders.checking(out).result()
+    edited = "unit_id,label\nU1,LATER\n"  # the same size
+    (out / "units.csv").write_text(edited)
+    with pytest.raises(OutputError, match=r"units\.csv was changed after kaohe wrote it"):
+        write_folder(out, result("next"), checked=checked)
+    assert read[-2:] == ["notes.csv", "units.csv"]  # read again, as the folder changed
+    assert (out / "units.csv").read_text() == edited
+
+
+def test_the_replaced_result_is_given_to_keep_and_moved_not_copied(out: Path) -> None:
+    inode = (out / "units.csv").stat().st_ino
+    kept = out.parent / "kept"
+    write_folder(out, result("later"), keep=lambda old: old.rename(kept))
+    assert (label_of(out), label_of(kept)) == ("later", "earlier")
+    assert (kept / "units.csv").stat().st_ino == inode
+    assert leftovers(out) == []
+    write_folder(out, result("next"), keep=lambda old: None)  # what keep leaves is removed
+    assert (label_of(out), leftovers(out)) == ("next", [])
+
+
+def test_a_keep_that_fails_leaves_the_earlier_result_aside_for_the_next_run(out: Path) -> None:
+    def full(old: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OutputError, match=r"the earlier result could not be kept \(No space"):
+        write_folder(out, result("later"), keep=full)
+    assert label_of(out) == "later"
+    (aside,) = (out.parent / name for name in leftovers(out))
+    assert label_of(aside) == "earlier"
+    kept = out.parent / "kept"
+    recover(out, keep=lambda old: old.rename(kept))
+    assert (label_of(kept), leftovers(out)) == ("earlier", [])
 
 
 def test_a_file_or_a_link_at_out_is_refused(tmp_path: Path) -> None:
@@ -248,9 +330,11 @@ def test_a_kill_at_any_step_loses_nothing_and_the_next_run_cleans_up(
         assert label_of(aside) == "earlier"
     else:
         assert label_of(out) == ("later" if step in ("in-place", "cleaned") else "earlier")
-    recover(out)  # what the next run does first
+    kept: list[str] = []
+    recover(out, keep=lambda old: kept.append(label_of(old)))  # what the next run does first
     assert label_of(out) == ("later" if step in ("in-place", "cleaned") else "earlier")
     assert leftovers(out) == []
+    assert kept == (["earlier"] if step == "in-place" else [])  # set aside, not yet kept
     write_folder(out, result("next"))
     assert label_of(out) == "next"
     assert leftovers(out) == []

@@ -28,12 +28,14 @@ def test_scoring_again_says_what_it_replaces_and_keeps_the_earlier_run(tmp_path:
     first = run("score", str(COUNTY), "--out", str(out))
     assert "replaces" not in first.output
     earlier = (out / "manifest.json").read_bytes()
+    inode = (out / "cadres.csv").stat().st_ino
     again = run("score", str(COUNTY), "--out", str(out), "--as-of", "2019-11-30")
     assert f"replaces {out} (scored from {FOLDER}, as of 2019-12-31)" in again.output
     kept = sorted((tmp_path / "out.runs").iterdir())
     assert len(kept) == 1
     assert kept[0].name.startswith("001-")
     assert (kept[0] / "manifest.json").read_bytes() == earlier
+    assert (kept[0] / "cadres.csv").stat().st_ino == inode  # moved there, not copied
     run("verify", str(kept[0]))
     run("score", str(COUNTY), "--out", str(out))
     assert [p.name[:4] for p in sorted((tmp_path / "out.runs").iterdir())] == ["001-", "002-"]

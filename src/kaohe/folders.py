@@ -18,8 +18,9 @@
    of every file (:func:`kaohe.manifest.seal`), signed when asked, and
    written last.
 4. The swap: ``out`` is renamed aside (``.NAME.kaohe-old.PID.TOKEN``), the
-   staging folder renamed to ``out``, the old folder removed. SIGINT and
-   SIGTERM are held back during the swap.
+   staging folder renamed to ``out``, the old folder given to ``keep`` (the
+   command line keeps it among the recorded runs, :mod:`kaohe.runs`) or
+   removed. SIGINT and SIGTERM are held back during the swap.
 
 A failure, Ctrl-C or SIGTERM before the swap removes the staging folder
 and leaves ``out`` as it was; a crash (``kill -9``) at any point leaves
@@ -109,32 +110,50 @@ def file_sha256(path: Path) -> str:
 
 def not_ours(folder: Path) -> str | None:
     """Why ``folder`` is not a result folder kaohe wrote, or None when it is one (or empty)."""
+    reason, listed = _unlisted(folder)
+    return reason if reason is not None else _changed(folder, listed)
+
+
+def _unlisted(folder: Path) -> tuple[str | None, dict[str, str]]:
+    """:func:`not_ours` as far as it goes without reading the files: why ``folder``
+    is not a result kaohe wrote (or None), and the files its manifest lists."""
     try:
         entries = {entry.name: entry for entry in os.scandir(folder)}
     except OSError as error:
-        return _("it cannot be read ({reason})").format(reason=error.strerror)
+        return _("it cannot be read ({reason})").format(reason=error.strerror), {}
     if not entries:
-        return None
+        return None, {}
     if MANIFEST not in entries:
-        return _("it holds files and no manifest.json")
+        return _("it holds files and no manifest.json"), {}
     try:
         listed = listed_files(Path(folder, MANIFEST).read_bytes())
     except OSError as error:
-        return _("its manifest.json cannot be read ({reason})").format(reason=error.strerror)
+        reason = _("its manifest.json cannot be read ({reason})").format(reason=error.strerror)
+        return reason, {}
     if listed is None:
-        return _("its manifest.json does not list the files kaohe wrote")
+        return _("its manifest.json does not list the files kaohe wrote"), {}
     expected = {*listed, MANIFEST} | ({SIGNATURE} & entries.keys())
     others = sorted(entries.keys() - expected)
     if others:
-        return _("it holds files kaohe did not write: {files}").format(files=", ".join(others[:5]))
+        reason = _("it holds files kaohe did not write: {files}").format(
+            files=", ".join(others[:5])
+        )
+        return reason, {}
     missing = sorted(expected - entries.keys())
     if missing:
-        return _("files its manifest lists are missing: {files}").format(
+        reason = _("files its manifest lists are missing: {files}").format(
             files=", ".join(missing[:5])
         )
+        return reason, {}
     for name, entry in sorted(entries.items()):
         if not entry.is_file(follow_symlinks=False):
-            return _("{file} is not a plain file").format(file=name)
+            return _("{file} is not a plain file").format(file=name), {}
+    return None, listed
+
+
+def _changed(folder: Path, listed: Mapping[str, str]) -> str | None:
+    """Why the files ``listed`` (name -> sha256) of ``folder`` are not as kaohe wrote
+    them, or None: each is read whole."""
     for name, digest in sorted(listed.items()):
         try:
             if file_sha256(Path(folder, name)) != digest:
@@ -144,31 +163,115 @@ def not_ours(folder: Path) -> str | None:
     return None
 
 
-def _check_replaceable(out: Path) -> None:
+def _state(folder: Path) -> tuple[tuple[object, ...], ...]:
+    """What changes when anything in ``folder`` does: the folder's own identity and each
+    entry's name, type, inode, size and times (a write changes at least the change time)."""
+    try:
+        own = os.lstat(folder)
+        entries = sorted(
+            (entry.name, entry.stat(follow_symlinks=False)) for entry in os.scandir(folder)
+        )
+    except OSError:
+        return ()
+    return (
+        (own.st_mode, own.st_dev, own.st_ino),
+        *(
+            (name, s.st_mode, s.st_ino, s.st_size, s.st_mtime_ns, s.st_ctime_ns)
+            for name, s in entries
+        ),
+    )
+
+
+@attrs.frozen
+class Checked:
+    """``folder`` found replaceable (:func:`checking`), and its :func:`_state` before its
+    files were read: :func:`write_folder` reads them again only if that state changed."""
+
+    folder: Path
+    state: tuple[tuple[object, ...], ...]
+
+
+def _refused(out: Path, reason: str) -> OutputError:
+    return OutputError(
+        _(
+            "{folder}: is not a result folder that kaohe wrote ({reason}); kaohe replaces "
+            "only its own results and has changed nothing: choose another --out, or move "
+            "the folder away yourself"
+        ).format(folder=out, reason=reason)
+    )
+
+
+def _replaceable_listing(out: Path) -> dict[str, str]:
+    """The files the result at ``out`` lists (none when nothing is there); OutputError
+    when ``out`` may not be replaced for any reason found without reading its files."""
     if out.is_symlink():
         raise OutputError(
             _("{folder}: is a symbolic link; choose another --out").format(folder=out)
         )
     if not out.exists():
-        return
+        return {}
     if not out.is_dir():
         raise OutputError(
             _("{folder}: exists and is not a folder; choose another --out").format(folder=out)
         )
-    reason = not_ours(out)
+    reason, listed = _unlisted(out)
     if reason is not None:
-        raise OutputError(
-            _(
-                "{folder}: is not a result folder that kaohe wrote ({reason}); kaohe replaces "
-                "only its own results and has changed nothing: choose another --out, or move "
-                "the folder away yourself"
-            ).format(folder=out, reason=reason)
-        )
+        raise _refused(out, reason)
+    return listed
+
+
+def _check_replaceable(out: Path) -> None:
+    listed = _replaceable_listing(out)
+    reason = _changed(out, listed)
+    if reason is not None:
+        raise _refused(out, reason)
+
+
+def checking(out: str | Path) -> Future[Checked]:
+    """Start checking that :func:`write_folder` may replace ``out`` (step 2 of the
+    module docstring), long before it does.
+
+    What needs no reading of the files is checked at once and raises
+    :class:`~kaohe.errors.OutputError`; the files' digests are compared on a
+    thread meanwhile. The future gives the :class:`Checked` to pass to
+    :func:`write_folder`, or raises that error.
+    """
+    out = Path(out)
+    state = _state(out)
+    listed = _replaceable_listing(out)
+
+    def digests() -> Checked:
+        reason = _changed(out, listed)
+        if reason is not None:
+            raise _refused(out, reason)
+        return Checked(out, state)
+
+    executor = ThreadPoolExecutor(1, thread_name_prefix="kaohe-check")
+    try:
+        return executor.submit(digests)
+    finally:
+        executor.shutdown(wait=False)
 
 
 def _remove(staging: Path) -> None:
     """Remove a staging folder (only kaohe writes into one)."""
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def _set_away(old: Path, out: Path, keep: Keep | None) -> None:
+    """The earlier result of ``out``, set aside in ``old``: given to ``keep``, then what
+    is left of it removed."""
+    if keep is not None:
+        try:
+            keep(old)
+        except OSError as error:
+            raise OutputError(
+                _(
+                    "{folder}: the earlier result could not be kept ({reason}); it is in "
+                    "{old}, and the next run keeps it"
+                ).format(folder=out, reason=error.strerror, old=old)
+            ) from None
+    _discard(old)
 
 
 def _discard(result: Path) -> None:
@@ -189,13 +292,19 @@ def _discard(result: Path) -> None:
         os.rmdir(result)
 
 
-def recover(out: str | Path) -> None:
+#: What becomes of the earlier result a write replaced: called with the folder it was
+#: set aside in, after the swap, to move it away (what it leaves there is removed).
+Keep: TypeAlias = "Callable[[Path], object]"
+
+
+def recover(out: str | Path, keep: Keep | None = None) -> None:
     """Deal with what a killed run left beside ``out``.
 
     An earlier result set aside (a crash between the two renames of the
     swap) is put back when ``out`` does not exist; set-aside results are
-    removed once ``out`` holds a result kaohe wrote; staging folders are
-    removed. Leftovers of a kaohe that is still running are left alone.
+    given to ``keep`` (else removed) once ``out`` holds a result kaohe
+    wrote; staging folders are removed. Leftovers of a kaohe that is still
+    running are left alone.
     """
     out = Path(out)
     parent = out.parent
@@ -225,7 +334,7 @@ def recover(out: str | Path) -> None:
         os.rename(olds.pop(), out)
     if olds and out.is_dir() and not out.is_symlink() and not_ours(out) is None:
         for old in olds:
-            _discard(old)
+            _set_away(old, out, keep)
 
 
 @contextlib.contextmanager
@@ -340,6 +449,8 @@ def write_folder(
     *,
     signer: Signer | None = None,
     progress: Callable[[int], None] | None = None,
+    checked: Checked | None = None,
+    keep: Keep | None = None,
 ) -> Path:
     """Write ``files`` (name -> :data:`Content`, with ``manifest.json``) as folder ``out``,
     all or nothing.
@@ -347,6 +458,9 @@ def write_folder(
     See the module docstring for what is replaced, what is refused and what
     a crash leaves. With ``signer``, ``manifest.sig`` signs the manifest.
     ``progress(1)`` is called after each of the ``len(files)`` files is written.
+    ``checked``: what :func:`checking` found of ``out``, whose files are not read
+    again unless something in the folder changed since. ``keep``: what becomes
+    of the replaced result (:data:`Keep`; by default it is removed).
     """
     out = Path(out)
     if out.name in ("", ".", ".."):
@@ -357,8 +471,9 @@ def write_folder(
         )
     _check_names(files)
     try:
-        recover(out)
-        _check_replaceable(out)
+        recover(out, keep)
+        if checked is None or checked.folder != out or checked.state != _state(out):
+            _check_replaceable(out)
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(
@@ -381,7 +496,7 @@ def write_folder(
                 in_place = True
                 _after("in-place")
                 if moved_aside:
-                    _discard(old)
+                    _set_away(old, out, keep)
                     _after("cleaned")
     except BaseException as error:
         if not in_place:

@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import atexit
 import datetime as dt
+import functools
 import gc
 import importlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 from .. import api, i18n
 from ..i18n import N_, _
@@ -179,12 +183,18 @@ def score(
     plugin_dir: Path | None,
 ) -> None:
     from .. import publish
-    from ..folders import recover, write_folder
+    from ..folders import Checked, checking, recover, write_folder
     from ..kernel import plan
     from ..plugins import call_hook
     from ..progress import progress
     from ..report.labels import FORMATS
-    from ..runs import archive
+    from ..runs import keep
+
+    def replacing(out: Path) -> Future[Checked]:
+        # a killed run's earlier result back in place, whatever happens next; then
+        # whether out may be replaced: at once, but for its files' digests, read meanwhile
+        recover(out, functools.partial(keep, out=out))
+        return checking(out)
 
     source = at_ledger_point(data, ledger_as_of)
     signer = None
@@ -192,29 +202,36 @@ def score(
         from ..signing import load_signer
 
         signer = load_signer(sign)
-    if out is not None:
-        recover(out)  # a killed run's earlier result back in place, whatever happens next
+    early = replacing(out) if out is not None else None
     registry = installed_registry(plugin_dir)
     with progress(len(registry.tables), _("loading")) as bar:
         inputs = publish.load(scheme, source, registry, as_of=as_of, progress=bar.update)
+    folder = out or Path("out") / inputs.scheme.name
+    check = early or replacing(folder)
     with progress(len(plan(inputs.scheme).steps), _("scoring")) as bar:
         results = publish.score(inputs, progress=bar.update)
     call_hook(inputs.scheme.registry.manager, "kaohe_run_finished", results=results)
-    out = out or Path("out") / inputs.scheme.name
     chosen = tuple(FORMATS) if "all" in formats else tuple(formats)
     notices: list[str] = []
     info, files = publish.streamed_result_files(results, inputs, chosen, notices=notices)
-    replaced = archive(out)  # the earlier run kept beside the folder, never silently lost
+    replaced: list[str] = []  # the earlier run kept beside the folder, never silently lost
     with progress(len(files), _("writing")) as bar:
-        write_folder(out, files, signer=signer, progress=bar.update)
-    if replaced is not None:
-        click.echo(replaced)
+        write_folder(
+            folder,
+            files,
+            signer=signer,
+            progress=bar.update,
+            checked=check.result(),
+            keep=lambda old: replaced.append(keep(old, folder) or ""),
+        )
+    for sentence in filter(None, replaced):
+        click.echo(sentence)
     warn(inputs.warnings)
     for notice in notices:
         click.echo(notice)
     _summary(results)
     _tables_summary(info)
-    click.echo(_("wrote {folder}").format(folder=out))
+    click.echo(_("wrote {folder}").format(folder=folder))
 
 
 @main.command(cls=KaoheCommand, help=N_("Check SCHEME and its data without writing anything."))
