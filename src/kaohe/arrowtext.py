@@ -64,7 +64,8 @@ def from_numpy(cells: NDArray[np.str_]) -> Any:
     that has one (its lengths do not add up) is converted cell by cell.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from . import arrowcompute as pc
 
     cells = np.asarray(cells, dtype=str)
     column = pa.array(cells, _large())
@@ -95,15 +96,18 @@ def concat(columns: list[Any]) -> Any:
     """One array of the rows of ``columns`` in turn (an empty array for none)."""
     import pyarrow as pa
 
+    from . import arrowcompute as pc
+
     if not columns:
         return pa.array([], _large())
-    return pa.concat_arrays([c.cast(_large()) for c in columns])
+    return pa.concat_arrays([pc.cast(c, _large()) for c in columns])
 
 
 def neutralised(column: Any) -> Any:
     """Cells starting with ``= + - @``, tab or CR get a leading ``'`` (formula injection)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from . import arrowcompute as pc
 
     if not len(column):
         return column
@@ -123,7 +127,8 @@ def number(values: NDArray[np.float64], decimals: int) -> Any:
     scale (one cast, no text assembled piece by piece).
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from . import arrowcompute as pc
 
     rounded = np.round(np.asarray(values, dtype=np.float64), decimals) + 0.0  # no "-0.00"
     missing = np.isnan(rounded)
@@ -135,7 +140,7 @@ def number(values: NDArray[np.float64], decimals: int) -> Any:
     decimal = pa.Array.from_buffers(
         pa.decimal128(18, decimals), units.shape[0], [valid, pa.py_buffer(words)]
     )
-    text = pc.fill_null(decimal.cast(_large()), pa.scalar("", _large()))
+    text = pc.fill_null(pc.cast(decimal, _large()), pa.scalar("", _large()))
     odd = np.flatnonzero(~missing & ~exact)
     if odd.shape[0]:  # beyond EXACT_LIMIT or infinite: rare, formatted one by one
         mask = np.zeros(rounded.shape[0], dtype=bool)
@@ -148,7 +153,8 @@ def number(values: NDArray[np.float64], decimals: int) -> Any:
 def integer(values: NDArray[np.int64]) -> Any:
     """Integers as text; negative (missing) is empty."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from . import arrowcompute as pc
 
     values = np.asarray(values, dtype=np.int64)
     text = pc.cast(pa.array(values), _large())
@@ -159,15 +165,18 @@ def labels(codes: NDArray[np.int64], names: tuple[str, ...]) -> Any:
     """Vocabulary labels of codes; -1 is empty."""
     import pyarrow as pa
 
+    from . import arrowcompute as pc
+
     table = pa.array([*names, ""], _large())
     codes = np.asarray(codes)
-    return table.take(pa.array(np.where(codes < 0, len(names), codes).astype(np.int64)))
+    return pc.take(table, np.where(codes < 0, len(names), codes).astype(np.int64))
 
 
 def days(values: NDArray[np.datetime64]) -> Any:
     """Dates as ``YYYY-MM-DD``; NaT empty, the far end of time (9999-12-31) ``indefinite``."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from . import arrowcompute as pc
 
     values = np.asarray(values, dtype="datetime64[D]")
     large = _large()
@@ -205,9 +214,9 @@ class Taken:
 
     def rows(self, start: int, stop: int) -> Any:
         """The cells of rows ``start``..``stop - 1``."""
-        import pyarrow as pa
+        from . import arrowcompute as pc
 
-        return self.values.take(pa.array(self.index[start:stop]))
+        return pc.take(self.values, self.index[start:stop])
 
 
 @attrs.frozen
@@ -230,9 +239,11 @@ def distinct(column: Any) -> Any:
     (an array already encoded keeps its codes, as ``int32``, its cells as ``large_string``)."""
     import pyarrow as pa
 
+    from . import arrowcompute as pc
+
     if pa.types.is_dictionary(column.type):
-        return encoded(column.indices.cast(pa.int32()), column.dictionary.cast(_large()))
-    return column.cast(_large()).dictionary_encode()
+        return encoded(pc.cast(column.indices, pa.int32()), pc.cast(column.dictionary, _large()))
+    return pc.dictionary_encode(pc.cast(column, _large()))
 
 
 def encoded(codes: Any, cells: Any) -> Any:
@@ -240,9 +251,11 @@ def encoded(codes: Any, cells: Any) -> Any:
     (``codes`` non-negative integers, numpy or Arrow, made ``int32``)."""
     import pyarrow as pa
 
+    from . import arrowcompute as pc
+
     if isinstance(codes, np.ndarray):
         codes = pa.array(codes.astype(np.int32, copy=False))
-    return pa.DictionaryArray.from_arrays(codes.cast(pa.int32()), cells.cast(_large()))
+    return pa.DictionaryArray.from_arrays(pc.cast(codes, pa.int32()), pc.cast(cells, _large()))
 
 
 #: The most combinations of cells :func:`combined` spells out.
@@ -260,7 +273,8 @@ def combined(pieces: list[Any], n: int) -> Any:
     occur: join them cell by cell then.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from . import arrowcompute as pc
 
     arrays = [piece for piece in pieces if not isinstance(piece, str)]
     for piece in arrays:
@@ -289,13 +303,13 @@ def combined(pieces: list[Any], n: int) -> Any:
     spelled = [
         pa.scalar(piece, large)
         if isinstance(piece, str)
-        else piece.dictionary.cast(large).take(pa.array(next(parts)))
+        else pc.take(pc.cast(piece.dictionary, large), next(parts))
         for piece in pieces
     ]
     if not arrays:
         return encoded(row_code, pa.array(["".join(pieces)], large))
     cells = pc.binary_join_element_wise(*spelled, pa.scalar("", large))
-    unique = cells.dictionary_encode()  # a cell spelled by two combinations is one cell
+    unique = pc.dictionary_encode(cells)  # a cell spelled by two combinations is one cell
     lookup = unique.indices.to_numpy(zero_copy_only=False).astype(np.int32)
     return encoded(lookup[row_code], unique.dictionary)
 

@@ -83,11 +83,13 @@ def resolve_arrow(text: RowText, n: int, *, encoded: bool = False) -> Any:
         return at.from_numpy(value)
     import pyarrow as pa
 
+    from . import arrowcompute as pc
+
     if not isinstance(value, pa.Array):
         value = pa.array(value)  # through the Arrow PyCapsule interface
     if encoded and pa.types.is_dictionary(value.type):
         return at.distinct(value)
-    return value.cast(pa.large_string())
+    return pc.cast(value, pa.large_string())
 
 
 def _fail(what: str, message: str) -> ValueError:
@@ -392,8 +394,8 @@ class EffectRows:
         """:meth:`describe` as an Arrow ``large_string`` array: each block's text is
         made with Arrow for the rows asked about alone."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
+        from . import arrowcompute as pc
         from . import arrowtext as at
 
         large = pa.large_string()
@@ -407,7 +409,8 @@ class EffectRows:
             if mine.shape[0]:
                 local = pa.array(rows[mine] - offset)
                 note, table, ids = (
-                    block.text(name).take(local) for name in ("note", "source_table", "source_id")
+                    pc.take(block.text(name), local)
+                    for name in ("note", "source_table", "source_id")
                 )
                 pieces.append(
                     pc.binary_join_element_wise(note, opening, table, space, ids, closing, none)
@@ -418,7 +421,7 @@ class EffectRows:
         if not pieces:
             return at.constant("", rows.shape[0])
         every = at.concat([*pieces, at.constant("", 1)])
-        return every.take(pa.array(np.where(place < 0, made, place)))
+        return pc.take(every, np.where(place < 0, made, place))
 
 
 @attrs.frozen

@@ -78,10 +78,11 @@ class MitigationNote:
         """The notes as a dictionary-encoded Arrow string array ("" and the distinct notes)."""
         import pyarrow as pa
 
+        from . import arrowcompute as pc
         from .arrowtext import encoded, from_numpy
 
         mitigated, notes = self._mitigated()
-        found = from_numpy(notes).dictionary_encode()
+        found = pc.dictionary_encode(from_numpy(notes))
         codes = np.zeros(mitigated.shape[0], dtype=np.int32)
         codes[mitigated] = found.indices.to_numpy() + 1
         cells = pa.concat_arrays([pa.array([""], pa.large_string()), found.dictionary])
@@ -112,8 +113,8 @@ class Joined:
         distinct values), the codes of the parts combined into one code per row and
         no text made per row; joined cell by cell otherwise."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
+        from . import arrowcompute as pc
         from .arrowtext import combined
 
         large = pa.large_string()
@@ -197,9 +198,9 @@ class LedgerIds:
 
     def arrow(self) -> Any:
         """The ids as an Arrow string array."""
-        import pyarrow as pa
+        from . import arrowcompute as pc
 
-        return self.table.text("id").take(pa.array(self.rows, pa.int64()))
+        return pc.take(self.table.text("id"), self.rows.astype(np.int64, copy=False))
 
     def rows_of(self, table: object) -> NDArray[np.int64] | None:
         """The rows these ids are of, when they are of ``table``; None otherwise."""

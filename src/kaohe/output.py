@@ -47,7 +47,8 @@ def quote(cells: Any) -> Any:
     at all (most columns: one look at its bytes) is returned as it is.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from . import arrowcompute as pc
 
     if not _may_need_quotes(cells):
         return cells
@@ -203,13 +204,13 @@ def _merged(cells: list[TextColumn]) -> list[TextColumn]:
 
 def _both(left: at.Taken, right: at.Taken) -> at.Taken | None:
     """``left`` and ``right`` as one lookup column (:func:`_merged`), or None."""
-    import pyarrow as pa
+    from . import arrowcompute as pc
 
     many = len(right.values)
     if len(left.values) * max(many, 1) <= MERGED_LIMIT:
-        lefts = pa.array(np.repeat(np.arange(len(left.values)), many))
-        rights = pa.array(np.tile(np.arange(many), len(left.values)))
-        values = _joined(left.values.take(lefts), ",", right.values.take(rights))
+        lefts = np.repeat(np.arange(len(left.values)), many)
+        rights = np.tile(np.arange(many), len(left.values))
+        values = _joined(pc.take(left.values, lefts), ",", pc.take(right.values, rights))
         index = left.index.astype(np.int64) * many + right.index
         return at.Taken(values, index)
     if len(left.values) == many and np.array_equal(left.index, right.index):
@@ -220,10 +221,11 @@ def _both(left: at.Taken, right: at.Taken) -> at.Taken | None:
 def _joined(*parts: Any) -> Any:
     """Arrow string arrays and strings joined row by row (no separator)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from . import arrowcompute as pc
 
     large = _large()
-    pieces = [pa.scalar(p, large) if isinstance(p, str) else p.cast(large) for p in parts]
+    pieces = [pa.scalar(p, large) if isinstance(p, str) else pc.cast(p, large) for p in parts]
     return pc.binary_join_element_wise(*pieces, pa.scalar("", large))
 
 
@@ -231,15 +233,19 @@ def _column(cells: TextColumn) -> TextColumn:
     """A text column as an Arrow ``large_string`` array or a :mod:`kaohe.arrowtext` column."""
     if isinstance(cells, np.ndarray):
         return at.from_numpy(cells)
+    from . import arrowcompute as pc
+
     if isinstance(cells, at.Taken | at.Numbers):
         return cells
-    return cells.cast(_large())
+    return pc.cast(cells, _large())
 
 
 def _quoted_once(cells: TextColumn) -> TextColumn:
     """A lookup column with its values quoted (:func:`quote`), once for all its rows."""
+    from . import arrowcompute as pc
+
     if isinstance(cells, at.Taken):
-        return at.Taken(quote(cells.values.cast(_large())), cells.index)
+        return at.Taken(quote(pc.cast(cells.values, _large())), cells.index)
     return cells
 
 
@@ -254,11 +260,12 @@ def _lines(columns: list[Any], *, ended: bool = False) -> memoryview:
     """The CSV lines of quoted Arrow string columns of one length, as UTF-8 bytes (no copy);
     ``ended``: the last column's cells already end their lines."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from . import arrowcompute as pc
 
     if not columns or not len(columns[0]):
         return memoryview(b"")
-    cells = [c.cast(_large()) for c in columns]
+    cells = [pc.cast(c, _large()) for c in columns]
     if not ended:
         cells[-1] = _joined(cells[-1], "\n")  # the line's end
     if len(cells) == 1:

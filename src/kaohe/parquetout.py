@@ -47,12 +47,13 @@ def _typed(name: str, cells: Any) -> Any:
     ``cells`` is an Arrow string array or a numpy text column.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from . import arrowcompute as pc
 
     if isinstance(cells, np.ndarray):
         column = pa.array(np.asarray(cells, dtype=str), pa.string())
     else:
-        column = cells.cast(pa.string())
+        column = pc.cast(cells, pa.string())
     if name not in FLOATS | INTEGERS | DATES:
         return column
     if name in DATES:

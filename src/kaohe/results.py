@@ -89,8 +89,8 @@ class CadreResults:
     def grade_reason_text(self, scenario: int = 0) -> Any:
         """:meth:`grade_reason` as an Arrow ``large_string`` array (for the writers)."""
         import pyarrow as pa
-        import pyarrow.compute as pc
 
+        from . import arrowcompute as pc
         from .arrowtext import labels
 
         codes = np.where(self.grade[scenario] < 0, -1, self.reason[scenario]).astype(np.int64)

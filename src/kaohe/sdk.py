@@ -5,7 +5,7 @@ internal and may change in any release. The names here change only with
 :data:`API_VERSION`: a new name raises the minor version, a changed or
 removed one the major version (a new optional field of a class, too, raises
 the minor version). A plugin states the version it was written against as
-``KAOHE_API = "1.2"`` in the module of its entry point; kaohe refuses it at
+``KAOHE_API = "1.3"`` in the module of its entry point; kaohe refuses it at
 registration (a :class:`PluginError`) when it states none, when the major
 versions differ or when the plugin needs a newer minor version.
 
@@ -18,7 +18,9 @@ rows), ``column(not_before=, only_for=, choices=)`` (a date that may not
 precede another of the row, a column filled only for some values of
 another, the scheme parameter that lists a column's values); 1.2
 :class:`Messages` and :func:`N_` (a plugin's own message catalog), the
-``messages=`` of :class:`Rule` and :class:`Vocabulary`.
+``messages=`` of :class:`Rule` and :class:`Vocabulary`; 1.3
+:data:`arrow_compute` (Arrow's compute functions, as ``pyarrow.compute``
+gives them, without the cost of importing it).
 
 A deduction rule over a ledger needs six of them: :data:`hookimpl` (and
 the entry point), :class:`Rule`, a parameter kind (:class:`Number`),
@@ -29,6 +31,8 @@ messages are translated through its own catalog (:class:`Messages`, and
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from .audit.explaining import Explainer, ExplainView, day, f4, num
 from .audit.explaining import Part as ExplainedPart
@@ -112,7 +116,7 @@ from .vocab import (
 )
 
 #: The version of this API, ``major.minor`` (see the module docstring).
-API_VERSION = "1.2"
+API_VERSION = "1.3"
 
 __all__ = [
     "ADMIN_LEVEL",
@@ -182,6 +186,7 @@ __all__ = [
     "Tolerance",
     "Vocabulary",
     "add_months",
+    "arrow_compute",
     "capped",
     "column",
     "counted",
@@ -209,11 +214,29 @@ __all__ = [
 ]
 
 
+if TYPE_CHECKING:
+    from . import arrowcompute as arrow_compute
+
+
+def __getattr__(name: str) -> Any:
+    """:data:`arrow_compute`, imported (with Arrow) on first use."""
+    if name == "arrow_compute":
+        from . import arrowcompute
+
+        return arrowcompute
+    raise AttributeError(f"module 'kaohe.sdk' has no attribute {name!r}")
+
+
 #: What each constant is (classes and functions are described by their docstrings).
 CONSTANTS = {
     "ADMIN_LEVEL": "vocabulary: issuer level of a criticism or notice (乡镇 < 县 < 市 < 省)",
     "ALWAYS": "Rule.activation: part of the kernel, runs in every scheme",
     "API_VERSION": "the version of this API, `major.minor`",
+    "arrow_compute": (
+        "Arrow's compute functions by name, as `pyarrow.compute` gives them "
+        "(`arrow_compute.is_in(values, value_set=known)`), without importing "
+        "`pyarrow.compute` (35 ms)"
+    ),
     "BONUS": "effect label of a bonus row (加分)",
     "CADRE": "entity of per-cadre blocks",
     "CADRE_ID": "header aliases of a `cadre_id` column",

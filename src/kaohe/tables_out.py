@@ -163,7 +163,8 @@ def _safe_ids(results: Results, entity: str) -> Any:
 def _flags(flags: Mapping[str, NDArray[np.bool_]], n: int) -> Any:
     """``;``-joined flag names per entity, names in code-point order (one step per name)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from . import arrowcompute as pc
 
     large = pa.large_string()
     joined = at.constant("", n)
@@ -204,13 +205,15 @@ def unit_columns(results: Results) -> Table:
 
 def cadre_columns(results: Results) -> Table:
     """``cadres.csv``: one row per cadre, in cadre_id order."""
+    from . import arrowcompute as pc
+
     c = results.cadres
     return Table(
         CADRE_COLUMNS,
         [
             _safe_ids(results, CADRE),
             _safe(c.names),
-            _safe_ids(results, UNIT).take(np.asarray(c.unit, dtype=np.int64)),
+            pc.take(_safe_ids(results, UNIT), np.asarray(c.unit, dtype=np.int64)),
             at.labels(c.role, ROLE.values),
             at.number(c.score[0], 2),
             at.integer(c.rank[0]),
@@ -226,9 +229,9 @@ def _taken(column: Any, keep: NDArray[np.bool_] | None) -> Any:
     """The rows of ``column`` where ``keep`` (all of them for None)."""
     if keep is None:
         return column
-    import pyarrow as pa
+    from . import arrowcompute as pc
 
-    return column.filter(pa.array(keep))
+    return pc.filter(column, keep)
 
 
 class _Labels:
@@ -374,7 +377,8 @@ def _source_rows(block: Adjustments, table: DataTable, id_column: str | None) ->
     """The rows of ``table`` that ``block``'s rows come from: as its ids' function
     says (ledger ids know their rows), else by looking its ids up in ``table``."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+
+    from . import arrowcompute as pc
 
     rows_of = getattr(block.source_id, "rows_of", None)
     rows = None if rows_of is None else rows_of(table)
@@ -392,8 +396,8 @@ def finding_columns(results: Results) -> Table:
     points are before the unit cap. An empty category is 未分类.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
+    from . import arrowcompute as pc
     from .data.arrays import EMPTY
 
     tables = results.scheme.registry.tables
@@ -407,11 +411,11 @@ def finding_columns(results: Results) -> Table:
             continue
         table = results.data.tables[name]
         categories = table.text(spec.finding_category)
-        found.extend(categories.take(_source_rows(b, table, spec.id_column)) for b in chosen)
+        found.extend(pc.take(categories, _source_rows(b, table, spec.id_column)) for b in chosen)
         lost.append(-np.concatenate([b.points[0] for b in chosen]))
     category = pc.fill_null(at.concat(found), "")
     uncategorised = pa.scalar(UNCATEGORISED, pa.string())  # typed: no type inference
-    category = pc.if_else(pc.equal(category, EMPTY), uncategorised, category).dictionary_encode()
+    category = pc.dictionary_encode(pc.if_else(pc.equal(category, EMPTY), uncategorised, category))
     codes = category.indices.to_numpy()
     seen = category.dictionary.to_pylist()
     points = np.concatenate(lost) if lost else np.zeros(0)

@@ -163,8 +163,9 @@ def _workbook_differences(name: str, found: bytes, expected: bytes) -> Iterator[
 def _parquet_differences(name: str, found: bytes, expected: bytes) -> Iterator[str]:
     """Value by value: the cells of the folder's Parquet file that scoring again does not make."""
     import pyarrow as pa
-    import pyarrow.compute as pc
     import pyarrow.parquet as pq
+
+    from .. import arrowcompute as pc
 
     try:
         table = pq.read_table(pa.BufferReader(found))

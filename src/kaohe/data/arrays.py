@@ -15,8 +15,9 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
+
+from .. import arrowcompute as pc
 
 #: A parsed column: numpy for dates, numbers and flags; an Arrow string array for text.
 Column: TypeAlias = "NDArray[Any] | pa.Array"
@@ -32,7 +33,7 @@ EMPTY = pa.scalar("", pa.string())
 def plain(values: Column) -> Column:
     """A column with a dictionary array (:func:`~kaohe.data.parse.parse_words`) decoded."""
     if isinstance(values, pa.Array) and pa.types.is_dictionary(values.type):
-        return values.dictionary_decode()
+        return pc.take(values.dictionary, values.indices)  # what dictionary_decode does
     return values
 
 
@@ -123,7 +124,7 @@ def not_utf8(values: pa.Array) -> NDArray[np.bool_] | None:
     bad = np.array([_undecodable(cell) for cell in raw.to_pylist()], dtype=bool)
     if pa.types.is_dictionary(values.type):
         indices = np.asarray(pc.fill_null(values.indices, 0), dtype=np.intp)
-        bad = bad[indices] & np.asarray(values.indices.is_valid(), dtype=bool)
+        bad = bad[indices] & np.asarray(pc.is_valid(values.indices), dtype=bool)
     return bad if bad.any() else None
 
 
@@ -332,7 +333,7 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
         return np.concatenate([filled(chunk) for chunk in values.chunks])
     values = combined(values)
     if pa.types.is_date(values.type):  # a date's text is never empty
-        return np.asarray(values.is_valid(), dtype=np.bool_)
+        return np.asarray(pc.is_valid(values), dtype=np.bool_)
     if pa.types.is_dictionary(values.type):  # each distinct value looked at once
         words = np.append(filled(values.dictionary), False)  # the last: null cells
         cells: NDArray[np.bool_] = words[
@@ -343,7 +344,7 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
         return cells
     if not is_text(values):
         return np.asarray(pc.not_equal(text(values), ""), dtype=np.bool_)
-    valid = np.asarray(values.is_valid(), dtype=np.bool_) if values.null_count else None
+    valid = np.asarray(pc.is_valid(values), dtype=np.bool_) if values.null_count else None
     if values.null_count:
         values = pc.fill_null(values, "")
     empty, starts, _ = _edges(values, ends=False)
@@ -352,7 +353,7 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
         result &= valid
     unsure = np.flatnonzero(result & starts)
     if unsure.shape[0]:
-        cells = pc.utf8_trim_whitespace(values.take(pa.array(unsure)))
+        cells = pc.utf8_trim_whitespace(pc.take(values, unsure))
         result[unsure] = np.asarray(pc.not_equal(cells, EMPTY), dtype=np.bool_)
     return result
 

@@ -22,7 +22,6 @@ from typing import Any
 import attrs
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from kaohe.data import checks
@@ -34,6 +33,8 @@ from kaohe.data.raw import RawTable
 from kaohe.i18n import _
 from kaohe.table_spec import ColumnSpec, TableSpec
 from kaohe.tables import required_tables
+
+from .. import arrowcompute as pc
 
 _EMPTY_DTYPES = {
     "date": np.dtype("datetime64[D]"),
@@ -221,7 +222,7 @@ def _sort_key(values: Column) -> pa.Array:
 def _take(values: Column, order: NDArray[np.intp]) -> Column:
     if isinstance(values, np.ndarray):
         return values[order]
-    return values.take(pa.array(order))
+    return pc.take(values, order)
 
 
 def _neighbours(values: Column) -> tuple[NDArray[np.bool_], NDArray[np.bool_]] | None:

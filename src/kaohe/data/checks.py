@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from kaohe import vocab
@@ -30,6 +29,8 @@ from kaohe.data.arrays import (
 from kaohe.data.problems import Where, visible
 from kaohe.i18n import _
 from kaohe.table_spec import TableSpec
+
+from .. import arrowcompute as pc
 
 Columns = Mapping[str, Column]
 
@@ -219,7 +220,7 @@ def _indices(found: pa.Array | pa.ChunkedArray) -> NDArray[np.int64]:
     for chunk in chunks:
         part = result[at : at + len(chunk)]
         part[:] = np.asarray(
-            chunk.fill_null(pa.scalar(-1, chunk.type)) if chunk.null_count else chunk
+            pc.fill_null(chunk, pa.scalar(-1, chunk.type)) if chunk.null_count else chunk
         )
         at += len(chunk)
     return result
@@ -328,7 +329,7 @@ def locate_sorted(ids: pa.Array, values: pa.Array) -> NDArray[np.int64] | None:
     offsets = stored_offsets(values)
     fit = np.flatnonzero(offsets[1:] - offsets[:-1] == rows.shape[1])
     if fit.shape[0]:  # other values are of another length than every id
-        wanted = _byte_rows(values.take(pa.array(fit)))
+        wanted = _byte_rows(pc.take(values, fit))
         assert wanted is not None
         alike = _start_with(wanted, rows[0, :shared])
         numbers = _numbers(wanted[alike][:, shared:])
@@ -405,7 +406,7 @@ def _look_up(numbered: _Numbered, values: pa.Array) -> NDArray[np.int64] | None:
     fit = np.flatnonzero(offsets[1:] - offsets[:-1] == numbered.width)
     if not fit.shape[0]:
         return found  # every value of another length than the ids
-    rows = _byte_rows(values if fit.shape[0] == len(values) else values.take(pa.array(fit)))
+    rows = _byte_rows(values if fit.shape[0] == len(values) else pc.take(values, fit))
     assert rows is not None
     shared = numbered.first.shape[0]
     numbers, known = _decimal(rows[:, shared:])
@@ -513,7 +514,7 @@ def tolerance_rows(columns: Columns, ids: TargetIds) -> tuple[NDArray[np.int64],
     for code, table in enumerate(vocab.TOLERANCE_TARGET.values):
         rows = np.flatnonzero(tables == code)
         if rows.shape[0]:
-            named = ref_ids.take(pa.array(rows))
+            named = pc.take(ref_ids, rows)
             by_search = locate_sorted(ids[table][0], named)
             found[rows] = locate(ids[table][0], named) if by_search is None else by_search
             checked[rows] = ids[table][2]

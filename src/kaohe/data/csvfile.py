@@ -27,7 +27,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from numpy.typing import NDArray
 
@@ -43,6 +42,8 @@ from kaohe.data.raw import (
 )
 from kaohe.i18n import _
 from kaohe.table_spec import TableSpec, header_text
+
+from .. import arrowcompute as pc
 
 #: How much of the file's start is searched for the header (bytes).
 HEAD_BYTES = 1 << 16

@@ -26,7 +26,6 @@ from typing import Any, NamedTuple
 import attrs
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from kaohe.data.arrays import (
@@ -46,6 +45,8 @@ from kaohe.data.simplify import simplify
 from kaohe.i18n import N_, _
 from kaohe.table_spec import ColumnSpec
 from kaohe.vocab import Vocabulary
+
+from .. import arrowcompute as pc
 
 NAT = np.datetime64("NaT", "D")
 #: Dates outside these years are refused: they are typing errors, never records.
@@ -295,7 +296,7 @@ def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
         return pc.fill_null(values, "") if values.null_count else values
     if _is_word_dictionary(values):  # stays in dictionary form (see parse_words)
         return pa.DictionaryArray.from_arrays(pa.array(found.indices), simple)
-    return simple.take(pa.array(found.indices))
+    return pc.take(simple, found.indices)
 
 
 # -- dates -------------------------------------------------------------------------------
@@ -314,7 +315,7 @@ def _to_days(days: pa.Array) -> NDArray[np.datetime64]:
     """A ``date32`` array as ``datetime64[D]``, nulls ``NaT``."""
     result = _day_numbers(days).astype("datetime64[D]")
     if days.null_count:
-        result[np.asarray(days.is_null(), dtype=np.bool_)] = NAT
+        result[np.asarray(pc.is_null(days), dtype=np.bool_)] = NAT
     return result
 
 
@@ -408,7 +409,7 @@ def _stored_days(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np
         else None
     )
     if values.null_count:
-        empty = np.asarray(values.is_null(), dtype=np.bool_)
+        empty = np.asarray(pc.is_null(values), dtype=np.bool_)
         days[empty] = NAT
         if outside is not None:
             outside &= ~empty

@@ -25,6 +25,7 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from kaohe import arrowcompute as pc
 from kaohe.data.arrays import filled
 from kaohe.data.problems import Problems, visible
 from kaohe.i18n import _, ngettext
@@ -226,7 +227,7 @@ def drop_empty_rows(
         unknown = np.flatnonzero(~keep)
         if not unknown.shape[0]:
             break
-        keep[unknown] = filled(column.take(pa.array(unknown)))
+        keep[unknown] = filled(pc.take(column, unknown))
     if keep.all():
         return table, lines
     skipped = ~keep
@@ -239,7 +240,7 @@ def drop_empty_rows(
                 source=source, rows=line_ranges(lines[skipped])
             )
         )
-    return table.filter(pa.array(keep)), lines[keep]
+    return pc.filter(table, keep), lines[keep]
 
 
 def from_arrow(

@@ -92,9 +92,10 @@ def simplify(cells: pa.Array) -> pa.Array:
     candidate value once.
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     from kaohe.data.arrays import to_numpy_text
+
+    from .. import arrowcompute as pc
 
     encoded = pc.dictionary_encode(cells)
     spellings = to_numpy_text(encoded.dictionary)
@@ -105,4 +106,4 @@ def simplify(cells: pa.Array) -> pa.Array:
     converted[candidates] = [to_simplified(str(value)) for value in spellings[candidates]]
     if all(converted[i] == spellings[i] for i in candidates.tolist()):
         return cells
-    return pa.array(converted.tolist(), pa.string()).take(encoded.indices)
+    return pc.take(pa.array(converted.tolist(), pa.string()), encoded.indices)
