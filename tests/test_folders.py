@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import stat
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -118,6 +119,24 @@ def test_a_streamed_file_is_written_and_sealed_as_its_bytes(tmp_path: Path) -> N
         "notes.csv": sha256(whole["notes.csv"]),
         "units.csv": sha256(b"".join(chunks)),
     }
+
+
+def test_the_next_streamed_file_is_begun_while_one_is_written(tmp_path: Path) -> None:
+    second_begun = threading.Event()
+
+    def first() -> Iterator[bytes]:
+        yield b"a\n"
+        assert second_begun.wait(5), "the second file was not begun meanwhile"
+        yield b"b\n"
+
+    def second() -> Iterator[bytes]:
+        second_begun.set()
+        yield b"c\n"
+
+    files = {**result("x"), "first.csv": Streamed(first), "second.csv": Streamed(second)}
+    write_folder(tmp_path / "o", files)
+    assert (tmp_path / "o" / "first.csv").read_bytes() == b"a\nb\n"
+    assert (tmp_path / "o" / "second.csv").read_bytes() == b"c\n"
 
 
 def test_a_streamed_file_that_fails_leaves_the_earlier_result(out: Path) -> None:

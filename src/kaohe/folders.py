@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import re
 import secrets
@@ -64,6 +65,9 @@ class Streamed:
 
     ``chunks()`` is called once, when :func:`write_folder` writes the file,
     and yields its bytes in order (``bytes`` or a ``memoryview`` of them).
+    It is called, and its first chunk taken, on a thread of
+    :func:`write_folder`'s while the file before it is written; its other
+    chunks are taken on the thread that writes the folder.
     An exception it raises fails the write like any other: nothing is left.
     """
 
@@ -379,13 +383,28 @@ def _stage(
     os.mkdir(staging)  # mode 0777 less the umask, as any program's
     contents = sealed_files(files)
     whole = {name: content for name, content in contents.items() if isinstance(content, bytes)}
-    # one thread writes and hashes (both let the GIL go) while this one makes or writes the next
-    with ThreadPoolExecutor(1, thread_name_prefix="kaohe-write") as writer:
+    streamed = {name: c for name, c in contents.items() if isinstance(c, Streamed)}
+    order = list(streamed)
+    # one thread writes and hashes (both let the GIL go) while this one makes or writes
+    # the next; another begins the next streamed file while this one is written
+    with (
+        ThreadPoolExecutor(1, thread_name_prefix="kaohe-write") as writer,
+        ThreadPoolExecutor(1, thread_name_prefix="kaohe-begin") as beginner,
+    ):
+        begun: dict[str, Future[_Begun]] = {}
+
+        def begin(at: int) -> None:
+            if at < len(order):
+                begun[order[at]] = beginner.submit(_begun, streamed[order[at]])
+
         hashed_whole = writer.submit(digests, whole)
+        begin(0)
         hashed: dict[str, str] = {}
         for name, content in contents.items():
             if isinstance(content, Streamed):
-                hashed[name] = _write_streamed(staging / name, content, writer)
+                first = begun.pop(name)
+                begin(order.index(name) + 1)
+                hashed[name] = _write_streamed(staging / name, first.result(), writer)
             else:
                 with open(staging / name, "xb") as stream:
                     stream.write(content)
@@ -404,10 +423,22 @@ def _stage(
     _after("sealed")
 
 
-def _write_streamed(path: Path, content: Streamed, writer: ThreadPoolExecutor) -> str:
-    """Write ``content`` as new file ``path`` on the ``writer`` thread, chunk by chunk
-    as it is made; returns its sha256."""
+#: A streamed file begun: its chunks, the first one taken out (None for no chunk).
+_Begun: TypeAlias = "tuple[Iterator[bytes | memoryview], bytes | memoryview | None]"
+
+
+def _begun(content: Streamed) -> _Begun:
+    """``content``'s chunks, the first one made (for a result table, that makes its
+    columns): called on a thread while the file before it is written."""
+    chunks = iter(content.chunks())
+    return chunks, next(chunks, None)
+
+
+def _write_streamed(path: Path, begun: _Begun, writer: ThreadPoolExecutor) -> str:
+    """Write the chunks of a :func:`_begun` file as new file ``path`` on the ``writer``
+    thread, chunk by chunk as they are made; returns its sha256."""
     digest = hashlib.sha256()
+    chunks, first = begun
 
     with open(path, "xb") as stream:
 
@@ -417,7 +448,7 @@ def _write_streamed(path: Path, content: Streamed, writer: ThreadPoolExecutor) -
 
         pending: deque[Future[None]] = deque()
         try:
-            for chunk in content.chunks():
+            for chunk in itertools.chain(() if first is None else (first,), chunks):
                 pending.append(writer.submit(put, chunk))
                 if len(pending) > PENDING_CHUNKS:
                     pending.popleft().result()
