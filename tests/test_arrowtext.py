@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -74,6 +75,20 @@ def test_cells_a_spreadsheet_would_take_for_a_formula_are_neutralised() -> None:
         "b=c",
         "九",
     ]
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.text(alphabet="=+-@\t\r a九\n'", max_size=4)), max_size=20),
+    st.sampled_from([pa.string(), pa.large_string()]),
+    st.integers(0, 3),
+)
+def test_formula_cells_found_by_their_first_byte_are_those_a_pattern_finds(
+    cells: list[str | None], kind: pa.DataType, skip: int
+) -> None:
+    column = pa.array(cells, kind)[skip:]  # a slice: offsets that do not start at 0
+    risky = pc.fill_null(pc.match_substring_regex(column, r"^[=+\-@\t\r]"), False)
+    marked = pc.binary_join_element_wise(pa.scalar("'", kind), column, pa.scalar("", kind))
+    assert at.neutralised(column).equals(pc.if_else(risky, marked, column))
 
 
 def test_numpy_text_with_a_nul_character_keeps_every_character() -> None:

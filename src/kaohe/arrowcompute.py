@@ -93,7 +93,10 @@ def __getattr__(name: str) -> Callable[..., Any]:
 
 def cast(values: Any, target_type: pa.DataType, safe: bool = True) -> Any:
     """``values`` as ``target_type`` (``pyarrow.compute.cast``); ``safe``: refuse
-    casts that lose data (overflow, truncation)."""
+    casts that lose data (overflow, truncation). Values of that type already are
+    returned as they are (Arrow would return the same data)."""
+    if values.type == target_type:
+        return values
     options = (
         _compute.CastOptions.safe(target_type) if safe else _compute.CastOptions.unsafe(target_type)
     )

@@ -111,11 +111,41 @@ def neutralised(column: Any) -> Any:
 
     if not len(column):
         return column
-    risky = pc.fill_null(pc.match_substring_regex(column, r"^[=+\-@\t\r]"), False)
-    if not pc.any(risky).as_py():
-        return column
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        starts = _formula_starts(column)
+        if not starts.any():
+            return column
+        risky = pa.array(starts)
+    else:
+        risky = pc.fill_null(pc.match_substring_regex(column, r"^[=+\-@\t\r]"), False)
+        if not pc.any(risky).as_py():
+            return column
     mark, none = pa.scalar("'", column.type), pa.scalar("", column.type)
     return pc.if_else(risky, pc.binary_join_element_wise(mark, column, none), column)
+
+
+#: The first bytes of a cell that a spreadsheet may take for a formula (:data:`FORMULA_START`).
+_FORMULA_BYTES = np.frombuffer("".join(FORMULA_START).encode(), np.uint8)
+
+
+def _formula_starts(column: Any) -> NDArray[np.bool_]:
+    """Whether each cell of a string array starts with a :data:`FORMULA_START`
+    character (nulls do not), from the first byte of each cell: these characters
+    are ASCII, and in UTF-8 no other character starts with such a byte."""
+    from . import arrowcompute as pc
+    from .data.arrays import stored_offsets
+
+    offsets = stored_offsets(column)
+    starts = offsets[:-1]
+    filled = offsets[1:] > starts
+    first = np.zeros(len(column), np.uint8)
+    data = column.buffers()[2]
+    if data is not None and filled.any():
+        first[filled] = np.frombuffer(data, np.uint8)[starts[filled]]
+    risky: NDArray[np.bool_] = np.isin(first, _FORMULA_BYTES)
+    if column.null_count:
+        risky &= np.asarray(pc.is_valid(column), dtype=np.bool_)
+    return risky
 
 
 def number(values: NDArray[np.float64], decimals: int) -> Any:
@@ -346,7 +376,7 @@ def repeated(pieces: list[Any], order: NDArray[np.int64], *, safe: bool = True) 
         return Taken(pa.array([], _large()), np.zeros(0, dtype=np.int64)[order])
     codes = np.concatenate([chunk.indices.to_numpy() for chunk in unified.chunks])
     cells = unified.chunk(0).dictionary
-    return Taken(neutralised(cells) if safe else cells, codes.astype(np.int64)[order])
+    return Taken(neutralised(cells) if safe else cells, compact(codes)[order])
 
 
 #: A result table's column: an Arrow string array, or text made for the rows asked.

@@ -322,11 +322,11 @@ def adjustment_columns(results: Results, entity: str | None = None) -> Table:
         [
             at.Taken(kinds, index_of),
             at.Taken(every_id, index_of),  # the same compact index as the kinds' (one array)
-            at.Taken(rules.arrow(), np.concatenate(rule)[order]),
-            at.Taken(tables.arrow(), np.concatenate(table)[order]),
+            at.Taken(rules.arrow(), at.compact(np.concatenate(rule))[order]),
+            at.Taken(tables.arrow(), at.compact(np.concatenate(table))[order]),
             at.Taken(at.neutralised(at.concat(ids)), order),
             at.Numbers(np.concatenate(points)[order], 4),
-            at.Taken(effects.arrow(), np.concatenate(effect)[order]),
+            at.Taken(effects.arrow(), at.compact(np.concatenate(effect))[order]),
             at.repeated(notes, order),
         ],
     )
