@@ -125,6 +125,10 @@ def test_lookup_columns_make_the_rows_asked_for() -> None:
     assert at.whole(taken).to_pylist() == ["cadre", "unit", "unit", "cadre"]
     numbers = at.Numbers(np.asarray([1.5, -0.00001, float("nan")]), 2)
     assert at.rows(numbers, 1, 3).to_pylist() == ["0.00", ""]
+    ordered = at.Numbers(np.asarray([1.5, -0.00001, float("nan")]), 2, np.asarray([2, 0, 0, 1]))
+    assert len(ordered) == 4
+    assert at.rows(ordered, 1, 4).to_pylist() == ["1.50", "1.50", "0.00"]
+    assert at.whole(ordered).to_pylist() == ["", "1.50", "1.50", "0.00"]
     plain = pa.array(["a", "b", "c"], pa.large_string())
     assert at.rows(plain, 2, 3).to_pylist() == ["c"]
     assert at.whole(plain) is plain

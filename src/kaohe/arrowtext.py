@@ -251,17 +251,24 @@ class Taken:
 
 @attrs.frozen
 class Numbers:
-    """A column of :func:`number` text, formatted a slice of rows at a time."""
+    """A column of :func:`number` text, formatted a slice of rows at a time.
+
+    Row ``i`` is ``values[i]``, or with ``order``, ``values[order[i]]`` (the
+    values taken in the file's order a slice at a time, as they are written).
+    """
 
     values: NDArray[np.float64]
     decimals: int
+    order: NDArray[np.integer[Any]] | None = None
 
     def __len__(self) -> int:
-        return int(self.values.shape[0])
+        return int((self.values if self.order is None else self.order).shape[0])
 
     def rows(self, start: int, stop: int) -> Any:
         """The cells of rows ``start``..``stop - 1``."""
-        return number(self.values[start:stop], self.decimals)
+        if self.order is None:
+            return number(self.values[start:stop], self.decimals)
+        return number(self.values[self.order[start:stop]], self.decimals)
 
 
 def distinct(column: Any) -> Any:

@@ -325,7 +325,7 @@ def adjustment_columns(results: Results, entity: str | None = None) -> Table:
             at.Taken(rules.arrow(), at.compact(np.concatenate(rule))[order]),
             at.Taken(tables.arrow(), at.compact(np.concatenate(table))[order]),
             at.Taken(at.neutralised(at.concat(ids)), order),
-            at.Numbers(np.concatenate(points)[order], 4),
+            at.Numbers(np.concatenate(points), 4, order),  # ordered as written
             at.Taken(effects.arrow(), at.compact(np.concatenate(effect))[order]),
             at.repeated(notes, order),
         ],
