@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from xml.etree import ElementTree
 
 import numpy as np
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import COUNTY
 
 from kaohe.output import csv_bytes, quote
 from kaohe.report.xlsx import xml_text
@@ -59,3 +61,35 @@ def test_workbook_text_parses_back_as_xml(texts: list[str]) -> None:
     for text, cell in zip(texts, escaped, strict=True):
         parsed = ElementTree.fromstring(f"<t>{cell}</t>").text or ""
         assert parsed == text.replace("\x01", "").replace("\x1f", "")
+
+
+def test_the_ids_of_every_source_are_their_tables_id_columns_as_read(tmp_path: Path) -> None:
+    """The result tables take the units' and cadres' ids (and names) from the Arrow
+    text of their tables as read: the same cells as the dataset's sorted ids."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    import kaohe
+
+    scheme = kaohe.load_scheme(COUNTY)
+    folder = COUNTY.with_suffix("")
+    (tmp_path / "parquet").mkdir()
+    for table in ("units", "cadres"):
+        read = pacsv.read_csv(folder / f"{table}.csv")
+        pq.write_table(
+            read.take(list(range(read.num_rows))[::-1]), tmp_path / "parquet" / f"{table}.parquet"
+        )
+    for other in folder.glob("*.csv"):
+        if other.stem not in ("units", "cadres"):
+            pq.write_table(pacsv.read_csv(other), tmp_path / "parquet" / f"{other.stem}.parquet")
+    columns = {
+        name: {c: table[c].to_numpy(zero_copy_only=False) for c in table.column_names}
+        for name, table in ((f.stem, pacsv.read_csv(f)) for f in folder.glob("*.csv"))
+    }
+    for data in (
+        kaohe.load_data(folder, scheme),
+        kaohe.load_data(tmp_path / "parquet", scheme),  # rows in reverse order
+        kaohe.data_from_columns(columns, scheme),
+    ):
+        for table, ids in (("units", data.unit_ids), ("cadres", data.cadre_ids)):
+            assert data.tables[table].text(f"{table[:-1]}_id").to_pylist() == ids.tolist()

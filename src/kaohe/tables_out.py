@@ -136,6 +136,16 @@ def _safe(values: NDArray[np.str_]) -> Any:
     return at.neutralised(at.from_numpy(values))
 
 
+def _safe_column(results: Results, table: str, column: str, values: NDArray[np.str_]) -> Any:
+    """``values`` as :func:`_safe` gives them; from the text of column ``column`` of the
+    dataset's table ``table`` as it was read when ``values`` is that column (its numpy
+    text, made from it), so that the text is not made again from numpy."""
+    source = results.data.tables[table]
+    if source.columns[column] is values:
+        return at.neutralised(source.text(column))
+    return _safe(values)
+
+
 #: The neutralised Arrow ids of every unit and cadre of a dataset (by ``id()``, let go
 #: with the dataset), made once for the result tables.
 _SAFE_IDS: dict[int, dict[str, Any]] = {}
@@ -155,8 +165,9 @@ def _safe_ids(results: Results, entity: str) -> Any:
     if made is None:
         made = _SAFE_IDS[id(data)] = {}
         weakref.finalize(data, _SAFE_IDS.pop, id(data), None)
-    if entity not in made:
-        made[entity] = _safe(ids)
+    if entity not in made:  # the ids are the table's id column (Dataset): as read
+        table, column = ("units", "unit_id") if entity == UNIT else ("cadres", "cadre_id")
+        made[entity] = at.neutralised(data.tables[table].text(column))
     return made[entity]
 
 
@@ -188,8 +199,8 @@ def unit_columns(results: Results) -> Table:
         UNIT_COLUMNS,
         [
             _safe_ids(results, UNIT),
-            _safe(u.names),
-            _safe(u.categories),
+            _safe_column(results, "units", "name", u.names),
+            _safe_column(results, "units", "category", u.categories),
             at.number(u.target[0], 4),
             at.number(u.satisfaction[0], 4),
             at.number(u.composite[0], 4),
@@ -212,7 +223,7 @@ def cadre_columns(results: Results) -> Table:
         CADRE_COLUMNS,
         [
             _safe_ids(results, CADRE),
-            _safe(c.names),
+            _safe_column(results, "cadres", "name", c.names),
             pc.take(_safe_ids(results, UNIT), np.asarray(c.unit, dtype=np.int64)),
             at.labels(c.role, ROLE.values),
             at.number(c.score[0], 2),
