@@ -56,6 +56,15 @@ def test_ledger_ids_are_numpy_when_called_and_arrow_when_asked(results: kaohe.Re
     assert picked(lambda: np.asarray(["a", "b"]), np.asarray([1]))().tolist() == ["b"]
 
 
+def test_picked_labels_stay_codes_for_the_writers() -> None:
+    labels = label_rows(("重大", "较大", "一般"), np.asarray([2, 0, 1, 2]))
+    chosen = picked(labels, np.asarray([3, 1, 3]))
+    assert chosen().tolist() == ["一般", "重大", "一般"]
+    arrow = chosen.arrow()
+    assert pa.types.is_dictionary(arrow.type)
+    assert arrow.to_pylist() == chosen().tolist()
+
+
 def test_text_of_the_wrong_length_is_refused_either_way() -> None:
     with pytest.raises(ValueError, match="text of 2 rows for 3 rows"):
         resolve(lambda: np.asarray(["a", "b"]), 3)

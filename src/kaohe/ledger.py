@@ -174,10 +174,31 @@ def overdue_label(rectified: NDArray[np.datetime64], as_of: np.datetime64) -> ND
 
 
 def picked(text: Lazy, rows: NDArray[np.int64]) -> Lazy:
-    """A function giving ``text()[rows]``."""
+    """A function giving ``text()[rows]`` (with an ``arrow()`` too when ``text`` has one)."""
     if isinstance(text, LedgerIds):
         return text.picked(rows)
+    if hasattr(text, "arrow"):
+        return Picked(text, np.asarray(rows, dtype=np.int64))
     return lambda: text()[rows]
+
+
+@attrs.frozen
+class Picked:
+    """Rows ``rows`` of a text function that gives Arrow text too, as a
+    :data:`~kaohe.blocks.RowText` function: numpy when called, and from
+    :meth:`arrow` the rows of its Arrow text (dictionary-encoded text stays so)."""
+
+    text: Any
+    rows: NDArray[np.int64]
+
+    def __call__(self) -> NDArray[np.str_]:
+        return np.asarray(self.text())[self.rows]
+
+    def arrow(self) -> Any:
+        """The rows as Arrow text, taken from the text's own."""
+        from . import arrowcompute as pc
+
+        return pc.take(self.text.arrow(), self.rows)
 
 
 @attrs.frozen

@@ -50,6 +50,7 @@ from kaohe.sdk import (
     day,
     hookimpl,
     in_period,
+    label_rows,
     year_of,
 )
 
@@ -168,12 +169,13 @@ def effects(ctx: StepContext) -> Mapping[str, Any]:
     )
     level = np.where(investigation, np.where(still_open, grade[kind], 0), level)
     effect_rows = np.flatnonzero(level > 0)
-    type_names = np.asarray(SANCTION_TYPE.values)[kind]
-
-    def note() -> NDArray[np.str_]:
-        names = type_names[effect_rows]
-        text = np.where(lasting[effect_rows], np.char.add(names, "影响期内,不定等次"), names)
-        return np.where(investigation[effect_rows], np.char.add(names, "尚未结案"), text)
+    # a note of few distinct labels, as codes: each sanction type as it is, still in its
+    # period of effect, or not yet closed (an investigation, whatever else holds)
+    forms = ("", "影响期内,不定等次", "尚未结案")
+    notes = tuple(name + form for name in SANCTION_TYPE.values for form in forms)
+    form = np.where(investigation, 2, np.where(lasting, 1, 0))
+    note = label_rows(notes, (kind * len(forms) + form)[effect_rows])
+    reasons = tuple(f"{name}影响期内不得提拔" for name in SANCTION_TYPE.values)
 
     span = months[kind]
     window = np.flatnonzero(
@@ -210,7 +212,7 @@ def effects(ctx: StepContext) -> Mapping[str, Any]:
                 end=end.astype("datetime64[D]"),
                 source_table="sanctions",
                 source_id=lambda: rows.ids()[window],
-                reason=lambda: np.char.add(type_names[window], "影响期内不得提拔"),
+                reason=label_rows(reasons, kind[window]),
             )
         ],
     }

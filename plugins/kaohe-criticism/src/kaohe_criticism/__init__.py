@@ -110,8 +110,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
             ),
             source_table="criticisms",
             source_id=picked(rows.ids, on_cadre),
-            note=lambda: np.where(
-                heavy, "受到多次通报批评,最高基本称职", "受到通报批评,当年不得评为优秀"
+            note=label_rows(
+                ("受到通报批评,当年不得评为优秀", "受到多次通报批评,最高基本称职"),
+                heavy.astype(np.int64),
             ),
         )
     ]

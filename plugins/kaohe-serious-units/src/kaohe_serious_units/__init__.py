@@ -39,6 +39,7 @@ from kaohe.sdk import (
     counted,
     criticisms,
     hookimpl,
+    label_rows,
     nth_per_group,
 )
 
@@ -111,11 +112,10 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     members = np.flatnonzero(trigger_of_cadre >= 0)
     leading = members[np.isin(cadres["role"][members], [ROLE.code("head"), ROLE.code("leader")])]
     months = ctx.param("freeze_months")
-    tables = np.asarray(TABLES)
 
     def source(who: NDArray[np.int64]) -> tuple[Callable[[], Any], Callable[[], Any]]:
         t = trigger_of_cadre[who]
-        return (lambda: tables[found.kind[t]]), (lambda: found.ids()[t])
+        return label_rows(TABLES, found.kind[t]), (lambda: found.ids()[t])
 
     def windows(who: NDArray[np.int64], reason: str) -> Freezes:
         start = found.date[trigger_of_cadre[who]]
@@ -140,7 +140,7 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
                 rule=ctx.rule,
                 index=found.unit,
                 level=np.ones(n_found, dtype=np.int64),
-                source_table=lambda: tables[found.kind],
+                source_table=label_rows(TABLES, found.kind),
                 source_id=found.ids,
                 note="作风问题严重的单位不得评为优秀",
             )
