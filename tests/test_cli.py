@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -231,3 +234,24 @@ def test_the_workbook_and_report_come_on_request(runner: CliRunner, tmp_path: Pa
         "manifest.json",
         "report.html",
     ]
+
+
+@pytest.mark.parametrize(("setting", "advised"), [(None, "False"), ("1", "True"), ("0", "False")])
+def test_the_command_line_asks_for_no_huge_pages_unless_told(
+    setting: str | None, advised: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if setting is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = setting
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import kaohe.cli.app, numpy; print(numpy._core.multiarray._get_madvise_hugepage())",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == advised
