@@ -377,3 +377,33 @@ def test_installed_plugins_implement_only_known_hooks() -> None:
         for name in dir(plugin):
             if name.startswith("kaohe_") and callable(getattr(plugin, name)):
                 assert name in HOOKS, f"{manager.get_name(plugin)} defines unknown hook {name}"
+
+
+class _Touchy:
+    """A module attribute that must not be looked into (as pluggy promises)."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"looked up {name}")
+
+
+def test_a_plugin_modules_marked_functions_are_its_hooks_and_nothing_else_is_touched() -> None:
+    import types
+
+    module = types.ModuleType("kaohe_touchy")
+    module.KAOHE_API = "1.0"  # type: ignore[attr-defined]
+    module.touchy = _Touchy()  # type: ignore[attr-defined]
+    module.re = re  # type: ignore[attr-defined]
+
+    def kaohe_register_rules() -> list[Rule]:
+        return []
+
+    def kaohe_register_tables() -> list[object]:  # not marked: not a hook
+        raise AssertionError("called")
+
+    module.kaohe_register_rules = kaohe.hookimpl(kaohe_register_rules)  # type: ignore[attr-defined]
+    module.kaohe_register_tables = kaohe_register_tables  # type: ignore[attr-defined]
+    manager = kaohe.get_plugin_manager(entry_points=False, plugins=[module])
+    hooks = {impl.plugin_name for impl in manager.hook.kaohe_register_rules.get_hookimpls()}
+    assert "kaohe_touchy" in hooks
+    mine = manager.hook.kaohe_register_tables.get_hookimpls()
+    assert all(impl.plugin is not module for impl in mine)

@@ -20,7 +20,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
-from types import ModuleType
+from types import FunctionType, MethodType, ModuleType
 from typing import Any, cast
 
 import attrs
@@ -45,6 +45,26 @@ BUILTIN_PLUGINS = (
 )
 
 
+class _Manager(pluggy.PluginManager):
+    """pluggy's plugin manager, finding a plugin module's hook implementations faster."""
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        """pluggy's answer, asked only of the functions of a plugin module that carry
+        the ``hookimpl`` mark: the other names of a module (its imports, constants,
+        classes: hundreds in all) are passed over without pluggy's careful lookup
+        of each, which took a tenth of a small run's start."""
+        if isinstance(plugin, ModuleType):
+            found = vars(plugin).get(name)
+            hookable = (FunctionType, MethodType, classmethod, staticmethod)
+            if not isinstance(found, hookable) or not hasattr(found, _MARK):
+                return None  # what pluggy would find, which hooks only such objects
+        return super().parse_hookimpl_opts(plugin, name)
+
+
+#: The attribute ``hookimpl`` sets on the functions it marks.
+_MARK = f"{hookspecs.PROJECT}_impl"
+
+
 def get_plugin_manager(
     *,
     entry_points: bool = True,
@@ -58,7 +78,7 @@ def get_plugin_manager(
     :param plugin_dir: a folder whose ``*.py`` files are loaded as plugins
         (only a folder given explicitly, e.g. on the command line).
     """
-    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager = _Manager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     for name in BUILTIN_PLUGINS:
         manager.register(importlib.import_module(name), name=name)
