@@ -25,10 +25,11 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 from pyarrow import _compute
 
-__all__ = ["OPTIONS", "cast", "fill_null", "take"]
+__all__ = ["OPTIONS", "array", "cast", "fill_null", "take"]
 
 #: The options class of each function kaohe calls that takes options (by the
 #: class's name in ``pyarrow.compute``); a test checks them against Arrow's own.
@@ -60,6 +61,37 @@ OPTIONS = {
 _RENAMED = {"and_": "and", "or_": "or"}
 
 
+def array(values: Any) -> Any:
+    """A one-dimensional numpy array of numbers or booleans as an Arrow array (its
+    memory shared, booleans packed to bits); other values through :func:`pyarrow.array`.
+
+    ``pyarrow.array`` of a numpy array looks for numpy's masked arrays first,
+    which imports ``numpy.ma`` (a twentieth of a small run's start); the
+    arguments of these functions that are numpy arrays are made Arrow here.
+    """
+    if not isinstance(values, np.ndarray) or values.ndim != 1:
+        return pa.array(values)
+    kind = values.dtype.kind
+    if kind == "b":
+        bits = np.packbits(values, bitorder="little")
+        return pa.Array.from_buffers(pa.bool_(), values.shape[0], [None, pa.py_buffer(bits)])
+    if kind == "M" and np.datetime_data(values.dtype)[0] == "D":  # dates; NaT is null
+        missing = np.isnat(values)
+        days = pa.py_buffer(values.view(np.int64).astype(np.int32))
+        valid = pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None
+        return pa.Array.from_buffers(pa.date32(), values.shape[0], [valid, days])
+    if kind in "iuf" and values.dtype.isnative:
+        values = np.ascontiguousarray(values)
+        kind_of = pa.from_numpy_dtype(values.dtype)
+        return pa.Array.from_buffers(kind_of, values.shape[0], [None, pa.py_buffer(values)])
+    return pa.array(values)
+
+
+def _arrow(args: Any) -> list[Any]:
+    """``args`` with its numpy arrays made Arrow (:func:`array`)."""
+    return [array(arg) if isinstance(arg, np.ndarray) else arg for arg in args]
+
+
 @functools.cache
 def _function(name: str) -> Callable[..., Any]:
     """The Arrow compute function ``name`` as ``pyarrow.compute`` makes it, without its
@@ -76,7 +108,7 @@ def _function(name: str) -> Callable[..., Any]:
             if options_class is None:
                 raise TypeError(f"Arrow's {name} takes no options")
             options = options_class(*values, **keywords)
-        return function.call(data, options, memory_pool)
+        return function.call(_arrow(data), options, memory_pool)
 
     call.__name__ = call.__qualname__ = name
     return call
@@ -115,6 +147,5 @@ def fill_null(values: Any, fill_value: Any) -> Any:
 
 def take(data: Any, indices: Any, *, boundscheck: bool = True) -> Any:
     """The cells of ``data`` at ``indices`` (``pyarrow.compute.take``)."""
-    return _compute.call_function(
-        "take", [data, indices], _compute.TakeOptions(boundscheck=boundscheck)
-    )
+    options = _compute.TakeOptions(boundscheck=boundscheck)
+    return _compute.call_function("take", _arrow([data, indices]), options)

@@ -60,20 +60,53 @@ def _large() -> Any:
 def from_numpy(cells: NDArray[np.str_]) -> Any:
     """A numpy text column as an Arrow ``large_string`` array.
 
-    Arrow's conversion of numpy text ends a cell at a NUL character; a column
-    that has one (its lengths do not add up) is converted cell by cell.
+    ASCII text is laid out from its code points directly (:func:`_ascii`);
+    other text goes through :func:`pyarrow.array`, of a list of its cells
+    when there are few (:data:`LISTED_CELLS`), else of the numpy array, whose
+    conversion ends a cell at a NUL character: a column that has one (its
+    lengths do not add up) is converted cell by cell.
     """
     import pyarrow as pa
 
     from . import arrowcompute as pc
 
-    cells = np.asarray(cells, dtype=str)
+    cells = np.ascontiguousarray(cells, dtype=str)
+    ascii_cells = _ascii(cells)
+    if ascii_cells is not None:
+        return ascii_cells
+    if cells.shape[0] <= LISTED_CELLS:
+        return pa.array(cells.tolist(), _large())
     column = pa.array(cells, _large())
-    if cells.dtype.itemsize:
-        length = pc.sum(pc.utf8_length(column)).as_py() or 0
-        if length != int(np.strings.str_len(cells).sum()):
-            column = pa.array(cells.tolist(), _large())
+    length = pc.sum(pc.utf8_length(column)).as_py() or 0
+    if length != int(np.strings.str_len(cells).sum()):
+        column = pa.array(cells.tolist(), _large())
     return column
+
+
+#: Columns of other text of at most this many cells are made Arrow from a list of
+#: their cells: :func:`pyarrow.array` of a numpy array imports ``numpy.ma`` (about 8
+#: ms, a fiftieth of a county's whole run), and a list of a few cells costs less.
+LISTED_CELLS = 1 << 16
+
+
+def _ascii(cells: NDArray[np.str_]) -> Any:
+    """:func:`from_numpy` of a column of ASCII text (None for other text): each
+    code point is its byte, a cell ends after its last non-NUL one (numpy keeps
+    no NUL at the end of a cell, and Arrow's text keeps those inside it)."""
+    import pyarrow as pa
+
+    n, width = cells.shape[0], cells.dtype.itemsize // 4
+    if n == 0 or width == 0:
+        return pa.array([""] * n, _large())
+    points = cells.view(np.uint32).reshape(n, width)
+    if int(points.max()) >= 0x80:
+        return None
+    filled = points != 0
+    lengths = np.where(filled.any(axis=1), width - np.argmax(filled[:, ::-1], axis=1), 0)
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    data = points[np.arange(width) < lengths[:, None]].astype(np.uint8)
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
 
 
 def to_numpy(column: Any) -> NDArray[np.str_]:
@@ -115,7 +148,7 @@ def neutralised(column: Any) -> Any:
         starts = _formula_starts(column)
         if not starts.any():
             return column
-        risky = pa.array(starts)
+        risky = pc.array(starts)
     else:
         risky = pc.fill_null(pc.match_substring_regex(column, r"^[=+\-@\t\r]"), False)
         if not pc.any(risky).as_py():
@@ -166,7 +199,7 @@ def number(values: NDArray[np.float64], decimals: int) -> Any:
     units = np.rint(np.where(exact, rounded, 0.0) * 10**decimals).astype(np.int64)
     words = np.empty((units.shape[0], 2), dtype=np.int64)  # decimal128: low word, sign word
     words[:, 0], words[:, 1] = units, units >> 63
-    valid = pa.array(~missing).buffers()[1] if missing.any() else None
+    valid = pc.array(~missing).buffers()[1] if missing.any() else None
     decimal = pa.Array.from_buffers(
         pa.decimal128(18, decimals), units.shape[0], [valid, pa.py_buffer(words)]
     )
@@ -176,7 +209,7 @@ def number(values: NDArray[np.float64], decimals: int) -> Any:
         mask = np.zeros(rounded.shape[0], dtype=bool)
         mask[odd] = True
         cells = pa.array([format(v, f".{decimals}f") for v in rounded[odd].tolist()], _large())
-        text = pc.replace_with_mask(text, pa.array(mask), cells)
+        text = pc.replace_with_mask(text, pc.array(mask), cells)
     return text
 
 
@@ -187,8 +220,8 @@ def integer(values: NDArray[np.int64]) -> Any:
     from . import arrowcompute as pc
 
     values = np.asarray(values, dtype=np.int64)
-    text = pc.cast(pa.array(values), _large())
-    return pc.if_else(pa.array(values < 0), pa.scalar("", _large()), text)
+    text = pc.cast(pc.array(values), _large())
+    return pc.if_else(pc.array(values < 0), pa.scalar("", _large()), text)
 
 
 def labels(codes: NDArray[np.int64], names: tuple[str, ...]) -> Any:
@@ -210,9 +243,9 @@ def days(values: NDArray[np.datetime64]) -> Any:
 
     values = np.asarray(values, dtype="datetime64[D]")
     large = _large()
-    text = pc.fill_null(pc.cast(pa.array(values, pa.date32()), large), pa.scalar("", large))
+    text = pc.fill_null(pc.cast(pc.array(values), large), pa.scalar("", large))
     forever = values == FOREVER
-    return pc.if_else(pa.array(forever), pa.scalar("indefinite", large), text)
+    return pc.if_else(pc.array(forever), pa.scalar("indefinite", large), text)
 
 
 def compact(index: NDArray[np.integer[Any]]) -> NDArray[np.integer[Any]]:
@@ -291,7 +324,7 @@ def encoded(codes: Any, cells: Any) -> Any:
     from . import arrowcompute as pc
 
     if isinstance(codes, np.ndarray):
-        codes = pa.array(codes.astype(np.int32, copy=False))
+        codes = pc.array(codes.astype(np.int32, copy=False))
     return pa.DictionaryArray.from_arrays(pc.cast(codes, pa.int32()), pc.cast(cells, _large()))
 
 

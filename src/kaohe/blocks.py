@@ -407,7 +407,7 @@ class EffectRows:
             n = len(block)
             mine = np.flatnonzero((rows >= offset) & (rows < offset + n))
             if mine.shape[0]:
-                local = pa.array(rows[mine] - offset)
+                local = pc.array(rows[mine] - offset)
                 note, table, ids = (
                     pc.take(block.text(name), local)
                     for name in ("note", "source_table", "source_id")

@@ -88,14 +88,13 @@ class CadreResults:
 
     def grade_reason_text(self, scenario: int = 0) -> Any:
         """:meth:`grade_reason` as an Arrow ``large_string`` array (for the writers)."""
-        import pyarrow as pa
 
         from . import arrowcompute as pc
         from .arrowtext import labels
 
         codes = np.where(self.grade[scenario] < 0, -1, self.reason[scenario]).astype(np.int64)
         text = labels(np.where(codes == BY_EFFECT, -1, codes), REASONS)
-        by_effect = pa.array(codes == BY_EFFECT)
+        by_effect = pc.array(codes == BY_EFFECT)
         if not pc.any(by_effect).as_py():
             return text
         return pc.if_else(by_effect, resolve_arrow(self.effect, self.ids.shape[0]), text)

@@ -181,7 +181,7 @@ def _flags(flags: Mapping[str, NDArray[np.bool_]], n: int) -> Any:
     joined = at.constant("", n)
     none, sep = pa.scalar("", large), pa.scalar(";", large)
     for name in sorted(flags):
-        mask = pa.array(np.asarray(flags[name][0], dtype=bool))
+        mask = pc.array(np.asarray(flags[name][0], dtype=bool))
         first = pc.equal(joined, none)
         added = pc.if_else(
             first,
@@ -387,14 +387,13 @@ UNCATEGORISED = "未分类"
 def _source_rows(block: Adjustments, table: DataTable, id_column: str | None) -> Any:
     """The rows of ``table`` that ``block``'s rows come from: as its ids' function
     says (ledger ids know their rows), else by looking its ids up in ``table``."""
-    import pyarrow as pa
 
     from . import arrowcompute as pc
 
     rows_of = getattr(block.source_id, "rows_of", None)
     rows = None if rows_of is None else rows_of(table)
     if rows is not None:
-        return pa.array(np.asarray(rows, dtype=np.int64))
+        return pc.array(np.asarray(rows, dtype=np.int64))
     return pc.index_in(block.text("source_id"), value_set=table.text(id_column or "id"))
 
 

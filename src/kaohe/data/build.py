@@ -215,7 +215,7 @@ def require_tables(
 def _sort_key(values: Column) -> pa.Array:
     values = plain(values)
     if isinstance(values, np.ndarray):
-        return pa.array(values.view(np.int64) if values.dtype.kind == "M" else values)
+        return pc.array(values.view(np.int64) if values.dtype.kind == "M" else values)
     return values
 
 

@@ -239,7 +239,7 @@ def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
     matched = pc.index_in(ids, value_set=encoded.dictionary)
     hit = np.asarray(pc.is_valid(matched), dtype=np.bool_)
     position = np.full(len(encoded.dictionary) + 1, -1, np.int64)  # the last: null values
-    position[np.asarray(pc.filter(matched, pa.array(hit)), dtype=np.int64)] = np.flatnonzero(hit)
+    position[np.asarray(pc.filter(matched, pc.array(hit)), dtype=np.int64)] = np.flatnonzero(hit)
     codes = pc.fill_null(pc.cast(encoded.indices, pa.int64()), len(encoded.dictionary))
     return position[np.asarray(codes, dtype=np.int64)]
 

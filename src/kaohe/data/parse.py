@@ -139,7 +139,7 @@ def parse_words(
         ).format(form=expected(spec)),
         spec.name,
     )
-    unread = pc.if_else(pa.array(bad), pa.scalar(None, values.type), values)
+    unread = pc.if_else(pc.array(bad), pa.scalar(None, values.type), values)
     return parser(spec, unread, attrs.evolve(where, quiet=bad))
 
 
@@ -210,7 +210,7 @@ def _is_word_dictionary(values: pa.Array) -> bool:
 
 def _encoded(found: _Words) -> pa.DictionaryArray:
     """The cells of :func:`_dictionary_words` as a dictionary array (see :func:`parse_words`)."""
-    return pa.DictionaryArray.from_arrays(pa.array(found.indices), found.words)
+    return pa.DictionaryArray.from_arrays(pc.array(found.indices), found.words)
 
 
 def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where) -> _Words:
@@ -295,7 +295,7 @@ def parse_text(spec: ColumnSpec, values: pa.Array, where: Where) -> pa.Array:
     if found.given is not None and simple.equals(found.given):  # nothing changes
         return pc.fill_null(values, "") if values.null_count else values
     if _is_word_dictionary(values):  # stays in dictionary form (see parse_words)
-        return pa.DictionaryArray.from_arrays(pa.array(found.indices), simple)
+        return pa.DictionaryArray.from_arrays(pc.array(found.indices), simple)
     return pc.take(simple, found.indices)
 
 
