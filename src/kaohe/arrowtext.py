@@ -90,23 +90,19 @@ LISTED_CELLS = 1 << 16
 
 
 def _ascii(cells: NDArray[np.str_]) -> Any:
-    """:func:`from_numpy` of a column of ASCII text (None for other text): each
-    code point is its byte, a cell ends after its last non-NUL one (numpy keeps
-    no NUL at the end of a cell, and Arrow's text keeps those inside it)."""
+    """:func:`from_numpy` of a column of ASCII text (None for other text), laid out from
+    its code points (:func:`~kaohe.data.arrays.ascii_layout`)."""
     import pyarrow as pa
 
-    n, width = cells.shape[0], cells.dtype.itemsize // 4
-    if n == 0 or width == 0:
-        return pa.array([""] * n, _large())
-    points = cells.view(np.uint32).reshape(n, width)
-    if int(points.max()) >= 0x80:
+    from .data.arrays import ascii_layout
+
+    layout = ascii_layout(cells)
+    if layout is None:
         return None
-    filled = points != 0
-    lengths = np.where(filled.any(axis=1), width - np.argmax(filled[:, ::-1], axis=1), 0)
-    offsets = np.zeros(n + 1, np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    data = points[np.arange(width) < lengths[:, None]].astype(np.uint8)
-    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
+    offsets, data = layout
+    return pa.LargeStringArray.from_buffers(
+        cells.shape[0], pa.py_buffer(offsets), pa.py_buffer(data)
+    )
 
 
 def to_numpy(column: Any) -> NDArray[np.str_]:
