@@ -224,11 +224,15 @@ def _replaceable_listing(out: Path) -> dict[str, str]:
     return listed
 
 
-def _check_replaceable(out: Path) -> None:
-    listed = _replaceable_listing(out)
+def _check_unchanged(out: Path, listed: Mapping[str, str]) -> None:
+    """OutputError unless the files ``listed`` of ``out`` are as kaohe wrote them."""
     reason = _changed(out, listed)
     if reason is not None:
         raise _refused(out, reason)
+
+
+def _check_replaceable(out: Path) -> None:
+    _check_unchanged(out, _replaceable_listing(out))
 
 
 def checking(out: str | Path) -> Future[Checked]:
@@ -245,9 +249,7 @@ def checking(out: str | Path) -> Future[Checked]:
     listed = _replaceable_listing(out)
 
     def digests() -> Checked:
-        reason = _changed(out, listed)
-        if reason is not None:
-            raise _refused(out, reason)
+        _check_unchanged(out, listed)
         return Checked(out, state)
 
     executor = ThreadPoolExecutor(1, thread_name_prefix="kaohe-check")
@@ -383,28 +385,26 @@ def _stage(
     os.mkdir(staging)  # mode 0777 less the umask, as any program's
     contents = sealed_files(files)
     whole = {name: content for name, content in contents.items() if isinstance(content, bytes)}
-    streamed = {name: c for name, c in contents.items() if isinstance(c, Streamed)}
-    order = list(streamed)
+    streamed = iter([content for content in contents.values() if isinstance(content, Streamed)])
     # one thread writes and hashes (both let the GIL go) while this one makes or writes
     # the next; another begins the next streamed file while this one is written
     with (
         ThreadPoolExecutor(1, thread_name_prefix="kaohe-write") as writer,
         ThreadPoolExecutor(1, thread_name_prefix="kaohe-begin") as beginner,
     ):
-        begun: dict[str, Future[_Begun]] = {}
 
-        def begin(at: int) -> None:
-            if at < len(order):
-                begun[order[at]] = beginner.submit(_begun, streamed[order[at]])
+        def begin_next() -> Future[_Begun] | None:
+            following = next(streamed, None)
+            return None if following is None else beginner.submit(_begun, following)
 
         hashed_whole = writer.submit(digests, whole)
-        begin(0)
+        upcoming = begin_next()  # the streamed files come in the order of contents
         hashed: dict[str, str] = {}
         for name, content in contents.items():
             if isinstance(content, Streamed):
-                first = begun.pop(name)
-                begin(order.index(name) + 1)
-                hashed[name] = _write_streamed(staging / name, first.result(), writer)
+                assert upcoming is not None  # begun for each streamed file, in this order
+                begun, upcoming = upcoming.result(), begin_next()
+                hashed[name] = _write_streamed(staging / name, begun, writer)
             else:
                 with open(staging / name, "xb") as stream:
                     stream.write(content)

@@ -387,7 +387,6 @@ UNCATEGORISED = "未分类"
 def _source_rows(block: Adjustments, table: DataTable, id_column: str | None) -> Any:
     """The rows of ``table`` that ``block``'s rows come from: as its ids' function
     says (ledger ids know their rows), else by looking its ids up in ``table``."""
-
     from . import arrowcompute as pc
 
     rows_of = getattr(block.source_id, "rows_of", None)
