@@ -234,7 +234,7 @@ def score(
     chosen = tuple(FORMATS) if "all" in formats else tuple(formats)
     notices: list[str] = []
     info, files = publish.streamed_result_files(results, inputs, chosen, notices=notices)
-    replaced: list[str] = []  # the earlier run kept beside the folder, never silently lost
+    replaced: list[str | None] = []  # the earlier run kept beside the folder, never lost
     with progress(len(files), _("writing")) as bar:
         write_folder(
             folder,
@@ -242,7 +242,7 @@ def score(
             signer=signer,
             progress=bar.update,
             checked=check.result(),
-            keep=lambda old: replaced.append(keep(old, folder) or ""),
+            keep=lambda old: replaced.append(keep(old, folder)),
         )
     for sentence in filter(None, replaced):
         click.echo(sentence)
