@@ -87,7 +87,7 @@ def test_an_incompatible_plugin_is_refused_at_registration() -> None:
         get_plugin_manager(entry_points=False, plugins=[Future()])
     assert str(caught.value) == (
         "plugin Future (registration): needs plugin API '2.0' (KAOHE_API), but this kaohe "
-        "provides 1.3; install a version of Future written for API 1.x or a kaohe that "
+        "provides 1.4; install a version of Future written for API 1.x or a kaohe that "
         "provides its API"
     )
 
@@ -105,7 +105,7 @@ def test_a_plugin_stating_no_api_version_is_refused_at_registration() -> None:
         get_plugin_manager(entry_points=False, plugins=[Unstated()])
     assert str(caught.value) == (
         "plugin Unstated (registration): states no plugin API version; add "
-        'KAOHE_API = "1.3" (the kaohe.sdk it was written against) to the module of its '
+        'KAOHE_API = "1.4" (the kaohe.sdk it was written against) to the module of its '
         "entry point"
     )
 
@@ -115,10 +115,10 @@ def test_a_plugin_needing_a_newer_minor_version_is_refused_and_an_older_one_acce
         KAOHE_API = "1.0"
 
     class Newer(Unstated):
-        KAOHE_API = "1.4"
+        KAOHE_API = "1.5"
 
     get_plugin_manager(entry_points=False, plugins=[Older()])
-    with pytest.raises(kaohe.PluginError, match=r"needs plugin API '1\.4'"):
+    with pytest.raises(kaohe.PluginError, match=r"needs plugin API '1\.5'"):
         get_plugin_manager(entry_points=False, plugins=[Newer()])
 
 

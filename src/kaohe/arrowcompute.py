@@ -17,19 +17,31 @@ are the three that ``pyarrow.compute`` writes by hand: :func:`cast`,
 ``.fill_null``, ``.is_null``) import ``pyarrow.compute``; kaohe's reading and
 writing of CSV call these functions instead (a test checks that
 ``kaohe score`` does not import it).
+
+pyarrow also imports pandas, when it is installed, the first time it converts
+anything from Python or to numpy (``pyarrow.array``, ``pyarrow.scalar``, a
+Python value handed to a compute function, ``Array.to_numpy``): about 0.24 s,
+more than half of a county's run, for a library kaohe never hands it. Values
+cross here without that: :func:`array` makes numpy arrays and lists of text
+Arrow, :func:`scalar` makes Python values Arrow scalars, :func:`numpy` makes
+Arrow numbers, booleans and dates numpy, each over the values' own memory
+where the layouts agree; the compute functions take Python values through
+:func:`scalar`.
 """
 
 from __future__ import annotations
 
+import builtins
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
+from numpy.typing import NDArray
 from pyarrow import _compute
 
-__all__ = ["OPTIONS", "array", "cast", "fill_null", "take"]
+__all__ = ["OPTIONS", "array", "cast", "fill_null", "numpy", "scalar", "take"]
 
 #: The options class of each function kaohe calls that takes options (by the
 #: class's name in ``pyarrow.compute``); a test checks them against Arrow's own.
@@ -61,35 +73,170 @@ OPTIONS = {
 _RENAMED = {"and_": "and", "or_": "or"}
 
 
-def array(values: Any) -> Any:
-    """A one-dimensional numpy array of numbers or booleans as an Arrow array (its
-    memory shared, booleans packed to bits); other values through :func:`pyarrow.array`.
+def array(values: Any, type: pa.DataType | None = None) -> Any:
+    """``values`` as an Arrow array of ``type`` (cast to it when given): a
+    one-dimensional numpy array of numbers or dates over its own memory (NaT as
+    null), of booleans packed to bits, of text encoded to UTF-8; a list or tuple
+    of text (``None`` as null); other values through :func:`pyarrow.array`.
 
-    ``pyarrow.array`` of a numpy array looks for numpy's masked arrays first,
-    which imports ``numpy.ma`` (a twentieth of a small run's start); the
-    arguments of these functions that are numpy arrays are made Arrow here.
+    ``pyarrow.array`` imports pandas (see the module's text), and for a numpy
+    array ``numpy.ma`` too (a twentieth of a small run's start).
     """
-    if not isinstance(values, np.ndarray) or values.ndim != 1:
-        return pa.array(values)
-    kind = values.dtype.kind
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        made = _from_numpy(values)
+    elif isinstance(values, (list, tuple)) and all(v is None or isinstance(v, str) for v in values):
+        made = _from_text(values, type or pa.string())
+    else:
+        return pa.array(values, type)
+    if made is None:
+        return pa.array(values, type)
+    return made if type is None else cast(made, type)
+
+
+def _from_numpy(values: NDArray[Any]) -> Any:
+    kind, n = values.dtype.kind, values.shape[0]
     if kind == "b":
         bits = np.packbits(values, bitorder="little")
-        return pa.Array.from_buffers(pa.bool_(), values.shape[0], [None, pa.py_buffer(bits)])
+        return pa.Array.from_buffers(pa.bool_(), n, [None, pa.py_buffer(bits)])
     if kind == "M" and np.datetime_data(values.dtype)[0] == "D":  # dates; NaT is null
         missing = np.isnat(values)
         days = pa.py_buffer(values.view(np.int64).astype(np.int32))
         valid = pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None
-        return pa.Array.from_buffers(pa.date32(), values.shape[0], [valid, days])
+        return pa.Array.from_buffers(pa.date32(), n, [valid, days])
     if kind in "iuf" and values.dtype.isnative:
         values = np.ascontiguousarray(values)
         kind_of = pa.from_numpy_dtype(values.dtype)
-        return pa.Array.from_buffers(kind_of, values.shape[0], [None, pa.py_buffer(values)])
-    return pa.array(values)
+        return pa.Array.from_buffers(kind_of, n, [None, pa.py_buffer(values)])
+    if kind == "U":
+        return _from_numpy_text(values)
+    return None
+
+
+def _from_numpy_text(values: NDArray[np.str_]) -> Any:
+    """Numpy text as a string array (large_string past 2 GiB): each cell encoded to
+    UTF-8 in one numpy call, its bytes gathered from the padded byte matrix."""
+    encoded = np.strings.encode(np.ascontiguousarray(values), "utf-8")
+    width = encoded.dtype.itemsize
+    lengths = np.strings.str_len(encoded).astype(np.int64)
+    offsets = np.zeros(values.shape[0] + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    matrix = encoded.view(np.uint8).reshape(values.shape[0], width)
+    data = matrix[np.arange(width) < lengths[:, None]]
+    large = offsets[-1] >= 2**31
+    return pa.Array.from_buffers(
+        pa.large_string() if large else pa.string(),
+        values.shape[0],
+        [None, pa.py_buffer(offsets if large else offsets.astype(np.int32)), pa.py_buffer(data)],
+    )
+
+
+def _from_text(values: Sequence[str | None], type: pa.DataType) -> Any:
+    """A list of text and ``None`` as a string array of ``type``; ``None`` if
+    ``type`` is no string type (the caller then asks :func:`pyarrow.array`)."""
+    if type not in (pa.string(), pa.large_string()):
+        return None
+    encoded = [b"" if v is None else v.encode() for v in values]
+    lengths = np.fromiter(map(len, encoded), np.int64, len(encoded))
+    offsets = np.zeros(len(encoded) + 1, np.int64 if type == pa.large_string() else np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    missing = np.fromiter((v is None for v in values), bool, len(values))
+    valid = pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None
+    return pa.Array.from_buffers(
+        type, len(values), [valid, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))]
+    )
+
+
+#: The Arrow type a Python value is taken as when none is given (as pyarrow takes it).
+_PYTHON_TYPES: dict[type, pa.DataType] = {
+    bool: pa.bool_(),
+    int: pa.int64(),
+    float: pa.float64(),
+    str: pa.string(),
+}
+
+
+def scalar(value: Any, type: pa.DataType | None = None) -> Any:
+    """``value`` (``None``, a bool, number or text, a numpy number) as an Arrow scalar
+    of ``type``, or of the type pyarrow gives it (int64, float64, string, bool, the
+    numpy number's own; null for ``None``); Arrow scalars are returned as they
+    are, or cast."""
+    if isinstance(value, pa.Scalar):
+        return value if type is None or value.type == type else value.cast(type)
+    if isinstance(value, np.generic) and type is None:
+        made = _from_numpy(np.asarray(value).reshape(1))
+        return pa.scalar(value) if made is None else made[0]
+    if type is None:
+        type = pa.null() if value is None else _PYTHON_TYPES.get(builtins.type(value))
+        if type is None:
+            return pa.scalar(value)
+    if value is None:
+        return pa.nulls(1, type)[0]
+    if pa.types.is_string(type) or pa.types.is_large_string(type):
+        return _from_text([value], type)[0]
+    if pa.types.is_boolean(type) or pa.types.is_integer(type) or pa.types.is_floating(type):
+        return _from_numpy(np.array([value], type.to_pandas_dtype()))[0]
+    return pa.scalar(value, type)
+
+
+def numpy(values: Any, null: Any = None) -> NDArray[Any]:
+    """The values of an Arrow array or chunked array of numbers, booleans or dates as
+    a numpy array, its nulls as ``null``: numbers read-only over the array's own
+    memory, as ``Array.to_numpy()`` gives them; booleans unpacked from their
+    bits; dates ``datetime64[D]``, timestamps ``datetime64`` of their unit.
+
+    Raises ``ValueError`` for an array with nulls when ``null`` is ``None``, and
+    ``TypeError`` for one of another type (text; of a dictionary array, its
+    ``indices`` are numbers).
+    """
+    if isinstance(values, pa.ChunkedArray):
+        if values.num_chunks == 1:
+            values = values.chunk(0)
+        elif values.num_chunks == 0:
+            values = pa.nulls(0, values.type)
+        else:
+            values = values.combine_chunks()
+    if values.null_count:
+        if null is None:
+            raise ValueError(f"{values.null_count} nulls in an array made numpy")
+        values = fill_null(values, null)
+    kind, n, offset = values.type, len(values), values.offset
+    if pa.types.is_boolean(kind):
+        bits = np.frombuffer(values.buffers()[1], np.uint8) if n else np.zeros(0, np.uint8)
+        return np.unpackbits(bits, count=offset + n, bitorder="little")[offset:].view(bool)
+    dtype: np.dtype[Any]
+    unit: str | None
+    if pa.types.is_date32(kind):
+        dtype, unit = np.dtype(np.int32), "D"
+    elif pa.types.is_date64(kind):
+        dtype, unit = np.dtype(np.int64), "ms"
+    elif pa.types.is_timestamp(kind):
+        dtype, unit = np.dtype(np.int64), kind.unit
+    elif pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        dtype, unit = np.dtype(kind.to_pandas_dtype()), None
+    else:
+        raise TypeError(f"Arrow {kind} made numpy")
+    if not n:
+        numbers = np.zeros(0, dtype)
+    else:
+        numbers = np.frombuffer(values.buffers()[1], dtype, n, offset * dtype.itemsize)
+    if unit is None:
+        return numbers
+    if dtype == np.int32:  # days: numpy's dates are 64-bit
+        return numbers.astype(f"datetime64[{unit}]")
+    return numbers.view(f"datetime64[{unit}]")
 
 
 def _arrow(args: Any) -> list[Any]:
-    """``args`` with its numpy arrays made Arrow (:func:`array`)."""
-    return [array(arg) if isinstance(arg, np.ndarray) else arg for arg in args]
+    """``args`` with its numpy arrays and lists made Arrow arrays (:func:`array`) and
+    its Python and numpy values Arrow scalars (:func:`scalar`)."""
+    return [
+        array(arg)
+        if isinstance(arg, (np.ndarray, list, tuple))
+        else scalar(arg)
+        if arg is None or builtins.type(arg) in _PYTHON_TYPES or isinstance(arg, np.generic)
+        else arg
+        for arg in args
+    ]
 
 
 @functools.cache
@@ -139,9 +286,9 @@ def fill_null(values: Any, fill_value: Any) -> Any:
     """``values`` with each null replaced by ``fill_value``, taken as their type
     (``pyarrow.compute.fill_null``)."""
     if not isinstance(fill_value, (pa.Array, pa.ChunkedArray, pa.Scalar)):
-        fill_value = pa.scalar(fill_value, type=values.type)
+        fill_value = scalar(fill_value, values.type)
     elif values.type != fill_value.type:
-        fill_value = pa.scalar(fill_value.as_py(), type=values.type)
+        fill_value = scalar(fill_value.as_py(), values.type)
     return _compute.call_function("coalesce", [values, fill_value])
 
 

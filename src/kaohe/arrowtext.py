@@ -58,35 +58,16 @@ def _large() -> Any:
 
 
 def from_numpy(cells: NDArray[np.str_]) -> Any:
-    """A numpy text column as an Arrow ``large_string`` array.
-
-    ASCII text is laid out from its code points directly (:func:`_ascii`);
-    other text goes through :func:`pyarrow.array`, of a list of its cells
-    when there are few (:data:`LISTED_CELLS`), else of the numpy array, whose
-    conversion ends a cell at a NUL character: a column that has one (its
-    lengths do not add up) is converted cell by cell.
-    """
-    import pyarrow as pa
-
+    """A numpy text column as an Arrow ``large_string`` array: ASCII text laid out
+    from its code points directly (:func:`_ascii`), other text encoded to UTF-8
+    (:func:`kaohe.arrowcompute.array`)."""
     from . import arrowcompute as pc
 
     cells = np.ascontiguousarray(cells, dtype=str)
     ascii_cells = _ascii(cells)
     if ascii_cells is not None:
         return ascii_cells
-    if cells.shape[0] <= LISTED_CELLS:
-        return pa.array(cells.tolist(), _large())
-    column = pa.array(cells, _large())
-    length = pc.sum(pc.utf8_length(column)).as_py() or 0
-    if length != int(np.strings.str_len(cells).sum()):
-        column = pa.array(cells.tolist(), _large())
-    return column
-
-
-#: Columns of other text of at most this many cells are made Arrow from a list of
-#: their cells: :func:`pyarrow.array` of a numpy array imports ``numpy.ma`` (about 8
-#: ms, a fiftieth of a county's whole run), and a list of a few cells costs less.
-LISTED_CELLS = 1 << 16
+    return pc.array(cells, _large())
 
 
 def _ascii(cells: NDArray[np.str_]) -> Any:
@@ -109,16 +90,18 @@ def to_numpy(column: Any) -> NDArray[np.str_]:
     """An Arrow string array as a numpy text column."""
     if isinstance(column, np.ndarray):
         return np.asarray(column, dtype=str)
-    if not len(column):
-        return np.zeros(0, dtype=str)
-    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=str)
+    from .data.arrays import to_numpy_text
+
+    return to_numpy_text(column)
 
 
 def constant(value: str, n: int) -> Any:
     """``n`` copies of ``value``."""
     import pyarrow as pa
 
-    return pa.repeat(pa.scalar(value, _large()), n)
+    from . import arrowcompute as pc
+
+    return pa.repeat(pc.scalar(value, _large()), n)
 
 
 def concat(columns: list[Any]) -> Any:
@@ -128,7 +111,7 @@ def concat(columns: list[Any]) -> Any:
     from . import arrowcompute as pc
 
     if not columns:
-        return pa.array([], _large())
+        return pc.array([], _large())
     return pa.concat_arrays([pc.cast(c, _large()) for c in columns])
 
 
@@ -149,7 +132,7 @@ def neutralised(column: Any) -> Any:
         risky = pc.fill_null(pc.match_substring_regex(column, r"^[=+\-@\t\r]"), False)
         if not pc.any(risky).as_py():
             return column
-    mark, none = pa.scalar("'", column.type), pa.scalar("", column.type)
+    mark, none = pc.scalar("'", column.type), pc.scalar("", column.type)
     return pc.if_else(risky, pc.binary_join_element_wise(mark, column, none), column)
 
 
@@ -173,7 +156,7 @@ def _formula_starts(column: Any) -> NDArray[np.bool_]:
         first[filled] = np.frombuffer(data, np.uint8)[starts[filled]]
     risky: NDArray[np.bool_] = np.isin(first, _FORMULA_BYTES)
     if column.null_count:
-        risky &= np.asarray(pc.is_valid(column), dtype=np.bool_)
+        risky &= pc.numpy(pc.is_valid(column), null=False)
     return risky
 
 
@@ -199,49 +182,46 @@ def number(values: NDArray[np.float64], decimals: int) -> Any:
     decimal = pa.Array.from_buffers(
         pa.decimal128(18, decimals), units.shape[0], [valid, pa.py_buffer(words)]
     )
-    text = pc.fill_null(pc.cast(decimal, _large()), pa.scalar("", _large()))
+    text = pc.fill_null(pc.cast(decimal, _large()), pc.scalar("", _large()))
     odd = np.flatnonzero(~missing & ~exact)
     if odd.shape[0]:  # beyond EXACT_LIMIT or infinite: rare, formatted one by one
         mask = np.zeros(rounded.shape[0], dtype=bool)
         mask[odd] = True
-        cells = pa.array([format(v, f".{decimals}f") for v in rounded[odd].tolist()], _large())
+        cells = pc.array([format(v, f".{decimals}f") for v in rounded[odd].tolist()], _large())
         text = pc.replace_with_mask(text, pc.array(mask), cells)
     return text
 
 
 def integer(values: NDArray[np.int64]) -> Any:
     """Integers as text; negative (missing) is empty."""
-    import pyarrow as pa
 
     from . import arrowcompute as pc
 
     values = np.asarray(values, dtype=np.int64)
     text = pc.cast(pc.array(values), _large())
-    return pc.if_else(pc.array(values < 0), pa.scalar("", _large()), text)
+    return pc.if_else(pc.array(values < 0), pc.scalar("", _large()), text)
 
 
 def labels(codes: NDArray[np.int64], names: tuple[str, ...]) -> Any:
     """Vocabulary labels of codes; -1 is empty."""
-    import pyarrow as pa
 
     from . import arrowcompute as pc
 
-    table = pa.array([*names, ""], _large())
+    table = pc.array([*names, ""], _large())
     codes = np.asarray(codes)
     return pc.take(table, np.where(codes < 0, len(names), codes).astype(np.int64))
 
 
 def days(values: NDArray[np.datetime64]) -> Any:
     """Dates as ``YYYY-MM-DD``; NaT empty, the far end of time (9999-12-31) ``indefinite``."""
-    import pyarrow as pa
 
     from . import arrowcompute as pc
 
     values = np.asarray(values, dtype="datetime64[D]")
     large = _large()
-    text = pc.fill_null(pc.cast(pc.array(values), large), pa.scalar("", large))
+    text = pc.fill_null(pc.cast(pc.array(values), large), pc.scalar("", large))
     forever = values == FOREVER
-    return pc.if_else(pc.array(forever), pa.scalar("indefinite", large), text)
+    return pc.if_else(pc.array(forever), pc.scalar("indefinite", large), text)
 
 
 def compact(index: NDArray[np.integer[Any]]) -> NDArray[np.integer[Any]]:
@@ -354,7 +334,7 @@ def combined(pieces: list[Any], n: int) -> Any:
     codes = np.zeros(n, dtype=np.int64)
     for piece, size in zip(arrays, sizes, strict=True):
         codes *= size
-        codes += piece.indices.to_numpy(zero_copy_only=False)
+        codes += pc.numpy(piece.indices)
     occurring, row_code = _occurring(codes, int(np.prod(sizes, dtype=np.int64)))
     if occurring.shape[0] > COMBINED_LIMIT:
         return None
@@ -367,16 +347,16 @@ def combined(pieces: list[Any], n: int) -> Any:
     large = _large()
     parts = iter(reversed(digits))
     spelled = [
-        pa.scalar(piece, large)
+        pc.scalar(piece, large)
         if isinstance(piece, str)
         else pc.take(pc.cast(piece.dictionary, large), next(parts))
         for piece in pieces
     ]
     if not arrays:
-        return encoded(row_code, pa.array(["".join(pieces)], large))
-    cells = pc.binary_join_element_wise(*spelled, pa.scalar("", large))
+        return encoded(row_code, pc.array(["".join(pieces)], large))
+    cells = pc.binary_join_element_wise(*spelled, pc.scalar("", large))
     unique = pc.dictionary_encode(cells)  # a cell spelled by two combinations is one cell
-    lookup = unique.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+    lookup = pc.numpy(unique.indices).astype(np.int32)
     return encoded(lookup[row_code], unique.dictionary)
 
 
@@ -405,12 +385,14 @@ def repeated(pieces: list[Any], order: NDArray[np.int64], *, safe: bool = True) 
     """
     import pyarrow as pa
 
+    from . import arrowcompute as pc
+
     encoded = [p if pa.types.is_dictionary(p.type) else distinct(p) for p in pieces]
     kind = pa.dictionary(pa.int32(), _large())
     unified = pa.chunked_array(encoded, kind).unify_dictionaries()
     if not unified.num_chunks:
-        return Taken(pa.array([], _large()), np.zeros(0, dtype=np.int64)[order])
-    codes = np.concatenate([chunk.indices.to_numpy() for chunk in unified.chunks])
+        return Taken(pc.array([], _large()), np.zeros(0, dtype=np.int64)[order])
+    codes = np.concatenate([pc.numpy(chunk.indices) for chunk in unified.chunks])
     cells = unified.chunk(0).dictionary
     return Taken(neutralised(cells) if safe else cells, compact(codes)[order])
 

@@ -399,7 +399,7 @@ class EffectRows:
         from . import arrowtext as at
 
         large = pa.large_string()
-        opening, space, closing, none = (pa.scalar(t, large) for t in (" (", " ", ")", ""))
+        opening, space, closing, none = (pc.scalar(t, large) for t in (" (", " ", ")", ""))
         pieces = []
         place = np.full(rows.shape[0], -1, dtype=np.int64)  # -1: the final ""
         offset = made = 0

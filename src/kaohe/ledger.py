@@ -84,8 +84,8 @@ class MitigationNote:
         mitigated, notes = self._mitigated()
         found = pc.dictionary_encode(from_numpy(notes))
         codes = np.zeros(mitigated.shape[0], dtype=np.int32)
-        codes[mitigated] = found.indices.to_numpy() + 1
-        cells = pa.concat_arrays([pa.array([""], pa.large_string()), found.dictionary])
+        codes[mitigated] = pc.numpy(found.indices) + 1
+        cells = pa.concat_arrays([pc.array([""], pa.large_string()), found.dictionary])
         return encoded(codes, cells)
 
 
@@ -126,10 +126,10 @@ class Joined:
         if together is not None:
             return together
         plain = [
-            pa.scalar(piece, large) if isinstance(piece, str) else resolve_arrow(piece, self.n)
+            pc.scalar(piece, large) if isinstance(piece, str) else resolve_arrow(piece, self.n)
             for piece in pieces
         ]
-        return pc.binary_join_element_wise(*plain, pa.scalar("", large))
+        return pc.binary_join_element_wise(*plain, pc.scalar("", large))
 
 
 def joined(*parts: RowText | Lazy, n: int) -> Lazy:
@@ -152,10 +152,11 @@ class Labelled:
         """The labels as a dictionary-encoded Arrow string array (the labels, a code per row)."""
         import pyarrow as pa
 
+        from . import arrowcompute as pc
         from .arrowtext import encoded
 
         codes = np.where(self.codes < 0, self.codes + len(self.labels), self.codes)  # as numpy
-        return encoded(codes, pa.array(self.labels, pa.large_string()))
+        return encoded(codes, pc.array(self.labels, pa.large_string()))
 
 
 #: How an overdue record is labelled: rectified after its deadline, or not rectified at all.

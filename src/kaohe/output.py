@@ -46,7 +46,6 @@ def quote(cells: Any) -> Any:
     are kept as they are. A column whose text has none of these characters
     at all (most columns: one look at its bytes) is returned as it is.
     """
-    import pyarrow as pa
 
     from . import arrowcompute as pc
 
@@ -55,7 +54,7 @@ def quote(cells: Any) -> Any:
     special = pc.match_substring_regex(cells, NEEDS_QUOTES)
     if not pc.any(special).as_py():
         return cells
-    mark, none = pa.scalar('"', cells.type), pa.scalar("", cells.type)
+    mark, none = pc.scalar('"', cells.type), pc.scalar("", cells.type)
     quoted = pc.binary_join_element_wise(mark, pc.replace_substring(cells, '"', '""'), mark, none)
     return pc.if_else(special, quoted, cells)
 
@@ -220,13 +219,12 @@ def _both(left: at.Taken, right: at.Taken) -> at.Taken | None:
 
 def _joined(*parts: Any) -> Any:
     """Arrow string arrays and strings joined row by row (no separator)."""
-    import pyarrow as pa
 
     from . import arrowcompute as pc
 
     large = _large()
-    pieces = [pa.scalar(p, large) if isinstance(p, str) else pc.cast(p, large) for p in parts]
-    return pc.binary_join_element_wise(*pieces, pa.scalar("", large))
+    pieces = [pc.scalar(p, large) if isinstance(p, str) else pc.cast(p, large) for p in parts]
+    return pc.binary_join_element_wise(*pieces, pc.scalar("", large))
 
 
 def _column(cells: TextColumn) -> TextColumn:
@@ -259,7 +257,6 @@ def _quoted_rows(cells: TextColumn, start: int, stop: int) -> Any:
 def _lines(columns: list[Any], *, ended: bool = False) -> memoryview:
     """The CSV lines of quoted Arrow string columns of one length, as UTF-8 bytes (no copy);
     ``ended``: the last column's cells already end their lines."""
-    import pyarrow as pa
 
     from . import arrowcompute as pc
 
@@ -270,7 +267,7 @@ def _lines(columns: list[Any], *, ended: bool = False) -> memoryview:
         cells[-1] = _joined(cells[-1], "\n")  # the line's end
     if len(cells) == 1:
         return _text(cells[0])
-    return _text(pc.binary_join_element_wise(*cells, pa.scalar(",", _large())))
+    return _text(pc.binary_join_element_wise(*cells, pc.scalar(",", _large())))
 
 
 def result_files(results: Results, manifest: Mapping[str, Any]) -> dict[str, bytes]:

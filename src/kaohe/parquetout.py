@@ -51,7 +51,7 @@ def _typed(name: str, cells: Any) -> Any:
     from . import arrowcompute as pc
 
     if isinstance(cells, np.ndarray):
-        column = pa.array(np.asarray(cells, dtype=str), pa.string())
+        column = pc.array(np.asarray(cells, dtype=str), pa.string())
     else:
         column = pc.cast(cells, pa.string())
     if name not in FLOATS | INTEGERS | DATES:
@@ -59,7 +59,7 @@ def _typed(name: str, cells: Any) -> Any:
     if name in DATES:
         column = pc.replace_substring(column, INDEFINITE, FAR_END)
     present = pc.not_equal(column, "")
-    column = pc.if_else(present, column, pa.scalar(None, pa.string()))
+    column = pc.if_else(present, column, pc.scalar(None, pa.string()))
     if name in FLOATS:
         return pc.cast(column, pa.float64())
     if name in INTEGERS:

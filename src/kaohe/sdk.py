@@ -5,7 +5,7 @@ internal and may change in any release. The names here change only with
 :data:`API_VERSION`: a new name raises the minor version, a changed or
 removed one the major version (a new optional field of a class, too, raises
 the minor version). A plugin states the version it was written against as
-``KAOHE_API = "1.3"`` in the module of its entry point; kaohe refuses it at
+``KAOHE_API = "1.4"`` in the module of its entry point; kaohe refuses it at
 registration (a :class:`PluginError`) when it states none, when the major
 versions differ or when the plugin needs a newer minor version.
 
@@ -20,7 +20,9 @@ another, the scheme parameter that lists a column's values); 1.2
 :class:`Messages` and :func:`N_` (a plugin's own message catalog), the
 ``messages=`` of :class:`Rule` and :class:`Vocabulary`; 1.3
 :data:`arrow_compute` (Arrow's compute functions, as ``pyarrow.compute``
-gives them, without the cost of importing it).
+gives them, without the cost of importing it); 1.4 its :func:`array`,
+:func:`scalar` and :func:`numpy` (values between Python, numpy and Arrow
+without pyarrow importing pandas).
 
 A deduction rule over a ledger needs six of them: :data:`hookimpl` (and
 the entry point), :class:`Rule`, a parameter kind (:class:`Number`),
@@ -116,7 +118,7 @@ from .vocab import (
 )
 
 #: The version of this API, ``major.minor`` (see the module docstring).
-API_VERSION = "1.3"
+API_VERSION = "1.4"
 
 __all__ = [
     "ADMIN_LEVEL",
@@ -235,7 +237,8 @@ CONSTANTS = {
     "arrow_compute": (
         "Arrow's compute functions by name, as `pyarrow.compute` gives them "
         "(`arrow_compute.is_in(values, value_set=known)`), without importing "
-        "`pyarrow.compute` (35 ms)"
+        "`pyarrow.compute` (35 ms); with `arrow_compute.array`, `.scalar` and `.numpy`, "
+        "values between Python, numpy and Arrow without pyarrow importing pandas (0.24 s)"
     ),
     "BONUS": "effect label of a bonus row (加分)",
     "CADRE": "entity of per-cadre blocks",

@@ -179,14 +179,14 @@ def _flags(flags: Mapping[str, NDArray[np.bool_]], n: int) -> Any:
 
     large = pa.large_string()
     joined = at.constant("", n)
-    none, sep = pa.scalar("", large), pa.scalar(";", large)
+    none, sep = pc.scalar("", large), pc.scalar(";", large)
     for name in sorted(flags):
         mask = pc.array(np.asarray(flags[name][0], dtype=bool))
         first = pc.equal(joined, none)
         added = pc.if_else(
             first,
-            pa.scalar(name, large),
-            pc.binary_join_element_wise(joined, pa.scalar(name, large), sep),
+            pc.scalar(name, large),
+            pc.binary_join_element_wise(joined, pc.scalar(name, large), sep),
         )
         joined = pc.if_else(mask, added, joined)
     return joined
@@ -273,7 +273,9 @@ class _Labels:
         """The labels in code order, as an Arrow array."""
         import pyarrow as pa
 
-        return pa.array(list(self.names), pa.large_string())
+        from . import arrowcompute as pc
+
+        return pc.array(list(self.names), pa.large_string())
 
 
 def adjustment_columns(results: Results, entity: str | None = None) -> Table:
@@ -423,9 +425,9 @@ def finding_columns(results: Results) -> Table:
         found.extend(pc.take(categories, _source_rows(b, table, spec.id_column)) for b in chosen)
         lost.append(-np.concatenate([b.points[0] for b in chosen]))
     category = pc.fill_null(at.concat(found), "")
-    uncategorised = pa.scalar(UNCATEGORISED, pa.string())  # typed: no type inference
+    uncategorised = pc.scalar(UNCATEGORISED, pa.string())  # typed: no type inference
     category = pc.dictionary_encode(pc.if_else(pc.equal(category, EMPTY), uncategorised, category))
-    codes = category.indices.to_numpy()
+    codes = pc.numpy(category.indices)
     seen = category.dictionary.to_pylist()
     points = np.concatenate(lost) if lost else np.zeros(0)
     counts = np.bincount(codes, minlength=len(seen))

@@ -185,7 +185,7 @@ def _parquet_differences(name: str, found: bytes, expected: bytes) -> Iterator[s
             pc.equal(found_cells, wanted_cells),
             pc.and_(pc.is_null(found_cells), pc.is_null(wanted_cells)),
         )
-        for row in np.flatnonzero(~pc.fill_null(same, False).to_numpy(zero_copy_only=False)):
+        for row in np.flatnonzero(~pc.numpy(same, null=False)):
             cell, want = found_cells[int(row)].as_py(), wanted_cells[int(row)].as_py()
             yield f"{name} row {int(row) + 1}, column {column}: {_both(cell, want)}"
 

@@ -27,7 +27,7 @@ StrArray = NDArray[np.str_]
 #: The empty text as an Arrow scalar, for comparisons. A compute function given a
 #: Python value (``""``, ``None``) first infers its Arrow type, which costs more than
 #: comparing a short column (pyarrow also tries to import optional libraries then).
-EMPTY = pa.scalar("", pa.string())
+EMPTY = pc.scalar("", pa.string())
 
 
 def plain(values: Column) -> Column:
@@ -39,7 +39,7 @@ def plain(values: Column) -> Column:
 
 def empty_as_null(values: pa.Array) -> pa.Array:
     """Text ``values`` with every empty cell null (typed scalars: see :data:`EMPTY`)."""
-    return pc.if_else(pc.equal(values, EMPTY), pa.scalar(None, values.type), values)
+    return pc.if_else(pc.equal(values, EMPTY), pc.scalar(None, values.type), values)
 
 
 def combined(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -70,10 +70,10 @@ def empty_cells(values: pa.Array) -> NDArray[np.bool_]:
     """Whether each cell is ``""`` (``pc.equal(values, "")`` with nulls false), of a
     string array by its offsets alone (of a dictionary array, of its words)."""
     if pa.types.is_dictionary(values.type) and not values.null_count:
-        cells: NDArray[np.bool_] = empty_cells(values.dictionary)[np.asarray(values.indices)]
+        cells: NDArray[np.bool_] = empty_cells(values.dictionary)[pc.numpy(values.indices)]
         return cells
     if values.null_count or not is_text(values):
-        return np.asarray(pc.fill_null(pc.equal(values, EMPTY), False), dtype=np.bool_)
+        return pc.numpy(pc.fill_null(pc.equal(values, EMPTY), False), null=False)
     offsets = stored_offsets(values)
     empty: NDArray[np.bool_] = offsets[1:] == offsets[:-1]
     return empty
@@ -123,8 +123,8 @@ def not_utf8(values: pa.Array) -> NDArray[np.bool_] | None:
     raw = strings.view(pa.large_binary() if pa.types.is_large_string(strings.type) else pa.binary())
     bad = np.array([_undecodable(cell) for cell in raw.to_pylist()], dtype=bool)
     if pa.types.is_dictionary(values.type):
-        indices = np.asarray(pc.fill_null(values.indices, 0), dtype=np.intp)
-        bad = bad[indices] & np.asarray(pc.is_valid(values.indices), dtype=bool)
+        indices = pc.numpy(pc.fill_null(values.indices, 0)).astype(np.intp, copy=False)
+        bad = bad[indices] & pc.numpy(pc.is_valid(values.indices), null=False)
     return bad if bad.any() else None
 
 
@@ -204,10 +204,10 @@ def from_numpy_text(values: StrArray) -> pa.Array:
     """
     layout = ascii_layout(values)
     if layout is None:
-        return pa.array(values, pa.string())
+        return pc.array(values, pa.string())
     offsets, data = layout
     if offsets[-1] >= 2**31:
-        return pa.array(values, pa.large_string())
+        return pc.array(values, pa.large_string())
     return pa.StringArray.from_buffers(
         len(values), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data)
     )
@@ -236,7 +236,7 @@ def text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
         values = values.dictionary_decode()
         kind = values.type
     if pa.types.is_null(kind):
-        return pa.array([""] * len(values), pa.string())
+        return pc.array([""] * len(values), pa.string())
     if pa.types.is_floating(kind):
         values = _float_text(pc.cast(values, pa.float64()))
     elif pa.types.is_boolean(kind):
@@ -342,18 +342,18 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
         return np.concatenate([filled(chunk) for chunk in values.chunks])
     values = combined(values)
     if pa.types.is_date(values.type):  # a date's text is never empty
-        return np.asarray(pc.is_valid(values), dtype=np.bool_)
+        return pc.numpy(pc.is_valid(values), null=False)
     if pa.types.is_dictionary(values.type):  # each distinct value looked at once
         words = np.append(filled(values.dictionary), False)  # the last: null cells
         cells: NDArray[np.bool_] = words[
-            np.asarray(
-                pc.fill_null(values.indices, pa.scalar(len(values.dictionary), values.indices.type))
+            pc.numpy(
+                pc.fill_null(values.indices, pc.scalar(len(values.dictionary), values.indices.type))
             )
         ]
         return cells
     if not is_text(values):
-        return np.asarray(pc.not_equal(text(values), ""), dtype=np.bool_)
-    valid = np.asarray(pc.is_valid(values), dtype=np.bool_) if values.null_count else None
+        return pc.numpy(pc.not_equal(text(values), ""), null=False)
+    valid = pc.numpy(pc.is_valid(values), null=False) if values.null_count else None
     if values.null_count:
         values = pc.fill_null(values, "")
     empty, starts, _ = _edges(values, ends=False)
@@ -363,7 +363,7 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
     unsure = np.flatnonzero(result & starts)
     if unsure.shape[0]:
         cells = pc.utf8_trim_whitespace(pc.take(values, unsure))
-        result[unsure] = np.asarray(pc.not_equal(cells, EMPTY), dtype=np.bool_)
+        result[unsure] = pc.numpy(pc.not_equal(cells, EMPTY), null=False)
     return result
 
 
@@ -379,7 +379,7 @@ def python_cells(values: list[Any], *, number_column: bool = False) -> pa.Array:
         return pa.array(cleaned, from_pandas=not number_column)
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError, ValueError):
         texts = [_cell_text(value, number_column) for value in cleaned]
-        return pa.array(texts, pa.string())
+        return pc.array(texts, pa.string())
 
 
 def _cell_text(value: object, number_column: bool) -> str:

@@ -62,7 +62,7 @@ class Parsed:
 def empty_column(column: ColumnSpec, n: int) -> Column:
     """A column that was not given: ``n`` empty cells (a vocabulary's default if it has one)."""
     if column.kind in ("id", "text"):
-        return pa.array([""] * n, pa.string())
+        return pc.array([""] * n, pa.string())
     if column.kind == "date":
         return np.full(n, np.datetime64("NaT", "D"))
     if column.kind == "vocab":
@@ -238,8 +238,8 @@ def _neighbours(values: Column) -> tuple[NDArray[np.bool_], NDArray[np.bool_]] |
         return None
     later, earlier = values.slice(1), values.slice(0, len(values) - 1)
     return (
-        np.asarray(pc.greater(later, earlier), dtype=np.bool_),
-        np.asarray(pc.equal(later, earlier), dtype=np.bool_),
+        pc.numpy(pc.greater(later, earlier), null=False),
+        pc.numpy(pc.equal(later, earlier), null=False),
     )
 
 
@@ -295,7 +295,7 @@ def _ordered(spec: TableSpec, parsed: Parsed) -> tuple[Parsed, bool]:
     if _in_order([parsed.columns[name] for name in names]):
         return parsed, False
     keys = pa.table({name: _sort_key(parsed.columns[name]) for name in names})
-    order = np.asarray(pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in names]))
+    order = pc.numpy(pc.sort_indices(keys, sort_keys=[(name, "ascending") for name in names]))
     if np.array_equal(order, np.arange(n)):
         return parsed, False
     columns = {name: _take(values, order) for name, values in parsed.columns.items()}

@@ -45,7 +45,7 @@ def value(values: Column, row: int) -> str:
 def categories(columns: Columns, where: Where, declared: Sequence[str]) -> None:
     """Units whose category is not one of the ``declared`` (the scheme's)."""
     category = plain(columns["category"])
-    unknown = ~np.asarray(pc.is_in(category, value_set=pa.array(declared, pa.string())))
+    unknown = ~pc.numpy(pc.is_in(category, value_set=pc.array(declared, pa.string())))
     where.check(
         unknown & _filled(category),
         lambda row: _("category '{category}' is not one the scheme declares ({categories})").format(
@@ -167,7 +167,7 @@ def _equal_neighbours(*columns: Column) -> NDArray[np.bool_]:
             key = column.view(np.int64) if column.dtype.kind == "M" else column
             same &= key[1:] == key[:-1]
         else:
-            same &= np.asarray(pc.equal(column.slice(1), column.slice(0, n - 1)), dtype=np.bool_)
+            same &= pc.numpy(pc.equal(column.slice(1), column.slice(0, n - 1)), null=False)
     return same
 
 
@@ -219,8 +219,8 @@ def _indices(found: pa.Array | pa.ChunkedArray) -> NDArray[np.int64]:
     at = 0
     for chunk in chunks:
         part = result[at : at + len(chunk)]
-        part[:] = np.asarray(
-            pc.fill_null(chunk, pa.scalar(-1, chunk.type)) if chunk.null_count else chunk
+        part[:] = pc.numpy(
+            pc.fill_null(chunk, pc.scalar(-1, chunk.type)) if chunk.null_count else chunk
         )
         at += len(chunk)
     return result
@@ -237,9 +237,11 @@ def locate(ids: pa.Array, values: pa.Array) -> NDArray[np.int64]:
         return _indices(pc.index_in(values, value_set=ids))
     encoded = pc.dictionary_encode(combined(values))
     matched = pc.index_in(ids, value_set=encoded.dictionary)
-    hit = np.asarray(pc.is_valid(matched), dtype=np.bool_)
+    hit = pc.numpy(pc.is_valid(matched), null=False)
     position = np.full(len(encoded.dictionary) + 1, -1, np.int64)  # the last: null values
-    position[np.asarray(pc.filter(matched, pc.array(hit)), dtype=np.int64)] = np.flatnonzero(hit)
+    position[pc.numpy(pc.filter(matched, pc.array(hit))).astype(np.int64, copy=False)] = (
+        np.flatnonzero(hit)
+    )
     codes = pc.fill_null(pc.cast(encoded.indices, pa.int64()), len(encoded.dictionary))
     return position[np.asarray(codes, dtype=np.int64)]
 
@@ -438,7 +440,7 @@ def locate_each(ids: pa.Array, columns: Sequence[pa.Array]) -> list[NDArray[np.i
         ends = np.cumsum([len(values) for values in words])
         found = np.split(together, ends[:-1]) if words else []
     return [
-        at[np.asarray(values.indices, dtype=np.intp)] if by_word else at
+        at[pc.numpy(values.indices).astype(np.intp, copy=False)] if by_word else at
         for at, values, by_word in zip(found, columns, coded, strict=True)
     ]
 

@@ -162,7 +162,7 @@ def _read(
         if cell.strip() or index in (positions or {}):
             continue
         stray = np.flatnonzero(
-            np.asarray(pc.not_equal(pc.utf8_trim_whitespace(table.column(index)), ""))
+            pc.numpy(pc.not_equal(pc.utf8_trim_whitespace(table.column(index)), ""), null=False)
         )
         if stray.shape[0]:
             problems.add_error(
@@ -216,7 +216,7 @@ def _parse_as(
         return "skip"
 
     if _FILLED.search(data, offset) is None:
-        return pa.table({name: pa.array([], pa.string()) for name in names}), invalid
+        return pa.table({name: pc.array([], pa.string()) for name in names}), invalid
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(memoryview(data)[offset:])),

@@ -139,7 +139,7 @@ def parse_words(
         ).format(form=expected(spec)),
         spec.name,
     )
-    unread = pc.if_else(pc.array(bad), pa.scalar(None, values.type), values)
+    unread = pc.if_else(pc.array(bad), pc.scalar(None, values.type), values)
     return parser(spec, unread, attrs.evolve(where, quiet=bad))
 
 
@@ -197,7 +197,7 @@ def _words(spec: ColumnSpec, values: pa.Array, where: Where) -> _Words:
     else:
         encoded = pc.dictionary_encode(text(values))
         words, given = encoded.dictionary, None
-    indices = np.asarray(encoded.indices)
+    indices = pc.numpy(encoded.indices)
     empty = empty_cells(words)[indices]
     _required(spec, empty, where)
     return _Words(words, indices, empty, given)
@@ -217,9 +217,9 @@ def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where
     """:func:`_words` of a dictionary-encoded text column (a vocabulary read from
     Parquet): its dictionary is trimmed, its indices taken as they are (null cells:
     an empty word after the others)."""
-    words = text(pa.concat_arrays([values.dictionary, pa.array([""], values.dictionary.type)]))
-    indices = np.asarray(
-        pc.fill_null(values.indices, pa.scalar(len(values.dictionary), values.indices.type))
+    words = text(pa.concat_arrays([values.dictionary, pc.array([""], values.dictionary.type)]))
+    indices = pc.numpy(
+        pc.fill_null(values.indices, pc.scalar(len(values.dictionary), values.indices.type))
     )
     empty = empty_cells(words)[indices]
     _required(spec, empty, where)
@@ -315,7 +315,7 @@ def _to_days(days: pa.Array) -> NDArray[np.datetime64]:
     """A ``date32`` array as ``datetime64[D]``, nulls ``NaT``."""
     result = _day_numbers(days).astype("datetime64[D]")
     if days.null_count:
-        result[np.asarray(pc.is_null(days), dtype=np.bool_)] = NAT
+        result[pc.numpy(pc.is_null(days), null=False)] = NAT
     return result
 
 
@@ -362,15 +362,15 @@ def _text_days(cells: pa.Array) -> NDArray[np.datetime64]:
         pass  # not all ISO: every style, cell by cell (vectorised)
     days = np.full(len(cells), NAT)
     parts = pc.extract_regex(cells, _DATE_TEXT)
-    found = np.asarray(pc.is_valid(parts), dtype=np.bool_)
+    found = pc.numpy(pc.is_valid(parts), null=False)
     if found.any():
         fields = [
-            np.asarray(pc.cast(pc.fill_null(pc.struct_field(parts, name), "0"), pa.int64()))
+            pc.numpy(pc.cast(pc.fill_null(pc.struct_field(parts, name), "0"), pa.int64()))
             for name in ("y", "m", "d")
         ]
         days = np.where(found, _ymd_days(*fields), NAT)
     serial = pc.extract_regex(cells, _SERIAL_TEXT)
-    numbered = np.asarray(pc.is_valid(serial), dtype=np.bool_)
+    numbered = pc.numpy(pc.is_valid(serial), null=False)
     if numbered.any():
         numbers = pc.cast(pc.fill_null(pc.struct_field(serial, "serial"), "0"), pa.float64())
         days = np.where(numbered, _serial_days(np.asarray(numbers)), days)
@@ -409,7 +409,7 @@ def _stored_days(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np
         else None
     )
     if values.null_count:
-        empty = np.asarray(pc.is_null(values), dtype=np.bool_)
+        empty = pc.numpy(pc.is_null(values), null=False)
         days[empty] = NAT
         if outside is not None:
             outside &= ~empty
@@ -432,7 +432,7 @@ def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
             day = pc.floor_temporal(values, unit="day")
             partial = pc.not_equal(pc.cast(day, kind), values)
             where.check(
-                np.asarray(pc.fill_null(partial, False), dtype=np.bool_),
+                pc.numpy(pc.fill_null(partial, False), null=False),
                 lambda row: _("{value} is not a whole day; expected {form}").format(
                     value=values[row].as_py(), form=form(DATE_FORM)
                 ),
@@ -443,7 +443,7 @@ def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
         _required(spec, empty, where)
         shown: Callable[[int], str] = lambda row: str(days[row])  # noqa: E731
     elif _number_type(values):
-        numbers = np.asarray(pc.fill_null(pc.cast(values, pa.float64()), np.nan))
+        numbers = pc.numpy(pc.fill_null(pc.cast(values, pa.float64()), np.nan))
         empty = np.isnan(numbers)
         _required(spec, empty, where)
         days = _serial_days(numbers)
@@ -525,12 +525,12 @@ def _text_numbers(
         numbers = pc.cast(given, pa.float64())
         if numbers.null_count:
             numbers = pc.fill_null(numbers, np.nan)
-        return _Numbers(np.asarray(numbers), empty, shown)
+        return _Numbers(pc.numpy(numbers), empty, shown)
     except pa.ArrowInvalid:
         pass  # some cell is no number: find which, distinct value by distinct value
     encoded = pc.dictionary_encode(cells)
     spelled = [_number(str(spelling), integer) for spelling in encoded.dictionary.to_pylist()]
-    indices = np.asarray(encoded.indices)
+    indices = pc.numpy(encoded.indices)
     table = np.array([np.nan if n is None else n for n in spelled], np.float64)
     known = np.array([n is not None for n in spelled], np.bool_)
     bad = ~empty & ~known[indices]
@@ -548,12 +548,12 @@ def _text_numbers(
 def _numbers(spec: ColumnSpec, values: pa.Array, where: Where, integer: bool) -> _Numbers:
     """A number column's values: ``int64`` when typed as integers, else ``float64``."""
     if pa.types.is_integer(values.type) or _number_type(values):
-        missing = np.asarray(pc.is_null(values), dtype=np.bool_)
+        missing = pc.numpy(pc.is_null(values), null=False)
         _required(spec, missing, where)
         if values.type == pa.uint64():
-            values = pc.min_element_wise(values, pa.scalar(2**62, values.type))
+            values = pc.min_element_wise(values, pc.scalar(2**62, values.type))
         kind = pa.int64() if pa.types.is_integer(values.type) else pa.float64()
-        numbers = np.asarray(pc.fill_null(pc.cast(values, kind), 0))
+        numbers = pc.numpy(pc.fill_null(pc.cast(values, kind), 0))
         return _Numbers(numbers, missing, lambda row: _plain(numbers[row]))
     if pa.types.is_boolean(values.type):
         where.fail(
@@ -629,12 +629,12 @@ def parse_scores(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np
 def parse_bools(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.bool_]:
     """Booleans spelled ``true/false/1/0/是/否`` (any case), or boolean / 0-1 columns."""
     if pa.types.is_boolean(values.type):
-        _required(spec, np.asarray(pc.is_null(values), dtype=np.bool_), where)
-        return np.asarray(pc.fill_null(values, False), dtype=np.bool_)
+        _required(spec, pc.numpy(pc.is_null(values), null=False), where)
+        return pc.numpy(pc.fill_null(values, False), null=False)
     cells, empty = _cells(spec, values, where)
     lowered = pc.utf8_lower(cells)
-    truth = np.asarray(pc.is_in(lowered, pa.array(_TRUE)), dtype=np.bool_)
-    false = np.asarray(pc.is_in(lowered, pa.array(_FALSE)), dtype=np.bool_)
+    truth = pc.numpy(pc.is_in(lowered, pc.array(_TRUE)), null=False)
+    false = pc.numpy(pc.is_in(lowered, pc.array(_FALSE)), null=False)
     where.check(
         ~(truth | false | empty),
         lambda row: _("'{value}' is not a boolean; expected {form}").format(
@@ -674,7 +674,7 @@ def parse_vocab(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
 def _codes(
     spec: ColumnSpec, vocabulary: Vocabulary, values: pa.Array, where: Where
 ) -> NDArray[np.int8]:
-    codes = np.asarray(pc.fill_null(pc.cast(values, pa.int64()), -1))
+    codes = pc.numpy(pc.fill_null(pc.cast(values, pa.int64()), -1))
     where.check(
         (codes < -1) | (codes >= len(vocabulary.values)),
         lambda row: _(

@@ -106,4 +106,4 @@ def simplify(cells: pa.Array) -> pa.Array:
     converted[candidates] = [to_simplified(str(value)) for value in spellings[candidates]]
     if all(converted[i] == spellings[i] for i in candidates.tolist()):
         return cells
-    return pc.take(pa.array(converted.tolist(), pa.string()), encoded.indices)
+    return pc.take(pc.array(converted.tolist(), pa.string()), encoded.indices)

@@ -38,7 +38,8 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
     n = ctx.n_cadres
     late = np.bincount(table["cadre"], weights=table["late"], minlength=n)
     absent = np.bincount(table["cadre"], weights=table["absent_days"], minlength=n)
-    cadres, cadre_ids = np.unique(table["cadre"]), ctx.data.cadre_ids
+    rows = np.bincount(table["cadre"], minlength=n)
+    cadres, cadre_ids = np.flatnonzero(rows), ctx.data.cadre_ids  # each cadre with rows, in order
     raw = ctx.param("late_points") * late[cadres] + ctx.param("absent_day_points") * absent[cadres]
 
     def note() -> np.ndarray:

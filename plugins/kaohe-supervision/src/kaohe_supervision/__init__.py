@@ -53,7 +53,7 @@ STATUS = ("", "; 按期整改", f"; {LATE_RECTIFIED}", f"; {NOT_RECTIFIED}")
 SHOWN_IDS = 5
 
 #: The version of the plugin API (kaohe.sdk) this plugin is written against.
-KAOHE_API = "1.3"
+KAOHE_API = "1.4"
 
 #: This plugin's messages, in kaohe's language (its catalog: locale/zh_CN/LC_MESSAGES).
 _ = Messages(__name__)
@@ -186,20 +186,18 @@ def kaohe_check_inputs(scheme: Scheme, data: Dataset) -> Sequence[str]:
     config = scheme.rules.get("supervision")
     if config is None or not config.enabled or not config.params["taxonomy"]:
         return []
-    import pyarrow as pa
-
     from kaohe.sdk import arrow_compute as pc
 
     table = data.tables["supervision"]
     # as read (Arrow): no numpy text made of the categories and ids of millions of rows
     category, ids = table.text("category"), table.text("id")
-    known = pa.array([*config.params["taxonomy"], ""], category.type)
+    known = pc.array([*config.params["taxonomy"], ""], category.type)
     unknown = pc.invert(pc.fill_null(pc.is_in(category, value_set=known), True))
     if not pc.any(unknown).as_py():
         return []
     parts = []
     for name in sorted(pc.unique(pc.filter(category, unknown)).to_pylist()):
-        rows = np.flatnonzero(pc.equal(category, name).to_numpy(zero_copy_only=False))
+        rows = np.flatnonzero(pc.numpy(pc.equal(category, name), null=False))
         shown = ", ".join(pc.take(ids, rows[:SHOWN_IDS]).to_pylist())
         more = _(" and {n} more").format(n=rows.size - SHOWN_IDS) if rows.size > SHOWN_IDS else ""
         parts.append(
