@@ -196,7 +196,8 @@ def test_kaohe_score_imports_neither_pandas_nor_pyarrow_compute_nor_numpy_ma(
 def test_values_cross_between_python_numpy_and_arrow_as_pyarrow_gives_them() -> None:
     assert arrowcompute.array(["a", None, "九"]).equals(pa.array(["a", None, "九"]))
     assert arrowcompute.array(("x",), pa.large_string()).equals(pa.array(["x"], pa.large_string()))
-    assert arrowcompute.array(np.array(["é", "", "b\x00c"])).equals(pa.array(["é", "", "b\x00c"]))
+    text = ["é", "", "b\x00c", "九十", "😀x", "a"]  # 2, 3 and 4 bytes a character
+    assert arrowcompute.array(np.array(text)).equals(pa.array(text))
     dates = np.array(["2019-03-12", "NaT"], "datetime64[D]")
     assert arrowcompute.array(dates).equals(pa.array([date(2019, 3, 12), None], pa.date32()))
     assert arrowcompute.array(np.arange(3), pa.int8()).equals(pa.array([0, 1, 2], pa.int8()))

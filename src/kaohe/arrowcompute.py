@@ -113,19 +113,21 @@ def _from_numpy(values: NDArray[Any]) -> Any:
 
 
 def _from_numpy_text(values: NDArray[np.str_]) -> Any:
-    """Numpy text as a string array (large_string past 2 GiB): each cell encoded to
-    UTF-8 in one numpy call, its bytes gathered from the padded byte matrix."""
-    encoded = np.strings.encode(np.ascontiguousarray(values), "utf-8")
-    width = encoded.dtype.itemsize
-    lengths = np.strings.str_len(encoded).astype(np.int64)
-    offsets = np.zeros(values.shape[0] + 1, np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    matrix = encoded.view(np.uint8).reshape(values.shape[0], width)
-    data = matrix[np.arange(width) < lengths[:, None]]
-    large = offsets[-1] >= 2**31
+    """Numpy text as a string array (large_string past 2 GiB): the cells' code points
+    (their padding left out) decoded and encoded to UTF-8 in one codec call each,
+    each cell's bytes counted from its code points."""
+    values = np.ascontiguousarray(values)
+    n, width = values.shape[0], values.dtype.itemsize // 4
+    chars = np.strings.str_len(values).astype(np.int64)  # a cell's padding is trailing NULs
+    points = values.view(np.uint32).reshape(n, width)[np.arange(width) < chars[:, None]]
+    data = points.tobytes().decode("utf-32-le").encode("utf-8")
+    ends = np.zeros(points.shape[0] + 1, np.int64)  # each character's UTF-8 end
+    np.cumsum(1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000), out=ends[1:])
+    offsets = ends[np.concatenate(([0], np.cumsum(chars)))]
+    large = len(data) >= 2**31
     return pa.Array.from_buffers(
         pa.large_string() if large else pa.string(),
-        values.shape[0],
+        n,
         [None, pa.py_buffer(offsets if large else offsets.astype(np.int32)), pa.py_buffer(data)],
     )
 
