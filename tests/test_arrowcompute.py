@@ -235,6 +235,10 @@ def test_nulls_and_text_are_refused_where_numpy_has_no_place_for_them() -> None:
         arrowcompute.numpy(pa.array(["a"]))
     with pytest.raises(TypeError, match="Arrow null made numpy"):
         arrowcompute.numpy(pa.array([]))
+    # a number its type cannot hold is pyarrow's to take: as pyarrow takes it
+    assert arrowcompute.scalar(1.5, pa.int64()).equals(pa.scalar(1.5, pa.int64()))
+    with pytest.raises(pa.ArrowInvalid, match="too large"):
+        arrowcompute.scalar(2**40, pa.int32())
 
 
 @given(

@@ -176,8 +176,13 @@ def scalar(value: Any, type: pa.DataType | None = None) -> Any:
     if pa.types.is_string(type) or pa.types.is_large_string(type):
         return _from_text([value], type)[0]
     if pa.types.is_boolean(type) or pa.types.is_integer(type) or pa.types.is_floating(type):
-        return _from_numpy(np.array([value], type.to_pandas_dtype()))[0]
-    return pa.scalar(value, type)
+        try:
+            numbers = np.array([value], type.to_pandas_dtype())
+        except (OverflowError, TypeError, ValueError):
+            numbers = None
+        if numbers is not None and (numbers[0] == value or value != value):  # or NaN
+            return _from_numpy(numbers)[0]
+    return pa.scalar(value, type)  # what the type cannot hold: as pyarrow takes it
 
 
 def numpy(values: Any, null: Any = None) -> NDArray[Any]:
