@@ -18,7 +18,8 @@ each figure means.
   :func:`kaohe.evaluate` against a numpy floor (one ``np.bincount`` pass
   over the unit or cadre index of every ledger table plus one ``np.argsort``
   of a float per cadre); the peak RSS of fresh processes; the pure-Python
-  reference on a 1/100 slice; :func:`kaohe.load_data` from CSV (rows/s).
+  reference on all of W2 (in a fresh process) and on a 1/100 slice;
+  :func:`kaohe.load_data` from CSV (rows/s).
 
 ``--size smoke`` runs the same code on tiny data in a few seconds (CI);
 its ratios say nothing about the targets. Progress goes to stderr, the
@@ -85,7 +86,7 @@ class Sizes:
     name: str
     w1: Size
     w2: Size
-    #: The slice on which the pure-Python reference runs (1/100 of W2 at full size).
+    #: The slice on which the pure-Python reference also runs (1/100 of W2 at full size).
     w2_slice: Size
     #: The CSV probe (1/10 of W2), also the fallback size of CSV loading.
     w2_csv_probe: Size
@@ -628,21 +629,35 @@ def _bench_purepython(
     full_ledger: int,
     notes: list[str],
 ) -> None:
-    """The engine against the pure-Python reference on the slice, scoring only."""
+    """The engine against the pure-Python reference: on all of W2 (the handbook's
+    size; the reference once, in a fresh process), and on the 1/100 slice."""
     from tests.bridge import rows
     from tests.reference import purepython
 
     import kaohe
 
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
-
     smoke = sizes.name == "smoke"
+    _log(f"W2: pure Python on all of W2 ({_size(sizes.w2)}), in a fresh process, once")
+    whole = _worker({"kind": "pure", "size": list(sizes.w2)}, clean_rss=True)
+    report.add(
+        Figure(
+            "W2",
+            f"score all of W2 ({full_ledger:,} ledger rows): engine (evaluate, above)",
+            _seconds(full_evaluate),
+            f"pure Python {_seconds(whole['seconds'])}",
+            f"{whole['seconds'] / full_evaluate:.1f}x faster",
+            f">= {W2_MIN_SPEEDUP:g}x faster",
+            _verdict(whole["seconds"] / full_evaluate >= W2_MIN_SPEEDUP, smoke),
+        )
+    )
+    notes.append(
+        f"pure Python on all of W2: its rows made first in {_seconds(whole['rows_seconds'])} "
+        f"(not timed), the process peaked at {_gib(whole['peak'])}"
+    )
+
     _log(f"W2 slice: pure Python vs engine ({_size(sizes.w2_slice)}), {repeat} repeats")
     scheme = _scheme()
-    document = tomllib.loads(SCHEME.read_text(encoding="utf-8"))
+    document = _scheme_document()
     columns = _generate(sizes.w2_slice)
     _, n_ledger = _row_counts(columns)
     data = kaohe.data_from_columns(columns, scheme)
@@ -662,26 +677,42 @@ def _bench_purepython(
             _seconds(engine),
             f"pure Python {_seconds(pure)}",
             f"{pure / engine:.1f}x faster",
-            f">= {W2_MIN_SPEEDUP:g}x faster",
-            _verdict(pure / engine >= W2_MIN_SPEEDUP, smoke),
-        )
-    )
-    scaled = pure * full_ledger / n_ledger
-    report.add(
-        Figure(
-            "W2",
-            "score full W2: engine (pure Python scaled, est.)",
-            _seconds(full_evaluate),
-            f"pure Python ~{_seconds(scaled)}",
-            f"~{scaled / full_evaluate:.1f}x faster",
-            f">= {W2_MIN_SPEEDUP:g}x faster",
+            "(the target is on all of W2)",
             None,
         )
     )
     notes.append(
-        f"pure Python on full W2 is not run: its slice time is scaled by the ledger rows "
-        f"({full_ledger:,} / {n_ledger:,}), assuming it is linear as it claims"
+        "on the 1/100 slice the engine's fixed cost per run (a few ms: the plan, each "
+        "rule's step and its checks) weighs more, and the reference grows faster than "
+        "its rows (it is slower per row on all of W2), so the slice's ratio is lower"
     )
+
+
+def _scheme_document() -> dict[str, Any]:
+    """The benchmark scheme's TOML as the pure-Python reference reads it."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib.loads(SCHEME.read_text(encoding="utf-8"))
+
+
+def _pure_worker(size: Size) -> dict[str, Any]:
+    """Generate W2 of ``size`` and score it with the pure-Python reference in this fresh
+    process: its seconds (the rows as dicts made first, not timed) and its peak RSS."""
+    from tests.bridge import rows
+    from tests.reference import purepython
+
+    import kaohe
+
+    columns = _generate(size)
+    data = kaohe.data_from_columns(columns, _scheme())
+    del columns
+    rows_seconds, tables = _timed(partial(rows, data))
+    del data
+    gc.collect()
+    seconds = _timed(partial(purepython.score, _scheme_document(), tables))[0]
+    return {"seconds": seconds, "rows_seconds": rows_seconds, "peak": _peak_rss()}
 
 
 #: The memory stages: (stage, what the fresh process does).
@@ -853,6 +884,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         spec = json.loads(args.worker)
         if spec["kind"] == "w1-steps":
             answer = _w1_steps(spec["data"], spec["out"])
+        elif spec["kind"] == "pure":
+            units, cadres, ledger = (int(n) for n in spec["size"])
+            answer = _pure_worker((units, cadres, ledger))
         elif spec["kind"] == "w3":
             from benchmarks.whatif import w3_worker
 

@@ -52,6 +52,7 @@ def test_w2_rows(report: str) -> None:
         "score: evaluate",
         "numpy floor",
         "load: load_data from CSV",
+        "score all of W2",
         "score 1/100 slice",
         "pure Python",
         "peak RSS",
