@@ -139,6 +139,26 @@ def test_the_next_streamed_file_is_begun_while_one_is_written(tmp_path: Path) ->
     assert (tmp_path / "o" / "second.csv").read_bytes() == b"c\n"
 
 
+def test_a_file_begun_sooner_is_written_before_a_long_one_before_it(tmp_path: Path) -> None:
+    short_written = threading.Event()
+
+    def long() -> Iterator[bytes]:  # its columns take long to make
+        assert short_written.wait(5), "the short file waited for the long one before it"
+        yield b"l\n"
+
+    def short() -> Iterator[bytes]:
+        yield b"s\n"
+        short_written.set()  # its last chunk taken: written
+
+    files = {**result("x"), "long.csv": Streamed(long), "short.csv": Streamed(short)}
+    write_folder(tmp_path / "o", files)
+    assert (tmp_path / "o" / "long.csv").read_bytes() == b"l\n"
+    assert (tmp_path / "o" / "short.csv").read_bytes() == b"s\n"
+    listed = listed_files((tmp_path / "o" / "manifest.json").read_bytes())
+    assert listed is not None
+    assert list(listed) == sorted(listed)  # the manifest lists them by name, as before
+
+
 def test_a_streamed_file_that_fails_leaves_the_earlier_result(out: Path) -> None:
     def failing() -> Iterator[bytes]:
         yield b"unit_id,label\n"

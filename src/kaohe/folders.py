@@ -42,7 +42,7 @@ import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -80,6 +80,9 @@ Content: TypeAlias = "bytes | Streamed"
 #: Chunks of a :class:`Streamed` file handed to the writing thread and not yet
 #: written: the file's maker runs at most this many chunks ahead of the disk.
 PENDING_CHUNKS = 4
+#: Streamed files begun at once, each on a thread of its own (a result table's
+#: columns are made mostly by numpy and Arrow, which let the GIL go).
+BEGUN_AT_ONCE = 2
 
 
 def _after(step: str) -> None:
@@ -385,29 +388,37 @@ def _stage(
     os.mkdir(staging)  # mode 0777 less the umask, as any program's
     contents = sealed_files(files)
     whole = {name: content for name, content in contents.items() if isinstance(content, bytes)}
-    streamed = iter([content for content in contents.values() if isinstance(content, Streamed)])
+    streamed = iter([(n, c) for n, c in contents.items() if isinstance(c, Streamed)])
     # one thread writes and hashes (both let the GIL go) while this one makes or writes
-    # the next; another begins the next streamed file while this one is written
+    # the next; others begin the next streamed files meanwhile, and a file is written
+    # as soon as it is begun: a long table's columns are made while shorter ones that
+    # come after it are begun and written
     with (
         ThreadPoolExecutor(1, thread_name_prefix="kaohe-write") as writer,
-        ThreadPoolExecutor(1, thread_name_prefix="kaohe-begin") as beginner,
+        ThreadPoolExecutor(BEGUN_AT_ONCE, thread_name_prefix="kaohe-begin") as beginner,
     ):
+        begun: dict[Future[_Begun], str] = {}
 
-        def begin_next() -> Future[_Begun] | None:
+        def begin_next() -> None:
             following = next(streamed, None)
-            return None if following is None else beginner.submit(_begun, following)
+            if following is not None:
+                begun[beginner.submit(_begun, following[1])] = following[0]
 
+        for _ in range(BEGUN_AT_ONCE):
+            begin_next()
         hashed_whole = writer.submit(digests, whole)
-        upcoming = begin_next()  # the streamed files come in the order of contents
+        for name, content in whole.items():
+            with open(staging / name, "xb") as stream:
+                stream.write(content)
+            if progress is not None:
+                progress(1)
         hashed: dict[str, str] = {}
-        for name, content in contents.items():
-            if isinstance(content, Streamed):
-                assert upcoming is not None  # begun for each streamed file, in this order
-                begun, upcoming = upcoming.result(), begin_next()
-                hashed[name] = _write_streamed(staging / name, begun, writer)
-            else:
-                with open(staging / name, "xb") as stream:
-                    stream.write(content)
+        while begun:
+            first = next(iter(wait(begun, return_when=FIRST_COMPLETED).done))
+            name = begun.pop(first)
+            chunks = first.result()
+            begin_next()
+            hashed[name] = _write_streamed(staging / name, chunks, writer)
             if progress is not None:
                 progress(1)
         hashed.update(hashed_whole.result())
