@@ -73,7 +73,7 @@ def empty_cells(values: pa.Array) -> NDArray[np.bool_]:
         cells: NDArray[np.bool_] = empty_cells(values.dictionary)[pc.numpy(values.indices)]
         return cells
     if values.null_count or not is_text(values):
-        return pc.numpy(pc.fill_null(pc.equal(values, EMPTY), False), null=False)
+        return pc.numpy(pc.equal(values, EMPTY), null=False)
     offsets = stored_offsets(values)
     empty: NDArray[np.bool_] = offsets[1:] == offsets[:-1]
     return empty
@@ -123,7 +123,7 @@ def not_utf8(values: pa.Array) -> NDArray[np.bool_] | None:
     raw = strings.view(pa.large_binary() if pa.types.is_large_string(strings.type) else pa.binary())
     bad = np.array([_undecodable(cell) for cell in raw.to_pylist()], dtype=bool)
     if pa.types.is_dictionary(values.type):
-        indices = pc.numpy(pc.fill_null(values.indices, 0)).astype(np.intp, copy=False)
+        indices = pc.numpy(values.indices, null=0).astype(np.intp, copy=False)
         bad = bad[indices] & pc.numpy(pc.is_valid(values.indices), null=False)
     return bad if bad.any() else None
 
@@ -345,11 +345,7 @@ def filled(values: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
         return pc.numpy(pc.is_valid(values), null=False)
     if pa.types.is_dictionary(values.type):  # each distinct value looked at once
         words = np.append(filled(values.dictionary), False)  # the last: null cells
-        cells: NDArray[np.bool_] = words[
-            pc.numpy(
-                pc.fill_null(values.indices, pc.scalar(len(values.dictionary), values.indices.type))
-            )
-        ]
+        cells: NDArray[np.bool_] = words[pc.numpy(values.indices, null=len(values.dictionary))]
         return cells
     if not is_text(values):
         return pc.numpy(pc.not_equal(text(values), ""), null=False)

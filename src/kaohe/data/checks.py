@@ -219,9 +219,7 @@ def _indices(found: pa.Array | pa.ChunkedArray) -> NDArray[np.int64]:
     at = 0
     for chunk in chunks:
         part = result[at : at + len(chunk)]
-        part[:] = pc.numpy(
-            pc.fill_null(chunk, pc.scalar(-1, chunk.type)) if chunk.null_count else chunk
-        )
+        part[:] = pc.numpy(chunk, null=-1)
         at += len(chunk)
     return result
 

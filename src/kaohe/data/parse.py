@@ -218,9 +218,7 @@ def _dictionary_words(spec: ColumnSpec, values: pa.DictionaryArray, where: Where
     Parquet): its dictionary is trimmed, its indices taken as they are (null cells:
     an empty word after the others)."""
     words = text(pa.concat_arrays([values.dictionary, pc.array([""], values.dictionary.type)]))
-    indices = pc.numpy(
-        pc.fill_null(values.indices, pc.scalar(len(values.dictionary), values.indices.type))
-    )
+    indices = pc.numpy(values.indices, null=len(values.dictionary))
     empty = empty_cells(words)[indices]
     _required(spec, empty, where)
     return _Words(words, indices, empty, None)
@@ -432,7 +430,7 @@ def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
             day = pc.floor_temporal(values, unit="day")
             partial = pc.not_equal(pc.cast(day, kind), values)
             where.check(
-                pc.numpy(pc.fill_null(partial, False), null=False),
+                pc.numpy(partial, null=False),
                 lambda row: _("{value} is not a whole day; expected {form}").format(
                     value=values[row].as_py(), form=form(DATE_FORM)
                 ),
@@ -443,7 +441,7 @@ def parse_dates(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
         _required(spec, empty, where)
         shown: Callable[[int], str] = lambda row: str(days[row])  # noqa: E731
     elif _number_type(values):
-        numbers = pc.numpy(pc.fill_null(pc.cast(values, pa.float64()), np.nan))
+        numbers = pc.numpy(pc.cast(values, pa.float64()), null=np.nan)
         empty = np.isnan(numbers)
         _required(spec, empty, where)
         days = _serial_days(numbers)
@@ -553,7 +551,7 @@ def _numbers(spec: ColumnSpec, values: pa.Array, where: Where, integer: bool) ->
         if values.type == pa.uint64():
             values = pc.min_element_wise(values, pc.scalar(2**62, values.type))
         kind = pa.int64() if pa.types.is_integer(values.type) else pa.float64()
-        numbers = pc.numpy(pc.fill_null(pc.cast(values, kind), 0))
+        numbers = pc.numpy(pc.cast(values, kind), null=0)
         return _Numbers(numbers, missing, lambda row: _plain(numbers[row]))
     if pa.types.is_boolean(values.type):
         where.fail(
@@ -630,7 +628,7 @@ def parse_bools(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
     """Booleans spelled ``true/false/1/0/是/否`` (any case), or boolean / 0-1 columns."""
     if pa.types.is_boolean(values.type):
         _required(spec, pc.numpy(pc.is_null(values), null=False), where)
-        return pc.numpy(pc.fill_null(values, False), null=False)
+        return pc.numpy(values, null=False)
     cells, empty = _cells(spec, values, where)
     lowered = pc.utf8_lower(cells)
     truth = pc.numpy(pc.is_in(lowered, pc.array(_TRUE)), null=False)
@@ -674,7 +672,7 @@ def parse_vocab(spec: ColumnSpec, values: pa.Array, where: Where) -> NDArray[np.
 def _codes(
     spec: ColumnSpec, vocabulary: Vocabulary, values: pa.Array, where: Where
 ) -> NDArray[np.int8]:
-    codes = pc.numpy(pc.fill_null(pc.cast(values, pa.int64()), -1))
+    codes = pc.numpy(pc.cast(values, pa.int64()), null=-1)
     where.check(
         (codes < -1) | (codes >= len(vocabulary.values)),
         lambda row: _(
