@@ -12,7 +12,10 @@ import json
 import os
 import signal
 import stat
+import subprocess
+import sys
 import threading
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -228,6 +231,40 @@ def test_a_folder_kaohe_did_not_write_is_refused_before_its_files_are_read(
     monkeypatch.setattr(folders, "file_sha256", lambda path: pytest.fail(f"read {path}"))
     with pytest.raises(OutputError, match=r"holds files kaohe did not write: mine\.txt"):
         folders.checking(out)  # raised at once, not by the future
+
+
+def test_the_digests_are_read_once_the_run_says_it_is_ready(
+    out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[str] = []
+    real = folders.file_sha256
+    monkeypatch.setattr(folders, "file_sha256", lambda path: read.append(path.name) or real(path))
+    ready = threading.Event()
+    (out / "units.csv").write_text("unit_id,label\nU1,EDITED\n")
+    checked = folders.checking(out, ready)
+    assert not checked.done()
+    time.sleep(0.05)
+    assert read == []  # nothing read while the run loads
+    ready.set()
+    with pytest.raises(OutputError, match=r"units\.csv was changed after kaohe wrote it"):
+        checked.result(timeout=5)
+    assert read == ["notes.csv", "units.csv"]
+
+
+def test_a_check_never_made_ready_does_not_hold_up_the_exit(tmp_path: Path) -> None:
+    script = (
+        "import sys, threading\n"
+        "from kaohe import folders\n"
+        "folders.checking(sys.argv[1], threading.Event())\n"
+        "print('exits')\n"
+    )
+    folder = tmp_path / "o"
+    write_folder(folder, result("x"))
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(folder)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "exits\n"
 
 
 def test_a_checked_folder_is_not_read_again_unless_it_changed(

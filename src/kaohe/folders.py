@@ -238,28 +238,38 @@ def _check_replaceable(out: Path) -> None:
     _check_unchanged(out, _replaceable_listing(out))
 
 
-def checking(out: str | Path) -> Future[Checked]:
+def checking(out: str | Path, ready: threading.Event | None = None) -> Future[Checked]:
     """Start checking that :func:`write_folder` may replace ``out`` (step 2 of the
     module docstring), long before it does.
 
     What needs no reading of the files is checked at once and raises
     :class:`~kaohe.errors.OutputError`; the files' digests are compared on a
-    thread meanwhile. The future gives the :class:`Checked` to pass to
-    :func:`write_folder`, or raises that error.
+    thread, once ``ready`` is set (at once without it: ``kaohe score`` sets it
+    when its data is loaded, so that reading them meanwhile does not compete
+    with loading for the processors). The future gives the :class:`Checked`
+    to pass to :func:`write_folder`, or raises that error. The thread never
+    holds up the interpreter's exit (a run that fails before ``ready`` is
+    set ends as it would).
     """
     out = Path(out)
     state = _state(out)
     listed = _replaceable_listing(out)
+    checked: Future[Checked] = Future()
 
-    def digests() -> Checked:
-        _check_unchanged(out, listed)
-        return Checked(out, state)
+    def digests() -> None:
+        if ready is not None:
+            ready.wait()
+        if not checked.set_running_or_notify_cancel():
+            return
+        try:
+            _check_unchanged(out, listed)
+        except BaseException as error:  # given to whoever asks the future
+            checked.set_exception(error)
+        else:
+            checked.set_result(Checked(out, state))
 
-    executor = ThreadPoolExecutor(1, thread_name_prefix="kaohe-check")
-    try:
-        return executor.submit(digests)
-    finally:
-        executor.shutdown(wait=False)
+    threading.Thread(target=digests, name="kaohe-check", daemon=True).start()
+    return checked
 
 
 def _remove(staging: Path) -> None:

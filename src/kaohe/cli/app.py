@@ -19,6 +19,7 @@ import functools
 import gc
 import importlib
 import os
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -210,11 +211,14 @@ def score(
     from ..report.labels import FORMATS
     from ..runs import keep
 
+    loaded = threading.Event()
+
     def replacing(out: Path) -> Future[Checked]:
         # a killed run's earlier result back in place, whatever happens next; then
-        # whether out may be replaced: at once, but for its files' digests, read meanwhile
+        # whether out may be replaced: at once, but for its files' digests, read on a
+        # thread once the data is loaded (reading them while it loads slowed W2/4 by 7%)
         recover(out, functools.partial(keep, out=out))
-        return checking(out)
+        return checking(out, loaded)
 
     source = at_ledger_point(data, ledger_as_of)
     signer = None
@@ -224,8 +228,11 @@ def score(
         signer = load_signer(sign)
     early = replacing(out) if out is not None else None
     registry = installed_registry(plugin_dir)
-    with progress(len(registry.tables), _("loading")) as bar:
-        inputs = publish.load(scheme, source, registry, as_of=as_of, progress=bar.update)
+    try:
+        with progress(len(registry.tables), _("loading")) as bar:
+            inputs = publish.load(scheme, source, registry, as_of=as_of, progress=bar.update)
+    finally:
+        loaded.set()
     folder = out or Path("out") / inputs.scheme.name
     check = early or replacing(folder)
     with progress(len(plan(inputs.scheme).steps), _("scoring")) as bar:
