@@ -58,6 +58,15 @@ def out(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files whose digests are read, in turn."""
+    names: list[str] = []
+    real = folders.file_sha256
+    monkeypatch.setattr(folders, "file_sha256", lambda path: names.append(path.name) or real(path))
+    return names
+
+
+@pytest.fixture
 def umask() -> Iterator[Callable[[int], None]]:
     previous = os.umask(0o022)
     os.umask(previous)
@@ -233,12 +242,7 @@ def test_a_folder_kaohe_did_not_write_is_refused_before_its_files_are_read(
         folders.checking(out)  # raised at once, not by the future
 
 
-def test_the_digests_are_read_once_the_run_says_it_is_ready(
-    out: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    read: list[str] = []
-    real = folders.file_sha256
-    monkeypatch.setattr(folders, "file_sha256", lambda path: read.append(path.name) or real(path))
+def test_the_digests_are_read_once_the_run_says_it_is_ready(out: Path, read: list[str]) -> None:
     ready = threading.Event()
     (out / "units.csv").write_text("unit_id,label\nU1,EDITED\n")
     checked = folders.checking(out, ready)
@@ -267,12 +271,7 @@ def test_a_check_never_made_ready_does_not_hold_up_the_exit(tmp_path: Path) -> N
     assert done.stdout == "exits\n"
 
 
-def test_a_checked_folder_is_not_read_again_unless_it_changed(
-    out: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    read: list[str] = []
-    real = folders.file_sha256
-    monkeypatch.setattr(folders, "file_sha256", lambda path: read.append(path.name) or real(path))
+def test_a_checked_folder_is_not_read_again_unless_it_changed(out: Path, read: list[str]) -> None:
     checked = folders.checking(out).result()
     assert read == ["notes.csv", "units.csv"]
     write_folder(out, result("later"), checked=checked)

@@ -194,7 +194,6 @@ def number(values: NDArray[np.float64], decimals: int) -> Any:
 
 def integer(values: NDArray[np.int64]) -> Any:
     """Integers as text; negative (missing) is empty."""
-
     from . import arrowcompute as pc
 
     values = np.asarray(values, dtype=np.int64)
@@ -204,7 +203,6 @@ def integer(values: NDArray[np.int64]) -> Any:
 
 def labels(codes: NDArray[np.int64], names: tuple[str, ...]) -> Any:
     """Vocabulary labels of codes; -1 is empty."""
-
     from . import arrowcompute as pc
 
     table = pc.array([*names, ""], _large())
@@ -214,7 +212,6 @@ def labels(codes: NDArray[np.int64], names: tuple[str, ...]) -> Any:
 
 def days(values: NDArray[np.datetime64]) -> Any:
     """Dates as ``YYYY-MM-DD``; NaT empty, the far end of time (9999-12-31) ``indefinite``."""
-
     from . import arrowcompute as pc
 
     values = np.asarray(values, dtype="datetime64[D]")

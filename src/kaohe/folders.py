@@ -66,8 +66,8 @@ class Streamed:
     ``chunks()`` is called once, when :func:`write_folder` writes the file,
     and yields its bytes in order (``bytes`` or a ``memoryview`` of them).
     It is called, and its first chunk taken, on a thread of
-    :func:`write_folder`'s while the file before it is written; its other
-    chunks are taken on the thread that writes the folder.
+    :func:`write_folder`'s while other files are written; its other chunks
+    are taken on the thread that writes the folder.
     An exception it raises fails the write like any other: nothing is left.
     """
 
@@ -450,7 +450,7 @@ _Begun: TypeAlias = "tuple[Iterator[bytes | memoryview], bytes | memoryview | No
 
 def _begun(content: Streamed) -> _Begun:
     """``content``'s chunks, the first one made (for a result table, that makes its
-    columns): called on a thread while the file before it is written."""
+    columns): called on a thread while other files are written."""
     chunks = iter(content.chunks())
     return chunks, next(chunks, None)
 

@@ -46,7 +46,6 @@ def quote(cells: Any) -> Any:
     are kept as they are. A column whose text has none of these characters
     at all (most columns: one look at its bytes) is returned as it is.
     """
-
     from . import arrowcompute as pc
 
     if not _may_need_quotes(cells):
@@ -219,7 +218,6 @@ def _both(left: at.Taken, right: at.Taken) -> at.Taken | None:
 
 def _joined(*parts: Any) -> Any:
     """Arrow string arrays and strings joined row by row (no separator)."""
-
     from . import arrowcompute as pc
 
     large = _large()
@@ -257,7 +255,6 @@ def _quoted_rows(cells: TextColumn, start: int, stop: int) -> Any:
 def _lines(columns: list[Any], *, ended: bool = False) -> memoryview:
     """The CSV lines of quoted Arrow string columns of one length, as UTF-8 bytes (no copy);
     ``ended``: the last column's cells already end their lines."""
-
     from . import arrowcompute as pc
 
     if not columns or not len(columns[0]):

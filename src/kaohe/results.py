@@ -88,7 +88,6 @@ class CadreResults:
 
     def grade_reason_text(self, scenario: int = 0) -> Any:
         """:meth:`grade_reason` as an Arrow ``large_string`` array (for the writers)."""
-
         from . import arrowcompute as pc
         from .arrowtext import labels
 

@@ -24,9 +24,8 @@ Column: TypeAlias = "NDArray[Any] | pa.Array"
 
 StrArray = NDArray[np.str_]
 
-#: The empty text as an Arrow scalar, for comparisons. A compute function given a
-#: Python value (``""``, ``None``) first infers its Arrow type, which costs more than
-#: comparing a short column (pyarrow also tries to import optional libraries then).
+#: The empty text as an Arrow scalar, for comparisons, made once: a compute function
+#: given a Python value (``""``, ``None``) makes it an Arrow scalar each call.
 EMPTY = pc.scalar("", pa.string())
 
 
