@@ -1,5 +1,5 @@
 """``python -m kaohe``: the ``kaohe`` command, for environments without its console script."""
 
-from kaohe.cli import main
+from kaohe.cli import run
 
-main()
+run()

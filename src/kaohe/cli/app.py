@@ -208,7 +208,6 @@ def score(
     from ..kernel import plan
     from ..plugins import call_hook
     from ..progress import progress
-    from ..report.labels import FORMATS
     from ..runs import keep
 
     loaded = threading.Event()
@@ -238,7 +237,11 @@ def score(
     with progress(len(plan(inputs.scheme).steps), _("scoring")) as bar:
         results = publish.score(inputs, progress=bar.update)
     call_hook(inputs.scheme.registry.manager, "kaohe_run_finished", results=results)
-    chosen = tuple(FORMATS) if "all" in formats else tuple(formats)
+    chosen = tuple(formats)
+    if "all" in formats:
+        from ..report.labels import FORMATS
+
+        chosen = tuple(FORMATS)
     notices: list[str] = []
     info, files = publish.streamed_result_files(results, inputs, chosen, notices=notices)
     replaced: list[str | None] = []  # the earlier run kept beside the folder, never lost
