@@ -17,7 +17,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -116,10 +116,17 @@ def test_a_result_kaohe_wrote_is_replaced(out: Path) -> None:
     assert listed_files((out / "manifest.json").read_bytes()) is not None
 
 
-def test_a_streamed_file_is_written_and_sealed_as_its_bytes(tmp_path: Path) -> None:
+#: Streamed files' rows: unknown (written on threads), few (on the calling thread alone)
+ROWS = pytest.mark.parametrize("rows", [None, 3], ids=["threads", "alone"])
+
+
+@ROWS
+def test_a_streamed_file_is_written_and_sealed_as_its_bytes(
+    tmp_path: Path, rows: int | None
+) -> None:
     whole = result("streamed")
     chunks = [b"unit_id,label\n", memoryview(b"U1,"), b"", b"streamed\n"] * 3
-    streamed = {**whole, "units.csv": Streamed(lambda: iter(chunks))}
+    streamed = {**whole, "units.csv": Streamed(lambda: iter(chunks), rows)}
     write_folder(tmp_path / "bytes", {**whole, "units.csv": b"".join(chunks)})
     write_folder(tmp_path / "streamed", streamed)
     for name in ("units.csv", "notes.csv", "manifest.json"):
@@ -171,14 +178,62 @@ def test_a_file_begun_sooner_is_written_before_a_long_one_before_it(tmp_path: Pa
     assert list(listed) == sorted(listed)  # the manifest lists them by name, as before
 
 
-def test_a_streamed_file_that_fails_leaves_the_earlier_result(out: Path) -> None:
+@pytest.mark.parametrize(
+    ("rows", "threads"),
+    [
+        (None, True),  # unknown
+        (folders.ALONE_BELOW_ROWS, True),
+        (folders.ALONE_BELOW_ROWS - 1, False),
+    ],
+)
+def test_a_small_folder_is_made_and_written_on_the_calling_thread_alone(
+    tmp_path: Path, rows: int | None, threads: bool
+) -> None:
+    made_on: list[str] = []
+
+    def chunks() -> Iterator[bytes]:
+        made_on.append(threading.current_thread().name)
+        yield b"a\n"
+        made_on.append(threading.current_thread().name)
+        yield b"b\n"
+
+    files = {**result("x"), "first.csv": Streamed(chunks, rows), "second.csv": Streamed(chunks, 0)}
+    write_folder(tmp_path / "o", files)
+    assert (tmp_path / "o" / "first.csv").read_bytes() == b"a\nb\n"
+    assert (tmp_path / "o" / "second.csv").read_bytes() == b"a\nb\n"
+    here = threading.current_thread().name
+    assert (made_on.count(here) < len(made_on)) is threads, made_on
+
+
+def test_large_whole_files_are_hashed_on_a_thread_beside_small_streamed_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashed_on: list[str] = []
+    real = folders.digests
+
+    def recording(files: Mapping[str, bytes]) -> dict[str, str]:
+        hashed_on.append(threading.current_thread().name)
+        return real(files)
+
+    monkeypatch.setattr(folders, "digests", recording)
+    small = sum(len(content) for name, content in result("x").items() if name != "manifest.json")
+    monkeypatch.setattr(folders, "ALONE_BELOW_BYTES", small + 1)  # result("xx") is 2 bytes more
+    write_folder(tmp_path / "small", {**result("x"), "s.csv": Streamed(lambda: [b"s\n"], 1)})
+    write_folder(tmp_path / "large", {**result("xx"), "s.csv": Streamed(lambda: [b"s\n"], 1)})
+    here = threading.current_thread().name
+    assert [name == here for name in hashed_on] == [True, False]
+    assert (tmp_path / "large" / "notes.csv").read_bytes() == result("xx")["notes.csv"]
+
+
+@ROWS
+def test_a_streamed_file_that_fails_leaves_the_earlier_result(out: Path, rows: int | None) -> None:
     def failing() -> Iterator[bytes]:
         yield b"unit_id,label\n"
         yield b"U1,later\n" * 1000
         raise RuntimeError("the table could not be made")
 
     with pytest.raises(RuntimeError, match="could not be made"):
-        write_folder(out, {**result("later"), "units.csv": Streamed(failing)})
+        write_folder(out, {**result("later"), "units.csv": Streamed(failing, rows)})
     assert label_of(out) == "earlier"
     assert (out / "units.csv").read_bytes() == result("earlier")["units.csv"]
     assert leftovers(out) == []

@@ -19,7 +19,7 @@ from . import arrowtext as at
 from .arrowtext import TextColumn
 from .folders import Streamed, write_folder
 from .results import Results
-from .tables_out import RESULT_TABLES
+from .tables_out import RESULT_ROWS, RESULT_TABLES
 
 __all__ = [
     "csv_bytes",
@@ -284,7 +284,8 @@ def streamed_result_files(
     (:class:`~kaohe.folders.Streamed`): no table's text is held whole, and
     making it overlaps writing it."""
     files: dict[str, bytes | Streamed] = {
-        name: Streamed(partial(_table_csv, results, table)) for name, table in _CSV.items()
+        name: Streamed(partial(_table_csv, results, table), RESULT_ROWS[table](results))
+        for name, table in _CSV.items()
     }
     return {**files, "manifest.json": _manifest_bytes(manifest)}
 

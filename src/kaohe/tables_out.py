@@ -478,3 +478,17 @@ RESULT_TABLES: dict[str, Callable[[Results], Table]] = {
     "freezes": freeze_columns,
     "findings": finding_columns,
 }
+
+
+def _adjusted(results: Results) -> int:
+    return sum(map(len, results.adjustments)) + sum(map(len, results.effects))
+
+
+#: At most how many rows each of :data:`RESULT_TABLES` has, known without making it.
+RESULT_ROWS: dict[str, Callable[[Results], int]] = {
+    "units": lambda results: len(results.units.ids),
+    "cadres": lambda results: len(results.cadres.ids),
+    "adjustments": _adjusted,
+    "freezes": lambda results: sum(map(len, results.freezes)),
+    "findings": _adjusted,  # a category per scored row, at most
+}
