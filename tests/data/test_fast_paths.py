@@ -365,6 +365,16 @@ def test_which_ids_are_numbered() -> None:
     assert checks._numbered(pa.array(["A0000001", "B9999999"])) is None
 
 
+def test_a_table_by_number_is_made_as_large_as_the_lookups_allow() -> None:
+    ids = pa.array([f"U{n:06d}" for n in range(0, 1_000_000, 50)])  # a table of a million
+    assert checks._numbered(ids) is None  # 50 entries an id
+    assert checks._numbered(ids, looked_up=229_999) is None
+    numbered = checks._numbered(ids, looked_up=230_000)  # 4 entries an id or value
+    assert numbered is not None
+    assert numbered.table.shape == (1_000_000,)
+    assert numbered.table[[0, 50, 999_950, 51]].tolist() == [0, 1, 19_999, -1]
+
+
 @pytest.mark.parametrize(
     "cells",
     [
