@@ -277,7 +277,7 @@ def _kaohe_command() -> list[str]:
     found = shutil.which("kaohe")
     if found:
         return [found]
-    return [sys.executable, "-c", "import sys; from kaohe.cli import main; sys.exit(main())"]
+    return [sys.executable, "-m", "kaohe"]
 
 
 def _generate(size: Size) -> dict[str, dict[str, np.ndarray]]:

@@ -74,7 +74,7 @@ class Streamed:
 
     ``rows``: how many lines the file will have at most, if known. A folder
     whose streamed files all say so, and together fewer than
-    :data:`ALONE_BELOW_ROWS`, is written on the calling thread alone.
+    :data:`ALONE_BELOW_ROWS`, is made and written on the calling thread alone.
     """
 
     chunks: Callable[[], Iterable[bytes | memoryview]]
