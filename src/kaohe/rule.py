@@ -141,6 +141,13 @@ def _names(values: Iterable[str]) -> frozenset[str]:
     return frozenset(values)
 
 
+def _slots(values: Iterable[Slot]) -> tuple[Slot, ...]:
+    # a function, not the type tuple: attrs reads a converter's signature, and a
+    # built-in's is parsed from text by the tokenize module (3 ms to compile its
+    # patterns, once per process)
+    return tuple(values)
+
+
 @attrs.frozen
 class Step:
     """One unit of work of a rule.
@@ -199,7 +206,7 @@ class Rule:
     requires_tables: tuple[str, ...] = ()
     activation: str = OPTIONAL
     doc: str = ""
-    slots: tuple[Slot, ...] = attrs.field(default=(), converter=tuple)
+    slots: tuple[Slot, ...] = attrs.field(default=(), converter=_slots)
     explainer: Explainer | None = None
     messages: Messages | None = None
 
