@@ -45,6 +45,7 @@ from benchmarks.run import (
     GIB,
     SCHEME,
     SEED,
+    W1_PAIRS,
     Figure,
     Report,
     Size,
@@ -173,14 +174,15 @@ def bench_w1(sizes: Sizes, repeat: int, report: Report, scratch: Path) -> None:
     numpy = [sys.executable, "-c", "import numpy"]
     for command in (score, numpy):  # warm-up: file cache, bytecode
         _run(command)
+    pairs = repeat if quick else max(repeat, W1_PAIRS)
     ours, base = _side_by_side(
-        lambda: _timed(lambda: _run(score))[0], lambda: _timed(lambda: _run(numpy))[0], repeat
+        lambda: _timed(lambda: _run(score))[0], lambda: _timed(lambda: _run(numpy))[0], pairs
     )
     ratio = ours / base
     report.add(
         Figure(
             "W1",
-            f"kaohe score process, CSV in and out ({_size(sizes.w1)})",
+            f"kaohe score process, CSV in and out ({_size(sizes.w1)}; {pairs} pairs)",
             _seconds(ours),
             f'python -c "import numpy" {_seconds(base)}',
             f"{ratio:.1f}x",
