@@ -225,6 +225,37 @@ def test_rows_with_too_many_or_too_few_cells(folder: Path) -> None:
     assert lines[2].startswith("  row 4, column 'unit_id': the row has 2 cells but the header")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id,date,unit_id,note\nI1,2019-10-01,U03,,\nI2,2019-10-02\n",  # cells too many, too few
+        'id,date,unit_id,note\nI1,2019-10-01,U03,"open\nI2,2019-10-02,U03,x\n',  # quote left open
+        "面谈记录\n\nid,date,unit_id\nI1,2019-13-01,U03\nI2,2019-10-02,U99\n",  # title row
+        "id,date,unit_id\r\nI1,2019-10-01,U03\r\n\r\nI2,2019-10-02,U03,\x00\r\n",  # NUL
+    ],
+    ids=["cells", "open-quote", "title", "nul"],
+)
+def test_a_byte_order_mark_changes_no_message(folder: Path, text: str) -> None:
+    messages = []
+    for mark in (b"", codecs.BOM_UTF8):
+        (folder / "interviews.csv").write_bytes(mark + text.encode())
+        with pytest.raises(DataError) as info:
+            load(folder)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1]
+
+
+def test_a_byte_order_mark_is_skipped_not_cut_off() -> None:
+    from kaohe.data import encoding
+    from kaohe.data.problems import Problems
+
+    data = codecs.BOM_UTF8 + b"id,date\nI1,2019-10-01\n"
+    text = encoding.utf8(data, "x.csv", Problems())
+    assert text is not None
+    assert text.data is data  # a large file is not copied
+    assert (text.start, text.line_feeds) == (3, 2)
+
+
 def test_not_a_table_source(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("hello", encoding="utf-8")
     with pytest.raises(DataError, match=r"expected a folder of <table>\.csv files or an \.xlsx"):

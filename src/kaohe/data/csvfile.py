@@ -74,12 +74,13 @@ class _Lines:
 
 
 def _head(
-    data: bytes, spec: TableSpec
+    data: bytes, spec: TableSpec, start: int = 0
 ) -> tuple[list[str], int, int, list[tuple[int, list[str]]]] | None:
     """The header cells, the byte offset of the first data row, the header's last
-    line, and the title rows above the header; None when there is no header."""
-    cut = data[:HEAD_BYTES]
-    if len(data) > HEAD_BYTES:
+    line, and the title rows above the header; None when there is no header. The
+    text begins at byte ``start`` (after a byte-order mark)."""
+    cut = data[start : start + HEAD_BYTES]
+    if len(data) - start > HEAD_BYTES:
         cut = cut[: max(cut.rfind(b"\n") + 1, 1)]
     text = cut.decode("utf-8")
     lines = _Lines(text)
@@ -101,7 +102,7 @@ def _head(
     titles = [
         (line, cells) for line, cells, _end, _chars in rows[:index] if any(c.strip() for c in cells)
     ]
-    return header, len(text[:chars].encode("utf-8")), last_line, titles
+    return header, start + len(text[:chars].encode("utf-8")), last_line, titles
 
 
 def read_csv(file: Path, spec: TableSpec, problems: Problems) -> RawTable | None:
@@ -113,7 +114,7 @@ def read_csv(file: Path, spec: TableSpec, problems: Problems) -> RawTable | None
     if text is None:
         return None
     try:
-        return _read(text.data, source, spec, problems, sha256, text.line_feeds)
+        return _read(text.data, source, spec, problems, sha256, text.line_feeds, text.start)
     except (UnicodeDecodeError, _NotUtf8):
         pass
     transcoded = encoding.from_gb18030(original, source, problems)
@@ -133,9 +134,11 @@ def _read(
     problems: Problems,
     sha256: Callable[[], str],
     line_feeds: int | None = None,
+    start: int = 0,
 ) -> RawTable | None:
-    """Read the text of a CSV file (``line_feeds``: how many it holds, if counted)."""
-    head = _head(data, spec)
+    """Read the text of a CSV file (``line_feeds``: how many it holds, if counted),
+    which begins at byte ``start`` (after a byte-order mark)."""
+    head = _head(data, spec, start)
     if head is None:
         problems.add_error(
             source, _("the file has no header line; expected a header line and rows")

@@ -77,15 +77,18 @@ def _line_feeds(data: bytes) -> int | None:
 
 
 class Text(NamedTuple):
-    """A file's bytes without a byte-order mark, and how many line feeds they hold."""
+    """A file's bytes, where its text begins (after a UTF-8 byte-order mark), and how
+    many line feeds they hold."""
 
     data: bytes
     line_feeds: int
+    start: int = 0
 
 
 def utf8(data: bytes, source: str, problems: Problems) -> Text | None:
-    """``data`` without a UTF-8 byte-order mark, if it may be UTF-8 or GB18030 text
-    (with the number of its line feeds, counted on the way).
+    """``data``, if it may be UTF-8 or GB18030 text, with where its text begins (after a
+    UTF-8 byte-order mark, which is not cut off: a copy of a large file) and the number
+    of its line feeds, counted on the way.
 
     Reports (and returns None for) an empty file, UTF-16, and control
     characters. Whether the bytes are valid UTF-8 is left to the CSV parser,
@@ -97,8 +100,7 @@ def utf8(data: bytes, source: str, problems: Problems) -> Text | None:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         problems.add_error(source, _(NOT_TEXT) + _(" (it looks like UTF-16; save it as UTF-8)"))
         return None
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     line_feeds = _line_feeds(data)
     if line_feeds is None:
         if data[:1000].count(0) > len(data[:1000]) // 4:
@@ -122,7 +124,7 @@ def utf8(data: bytes, source: str, problems: Problems) -> Text | None:
             row=line,
         )
         return None
-    return Text(data, line_feeds)
+    return Text(data, line_feeds, start)
 
 
 def from_gb18030(data: bytes, source: str, problems: Problems) -> bytes | None:
