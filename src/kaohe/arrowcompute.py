@@ -34,7 +34,7 @@ from __future__ import annotations
 import builtins
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -83,7 +83,7 @@ def array(values: Any, type: pa.DataType | None = None) -> Any:
     array ``numpy.ma`` too (a twentieth of a small run's start).
     """
     if isinstance(values, np.ndarray) and values.ndim == 1:
-        made = _from_numpy(values)
+        made = _from_numpy(values, large=type is not None and pa.types.is_large_string(type))
     elif isinstance(values, (list, tuple)) and all(v is None or isinstance(v, str) for v in values):
         made = _from_text(values, type or pa.string())
     else:
@@ -93,7 +93,9 @@ def array(values: Any, type: pa.DataType | None = None) -> Any:
     return made if type is None else cast(made, type)
 
 
-def _from_numpy(values: NDArray[Any]) -> Any:
+def _from_numpy(values: NDArray[Any], large: bool = False) -> Any:
+    """:func:`array` of a numpy array (``large``: text as ``large_string``); None for
+    one of another kind."""
     kind, n = values.dtype.kind, values.shape[0]
     if kind == "b":
         bits = np.packbits(values, bitorder="little")
@@ -108,28 +110,55 @@ def _from_numpy(values: NDArray[Any]) -> Any:
         kind_of = pa.from_numpy_dtype(values.dtype)
         return pa.Array.from_buffers(kind_of, n, [None, pa.py_buffer(values)])
     if kind == "U":
-        return _from_numpy_text(values)
+        return _from_numpy_text(values, large)
     return None
 
 
-def _from_numpy_text(values: NDArray[np.str_]) -> Any:
-    """Numpy text as a string array (large_string past 2 GiB): the cells' code points
-    (their padding left out) decoded and encoded to UTF-8 in one codec call each,
-    each cell's bytes counted from its code points."""
+def _from_numpy_text(values: NDArray[np.str_], large: bool = False) -> Any:
+    """Numpy text as a string array (``large``, or past 2 GiB: a ``large_string``
+    array), laid out by :func:`_ascii_layout` or :func:`_utf8_layout`."""
     values = np.ascontiguousarray(values)
+    offsets, data = _ascii_layout(values) or _utf8_layout(values)
+    large = large or int(offsets[-1]) >= 2**31
+    return pa.Array.from_buffers(
+        pa.large_string() if large else pa.string(),
+        values.shape[0],
+        [None, pa.py_buffer(offsets if large else offsets.astype(np.int32)), pa.py_buffer(data)],
+    )
+
+
+#: The ``n + 1`` byte offsets and the UTF-8 bytes of ``n`` cells of text.
+_Layout: TypeAlias = "tuple[NDArray[np.int64], Any]"
+
+
+def _ascii_layout(values: NDArray[np.str_]) -> _Layout | None:
+    """The layout of contiguous numpy text that is all ASCII (None for other text): each
+    code point is its byte, and a cell ends after its last non-NUL one (numpy keeps no
+    NUL at the end of a cell; those inside it are kept)."""
+    n, width = values.shape[0], values.dtype.itemsize // 4
+    if n == 0 or width == 0:
+        return np.zeros(n + 1, np.int64), np.zeros(0, np.uint8)
+    points = values.view(np.uint32).reshape(n, width)
+    if int(points.max()) >= 0x80:
+        return None
+    filled = points != 0
+    lengths = np.where(filled.any(axis=1), width - np.argmax(filled[:, ::-1], axis=1), 0)
+    offsets = np.zeros(n + 1, np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return offsets, points[np.arange(width) < lengths[:, None]].astype(np.uint8)
+
+
+def _utf8_layout(values: NDArray[np.str_]) -> _Layout:
+    """The layout of contiguous numpy text: the cells' code points (their padding left
+    out) decoded and encoded to UTF-8 in one codec call each, each cell's bytes counted
+    from its code points."""
     n, width = values.shape[0], values.dtype.itemsize // 4
     chars = np.strings.str_len(values).astype(np.int64)  # a cell's padding is trailing NULs
     points = values.view(np.uint32).reshape(n, width)[np.arange(width) < chars[:, None]]
     data = points.tobytes().decode("utf-32-le").encode("utf-8")
     ends = np.zeros(points.shape[0] + 1, np.int64)  # each character's UTF-8 end
     np.cumsum(1 + (points >= 0x80) + (points >= 0x800) + (points >= 0x10000), out=ends[1:])
-    offsets = ends[np.concatenate(([0], np.cumsum(chars)))]
-    large = len(data) >= 2**31
-    return pa.Array.from_buffers(
-        pa.large_string() if large else pa.string(),
-        n,
-        [None, pa.py_buffer(offsets if large else offsets.astype(np.int32)), pa.py_buffer(data)],
-    )
+    return ends[np.concatenate(([0], np.cumsum(chars)))], data
 
 
 def _from_text(values: Sequence[str | None], type: pa.DataType) -> Any:

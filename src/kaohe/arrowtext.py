@@ -58,32 +58,11 @@ def _large() -> Any:
 
 
 def from_numpy(cells: NDArray[np.str_]) -> Any:
-    """A numpy text column as an Arrow ``large_string`` array: ASCII text laid out
-    from its code points directly (:func:`_ascii`), other text encoded to UTF-8
-    (:func:`kaohe.arrowcompute.array`)."""
+    """A numpy text column as an Arrow ``large_string`` array (ASCII text laid out from
+    its code points, other text encoded to UTF-8: :func:`kaohe.arrowcompute.array`)."""
     from . import arrowcompute as pc
 
-    cells = np.ascontiguousarray(cells, dtype=str)
-    ascii_cells = _ascii(cells)
-    if ascii_cells is not None:
-        return ascii_cells
-    return pc.array(cells, _large())
-
-
-def _ascii(cells: NDArray[np.str_]) -> Any:
-    """:func:`from_numpy` of a column of ASCII text (None for other text), laid out from
-    its code points (:func:`~kaohe.data.arrays.ascii_layout`)."""
-    import pyarrow as pa
-
-    from .data.arrays import ascii_layout
-
-    layout = ascii_layout(cells)
-    if layout is None:
-        return None
-    offsets, data = layout
-    return pa.LargeStringArray.from_buffers(
-        cells.shape[0], pa.py_buffer(offsets), pa.py_buffer(data)
-    )
+    return pc.array(np.ascontiguousarray(cells, dtype=str), _large())
 
 
 def to_numpy(column: Any) -> NDArray[np.str_]:

@@ -177,39 +177,10 @@ def to_numpy_text(values: pa.Array | pa.ChunkedArray) -> StrArray:
     return result
 
 
-def ascii_layout(values: StrArray) -> tuple[NDArray[np.int64], NDArray[np.uint8]] | None:
-    """The ``n + 1`` byte offsets and the bytes of a numpy ``str`` array of ASCII text
-    (None for other text): each code point is its byte, and a cell ends after its last
-    non-NUL one (numpy keeps no NUL at the end of a cell; those inside it are kept)."""
-    values = np.ascontiguousarray(values)
-    n, width = values.shape[0], values.dtype.itemsize // 4
-    if n == 0 or width == 0:
-        return np.zeros(n + 1, np.int64), np.zeros(0, np.uint8)
-    points = values.view(np.uint32).reshape(n, width)
-    if int(points.max()) >= 0x80:
-        return None
-    filled = points != 0
-    lengths = np.where(filled.any(axis=1), width - np.argmax(filled[:, ::-1], axis=1), 0)
-    offsets = np.zeros(n + 1, np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    return offsets, points[np.arange(width) < lengths[:, None]].astype(np.uint8)
-
-
 def from_numpy_text(values: StrArray) -> pa.Array:
-    """A numpy ``str`` array as an Arrow string array.
-
-    ASCII text is laid out from its code points (:func:`ascii_layout`); other
-    text goes through :func:`pyarrow.array`.
-    """
-    layout = ascii_layout(values)
-    if layout is None:
-        return pc.array(values, pa.string())
-    offsets, data = layout
-    if offsets[-1] >= 2**31:
-        return pc.array(values, pa.large_string())
-    return pa.StringArray.from_buffers(
-        len(values), pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data)
-    )
+    """A numpy ``str`` array as an Arrow string array (``large_string`` past 2 GiB;
+    :func:`kaohe.arrowcompute.array`)."""
+    return pc.array(values)
 
 
 def _float_text(values: pa.Array) -> pa.Array:
