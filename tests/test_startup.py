@@ -34,6 +34,10 @@ def test_import_kaohe_imports_nothing_heavy_until_a_name_is_used() -> None:
     assert "pyarrow" not in after.split()
 
 
+def test_the_lazy_names_are_the_listed_names() -> None:
+    assert sorted(kaohe._HOME) == sorted(kaohe.__all__)
+
+
 @pytest.mark.parametrize("name", kaohe.__all__)
 def test_every_name_of_the_api_is_there_and_listed(name: str) -> None:
     value = getattr(kaohe, name)
