@@ -16,13 +16,14 @@ import attrs
 from . import store
 from .i18n import _
 from .store import CORRECTED, ENTERED, WITHDRAWN, Entry, StoreError
+from .values import Value
 
 APPEALS = "kaohe_appeals"
 OUTCOMES = ("维持", "部分更正", "更正")
 
 
-@attrs.frozen
-class Appeal:
+@attrs.frozen(repr=False, eq=False)
+class Appeal(Value):
     """An appeal as it stands: its filing entry and its decision, if any."""
 
     appeal_id: str

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .dates import FOREVER
+from .values import Value
 
 __all__ = [
     "FORMULA_START",
@@ -210,8 +211,8 @@ def compact(index: NDArray[np.integer[Any]]) -> NDArray[np.integer[Any]]:
     return index.astype(np.int64, copy=False)
 
 
-@attrs.frozen
-class Taken:
+@attrs.frozen(repr=False, eq=False)
+class Taken(Value):
     """A text column whose row ``i`` is ``values[index[i]]``, made a slice of rows at a time.
 
     ``values`` is an Arrow string array (a vocabulary of labels, the ids of
@@ -234,8 +235,8 @@ class Taken:
         return pc.take(self.values, self.index[start:stop])
 
 
-@attrs.frozen
-class Numbers:
+@attrs.frozen(repr=False, eq=False)
+class Numbers(Value):
     """A column of :func:`number` text, formatted a slice of rows at a time.
 
     Row ``i`` is ``values[i]``, or with ``order``, ``values[order[i]]`` (the

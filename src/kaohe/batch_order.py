@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 from .compact_order import CompactOrder
 from .numeric import varying_columns
 from .ordering import GroupOrder, IntArray, cents, shared_rank
+from .values import Value
 
 
 class Ordering(Protocol):
@@ -71,8 +72,8 @@ def order_in_groups(
     return GroupOrder.build(group, cents(scores), k, tie_breaks)
 
 
-@attrs.frozen
-class MergedOrder:
+@attrs.frozen(repr=False, eq=False)
+class MergedOrder(Value):
     """The order of :class:`GroupOrder`, kept as two sorted lists per scenario.
 
     Entities whose key (group, score, tie-breaks) is the same in every

@@ -21,6 +21,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .values import Value
+
 UNIT = "unit"
 CADRE = "cadre"
 
@@ -136,7 +138,7 @@ def check_scenario_array(
         raise _fail(name, "contains NaN or infinity")
 
 
-class _RowTexts:
+class _RowTexts(Value):
     """The text columns of a block's rows: its :data:`RowText` fields, by name."""
 
     __slots__ = ()
@@ -154,7 +156,7 @@ class _RowTexts:
         return resolve_arrow(getattr(self, name), len(self), encoded=encoded)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Adjustments(_RowTexts):
     """Scored effects: one row per source record (or per capped entity).
 
@@ -198,7 +200,7 @@ class Adjustments(_RowTexts):
         return resolve(self.note, len(self))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Effects(_RowTexts):
     """Grade effects on units or cadres: one row per source record.
 
@@ -231,8 +233,8 @@ class Effects(_RowTexts):
 UNIT_EFFECT = ("无", "不得评优", "一票否决")
 
 
-@attrs.frozen
-class Flags:
+@attrs.frozen(repr=False, eq=False)
+class Flags(Value):
     """A named flag per entity and scenario: ``mask`` is ``(K, n_entities)`` bool."""
 
     entity: str
@@ -251,7 +253,7 @@ class Flags:
             raise _fail("mask", f"expected dtype bool, got {self.mask.dtype}")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Freezes(_RowTexts):
     """Promotion-freeze windows ``[start, end)`` of cadres; ``end`` may be FOREVER.
 
@@ -281,8 +283,8 @@ class Freezes(_RowTexts):
             _check_text(name, getattr(self, name), n)
 
 
-@attrs.frozen
-class Derived:
+@attrs.frozen(repr=False, eq=False)
+class Derived(Value):
     """Records derived by a rule, shaped like rows of an input table.
 
     ``table`` is the input table they extend (``criticisms``, ``sanctions``);
@@ -317,8 +319,8 @@ def strings(value: str, n: int) -> NDArray[np.str_]:
     return np.full(n, value)
 
 
-@attrs.frozen
-class Component:
+@attrs.frozen(repr=False, eq=False)
+class Component(Value):
     """A weighted part of the cadres' score (R14): appraisal, unit link, exam.
 
     ``values`` is ``(K or 1, n_cadres)`` with NaN where a cadre lacks the part;
@@ -339,8 +341,8 @@ class Component:
         check_scenario_array("weights", self.weights, k, 4)
 
 
-@attrs.frozen
-class EffectRows:
+@attrs.frozen(repr=False, eq=False)
+class EffectRows(Value):
     """Effect blocks of one entity kind, their numbers joined into single columns.
 
     RowText is not joined: :meth:`describe` makes it for the rows asked about.
@@ -424,8 +426,8 @@ class EffectRows:
         return pc.take(every, np.where(place < 0, made, place))
 
 
-@attrs.frozen
-class Described:
+@attrs.frozen(repr=False, eq=False)
+class Described(Value):
     """The governing effect rows of entities, described (:meth:`EffectRows.describe`):
     numpy text when called, Arrow from :meth:`arrow`."""
 

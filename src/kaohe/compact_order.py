@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .ordering import IntArray, place_in_run, shared_rank, whole_cents
+from .values import Value
 
 #: Packed keys stay below this (the int32 range).
 KEY_LIMIT = 2**31
@@ -33,8 +34,8 @@ KEY_LIMIT = 2**31
 SHORT_ROW = 512
 
 
-@attrs.frozen
-class GroupLayout:
+@attrs.frozen(repr=False, eq=False)
+class GroupLayout(Value):
     """The positions of each group's entities in a sorted row.
 
     ``order`` is the groups in the order of their positions, ``start`` the
@@ -79,8 +80,8 @@ class GroupLayout:
             key[:, first : first + count * size].reshape(rows, count, size).sort(axis=2)
 
 
-@attrs.frozen
-class CompactOrder:
+@attrs.frozen(repr=False, eq=False)
+class CompactOrder(Value):
     """All scenarios' entities sorted by (group, score desc, tie-breaks, entity).
 
     ``key`` is each scenario's row of packed keys, sorted, ``(K, n)`` or

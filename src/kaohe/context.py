@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from .dates import to_day
 from .numeric import positions
 from .params import Number, NumberMap
+from .values import Holder, Value
 
 if TYPE_CHECKING:
     from .data import Dataset, Table
@@ -34,8 +35,8 @@ def same_rows(values: NDArray[np.float64]) -> NDArray[np.float64]:
     return first if bool(equal.all()) else values
 
 
-@attrs.frozen
-class Tolerance:
+@attrs.frozen(repr=False, eq=False)
+class Tolerance(Value):
     """容错纠错 decisions in force at ``as_of``, per ledger table (R12).
 
     ``exempt[table]`` and ``mitigated[table]`` are bool arrays over the
@@ -100,8 +101,8 @@ class Tolerance:
         return np.where(hit, ids[order][np.maximum(at, 0)], "")
 
 
-@attrs.frozen(eq=False)
-class StepContext:
+@attrs.frozen(repr=False, eq=False)
+class StepContext(Holder):
     """The view of one evaluation that a step is given.
 
     ``schemes`` are the ``K`` scenarios of the batch; they share their

@@ -51,6 +51,7 @@ import attrs
 from .errors import OutputError
 from .i18n import _
 from .manifest import MANIFEST, SIGNATURE, digests, listed_files, seal, sealed_files
+from .values import Value
 
 if TYPE_CHECKING:
     from .signing import Signer
@@ -61,8 +62,8 @@ NEW, OLD = "new", "old"
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.kaohe-(?P<kind>new|old)\.(?P<pid>\d+)\.[0-9a-f]+$")
 
 
-@attrs.frozen
-class Streamed:
+@attrs.frozen(repr=False, eq=False)
+class Streamed(Value):
     """The content of a file made while it is written.
 
     ``chunks()`` is called once, when :func:`write_folder` writes the file,
@@ -204,8 +205,8 @@ def _state(folder: Path) -> tuple[tuple[object, ...], ...]:
     )
 
 
-@attrs.frozen
-class Checked:
+@attrs.frozen(repr=False, eq=False)
+class Checked(Value):
     """``folder`` found replaceable (:func:`checking`), and its :func:`_state` before its
     files were read: :func:`write_folder` reads them again only if that state changed."""
 

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import attrs
 
+from .values import Value
+
 DOMAIN = "kaohe"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 CHINESE, ENGLISH = "zh_CN", "en"
@@ -127,8 +129,8 @@ _ = gettext
 _plugin_catalogs: dict[tuple[str, str, str], _gettext.NullTranslations] = {}
 
 
-@attrs.frozen
-class Messages:
+@attrs.frozen(repr=False, eq=False)
+class Messages(Value):
     """A plugin's messages in kaohe's current language, from the plugin's own catalog.
 
     ``Messages(__name__)`` in a plugin's package reads

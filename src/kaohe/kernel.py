@@ -25,6 +25,7 @@ from .context import StepContext
 from .errors import DataError, KaoheError, PluginError, RuleGraphError
 from .i18n import _
 from .rule import TABLE_PREFIX, Rule, Slot, Step, slot
+from .values import Value
 
 if TYPE_CHECKING:
     from .data import Dataset
@@ -32,16 +33,16 @@ if TYPE_CHECKING:
     from .scheme import Scheme
 
 
-@attrs.frozen
-class PlannedStep:
+@attrs.frozen(repr=False, eq=False)
+class PlannedStep(Value):
     """A step in run order, with the rule it belongs to."""
 
     rule: Rule
     step: Step
 
 
-@attrs.frozen
-class Plan:
+@attrs.frozen(repr=False, eq=False)
+class Plan(Value):
     """The steps of a scheme's enabled rules in an order that respects every dependency."""
 
     steps: tuple[PlannedStep, ...]
@@ -260,8 +261,8 @@ def _store(
         slots.setdefault(name, []).extend(value)
 
 
-@attrs.frozen
-class _GuardedText:
+@attrs.frozen(repr=False, eq=False)
+class _GuardedText(Value):
     """A rule's text function; an exception it raises names the plugin and rule."""
 
     function: Callable[[], Any]

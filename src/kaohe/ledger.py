@@ -27,6 +27,7 @@ from .blocks import (
 )
 from .context import StepContext
 from .dates import in_period
+from .values import Value
 
 if TYPE_CHECKING:
     from .context import Tolerance
@@ -52,8 +53,8 @@ def mitigation_note(ctx: StepContext, table: str, rows: NDArray[np.int64]) -> La
     return MitigationNote(ctx.tolerance(), table, len(ctx.table(table)), rows)
 
 
-@attrs.frozen
-class MitigationNote:
+@attrs.frozen(repr=False, eq=False)
+class MitigationNote(Value):
     """ "; 容错减半 <id>" for the rows among ``rows`` of ``table`` (``n`` rows) that
     ``tolerance`` mitigates, else "": numpy text when called, Arrow from :meth:`arrow`.
     The text is made for the mitigated rows alone (a few among many)."""
@@ -89,8 +90,8 @@ class MitigationNote:
         return encoded(codes, cells)
 
 
-@attrs.frozen
-class Joined:
+@attrs.frozen(repr=False, eq=False)
+class Joined(Value):
     """Texts concatenated row by row (each a string, an array or a text function).
 
     Called, it gives numpy text, as every :data:`~kaohe.blocks.RowText`
@@ -137,8 +138,8 @@ def joined(*parts: RowText | Lazy, n: int) -> Lazy:
     return Joined(parts, n)
 
 
-@attrs.frozen
-class Labelled:
+@attrs.frozen(repr=False, eq=False)
+class Labelled(Value):
     """The vocabulary label of each code, as a :data:`~kaohe.blocks.RowText` function
     (numpy when called, Arrow from :meth:`arrow`)."""
 
@@ -183,8 +184,8 @@ def picked(text: Lazy, rows: NDArray[np.int64]) -> Lazy:
     return lambda: text()[rows]
 
 
-@attrs.frozen
-class Picked:
+@attrs.frozen(repr=False, eq=False)
+class Picked(Value):
     """Rows ``rows`` of a text function that gives Arrow text too, as a
     :data:`~kaohe.blocks.RowText` function: numpy when called, and from
     :meth:`arrow` the rows of its Arrow text (dictionary-encoded text stays so)."""
@@ -202,8 +203,8 @@ class Picked:
         return pc.take(self.text.arrow(), self.rows)
 
 
-@attrs.frozen
-class LedgerIds:
+@attrs.frozen(repr=False, eq=False)
+class LedgerIds(Value):
     """The ids of ``rows`` of an input table, as a :data:`~kaohe.blocks.RowText` function.
 
     Called, it gives them as numpy text, as every text function does;
@@ -343,8 +344,8 @@ def label_rows(labels: tuple[str, ...], codes: NDArray[np.integer]) -> Lazy:
     return Labelled(tuple(labels), np.asarray(codes))
 
 
-@attrs.frozen
-class Criticisms:
+@attrs.frozen(repr=False, eq=False)
+class Criticisms(Value):
     """Criticisms that count this year: recorded rows in period and not exempt,
     plus derived ones (R5), as parallel columns; ``factor`` is ``(K or 1, n)``.
 

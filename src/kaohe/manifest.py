@@ -32,6 +32,7 @@ import pluggy
 from .i18n import _
 from .plugins import kaohe_version, origins
 from .results import Results
+from .values import Value
 
 #: A file's content (bytes, or what a writer makes them from).
 C = TypeVar("C")
@@ -184,8 +185,8 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-@attrs.frozen
-class RecordedScheme:
+@attrs.frozen(repr=False, eq=False)
+class RecordedScheme(Value):
     """How to rebuild the scheme a run recorded (:func:`recorded_scheme`)."""
 
     #: the text to read in place of the file (None: read the file: it is as it was, or,

@@ -14,6 +14,8 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from .values import Value
+
 IntArray = NDArray[np.int64]
 
 
@@ -31,8 +33,8 @@ def cents(values: NDArray[np.float64]) -> IntArray:
     return whole_cents(values).astype(np.int64)
 
 
-@attrs.frozen
-class GroupOrder:
+@attrs.frozen(repr=False, eq=False)
+class GroupOrder(Value):
     """All scenarios' entities sorted by (scenario, group, score desc, tie-breaks, entity).
 
     ``order`` holds flat indices into ``(K, n)`` arrays raveled; ``key``

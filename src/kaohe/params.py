@@ -24,6 +24,7 @@ import attrs
 
 from .errors import SchemeError
 from .i18n import _
+from .values import Value
 
 #: Where a map's keys come from when they are not a fixed list.
 KEYS_CATEGORIES = "categories"
@@ -40,8 +41,8 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 
 
-@attrs.frozen
-class CheckContext:
+@attrs.frozen(repr=False, eq=False)
+class CheckContext(Value):
     """What validation needs besides the value: the file and the scheme's own vocabularies.
 
     ``normalise`` turns a vocabulary key into its canonical simplified
@@ -61,7 +62,7 @@ def _is_number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-class Param:
+class Param(Value):
     """Base of parameter kinds. ``check`` returns the normalised value or raises."""
 
     default: Any
@@ -83,7 +84,7 @@ def _bounds_text(low: float | None, high: float | None, low_open: bool) -> str:
     return _(" and ").join(parts)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Number(Param):
     """A real number, optionally bounded; may vary by scenario (``None``: not set)."""
 
@@ -121,7 +122,7 @@ class Number(Param):
         return _("a number {bounds}").format(bounds=bounds) if bounds else _("a number")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Integer(Param):
     """A whole number from ``low`` to ``high`` (at most :data:`LARGEST_INTEGER`; structural)."""
 
@@ -143,7 +144,7 @@ class Integer(Param):
         )
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Choice(Param):
     """One string of a fixed list (structural)."""
 
@@ -162,7 +163,7 @@ class Choice(Param):
         return _("one of {choices}").format(choices=", ".join(f'"{c}"' for c in self.choices))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Text(Param):
     """A free string (structural)."""
 
@@ -184,7 +185,7 @@ _NAME = re.compile(r"\w(?:[\w.-]*\w)?")
 LONGEST_NAME = 64
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Name(Param):
     """A short name that becomes a folder name (``out/<name>``): never a path."""
 
@@ -208,7 +209,7 @@ class Name(Param):
         ).format(n=LONGEST_NAME)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class TextList(Param):
     """A list of strings, optionally from a fixed list (structural)."""
 
@@ -264,7 +265,7 @@ def _check_key(
     return name
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class NumberMap(Param):
     """A table of numbers keyed by vocabulary; each number may vary by scenario.
 
@@ -337,7 +338,7 @@ class NumberMap(Param):
         return _("a table of {values} values").format(values=self.value.describe())
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class RecordMap(Param):
     """A table of records keyed by a fixed vocabulary (e.g. sanction types).
 
@@ -376,7 +377,7 @@ class RecordMap(Param):
         return _("a table of records")
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class OneOf(Param):
     """The first of several kinds that accepts the value (e.g. months or "indefinite")."""
 
@@ -396,7 +397,7 @@ class OneOf(Param):
         return _(" or ").join(option.describe() for option in self.options)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class DateParam(Param):
     """A TOML date from 1900 to 2100 (structural)."""
 

@@ -33,6 +33,7 @@ from .params import (
     TextList,
 )
 from .rule import ALWAYS
+from .values import Value
 
 if TYPE_CHECKING:
     from .scheme import Scheme
@@ -41,8 +42,8 @@ if TYPE_CHECKING:
 SWITCH = "开关"
 
 
-@attrs.frozen
-class ParameterPath:
+@attrs.frozen(repr=False, eq=False)
+class ParameterPath(Value):
     """One settable path: its rule's title and basis, its value, kind and accepted values."""
 
     path: str

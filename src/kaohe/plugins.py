@@ -32,6 +32,7 @@ from .i18n import _
 from .rule import SLOTS, Rule, Slot
 from .table_spec import TableSpec
 from .tables import TABLES, contract
+from .values import Holder, Value
 
 ENTRY_POINT_GROUP = "kaohe"
 
@@ -271,8 +272,8 @@ def call_hook(manager: pluggy.PluginManager, hook: str, **kwargs: Any) -> list[t
     return results
 
 
-@attrs.frozen
-class Provider:
+@attrs.frozen(repr=False, eq=False)
+class Provider(Value):
     """Where a rule comes from: the plugin, its distribution and version."""
 
     plugin: str
@@ -280,16 +281,16 @@ class Provider:
     version: str
 
 
-@attrs.frozen
-class Installed:
+@attrs.frozen(repr=False, eq=False)
+class Installed(Value):
     """How a registry was made from what is installed: the entry points, and the
     plugin folder given (if any). Another process can make the same registry."""
 
     plugin_dir: str | None = None
 
 
-@attrs.frozen(eq=False)
-class Registry:
+@attrs.frozen(repr=False, eq=False)
+class Registry(Holder):
     """Every rule the installed plugins provide, with where each comes from.
 
     A registry built from the installed plugins (:meth:`installed`) can be

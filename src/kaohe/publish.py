@@ -22,6 +22,7 @@ from .i18n import _
 from .plugins import Registry, call_hook
 from .results import Results
 from .scheme import Scheme
+from .values import Holder
 
 if TYPE_CHECKING:
     from .folders import Streamed
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
 C = TypeVar("C")
 
 
-@attrs.frozen(eq=False)
-class Inputs:
+@attrs.frozen(repr=False, eq=False)
+class Inputs(Holder):
     """A checked scheme and its data, with the warnings the plugins gave about them."""
 
     scheme: Scheme

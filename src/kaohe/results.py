@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from .blocks import Adjustments, Effects, Freezes, RowText, resolve, resolve_arrow
 from .dates import NAT
+from .values import Holder
 
 if TYPE_CHECKING:
     from .data import Dataset
@@ -40,8 +41,8 @@ def reason_text(codes: NDArray[np.int8], effect: NDArray[np.str_]) -> NDArray[np
     return np.where(codes == BY_EFFECT, effect, text)
 
 
-@attrs.frozen(eq=False)
-class UnitResults:
+@attrs.frozen(repr=False, eq=False)
+class UnitResults(Holder):
     """Per unit (columns of ``units.csv``); ``(K, n)`` unless noted."""
 
     ids: NDArray[np.str_]  # (n,)
@@ -64,8 +65,8 @@ class UnitResults:
         return reason_text(self.reason[scenario], resolve(self.effect, self.ids.shape[0]))
 
 
-@attrs.frozen(eq=False)
-class CadreResults:
+@attrs.frozen(repr=False, eq=False)
+class CadreResults(Holder):
     """Per cadre (columns of ``cadres.csv``); ``(K, n)`` unless noted."""
 
     ids: NDArray[np.str_]  # (n,)
@@ -99,8 +100,8 @@ class CadreResults:
         return pc.if_else(by_effect, resolve_arrow(self.effect, self.ids.shape[0]), text)
 
 
-@attrs.frozen(eq=False)
-class Results:
+@attrs.frozen(repr=False, eq=False)
+class Results(Holder):
     """Everything a run computed, for ``K`` scenarios."""
 
     schemes: tuple[Scheme, ...]

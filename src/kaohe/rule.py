@@ -22,6 +22,7 @@ from . import blocks
 from .audit.explaining import Explainer
 from .i18n import Messages, gettext
 from .params import Param
+from .values import Value
 
 if TYPE_CHECKING:
     from .context import StepContext
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 TABLE_PREFIX = "table."
 
 
-@attrs.frozen
-class Slot:
+@attrs.frozen(repr=False, eq=False)
+class Slot(Value):
     """A named value on the blackboard.
 
     ``collection`` slots gather blocks of type ``block`` from many steps;
@@ -148,8 +149,8 @@ def _slots(values: Iterable[Slot]) -> tuple[Slot, ...]:
     return tuple(values)
 
 
-@attrs.frozen
-class Step:
+@attrs.frozen(repr=False, eq=False)
+class Step(Value):
     """One unit of work of a rule.
 
     ``run(ctx)`` is called once per evaluation (per batch of scenarios),
@@ -181,8 +182,8 @@ REQUIRED = "required"  # the scheme must have its table (R1 targets)
 ALWAYS = "always"  # part of the kernel: runs in every scheme, takes no table
 
 
-@attrs.frozen
-class Rule:
+@attrs.frozen(repr=False, eq=False)
+class Rule(Value):
     """A rule as a plugin registers it.
 
     ``name`` is the scheme table that enables and configures it; ``params``

@@ -40,6 +40,7 @@ from .params import (
     check_table,
 )
 from .rule import ALWAYS, REQUIRED
+from .values import Holder, Value
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -75,8 +76,8 @@ _PUBLISH_KEYS = {
 }
 
 
-@attrs.frozen
-class Publish:
+@attrs.frozen(repr=False, eq=False)
+class Publish(Value):
     """What a published report says of its issuer: the ``[publish]`` table of a scheme.
 
     ``office`` is required; the date, the 公示 period (both days or
@@ -106,8 +107,8 @@ class Publish:
         return cls(**values)
 
 
-@attrs.frozen
-class RuleConfig:
+@attrs.frozen(repr=False, eq=False)
+class RuleConfig(Value):
     """One rule table of a scheme: whether it is on, its legal basis, its parameters."""
 
     name: str
@@ -116,8 +117,8 @@ class RuleConfig:
     params: Mapping[str, Any]
 
 
-@attrs.frozen(eq=False)
-class Scheme:
+@attrs.frozen(repr=False, eq=False)
+class Scheme(Holder):
     """A validated assessment scheme.
 
     ``rules`` holds the configuration of every rule the kernel will run:

@@ -34,6 +34,7 @@ import attrs
 
 from .errors import SigningError
 from .i18n import N_, _
+from .values import Holder
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -56,8 +57,8 @@ def fingerprint(key: Ed25519PublicKey) -> str:
     return hashlib.sha256(_raw(key)).hexdigest()
 
 
-@attrs.frozen(eq=False)
-class Signer:
+@attrs.frozen(repr=False, eq=False)
+class Signer(Holder):
     """A private key read from a file, ready to sign manifests."""
 
     key: Ed25519PrivateKey = attrs.field(repr=False)

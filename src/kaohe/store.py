@@ -34,6 +34,7 @@ from .errors import KaoheError
 from .i18n import N_, _
 from .table_spec import TableSpec
 from .tables import installed_tables
+from .values import Value
 
 if TYPE_CHECKING:
     pass
@@ -61,8 +62,8 @@ class StoreError(KaoheError):
     """A ledger store that cannot be opened, or an entry that cannot be made."""
 
 
-@attrs.frozen
-class Entry:
+@attrs.frozen(repr=False, eq=False)
+class Entry(Value):
     """One entry of the ledger store."""
 
     seq: int

@@ -20,6 +20,8 @@ import attrs
 from kaohe.i18n import N_
 from kaohe.vocab import Vocabulary
 
+from .values import Value
+
 #: Characters that take no room in text: dropped from a header (a byte order mark
 #: left mid-file where two exports were joined, a zero-width space pasted in).
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060\u200e\u200f"))
@@ -74,8 +76,8 @@ def _check_column(instance: ColumnSpec, attribute: object, value: object) -> Non
         )
 
 
-@attrs.frozen
-class ColumnSpec:
+@attrs.frozen(repr=False, eq=False)
+class ColumnSpec(Value):
     """One column of an input table.
 
     ``name`` is the canonical (English) name used in :class:`kaohe.data.Table`;
@@ -115,8 +117,8 @@ class ColumnSpec:
         return (self.name, *self.aliases)
 
 
-@attrs.frozen
-class TableSpec:
+@attrs.frozen(repr=False, eq=False)
+class TableSpec(Value):
     """One input table of the data contract.
 
     - ``key``: the columns that order rows canonically (code-point order);

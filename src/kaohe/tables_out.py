@@ -26,6 +26,7 @@ from .blocks import CADRE, UNIT, UNIT_EFFECT, Adjustments
 from .dates import to_day
 from .ordering import sort_rows, stable_order
 from .results import Results
+from .values import Value
 from .vocab import CADRE_GRADES, EFFECT, NO_GRADE, ROLE, UNIT_GRADES
 
 if TYPE_CHECKING:
@@ -34,8 +35,8 @@ if TYPE_CHECKING:
 Columns = list[NDArray[np.str_]]
 
 
-@attrs.frozen
-class Table:
+@attrs.frozen(repr=False, eq=False)
+class Table(Value):
     """A result table's text: columns of one length, rows in file order (:mod:`kaohe.arrowtext`).
 
     A column is an Arrow ``large_string`` array, or text made for the rows

@@ -18,10 +18,11 @@ from collections.abc import Mapping
 import attrs
 
 from .i18n import N_, Messages, gettext
+from .values import Value
 
 
-@attrs.frozen
-class Vocabulary:
+@attrs.frozen(repr=False, eq=False)
+class Vocabulary(Value):
     """A closed list of values with alias spellings.
 
     ``values`` are the canonical spellings in code order; ``aliases`` maps

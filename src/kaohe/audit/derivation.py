@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 from ..numeric import round2
 from ..results import Results
 from ..tables_out import FORMULA_START, adjustment_rows, cadre_rows, freeze_rows, unit_rows
+from ..values import Holder, Value
 from .explaining import ExplainView, day, f4, num
 
 UNIT, CADRE = "unit", "cadre"
@@ -49,8 +50,8 @@ FLAG_NOTES = {
 }
 
 
-@attrs.frozen
-class Row:
+@attrs.frozen(repr=False, eq=False)
+class Row(Value):
     """One adjustment row of the entity, as ``adjustments.csv`` has it, with its source.
 
     ``points`` is the 4-decimal text of the file; ``date`` the source row's
@@ -70,16 +71,16 @@ class Row:
     note: str
 
 
-@attrs.frozen
-class Section:
+@attrs.frozen(repr=False, eq=False)
+class Section(Value):
     """A titled block of rendered lines."""
 
     title: str
     lines: tuple[str, ...]
 
 
-@attrs.frozen
-class Explanation:
+@attrs.frozen(repr=False, eq=False)
+class Explanation(Value):
     """The derivation of one unit's or cadre's result (scenario 0).
 
     ``entity`` is ``"unit"`` or ``"cadre"``. ``base`` is the composite ``C``
@@ -110,8 +111,8 @@ class Explanation:
         return "\n".join(out).rstrip() + "\n"
 
 
-@attrs.frozen(eq=False)
-class _Files:
+@attrs.frozen(repr=False, eq=False)
+class _Files(Holder):
     units: Mapping[str, NDArray[np.str_]]
     cadres: Mapping[str, NDArray[np.str_]]
     adjustments: Mapping[str, NDArray[np.str_]]

@@ -19,14 +19,16 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from ..values import Holder, Value
+
 if TYPE_CHECKING:
     from ..data import Dataset
     from ..results import Results
     from ..scheme import Scheme
 
 
-@attrs.frozen(eq=False)
-class ExplainView:
+@attrs.frozen(repr=False, eq=False)
+class ExplainView(Holder):
     """The result being explained, as a rule's explainer sees it.
 
     ``index`` is the unit's (or cadre's) position in ``results.units`` (or
@@ -84,8 +86,8 @@ def day(value: Any) -> str:
 Part = tuple[float | None, str, float | None]
 
 
-@attrs.frozen
-class Explainer:
+@attrs.frozen(repr=False, eq=False)
+class Explainer(Value):
     """A rule's part of ``kaohe explain``.
 
     - ``title`` and ``unit``: a section of a unit's derivation, titled

@@ -59,6 +59,7 @@ from ..errors import KaoheError
 from ..folders import file_sha256
 from ..i18n import _
 from ..manifest import MANIFEST, SIGNATURE, RecordedScheme, recorded_scheme, seal, to_bytes
+from ..values import Value
 from .compare import differences, manifest_differences
 from .manifest_shape import read_manifest
 from .sums import sums
@@ -72,8 +73,8 @@ _WORKBOOK = re.compile(r"^(?P<path>.*\.xlsx)\[(?P<sheet>[^\]]*)\]$", re.IGNORECA
 Row = dict[str, str]
 
 
-@attrs.frozen
-class Audit:
+@attrs.frozen(repr=False, eq=False)
+class Audit(Value):
     """What :func:`audit` found: the problems (none: the folder passes), and how far it went.
 
     ``rescored`` says whether the inputs were scored again and every value

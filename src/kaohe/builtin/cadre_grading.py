@@ -30,6 +30,7 @@ from ..ordering import governing
 from ..params import Number, NumberMap
 from ..results import BY_EFFECT, BY_QUOTA
 from ..rule import Rule, Step
+from ..values import Value
 from ..vocab import CADRE_GRADES, EFFECT
 
 EXCELLENT, COMPETENT, BASIC, INCOMPETENT, UNGRADED = range(5)
@@ -39,8 +40,8 @@ NO_GRADE = EFFECT.code("不定等次")
 FORCED_INCOMPETENT = EFFECT.code("不称职")
 
 
-@attrs.frozen
-class CadreGrade:
+@attrs.frozen(repr=False, eq=False)
+class CadreGrade(Value):
     """``(K, n_cadres)``: rank in unit (-1 without score), grade code (0-3 as
     ``CADRE_GRADES``, 4 不定等次) and the reason code of the grade
     (:data:`~kaohe.results.REASONS`); per cadre the governing effect's

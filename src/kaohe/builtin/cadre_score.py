@@ -26,6 +26,7 @@ from ..i18n import N_
 from ..numeric import round2_in_place, varying_columns, width
 from ..params import Number, NumberMap
 from ..rule import Rule, Step
+from ..values import Value
 from ..vocab import EFFECT, ROLE
 from .score_profiles import parts_by_profile
 
@@ -33,8 +34,8 @@ VOTE_COLUMNS = ("excellent", "competent", "basic", "incompetent")
 NO_VOTES_NOTE = "无民主测评"
 
 
-@attrs.frozen
-class CadreScore:
+@attrs.frozen(repr=False, eq=False)
+class CadreScore(Value):
     """Per cadre: ``score`` S and ``appraisal`` V (``(K or 1, n)``, NaN where none),
     summed ``votes`` (``(n, 4)`` int, columns as :data:`VOTE_COLUMNS`), and the
     score's parts as adjustment rows (none when the evaluation keeps outcomes

@@ -20,13 +20,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..blocks import Component
+from ..values import Value
 
 #: A part's rows (ascending) and their points ``(K or 1, rows)``.
 Rows = tuple[NDArray[np.int64], NDArray[np.float64]]
 
 
-@attrs.frozen
-class Profiled:
+@attrs.frozen(repr=False, eq=False)
+class Profiled(Value):
     """What :func:`parts_by_profile` finds for the moving cadres ``columns``.
 
     ``parts``: each part's rows, the still cadres' and the moving ones', and

@@ -25,6 +25,7 @@ from ..ordering import GroupOrder, cents, governing
 from ..params import Integer, Number, NumberMap
 from ..results import BY_EFFECT, BY_QUOTA, BY_SCORE
 from ..rule import Rule, Step
+from ..values import Value
 from ..vocab import UNIT_GRADES
 
 EXCELLENT, GOOD, FAIR, POOR = range(4)
@@ -32,8 +33,8 @@ EXCELLENT, GOOD, FAIR, POOR = range(4)
 NOT_EXCELLENT, VETO = 1, 2
 
 
-@attrs.frozen
-class UnitGrade:
+@attrs.frozen(repr=False, eq=False)
+class UnitGrade(Value):
     """``(K, n_units)`` rank and grade codes (into ``UNIT_GRADES``), and why each grade:
     ``reason`` codes (:data:`~kaohe.results.REASONS`) and, per unit, the
     governing effect's description (used where the code says ``effect``)."""

@@ -20,10 +20,11 @@ from ..context import StepContext
 from ..hookspecs import hookimpl
 from ..numeric import round2, width
 from ..rule import ALWAYS, Rule, Step
+from ..values import Value
 
 
-@attrs.frozen
-class UnitScore:
+@attrs.frozen(repr=False, eq=False)
+class UnitScore(Value):
     """``(K or 1, n_units)`` arrays (one shared width): composite C, deductions, bonus, F."""
 
     composite: NDArray[np.float64]

@@ -35,6 +35,7 @@ from kaohe.table_spec import ColumnSpec, TableSpec
 from kaohe.tables import required_tables
 
 from .. import arrowcompute as pc
+from ..values import Holder
 
 _EMPTY_DTYPES = {
     "date": np.dtype("datetime64[D]"),
@@ -44,8 +45,8 @@ _EMPTY_DTYPES = {
 }
 
 
-@attrs.frozen(eq=False)
-class Parsed:
+@attrs.frozen(repr=False, eq=False)
+class Parsed(Holder):
     """One table after cell parsing: typed columns (numpy, or Arrow for text) in source order.
 
     A text column read in dictionary form stays a dictionary array
@@ -79,7 +80,7 @@ def absent(spec: TableSpec, source: str, problems: Problems) -> Parsed:
     return Parsed(spec.name, columns, where, None, present=False)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(repr=False, eq=False)
 class _Deferred(Where):
     """A :class:`Where` that keeps the rows to report (each :meth:`fail`) until
     :meth:`report` passes them on in the order they were found, so that a column

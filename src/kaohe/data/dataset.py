@@ -13,6 +13,8 @@ from numpy.typing import NDArray
 
 from kaohe.table_spec import TableSpec
 
+from ..values import Holder
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -94,8 +96,8 @@ class Columns(Mapping[str, NDArray[Any]]):
         return (Columns, (self._arrays, unread, self._names))
 
 
-@attrs.frozen(eq=False)
-class Table:
+@attrs.frozen(repr=False, eq=False)
+class Table(Holder):
     """One input table: typed, read-only numpy columns in canonical row order.
 
     - ``columns``: canonical column name -> array (see :mod:`kaohe.tables`
@@ -161,8 +163,8 @@ def _table(fields: dict[str, Any]) -> Table:
     return Table(**dict(fields, lines=frozen(fields["lines"])))
 
 
-@attrs.frozen(eq=False)
-class Dataset:
+@attrs.frozen(repr=False, eq=False)
+class Dataset(Holder):
     """Every input table of the contract, validated (see ``handbook/data.md``).
 
     ``tables`` has an entry for every table of the contract it was read with

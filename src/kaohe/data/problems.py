@@ -17,6 +17,8 @@ from numpy.typing import NDArray
 
 from kaohe.errors import DataError
 
+from ..values import Holder
+
 #: The most problems one error lists; the rest are counted.
 LIMIT = 200
 
@@ -91,8 +93,8 @@ class Problems:
             raise DataError.of(ordered, self.more)
 
 
-@attrs.frozen(eq=False)
-class Where:
+@attrs.frozen(repr=False, eq=False)
+class Where(Holder):
     """Where a table came from, for reporting its bad cells.
 
     ``lines`` are the source lines (CSV, header = 1), sheet rows or 1-based

@@ -31,12 +31,14 @@ from kaohe.data.problems import Problems, visible
 from kaohe.i18n import _, ngettext
 from kaohe.table_spec import TableSpec, header_text
 
+from ..values import Holder
+
 #: How many rows from the top of a sheet or file are searched for the header.
 HEADER_SEARCH = 10
 
 
-@attrs.frozen(eq=False)
-class RawTable:
+@attrs.frozen(repr=False, eq=False)
+class RawTable(Holder):
     """One table as read, before parsing.
 
     ``columns`` holds the given columns under canonical names (a

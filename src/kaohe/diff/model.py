@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ..i18n import N_, _, chinese
+from ..values import Value
 
 if TYPE_CHECKING:
     pass
@@ -39,8 +40,8 @@ NONE = N_("(none)")
 COLUMNS = ("对象", "编码", "名称", "项目", "原值", "新值", "原因")
 
 
-@attrs.frozen
-class Change:
+@attrs.frozen(repr=False, eq=False)
+class Change(Value):
     """One result field of one unit or cadre that differs between the runs: ``entity`` and
     ``field`` are messages (:data:`FIELDS`), ``before`` and ``after`` values or :data:`NONE`."""
 
@@ -52,8 +53,8 @@ class Change:
     after: str
 
 
-@attrs.frozen
-class Cause:
+@attrs.frozen(repr=False, eq=False)
+class Cause(Value):
     """An input change between the runs: a ledger record, a table, a scheme parameter, a plugin."""
 
     label: str
@@ -71,8 +72,8 @@ Key = tuple[str, str, str]
 REMAINDER = N_("interaction / remainder")
 
 
-@attrs.frozen
-class Diff:
+@attrs.frozen(repr=False, eq=False)
+class Diff(Value):
     """The changes between two runs, their causes and which cause moved what.
 
     ``effects`` maps a changed field to the causes that, applied alone to the

@@ -22,6 +22,8 @@ from typing import TypeAlias
 
 import attrs
 
+from ..values import Value
+
 #: What opens the body, the notices, and ends the page.
 BODY = "<body><main>"
 NOTICES = '<div id="notices">'
@@ -31,8 +33,8 @@ END = "</main></body></html>\n"
 END_TABLE = "</tbody></table>"
 
 
-@attrs.frozen
-class Rows:
+@attrs.frozen(repr=False, eq=False)
+class Rows(Value):
     """A table that may be cut between parts: ``opening`` (heading, ``<table>``, head,
     ``<tbody>``), ``rows``, ``closing`` (``</tbody></table>`` and notes after it);
     ``header`` opens it again in a part that continues it."""
@@ -62,8 +64,8 @@ def size_of(piece: Piece) -> int:
     return piece.size() if isinstance(piece, Rows) else len(piece)
 
 
-@attrs.frozen
-class Atom:
+@attrs.frozen(repr=False, eq=False)
+class Atom(Value):
     """The smallest piece a part holds: its ``text``, and what a part beginning with it
     puts before it (``lead``: a cut table's header) or ending with it puts after it
     (``trail``: the end of a cut table)."""
@@ -89,8 +91,8 @@ def atoms(pieces: Sequence[Piece]) -> Iterator[Atom]:
             )
 
 
-@attrs.frozen
-class Report:
+@attrs.frozen(repr=False, eq=False)
+class Report(Value):
     """report.html in pieces: ``head`` (up to ``</head>``), the ``summary`` and the
     ``notices`` (one per unit)."""
 
@@ -135,8 +137,8 @@ class Report:
         return self.head + BODY + inner + END
 
 
-@attrs.frozen
-class Part:
+@attrs.frozen(repr=False, eq=False)
+class Part(Value):
     """What one part prints: ``atoms`` of the summary, or notices if ``notices``."""
 
     atoms: tuple[Atom, ...]

@@ -51,6 +51,7 @@ from ..tables_out import (
     text,
     unit_rows,
 )
+from ..values import Value
 from ..vocab import CADRE_GRADES
 from .labels import (
     GRADE_TONES,
@@ -96,8 +97,8 @@ def shown_column(results: Results, name: str, values: NDArray[np.str_]) -> NDArr
 # ------------------------------------------------------------ openpyxl layout
 
 
-@attrs.frozen
-class _Table:
+@attrs.frozen(repr=False, eq=False)
+class _Table(Value):
     """One table sheet: its title, the kind of rows (units, cadres ...), columns and panes."""
 
     title: str
@@ -107,8 +108,8 @@ class _Table:
     freeze: str = "A2"
 
 
-@attrs.frozen
-class _Part:
+@attrs.frozen(repr=False, eq=False)
+class _Part(Value):
     """The rows ``start:stop`` of a table, shown on the sheet ``title``."""
 
     title: str

@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..tables_out import replace, text
+from ..values import Value
 from .labels import GRADE_TONES
 
 if TYPE_CHECKING:
@@ -204,8 +205,8 @@ def rows_xml(
     return "".join(lines).encode("utf-8")
 
 
-@attrs.frozen
-class StyleIds:
+@attrs.frozen(repr=False, eq=False)
+class StyleIds(Value):
     """Cell style (``xf``) ids of the workbook: number formats, and grades by label."""
 
     formats: Mapping[str, int]
@@ -382,8 +383,8 @@ def saved(
     return buffer.getvalue()
 
 
-@attrs.frozen
-class Sheet:
+@attrs.frozen(repr=False, eq=False)
+class Sheet(Value):
     """A plain table sheet of :func:`tables_workbook`: Chinese ``titles`` over ``columns``.
 
     A column of floats is written as numbers in ``formats[i]`` (default

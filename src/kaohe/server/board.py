@@ -29,6 +29,7 @@ from ..i18n import _
 from ..params import Number, NumberMap
 from ..results import Results
 from ..scheme import Scheme
+from ..values import Holder, Value
 from ..vocab import NO_GRADE, UNIT_GRADES
 from ..whatif import Scenario, compare, simulate
 from ..whatif.tally import CADRE_LABELS
@@ -41,8 +42,8 @@ class NotFound(KaoheError):
     """An id that is neither a unit nor a cadre of the results shown."""
 
 
-@attrs.frozen
-class Parameter:
+@attrs.frozen(repr=False, eq=False)
+class Parameter(Value):
     """One number of the scheme a what-if may move: its path, value, bounds and rule."""
 
     path: str
@@ -92,8 +93,8 @@ def _number(value: float) -> float | None:
     return None if math.isnan(value) else round(float(value), 4)
 
 
-@attrs.frozen(eq=False)
-class Board:
+@attrs.frozen(repr=False, eq=False)
+class Board(Holder):
     """The scored baseline of one scheme and dataset, and what-ifs against it."""
 
     scheme: Scheme

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from ..data import Dataset
 from ..paths import differences, show, value_at
 from ..scheme import Scheme
+from ..values import Holder, Value
 from ..vocab import UNIT_GRADES
 from .batch import Outcome, simulate
 from .scenarios import Scenario
@@ -54,8 +55,8 @@ def _flag_changes(
     )
 
 
-@attrs.frozen(eq=False)
-class Comparison:
+@attrs.frozen(repr=False, eq=False)
+class Comparison(Holder):
     """One scenario beside the baseline: a table per entity kind and a summary.
 
     ``changes`` are the parameters that differ, ``(path, before, after)``;
@@ -181,8 +182,8 @@ def parameter_changes(base: Scenario, other: Scenario) -> list[tuple[str, object
     ]
 
 
-@attrs.frozen
-class _Grading:
+@attrs.frozen(repr=False, eq=False)
+class _Grading(Value):
     """What decides one kind's grades before and after: thresholds, and the changes."""
 
     labels: tuple[str, ...]
@@ -321,8 +322,8 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-@attrs.frozen(eq=False)
-class Decomposition:
+@attrs.frozen(repr=False, eq=False)
+class Decomposition(Holder):
     """Per unit, the score change of each override alone and cumulatively (in order)."""
 
     overrides: tuple[str, ...]

@@ -23,6 +23,7 @@ from ..api import evaluate_batch
 from ..data import Dataset
 from ..results import Results
 from ..scheme import Scheme
+from ..values import Holder
 from .scenarios import Scenario
 from .tally import Tally
 
@@ -40,8 +41,8 @@ CACHE_BYTES = 16 * 1024**2
 MIN_CACHED_CHUNK = 32
 
 
-@attrs.frozen(eq=False)
-class Outcome:
+@attrs.frozen(repr=False, eq=False)
+class Outcome(Holder):
     """The published results of ``N`` scenarios: arrays ``(N, n_units)`` / ``(N, n_cadres)``.
 
     Missing values as in :class:`~kaohe.results.Results`: NaN scores, -1
@@ -104,8 +105,8 @@ def plan_chunks(scenarios: Sequence[Scenario], size: int) -> list[list[int]]:
     ]
 
 
-@attrs.frozen(eq=False)
-class ChunkOutcome:
+@attrs.frozen(repr=False, eq=False)
+class ChunkOutcome(Holder):
     """What :class:`Outcome` keeps of one chunk of ``k`` scenarios: ``(k, n)`` arrays."""
 
     unit_score: NDArray[np.float64]

@@ -34,6 +34,7 @@ import attrs
 
 from ..errors import ClusterError, MissingExtraError
 from ..i18n import _
+from ..values import Value
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -167,8 +168,8 @@ def _all_local(client: Client) -> bool:
     return bool(hosts) and hosts <= here
 
 
-@attrs.frozen
-class Spooled:
+@attrs.frozen(repr=False, eq=False)
+class Spooled(Value):
     """A dataset written once to a file, for workers on this machine to map.
 
     ``bin`` holds the arrays' bytes (pickle protocol 5's out-of-band

@@ -23,6 +23,7 @@ from ..output import csv_bytes
 from ..paths import show, value_at
 from ..scheme import Scheme
 from ..tables_out import integer, number, text
+from ..values import Value
 from ..vocab import UNIT_GRADES
 from .analysis import CADRE_LABELS, Comparison, Decomposition
 from .charts import grade_probability, grade_shares, rank_intervals
@@ -89,8 +90,8 @@ def _columns(table: Mapping[str, NDArray[Any]]) -> tuple[list[str], list[NDArray
     return header, columns
 
 
-@attrs.frozen
-class SweepAxis:
+@attrs.frozen(repr=False, eq=False)
+class SweepAxis(Value):
     """Where a sweep's scenarios lie on a chart's x axis, and where the scheme as it is lies."""
 
     positions: tuple[float, ...]

@@ -20,6 +20,7 @@ import numpy as np
 from ..errors import OverrideError
 from ..i18n import _
 from ..scheme import Scheme
+from ..values import Holder, Value
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -27,8 +28,8 @@ else:  # pragma: no cover - Python 3.10 only
     import tomli as tomllib
 
 
-@attrs.frozen(eq=False)
-class Scenario:
+@attrs.frozen(repr=False, eq=False)
+class Scenario(Holder):
     """One variant of the baseline: its name, its scheme and the overrides that made it.
 
     ``name`` is its id in the machine-read files (``scenarios.csv``: ``draw 7``
@@ -98,8 +99,8 @@ def parse_assignment(text: str) -> tuple[str, object]:
     return path.strip(), parse_value(value.strip())
 
 
-@attrs.frozen
-class Axis:
+@attrs.frozen(repr=False, eq=False)
+class Axis(Value):
     """One swept parameter and its values."""
 
     path: str
@@ -150,8 +151,8 @@ def sweep(base: Scheme, axes: Sequence[Axis]) -> list[Scenario]:
     return scenarios
 
 
-@attrs.frozen
-class Draw:
+@attrs.frozen(repr=False, eq=False)
+class Draw(Value):
     """A stated distribution of one parameter.
 
     ``uniform(LOW,HIGH)`` for a number; ``dirichlet(CONCENTRATION)`` for a

@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from ..data import Dataset
 from ..scheme import Scheme
+from ..values import Holder
 from .batch import chunk_size, each_chunk, evaluate_chunk, plan_chunks
 from .scenarios import Scenario
 from .tally import Distribution, Tally
@@ -29,8 +30,8 @@ from .tally import Distribution, Tally
 MERGE_EVERY = 16
 
 
-@attrs.frozen(eq=False)
-class Study:
+@attrs.frozen(repr=False, eq=False)
+class Study(Holder):
     """A study summarised: its scenarios, its units, its distribution, and the
     per-scenario result files written (``parts``, in chunk order; empty unless asked)."""
 

@@ -19,6 +19,7 @@ import attrs
 import numpy as np
 from numpy.typing import NDArray
 
+from ..values import Holder
 from ..vocab import CADRE_GRADES, NO_GRADE, UNIT_GRADES
 
 CADRE_LABELS = (*CADRE_GRADES, NO_GRADE)
@@ -31,8 +32,8 @@ Counts = NDArray[np.integer]
 FloatArray = NDArray[np.float64]
 
 
-@attrs.frozen(eq=False)
-class Distribution:
+@attrs.frozen(repr=False, eq=False)
+class Distribution(Holder):
     """A sweep or Monte Carlo study summarised."""
 
     unit_grade_counts: NDArray[np.int64]  # (N, 4)
@@ -64,8 +65,8 @@ def narrow(counts: IntArray, most: int) -> Counts:
     return counts.astype(np.uint64)
 
 
-@attrs.frozen(eq=False)
-class Tally:
+@attrs.frozen(repr=False, eq=False)
+class Tally(Holder):
     """Counts of some scenarios of a study (see the module docstring).
 
     ``rank_keys`` are ``unit * n_units + rank - 1`` for every (unit, rank)
