@@ -110,9 +110,9 @@ def compute(ctx: StepContext) -> Mapping[str, Any]:
                 row=int(table.lines[rows[0]]),
             ),
         )
-    by_indicator = np.full(n_units * n_ind, np.nan)
-    by_indicator[key] = score
-    by_indicator = by_indicator.reshape(n_units, n_ind)
+    flat = np.full(n_units * n_ind, np.nan)
+    flat[key] = score
+    by_indicator = flat.reshape(n_units, n_ind)
     missing = np.isnan(by_indicator)
     if missing.any() and ctx.param("missing") == "error":
         unit, ind = (int(i) for i in np.argwhere(missing)[0])
