@@ -8,8 +8,8 @@ import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kaohe import arrowcompute
 from kaohe import arrowtext as at
-from kaohe.data.arrays import from_numpy_text
 from kaohe.output import csv_bytes
 from kaohe.tables_out import Table
 
@@ -108,7 +108,7 @@ def test_numpy_text_with_a_nul_character_keeps_every_character() -> None:
     assert at.from_numpy(cells).to_pylist() == ["a\x00b", "c", "九十"]
     assert at.to_numpy(at.from_numpy(cells)).tolist() == ["a\x00b", "c", "九十"]
     ascii_cells = np.asarray(["a\x00b", "c", ""])  # the loaders' in-memory path too
-    assert from_numpy_text(ascii_cells).to_pylist() == ["a\x00b", "c", ""]
+    assert arrowcompute.array(ascii_cells).to_pylist() == ["a\x00b", "c", ""]
 
 
 def test_a_table_in_another_order_is_written_in_that_order() -> None:

@@ -177,12 +177,6 @@ def to_numpy_text(values: pa.Array | pa.ChunkedArray) -> StrArray:
     return result
 
 
-def from_numpy_text(values: StrArray) -> pa.Array:
-    """A numpy ``str`` array as an Arrow string array (``large_string`` past 2 GiB;
-    :func:`kaohe.arrowcompute.array`)."""
-    return pc.array(values)
-
-
 def _float_text(values: pa.Array) -> pa.Array:
     """Numbers as people write them: whole numbers without ``.0``."""
     whole = pc.and_(pc.is_finite(values), pc.equal(pc.floor(values), values))

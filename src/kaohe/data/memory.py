@@ -4,7 +4,7 @@ A table is a mapping of column name to values (numpy arrays, Arrow arrays
 or sequences) or any object with the Arrow PyCapsule interface (a
 :class:`pyarrow.Table`, a pandas or polars data frame), taken as Arrow
 without copying its text cell by cell. Numpy text goes through a byte
-matrix (:func:`kaohe.data.arrays.from_numpy_text`); numbers and dates cross
+matrix (:func:`kaohe.arrowcompute.array`); numbers and dates cross
 as they are. ``None`` is an empty cell, and so is a float NaN outside
 number columns.
 """
@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from kaohe.data.arrays import from_numpy_text, python_cells
+from kaohe import arrowcompute
+from kaohe.data.arrays import python_cells
 from kaohe.data.build import assemble, require_tables
 from kaohe.data.dataset import Dataset
 from kaohe.data.problems import Problems
@@ -49,7 +50,7 @@ def to_arrow(values: Any, number_column: bool) -> pa.Array | pa.ChunkedArray:
         if values.ndim != 1:
             raise ValueError("is not one-dimensional")
         if values.dtype.kind == "U":
-            return from_numpy_text(values)
+            return arrowcompute.array(values)
         if values.dtype.kind == "M" and np.datetime_data(values.dtype)[0] not in _ARROW_TIME:
             values = values.astype("datetime64[s]")  # hours, weeks...: Arrow has seconds
         if values.dtype.kind in "biufM":
