@@ -67,7 +67,7 @@ def test_the_console_script_is_run() -> None:
     assert script.value == "kaohe.cli:run"
 
 
-def test_run_collects_nothing_while_it_imports_and_as_usual_afterwards(tmp_path: object) -> None:
+def test_run_collects_nothing_while_it_imports_and_as_usual_afterwards() -> None:
     code = (
         "import gc, sys\n"
         "frozen_at = []\n"
